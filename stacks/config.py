@@ -500,7 +500,7 @@ class ModelFamilyConfig(ModelFamilySpec):
         description="Path (relative to the project directory, where Pulumi.yaml is) of the family's Clarify "
         "analysis config template for the explainability monitor (`monitoring.model_monitors.explainability`): "
         "JSON with `headers`, `methods.shap` and a `predictor` giving the shadow endpoint's `instance_type` and "
-        "`initial_instance_count` and the `content_type` the model takes (`accept_type`... where needed), without "
+        "`initial_instance_count` and the `content_type` the model takes (inferred for a CSV model; `accept_type`... where needed), without "
         "`model_name` or `endpoint_name`; a SHAP `baseline` is rows or a file name, read in each stack at "
         "`baselines/<group>/model_explainability/<name>`, never an `s3://` URI. The platform writes each "
         "endpoint serving the family its own copy naming the model the endpoint serves, rewritten at each "

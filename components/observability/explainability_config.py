@@ -149,7 +149,11 @@ def template_problems(template: object, not_features: Sequence[str] = ()) -> Ite
             ("predictor", "initial_instance_count"),
             "the shadow endpoint's instance count is required, 1 or more",
         )
-    yield from _format_problems(predictor)
+    shap = methods.get("shap") if isinstance(methods, dict) else None
+    baseline = shap.get("baseline") if isinstance(shap, dict) else None
+    yield from _format_problems(
+        predictor, isinstance(baseline, list) and any(isinstance(row, dict) for row in baseline)
+    )
     prefix = predictor.get("endpoint_name_prefix")
     bound = (
         f"{SHADOW_ENDPOINT_PREFIX_MAX} characters at most (AWS's documented bound: Clarify names the "
@@ -313,22 +317,25 @@ def features_attribute(template: Mapping[str, Any]) -> str | None:
     return _jmespath(steps) if steps is not None else None
 
 
-def _format_problems(predictor: dict[str, Any]) -> Iterator[tuple[Location, str]]:
+def _format_problems(predictor: dict[str, Any], record_rows: bool = False) -> Iterator[tuple[Location, str]]:
     """The request and response formats, as the SDK's ``ModelConfig`` checks them: another value
-    fails Clarify's job at every run instead."""
+    fails Clarify's job at every run instead. ``record_rows``: the SHAP baseline has record rows."""
     content_type, accept_type = predictor.get("content_type"), predictor.get("accept_type")
     if content_type is None:
-        # Left out, Clarify takes the captured requests' format (the dataset's), which no plan
-        # knows, and needs FeaturesAttribute on the job for JSON Lines ones (AWS, "Parameters to
-        # Monitor Attribution Drift"; the SDK's ClarifyBaseliningConfig: "Only required when
-        # predictor content type is JSONlines"); the platform derives it from this key alone.
-        yield (
-            ("predictor", "content_type"),
-            "required: the format of the requests the model takes and the endpoint captures, 'text/csv' "
-            "(baseline rows are lists of values) or 'application/jsonlines' (with a content_template; the "
-            "job's FeaturesAttribute, which Clarify needs to read JSON Lines captures, comes from it); left "
-            "out, Clarify takes the captured requests' format, which the plan cannot know",
-        )
+        # Left out, Clarify takes the captured requests' format (the dataset's; AWS, "Parameters
+        # to Monitor Attribution Drift", and "Data Format Compatibility Guide": the container
+        # infers content_type): for a CSV model, CSV, as a template with neither templates nor
+        # record rows can only be. A template built for JSON (a content_template or
+        # record_template, or record rows) must say which JSON: the job's FeaturesAttribute, which
+        # Clarify needs to read JSON Lines captures, is derived from this key alone.
+        if record_rows or "content_template" in predictor or "record_template" in predictor:
+            yield (
+                ("predictor", "content_type"),
+                "required with a content_template, a record_template or record rows: 'application/jsonlines' "
+                "(the job's FeaturesAttribute, which Clarify needs to read JSON Lines captures, comes from it) "
+                "or 'application/json'; left out, Clarify takes the captured requests' format, which the plan "
+                "cannot know",
+            )
     elif content_type not in CONTENT_TYPES:
         yield ("predictor", "content_type"), f"must be one of {', '.join(CONTENT_TYPES)}"
     if accept_type is not None and accept_type not in ACCEPT_TYPES:

@@ -181,20 +181,49 @@ AWS_JSON_LINES: dict[str, Any] = {
 @pytest.mark.parametrize(
     "template",
     [
-        pytest.param(
-            {**CSV, "predictor": {k: v for k, v in CSV["predictor"].items() if k != "content_type"}},
-            id="list-rows",
-        ),
         pytest.param(AWS_JSON_LINES, id="aws-json-lines-example"),
+        pytest.param(
+            {**AWS_JSON_LINES, "predictor": {"instance_type": "ml.m5.xlarge", "initial_instance_count": 1}},
+            id="record-rows-only",
+        ),
+        pytest.param(
+            {
+                **CSV,
+                "predictor": {
+                    "instance_type": "ml.m5.large",
+                    "initial_instance_count": 1,
+                    "content_template": "$records",
+                    "record_template": "$features_kvp",
+                },
+            },
+            id="json-templates",
+        ),
     ],
 )
-def test_a_template_without_content_type_is_refused(template: dict[str, Any]) -> None:
-    """List rows fit a CSV capture only; AWS's JSON Lines example would get no FeaturesAttribute
-    (the platform derives it from content_type): both depend on what callers send."""
+def test_a_template_built_for_json_without_content_type_is_refused(template: dict[str, Any]) -> None:
+    """AWS's JSON Lines example would get no FeaturesAttribute (the platform derives it from
+    content_type): a content_template, a record_template or record rows say the model takes JSON,
+    and which JSON is for content_type to say."""
     problems = _problems(template)
     assert "predictor.content_type" in problems
+    assert problems["predictor.content_type"].startswith("required with a content_template")
     assert "FeaturesAttribute" in problems["predictor.content_type"]
-    assert "cannot know" in problems["predictor.content_type"]
+
+
+def test_a_csv_template_may_leave_content_type_out_as_clarify_infers_it() -> None:
+    """Second read (session 63): a template with list rows and neither a content_template nor a
+    record_template works only with CSV captures, for which Clarify infers text/csv (AWS, "Data
+    Format Compatibility Guide": left out, the container infers content_type; "Parameters to
+    Monitor Attribution Drift": optional): refusing it refused templates AWS runs. Its job has no
+    FeaturesAttribute, as a text/csv one, and record rows stay a JSON model's."""
+    implicit = copy.deepcopy(CSV)
+    del implicit["predictor"]["content_type"]
+    assert _problems(implicit) == {}
+    [definition] = _graph(implicit, "artifacts").of_type(DEFINITION)
+    assert "featuresAttribute" not in definition.inputs["modelExplainabilityJobInput"]["endpointInput"]
+    by_name = copy.deepcopy(implicit)
+    by_name["methods"]["shap"]["baseline"] = "shap_baseline.csv"
+    assert _problems(by_name) == {}
 
 
 def test_with_content_type_json_lines_the_job_reads_the_features_where_the_template_puts_them() -> None:

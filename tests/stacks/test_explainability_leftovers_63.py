@@ -40,6 +40,9 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     bad = json.loads(json.dumps(TEMPLATE))
     bad["methods"]["shap"]["baseline"] = "s3://prod-artifacts/baselines/prod-customer-churn/rows.csv"
     del bad["predictor"]["content_type"]
+    bad["predictor"]["content_template"] = (
+        '{"features":$features}'  # a JSON model's, which must say which JSON
+    )
     bad["predictor"]["endpoint_name_prefix"] = "sm-clarify-customer-churn"  # 25 characters
     stack, template_path = _project(tmp_path, bad)
     run = subprocess.run(
@@ -56,7 +59,7 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     assert str(stack) in line and str(template_path) in line, line
     for key, words in (
         ("methods.shap.baseline", "an s3:// URI names one bucket"),
-        ("predictor.content_type", "required"),
+        ("predictor.content_type", "required with a content_template"),
         ("predictor.endpoint_name_prefix", "25 characters: 23 characters at most"),
     ):
         assert f"{key}: {words}" in line, (key, line)
