@@ -14,7 +14,8 @@
    type is JSONlines"). No plan knows what the callers will send, and the platform derives
    FeaturesAttribute from content_type alone: AWS's own JSON Lines example (a content_template, no
    content_type) planned with no FeaturesAttribute, so every run on JSON Lines captures would fail.
-   The key is required now.
+   The key is required now for a template built for JSON (a content_template or record_template, or
+   record rows); a CSV model's template may leave it out, as Clarify infers text/csv (second read).
 3. ``endpoint_name_prefix``: AWS's "Analysis configuration files" (the predictor section) bounds
    it at 23 characters; the SDK's ``ModelConfig`` checks only the pattern and builds no name. The
    bound was 40 (63 less the suffix of one endpoint config name in a failure message).
@@ -152,6 +153,9 @@ def test_inline_rows_are_written_as_given() -> None:
 def test_render_refuses_a_baseline_file_without_the_stack_s_folder() -> None:
     with pytest.raises(ValueError, match="baselines_uri"):
         render(_baseline("shap_baseline.csv"), "churn-model")
+    # A folder without its trailing slash would glue the name to the group: .../gmodel_explainability/.
+    with pytest.raises(ValueError, match="baselines_uri"):
+        render(_baseline("shap_baseline.csv"), "churn-model", "s3://b/baselines/g")
     written = json.loads(render(_baseline("rows.csv"), "m", "s3://b/baselines/g/"))
     assert written["methods"]["shap"]["baseline"] == "s3://b/baselines/g/model_explainability/rows.csv"
 
@@ -192,11 +196,10 @@ AWS_JSON_LINES: dict[str, Any] = {
                 "predictor": {
                     "instance_type": "ml.m5.large",
                     "initial_instance_count": 1,
-                    "content_template": "$records",
                     "record_template": "$features_kvp",
                 },
             },
-            id="json-templates",
+            id="record-template",
         ),
     ],
 )
