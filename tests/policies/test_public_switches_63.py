@@ -23,7 +23,12 @@ from policies.registry import get_policy
 from policies.rules._common import resource_types_of
 from policies.rules.public_switches import NOT_SWITCHES, SSM_PUBLIC_SHARING, SWITCHES
 from tests.policies.one_resource import findings
-from tests.policies.test_resource_policy_class_63 import _NESTED_HINT, _TOKEN, _classes, _getters
+from tests.policies.test_resource_policy_class_63 import (
+    _NESTED_HINT,
+    _classes,
+    _getters,
+    resource_args,
+)
 
 RULE = "public-access-switches-kept-on"
 S3_RULE = "s3-public-access-blocked"
@@ -73,21 +78,12 @@ def scan(root: Path) -> set[str]:
                 step = f"{path}[]." if match.group(2) else f"{path}."
                 walk(token, inner_text, inner, folder, step, depth + 1)
 
-    for package in ("pulumi_aws", "pulumi_aws_native"):
-        for source in sorted((root / package).rglob("*.py")):
-            if source.name.startswith(("_", "get_")) or source.name == "outputs.py":
-                continue
-            text = source.read_text()
-            tokens = _TOKEN.findall(text)
-            if not tokens:
-                continue
-            classes = _classes(text)
-            for class_name, token in tokens:
-                if SWITCH_TYPE.search(token.rsplit(":", 1)[-1]):
-                    found.add(token)
-                for args in (f"{class_name}Args", f"{class_name}InitArgs"):
-                    if args in classes:
-                        walk(token, text, classes[args], source.parent, "", 0)
+    def named_like_a_switch(token: str) -> None:
+        if SWITCH_TYPE.search(token.rsplit(":", 1)[-1]):
+            found.add(token)
+
+    for token, text, args, folder in resource_args(root, every_type=named_like_a_switch):
+        walk(token, text, args, folder, "", 0)
     return found
 
 

@@ -18,7 +18,7 @@ import functools
 import importlib.util
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,17 @@ def scan(root: Path) -> dict[tuple[str, str], str]:
             else:
                 walk(token, inner_text, inner, folder, step, depth + 1)
 
+    for token, text, args, folder in resource_args(root):
+        walk(token, text, args, folder, "", 0)
+    return found
+
+
+def resource_args(
+    root: Path, every_type: Callable[[str], object] = lambda token: None
+) -> Iterator[tuple[str, str, tuple[int, int], Path]]:
+    """(type token, module source, span of its ``...Args``/``...InitArgs`` class, module folder) of
+    every resource of the packages under ``root`` (``pulumi_aws``, ``pulumi_aws_native``), read from
+    their generated source; ``every_type`` is told each resource's type token, with args or not."""
     for package in ("pulumi_aws", "pulumi_aws_native"):
         for source in sorted((root / package).rglob("*.py")):
             if source.name.startswith(("_", "get_")) or source.name == "outputs.py":
@@ -122,10 +133,10 @@ def scan(root: Path) -> dict[tuple[str, str], str]:
                 continue
             classes = _classes(text)
             for class_name, token in tokens:
+                every_type(token)
                 for args in (f"{class_name}Args", f"{class_name}InitArgs"):
                     if args in classes:
-                        walk(token, text, classes[args], source.parent, "", 0)
-    return found
+                        yield token, text, classes[args], source.parent
 
 
 @functools.cache
