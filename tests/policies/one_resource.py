@@ -24,6 +24,17 @@ def findings(
     return [v.message for v in report.violations if v.policy_name == policy], len(report.undecided)
 
 
+def assert_decided(result: tuple[list[str], int], fragment: str | None, *also: str) -> None:
+    """:func:`findings`' ``result`` decided: no violation when ``fragment`` is None, else exactly one
+    whose message holds ``fragment`` and every text of ``also``."""
+    messages, undecided = result
+    assert undecided == 0
+    if fragment is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and all(text in messages[0] for text in (fragment, *also)), messages
+
+
 def json_document(statement: dict[str, Any]) -> str:
     """An IAM policy document of one statement, as the JSON string a resource's input holds."""
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})

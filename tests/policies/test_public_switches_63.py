@@ -22,7 +22,7 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 from policies.registry import get_policy
 from policies.rules._common import resource_types_of
 from policies.rules.public_switches import NOT_SWITCHES, SSM_PUBLIC_SHARING, SWITCHES
-from tests.policies.one_resource import findings
+from tests.policies.one_resource import assert_decided, findings
 from tests.policies.test_resource_policy_class_63 import (
     _NESTED_HINT,
     _classes,
@@ -251,12 +251,7 @@ CASES = [
 @pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
 @pytest.mark.parametrize(("resource_type", "inputs", "fragment"), CASES)
 def test_switch(resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool) -> None:
-    messages, undecided = findings(RULE, resource_type, inputs, outputs=outputs)
-    assert undecided == 0
-    if fragment is None:
-        assert messages == []
-    else:
-        assert len(messages) == 1 and fragment in messages[0], messages
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment)
 
 
 @pytest.mark.parametrize(
@@ -338,12 +333,7 @@ S3_CASES = [
 def test_access_point_block_at_preview(
     resource_type: str, inputs: dict[str, Any], fragment: str | None
 ) -> None:
-    messages, undecided = findings(S3_RULE, resource_type, inputs)
-    assert undecided == 0
-    if fragment is None:
-        assert messages == []
-    else:
-        assert len(messages) == 1 and fragment in messages[0], messages
+    assert_decided(findings(S3_RULE, resource_type, inputs), fragment)
 
 
 @pytest.mark.parametrize(

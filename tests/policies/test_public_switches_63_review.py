@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE
 
-from tests.policies.one_resource import findings
+from tests.policies.one_resource import assert_decided, findings
 
 RULE = "public-access-switches-kept-on"
 EMR = "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration"
@@ -42,12 +42,7 @@ def test_emr_permitted_ranges_other_than_ssh_are_refused(
     inputs: dict[str, Any], fragment: str | None, outputs: bool
 ) -> None:
     """FSBP EMR.2 fails on BPA off *or* a permitted public port other than 22."""
-    messages, undecided = findings(RULE, EMR, inputs, outputs=outputs)
-    assert undecided == 0
-    if fragment is None:
-        assert messages == []
-    else:
-        assert len(messages) == 1 and fragment in messages[0] and "port 22" in messages[0], messages
+    assert_decided(findings(RULE, EMR, inputs, outputs=outputs), fragment, "port 22")
 
 
 def test_emr_bpa_off_is_one_finding_not_one_per_range() -> None:
