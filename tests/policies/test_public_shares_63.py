@@ -39,6 +39,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.rules._resource_policy_types import SHARES
 from tests.policies.one_resource import findings
+from tests.policies.test_resource_policy_class_63 import provider_sources
+from tests.recorded import computed_once
 
 RULE = "resource-policy-not-public"
 ACCOUNT = "111122223333"
@@ -227,8 +229,13 @@ def _camel(snake: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-@functools.cache  # the installed SDKs' sources: one read per worker for both tests
+@functools.cache  # the installed SDKs' sources: one read per version of them for both tests
 def _scan() -> frozenset[tuple[str, str, str]]:
+    _, key = provider_sources()
+    return computed_once("scan", _read_descriptions, key=key)
+
+
+def _read_descriptions() -> frozenset[tuple[str, str, str]]:
     found = set()
     for package in (pulumi_aws, pulumi_aws_native):
         root = Path(package.__file__).parent

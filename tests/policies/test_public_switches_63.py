@@ -11,7 +11,6 @@ type and input named like such a switch: each must be judged by one of the two r
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,16 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 from policies.registry import get_policy
 from policies.rules._common import resource_types_of
 from policies.rules.public_switches import NOT_SWITCHES, SSM_PUBLIC_SHARING, SWITCHES
+from tests.policies import test_resource_policy_class_63 as class_scan
 from tests.policies.one_resource import assert_decided, findings
 from tests.policies.test_resource_policy_class_63 import (
     _NESTED_HINT,
     _classes,
     _getters,
+    provider_sources,
     resource_args,
 )
+from tests.recorded import computed_once
 
 RULE = "public-access-switches-kept-on"
 S3_RULE = "s3-public-access-blocked"
@@ -89,9 +91,12 @@ def scan(root: Path) -> set[str]:
 
 @functools.cache
 def installed() -> frozenset[str]:
-    spec = importlib.util.find_spec("pulumi_aws")
-    assert spec is not None and spec.submodule_search_locations
-    return frozenset(scan(Path(next(iter(spec.submodule_search_locations))).parent))
+    """:func:`scan` of the installed providers, read once per version of them (computed_once; the
+    scan's walk and patterns are the resource-policy scan's module too)."""
+    root, key = provider_sources()
+    return computed_once(
+        "installed", lambda: frozenset(scan(root)), key=[*key, Path(class_scan.__file__).read_bytes()]
+    )
 
 
 def judged_types() -> set[str]:

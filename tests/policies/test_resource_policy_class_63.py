@@ -15,6 +15,7 @@ unknowns) and after create (outputs), the document a JSON string, an object or a
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import importlib.util
 import json
 import re
@@ -31,6 +32,7 @@ from policies.rules._resource_policy_types import DOCUMENTS, NOT_RESOURCE_POLICI
 from policies.rules.resource_policies import PublicResourcePolicy, document_paths
 from tests.policies import engine_shapes
 from tests.policies.one_resource import findings
+from tests.recorded import computed_once
 
 RULE = "resource-policy-not-public"
 ACCOUNT = "111122223333"
@@ -139,11 +141,25 @@ def resource_args(
                         yield token, text, classes[args], source.parent
 
 
-@functools.cache
-def installed() -> dict[tuple[str, str], str]:
+PROVIDERS = ("pulumi_aws", "pulumi_aws_native")
+
+
+def provider_sources() -> tuple[Path, list[str | bytes]]:
+    """The folder holding the installed ``pulumi_aws`` and ``pulumi_aws_native``, and a
+    :func:`computed_once` key naming the sources a scan of it reads: the folder and each package's
+    ``RECORD`` (the hash of every installed file), beside the versions the code's fingerprint holds."""
     spec = importlib.util.find_spec("pulumi_aws")
     assert spec is not None and spec.submodule_search_locations
-    return scan(Path(next(iter(spec.submodule_search_locations))).parent)
+    root = Path(next(iter(spec.submodule_search_locations))).parent
+    records = [importlib.metadata.distribution(name).read_text("RECORD") or "" for name in PROVIDERS]
+    return root, [str(root), *records]
+
+
+@functools.cache
+def installed() -> dict[tuple[str, str], str]:
+    """:func:`scan` of the installed providers, read once per version of them (computed_once)."""
+    root, key = provider_sources()
+    return computed_once("installed", lambda: scan(root), key=key)
 
 
 #: Document inputs the rule reads as a permission's one statement, not through DOCUMENTS.
