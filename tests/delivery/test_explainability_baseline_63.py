@@ -9,8 +9,10 @@ job's role reads the folder the file resolves to (its S3 read statement covers t
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -22,16 +24,38 @@ from tests.delivery.cloud import provision
 from tests.delivery.conftest import Cloud
 from tests.delivery.test_verify import ENDPOINT, _failures
 from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
 from tests.stacks.test_explainability_leftovers_63 import TEMPLATE, _project
 
 CONFIG_PREFIX = "monitoring-config/"
 
 
 def _graph(tmp_path: Path, baseline: object) -> ResourceGraph:
+    """The offline recording of the prod stack whose explainability template has ``baseline``.
+
+    Recorded once per version of the code and of the project's files (computed_once: the stack
+    file, the template it names and Pulumi.yaml are its key), each caller getting its own copy with
+    ``source`` naming its own stack file. A graph that names its project's folder anywhere else is
+    not shared: each caller records its own."""
     template = json.loads(json.dumps(TEMPLATE))
     template["methods"]["shap"]["baseline"] = baseline
-    stack, _ = _project(tmp_path, template)
-    return record_stack_file(str(stack))
+    stack, template_path = _project(tmp_path, template)
+    folders = {str(tmp_path).encode(), str(tmp_path.resolve()).encode()}
+
+    def record() -> ResourceGraph | None:
+        graph = dataclasses.replace(record_stack_file(str(stack)), source="")
+        data = pickle.dumps(graph)
+        return None if any(folder in data for folder in folders) else graph
+
+    files = (stack, template_path, tmp_path / "Pulumi.yaml")
+    shared = computed_once(
+        "graph",
+        record,
+        key=[*(str(f.relative_to(tmp_path)) for f in files), *(f.read_bytes() for f in files)],
+    )
+    if shared is None:
+        return record_stack_file(str(stack))
+    return dataclasses.replace(shared, source=str(stack))
 
 
 def _deploy(graph: ResourceGraph, cloud: Cloud) -> str:
