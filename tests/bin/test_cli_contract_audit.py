@@ -294,48 +294,65 @@ def test_stacks_crash_is_3_with_its_traceback(monkeypatch, capsys) -> None:
     assert "RuntimeError: a bug past the argument checks" in err
 
 
-def test_the_pull_request_stacks_step_fails_on_a_usage_error_it_would_have_let_through(tmp_path) -> None:
+def _stacks_step_once(
+    name: str, shim: str, stack_files: dict[str, str] | None
+) -> tuple[int, str, str | None]:
+    """pull-request.yml's `stacks` step (`list`) run by ``bash -e`` after ``shim``, with
+    ``GITHUB_OUTPUT`` a file of an empty temporary folder of the run's own: in the repository root
+    (``stack_files`` None), else in that folder holding ``stack_files`` (relative path: text). Its
+    exit status, stderr (the folder read as ``TMP``) and the output file's text (None: not
+    written). Run once per version of the code, this module, the step's script, ``shim`` and
+    ``stack_files`` (tests.recorded.computed_once; delivery/ and pipelines/, outside the code's
+    fingerprint, are in the key). A run killed by a signal raises and is not kept."""
+    script = _workflow_step("pull-request.yml", "stacks", "list")
+
+    def run() -> tuple[int, str, str | None]:
+        with tempfile.TemporaryDirectory(prefix="stacks-step-") as folder:
+            root = Path(folder)
+            for relative, text in (stack_files or {}).items():
+                (root / relative).parent.mkdir(parents=True, exist_ok=True)
+                (root / relative).write_text(text)
+            output = root / "github_output"
+            result = subprocess.run(
+                ["bash", "-e", "-c", shim + script],
+                cwd=REPO if stack_files is None else root,
+                env={**os.environ, "GITHUB_OUTPUT": str(output)},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+            written = output.read_text() if output.exists() else None
+        return result.returncode, result.stderr.replace(folder, TMP), written
+
+    key = [script, shim, json.dumps(stack_files), *_outside_the_fingerprint()]
+    return computed_once(name, run, key=key)
+
+
+def test_the_pull_request_stacks_step_fails_on_a_usage_error_it_would_have_let_through() -> None:
     """pull-request.yml's `stacks` step carries on past status 2 (an invalid stack file: its plan job
     reports it). A usage error (here: a flag the installed code does not know, as after a workflow
     edit) exited 2 as well, so the job passed with no outputs and every later job failed on
     `fromJSON('')`; it exits 3 now and the step fails where the cause is."""
-    script = _workflow_step("pull-request.yml", "stacks", "list")
-    output = tmp_path / "github_output"
     shim = f'uv() {{ shift 3; {PYTHON!s} "$@" --renamed-flag; }}\n'
-    result = subprocess.run(
-        ["bash", "-e", "-c", shim + script],
-        cwd=REPO,
-        env={**os.environ, "GITHUB_OUTPUT": str(output)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    returncode, stderr, output = _stacks_step_once("stacks-step-usage-error", shim, None)
 
-    assert result.returncode == 3, result.stderr
-    assert output.read_text() == ""
+    assert returncode == 3, stderr
+    assert output == ""
 
 
-def test_the_pull_request_stacks_step_lets_an_invalid_stack_file_through_to_its_plan_job(tmp_path) -> None:
+def test_the_pull_request_stacks_step_lets_an_invalid_stack_file_through_to_its_plan_job() -> None:
     """The other side of the same step: status 2 (here every stack file a copy that fails
     validation) passes the step, and the invalid file is still listed in stack_files for its plan."""
-    stacks = tmp_path / "stacks"
-    stacks.mkdir()
-    (stacks / "Pulumi.broken.yaml").write_text("config: 3\n")
-    script = _workflow_step("pull-request.yml", "stacks", "list")
-    output = tmp_path / "github_output"
     shim = f'uv() {{ shift 3; {PYTHON!s} "$@"; }}\nexport PYTHONPATH={REPO!s}\n'
-    result = subprocess.run(
-        ["bash", "-e", "-c", shim + script],
-        cwd=tmp_path,
-        env={**os.environ, "GITHUB_OUTPUT": str(output)},
-        capture_output=True,
-        text=True,
-        check=False,
+    returncode, stderr, output = _stacks_step_once(
+        "stacks-step-invalid-file", shim, {"stacks/Pulumi.broken.yaml": "config: 3\n"}
     )
 
-    assert result.returncode == 0, result.stderr
-    assert "stacks/Pulumi.broken.yaml" in result.stderr and "config" in result.stderr
-    lines = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert returncode == 0, stderr
+    assert "stacks/Pulumi.broken.yaml" in stderr and "config" in stderr
+    assert output is not None
+    lines = dict(line.split("=", 1) for line in output.splitlines())
     assert json.loads(lines["stack_files"]) == [
         {"stack": "broken", "stack_file": "stacks/Pulumi.broken.yaml"}
     ]
