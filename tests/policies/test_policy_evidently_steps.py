@@ -13,15 +13,22 @@ import pytest
 from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import ROLE, make_settings, steps_by_name
 from tests.pipelines.evidently_fixtures import REFERENCE, evidently_settings
+from tests.recorded import computed_once
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 RULE = "pipeline-steps-network-isolated"
 
 
-@pytest.fixture(scope="module")
-def definition() -> dict[str, Any]:
+def _platform_definition() -> dict[str, Any]:
     settings = make_settings(enable_network_isolation=True, evidently=evidently_settings())
     return json.loads(build_definition(settings))
+
+
+@pytest.fixture(scope="module")
+def definition() -> dict[str, Any]:
+    """The builder's definition, composed once per version of the code and of the fixtures
+    (tests.recorded.computed_once): composing it imports the SageMaker SDK."""
+    return computed_once("definition", _platform_definition)
 
 
 def _pipeline(definition: dict[str, Any]) -> dict[str, Any]:

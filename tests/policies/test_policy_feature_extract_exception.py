@@ -10,27 +10,41 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from components.training.definition import build_definition
+from tests.pipelines import test_feature_input
 from tests.pipelines.churn_fixtures import make_settings, tracking_settings
 from tests.pipelines.test_feature_input import feature_settings
+from tests.recorded import computed_once
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 ISOLATED = "pipeline-steps-network-isolated"
 ENCRYPTED = "pipeline-steps-kms-encrypted"
 
 
-@pytest.fixture(scope="module")
-def platform_definition() -> tuple[Any, dict[str, Any]]:
-    settings = make_settings(
+def _settings() -> Any:
+    return make_settings(
         enable_network_isolation=True,
         experiment_tracking=tracking_settings(),
         feature_input=feature_settings(),
     )
-    return settings, json.loads(build_definition(settings))
+
+
+@pytest.fixture(scope="module")
+def platform_definition() -> tuple[Any, dict[str, Any]]:
+    """The settings and the builder's definition of them, composed once per version of the code,
+    the fixtures and tests/pipelines/test_feature_input.py (tests.recorded.computed_once):
+    composing it imports the SageMaker SDK."""
+    definition = computed_once(
+        "definition",
+        lambda: json.loads(build_definition(_settings())),
+        key=[Path(test_feature_input.__file__).read_bytes()],
+    )
+    return _settings(), definition
 
 
 def _pipeline(definition: dict[str, Any]) -> dict[str, Any]:

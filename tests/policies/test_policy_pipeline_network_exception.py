@@ -15,6 +15,7 @@ import pytest
 
 from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import make_settings, tracking_settings
+from tests.recorded import computed_once
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 NATIVE_PIPELINE = "aws-native:sagemaker:Pipeline"
@@ -185,7 +186,8 @@ def test_the_platforms_tracked_definition_passes_and_without_its_own_role_fails(
     check_resource, outcome
 ) -> None:
     settings = make_settings(enable_network_isolation=True, experiment_tracking=tracking_settings())
-    definition = json.loads(build_definition(settings))
+    # Composed once per version of the code and the fixtures (composing imports the SageMaker SDK).
+    definition = computed_once("tracked-definition", lambda: json.loads(build_definition(settings)))
     outcome(check_resource(RULE, PIPELINE, _pipeline(definition)), RULE, None)
 
     for step in definition["Steps"]:
