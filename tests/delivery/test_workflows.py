@@ -8,6 +8,9 @@ files and for a copy of the repository with an extra stack of an existing enviro
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
 import itertools
 import json
 import os
@@ -16,6 +19,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +32,9 @@ from delivery.stacks import main as list_stacks_main
 from planner.lazy_provider_imports import DEFAULT_CACHE_DIR as PROVIDER_INDEX_DIR
 from tests import recorded
 from tests.bin.sandbox import real_uv
-from tests.conftest import REPO
+from tests.conftest import REPO, load_stack_document
 from tests.recorded import computed_once
+from tests.yaml_text import dump_document
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -226,12 +231,41 @@ def workflow_repo(tmp_path: Path, write_stack) -> Path:
     return tmp_path
 
 
+class _Stdout:
+    """What :func:`_stacks_job_outputs` reads of ``capsys``, over a stdout redirected to a buffer."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+
+    def readouterr(self) -> Any:
+        out = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return types.SimpleNamespace(out=out, err="")
+
+
+@pytest.fixture(scope="module")
+def fixture_stack_outputs(pull_request, deploy, tmp_path_factory) -> dict[str, dict[str, str]]:
+    """Both workflows' stacks job outputs for a :func:`workflow_repo` of the module's own (the same
+    workflows and fixture stacks, written the same way): listed once for every test that reads
+    them, each test getting its own copy (:func:`stack_outputs`)."""
+    repo = tmp_path_factory.mktemp("workflow-repo")
+    shutil.copytree(WORKFLOWS, repo / ".github" / "workflows")
+    (repo / "stacks").mkdir()
+    for environment in PROMOTION_ORDER:
+        document = load_stack_document(environment)
+        (repo / "stacks" / f"Pulumi.{environment}.yaml").write_text(dump_document(document))
+    stdout = _Stdout()
+    with pytest.MonkeyPatch.context() as monkeypatch, contextlib.redirect_stdout(stdout.buffer):
+        return {
+            "pull_request": _stacks_job_outputs(pull_request, repo, monkeypatch, stdout),
+            "deploy": _stacks_job_outputs(deploy, repo, monkeypatch, stdout),
+        }
+
+
 @pytest.fixture
-def stack_outputs(pull_request, deploy, workflow_repo, monkeypatch, capsys) -> dict[str, dict[str, str]]:
-    return {
-        "pull_request": _stacks_job_outputs(pull_request, workflow_repo, monkeypatch, capsys),
-        "deploy": _stacks_job_outputs(deploy, workflow_repo, monkeypatch, capsys),
-    }
+def stack_outputs(fixture_stack_outputs) -> dict[str, dict[str, str]]:
+    return copy.deepcopy(fixture_stack_outputs)
 
 
 def _targets(repo: Path) -> list[dict[str, str]]:
