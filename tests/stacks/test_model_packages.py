@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -29,7 +30,7 @@ from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.stacks.conftest import budgeted_serving_cut, serving_cut
 from tests.yaml_text import dump_document
 
@@ -50,6 +51,31 @@ def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         sagemaker = session.client("sagemaker")
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
         yield sagemaker
+
+
+@contextmanager
+def _prod_registry() -> Iterator[Any]:
+    """What the ``sagemaker`` fixture gives, made and thrown away inside a computation."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
+        with mocked_aws(REGION) as session:
+            sagemaker = session.client("sagemaker")
+            sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+            yield sagemaker
+
+
+T = TypeVar("T")
+
+
+def _once(name: str, compute: Callable[[], T], path: str | None = None) -> T:
+    """``compute()`` (a recording against a moto registry it makes and throws away) once per version
+    of the code for every xdist worker and later run (tests.recorded.computed_once): what it
+    registers and records is a pure function of the code (moto's version is in uv.lock), this
+    module, the tests' support files (the fixtures, churn_fixtures, aws_sessions), the MLOPS_/MOTO_...
+    environment and the stack file at ``path`` (its bytes keyed; a file this module writes from
+    the fixtures: the graph holds nothing of its folder that a test reads). Each caller unpickles
+    its own copy; a recording that raises is not kept."""
+    return computed_once(name, compute, key=[Path(path).read_bytes()] if path else [])
 
 
 @pytest.fixture(scope="module")
@@ -142,16 +168,22 @@ def _uris(baselines: dict[str, Any]) -> set[str]:
 
 
 def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_serves(
-    sagemaker, offline_prod, tmp_path
+    offline_prod, tmp_path
 ) -> None:
     """Recorded cut (``serving_cut``): the endpoint's model, its monitors and their roles' policies
     are what it asserts on, and they are recorded as in the whole fixture."""
     served = _drift_check_baselines(offline_prod, "approved-run")
-    approved = _register(sagemaker, "Approved", served)
-    # A later run passes evaluation and writes its own baselines, but nobody approves it (prod).
-    _register(sagemaker, "PendingManualApproval", _drift_check_baselines(offline_prod, "unapproved-run"))
+    unapproved = _drift_check_baselines(offline_prod, "unapproved-run")
+    path = _prod_serving(tmp_path, cut=True)
 
-    graph = _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
+    def compute() -> tuple[str, ResourceGraph]:
+        with _prod_registry() as sagemaker:
+            approved = _register(sagemaker, "Approved", served)
+            # A later run passes evaluation and writes its own baselines, but nobody approves it (prod).
+            _register(sagemaker, "PendingManualApproval", unapproved)
+            return approved, _record_prod_against(sagemaker, path)
+
+    approved, graph = _once("monitors-compare", compute, path)
 
     [endpoint_model] = [
         m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn
@@ -173,25 +205,32 @@ def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_ser
         assert baselines == {f"{artifacts}/baselines/{GROUP}/approved-run/*"}, policy
 
 
-def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(
-    sagemaker, offline_prod, tmp_path
-) -> None:
+def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(offline_prod, tmp_path) -> None:
     """Recorded cut (``serving_cut``): only the endpoint's monitors are asserted on."""
-    _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "first-run"))
+    first = _drift_check_baselines(offline_prod, "first-run")
     newer = _drift_check_baselines(offline_prod, "second-run")
-    _register(sagemaker, "Approved", newer)
+    path = _prod_serving(tmp_path, cut=True)
 
-    assert _monitored_uris(_record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))) == _uris(newer)
+    def compute() -> ResourceGraph:
+        with _prod_registry() as sagemaker:
+            _register(sagemaker, "Approved", first)
+            _register(sagemaker, "Approved", newer)
+            return _record_prod_against(sagemaker, path)
+
+    assert _monitored_uris(_once("newer-approved", compute, path)) == _uris(newer)
 
 
-def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
-    sagemaker, offline_prod, tmp_path
-) -> None:
+def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(tmp_path) -> None:
     """Recorded cut (``serving_cut``): only the endpoint's monitors and the artifacts bucket (part
     of the foundation, which stays) are asserted on."""
-    _register(sagemaker, "Approved")
+    path = _prod_serving(tmp_path, cut=True)
 
-    graph = _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
+    def compute() -> ResourceGraph:
+        with _prod_registry() as sagemaker:
+            _register(sagemaker, "Approved")
+            return _record_prod_against(sagemaker, path)
+
+    graph = _once("no-baselines", compute, path)
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
     assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}")
@@ -207,25 +246,30 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     in_dev = json.loads(json.dumps(rendered_baselines).replace(own_bucket, DEV_BUCKET))
     artifact = f"s3://{DEV_BUCKET}/models/customer-churn-training/dev-run/model.tar.gz"
     monkeypatch.setenv("MOTO_ACCOUNT_ID", DEV_ACCOUNT)  # the registry that answers is dev's
-    with mocked_aws(REGION) as session:
-        dev = session.client("sagemaker")
-        dev.create_model_package_group(ModelPackageGroupName=GROUP)
-        version = dev.create_model_package(
-            ModelPackageGroupName=GROUP,
-            ModelApprovalStatus="Approved",
-            InferenceSpecification={
-                "Containers": [
-                    {
-                        "Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1",
-                        "ModelDataUrl": artifact,
-                    }
-                ],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
-            DriftCheckBaselines=in_dev,
-        )["ModelPackageArn"]
-        graph = _record_prod_against(dev)
+
+    def compute() -> tuple[str, ResourceGraph]:
+        with mocked_aws(REGION) as session:
+            dev = session.client("sagemaker")
+            dev.create_model_package_group(ModelPackageGroupName=GROUP)
+            version = dev.create_model_package(
+                ModelPackageGroupName=GROUP,
+                ModelApprovalStatus="Approved",
+                InferenceSpecification={
+                    "Containers": [
+                        {
+                            "Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1",
+                            "ModelDataUrl": artifact,
+                        }
+                    ],
+                    "SupportedContentTypes": ["text/csv"],
+                    "SupportedResponseMIMETypes": ["text/csv"],
+                },
+                DriftCheckBaselines=in_dev,
+            )["ModelPackageArn"]
+            return version, _record_prod_against(dev)
+
+    # The prod fixture, keyed by its bytes (MOTO_ACCOUNT_ID, dev's, is in computed_once's key).
+    version, graph = _once("dev-registry", compute, str(stack_path("prod")))
 
     assert version.split(":")[4] == DEV_ACCOUNT
     assert _monitored_uris(graph) == _uris(in_dev)
@@ -441,18 +485,26 @@ def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_pa
 # --- a pinned version ------------------------------------------------------------------------
 
 
-def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
-    sagemaker, offline_prod, tmp_path
-) -> None:
+def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(offline_prod, tmp_path) -> None:
     """Recorded cut (``serving_cut``): only the endpoint's model and monitors are asserted on."""
     pinned_baselines = _drift_check_baselines(offline_prod, "pinned-run")
-    pinned = _register(sagemaker, "Approved", pinned_baselines)
-    _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "newer-run"))
+    newer_baselines = _drift_check_baselines(offline_prod, "newer-run")
 
-    graph = record_stack_file(
-        _prod_serving(tmp_path, {"model_package_arn": pinned}, cut=True),
-        program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
-    )
+    def compute() -> tuple[str, ResourceGraph]:
+        with _prod_registry() as sagemaker:
+            pinned = _register(sagemaker, "Approved", pinned_baselines)
+            _register(sagemaker, "Approved", newer_baselines)
+            graph = record_stack_file(
+                _prod_serving(tmp_path, {"model_package_arn": pinned}, cut=True),
+                program=lambda source: run(
+                    source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)
+                ),
+            )
+            return pinned, graph
+
+    # The stack file names the version registered first, so it is written inside the computation;
+    # it is a pure function of this module and the prod fixture (a support file), both keyed.
+    pinned, graph = _once("pinned", compute)
 
     [endpoint_model] = [
         m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn
