@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -46,6 +46,34 @@ def _registry() -> Iterator[Any]:
     """An empty moto registry (in the account MOTO_ACCOUNT_ID names)."""
     with mocked_aws(REGION) as session:
         yield session.client("sagemaker")
+
+
+T = TypeVar("T")
+
+
+def _in_registry(account: str, build: Callable[[Any], T]) -> T:
+    """``build(registry)`` on an empty moto registry of ``account``, made and thrown away here."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", account)
+        registries = _registry()
+        try:
+            return build(next(registries))
+        finally:
+            registries.close()
+
+
+def _once(name: str, build: Callable[[Any], T], path: Path, account: str = "333333333333") -> T:
+    """``build`` run on its own empty registry of ``account`` (:func:`_in_registry`), once per
+    version of the code for every xdist worker and later run (tests.recorded.computed_once), as
+    ``first_up``: the registry lives and dies inside the computation, so what it registers and
+    records is a pure function of the code (moto's in uv.lock), this module, the tests' support
+    files (the fixtures, aws_sessions, churn_fixtures, delivery/cloud.py), the MLOPS_/MOTO_...
+    environment and the stack file at ``path`` (its bytes keyed, with ``account``; a file this
+    module writes: the graph holds nothing of its folder but its ``source``, which no test reads).
+    Each caller unpickles its own copy; a recording that raises is not kept."""
+    return computed_once(
+        name, lambda: _in_registry(account, build), key=[account, path.name, path.read_bytes()]
+    )
 
 
 @pytest.fixture
@@ -213,10 +241,10 @@ def test_the_up_after_an_approval_creates_the_endpoint(up_after_approval) -> Non
     assert "deferred_endpoints" not in second.exports and second.warnings == ()
 
 
-def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, write_stack) -> None:
-    """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on."""
-    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    prod_registry.create_model_package(
+def _pending_only(registry: Any) -> None:
+    """The family's group, holding one version waiting for approval."""
+    registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    registry.create_model_package(
         ModelPackageGroupName="prod-customer-churn",
         ModelApprovalStatus="PendingManualApproval",
         InferenceSpecification={
@@ -226,7 +254,19 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
         },
     )
 
-    graph = _up(_prod_cut(write_stack), prod_registry)
+
+def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, write_stack) -> None:
+    """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on. The `up` runs on
+    its own registry of the same content (shared: :func:`_once`); the resolver's answer is asked of
+    this test's."""
+    _pending_only(prod_registry)
+    path = _prod_cut(write_stack)
+
+    def build(registry: Any) -> ResourceGraph:
+        _pending_only(registry)
+        return _up(path, registry)
+
+    graph = _once("pending-only", build, path)
 
     [warning] = _endpoint_warnings(graph.warnings)
     assert "prod-customer-churn, which has no Approved version yet" in warning
@@ -235,10 +275,9 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
     assert raised.value.group_exists is True
 
 
-def test_dev_says_passing_versions_are_approved_automatically(monkeypatch) -> None:
-    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")
-    for registry in _registry():
-        graph = _up(stack_path("dev"), registry)
+def test_dev_says_passing_versions_are_approved_automatically() -> None:
+    dev = stack_path("dev")
+    graph = _once("dev-first-up", lambda registry: _up(dev, registry), dev, account="111111111111")
     # The dev fixture subscribes no one to its alerts (warned separately); one deferral besides.
     [warning] = [w for w in graph.warnings if not w.startswith("alerts.subscriptions is empty")]
     assert "approved automatically in this stack" in warning
@@ -273,9 +312,7 @@ def _prod_with_challenger(tmp_path) -> Path:
     return path
 
 
-def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(
-    first_up, prod_registry, tmp_path
-) -> None:
+def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(first_up, tmp_path) -> None:
     """A shadow variant of a family with no version: the endpoint is not created half.
 
     The primary's family is approved as its training pipeline registers versions. That pipeline is
@@ -283,10 +320,13 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(
     and leaves this one's definition as it was, and a first `pulumi up` of this stack, which reads
     the registry and writes nothing, would leave the registry as empty as it found it."""
     path = _prod_with_challenger(tmp_path)
-    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    _register_approved(prod_registry, first_up, "prod-customer-churn")
 
-    graph = _up(path, prod_registry)
+    def build(registry: Any) -> ResourceGraph:
+        registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+        _register_approved(registry, first_up, "prod-customer-churn")
+        return _up(path, registry)
+
+    graph = _once("challenger-unapproved", build, path)
 
     assert not graph.of_type("aws:sagemaker/endpoint:Endpoint")
     [warning] = _endpoint_warnings(graph.warnings)
@@ -342,19 +382,24 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
 
 
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
-    first_up, up_after_approval, prod_registry, current_instance_types, write_stack
+    first_up, up_after_approval, current_instance_types, write_stack
 ) -> None:
     """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays.
 
     The `up` after the rejection is recorded cut (``_prod_cut``): what it asserts on is the
-    endpoint's resources, monitors and warning (its batch scoring, cut, defers with no version)."""
+    endpoint's resources, monitors and warning (its batch scoring, cut, defers with no version).
+    Approval, deploy, rejection and `up` run on a registry of their own (shared: :func:`_once`)."""
     serving, serving_version = up_after_approval
-    approved = _approve(prod_registry, first_up)
-    assert approved == serving_version, "this registry holds the version the shared `up` serves"
-    _deploy(serving, prod_registry)
-    prod_registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
+    path = _prod_cut(write_stack)
 
-    after = _up(_prod_cut(write_stack), prod_registry)
+    def build(registry: Any) -> tuple[str, ResourceGraph]:
+        approved = _approve(registry, first_up)
+        _deploy(serving, registry)
+        registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
+        return approved, _up(path, registry)
+
+    approved, after = _once("rejected-after-deploy", build, path)
+    assert approved == serving_version, "this registry holds the version the shared `up` serves"
 
     assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
     [model] = _endpoint_models(after)
