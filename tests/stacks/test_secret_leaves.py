@@ -71,7 +71,7 @@ def _subscription_inputs(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_encrypted_https_and_email_endpoints_plan_with_stand_ins_the_checks_accept(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cached_recordings: None
 ) -> None:
     document = _with_subscriptions(
         {"protocol": "https", "endpoint": _encrypted()},
@@ -166,7 +166,7 @@ def test_an_unencrypted_error_beside_an_encrypted_leaf_is_reported_as_it_is(tmp_
 
 
 def test_top_level_encrypted_values_still_read_as_the_plain_stand_in_and_stay_secret(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cached_recordings: None
 ) -> None:
     """``mlops-platform:kubeconfig`` and the fixture's encrypted approval-dispatch token: whole
     encrypted values, read as before; the token, read with ``get_secret``, stays masked."""
@@ -194,7 +194,7 @@ def test_top_level_encrypted_values_still_read_as_the_plain_stand_in_and_stay_se
 
 
 def test_an_encrypted_account_id_plans_as_an_account_that_exists_nowhere(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cached_recordings: None
 ) -> None:
     """Not a subscription: any field with a format check (a 12-digit account id here) gets the
     first stand-in it accepts, and the recording's mocks target that same account."""
