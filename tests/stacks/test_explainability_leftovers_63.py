@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.recorder import record_stack_file
 from tests.conftest import REPO, load_stack_document
+from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
 
 TEMPLATE: dict[str, Any] = {
@@ -68,8 +69,16 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
 def test_a_baseline_file_name_plans_and_names_the_stack_s_own_bucket(tmp_path: Path) -> None:
     good = json.loads(json.dumps(TEMPLATE))
     good["methods"]["shap"]["baseline"] = "shap_baseline.csv"
-    stack, _ = _project(tmp_path, good)
-    graph = record_stack_file(str(stack))
+    stack, template_path = _project(tmp_path, good)
+    # Recorded once per version of the code (tests/recorded.py, computed_once), keyed by every file
+    # of the project it reads: the stack file, Pulumi.yaml and the template (this module writes
+    # them); the graph holds nothing of their folder but its ``source``, which this test does not read.
+    project = [stack, stack.parent.parent / "Pulumi.yaml", template_path]
+    graph = computed_once(
+        "file-name-baseline",
+        lambda: record_stack_file(str(stack)),
+        key=[item for path in project for item in (str(path.relative_to(tmp_path)), path.read_bytes())],
+    )
     [written] = [
         r
         for r in graph.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
