@@ -255,11 +255,9 @@ def _pending_only(registry: Any) -> None:
     )
 
 
-def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, write_stack) -> None:
-    """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on. The `up` runs on
-    its own registry of the same content (shared: :func:`_once`); the resolver's answer is asked of
-    this test's."""
-    _pending_only(prod_registry)
+def test_a_group_with_only_pending_versions_defers_with_its_own_reason(write_stack) -> None:
+    """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on. The `up` and the
+    resolver's own answer each run on a registry of that content (the `up` shared: :func:`_once`)."""
     path = _prod_cut(write_stack)
 
     def build(registry: Any) -> ResourceGraph:
@@ -270,9 +268,14 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
 
     [warning] = _endpoint_warnings(graph.warnings)
     assert "prod-customer-churn, which has no Approved version yet" in warning
-    with pytest.raises(NoApprovedVersion) as raised:
-        latest_approved_package(prod_registry, "prod-customer-churn")
-    assert raised.value.group_exists is True
+
+    def asked(registry: Any) -> NoApprovedVersion:
+        _pending_only(registry)
+        with pytest.raises(NoApprovedVersion) as raised:
+            latest_approved_package(registry, "prod-customer-churn")
+        return raised.value
+
+    assert _in_registry("333333333333", asked).group_exists is True
 
 
 def test_dev_says_passing_versions_are_approved_automatically() -> None:
