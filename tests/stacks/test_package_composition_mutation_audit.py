@@ -110,6 +110,7 @@ import json
 import re
 import typing
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any, NotRequired, get_args, get_origin
 
@@ -123,7 +124,7 @@ from stacks.config import CONFIG_KEY
 from tests import test_component_package as package_tests
 from tests.conftest import load_stack_document
 from tests.graph_helpers import only
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.stack_edits import ranker_shared_endpoint
 from tests.stacks import test_kubernetes_wiring as kubernetes_wiring
 from tests.stacks import test_live_drift as live_drift
@@ -145,6 +146,21 @@ PROGRAMS: dict[str, Callable[[], None]] = {
     "registry": package_tests._registry_and_training_program,
     "network": package_tests._network_and_role_program,
 }
+
+
+@cache
+def _package_tests_bytes() -> bytes:
+    """tests/test_component_package.py, whose programs this module records (computed_once's key)."""
+    return Path(package_tests.__file__).read_bytes()
+
+
+def _recorded_program(name: str) -> ResourceGraph:
+    """``PROGRAMS[name]`` recorded once per version of the code for every xdist worker and later run
+    (tests.recorded.computed_once): a program of tests/test_component_package.py (its bytes keyed)
+    with constant inputs; each caller unpickles its own copy."""
+    return computed_once(
+        f"program-{name}", lambda: record_program(PROGRAMS[name]), key=[_package_tests_bytes()]
+    )
 
 
 def _hosted_outputs(
@@ -257,7 +273,13 @@ def test_each_output_is_its_childs_value_under_its_schema_name_and_registered(
     the same outputs under their Python names (what `pulumi stack` shows). Kills an output taken
     from its neighbour (a key's id as its alias, a bucket's ARN as its name, a role's name as its
     ARN, a model package group's ARN as the approval topic...) and an output not registered."""
-    graph, outputs = _hosted_outputs(monkeypatch, PROGRAMS[program])
+    # Once per version of the code (tests.recorded.computed_once), like _recorded_program: what the
+    # engine gets and what is registered are values of the recording, as its graph is.
+    graph, outputs = computed_once(
+        f"hosted-outputs-{program}",
+        lambda: _hosted_outputs(monkeypatch, PROGRAMS[program]),
+        key=[_package_tests_bytes()],
+    )
     provider = package_tests._provider()
     assert outputs, "no hosted component was constructed"
     for component, got in outputs.items():
@@ -272,8 +294,8 @@ def test_each_output_is_its_childs_value_under_its_schema_name_and_registered(
 def test_every_hosted_component_is_in_one_of_the_output_programs() -> None:
     constructed = {
         r.type.rsplit(":", 1)[1]
-        for program in PROGRAMS.values()
-        for r in record_program(program)
+        for name in PROGRAMS
+        for r in _recorded_program(name)
         if r.type.startswith(f"{PACKAGE}:")
     }
     assert constructed == {component.__name__ for component in COMPONENTS}
@@ -512,7 +534,7 @@ def test_the_network_inputs_reach_the_flow_logs_endpoints_and_roles() -> None:
     """PrivateNetwork builds its VPC from the inputs one by one: the flow-log group a program names,
     an interface endpoint for every service it lists, and its roles on its role path (the KMS keys
     trust that path only)."""
-    graph = record_program(package_tests._network_and_role_program)
+    graph = _recorded_program("network")  # package_tests._network_and_role_program
     assert only(graph, "aws:cloudwatch/logGroup:LogGroup").inputs["name"] == "/team-x/vpc-flow-logs"
     services = {
         r.inputs["serviceName"]
