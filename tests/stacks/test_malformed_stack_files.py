@@ -190,8 +190,25 @@ def planner_processes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
     """The process sample, planned by ``python -m planner`` in parallel processes (each fails
-    before planning)."""
-    directory = tmp_path_factory.mktemp("malformed")
+    before planning).
+
+    Run once per version of the code for every xdist worker and later run (tests.recorded.computed_once):
+    what a process prints and its exit status are a pure function of the code (planner, stacks,
+    Pulumi.yaml: the cache folder's fingerprint), the case's bytes (made from tests/stacks/malformed.py
+    and the fixtures, support files; keyed too), the MLOPS_/AWS_/PULUMI_... environment, the
+    working directory and the interpreter, and of the path it is given, which comes back with
+    the result: each test checks the output names the file that process read. A process killed
+    by a signal raises, so it is run again next time, never served from the cache."""
+    contents = _contents()
+    results = computed_once(
+        "planner-processes",
+        lambda: _run_planner_processes(tmp_path_factory.mktemp("malformed")),
+        key=[item for case_id in PROCESS_SAMPLE for item in (case_id, contents[case_id])],
+    )
+    return {case_id: (Path(path), process) for case_id, (path, process) in results.items()}
+
+
+def _run_planner_processes(directory: Path) -> dict[str, tuple[str, subprocess.CompletedProcess[str]]]:
     by_id = {case.id: case for case in CASES}
     processes = {}
     for case_id in PROCESS_SAMPLE:
@@ -206,7 +223,12 @@ def planner_processes(
     results = {}
     for case_id, (path, process) in processes.items():
         out, err = process.communicate(timeout=120)
-        results[case_id] = (path, subprocess.CompletedProcess(process.args, process.returncode, out, err))
+        # Killed by a signal: raised, so run again next time, never served from the cache.
+        assert process.returncode >= 0, f"killed by signal {-process.returncode}: {err}"
+        results[case_id] = (
+            str(path),
+            subprocess.CompletedProcess(process.args, process.returncode, out, err),
+        )
     return results
 
 
