@@ -318,7 +318,9 @@ def test_the_esc_environments_a_stack_imports_are_named(environment: Any, names:
     assert esc_environments({"environment": environment}) == names
 
 
-def test_a_stack_importing_esc_environments_plans_with_a_note(tmp_path: Path, capsys) -> None:
+def test_a_stack_importing_esc_environments_plans_with_a_note(
+    tmp_path: Path, capsys, cached_recordings: None
+) -> None:
     import planner.__main__ as cli
 
     def edit(document: dict[str, Any]) -> None:
