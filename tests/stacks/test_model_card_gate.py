@@ -5,6 +5,7 @@ the cards state (config errors naming the file and key)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from stacks.resolution import resolve_serving
 from stacks.stack_file import read_stack_file
 from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
+from tests.recorded import computed_once
 from tests.stacks.conftest import serving_cut
 
 REGION = "eu-west-1"
@@ -184,17 +186,18 @@ def test_a_stack_may_turn_the_requirement_off(write_stack) -> None:
 # -- end to end: the program as `pulumi up` runs it, against moto's registry ----------------------
 
 
-@pytest.fixture
-def staging_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+@contextmanager
+def _staging_registry() -> Iterator[Any]:
     """The staging fixture's account, its family's group holding one Approved version."""
-    monkeypatch.setenv("MOTO_ACCOUNT_ID", "222222222222")
-    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(variable, "testing")
-    with mocked_aws(REGION) as session:
-        sagemaker = session.client("sagemaker")
-        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
-        _approved_version(sagemaker)
-        yield sagemaker
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", "222222222222")
+        for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            patch.setenv(variable, "testing")
+        with mocked_aws(REGION) as session:
+            sagemaker = session.client("sagemaker")
+            sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+            _approved_version(sagemaker)
+            yield sagemaker
 
 
 def _up(path: Any) -> Any:
@@ -203,17 +206,25 @@ def _up(path: Any) -> Any:
     return record_stack_file(str(path), program=run)
 
 
-def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_one(
-    staging_registry, write_stack
-) -> None:
+def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_one(write_stack) -> None:
     """The staging fixture cut (``serving_cut``): the card gate is the endpoint's resolution, and no
-    section cut registers an endpoint or a model (staging scores no batches)."""
+    section cut registers an endpoint or a model (staging scores no batches).
+
+    The `up` once the card exists runs on a registry of its own holding the same version and the
+    card, once per version of the code for every xdist worker and later run
+    (tests.recorded.computed_once): made and thrown away inside the computation, so the graph is a
+    pure function of the code (moto's in uv.lock), this module, the support files, the environment
+    and the stack file (its bytes keyed)."""
     path = write_stack("staging", serving_cut, name="Pulumi.staging.yaml")
-    with pytest.raises(ModelResolutionError, match=f"no model card {GROUP}-v1"):
+    with _staging_registry(), pytest.raises(ModelResolutionError, match=f"no model card {GROUP}-v1"):
         _up(path)
 
-    staging_registry.create_model_card(ModelCardName=f"{GROUP}-v1", Content="{}", ModelCardStatus="Approved")
-    graph = _up(path)
+    def carded_up() -> Any:
+        with _staging_registry() as registry:
+            registry.create_model_card(ModelCardName=f"{GROUP}-v1", Content="{}", ModelCardStatus="Approved")
+            return _up(path)
+
+    graph = computed_once("carded-up", carded_up, key=[path.read_bytes()])
 
     [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
     [model] = graph.of_type("aws:sagemaker/model:Model")
