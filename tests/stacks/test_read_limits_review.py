@@ -52,6 +52,7 @@ from stacks.component_reference import fields_of
 from stacks.config import ConfigError
 from stacks.stack_file import read_stack_file
 from tests.components.model_quality_args import model_quality_args
+from tests.recorded import computed_once
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -214,11 +215,8 @@ for name, build in builds.items():
 """
 
 
-def test_the_specs_check_the_form_of_an_instance_type_without_botocore() -> None:
-    """docs/reuse.md: the base install (endpoints, data-quality monitoring) and ``model-quality``
-    bring no botocore, and the specs work without the extras. Checking against botocore's
-    enumerations made ``VariantSpec(instance_type=...)`` raise ``ModuleNotFoundError: botocore``
-    there; without botocore a type is checked for its form only."""
+def _run_without_botocore() -> subprocess.CompletedProcess[str]:
+    """A run killed by a signal raises, so it is run again next time, never served from the cache."""
     result = subprocess.run(
         [sys.executable, "-c", _WITHOUT_BOTOCORE],
         cwd=REPOSITORY,
@@ -227,6 +225,22 @@ def test_the_specs_check_the_form_of_an_instance_type_without_botocore() -> None
         check=False,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
+    assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+    return result
+
+
+def test_the_specs_check_the_form_of_an_instance_type_without_botocore() -> None:
+    """docs/reuse.md: the base install (endpoints, data-quality monitoring) and ``model-quality``
+    bring no botocore, and the specs work without the extras. Checking against botocore's
+    enumerations made ``VariantSpec(instance_type=...)`` raise ``ModuleNotFoundError: botocore``
+    there; without botocore a type is checked for its form only.
+
+    The fresh process runs once per version of the code for every xdist worker and later run
+    (tests.recorded.computed_once): what it prints is a pure function of the code (components,
+    uv.lock), this module (the script, and what it imports of it), the support files
+    (tests/components/model_quality_args.py), the environment, the working directory and the
+    interpreter."""
+    result = computed_once("without-botocore", _run_without_botocore, key=[_WITHOUT_BOTOCORE])
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     for name in ("variant", "monitoring", "batch", "model-quality"):
