@@ -12,6 +12,7 @@ stack file, before anything runs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,19 @@ Edit = Callable[[dict[str, Any]], None]
 
 def _in_region(tmp_path: Path, base: str, region: str, edit: Edit | None = None) -> Path:
     """The fixture stack ``base`` moved to ``region`` (every ARN, zone and name with it)."""
+    path = tmp_path / f"Pulumi.{base}-{region}.yaml"
+    path.write_text(_text(base, edit).replace("eu-west-1", region))
+    return path
+
+
+@cache
+def _text(base: str, edit: Edit | None) -> str:
+    """The fixture stack ``base`` edited by ``edit``, as YAML text: dumped once per process for every
+    region a test moves it to (a string, which no caller can change)."""
     document = load_stack_document(base)
     if edit is not None:
         edit(document["config"][CONFIG_KEY])
-    path = tmp_path / f"Pulumi.{base}-{region}.yaml"
-    path.write_text(dump_document(document).replace("eu-west-1", region))
-    return path
+    return dump_document(document)
 
 
 def _region_problems(path: Path) -> list[str]:
