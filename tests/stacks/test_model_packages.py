@@ -527,25 +527,35 @@ def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
         resolve_version(sagemaker, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{GROUP}")
 
 
-def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemaker, tmp_path) -> None:
+def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(tmp_path) -> None:
     """Both stacks recorded cut (``serving_cut``): the error names the endpoint's monitors, and the
-    dev stack's endpoint is what deploys; no section cut reads the version (dev scores no batch)."""
+    dev stack's endpoint is what deploys; no section cut reads the version (dev scores no batch).
+    Each `up` runs on a registry of that content; the dev one is shared (:func:`_once`)."""
     elsewhere = {"ModelDataQuality": _files("s3://artifacts/baselines/another-family/run-1")}
-    _register(sagemaker, "Approved", elsewhere)
 
-    with pytest.raises(
-        ModelResolutionError,
-        match=r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/",
-    ):
-        _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
+    with _prod_registry() as sagemaker:
+        _register(sagemaker, "Approved", elsewhere)
+        with pytest.raises(
+            ModelResolutionError,
+            match=r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/",
+        ):
+            _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
     # dev does not monitor: the same version deploys there (a dev stack reading prod's group here).
     dev = load_stack_document("dev")
     dev["config"]["mlops-platform:platform"]["name_prefix"] = "prod"
     serving_cut(dev["config"]["mlops-platform:platform"])
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(dump_document(dev))
-    graph = record_stack_file(
-        str(path),
-        program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
-    )
+
+    def compute() -> ResourceGraph:
+        with _prod_registry() as sagemaker:
+            _register(sagemaker, "Approved", elsewhere)
+            return record_stack_file(
+                str(path),
+                program=lambda source: run(
+                    source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)
+                ),
+            )
+
+    graph = _once("unusable-baselines-dev", compute, str(path))
     assert graph.of_type("aws:sagemaker/endpoint:Endpoint")
