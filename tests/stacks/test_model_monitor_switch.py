@@ -15,7 +15,7 @@ from planner.recorder import ResourceGraph
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from tests.conftest import load_stack_document
+from tests.conftest import load_stack_document, stack_path
 from tests.recorded import recorded_stack
 from tests.yaml_text import dump_document
 
@@ -42,17 +42,16 @@ def _is_model_monitor(type_token: str) -> bool:
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[ResourceGraph, ResourceGraph]]:
     """Per environment that monitors (staging, prod): the fixture's graph and its graph with Model
-    Monitor off."""
+    Monitor off. The fixture's is its own file's recording, shared with every test that records
+    the fixture (a copy written here was a second recording of the same stack)."""
     folder = tmp_path_factory.mktemp("model-monitor-off")
     found = {}
     for stack in ("staging", "prod"):
         document = load_stack_document(stack)
-        base_path = folder / f"Pulumi.{stack}.yaml"
-        base_path.write_text(dump_document(document))
         without_model_monitor(document["config"][CONFIG_KEY])
         off_path = folder / f"Pulumi.{stack}-off.yaml"
         off_path.write_text(dump_document(document))
-        found[stack] = (recorded_stack(base_path), recorded_stack(off_path))
+        found[stack] = (recorded_stack(stack_path(stack)), recorded_stack(off_path))
     return found
 
 
