@@ -39,8 +39,9 @@ def _in_region(tmp_path: Path, base: str, region: str, edit: Edit | None = None)
 
 @cache
 def _text(base: str, edit: Edit | None) -> str:
-    """The fixture stack ``base`` edited by ``edit``, as YAML text: dumped once per process for every
-    region a test moves it to (a string, which no caller can change)."""
+    """The fixture stack ``base`` edited by ``edit`` (a function making the same edit at every
+    call), as YAML text: dumped once per process for every region a test moves it to (a string,
+    which no caller can change)."""
     document = load_stack_document(base)
     if edit is not None:
         edit(document["config"][CONFIG_KEY])
