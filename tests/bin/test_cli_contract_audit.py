@@ -112,8 +112,9 @@ def _outside_the_fingerprint() -> list[str | bytes]:
     files = sorted(
         path
         for folder in ("delivery", "pipelines")
-        for path in (REPO / folder).rglob("*.py")
-        if "__pycache__" not in path.parts
+        for path in (REPO / folder).rglob("*")
+        # Every file, not only modules: a data file a command reads is its code as much.
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     )
     return [part for path in files for part in (str(path.relative_to(REPO)), path.read_bytes())]
 
