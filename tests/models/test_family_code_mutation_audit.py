@@ -484,8 +484,14 @@ def test_churn_training_checkpoints_where_spot_training_syncs_them(
 ) -> None:
     """With ``spot`` the definition syncs CHECKPOINT_DIR, and passes no ``--checkpoint-dir``: the
     script must checkpoint there by default whenever the folder exists (else an interrupted job
-    starts over), into the job's own sub-folder."""
-    from components.training._definition_steps import CHECKPOINT_DIR
+    starts over), into the job's own sub-folder. The builder is imported sealed and offline, as
+    tests/components/test_instance_storage.py does: the SageMaker SDK makes a client at import,
+    which needs the region the sealed environment sets (a worker that built no definition before
+    this test has not imported it)."""
+    from components.training import _offline_sdk
+
+    with _offline_sdk.sealed("eu-west-1"):
+        from components.training._definition_steps import CHECKPOINT_DIR
 
     _, train, _ = churn_steps()
     assert str(train.DEFAULT_CHECKPOINT_DIR) == CHECKPOINT_DIR

@@ -103,11 +103,19 @@ def test_a_processs_first_build_reads_botocores_endpoint_data_once_for_all_its_i
 ) -> None:
     """The SDK resolves each image URI through ``_botocore_resolver``, which reads the whole of
     botocore's endpoint data every time; sealed, a process reads it once. The images' caches are
-    cleared, as in a fresh process, and so is the kept reader."""
+    cleared, as in a fresh process, and so is the kept reader. The region is opened first (its
+    session and clients, which read the endpoint data for themselves), as an earlier build in this
+    worker would have opened it, and the SDK imported sealed, as a build imports it: it makes a
+    client at import, which needs the sealed environment's region."""
     import botocore.loaders
-    from sagemaker.core import image_uris
 
-    from components.training import _definition_steps, _offline_sdk
+    from components.training import _offline_sdk
+
+    _offline_sdk.open_region("eu-west-1")
+    with _offline_sdk.sealed("eu-west-1"):
+        from sagemaker.core import image_uris
+
+        from components.training import _definition_steps
 
     for cached in (
         _definition_steps._framework_image,
