@@ -22,7 +22,6 @@ from components.training import definition_cache
 from components.training.definition import (
     MAX_RUNTIME_SECONDS,
     TrainingPipelineSettings,
-    build_definition,
     verify,
 )
 from planner.recorder import ResourceGraph
@@ -30,6 +29,7 @@ from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.graph_helpers import within
 from tests.pipelines.churn_fixtures import KMS_KEY, make_settings, steps_by_name
+from tests.pipelines.definitions import built_definition
 from tests.recorded import recorded_stack
 from tests.stacks.conftest import endpointless_cut
 from tests.yaml_text import dump_document
@@ -46,7 +46,7 @@ def settings() -> TrainingPipelineSettings:
 
 @pytest.fixture(scope="module")
 def definition(settings: TrainingPipelineSettings) -> dict[str, Any]:
-    return json.loads(build_definition(settings))
+    return json.loads(built_definition(settings))
 
 
 # --- the built definition ----------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_a_gpu_trained_model_is_registered_with_the_gpu_inference_image() -> Non
         training_instance_type="ml.g5.xlarge",
         processing_instance_type="ml.m5.xlarge",
     )
-    steps = steps_by_name(json.loads(build_definition(gpu)))
+    steps = steps_by_name(json.loads(built_definition(gpu)))
     register = steps["CheckMetric"]["Arguments"]["IfSteps"][-1]["Arguments"]
     (container,) = register["InferenceSpecification"]["Containers"]
 

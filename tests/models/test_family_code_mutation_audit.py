@@ -95,7 +95,6 @@ from typing import Any
 import pytest
 from threadpoolctl import threadpool_limits
 
-from components.training.definition import build_definition
 from tests.family_steps import churn_steps, load_step
 from tests.pipelines.churn_fixtures import (
     churn_extract,
@@ -104,6 +103,7 @@ from tests.pipelines.churn_fixtures import (
     steps_by_name,
     write_csv,
 )
+from tests.pipelines.definitions import built_definition
 
 CHURN = "customer-churn"
 FORECAST = "demand-forecast"
@@ -134,7 +134,7 @@ def _outside_a_training_container(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module", params=[CHURN, FORECAST])
 def family_definition(request: pytest.FixtureRequest) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     settings = make_settings() if request.param == CHURN else forecast_settings()
-    return request.param, settings, steps_by_name(json.loads(build_definition(settings)))
+    return request.param, settings, steps_by_name(json.loads(built_definition(settings)))
 
 
 def _inputs(step: dict[str, Any]) -> dict[str, str]:

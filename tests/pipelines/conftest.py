@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from components.training.definition import TrainingPipelineSettings, build_definition
+from components.training.definition import TrainingPipelineSettings
 from pipelines.model_card import data_key_alias
 from tests.aws_sessions import mocked_aws
 from tests.pipelines.churn_fixtures import (
@@ -24,6 +24,7 @@ from tests.pipelines.churn_fixtures import (
     make_settings,
     tracking_settings,
 )
+from tests.pipelines.definitions import built_definition
 from tests.recorded import computed_once
 
 CARD_REGION = "eu-west-1"
@@ -149,17 +150,17 @@ def forecast_settings_() -> TrainingPipelineSettings:
 
 @pytest.fixture(scope="session")
 def forecast_json(forecast_settings_: TrainingPipelineSettings) -> str:
-    return build_definition(forecast_settings_)
+    return built_definition(forecast_settings_)
 
 
 @pytest.fixture(scope="session")
 def dev_json(dev_settings: TrainingPipelineSettings) -> str:
-    return build_definition(dev_settings)
+    return built_definition(dev_settings)
 
 
 @pytest.fixture(scope="session")
 def prod_json(prod_settings: TrainingPipelineSettings) -> str:
-    return build_definition(prod_settings)
+    return built_definition(prod_settings)
 
 
 @pytest.fixture(scope="session")
@@ -177,7 +178,7 @@ def tracked_settings() -> TrainingPipelineSettings:
 
 @pytest.fixture(scope="session")
 def tracked_json(tracked_settings: TrainingPipelineSettings) -> str:
-    return build_definition(tracked_settings)
+    return built_definition(tracked_settings)
 
 
 @pytest.fixture(params=["dev", "prod", "forecast", "tracked"])

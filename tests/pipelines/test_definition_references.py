@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from components.training.definition import build_definition
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document, stack_path
 from tests.pipelines.churn_fixtures import make_settings, steps_by_name, tracking_settings
+from tests.pipelines.definitions import built_definition
 from tests.pipelines.evidently_fixtures import evidently_settings
 from tests.pipelines.test_feature_input import feature_settings
 from tests.pipelines.test_tuning_step import FIXED, _tuning
@@ -243,7 +243,7 @@ def test_every_combination_of_optional_steps_resolves(
     tune: bool, track: bool, baselines: bool, features: bool, evidently: bool
 ) -> None:
     definition = json.loads(
-        build_definition(make_settings(**_options(tune, track, baselines, features, evidently)))
+        built_definition(make_settings(**_options(tune, track, baselines, features, evidently)))
     )
     assert DefinitionReferences(definition).problems() == []
 
@@ -251,7 +251,7 @@ def test_every_combination_of_optional_steps_resolves(
 @pytest.fixture(scope="module")
 def full() -> dict[str, Any]:
     """Every optional step: Tune, TrackExperiment, baselines, ExtractFeatures, Evidently."""
-    return json.loads(build_definition(make_settings(**_options(True, True, True, True, True))))
+    return json.loads(built_definition(make_settings(**_options(True, True, True, True, True))))
 
 
 def _step(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:

@@ -119,6 +119,7 @@ from tests.pipelines.churn_fixtures import (
     steps_by_name,
     tracking_settings,
 )
+from tests.pipelines.definitions import built_definition
 from tests.pipelines.evidently_fixtures import evidently_settings
 from tests.pipelines.test_feature_input import feature_settings
 
@@ -142,7 +143,7 @@ def at_the_limits() -> tuple[Any, dict[str, Any]]:
         ),
         hyperparameters={f"h{n}": n for n in range(hyperparameters)},
     )
-    return settings, json.loads(build_definition(settings))
+    return settings, json.loads(built_definition(settings))
 
 
 def test_every_processing_job_at_the_settings_limits_is_one_sagemaker_accepts(at_the_limits) -> None:
@@ -316,7 +317,7 @@ def test_publish_drift_metrics_is_exempt_from_the_output_key_only_while_it_write
     """PublishDriftMetrics only calls CloudWatch: no output, hence no output key. Given an output,
     it needs the platform key like every job (V27: the exemption kept for any output)."""
     settings = make_settings(evidently=evidently_settings())
-    definition = json.loads(build_definition(settings))
+    definition = json.loads(built_definition(settings))
     publish = steps_by_name(definition)["PublishDriftMetrics"]
     assert "ProcessingOutputConfig" not in publish["Arguments"]
     assert job_security_problems(publish, settings, volume_kms=True) == []
@@ -388,7 +389,7 @@ def test_track_experiment_reaches_the_server_briefly_and_logs_the_label_with_the
     family's limit, up to 9 days of a stuck job); the run's parameters are what the training job
     got, the platform's label among them (D68: the label left out)."""
     settings = make_settings(experiment_tracking=tracking_settings(), max_run_seconds=7200)
-    track = steps_by_name(json.loads(build_definition(settings)))["TrackExperiment"]["Arguments"]
+    track = steps_by_name(json.loads(built_definition(settings)))["TrackExperiment"]["Arguments"]
     arguments = track["AppSpecification"]["ContainerArguments"]
     params = [arguments[i + 1] for i, item in enumerate(arguments) if item == "--param"]
 
@@ -444,7 +445,7 @@ def test_the_registry_links_the_server_extract_keeps_the_familys_limit_and_grid_
             parameters={"depth": ParameterRange("categorical", values=("15", "31", "63"))},
         ),
     )
-    steps = steps_by_name(json.loads(build_definition(settings)))
+    steps = steps_by_name(json.loads(built_definition(settings)))
     [grid] = steps["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]["ParameterRanges"][
         "CategoricalParameterRanges"
     ]

@@ -25,6 +25,7 @@ from tests.pipelines.churn_fixtures import (
     make_settings,
     steps_by_name,
 )
+from tests.pipelines.definitions import built_definition
 from tests.pipelines.evidently_fixtures import (
     EVIDENTLY_IMAGE,
     PUBLISH_SCRIPT,
@@ -44,7 +45,7 @@ def settings() -> TrainingPipelineSettings:
 
 @pytest.fixture(scope="module")
 def definition(settings: TrainingPipelineSettings) -> dict[str, Any]:
-    return json.loads(build_definition(settings))
+    return json.loads(built_definition(settings))
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +154,7 @@ def test_the_steps_run_beside_the_training_and_never_gate_registration(definitio
 
 
 def test_without_evidently_there_is_neither_step() -> None:
-    names = set(steps_by_name(json.loads(build_definition(make_settings()))))
+    names = set(steps_by_name(json.loads(built_definition(make_settings()))))
     assert not names & {"EvidentlyReport", "PublishDriftMetrics"}
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from components.training.definition import (
     FeatureInputSettings,
-    build_definition,
     verify,
 )
 from components.training.steps import extract_features
@@ -32,6 +31,7 @@ from tests.pipelines.churn_fixtures import (
     steps_by_name,
     tracking_settings,
 )
+from tests.pipelines.definitions import built_definition
 
 EXTRACT_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-platform/dev/dev-feature-extraction-role"
 EXTRACT_SCRIPT = f"s3://{BUCKET}/pipelines/{PIPELINE}/code/3c2b1a09/extract_features.py"
@@ -59,7 +59,7 @@ def built() -> tuple[Any, dict[str, Any]]:
         feature_input=feature_settings(columns=("customer_id", "event_time", "tenure_months", "churned")),
         enable_network_isolation=True,
     )
-    return settings, json.loads(build_definition(settings))
+    return settings, json.loads(built_definition(settings))
 
 
 def test_extract_features_runs_first_and_preprocess_and_the_manifest_read_its_output(built) -> None:
@@ -163,7 +163,7 @@ def test_the_version_records_the_feature_group_and_the_resolved_snapshot_time(bu
 
 
 def test_without_feature_input_there_is_no_extract_step_parameter_or_feature_lineage() -> None:
-    definition = json.loads(build_definition(make_settings(lineage=lineage_settings())))
+    definition = json.loads(built_definition(make_settings(lineage=lineage_settings())))
     steps = steps_by_name(definition)
 
     assert "ExtractFeatures" not in steps

@@ -10,7 +10,6 @@ import pytest
 
 from components.training.definition import (
     LINEAGE_KEYS,
-    build_definition,
     execution_arn_length,
     verify,
 )
@@ -23,6 +22,7 @@ from tests.pipelines.churn_fixtures import (
     make_settings,
     steps_by_name,
 )
+from tests.pipelines.definitions import built_definition
 
 SUMMARY = {"Get": "Steps.DatasetManifest.PropertyFiles.DatasetManifestSummary"}
 
@@ -72,7 +72,7 @@ def test_the_manifest_step_reads_what_preprocess_reads_isolated_and_encrypted_li
 
 
 def test_without_lineage_settings_the_execution_arn_is_still_recorded() -> None:
-    definition = json.loads(build_definition(make_settings(lineage=None)))
+    definition = json.loads(built_definition(make_settings(lineage=None)))
     steps = steps_by_name(definition)
 
     assert "DatasetManifest" not in steps

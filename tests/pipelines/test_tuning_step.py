@@ -14,7 +14,7 @@ import boto3
 import botocore.session
 import pytest
 
-from components.training.definition import TrainingPipelineSettings, build_definition, verify
+from components.training.definition import TrainingPipelineSettings, verify
 from components.training.tuning import ParameterRange, TuningSettings
 from tests.api_models import pipeline_step_errors
 from tests.aws_sessions import mocked_aws
@@ -29,6 +29,7 @@ from tests.pipelines.churn_fixtures import (
     steps_by_name,
     tracking_settings,
 )
+from tests.pipelines.definitions import built_definition
 
 TUNED = ("learning_rate", "max_leaf_nodes")
 FIXED = {key: value for key, value in HYPERPARAMETERS.items() if key not in TUNED}
@@ -79,12 +80,12 @@ def _settings(tuning: TuningSettings | None, **changes: Any) -> TrainingPipeline
 @pytest.fixture(scope="module")
 def tuned() -> tuple[TrainingPipelineSettings, dict[str, Any]]:
     settings = _settings(_tuning())
-    return settings, json.loads(build_definition(settings))
+    return settings, json.loads(built_definition(settings))
 
 
 @pytest.fixture(scope="module")
 def trained() -> dict[str, Any]:
-    return json.loads(build_definition(_settings(None)))
+    return json.loads(built_definition(_settings(None)))
 
 
 def test_tune_replaces_train_and_the_best_job_feeds_evaluation_tracking_and_registration(tuned) -> None:
@@ -200,9 +201,9 @@ def variants() -> dict[str, dict[str, Any]]:
         strategy="Hyperband", early_stopping="Off", hyperband_min_resource=10, hyperband_max_resource=200
     )
     return {
-        "grid": json.loads(build_definition(_settings(grid))),
+        "grid": json.loads(built_definition(_settings(grid))),
         "hyperband-gpu": json.loads(
-            build_definition(_settings(hyperband, training_instance_type="ml.g5.xlarge"))
+            built_definition(_settings(hyperband, training_instance_type="ml.g5.xlarge"))
         ),
     }
 
@@ -237,7 +238,7 @@ def test_a_minimized_objectives_best_job_is_tunes_best_training_job_a_property_s
     """With Minimize as with Maximize, the model that goes on is BestTrainingJob's (SageMaker picks it
     by the objective's direction), and every Get of the Tune step's properties is a member path of
     DescribeHyperParameterTuningJob's response (what SageMaker validates a pipeline's Get against)."""
-    definition = json.loads(build_definition(_settings(_tuning(objective_type="Minimize"))))
+    definition = json.loads(built_definition(_settings(_tuning(objective_type="Minimize"))))
     steps = steps_by_name(definition)
     model = botocore.session.get_session().get_service_model("sagemaker")
     response = model.operation_model("DescribeHyperParameterTuningJob").output_shape
@@ -259,7 +260,7 @@ def test_a_minimized_objectives_best_job_is_tunes_best_training_job_a_property_s
 
 def test_the_tuning_jobs_runtime_limit_is_the_configured_one_or_fits_every_wave() -> None:
     def limit(tuning: TuningSettings, **changes: Any) -> int:
-        definition = json.loads(build_definition(_settings(tuning, **changes)))
+        definition = json.loads(built_definition(_settings(tuning, **changes)))
         return steps_by_name(definition)["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]["ResourceLimits"][
             "MaxRuntimeInSeconds"
         ]  # fmt: skip
@@ -280,7 +281,7 @@ def test_the_plan_bounds_a_tune_steps_wall_time_by_its_own_runtime_limit() -> No
 
     prices = load_prices(REGION)
     for configured, wall in ((5000, 5000), (None, 4 * 7200)):
-        definition = json.loads(build_definition(_settings(_tuning(max_runtime_seconds=configured))))
+        definition = json.loads(built_definition(_settings(_tuning(max_runtime_seconds=configured))))
         cost = _step_cost(
             PIPELINE, steps_by_name(definition)["Tune"], {"TrainingInstanceType": "ml.m5.xlarge"}, prices
         )
