@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +39,7 @@ from stacks.engine_yaml import config_key
 from stacks.project import PROJECT
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import REPO
+from tests.recorded import computed_once
 
 P = CONFIG_KEY
 
@@ -138,19 +140,26 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 
 def _separated_sites() -> list[tuple[str, int, str]]:
+    """The scan below, computed once per version of the files it reads (their names and bytes are
+    the key: bench/, bin/, delivery/ and pipelines/ are not in the cache folder's fingerprint)."""
+    paths = [path for folder in FOLDERS for path in sorted((REPO / folder).rglob("*.py"))]
+    key = [part for path in paths for part in (str(path.relative_to(REPO)), path.read_bytes())]
+    return computed_once("separated-sites", lambda: _scan_separated_sites(paths), key=key)
+
+
+def _scan_separated_sites(paths: list[Path]) -> list[tuple[str, int, str]]:
     sites = []
-    for folder in FOLDERS:
-        for path in sorted((REPO / folder).rglob("*.py")):
-            tree = ast.parse(path.read_text(), str(path))
-            skipped = _docstrings(tree)
-            for node in ast.walk(tree):
-                if (
-                    isinstance(node, ast.Constant)
-                    and isinstance(node.value, str)
-                    and id(node) not in skipped
-                    and SEPARATED.search(node.value)
-                ):
-                    sites.append((str(path.relative_to(REPO)), node.lineno, node.value))
+    for path in paths:
+        tree = ast.parse(path.read_text(), str(path))
+        skipped = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skipped
+                and SEPARATED.search(node.value)
+            ):
+                sites.append((str(path.relative_to(REPO)), node.lineno, node.value))
     return sites
 
 
