@@ -93,6 +93,7 @@ from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArg
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.policy_check import check_policies
 from planner.recorder import record_program
+from tests.component_provider import component_provider
 from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
 from tests.graph_helpers import only, policy_of, statements
 
@@ -466,11 +467,9 @@ def test_monitoring_baselines_lie_in_their_folder() -> None:
 
 
 def test_the_component_package_endpoint_takes_the_aws_images_its_models_pull() -> None:
-    from pulumi.provider.experimental.component import ComponentProvider
+    from components.component_package import COMPONENTS
 
-    from components.component_package import COMPONENTS, PACKAGE
-
-    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    provider = component_provider()
     definition = provider._component_defs["InferenceEndpoint"]
     sklearn = f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sagemaker-scikit-learn"
     spec = {
@@ -643,11 +642,9 @@ def test_the_documented_grant_builders_import_from_their_areas() -> None:
 
 
 def test_the_component_package_key_grants_the_services_it_names() -> None:
-    from pulumi.provider.experimental.component import ComponentProvider
+    from components.component_package import COMPONENTS
 
-    from components.component_package import COMPONENTS, PACKAGE
-
-    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    provider = component_provider()
     definition = provider._component_defs["EncryptionKey"]
     key_component = next(c for c in COMPONENTS if c.__name__ == "EncryptionKey")
     wire = {

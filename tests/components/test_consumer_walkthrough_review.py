@@ -63,6 +63,7 @@ from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.recorder import ResourceGraph, record_program
+from tests.component_provider import component_provider
 from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
 from tests.graph_helpers import as_list, policy_of, statements
 
@@ -296,12 +297,10 @@ def _service_statements(key: Any) -> dict[str, dict[str, Any]]:
 def test_the_component_package_builds_each_service_grant_as_the_python_builder_does(
     name: str, builder: str
 ) -> None:
-    from pulumi.provider.experimental.component import ComponentProvider
-
     from components import foundation
-    from components.component_package import COMPONENTS, PACKAGE
+    from components.component_package import COMPONENTS
 
-    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    provider = component_provider()
     definition = provider._component_defs["EncryptionKey"]
     component = next(c for c in COMPONENTS if c.__name__ == "EncryptionKey")
     wire = {
