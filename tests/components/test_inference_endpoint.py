@@ -16,6 +16,7 @@ from tests.aws_sessions import mocked_aws
 from tests.components.serving_args import endpoint_args
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
 from tests.sagemaker_requests import to_request
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
@@ -198,7 +199,17 @@ VARIANT = {
 
 
 def _record(spec: dict[str, Any], resolved_model_packages: dict[str, str] | None = None) -> ResourceGraph:
+    """The component's recording for ``spec``, made once per version of the code and of this file
+    (computed_once, keyed by the spec and the resolved packages as written)."""
     endpoint = EndpointSpec.model_validate(spec)
+    return computed_once(
+        "endpoint",
+        lambda: _program_graph(endpoint, resolved_model_packages),
+        key=[repr((spec, resolved_model_packages))],
+    )
+
+
+def _program_graph(endpoint: EndpointSpec, resolved_model_packages: dict[str, str] | None) -> ResourceGraph:
     return record_program(
         lambda: InferenceEndpoint(
             "ep",

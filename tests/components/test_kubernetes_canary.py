@@ -20,6 +20,7 @@ from components.kubernetes.kubernetes_serving import (
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
+from tests.recorded import computed_once
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0" * 64
 CANARY_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "1" * 64
@@ -48,7 +49,8 @@ def _record(spec: KubernetesServingSpec) -> ResourceGraph:
             "churn", KubernetesServingArgs(spec=spec), pulumi.ResourceOptions(providers=[provider])
         )
 
-    return record_program(program)
+    # Once per version of the code and of this file: the spec as written is the key.
+    return computed_once("serving", lambda: record_program(program), key=[repr(spec)])
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ from components.kubernetes.kubernetes_serving_spec import GPU_UTILIZATION_METRIC
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
+from tests.recorded import computed_once
 
 COMPONENT = "mlops:kubernetes:KubernetesMonitoring"
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -95,7 +96,10 @@ def _record(
         ):
             pulumi.export(output, getattr(monitoring, output))
 
-    return record_program(program)
+    # Once per version of the code and of this file: the arguments as written are the key.
+    return computed_once(
+        "monitoring", lambda: record_program(program), key=[repr((spec, labels, option, serving))]
+    )
 
 
 def _only(graph: ResourceGraph, type_token: str) -> RecordedResource:

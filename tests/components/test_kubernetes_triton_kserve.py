@@ -23,6 +23,7 @@ from components.kubernetes.kubernetes_serving import (
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate, evaluate_report
 from policies.registry import load_pack_config
+from tests.recorded import computed_once
 
 TRITON = "nvcr.io/nvidia/tritonserver@sha256:" + "0123456789abcdef" * 4
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "fedcba9876543210" * 4
@@ -48,7 +49,8 @@ def _record(spec: KubernetesServingSpec, model: RegistryModel | None = None) -> 
         pulumi.export("deployment", serving.deployment_name)
         pulumi.export("namespace", serving.namespace_name)
 
-    return record_program(program)
+    # Once per version of the code and of this file: the spec and the model as written are the key.
+    return computed_once("serving", lambda: record_program(program), key=[repr((spec, model))])
 
 
 def _only(graph: ResourceGraph, type_token: str) -> RecordedResource:
