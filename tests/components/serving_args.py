@@ -8,6 +8,7 @@ from components.serving.inference_endpoint import InferenceEndpoint, InferenceEn
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.serving.shadow_test import ShadowTest, ShadowTestArgs
 from planner.recorder import ResourceGraph, record_program
+from tests.recorded import computed_once
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/data"
 SERVING_CONTEXT: dict[str, Any] = {
@@ -63,4 +64,6 @@ def record_shadow_test(endpoint: EndpointSpec, **changes: Any) -> ResourceGraph:
             ),
         )
 
-    return record_program(program)
+    # Once per version of the code and of the tests' support files (this one among them):
+    # the endpoint and the changes as written are the key.
+    return computed_once("shadow-test", lambda: record_program(program), key=[repr((endpoint, changes))])

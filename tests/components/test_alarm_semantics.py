@@ -18,6 +18,7 @@ from components.observability.endpoint_alarms import EndpointAlarms, EndpointAla
 from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.serving.inference_endpoint_spec import EndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.recorded import computed_once
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 POLICY = "aws:appautoscaling/policy:Policy"
@@ -41,7 +42,12 @@ MODEL = {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-pa
 
 
 def _endpoint(spec: dict[str, Any]) -> ResourceGraph:
+    """Recorded once per version of the code and of this file: the spec as written is the key."""
     endpoint = EndpointSpec.model_validate(spec)
+    return computed_once("endpoint", lambda: _endpoint_graph(endpoint), key=[repr(spec)])
+
+
+def _endpoint_graph(endpoint: EndpointSpec) -> ResourceGraph:
     return record_program(
         lambda: InferenceEndpoint(
             "ep",
@@ -297,18 +303,23 @@ def test_every_alarm_pages_the_topic_on_alarm_and_ok(endpoint_alarms, realtime) 
 
 
 def _variant_alarms(*variants: VariantAlarms, **args: Any) -> set[str]:
-    graph = record_program(
-        lambda: EndpointAlarms(
-            "alarms",
-            EndpointAlarmsArgs(
-                endpoint_name=ENDPOINT,
-                variants=variants,
-                thresholds=AlarmThresholds(),
-                alarm_topic_arn=TOPIC,
-                tags={"owner": "t"},
-                **args,
-            ),
-        )
+    # Once per version of the code and of this file: the variants and arguments as written are the key.
+    graph = computed_once(
+        "variant-alarms",
+        lambda: record_program(
+            lambda: EndpointAlarms(
+                "alarms",
+                EndpointAlarmsArgs(
+                    endpoint_name=ENDPOINT,
+                    variants=variants,
+                    thresholds=AlarmThresholds(),
+                    alarm_topic_arn=TOPIC,
+                    tags={"owner": "t"},
+                    **args,
+                ),
+            )
+        ),
+        key=[repr((variants, args))],
     )
     return {alarm.inputs["name"] for alarm in graph.of_type(ALARM)}
 

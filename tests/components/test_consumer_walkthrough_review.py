@@ -66,6 +66,7 @@ from planner.recorder import ResourceGraph, record_program
 from tests.component_provider import component_provider
 from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
 from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
 
 ACCOUNT = SERVING_CONTEXT["account_id"]
 IMAGE = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/detector@sha256:" + "a" * 64
@@ -119,7 +120,10 @@ def _endpoint(url: str) -> ResourceGraph:
             ],
         }
     )
-    return record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec)))
+    # Once per version of the code and of this file: the URL is the key.
+    return computed_once(
+        "endpoint", lambda: record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec))), key=[url]
+    )
 
 
 def _shared_endpoint(url: str) -> ResourceGraph:
@@ -137,7 +141,10 @@ def _shared_endpoint(url: str) -> ResourceGraph:
         }
     )
     args = SharedEndpointArgs(spec=spec, endpoint_name="team-shared", **SERVING_CONTEXT)
-    return record_program(lambda: SharedEndpoint("shared", args))
+    # Once per version of the code and of this file: the URL is the key.
+    return computed_once(
+        "shared-endpoint", lambda: record_program(lambda: SharedEndpoint("shared", args)), key=[url]
+    )
 
 
 BUILDERS = {"InferenceEndpoint": _endpoint, "SharedEndpoint": _shared_endpoint}
@@ -231,7 +238,10 @@ def _key_trusts(user_role_path: str, role_arn: str) -> bool:
     args = EncryptionKeyArgs(
         purpose="data", account_id=ACCOUNT, user_role_path=user_role_path, tags={"o": "t"}
     )
-    graph = record_program(lambda: EncryptionKey("data", args))
+    # Once per version of the code and of this file: the path is the key.
+    graph = computed_once(
+        "key", lambda: record_program(lambda: EncryptionKey("data", args)), key=[user_role_path]
+    )
     [key] = graph.of_type("aws:kms/key:Key")
     [use] = [s for s in statements(policy_of(key)) if s.get("Sid") == "PlatformRolesUseKey"]
     return any(

@@ -15,12 +15,16 @@ from components.observability.model_quality_spec import ModelQualitySpec
 from components.schedules import monitor_run_hours
 from planner.recorder import record_program
 from tests.components.test_model_quality_monitoring import SERVED, _args
+from tests.recorded import computed_once
 
 
 def _offsets(spec: ModelQualitySpec, schedule: str) -> dict[str, tuple[int, int]]:
     """Per job kind, the hours (start, end) its endpoint input's offsets subtract from a run's time."""
     args = dataclasses.replace(_args(spec, SERVED), schedule=schedule)
-    graph = record_program(lambda: ModelQualityMonitoring("monitors", args))
+    # Once per version of the code and of the test files: the arguments as built are the key.
+    graph = computed_once(
+        "monitors", lambda: record_program(lambda: ModelQualityMonitoring("monitors", args)), key=[repr(args)]
+    )
     found = {}
     for kind, key in (("ModelQuality", "modelQualityJobInput"), ("ModelBias", "modelBiasJobInput")):
         [definition] = graph.of_type(f"aws-native:sagemaker:{kind}JobDefinition")

@@ -18,6 +18,7 @@ from stacks.model_packages import offline_resolver
 from stacks.platform import build_platform
 from tests.conftest import load_stack_document
 from tests.graph_helpers import only, policy_of, statements
+from tests.recorded import computed_once
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 INTERNET_PATHS = (
@@ -179,7 +180,14 @@ def test_existing_vpc_gets_endpoints_but_no_new_vpc() -> None:
     }}}  # fmt: skip
     config = parse_platform_config(raw, "existing")
     resolver = offline_resolver(config.region, config.account_id)
-    graph = record_program(lambda: build_platform(config, resolver), config={"mlops-platform:platform": raw})
+    # Once per version of the code and of this file: the platform config as written is the key.
+    graph = computed_once(
+        "existing-vpc",
+        lambda: record_program(
+            lambda: build_platform(config, resolver), config={"mlops-platform:platform": raw}
+        ),
+        key=[repr(raw)],
+    )
 
     for absent in ("aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/flowLog:FlowLog"):
         assert not graph.of_type(absent)

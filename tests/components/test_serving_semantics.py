@@ -26,7 +26,7 @@ from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.components.serving_args import KEY, SERVING_CONTEXT, endpoint_args, record_shadow_test
 from tests.graph_helpers import as_list, policy_of, statements, within
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.stacks.conftest import batch_scoring_cut
 
 POLICY = "aws:appautoscaling/policy:Policy"
@@ -39,7 +39,12 @@ TRITON = {
 
 def _endpoint(spec: dict[str, Any]) -> ResourceGraph:
     endpoint = EndpointSpec.model_validate(spec)
-    return record_program(lambda: InferenceEndpoint("ep", endpoint_args(endpoint)))
+    # Once per version of the code and of this file: the spec as written is the key.
+    return computed_once(
+        "endpoint",
+        lambda: record_program(lambda: InferenceEndpoint("ep", endpoint_args(endpoint))),
+        key=[repr(spec)],
+    )
 
 
 def _policy(graph: ResourceGraph, suffix: str) -> RecordedResource:
@@ -299,11 +304,16 @@ def _shared(**component: Any) -> ResourceGraph:
             ],
         }
     )
-    return record_program(
-        lambda: SharedEndpoint(
-            "shared",
-            SharedEndpointArgs(spec=spec, endpoint_name="test-gpu-models", **SERVING_CONTEXT),
-        )
+    # Once per version of the code and of this file: the component's changes as written are the key.
+    return computed_once(
+        "shared",
+        lambda: record_program(
+            lambda: SharedEndpoint(
+                "shared",
+                SharedEndpointArgs(spec=spec, endpoint_name="test-gpu-models", **SERVING_CONTEXT),
+            )
+        ),
+        key=[repr(component)],
     )
 
 
