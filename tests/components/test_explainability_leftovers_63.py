@@ -43,6 +43,7 @@ from components.observability.model_quality_spec import ModelQualitySpec
 from planner.recorder import ResourceGraph, record_program
 from tests.components.model_quality_args import model_quality_args
 from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
 
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
@@ -111,7 +112,12 @@ def _graph(template: dict[str, Any], bucket: str) -> ResourceGraph:
         explainability_template=template,
         placement=placement,
     )
-    return record_program(lambda: ModelQualityMonitoring("monitors", args))
+    # Once per version of the code and of this file: the template and the bucket are the key.
+    return computed_once(
+        "monitors",
+        lambda: record_program(lambda: ModelQualityMonitoring("monitors", args)),
+        key=[repr((template, bucket))],
+    )
 
 
 def _config(graph: ResourceGraph) -> dict[str, Any]:

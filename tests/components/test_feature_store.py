@@ -11,6 +11,7 @@ from planner.recorder import ResourceGraph, record_program
 from stacks.config import ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
 
 GROUP = "aws:sagemaker/featureGroup:FeatureGroup"
 
@@ -101,6 +102,11 @@ def _spec(**changes: Any) -> FeatureGroupSpec:
 
 
 def _record(spec: FeatureGroupSpec) -> ResourceGraph:
+    """Recorded once per version of the code and of this file: the spec as built is the key."""
+    return computed_once("feature-store", lambda: _feature_store_graph(spec), key=[repr(spec)])
+
+
+def _feature_store_graph(spec: FeatureGroupSpec) -> ResourceGraph:
     return record_program(
         lambda: FeatureStore(
             "fs",

@@ -19,7 +19,7 @@ from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.aws_sessions import mocked_aws
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.sagemaker_requests import to_request
 from tests.yaml_text import dump_document
 
@@ -34,7 +34,12 @@ def _variant(name: str, instance_type: str, **changes: Any) -> dict[str, Any]:
 
 
 def _record(*variants: dict[str, Any]) -> ResourceGraph:
+    """Recorded once per version of the code and of this file: the variants as written are the key."""
     endpoint = EndpointSpec.model_validate({"name": "churn", "variants": list(variants)})
+    return computed_once("endpoint", lambda: _endpoint_graph(endpoint), key=[repr(variants)])
+
+
+def _endpoint_graph(endpoint: EndpointSpec) -> ResourceGraph:
     return record_program(
         lambda: InferenceEndpoint(
             "ep",

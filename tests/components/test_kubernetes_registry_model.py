@@ -27,6 +27,7 @@ from components.kubernetes.model_artifact_access import (
 from planner.recorder import ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
+from tests.recorded import computed_once
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
 PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/7"
@@ -49,7 +50,8 @@ def _record(model: RegistryModel, spec: KubernetesServingSpec | None = None) -> 
             pulumi.ResourceOptions(providers=[provider]),
         )
 
-    return record_program(program)
+    # Once per version of the code and of this file: the model and the spec as written are the key.
+    return computed_once("serving", lambda: record_program(program), key=[repr((model, spec))])
 
 
 def test_the_container_gets_the_approved_version_and_its_artifact() -> None:
