@@ -31,6 +31,7 @@ from components.experiments.experiment_tracking import ExperimentTracking, Exper
 from components.experiments.experiment_tracking_spec import ExperimentTrackingSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.graph_helpers import as_list, only, policy_of, registered_outputs, statements
+from tests.recorded import computed_once
 
 ACCOUNT = "222233334444"
 REGION = "ap-southeast-2"
@@ -62,7 +63,10 @@ def _tracking_args(spec: ExperimentTrackingSpec, **changes: Any) -> ExperimentTr
     )
 
 
-def _tracking(automatic: bool = False) -> ResourceGraph:
+def _tracking(automatic: bool = False, *, recorded_here: bool = False) -> ResourceGraph:
+    """The component's graph, recorded once per version of the code and of this file (the one
+    switch is the key), or ``recorded_here``: in this process, for a test that watches the run."""
+
     def program() -> None:
         tracking = ExperimentTracking(
             "tracking",
@@ -80,7 +84,9 @@ def _tracking(automatic: bool = False) -> ResourceGraph:
         pulumi.export("tracking_server_arn", tracking.tracking_server_arn)
         pulumi.export("role_arn", tracking.role_arn)
 
-    return record_program(program)
+    if recorded_here:
+        return record_program(program)
+    return computed_once("tracking", lambda: record_program(program), key=[repr(automatic)])
 
 
 def test_the_server_has_the_specs_prefixed_name_size_window_and_tags() -> None:
@@ -110,7 +116,7 @@ def test_the_server_runs_as_its_role_once_the_roles_permissions_exist() -> None:
 
 def test_the_outputs_are_the_servers_arn_and_its_roles(monkeypatch: pytest.MonkeyPatch) -> None:
     registered = registered_outputs(monkeypatch, ExperimentTracking)
-    graph = _tracking()
+    graph = _tracking(recorded_here=True)
     assert graph.exports == {
         "tracking_server_arn": only(graph, SERVER).outputs["arn"],
         "role_arn": only(graph, ROLE).outputs["arn"],

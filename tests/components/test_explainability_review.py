@@ -56,6 +56,7 @@ from tests.components.test_explainability_mutation_audit import (
     _refused,
     _with,
 )
+from tests.recorded import computed_once
 
 
 def _json_lines(content_template: str, baseline: list[Any]) -> dict[str, Any]:
@@ -66,15 +67,15 @@ def _json_lines(content_template: str, baseline: list[Any]) -> dict[str, Any]:
 
 
 def _endpoint_input(template: dict[str, Any]) -> dict[str, Any]:
-    graph = record_program(
-        lambda: ModelQualityMonitoring(
-            "monitors",
-            _args(
-                ModelQualitySpec(bias=True, explainability=True),
-                model_name="churn-model",
-                explainability_template=template,
-            ),
-        )
+    args = _args(
+        ModelQualitySpec(bias=True, explainability=True),
+        model_name="churn-model",
+        explainability_template=template,
+    )
+    # Once per version of the code and of this file: the arguments as built (another test module
+    # builds them) are the key.
+    graph = computed_once(
+        "monitors", lambda: record_program(lambda: ModelQualityMonitoring("monitors", args)), key=[repr(args)]
     )
     [definition] = graph.of_type(DEFINITION)
     return definition.inputs["modelExplainabilityJobInput"]["endpointInput"]

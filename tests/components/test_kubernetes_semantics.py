@@ -38,6 +38,7 @@ from components.kubernetes.kubernetes_serving import (
 )
 from components.kubernetes.kubernetes_serving_spec import MODEL_ENV
 from planner.recorder import ResourceGraph, record_program
+from tests.recorded import computed_once
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -63,7 +64,8 @@ def _record_serving(spec: KubernetesServingSpec, model: RegistryModel | None = N
     def program() -> None:
         KubernetesServing("churn", KubernetesServingArgs(spec=spec, model=model), _opts())
 
-    return record_program(program)
+    # Once per version of the code and of this file: the spec and the model as written are the key.
+    return computed_once("serving", lambda: record_program(program), key=[repr((spec, model))])
 
 
 def _record_monitoring(
@@ -76,7 +78,8 @@ def _record_monitoring(
             _opts(),
         )
 
-    return record_program(program)
+    # Once per version of the code and of this file: the spec and the servings as written are the key.
+    return computed_once("monitoring", lambda: record_program(program), key=[repr((spec, servings))])
 
 
 def _values(graph: ResourceGraph, chart: str) -> dict[str, Any]:

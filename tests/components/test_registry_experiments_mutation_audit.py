@@ -98,6 +98,7 @@ from components.training.evidently import EvidentlySpec
 from planner.recorder import ResourceGraph, record_program
 from stacks.delivery_config import ApprovalDispatchConfig
 from tests.graph_helpers import as_list, grants, only, policy_of, statements
+from tests.recorded import computed_once
 
 ACCOUNT = "111111111111"
 REGION = "eu-west-1"
@@ -126,7 +127,12 @@ def _dispatch_args(**changes: Any) -> ApprovalDispatchArgs:
 
 
 def _dispatch(**changes: Any) -> ResourceGraph:
-    return record_program(lambda: ApprovalDispatch("dispatch", _dispatch_args(**changes)))
+    # Once per version of the code and of this file: the changes as written are the key.
+    return computed_once(
+        "dispatch",
+        lambda: record_program(lambda: ApprovalDispatch("dispatch", _dispatch_args(**changes))),
+        key=[repr(changes)],
+    )
 
 
 @pytest.mark.parametrize(
