@@ -12,8 +12,10 @@ naming its own file.
 
 The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
-``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, so any change
-to them starts an empty cache and a graph is never stale; a later run of unchanged code records nothing.
+``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, and the rest of
+the repository's code (delivery, pipelines, bin, bench, examples, provider, images, .github, .ci,
+the Makefile: :data:`SOURCE_FOLDERS`), so any change to them starts an empty cache and nothing served
+is stale; a later run of unchanged code records nothing.
 One change is finer: a recording runs only part of ``planner/`` and ``policies/`` (what the
 recorder and the folders above import: not the plan's report, cost or CLI, nor the policy pack but
 its instance-type data), so a new folder whose code differs from another's only in the rest of them (the same
@@ -60,10 +62,38 @@ from stacks.stack_file import StackFile
 _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
 
 # Everything the offline program runs or reads besides the stack file and the environment.
-SOURCE_FOLDERS = ("components", "stacks", "planner", "policies", "models", "packaging")
+PROGRAM_SOURCE_FOLDERS = ("components", "stacks", "planner", "policies", "models", "packaging")
+# The rest of the repository's code, which a `computed_once` result may run or read (a command of
+# delivery/ or bin/ in a subprocess, a test's import of delivery.checks, a workflow's step, the
+# bench's scripts, the provider's schema): in the fingerprint, so no result of old code is served
+# after an edit there. Not in a recording's (:func:`recording_fingerprint`): the graphs are kept.
+OTHER_SOURCE_FOLDERS = (
+    "delivery",
+    "pipelines",
+    "bin",
+    "bench",
+    "examples",
+    "provider",
+    "images",
+    ".github",
+    ".ci",
+)
+SOURCE_FOLDERS = PROGRAM_SOURCE_FOLDERS + OTHER_SOURCE_FOLDERS
 # Pulumi.yaml: where it is decides the project folder, where a stack file's paths start
 # (stacks.config.project_dir).
-SOURCE_FILES = ("uv.lock", "pyproject.toml", "Pulumi.yaml", "tests/recorded.py")
+RECORDING_FILES = ("uv.lock", "pyproject.toml", "Pulumi.yaml", "tests/recorded.py")
+SOURCE_FILES = (*RECORDING_FILES, "Makefile", "__main__.py")
+# The repository's other top-level entries, and why no result depends on them: prose, the tests'
+# own files (their support files are in support_digest, a result's module in its key), tools'
+# state. tests/test_recorded.py fails on a tracked top-level entry in none of these three lists.
+NOT_SOURCE = {
+    "tests": "test modules: a computed_once key names its module; support files: support_digest",
+    "docs": "prose (a test reading it reads it itself, never through a cached result)",
+    "README.md": "prose",
+    "CHANGELOG.md": "prose",
+    "LICENSE": "prose",
+    ".gitignore": "git's list of untracked files, read by no command",
+}
 
 _cache_dir: Path | None = None
 
@@ -90,8 +120,9 @@ def source_fingerprint(repo: Path) -> str:
 
 
 def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
-    """:func:`source_fingerprint` of the files a recording can run or read: the folders of
-    :data:`RECORDED_FOLDERS` whole, and of ``planner/`` and ``policies/`` only what the recorder and
+    """:func:`source_fingerprint` of the files a recording can run or read: :data:`RECORDING_FILES`,
+    the folders of :data:`RECORDED_FOLDERS` whole, and of the others (``planner/``, ``policies/``,
+    ``delivery/``...) only what the recorder and
     those folders import (``imports``, else :func:`recorder_imports`) and the packages'
     ``__init__.py``. Two versions of the code with the same one record every stack document the
     same, so a graph recorded by either serves both (:func:`cache_dir_for`)."""
@@ -101,7 +132,7 @@ def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
         [
             path
             for path in _source_files(repo)
-            if (relative := path.relative_to(repo)).parts[0] not in SOURCE_FOLDERS
+            if (relative := path.relative_to(repo)).as_posix() in RECORDING_FILES
             or relative.parts[0] in RECORDED_FOLDERS
             or relative.as_posix() in reached
         ],
@@ -153,7 +184,8 @@ def _source_files(repo: Path) -> list[Path]:
             and "__pycache__" not in path.parts
             and path.suffix != ".pyc"
             # Tools' caches (ruff keeps models/.ruff_cache): they change with every lint run.
-            and not any(part.startswith(".") for part in path.relative_to(repo).parts)
+            # Below the folder only: .github and .ci are folders of the code.
+            and not any(part.startswith(".") for part in path.relative_to(repo / folder).parts)
         )
     return files
 
@@ -395,7 +427,8 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
     any xdist worker and any later run, as its own unpickled copy (the first caller too).
 
     The result must be picklable and a pure function of: the code (the cache folder's fingerprint:
-    components, stacks, planner... uv.lock, the Python version), the tests' support files
+    every folder of the repository's code, delivery/ and bin/ included, uv.lock, the Makefile, the
+    Python version), the tests' support files
     (:func:`support_digest`), the file that defines ``compute``, the environment the program reads
     (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``), the working directory, the interpreter, and
     ``key``: everything else it depends on (input files' bytes, another test module it imports,

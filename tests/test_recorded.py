@@ -201,6 +201,18 @@ def _a_tool_cache(root: Path) -> None:
         pytest.param(
             lambda root: (root / "components" / "__pycache__").mkdir() or None, False, id="bytecode-folder"
         ),
+        pytest.param(
+            lambda root: (root / "delivery" / "checks.py").write_text("OK = 0\n"), True, id="delivery"
+        ),
+        pytest.param(
+            lambda root: (
+                (root / ".github" / "workflows").mkdir()
+                or (root / ".github" / "workflows" / "ci.yml").write_text("on: push\n")
+            ),
+            True,
+            id="a-workflow",
+        ),
+        pytest.param(lambda root: (root / "Makefile").write_text("test:\n"), True, id="the-makefile"),
         pytest.param(lambda root: (root / "README.md").write_text("# docs\n"), False, id="docs"),
         pytest.param(lambda root: (root / "tests").mkdir() or None, False, id="tests"),
         pytest.param(_a_tool_cache, False, id="a-tools-hidden-cache"),
@@ -290,6 +302,9 @@ def _planner_and_pack(root: Path) -> Path:
         pytest.param("stacks/program.py", True, id="the-program"),
         pytest.param("components/bucket.py", True, id="a-component-the-recorder-does-not-import"),
         pytest.param("models/new.py", True, id="a-model-folder"),
+        pytest.param("delivery/checks.py", False, id="a-command-the-recorder-does-not-import"),
+        pytest.param(".github/ci.yml", False, id="a-workflow"),
+        pytest.param("Makefile", False, id="the-makefile"),
     ],
 )
 def test_only_what_a_recording_can_run_is_in_its_fingerprint(
@@ -658,3 +673,15 @@ def test_the_support_digest_covers_the_tests_helpers_and_data(
     change(root)
 
     assert (recorded.support_digest.__wrapped__(root) != before) is changes_the_digest
+
+
+def test_every_top_level_entry_of_the_repository_is_code_or_named_as_not_code() -> None:
+    """A new folder of code (a command a subprocess runs, data a test reads through a cached
+    result) must be in the fingerprint, or an edit to it would be served the old result: each
+    tracked top-level entry is a source folder, a source file, or listed with the reason it is not."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    top_level = {line.split("/", 1)[0] for line in tracked.splitlines()}
+    classified = {*recorded.SOURCE_FOLDERS, *recorded.SOURCE_FILES, *recorded.NOT_SOURCE}
+    assert {"components", "delivery", ".github", "Makefile", "tests"} <= top_level
+    assert top_level - classified == set()
+    assert not set(recorded.NOT_SOURCE) & {*recorded.SOURCE_FOLDERS, *recorded.SOURCE_FILES}
