@@ -105,24 +105,10 @@ TMP = "@TMP@"
 """In :func:`_python_m_once`'s arguments and output: an empty temporary folder of the run's own."""
 
 
-def _outside_the_fingerprint() -> list[str | bytes]:
-    """The commands' own code that the cache folder's fingerprint does not hold (it holds
-    components, stacks, planner, policies, models, packaging): every file of delivery/ and
-    pipelines/, by name and bytes."""
-    files = sorted(
-        path
-        for folder in ("delivery", "pipelines")
-        for path in (REPO / folder).rglob("*")
-        # Every file, not only modules: a data file a command reads is its code as much.
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
-    )
-    return [part for path in files for part in (str(path.relative_to(REPO)), path.read_bytes())]
-
-
 def _python_m_once(name: str, module: str, *args: str, prelude: str = "") -> subprocess.CompletedProcess[str]:
     """:func:`_python_m` for a run whose output is a pure function of the code, this module and its
     arguments: run once per version of them (tests.recorded.computed_once, whose key holds the
-    code's fingerprint; delivery/ and pipelines/, which it does not, are in this one). ``TMP`` in
+    code's fingerprint, delivery/ and pipelines/ included). ``TMP`` in
     the arguments is an empty temporary folder made for the run, and reads ``TMP`` again in its
     output. A run killed by a signal (or timed out) raises and is not kept."""
 
@@ -137,7 +123,7 @@ def _python_m_once(name: str, module: str, *args: str, prelude: str = "") -> sub
             result.stderr.replace(folder, TMP),
         )
 
-    return computed_once(name, run, key=[module, *args, prelude, *_outside_the_fingerprint()])
+    return computed_once(name, run, key=[module, *args, prelude])
 
 
 def _main_in_process(
@@ -326,7 +312,7 @@ def _stacks_step_once(
             written = output.read_text() if output.exists() else None
         return result.returncode, result.stderr.replace(folder, TMP), written
 
-    key = [script, shim, json.dumps(stack_files), *_outside_the_fingerprint()]
+    key = [script, shim, json.dumps(stack_files)]
     return computed_once(name, run, key=key)
 
 

@@ -8,7 +8,7 @@ everything else is created; the run after an approval creates the endpoint.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import ModelResolutionError, NoApprovedVersion, latest_approved_package, resolve
 from stacks.program import run
 from tests.aws_sessions import mocked_aws
-from tests.conftest import REPO, load_stack_document, stack_path
+from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import computed_once
@@ -67,7 +67,6 @@ def _once(
     build: Callable[[Any], T],
     path: Path,
     account: str = "333333333333",
-    extra: Iterable[str | bytes] = (),
 ) -> T:
     """``build`` run on its own empty registry of ``account`` (:func:`_in_registry`), once per
     version of the code for every xdist worker and later run (tests.recorded.computed_once), as
@@ -75,13 +74,14 @@ def _once(
     records is a pure function of the code (moto's in uv.lock), this module, the tests' support
     files (the fixtures, aws_sessions, churn_fixtures, tests/delivery/cloud.py), the MLOPS_/MOTO_...
     environment, the stack file at ``path`` (its bytes keyed, with ``account``; a file this
-    module writes: the graph holds nothing of its folder but its ``source``, which no test reads)
-    and ``extra`` (what else ``build`` runs outside the code's fingerprint: :func:`_deploy_code`).
+    module writes: the graph holds nothing of its folder but its ``source``, which no test reads);
+    delivery/, which a deploy runs (tests.delivery.cloud imports delivery.checks), is in the code's
+    fingerprint.
     Each caller unpickles its own copy; a recording that raises is not kept."""
     return computed_once(
         name,
         lambda: _in_registry(account, build),
-        key=[account, path.name, path.read_bytes(), *extra],
+        key=[account, path.name, path.read_bytes()],
     )
 
 
@@ -393,16 +393,6 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
     create_endpoint(graph, registry, endpoint)
 
 
-def _deploy_code() -> list[str | bytes]:
-    """What :func:`_deploy` runs outside the code's fingerprint (tests/recorded.py), for the key of
-    a shared computation that deploys: tests.delivery.cloud imports delivery.checks (and what it
-    imports of delivery/), so every Python file of delivery/, each named, with its bytes (a glob,
-    not the import closure: following the imports costs 0.4 s of CPU). An edit to one of them runs
-    the computation again: a delivery module that no longer imports fails the test as before."""
-    files = sorted(path for path in (REPO / "delivery").rglob("*.py") if "__pycache__" not in path.parts)
-    return [item for path in files for item in (path.relative_to(REPO).as_posix(), path.read_bytes())]
-
-
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
     first_up, up_after_approval, current_instance_types, write_stack
 ) -> None:
@@ -420,7 +410,7 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
         registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
         return approved, _up(path, registry)
 
-    approved, after = _once("rejected-after-deploy", build, path, extra=_deploy_code())
+    approved, after = _once("rejected-after-deploy", build, path)
     assert approved == serving_version, "this registry holds the version the shared `up` serves"
 
     assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
