@@ -14,8 +14,9 @@ The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes e
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
 ``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, and the rest of
 the repository's code (delivery, pipelines, bin, bench, examples, provider, images, .github, .ci,
-the Makefile: :data:`SOURCE_FOLDERS`), so any change to them starts an empty cache and nothing served
-is stale; a later run of unchanged code records nothing.
+the Makefile: :data:`SOURCE_FOLDERS`), what is installed and the API models botocore reads from
+``~/.aws/models``, so any change to them starts an empty cache and nothing served is stale; a later
+run of unchanged code records nothing.
 One change is finer: a recording runs only part of ``planner/`` and ``policies/`` (what the
 recorder and the folders above import: not the plan's report, cost or CLI, nor the policy pack but
 its instance-type data), so a new folder whose code differs from another's only in the rest of them (the same
@@ -195,11 +196,22 @@ def _digest(repo: Path, files: list[Path]) -> str:
     # What is installed, not only what uv.lock asks for: an environment changed by hand
     # (`uv pip install pulumi==...`) must not be served results of the locked one.
     digest.update("\n".join(installed_distributions()).encode() + b"\0")
+    # API models botocore reads besides its own (components.botocore_enums checks values against
+    # them): a model added there changes what a plan accepts.
+    for path in user_models():
+        digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
     for path in files:
         digest.update(str(path.relative_to(repo)).encode() + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"")
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+def user_models(home: Path | None = None) -> list[Path]:
+    """Every file under ``~/.aws/models``, where botocore also looks for API models (none on most
+    machines; ``AWS_DATA_PATH``, the other place, is in the keyed environment)."""
+    folder = (Path.home() if home is None else home) / ".aws" / "models"
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
 
 
 @functools.cache

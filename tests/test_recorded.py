@@ -242,6 +242,27 @@ def test_the_fingerprint_changes_with_what_is_installed(tmp_path: Path, monkeypa
     assert recorded.source_fingerprint(root) != before
 
 
+def test_the_fingerprint_changes_with_the_api_models_botocore_reads_from_home(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """botocore reads API models from ~/.aws/models too, and the plan checks values against their
+    enumerations (components.botocore_enums): a model put there is another version of what runs."""
+    root = _code(tmp_path / "repo")
+    home = tmp_path / "home"
+    monkeypatch.setattr(Path, "home", lambda: home)
+    before = recorded.source_fingerprint(root)
+    assert recorded.user_models() == []
+
+    model = home / ".aws" / "models" / "sagemaker" / "2017-07-24" / "service-2.json"
+    model.parent.mkdir(parents=True)
+    model.write_text("{}")
+    with_model = recorded.source_fingerprint(root)
+    model.write_text('{"shapes": {}}')
+
+    assert before != with_model != recorded.source_fingerprint(root)
+    assert recorded.user_models() == [model]
+
+
 def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_stale_ones(tmp_path: Path) -> None:
     root = _code(tmp_path)
     old = recorded.cache_dir_for(root)
