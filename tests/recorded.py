@@ -416,6 +416,38 @@ def support_digest(tests: Path = TESTS) -> str:
     return digest.hexdigest()
 
 
+# `from tests.a.b import c, d` (names in brackets may span lines) and `import tests.a.b`, at any
+# indentation (an import inside a function runs as much as one at the top).
+_TESTS_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(tests(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+(tests(?:\.\w+)+))",
+    re.MULTILINE,
+)
+
+
+@cache
+def imported_test_modules(module: Path, tests: Path = TESTS) -> tuple[Path, ...]:
+    """The test modules (``test_*.py`` under ``tests``) that ``module`` imports, directly or through
+    other test modules, sorted: code a ``computed_once`` result may run that neither its own
+    module's bytes nor :func:`support_digest` (the other files of ``tests``) hold. Read from the
+    import statements' text (no parse; a name that is not a module is not a file, so it adds
+    nothing), once per process."""
+    found: set[Path] = set()
+    pending = [module]
+    while pending:
+        text = pending.pop().read_text()
+        for match in _TESTS_IMPORT.finditer(text):
+            package, names, imported = match.groups()
+            dotted = [imported] if imported else [package]
+            if names:
+                dotted += [f"{package}.{word}" for word in re.findall(r"\w+", names) if word != "as"]
+            for name in dotted:
+                path = tests.parent.joinpath(*name.split(".")).with_suffix(".py")
+                if path.name.startswith("test_") and path.is_file() and path not in found:
+                    found.add(path)
+                    pending.append(path)
+    return tuple(sorted(found - {module}))
+
+
 def _entry(directory: Path, name: str, compute: Callable[[], object], key: Iterable[str | bytes]) -> Path:
     module = Path(compute.__code__.co_filename)  # type: ignore[attr-defined]
     digest = hashlib.sha256()
@@ -423,6 +455,7 @@ def _entry(directory: Path, name: str, compute: Callable[[], object], key: Itera
         name,
         str(module),
         module.read_bytes(),
+        *(part for other in imported_test_modules(module) for part in (str(other), other.read_bytes())),
         support_digest(),
         _environment(),
         os.getcwd(),
@@ -443,7 +476,8 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
     Python version), the tests' support files
     (:func:`support_digest`), the file that defines ``compute``, the environment the program reads
     (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``), the working directory, the interpreter, and
-    ``key``: everything else it depends on (input files' bytes, another test module it imports,
+    the test modules that file imports (:func:`imported_test_modules`), and ``key``: everything
+    else it depends on (input files' bytes, a test module it reads without importing it,
     installed packages beyond uv.lock...). ``name`` tells apart the results of one module. Never
     for live objects (clients, moto state): a copy of one is not the same thing. A ``compute`` that
     raises is not cached: the error reaches every caller. Without a cache folder (outside the

@@ -706,3 +706,45 @@ def test_every_top_level_entry_of_the_repository_is_code_or_named_as_not_code() 
     assert {"components", "delivery", ".github", "Makefile", "tests"} <= top_level
     assert top_level - classified == set()
     assert not set(recorded.NOT_SOURCE) & {*recorded.SOURCE_FOLDERS, *recorded.SOURCE_FILES}
+
+
+def test_the_test_modules_a_module_imports_are_followed_through_each_other(tmp_path: Path) -> None:
+    tests = tmp_path / "tests"
+    files = {
+        "test_a.py": "from tests.stacks import (\n    test_b as b,\n    helper,\n)\nfrom tests.conftest import REPO\n",
+        "stacks/test_b.py": "def f():\n    import tests.stacks.test_c\n",
+        "stacks/test_c.py": "from tests.stacks.test_b import f\nfrom tests.missing import test_gone\n",
+        "stacks/helper.py": "from tests.stacks import test_d\n",
+        "stacks/test_d.py": "X = 1\n",
+        "test_unimported.py": "X = 2\n",
+    }
+    for name, text in files.items():
+        (tests / name).parent.mkdir(parents=True, exist_ok=True)
+        (tests / name).write_text(text)
+
+    found = recorded.imported_test_modules.__wrapped__(tests / "test_a.py", tests)
+
+    # helper.py is a support file (support_digest), so what it imports is not followed from here.
+    assert found == (tests / "stacks" / "test_b.py", tests / "stacks" / "test_c.py")
+
+
+def test_a_computed_once_result_is_keyed_by_the_test_modules_its_module_imports(
+    tmp_path: Path, monkeypatch
+) -> None:
+    other = tmp_path / "test_other.py"
+    other.write_text("VALUE = 1\n")
+    monkeypatch.setattr(recorded, "imported_test_modules", lambda module: (other,))
+
+    def compute() -> int:
+        return 1
+
+    before = recorded._entry(tmp_path, "name", compute, ())
+    other.write_text("VALUE = 2\n")
+
+    assert recorded._entry(tmp_path, "name", compute, ()) != before
+    assert recorded.imported_test_modules(Path(__file__)) == (other,)
+
+
+def test_a_module_reading_another_test_modules_programs_is_keyed_by_it() -> None:
+    audit = REPO / "tests" / "stacks" / "test_composition_mutation_audit.py"
+    assert REPO / "tests" / "stacks" / "test_live_drift.py" in recorded.imported_test_modules(audit)
