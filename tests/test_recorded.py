@@ -301,10 +301,14 @@ def _planner_and_pack(root: Path) -> Path:
         "policies/prod.json": "{}\n",
         "policies/README.md": "# The pack\n",
     }
+    _write_tree(root, files)
+    return root
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
-    return root
 
 
 @pytest.mark.parametrize(
@@ -718,9 +722,7 @@ def test_the_test_modules_a_module_imports_are_followed_through_each_other(tmp_p
         "stacks/test_d.py": "X = 1\n",
         "test_unimported.py": "X = 2\n",
     }
-    for name, text in files.items():
-        (tests / name).parent.mkdir(parents=True, exist_ok=True)
-        (tests / name).write_text(text)
+    _write_tree(tests, files)
 
     found = recorded.imported_test_modules.__wrapped__(tests / "test_a.py", tests)
 
