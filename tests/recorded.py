@@ -427,25 +427,39 @@ _TESTS_IMPORT = re.compile(
 @cache
 def imported_test_modules(module: Path, tests: Path = TESTS) -> tuple[Path, ...]:
     """The test modules (``test_*.py`` under ``tests``) that ``module`` imports, directly or through
-    other test modules, sorted: code a ``computed_once`` result may run that neither its own
-    module's bytes nor :func:`support_digest` (the other files of ``tests``) hold. Read from the
-    import statements' text (no parse; a name that is not a module is not a file, so it adds
-    nothing), once per process."""
-    found: set[Path] = set()
+    other modules of ``tests`` (test modules, support files and the packages' ``__init__.py``,
+    which Python runs first), sorted: code a ``computed_once`` result may run that neither its own
+    module's bytes nor :func:`support_digest` (the other files of ``tests``, but not what they
+    import) hold. Read from the import statements' text (no parse; a name that is not a module is
+    not a file, so it adds nothing), once per process."""
+    seen: set[Path] = {module}
     pending = [module]
     while pending:
-        text = pending.pop().read_text()
-        for match in _TESTS_IMPORT.finditer(text):
-            package, names, imported = match.groups()
-            dotted = [imported] if imported else [package]
-            if names:
-                dotted += [f"{package}.{word}" for word in re.findall(r"\w+", names) if word != "as"]
-            for name in dotted:
-                path = tests.parent.joinpath(*name.split(".")).with_suffix(".py")
-                if path.name.startswith("test_") and path.is_file() and path not in found:
-                    found.add(path)
-                    pending.append(path)
-    return tuple(sorted(found - {module}))
+        for path in _imported_files(pending.pop(), tests):
+            if path not in seen:
+                seen.add(path)
+                pending.append(path)
+    return tuple(sorted(path for path in seen - {module} if path.name.startswith("test_")))
+
+
+@cache
+def _imported_files(module: Path, tests: Path) -> tuple[Path, ...]:
+    """The files of ``tests`` that ``module``'s import statements name: each module and the
+    ``__init__.py`` of each package on its way (read once per process, whoever imports it)."""
+    files: set[Path] = set()
+    for match in _TESTS_IMPORT.finditer(module.read_text()):
+        package, names, imported = match.groups()
+        dotted = [imported] if imported else [package]
+        if names:
+            dotted += [f"{package}.{word}" for word in re.findall(r"\w+", names) if word != "as"]
+        for name in dotted:
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):
+                folder = tests.parent.joinpath(*parts[:end])
+                files |= {
+                    path for path in (folder / "__init__.py", folder.with_suffix(".py")) if path.is_file()
+                }
+    return tuple(sorted(files))
 
 
 def _entry(directory: Path, name: str, compute: Callable[[], object], key: Iterable[str | bytes]) -> Path:

@@ -720,14 +720,22 @@ def test_the_test_modules_a_module_imports_are_followed_through_each_other(tmp_p
         "stacks/test_c.py": "from tests.stacks.test_b import f\nfrom tests.missing import test_gone\n",
         "stacks/helper.py": "from tests.stacks import test_d\n",
         "stacks/test_d.py": "X = 1\n",
+        "stacks/__init__.py": "from tests.test_e import Y\n",
+        "test_e.py": "Y = 3\n",
         "test_unimported.py": "X = 2\n",
     }
     _write_tree(tests, files)
 
     found = recorded.imported_test_modules.__wrapped__(tests / "test_a.py", tests)
 
-    # helper.py is a support file (support_digest), so what it imports is not followed from here.
-    assert found == (tests / "stacks" / "test_b.py", tests / "stacks" / "test_c.py")
+    # helper.py and the package's __init__.py are support files: support_digest holds their bytes,
+    # not those of the test modules they import (test_d, test_e), which are followed from here.
+    assert found == (
+        tests / "stacks" / "test_b.py",
+        tests / "stacks" / "test_c.py",
+        tests / "stacks" / "test_d.py",
+        tests / "test_e.py",
+    )
 
 
 def test_a_computed_once_result_is_keyed_by_the_test_modules_its_module_imports(
