@@ -289,8 +289,8 @@ def _stacks_step_once(
     (``stack_files`` None), else in that folder holding ``stack_files`` (relative path: text). Its
     exit status, stderr (the folder read as ``TMP``) and the output file's text (None: not
     written). Run once per version of the code, this module, the step's script, ``shim`` and
-    ``stack_files`` (tests.recorded.computed_once; delivery/ and pipelines/, outside the code's
-    fingerprint, are in the key). A run killed by a signal raises and is not kept."""
+    ``stack_files`` (tests.recorded.computed_once, whose key holds the code's fingerprint,
+    delivery/ and pipelines/ included). A run killed by a signal raises and is not kept."""
     script = _workflow_step("pull-request.yml", "stacks", "list")
 
     def run() -> tuple[int, str, str | None]:
