@@ -567,7 +567,7 @@ def _command_once(flag: str, name: str) -> tuple[int, str, str]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m tests.recorded --cache-dir``: this code's cache folder, relative to the
     repository. CI's test job restores and saves it, keyed also by the tests, between runs of one
-    pull request (docs/ci-cd.md): a re-run, or a push of docs or workflows, records nothing.
+    pull request (docs/ci-cd.md): a re-run, or a push of docs, records nothing.
     ``--recording-fingerprint``: this code's recording fingerprint, as its folder's mark holds it:
     main-caches.yml saves the whole ``.cache/recorded-stacks`` under it, and a pull request whose
     own folder is not cached restores that, so a new folder of code that records the same starts
