@@ -25,13 +25,16 @@ from tests.delivery.conftest import Cloud
 from tests.delivery.test_verify import ENDPOINT, _failures
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.recorded import computed_once
+from tests.stacks.conftest import serving_cut
 from tests.stacks.test_explainability_leftovers_63 import TEMPLATE, _project
 
 CONFIG_PREFIX = "monitoring-config/"
 
 
 def _graph(tmp_path: Path, baseline: object) -> ResourceGraph:
-    """The offline recording of the prod stack whose explainability template has ``baseline``.
+    """The offline recording of the prod stack whose explainability template has ``baseline``, cut
+    to what its endpoints read (``serving_cut``: the endpoint, its monitors and their roles, the
+    buckets and keys stay as the whole fixture has them; nothing the cut removes feeds them).
 
     Recorded once per version of the code and of the project's files (computed_once: the stack
     file, the template it names and Pulumi.yaml are its key), each caller getting its own copy with
@@ -39,7 +42,7 @@ def _graph(tmp_path: Path, baseline: object) -> ResourceGraph:
     not shared: each caller records its own."""
     template = json.loads(json.dumps(TEMPLATE))
     template["methods"]["shap"]["baseline"] = baseline
-    stack, template_path = _project(tmp_path, template)
+    stack, template_path = _project(tmp_path, template, serving_cut)
     folders = {str(tmp_path).encode(), str(tmp_path.resolve()).encode()}
 
     def record() -> ResourceGraph | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,18 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
-def _project(tmp_path: Path, template: dict[str, Any]) -> tuple[Path, Path]:
-    """A prod stack with the explainability monitor reading ``xai/churn.json`` of its project."""
+def _project(
+    tmp_path: Path, template: dict[str, Any], cut: Callable[[dict[str, Any]], None] | None = None
+) -> tuple[Path, Path]:
+    """A prod stack with the explainability monitor reading ``xai/churn.json`` of its project
+    (its platform value passed to ``cut`` first, when given: ``tests.stacks.conftest.serving_cut``)."""
     (tmp_path / "xai").mkdir()
     template_path = tmp_path / "xai" / "churn.json"
     template_path.write_text(json.dumps(template))
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
+    if cut is not None:
+        cut(platform)
     platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
     platform["models"][0]["explainability_config"] = "xai/churn.json"
     return project_folder(tmp_path, stack="prod", document=document), template_path
