@@ -131,14 +131,6 @@ BOUND_VALUES = {
 }
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    return {
-        id(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-    }
-
-
 def _separated_sites() -> list[tuple[str, int, str]]:
     """The scan below, computed once per version of the files it reads (their names and bytes are
     the key: bench/, bin/, delivery/ and pipelines/ are not in the cache folder's fingerprint)."""
@@ -148,17 +140,20 @@ def _separated_sites() -> list[tuple[str, int, str]]:
 
 
 def _scan_separated_sites(paths: list[Path]) -> list[tuple[str, int, str]]:
+    """Every string constant of ``paths`` that is not a docstring (an expression statement's
+    constant) and that SEPARATED finds, in ``ast.walk``'s order: one walk of each tree sees both."""
     sites = []
     for path in paths:
         tree = ast.parse(path.read_text(), str(path))
-        skipped = _docstrings(tree)
+        skipped: set[int] = set()
+        strings: list[ast.Constant] = []
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in skipped
-                and SEPARATED.search(node.value)
-            ):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                skipped.add(id(node.value))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.append(node)
+        for node in strings:
+            if id(node) not in skipped and SEPARATED.search(node.value):
                 sites.append((str(path.relative_to(REPO)), node.lineno, node.value))
     return sites
 
