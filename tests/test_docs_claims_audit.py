@@ -188,7 +188,10 @@ def _environment_reads() -> dict[str, set[str]]:
 def _scan_environment_reads() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in _product_sources():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if text.isascii() and "environ" not in text and "getenv" not in text:
+            continue  # no read can be written without one of those names (an ASCII file's are literal)
+        tree = ast.parse(text)
         constants = {
             target.id: node.value.value
             for node in tree.body
