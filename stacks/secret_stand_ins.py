@@ -129,14 +129,31 @@ def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath,
     problems = _problems(platform, chosen, source)
     if not any(_touching(problems, leaf_key(leaf)) != (0, 0) for leaf in leaves):
         return chosen
+    # One ciphertext is one value (Pulumi encrypts each value with a nonce of its own: a copied
+    # `secure:` value is the same value): those leaves are not moved apart.
+    ciphers = {leaf: _ciphertext(platform, leaf) for leaf in leaves}
+    copies: dict[str, LeafPath] = {}
+    for leaf in leaves:
+        copies.setdefault(ciphers[leaf], leaf)
     for _ in range(_PASSES):
         changed = False
         for ordinal, leaf in enumerate(leaves):
             key = leaf_key(leaf)
+            first = copies[ciphers[leaf]]
+            # The same value reads as the same text, where the leaf's own check takes it (a copy
+            # beside a name is a duplicate); a field checking a format chooses its own.
+            if (
+                first != leaf
+                and not _touching(_problems(platform, {**chosen, leaf: chosen[first]}, source), key)[0]
+            ):
+                changed |= chosen[leaf] != chosen[first]
+                chosen[leaf] = chosen[first]
+                continue
             best: tuple[tuple[int, int], str] | None = None
+            taken = {text for other, text in chosen.items() if ciphers[other] != ciphers[leaf]}
             for candidate in candidates(ordinal):
                 score = _touching(_problems(platform, {**chosen, leaf: candidate}, source), key)
-                if best is None or score < best[0]:
+                if best is None or score < best[0] or _parts_from_others(score, best, candidate, taken):
                     best = (score, candidate)
                 if score == (0, 0):
                     break
@@ -146,6 +163,22 @@ def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath,
         if not changed:
             break
     return chosen
+
+
+def _ciphertext(platform: Any, leaf: LeafPath) -> str:
+    for part in leaf:
+        platform = platform[part]
+    return str(platform["secure"])
+
+
+def _parts_from_others(
+    score: tuple[int, int], best: tuple[tuple[int, int], str], candidate: str, taken: set[str]
+) -> bool:
+    """On a tie with a problem at what holds the leaf (``duplicate feature names``), whether
+    ``candidate`` is better than ``best`` for no longer reading as another encrypted leaf of
+    another ciphertext (``taken``): three leaves or more read alike leave that problem whatever one
+    of them alone reads as, and only moving each apart in turn clears it."""
+    return score == best[0] and score[1] > 0 and best[1] in taken and candidate not in taken
 
 
 def refused_encrypted(
@@ -305,7 +338,12 @@ class _Reading:
         # Quoting a text several leaves read as says nothing of which: the leaf reads as a text of
         # its own (and as each clear value the message quotes, which a check comparing it with
         # that value would take: `event_time 'event_time' is not a declared feature`).
-        others = [other for other in candidates(self.leaves.index(leaf)) if other != text]
+        # Never a text another leaf reads as: the two alike would make a problem (a duplicate) of
+        # their own, and the problem's change would be taken for the leaf's deciding it.
+        taken = {self.stand_ins.get(other) for other in self.leaves if other != leaf}
+        others = [
+            other for other in candidates(self.leaves.index(leaf)) if other != text and other not in taken
+        ]
         compared = [value for value in self._clear_quoted(message) if value != text]
         decided = None
         for other in others:
