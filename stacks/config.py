@@ -53,7 +53,7 @@ from components.naming import prefixed
 from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
 from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
-from components.observability.explainability_config import read_template
+from components.observability.explainability_config import TemplateError, read_template
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import DriftFeatures, MonitoringSpec
 from components.prebuilt_images import (
@@ -90,7 +90,7 @@ from stacks.aws_regions import PARTITION as STACK_PARTITION
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
-from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
+from stacks.input_limits import ECHO_LIMIT, echo, listed, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
 from stacks.partial_validation import isolated, model_check_errors, partial_instance, refused
 
@@ -145,7 +145,9 @@ class ConfigError(Exception):
     """Invalid stack configuration. ``str()`` is the complete, user-facing message.
 
     It is bounded whatever the input: at most :data:`MAX_PROBLEMS_SHOWN` problems, each key path
-    and message cut short (a 5 MB value never floods a terminal or a CI log).
+    and message cut short (a 5 MB value never floods a terminal or a CI log) past bounds no message
+    the platform composes reaches (:data:`MAX_MESSAGE_CHARS`): those echo values
+    (:func:`~stacks.input_limits.echo`) and list names (:func:`~stacks.input_limits.listed`) bounded.
     """
 
     def __init__(
@@ -159,7 +161,7 @@ class ConfigError(Exception):
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
         ]
         lines += [
-            f"  {where}: {_one_line(shorten(path, 160)) or '<file>'}: {_one_line(shorten(message, 1000))}"
+            f"  {where}: {_one_line(shorten(path, 160)) or '<file>'}: {_one_line(shorten(message, MAX_MESSAGE_CHARS))}"
             for where, (path, message) in zip(
                 self.sources[:MAX_PROBLEMS_SHOWN], problems[:MAX_PROBLEMS_SHOWN], strict=True
             )
@@ -180,6 +182,11 @@ class ConfigError(Exception):
 
 
 MAX_PROBLEMS_SHOWN: Final = 50
+MAX_MESSAGE_CHARS: Final = 4_000
+"""A problem's message is cut past this: a bound against floods (a validator quoting a huge value
+whole), above the longest message the platform composes from bounded parts (an explainability
+template's faults are each a problem; a list of the names a key may take is cut at 30 names of at
+most 64 characters; an encrypted leaf's note wraps another message): 1,000 cut such messages."""
 
 
 def _one_line(text: str) -> str:
@@ -519,7 +526,10 @@ class ModelFamilyConfig(ModelFamilySpec):
         # With the template's other faults: headers naming the label or an identifier (a family whose
         # training failed its own checks is not in info.data; that fault is named there).
         training = info.data.get("training")
-        read_template(path, (training.label, *training.identifiers) if training is not None else ())
+        try:
+            read_template(path, (training.label, *training.identifiers) if training is not None else ())
+        except TemplateError as error:  # each fault its own problem: one line each, none cut short
+            fail_at_each("ModelFamilyConfig", [((), value, problem) for problem in error.problems])
         return value if root.resolve() == Path.cwd().resolve() else str(path)
 
     @field_validator("quality_alarms")
@@ -831,7 +841,7 @@ class PlatformConfig(_Section):
                     ("endpoints", index, kind, position, "model", "latest_approved_of"),
                     family,
                     f"'{family}' is not a model family of this stack "
-                    f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                    f"({listed(sorted(families)) or 'none'}); use a group ARN for another "
                     "account's registry",
                 )
                 for index, endpoint in enumerate(self.endpoints)
@@ -896,7 +906,7 @@ class PlatformConfig(_Section):
                     ("shared_endpoints", index, "components", position, "model", "latest_approved_of"),
                     family,
                     f"'{family}' is not a model family of this stack "
-                    f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                    f"({listed(sorted(families)) or 'none'}); use a group ARN for another "
                     "account's registry",
                 )
                 for index, shared in enumerate(self.shared_endpoints)
@@ -937,7 +947,7 @@ class PlatformConfig(_Section):
                     ("kubernetes_serving", "servings", index, "latest_approved_of"),
                     spec.latest_approved_of,
                     f"'{spec.latest_approved_of}' is not a model family of this stack "
-                    f"({', '.join(sorted(families)) or 'none'})",
+                    f"({listed(sorted(families)) or 'none'})",
                 )
                 for index, spec in enumerate(self.kubernetes_serving.servings)
                 if spec.latest_approved_of is not None and spec.latest_approved_of not in families
@@ -1236,7 +1246,12 @@ def _every_problem(
             errors += later
             document = refused(document, [_key_location(merged, tuple(item["loc"])) for item in later])
             partial = partial_instance(PlatformConfig, document, context)
-    problems = _merge_branches([_describe(item, merged) for item in errors])
+    problems = _merge_branches(
+        [
+            (_describe(item, merged), len(_key_location(merged, tuple(item["loc"]))) < len(item["loc"]))
+            for item in errors
+        ]
+    )
     problems = _with_value_sources(raw, raw.get("environment"), merged, errors, problems)
     if partial is not None:
         problems += [(f"{CONFIG_KEY}.{key}", message) for key, message in isolated(CROSS_CHECKS, partial)]
@@ -1447,7 +1462,7 @@ def _monitored_family_problems(config: PlatformConfig) -> Iterator[tuple[str, st
                 elif family not in families:
                     yield (
                         key,
-                        f"'{family}' is not a model family of this stack ({', '.join(families) or 'none'}): "
+                        f"'{family}' is not a model family of this stack ({listed(list(families)) or 'none'}): "
                         "name the one whose problem type, drift features and quality_alarms the endpoint's "
                         "monitors use, or remove family",
                     )
@@ -1598,7 +1613,7 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
         key = f"models[{index}].training.data"
         group = groups.get(training.data.feature_group)
         if group is None:
-            declared = ", ".join(sorted(groups)) or "none"
+            declared = listed(sorted(groups)) or "none"
             yield (
                 f"{key}.feature_group",
                 f"'{training.data.feature_group}' is not a feature group of this stack (feature_groups[].name: "
@@ -1618,20 +1633,23 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
                 "through the Glue table Feature Store creates (glue_catalog: managed)",
             )
         features = [feature.name for feature in group.features]
-        unknown = [column for column in training.data.columns if column not in features]
-        if unknown:
-            yield (
-                f"{key}.columns",
-                f"{', '.join(unknown)} not feature(s) of '{group.name}' ({', '.join(features)})",
-            )
+        # Each column its own problem (one line each); the features listed, counted past LISTED_LIMIT.
+        for position, column in enumerate(training.data.columns):
+            if column not in features:
+                yield (
+                    f"{key}.columns[{position}]",
+                    f"{column} not a feature of '{group.name}' ({listed(features)})",
+                )
         columns = training.data.columns or features
-        for name, wanted in (("label", [training.label]), ("identifiers", training.identifiers)):
-            missing = [column for column in wanted if column not in columns]
-            if missing:
+        wanted = [("label", training.label)] + [
+            (f"identifiers[{position}]", column) for position, column in enumerate(training.identifiers)
+        ]
+        for name, column in wanted:
+            if column not in columns:
                 yield (
                     f"models[{index}].training.{name}",
-                    f"{', '.join(missing)} not in the training set read from feature group '{group.name}' "
-                    f"(its columns: {', '.join(columns)})",
+                    f"{column} not in the training set read from feature group '{group.name}' "
+                    f"(its columns: {listed(columns)})",
                 )
 
 
@@ -1984,15 +2002,16 @@ def _is_union_member(part: Any) -> bool:
     return isinstance(part, str) and (part in _UNION_MEMBERS or part.startswith(_UNION_MEMBER_PREFIXES))
 
 
-def _merge_branches(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """One problem per key: what each member of a union refused, joined (``a finite number; or: an
-    integer``), instead of one line per member."""
-    merged: dict[str, list[str]] = {}
-    for path, message in problems:
-        messages = merged.setdefault(path, [])
+def _merge_branches(problems: list[tuple[tuple[str, str], bool]]) -> list[tuple[str, str]]:
+    """One problem per key for what the members of a union refused (each problem flagged as a
+    member's or not), joined (``a finite number; or: an integer``), instead of one line per member.
+    Several faults one check finds at one key (an explainability template's) stay one line each."""
+    merged: dict[tuple[str, str | None], list[str]] = {}
+    for (path, message), branch in problems:
+        messages = merged.setdefault((path, None) if branch else (path, message), [])
         if message not in messages:
             messages.append(message)
-    return [(path, "; or: ".join(messages)) for path, messages in merged.items()]
+    return [(path, "; or: ".join(messages)) for (path, _), messages in merged.items()]
 
 
 def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -17,7 +17,7 @@ brackets, megabytes of tags) fails at once with a message instead of hanging or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 MAX_STACK_FILE_BYTES: Final = 1024 * 1024
@@ -35,6 +35,19 @@ def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+LISTED_LIMIT: Final = 30
+"""Names a message lists (the features a key may name): more are counted, not shown."""
+
+
+def listed(names: Sequence[str], limit: int = LISTED_LIMIT) -> str:
+    """``names`` joined with commas, the first ``limit`` of them and how many more: a message lists
+    the values a key may take from a list the file declares (a feature group's 2,500 features at
+    most) without flooding."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit:,} more"
 
 
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:

@@ -383,12 +383,21 @@ def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any
     except RecursionError:
         raise ValueError(f"{path}: not JSON this parser reads (nested deeper than it recurses)") from None
     problems = [
-        f"{dotted(location) or 'the document'}: {problem}"
+        f"{path}: {dotted(location) or 'the document'}: {problem}"
         for location, problem in template_problems(template, not_features)
     ]
     if problems:  # every key to change at once, not one a plan
-        raise ValueError(f"{path}: {'; '.join(problems)}")
+        raise TemplateError(problems)
     return template
+
+
+class TemplateError(ValueError):
+    """A template's faults, each its own message naming the file and the key inside it
+    (``problems``); ``str()`` joins them."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
 
 
 def baseline_file(template: Mapping[str, Any]) -> str | None:

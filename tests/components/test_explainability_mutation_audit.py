@@ -742,11 +742,11 @@ def test_a_template_naming_the_label_and_a_model_is_refused_naming_both_keys_in_
 
     path = write_stack("prod", both)
     assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
-    [line] = [
+    headers, model_name = [
         line for line in capsys.readouterr().err.splitlines() if "models[0].explainability_config" in line
     ]
-    assert f"{template_path}: headers: 'customer_id': the family's training label" in line, line
-    assert "; predictor.model_name: remove it" in line, line
+    assert f"{template_path}: headers: 'customer_id': the family's training label" in headers, headers
+    assert f"{template_path}: predictor.model_name: remove it" in model_name, model_name
 
 
 # -- the component (a project using the package without a stack file) -------------------------------------

@@ -534,11 +534,14 @@ def test_a_template_with_several_faults_is_refused_naming_each_key_in_one_run(
 
     path = write_stack("prod", point_at_it)
     assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
-    [line] = [
+    lines = [
         line for line in capsys.readouterr().err.splitlines() if "models[0].explainability_config" in line
     ]
-    for key in ("methods.shap.agg_method:", "predictor.model_name:", "predictor.initial_instance_count:"):
-        assert key in line, line
+    # Each fault its own line (session 64), naming the stack file, the template and the key.
+    keys = ("methods.shap.agg_method:", "predictor.model_name:", "predictor.initial_instance_count:")
+    assert len(lines) == len(keys), lines
+    for line, key in zip(lines, keys, strict=True):
+        assert str(path) in line and f"{template_path}: {key}" in line, line
 
 
 @pytest.mark.parametrize(

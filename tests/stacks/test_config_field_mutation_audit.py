@@ -43,7 +43,7 @@ survived, 7 caught, 2 equivalent.) Each test here fails under its mutants:
   ``encryption.rotation_period_days`` 365, ``deployment.canary_percent`` 10 (on
   ``endpoint_defaults`` and every endpoint);
 - the error message: exactly 50 problems are all shown and no "… and 0 more" line; a key is cut
-  after 160 characters and a message after 1000 (160 and 1000 shown whole); an echoed text of
+  after 160 characters and a message after 4,000 (160 and 4,000 shown whole); an echoed text of
   exactly 80 characters is whole, a list of 81 items is counted rather than shown;
 - an echoed string cut short gives the value's length: it said "(83 characters)" for any string
   over 80 characters, the length of the piece it kept (a product bug the audit found reading
@@ -86,7 +86,14 @@ from typing import Any
 import pytest
 
 from components.registry.model_family_spec import description_problem
-from stacks.config import CONFIG_KEY, EKS_CLUSTER_ARN, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
+from stacks.config import (
+    CONFIG_KEY,
+    EKS_CLUSTER_ARN,
+    MAX_MESSAGE_CHARS,
+    MAX_PROBLEMS_SHOWN,
+    ConfigError,
+    parse_platform_config,
+)
 from stacks.input_limits import ECHO_LIMIT, MAX_STACK_FILE_BYTES, echo, json_text_problem, shorten
 from tests.botocore_models import service_model
 from tests.config_problems import stack_file_problems
@@ -325,13 +332,14 @@ def test_exactly_the_most_problems_shown_are_all_shown_with_no_remainder_line() 
     assert not any("more problems" in line for line in lines)
 
 
-def test_a_problem_line_shows_160_characters_of_its_key_and_1000_of_its_message() -> None:
-    last = ConfigError(SOURCE, [("k" * 160, "m" * 1000)])
-    cut = ConfigError(SOURCE, [("k" * 161, "m" * 1001)])
+def test_a_problem_line_shows_160_characters_of_its_key_and_4000_of_its_message() -> None:
+    last = ConfigError(SOURCE, [("k" * 160, "m" * MAX_MESSAGE_CHARS)])
+    cut = ConfigError(SOURCE, [("k" * 161, "m" * (MAX_MESSAGE_CHARS + 1))])
 
-    assert str(last).splitlines()[1] == f"  {SOURCE}: {'k' * 160}: {'m' * 1000}"
+    assert MAX_MESSAGE_CHARS == 4_000
+    assert str(last).splitlines()[1] == f"  {SOURCE}: {'k' * 160}: {'m' * 4_000}"
     assert str(cut).splitlines()[1] == (
-        f"  {SOURCE}: {'k' * 160}… (161 characters): {'m' * 1000}… (1,001 characters)"
+        f"  {SOURCE}: {'k' * 160}… (161 characters): {'m' * 4_000}… (4,001 characters)"
     )
 
 

@@ -227,8 +227,8 @@ BAD: dict[str, tuple[Any, str, str]] = {
     ),
     "unknown-column": (
         _train_from("customer-churn-labelled", columns=["churned", "customer_id", "event_time", "age"]),
-        f"{M}.data.columns",
-        "age not feature(s) of 'customer-churn-labelled'",
+        f"{M}.data.columns[3]",
+        "age not a feature of 'customer-churn-labelled'",
     ),
     "label-not-selected": (
         _train_from("customer-churn-labelled", columns=["customer_id", "event_time", "tenure_months"]),
@@ -242,7 +242,7 @@ BAD: dict[str, tuple[Any, str, str]] = {
     ),
     "identifier-not-selected": (
         _train_from("customer-churn-labelled", columns=["customer_id", "churned"]),
-        f"{M}.identifiers",
+        f"{M}.identifiers[1]",
         "event_time not in the training set",
     ),
     "duplicate-column": (

@@ -1,23 +1,132 @@
-"""Session 64: many encrypted names.
+"""Session 64: long validation messages and many encrypted names.
 
+- A check that finds several faults reports each as its own problem, one line each naming the
+  stack file and the key: an explainability template's (each naming the template and the key in
+  it), a family's training columns that are no feature of its group (``columns[<i>]``). A message
+  lists at most 30 of the names a key may take (a group's features), counting the rest: no
+  message the platform composes reaches the per-message flood bound (4,000 characters; it was
+  1,000 and cut such messages), which still cuts a flood.
 - Encrypted feature names (``secure:``) of one feature group, read offline as stand-ins: each is
   read as a text of its own, so twenty distinct names plan (three or more were all read as the one
   plain stand-in and refused as possible duplicates), while a real duplicate of plain names beside
   them is still refused at the features list, naming the stack file, as that duplicate (it was
-  refused as an encrypted leaf's: reading the leaf as another leaf's stand-in changed the message),
-  and one ciphertext copied (one value) is still refused as a duplicate.
+  refused as an encrypted leaf's: reading the leaf as another leaf's stand-in changed the message).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stacks.config import CONFIG_KEY, ConfigError
+from stacks.config import (
+    CONFIG_KEY,
+    MAX_MESSAGE_CHARS,
+    MAX_PROBLEMS_SHOWN,
+    ConfigError,
+    parse_platform_config,
+)
+from stacks.input_limits import LISTED_LIMIT
 from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
+
+TEMPLATE_FAULTS = {
+    "methods.shap.agg_method": ("max", "must be one of mean_abs, median, mean_sq"),
+    "methods.shap.num_samples": (0, "must be a whole number, 1 or more"),
+    "methods.shap.baseline": ("s3://b/rows.csv", "an s3:// URI names one bucket"),
+    "predictor.model_name": ("m", "remove it: the platform sets it"),
+    "predictor.endpoint_name": ("e", "remove it: Clarify would call that endpoint"),
+    "predictor.accept_type": ("text/x", "must be one of text/csv"),
+    "predictor.endpoint_name_prefix": ("sm-clarify-customer-churn", "25 characters: 23 characters at most"),
+    "predictor.content_type": (None, "required with a content_template"),
+}
+"""Template key: the value written there (None: left out) and what its problem says."""
+
+
+def _problems(path: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(str(path)).platform, str(path))
+    return raised.value
+
+
+@pytest.mark.parametrize("count", [1, len(TEMPLATE_FAULTS)])
+def test_each_fault_of_a_template_is_its_own_problem_whole(tmp_path: Path, count: int) -> None:
+    template: dict[str, Any] = {
+        "headers": ["tenure_months", "monthly_charges"],
+        "methods": {"shap": {"baseline": [[24, 65.0]], "num_samples": 50}},
+        "predictor": {
+            "instance_type": "ml.m5.large",
+            "initial_instance_count": 1,
+            "content_type": "text/csv",
+            "content_template": '{"features":$features}',
+        },
+    }
+    faults = dict(list(TEMPLATE_FAULTS.items())[:count])
+    for key, (value, _) in faults.items():
+        section, name = key.rsplit(".", 1)
+        holder = template["predictor"] if section == "predictor" else template["methods"]["shap"]
+        if value is None:
+            del holder[name]
+        else:
+            holder[name] = value
+    (tmp_path / "churn.json").write_text(json.dumps(template))
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+    platform["models"][0]["explainability_config"] = "churn.json"
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    key = f"{CONFIG_KEY}.models[0].explainability_config"
+    messages = {message.split(": ", 2)[1]: message for where, message in error.problems if where == key}
+    assert set(messages) == set(faults)
+    lines = str(error).splitlines()[1:]
+    for template_key, (_, words) in faults.items():
+        line = f"  {stack}: {key}: {messages[template_key]}"
+        assert line in lines and f"{tmp_path / 'churn.json'}: {template_key}: {words}" in line
+        assert "characters)" not in line
+
+
+def _long_features(platform: dict[str, Any]) -> None:
+    """60 more features of 60 characters in the labelled group; columns naming 3 that are none."""
+    platform["feature_groups"][1]["features"] += [
+        {"name": f"f{n:02d}_" + "x" * 56, "type": "Integral"} for n in range(60)
+    ]
+    platform["models"][0]["training"]["data"] = {
+        "feature_group": "customer-churn-labelled",
+        "columns": ["churned", "customer_id", "event_time", "age", "income", "tenure_months", "region"],
+    }
+
+
+def test_each_unknown_column_is_its_own_problem_listing_30_features_whole(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    _long_features(document["config"][CONFIG_KEY])
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    key = f"{CONFIG_KEY}.models[0].training.data.columns"
+    unknown = {where: message for where, message in error.problems if where.startswith(key)}
+    assert list(unknown) == [f"{key}[3]", f"{key}[4]", f"{key}[6]"]
+    for (where, message), column in zip(unknown.items(), ["age", "income", "region"], strict=True):
+        assert message.startswith(f"{column} not a feature of 'customer-churn-labelled' (customer_id, ")
+        # 68 features: 30 listed (the 30th is the 22nd long one), the rest counted; nothing cut.
+        assert message.endswith(f"f21_{'x' * 56} and 38 more)"), message
+        assert f"  {stack}: {where}: {message}" in str(error).splitlines()
+    assert LISTED_LIMIT == 30
+
+
+def test_a_flood_stays_bounded() -> None:
+    flood = [(f"{CONFIG_KEY}.tags.t{n}", "m" * 1_000_000) for n in range(MAX_PROBLEMS_SHOWN + 10)]
+
+    lines = str(ConfigError("Pulumi.dev.yaml", flood)).splitlines()
+
+    assert len(lines) == 1 + MAX_PROBLEMS_SHOWN + 1 and lines[-1].endswith("… and 10 more problems")
+    assert all(line.endswith(f"{'m' * MAX_MESSAGE_CHARS}… (1,000,000 characters)") for line in lines[1:-1])
 
 
 def _with_encrypted_features(count: int, duplicate: bool, copied: bool = False) -> Any:
