@@ -42,5 +42,10 @@ def required_sdk_image_table(name: str, needed_by: str) -> dict[str, Any]:
 
 
 def image_version_key(version: str) -> tuple[Any, ...]:
-    """Sort key of the tables' versions: numerically by part ("1.10" after "1.9")."""
-    return tuple(int(part) if part.isdigit() else part for part in version.replace("-", ".").split("."))
+    """Sort key of the tables' versions: numerically by part ("1.10" after "1.9"), a part that is
+    no number after the numbers (XGBoost's table lists "latest" beside "1.7-1": comparing a word
+    with a number raised, and the stack file's check of an XGBoost version it lacks with it)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in version.replace("-", ".").split(".")
+    )

@@ -5,7 +5,8 @@
   it), a family's training columns that are no feature of its group (``columns[<i>]``). A message
   lists at most 30 of the names a key may take (a group's features), counting the rest: no
   message the platform composes reaches the per-message flood bound (4,000 characters; it was
-  1,000 and cut such messages), which still cuts a flood.
+  1,000 and cut such messages), which still cuts a flood. A framework version SageMaker lacks is
+  refused listing the versions it has (XGBoost's, listing ``latest``, raised instead).
 - Encrypted feature names (``secure:``) of one feature group, read offline as stand-ins: each is
   read as a text of its own, so twenty distinct names plan (three or more were all read as the one
   plain stand-in and refused as possible duplicates), while a real duplicate of plain names beside
@@ -175,3 +176,26 @@ def test_a_copied_ciphertext_is_refused_as_a_duplicate(tmp_path: Path) -> None:
     [(key, message)] = raised.value.problems
     assert key == f"{CONFIG_KEY}.feature_groups[0].features"
     assert "is encrypted (`secure:`)" in message and "duplicate feature names: <encrypted>" in message
+
+
+@pytest.mark.parametrize(("framework", "version"), [("xgboost", "9.9-9"), ("sklearn", "9.9-9")])
+def test_a_version_sagemaker_lacks_is_refused_listing_its_versions(
+    tmp_path: Path, framework: str, version: str
+) -> None:
+    # XGBoost's table lists "latest" beside numbered versions: sorting them raised a TypeError,
+    # reported as "cannot be validated ... a bug of the validation" at the whole platform value.
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY]["models"][0]["training"]["framework"] = {
+        "name": framework,
+        "version": version,
+    }
+
+    error = _problems(project_folder(tmp_path, document=document))
+
+    key = f"{CONFIG_KEY}.models[0].training.framework"
+    assert [where for where, _ in error.problems] == [key, key]
+    training, inference = (message for _, message in error.problems)
+    assert training.startswith(f"{framework} {version} has no training image; SageMaker has 0.")
+    assert inference.startswith(f"{framework} {version} has no inference image; SageMaker has 0.")
+    if framework == "xgboost":
+        assert training.endswith(", 1.7-1, 3.0-5, 3.2-0, latest")
