@@ -13,7 +13,10 @@ who or where the request comes from (``aws:SourceArn``, ``aws:SourceAccount``,
 ``aws:SourceIp`` ...). Negated operators, ``...IfExists``, ``ForAllValues:``, ``Null`` and
 wildcard values do not restrict; a condition on an unrelated key does not either, nor a CIDR
 broader than /8 (IPv4) or /32 (IPv6), nor an ARN under ``StringLike`` with a wildcard before its
-account (text matching lets it take colons; ``ArnLike`` matches field by field).
+account (text matching lets it take colons; ``ArnLike`` matches field by field). ``StringEquals``
+and ``StringEqualsIgnoreCase`` compare literally: a ``*`` or ``?`` there is the character (it pins,
+as any fixed text does), though a value of nothing but those characters is never trusted (as
+``_iam_documents`` reads it) and a policy variable the caller supplies still pins nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ _ORG_PATH_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
 _MATCHING_OPERATORS = frozenset(
     {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"}
 )
+#: Operators comparing text literally: ``*`` and ``?`` are the characters, not wildcards (IAM User
+#: Guide, condition operators; ``ArnEquals`` matches field by field with wildcards, as ``ArnLike``).
+_LITERAL_OPERATORS = frozenset({"StringEquals", "StringEqualsIgnoreCase"})
+#: A policy variable or escape (``${aws:PrincipalAccount}``, ``${*}``), or a bare ``*`` or ``?``.
+_TOKEN_OR_WILDCARD = re.compile(r"(\$\{[^}]*\})|([*?])")
 _TLS_OPERATORS = ("Bool", "BoolIfExists")
 SECURE_TRANSPORT = "aws:securetransport"
 RESTRICTING_HINT = "aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:SourceVpc, aws:PrincipalOrgID"
@@ -199,6 +207,10 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         value = str(int(value))
     if not isinstance(value, str) or not value.strip():
         return False
+    if operator in _LITERAL_OPERATORS:
+        if set(value) <= {"*", "?"}:
+            return False  # ``"*"`` pins nothing under a wildcard operator: never trusted under others
+        value = _as_literal(value)
     value = variables_as_wildcards(value)  # the caller supplies ``${aws:PrincipalAccount}``: a wildcard
     if key == "aws:sourceip":
         return operator == "IpAddress" and _narrow_cidr(value)
@@ -224,6 +236,12 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         unique_id, colon, _ = value.partition(":")
         return bool(colon) and bool(unique_id) and not has_wildcard(unique_id)
     return False
+
+
+def _as_literal(value: str) -> str:
+    """``value`` with each bare ``*`` and ``?`` written as IAM's escape for the character (``${*}``,
+    ``${?}``), variables and escapes left whole: what a literal operator compares it as."""
+    return _TOKEN_OR_WILDCARD.sub(lambda m: m.group(1) or "${" + m.group(2) + "}", value)
 
 
 def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEYS) -> bool:

@@ -56,8 +56,9 @@ def test_a_layer_shared_with_every_account_is_refused_and_one_account_or_organiz
     org = {**others, "principal": "*", "organizationId": "o-abc123def4"}
     assert findings(RULE, token, org, outputs=outputs) == ([], 0)
     assert findings(RULE, token, {**others, "principal": "111122223333"}, outputs=outputs) == ([], 0)
-    # An organization id that pins nothing (a wildcard) leaves the layer public.
-    loose = {**others, "principal": "*", "organizationId": "o-*"}
+    # An organization id that pins nothing leaves the layer public: "*" alone is never trusted. (Lambda
+    # writes the id under StringEquals, which compares literally: "o-*" would name no organization.)
+    loose = {**others, "principal": "*", "organizationId": "*"}
     assert len(findings(RULE, token, loose, outputs=outputs)[0]) == 1
 
 
