@@ -875,24 +875,29 @@ def _alarm_actions(alarm: PolicyResource) -> list[str]:
 
 
 #: An Application Auto Scaling policy's ARN: a UUID the service generates, then what it scales and its
-#: name (``...:scalingPolicy:<uuid>:resource/<namespace>/<resource id>:policyName/<name>``).
+#: name (``...:scalingPolicy:<uuid>:resource/<namespace>/<resource id>:policyName/<name>``). A policy
+#: name may hold ``:`` (and ``:policyName/``), a resource id ``:`` too (Lambda's
+#: ``function:<name>:<alias>``): the text after ``resource/<namespace>/`` is kept whole, not split.
 _SCALING_POLICY_ARN = re.compile(
     r"^arn:[^:]+:autoscaling:[^:]*:[0-9]*:scalingPolicy:[^:]+:resource/(?P<namespace>[^/]+)/"
-    r"(?P<resource>.+):policyName/(?P<name>[^:]+)\Z"
+    r"(?P<named>.+:policyName/.+)\Z",
+    re.DOTALL,
 )
 
 
-def _actioned_policies(alarm: PolicyResource) -> list[tuple[str, str, str]]:
-    """``(namespace, resource id, policy name)`` of each scaling policy an alarm's ``alarmActions``
-    name by a literal ARN."""
+def _actioned_policies(alarm: PolicyResource) -> list[tuple[str, str]]:
+    """``(namespace, "<resource id>:policyName/<name>")`` of each scaling policy an alarm's
+    ``alarmActions`` name by a literal ARN."""
     found = (_SCALING_POLICY_ARN.match(arn) for arn in _alarm_actions(alarm))
-    return [(m["namespace"], m["resource"], m["name"]) for m in found if m]
+    return [(m["namespace"], m["named"]) for m in found if m]
 
 
-def _policy_key(policy: PolicyResource) -> tuple[str, str, str] | None:
+def _policy_key(policy: PolicyResource) -> tuple[str, str] | None:
     """What a policy's ARN names it by (see :data:`_SCALING_POLICY_ARN`), from its inputs: its
-    ``serviceNamespace``, ``resourceId`` and ``name`` (aws-native: ``policyName``, the first two
-    also from ``scalingTargetId``, ``<resource id>|<dimension>|<namespace>``); None when not known."""
+    ``serviceNamespace``, and its ``resourceId`` and ``name`` as the ARN writes them (aws-native:
+    ``policyName``, the first two also from ``scalingTargetId``, ``<resource id>|<dimension>|
+    <namespace>``); None when not known. Compared as text, a name holding ``:`` matches only an ARN
+    holding that name after that resource id."""
     name = get_or_none(policy.props, "name") or get_or_none(policy.props, "policyName")
     namespace = get_or_none(policy.props, "serviceNamespace")
     resource = get_or_none(policy.props, "resourceId")
@@ -900,7 +905,9 @@ def _policy_key(policy: PolicyResource) -> tuple[str, str, str] | None:
     if (namespace is None or resource is None) and isinstance(target_id, str) and target_id.count("|") == 2:
         resource, _, namespace = target_id.split("|")
     fields = (namespace, resource, name)
-    return fields if all(isinstance(f, str) and f for f in fields) else None
+    if not all(isinstance(f, str) and f for f in fields):
+        return None
+    return str(namespace), f"{resource}:policyName/{name}"
 
 
 def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
