@@ -37,6 +37,7 @@ from ._common import (
     stack_rule,
     to_plain,
 )
+from ._iam_documents import all3
 
 if TYPE_CHECKING:
     from . import _mute_schedule as mute
@@ -601,14 +602,24 @@ def _keys_of(topic: PolicyResource, stack: StackIndex) -> tuple[list[PolicyResou
 
 
 def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
-    """The key's policy: the last KeyPolicy of the stack naming it (applied after the key), else its
-    own ``policy``/``keyPolicy`` (``None``: KMS's default key policy)."""
+    """The key's policy: the last KeyPolicy of the stack naming it (applied after the key) in its
+    Region, else its own ``policy``/``keyPolicy`` (``None``: KMS's default key policy). A key id is
+    Region-scoped (a multi-Region key's replicas share their primary's): a KeyPolicy managed in, or
+    naming by ARN, another Region names another key; one whose Region is not known yet is undecided."""
     ids = [v for v in _key_values(key) if isinstance(v, str) and v]
     linked = stack.consumers(key, [KEY_POLICY], "keyId")
     named = [stack.having([KEY_POLICY], _key_policy_target, v, besides=linked) for v in dict.fromkeys(ids)]
     policies = stack.in_stack_order(linked, *named)  # the last one the stack applies wins
-    if policies:
-        return keys.parse_policy(keys.read(policies[-1].props, "policy"))
+    where = _key_region(key)
+    placed = [(p, verdict) for p in policies if (verdict := _in_region(where, p)) is not False]
+    if placed:
+        policy, verdict = placed[-1]
+        if isinstance(verdict, keys.Unknown):
+            return keys.unknown(
+                f"the Region of KeyPolicy {policy.name!r} or of KMS key {key.name!r} (it names the key's id, "
+                "which a key of another Region may have too)"
+            )
+        return keys.parse_policy(keys.read(policy.props, "policy"))
     if not ids and (literal := _unclaimed_key_policy(key, stack)) is not None:
         # A replica key takes its primary's multi-Region key id, which may exist already: while its
         # own id and ARN are not known (preview) a KeyPolicy naming that id may be its policy.
@@ -619,6 +630,45 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
 
 def _key_policy_target(policy: PolicyResource) -> list[Any]:
     return [keys.read(policy.props, "keyId")]
+
+
+def _region(resource: PolicyResource) -> Any:
+    """The Region a resource is managed in: its own ``region`` (pulumi-aws 7 takes one per resource),
+    else its provider's; :class:`keys.Unknown` while not known (preview); when neither sets one,
+    ``("provider", <the provider's URN>)``: that provider's default, the same for all its resources."""
+    own = keys.read(resource.props, "region")
+    if own not in (None, ""):
+        return own
+    provider = resource.provider
+    region = keys.read(provider.props, "region") if provider is not None else None
+    return region if region not in (None, "") else ("provider", provider.urn if provider else None)
+
+
+def _arn_region(value: Any) -> str | None:
+    fields = keys.arn_fields(value) if isinstance(value, str) and value.startswith("arn:") else None
+    return fields[3] if fields is not None and fields[3] else None
+
+
+def _key_region(key: PolicyResource) -> Any:
+    """A key's Region: its ARN's once known, else where it is managed (:func:`_region`)."""
+    return _arn_region(keys.read(key.props, "arn")) or _region(key)
+
+
+def _in_region(where: Any, policy: PolicyResource) -> Any:
+    """Whether a KeyPolicy is applied in the Region ``where`` (a key's :func:`_key_region`): the
+    Region it is managed in, and the one its ``keyId`` names when an ARN, must both be that one.
+    :class:`keys.Unknown` when one is not known yet, or is a provider's default compared with another
+    provider's or a named Region (the default may be that Region or not)."""
+    regions = [_region(policy), _arn_region(keys.read(policy.props, "keyId"))]
+    verdicts = []
+    for region in (r for r in regions if r is not None):
+        if isinstance(region, keys.Unknown) or isinstance(where, keys.Unknown):
+            verdicts.append(region if isinstance(region, keys.Unknown) else where)
+        elif (isinstance(region, str) and isinstance(where, str)) or region == where:
+            verdicts.append(region == where)
+        else:
+            verdicts.append(keys.unknown(f"the Region of KeyPolicy {policy.name!r}"))
+    return all3(verdicts)
 
 
 def _unclaimed_key_policy(key: PolicyResource, stack: StackIndex) -> str | None:
@@ -640,6 +690,7 @@ def _unclaimed_key_policy(key: PolicyResource, stack: StackIndex) -> str | None:
             not isinstance(literal, str)
             or not _key_id_of(literal).startswith("mrk-")
             or any(d.resource_type in KEYS for d in deps(policy, "keyId"))
+            or _in_region(_key_region(key), policy) is False  # another Region's key of that id
         ):
             continue
         # The primary's id, the replica's too: named whether or not the primary is a key of the stack
