@@ -1773,7 +1773,7 @@ def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             yield (
                 "monitoring.drift_features",
                 f"unset, so endpoint {spec.name}'s drift alarm would watch the {len(features)} model inputs of "
-                f"model family {family}'s feature group ({', '.join(features)}), but an alarm reads at "
+                f"model family {family}'s feature group ({listed(features)}), but an alarm reads at "
                 f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most (here, or "
                 "in the family's models[].drift_features)",
             )
