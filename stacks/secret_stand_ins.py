@@ -256,10 +256,13 @@ def compared_encrypted(
     }
     reported = []
     for key, message in found:
-        names = [_relative(leaf_key(leaf)) for leaf in own if key in alone[leaf]] or [
-            _relative(leaf_key(leaf)) for leaf in own
-        ]
-        for text in sorted(own.values(), key=len, reverse=True):
+        made = [leaf for leaf in own if key in alone[leaf]] or list(own)
+        # The other encrypted leaves the message quotes (the columns a label may name, each read
+        # as a stand-in of its own) are what the comparison may be with: named too.
+        quoted = [leaf for leaf in stand_ins if leaf not in own and _quotes(message, stand_ins[leaf])]
+        names = [_relative(leaf_key(leaf)) for leaf in leaves if leaf in made or leaf in quoted]
+        # No stand-in is shown as the adopter's value: neither these leaves' nor any other's.
+        for text in sorted({*own.values(), *stand_ins.values()}, key=len, reverse=True):
             message = _pattern(text).sub("<encrypted>", message)
         both = " and ".join(names)
         reported.append(
