@@ -610,8 +610,7 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
     linked = stack.consumers(key, [KEY_POLICY], "keyId")
     named = [stack.having([KEY_POLICY], _key_policy_target, v, besides=linked) for v in dict.fromkeys(ids)]
     policies = stack.in_stack_order(linked, *named)  # the last one the stack applies wins
-    where = _key_region(key)
-    placed = [(p, verdict) for p in policies if (verdict := _in_region(where, p)) is not False]
+    placed = [(p, verdict) for p in policies if (verdict := _in_region(key, p)) is not False]
     if placed:
         policy, verdict = placed[-1]
         if isinstance(verdict, keys.Unknown):
@@ -654,15 +653,20 @@ def _key_region(key: PolicyResource) -> Any:
     return _arn_region(keys.read(key.props, "arn")) or _region(key)
 
 
-def _in_region(where: Any, policy: PolicyResource) -> Any:
-    """Whether a KeyPolicy is applied in the Region ``where`` (a key's :func:`_key_region`): the
-    Region it is managed in, and the one its ``keyId`` names when an ARN, must both be that one.
-    :class:`keys.Unknown` when one is not known yet, or is a provider's default compared with another
-    provider's or a named Region (the default may be that Region or not)."""
+def _in_region(key: PolicyResource, policy: PolicyResource) -> Any:
+    """Whether a KeyPolicy is applied in ``key``'s Region (:func:`_key_region`): the Region it is
+    managed in, and the one its ``keyId`` names when an ARN, must both be that one. A KeyPolicy
+    managed where the key is, by the default of the key's own provider (neither sets a Region), is in
+    it whatever Region the key's ARN names. :class:`keys.Unknown` when one is not known yet, or is a
+    provider's default compared with another provider's or a named Region (the default may be that
+    Region or not)."""
+    where, managed = _key_region(key), _region(key)
     regions = [_region(policy), _arn_region(keys.read(policy.props, "keyId"))]
-    verdicts = []
+    verdicts: list[Any] = []
     for region in (r for r in regions if r is not None):
-        if isinstance(region, keys.Unknown) or isinstance(where, keys.Unknown):
+        if isinstance(region, tuple) and region == managed:
+            verdicts.append(True)  # one provider's default, the key's too (its ARN says which Region)
+        elif isinstance(region, keys.Unknown) or isinstance(where, keys.Unknown):
             verdicts.append(region if isinstance(region, keys.Unknown) else where)
         elif (isinstance(region, str) and isinstance(where, str)) or region == where:
             verdicts.append(region == where)
@@ -690,7 +694,7 @@ def _unclaimed_key_policy(key: PolicyResource, stack: StackIndex) -> str | None:
             not isinstance(literal, str)
             or not _key_id_of(literal).startswith("mrk-")
             or any(d.resource_type in KEYS for d in deps(policy, "keyId"))
-            or _in_region(_key_region(key), policy) is False  # another Region's key of that id
+            or _in_region(key, policy) is False  # another Region's key of that id
         ):
             continue
         # The primary's id, the replica's too: named whether or not the primary is a key of the stack
