@@ -17,7 +17,7 @@ import ipaddress
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Final, TypeGuard
+from typing import Annotated, Any, Final, TypeGuard, get_origin
 
 from pydantic import (
     BaseModel,
@@ -2070,10 +2070,15 @@ def _unquoted_scalar_hint(value: object) -> str:
 
 
 def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
-    """The field names of the model found by walking ``location`` from :class:`PlatformConfig`."""
+    """The field names of the model found by walking ``location`` from :class:`PlatformConfig`
+    (list positions and the keys of a map field, ``tuning.parameters.<name>``, passed over)."""
     model: Any = PlatformConfig
+    in_map = False  # the next key is one of a map's, not a field
     for part in location:
         if isinstance(part, int):
+            continue
+        if in_map:
+            in_map = False
             continue
         field = model.model_fields.get(part)
         if field is None:
@@ -2081,7 +2086,15 @@ def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
         model = model_in(field.annotation)
         if model is None:
             return []
+        in_map = _holds_map(field.annotation)
     return sorted(model.model_fields)
+
+
+def _holds_map(annotation: Any) -> bool:
+    """Whether a field's annotation is a map (``dict[str, X]``, ``X | None`` or a list of them)."""
+    if get_origin(annotation) in (dict, Mapping):
+        return True
+    return any(_holds_map(argument) for argument in getattr(annotation, "__args__", ()))
 
 
 def model_in(annotation: Any) -> type[BaseModel] | None:
