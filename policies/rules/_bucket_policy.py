@@ -12,8 +12,10 @@ who or where the request comes from (``aws:SourceArn``, ``aws:SourceAccount``,
 ``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:PrincipalOrgID``, ``aws:PrincipalAccount``,
 ``aws:SourceIp`` ...). Negated operators, ``...IfExists``, ``ForAllValues:``, ``Null`` and
 wildcard values do not restrict; a condition on an unrelated key does not either, nor a CIDR
-broader than /8 (IPv4) or /32 (IPv6), nor an ARN under ``StringLike`` with a wildcard before its
-account (text matching lets it take colons; ``ArnLike`` matches field by field). ``StringEquals``
+broader than /8 (IPv4) or /32 (IPv6), nor an ARN pattern without a fixed account (``arn:aws:s3:::my-bucket*``:
+bucket ARNs carry no account, so another account's bucket of that prefix matches) or under
+``StringLike`` with a wildcard before its account (text matching lets it take colons; ``ArnLike``
+matches field by field): ``_common.arn_pattern_pins_account``, the reading every rule shares. ``StringEquals``
 and ``StringEqualsIgnoreCase`` compare literally: a ``*`` or ``?`` there is the character (it pins,
 as any fixed text does), though a value of nothing but those characters is never trusted (as
 ``_iam_documents`` reads it) and a policy variable the caller supplies still pins nothing.
@@ -27,8 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._common import (
-    arn_fields,
-    has_escape,
+    arn_pattern_pins_account,
     has_wildcard,
     iam_wildcard,
     is_false,
@@ -217,19 +218,8 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
     if not has_wildcard(value):  # ``${*}`` and ``${?}`` are the characters themselves
         return True
     if key in _ARN_KEYS:
-        # A variable is one token (``${aws:ResourceAccount}`` holds a colon); one left in the account
-        # after variables_as_wildcards is the resource owner's, which pins as a literal account does,
-        # and so does an account spelt with an escape and no wildcard (``${*}``: no ARN's account).
-        fields = arn_fields(value)
-        if fields is not None and operator.startswith("String") and has_wildcard(":".join(fields[:4])):
-            # StringLike reads the ARN as text: a wildcard before the account may take colons too
-            # (``arn:aws:iam:*:111122223333:*`` matches another account's role under a path holding
-            # ``:111122223333:``); ArnLike matches each of the six fields on its own.
-            return False
-        return fields is not None and (
-            bool(re.fullmatch(r"[0-9]{12}|\$\{[^}*?$]+\}", fields[4]))
-            or (has_escape(fields[4]) and not has_wildcard(fields[4]))
-        )
+        # A pattern pins only by a fixed account; S3 bucket ARNs have none (arn_pattern_pins_account).
+        return arn_pattern_pins_account(value, as_text=operator.startswith("String"))
     if key in _ORG_PATH_KEYS:
         return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
     if key == "aws:userid":  # "AROLEID:*" (every session of one role) is fixed; "*:*" is anyone

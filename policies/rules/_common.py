@@ -811,3 +811,42 @@ def arn_fields(value: str) -> list[str] | None:
     if len(fields) != 6 or not iam_wildcard(fields[0]).fullmatch("arn"):
         return None
     return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], field) for field in fields]
+
+
+#: What a refusal adds so that an ``aws:SourceArn`` pattern of an S3 bucket (no account) reads as the
+#: gap it is: :func:`arn_pattern_pins_account`.
+ARN_PATTERN_HINT = (
+    "an ARN pattern pins only with a fixed account (S3 bucket ARNs have none: pin arn:aws:s3:::name* "
+    "with aws:SourceAccount too)"
+)
+
+
+#: An ARN pattern's account field that pins it to one owner: a 12-digit account, ``aws`` (AWS's own
+#: resources: no customer creates one there), a policy variable left in place (the resource owner's
+#: ``${aws:ResourceAccount}``: a caller's own were already read as ``*``), or an escape (``${*}``,
+#: an account no ARN has).
+_PINNED_ACCOUNT = re.compile(r"[0-9]{12}|aws|\$\{[^}*?$]+\}")
+
+
+def arn_pattern_pins_account(value: str, *, as_text: bool) -> bool:
+    """Whether an ARN *pattern* (one holding a wildcard) in a condition that should pin the caller
+    matches the ARNs of one account only: its account field is fixed (:data:`_PINNED_ACCOUNT`).
+
+    An exact ARN (no wildcard) pins by itself and is not asked here: a bucket name is unique in its
+    partition, every other ARN names its account. A pattern without an account does not: S3 bucket
+    ARNs carry none (``arn:aws:s3:::name``; IAM Access Analyzer, "ARN account not allowed": the bucket
+    namespace "is shared by all AWS accounts"), so ``arn:aws:s3:::my-bucket*`` is met by a bucket of
+    that prefix another account creates, and ``arn:aws:s3:::*`` by every bucket. A companion
+    ``aws:SourceAccount`` condition pins such a statement instead. ``as_text`` (``StringLike``): the
+    ARN is read as text, where a wildcard before the account may take colons too
+    (``arn:aws:iam:*:111122223333:*`` matches another account's role under a path holding
+    ``:111122223333:``); ``ArnLike``/``ArnEquals`` match each of the six fields on its own. Policy
+    variables that pin nothing must already read as ``*`` (:func:`variables_as_wildcards`).
+    """
+    fields = arn_fields(value)  # a variable is one token: ``${aws:ResourceAccount}`` holds a colon
+    if fields is None or (as_text and has_wildcard(":".join(fields[:4]))):
+        return False
+    account = fields[4]
+    if has_wildcard(account):
+        return False
+    return bool(_PINNED_ACCOUNT.fullmatch(account)) or has_escape(account)

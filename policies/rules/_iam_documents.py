@@ -34,7 +34,7 @@ from pulumi_policy.proxy import (
 )
 
 from ._common import (
-    arn_fields,
+    arn_pattern_pins_account,
     has_wildcard,
     iam_wildcard,
     is_map,
@@ -524,7 +524,8 @@ class ConditionKey:
     """A condition key that restricts a statement, and how to tell a restricting value.
 
     ``kind``: ``"id"`` (an account, organization or external id: a wildcard defeats it),
-    ``"arn"`` (an ARN: a wildcard account or an all-wildcard resource defeats it),
+    ``"arn"`` (an ARN: a pattern pins only with a fixed account, so a wildcard account or an S3
+    bucket pattern such as ``arn:aws:s3:::my-bucket*`` defeats it: ``arn_pattern_pins_account``),
     ``"orgpath"`` (must at least name the organization), ``"userid"`` (a wildcard only after a
     fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role) or ``"text"``
     (anything but ``*``).
@@ -563,17 +564,8 @@ def _restricting_value(
     if kind == "userid":
         unique_id, colon, _ = value.partition(":")
         return bool(colon) and bool(unique_id) and not has_wildcard(unique_id)
-    if kind == "arn":
-        fields = arn_fields(value)  # a variable is one token: ``${aws:ResourceAccount}`` holds a colon
-        if fields is None:
-            return False
-        if as_text and has_wildcard(":".join(fields[:4])):
-            # StringLike reads the ARN as text: a wildcard before the account may take colons too;
-            # ArnLike/ArnEquals match each of the six fields on its own.
-            return False
-        if has_wildcard(fields[4]):  # ``${*}``, the character, is an account no ARN has: it pins
-            return False
-        return not (fields[4] == "" and only_wildcards(fields[5], "/:"))
+    if kind == "arn":  # a pattern pins only by a fixed account; S3 bucket ARNs have none
+        return arn_pattern_pins_account(value, as_text=as_text)
     return True
 
 

@@ -28,6 +28,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidatio
 
 from ._common import (
     ADVISORY,
+    ARN_PATTERN_HINT,
     CHECKOV,
     CRITICAL,
     HIGH,
@@ -114,7 +115,7 @@ def _trust_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
             all3([anyone, not3(restricted)]),
             f"{prop} {label} lets any principal ('*') assume the role without a condition on "
             "aws:PrincipalOrgID/aws:PrincipalAccount/aws:PrincipalArn/aws:SourceAccount/aws:SourceArn/"
-            "sts:ExternalId: name the trusted service or account as Principal.",
+            f"sts:ExternalId: name the trusted service or account as Principal; {ARN_PATTERN_HINT}.",
         )
     yield from findings.report()
 

@@ -14,6 +14,7 @@ from typing import Any
 from pulumi_policy import ResourceValidationArgs
 
 from ._common import (
+    ARN_PATTERN_HINT,
     CHECKOV,
     CRITICAL,
     FSBP,
@@ -116,7 +117,8 @@ def _key_policy_no_public_principal(args: ResourceValidationArgs, _: Mapping[str
         findings.add(
             unconditional,
             f"{prop} {label} allows Principal '*' without a condition that pins the caller: name the "
-            "account or roles as principals, or add kms:CallerAccount/aws:PrincipalOrgID/aws:PrincipalArn.",
+            "account or roles as principals, or add kms:CallerAccount/aws:PrincipalOrgID/aws:PrincipalArn "
+            f"(a service's caller: aws:SourceAccount); {ARN_PATTERN_HINT}.",
         )
         if unconditional is not True:
             findings.add(

@@ -32,7 +32,7 @@ from pulumi_policy import ResourceValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_condition
-from ._common import FSBP, HIGH, MANDATORY, framework, resource_rule
+from ._common import ARN_PATTERN_HINT, FSBP, HIGH, MANDATORY, framework, resource_rule
 from ._deny_credit import credited
 from ._iam_documents import INVALID, Findings, Tri, Unknown, as_list, parse_document, read, statements
 from ._resource_policy_types import DOCUMENTS, SHARES
@@ -83,7 +83,8 @@ class PublicResourcePolicy:
     EVENT_PERMISSIONS = ("aws:cloudwatch/eventPermission:EventPermission", "aws-native:events:EventBusPolicy")
     FIX = (
         "name the principals (accounts, roles or a service), or add a condition on fixed values of "
-        "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc)."
+        "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc); "
+        f"{ARN_PATTERN_HINT}."
     )
 
     #: Grants that are not documents: an input whose value shares with every account or the public

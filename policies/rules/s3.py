@@ -30,6 +30,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._bucket_policy import RESTRICTING_HINT, public_allows, tls_only_problems
 from ._common import (
+    ARN_PATTERN_HINT,
     CHECKOV,
     FSBP,
     HIGH,
@@ -160,7 +161,8 @@ def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]
     for finding in public_allows(parsed, credit=credited):
         yield (
             f"{finding}: name the principals (account, role or service), or pin the statement with "
-            f"a condition on fixed values of {RESTRICTING_HINT} (or aws:PrincipalAccount, aws:SourceIp)."
+            f"a condition on fixed values of {RESTRICTING_HINT} (or aws:PrincipalAccount, aws:SourceIp); "
+            f"{ARN_PATTERN_HINT}."
         )
 
 

@@ -375,7 +375,9 @@ def test_a_wildcard_source_arn_of_any_bucket_does_not_pin_the_caller() -> None:
         TRUST: [
             "assumeRolePolicy Statement[0] lets any principal ('*') assume the role without a condition on "
             "aws:PrincipalOrgID/aws:PrincipalAccount/aws:PrincipalArn/aws:SourceAccount/aws:SourceArn/"
-            "sts:ExternalId: name the trusted service or account as Principal."
+            "sts:ExternalId: name the trusted service or account as Principal; an ARN pattern pins only "
+            "with a fixed account (S3 bucket ARNs have none: pin arn:aws:s3:::name* with aws:SourceAccount "
+            "too)."
         ]
     }
 

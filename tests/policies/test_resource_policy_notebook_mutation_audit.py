@@ -84,7 +84,9 @@ from tests.policies.test_resource_policy_public_semantics import (
 UNKNOWN = UNKNOWN_STRING_VALUE
 FIX = (
     "name the principals (accounts, roles or a service), or add a condition on fixed values of "
-    "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc)."
+    "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc); an ARN "
+    "pattern pins only with a fixed account (S3 bucket ARNs have none: pin arn:aws:s3:::name* with "
+    "aws:SourceAccount too)."
 )
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 TLS_RULE = "s3-bucket-policy-tls-only"
