@@ -2,6 +2,12 @@
 to its open position is a governance finding even before any public resource exists, because it
 lets a later snapshot, AMI, EMR cluster, SSM document or bucket object be shared with everyone.
 
+:data:`PUBLIC_BY_DEFAULT` is the other half of the class: a resource's own switch whose *unset*
+position is public (AWS's default), so leaving it out exposes the resource: an App Runner service's
+ingress, a DMS replication instance or instance profile, an RDS instance, Multi-AZ DB cluster or
+shard group whose default "depends on your VPC setup" (public in a VPC with an internet gateway).
+Each is refused unless it is ``false``.
+
 :data:`SWITCHES` is the class: each type whose purpose is such a switch, with the inputs read and
 their open positions. The S3 blocks (bucket, account, access points, Multi-Region Access Points)
 are ``s3-public-access-blocked``'s (``policies/rules/s3.py``). Every other type or input of the
@@ -20,7 +26,19 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import FSBP, HIGH, MANDATORY, framework, get, is_map, is_seq, is_true, resource_rule, shown
+from ._common import (
+    FSBP,
+    HIGH,
+    MANDATORY,
+    framework,
+    get,
+    is_false,
+    is_map,
+    is_seq,
+    is_true,
+    resource_rule,
+    shown,
+)
 
 EBS_SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
 NATIVE_SNAPSHOT_BPA = "aws-native:ec2:SnapshotBlockPublicAccess"
@@ -47,8 +65,55 @@ STATES: dict[str, tuple[str, tuple[str, ...], str]] = {
     NATIVE_VPC_BPA: ("internetGatewayBlockMode", ("block-bidirectional", "block-ingress"), "'block-ingress'"),
 }
 
+#: type -> (input, what the resource is): switches whose unset position is public (AWS's default, or
+#: one that "depends on your VPC setup"); refused unless ``false``. Sources: App Runner Developer Guide,
+#: "Enabling Private endpoint for incoming traffic" ("By default ... accessible over the internet");
+#: DMS API ``CreateReplicationInstance``/``CreateInstanceProfile`` ("The default value is true"; the
+#: provider's instance profile: "Default is `true`"); RDS API ``CreateDBInstance``/``CreateDBCluster``/
+#: ``CreateDBShardGroup`` (unset: public when the subnets' VPC, or the default VPC, has an internet gateway).
+PUBLIC_BY_DEFAULT: dict[str, tuple[str, str]] = {
+    "aws:apprunner/service:Service": (
+        "networkConfiguration.ingressConfiguration.isPubliclyAccessible",
+        "the App Runner service takes requests from the internet",
+    ),
+    "aws-native:apprunner:Service": (
+        "networkConfiguration.ingressConfiguration.isPubliclyAccessible",
+        "the App Runner service takes requests from the internet",
+    ),
+    "aws:dms/replicationInstance:ReplicationInstance": (
+        "publiclyAccessible",
+        "the DMS replication instance gets a public IP address",
+    ),
+    "aws:dms/instanceProfile:InstanceProfile": ("publiclyAccessible", "the DMS instance profile is public"),
+    "aws-native:dms:InstanceProfile": ("publiclyAccessible", "the DMS instance profile is public"),
+    "aws:rds/cluster:Cluster": (
+        "publiclyAccessible",
+        "the Multi-AZ DB cluster is public when its VPC has an internet gateway",
+    ),
+    "aws-native:rds:DbCluster": (
+        "publiclyAccessible",
+        "the Multi-AZ DB cluster is public when its VPC has an internet gateway",
+    ),
+    "aws-native:rds:DbInstance": (
+        "publiclyAccessible",
+        "the DB instance is public when its VPC has an internet gateway",
+    ),
+    "aws:rds/shardGroup:ShardGroup": (
+        "publiclyAccessible",
+        "the DB shard group is public when its VPC has an internet gateway",
+    ),
+    "aws-native:rds:DbShardGroup": (
+        "publiclyAccessible",
+        "the DB shard group is public when its VPC has an internet gateway",
+    ),
+}
+#: Cluster types whose switch applies to Multi-AZ DB clusters only (``dbClusterInstanceClass`` set):
+#: an Aurora cluster's instances hold their own (``aws:rds/clusterInstance``: private by default).
+MULTI_AZ_ONLY = frozenset({"aws:rds/cluster:Cluster", "aws-native:rds:DbCluster"})
+
 SWITCHES: dict[str, str] = {
     **{token: path for token, (path, _, _) in STATES.items()},
+    **{token: path for token, (path, _) in PUBLIC_BY_DEFAULT.items()},
     EMR_BPA: "blockPublicSecurityGroupRules",
     SSM_SETTING: "settingId/settingValue",
     NATIVE_SSM_SETTING: "settingId/settingValue",
@@ -69,12 +134,35 @@ NOT_SWITCHES: dict[str, str] = {
         "judged by resource-policy-not-public"
     ),
     "aws-native:secretsmanager:ResourcePolicy blockPublicPolicy": "as aws:secretsmanager/secretPolicy",
-    "aws:apprunner/service:Service networkConfiguration.ingressConfiguration.isPubliclyAccessible": (
-        "a public endpoint of one service (network exposure, like eks-endpoint-private), not an account "
-        "switch: not in this rule"
-    ),
-    "aws-native:apprunner:Service networkConfiguration.ingressConfiguration.isPubliclyAccessible": (
-        "as aws:apprunner/service:Service"
+    **{
+        f"{token} publiclyAccessible": (
+            "private unless set true (the provider sends false when unset, or the service's API defaults to "
+            "false): not a switch whose unset position is public; an explicit true is a deliberate exposure "
+            "this pack does not judge"
+        )
+        for token in (
+            "aws:rds/instance:Instance",
+            "aws:rds/clusterInstance:ClusterInstance",
+            "aws:neptune/clusterInstance:ClusterInstance",
+            "aws-native:neptune:DbInstance",
+            "aws:redshift/cluster:Cluster",
+            "aws-native:redshift:Cluster",
+            "aws:redshiftserverless/workgroup:Workgroup",
+            "aws-native:redshiftserverless:Workgroup",
+            "aws:mq/broker:Broker",
+            "aws-native:amazonmq:Broker",
+            "aws:lightsail/database:Database",
+            "aws-native:lightsail:Database",
+            "aws:m2/environment:Environment",
+            "aws-native:m2:Environment",
+            "aws:timestreaminfluxdb/dbInstance:DbInstance",
+            "aws:timestreaminfluxdb/dbCluster:DbCluster",
+            "aws-native:timestream:InfluxDbInstance",
+            "aws-native:timestream:InfluxDbCluster",
+        )
+    },
+    "aws-native:redshiftserverless:Workgroup workgroup.publiclyAccessible": (
+        "the workgroup's description as Redshift Serverless returns it (an output); the input is publiclyAccessible"
     ),
 }
 
@@ -146,8 +234,21 @@ def _lightsail(args: ResourceValidationArgs) -> Check:
         )
 
 
+def _public_by_default(args: ResourceValidationArgs) -> Check:
+    path, what = PUBLIC_BY_DEFAULT[args.resource_type]
+    value = get(args.props, path)
+    aurora = args.resource_type in MULTI_AZ_ONLY and get(args.props, "dbClusterInstanceClass") is None
+    if aurora and not is_true(value):
+        return  # an Aurora cluster: its instances hold the switch
+    if not is_false(value):
+        default = " (AWS's default)" if value is None else ""
+        yield f"{path} is {shown(value)}{default}: {what}. Fix: set {path}=false."
+
+
 def _switches_kept_on(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if args.resource_type in STATES:
+    if args.resource_type in PUBLIC_BY_DEFAULT:
+        yield from _public_by_default(args)
+    elif args.resource_type in STATES:
         yield from _state(args)
     elif args.resource_type == EMR_BPA:
         yield from _emr(args)
@@ -162,10 +263,12 @@ public_access_switches_kept_on = resource_rule(
     description=(
         "Account-level block-public-access switches a stack declares must stay on: EBS snapshot and AMI "
         "block public access, VPC block public access, EMR block public access, the SSM documents "
-        "public-sharing setting, Lightsail bucket access rules. Fix: set state='block-all-sharing' "
+        "public-sharing setting, Lightsail bucket access rules; and resource switches whose unset position is "
+        "public: App Runner ingress, DMS replication instances and instance profiles, RDS (aws-native) instances, "
+        "Multi-AZ DB clusters and shard groups. Fix: set state='block-all-sharing' "
         "(snapshots) or 'block-new-sharing' (AMIs), internetGatewayBlockMode='block-ingress', "
         "blockPublicSecurityGroupRules=true with no permitted public port but 22, the SSM setting to 'Disable', getObject='private' with "
-        "allowPublicOverrides=false."
+        "allowPublicOverrides=false, isPubliclyAccessible/publiclyAccessible=false."
     ),
     resource_types=list(SWITCHES),
     check=_switches_kept_on,

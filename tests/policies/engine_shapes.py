@@ -72,6 +72,13 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         f"details.publicAccessBlock.{flag}": True
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     },
+    # Switches whose unset position is public: the instance profile's schema default ("Default is
+    # `true`"); the others are computed, read back as AWS chose (DMS: "The default value is true"; RDS:
+    # public in a VPC with an internet gateway, the case the policy cannot rule out).
+    "aws:dms/instanceProfile:InstanceProfile": {"publiclyAccessible": True},
+    "aws:dms/replicationInstance:ReplicationInstance": {"publiclyAccessible": True},
+    "aws:rds/cluster:Cluster": {"publiclyAccessible": True},
+    "aws:rds/shardGroup:ShardGroup": {"publiclyAccessible": True},
     "aws:appautoscaling/target:Target": {
         "suspendedState": {
             "dynamicScalingInSuspended": False,

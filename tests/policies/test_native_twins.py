@@ -163,6 +163,12 @@ TWINS: dict[str, set[str]] = {
     },
     "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": set(),  # no CloudFormation resource
     "aws:ssm/serviceSetting:ServiceSetting": {"aws-native:ssm:ServiceSetting"},
+    # ... and its switches whose unset position is public
+    "aws:apprunner/service:Service": {"aws-native:apprunner:Service"},
+    "aws:dms/instanceProfile:InstanceProfile": {"aws-native:dms:InstanceProfile"},
+    "aws:dms/replicationInstance:ReplicationInstance": set(),  # not in aws-native
+    "aws:rds/cluster:Cluster": {"aws-native:rds:DbCluster"},
+    "aws:rds/shardGroup:ShardGroup": {"aws-native:rds:DbShardGroup"},
     "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": {"aws-native:s3:MultiRegionAccessPoint"},
     "aws:dsql/clusterPolicy:ClusterPolicy": {"aws-native:dsql:Cluster"},
     "aws:dynamodb/resourcePolicy:ResourcePolicy": {

@@ -50,7 +50,7 @@ SWITCH_TYPE = re.compile(
 )
 #: An input named like one, at any depth.
 SWITCH_INPUT = re.compile(
-    r"(?i)^(?:blockPublic\w*|restrictPublic\w*|ignorePublic\w*|allowPublic\w*|publicSharing\w*|isPubliclyAccessible)$"
+    r"(?i)^(?:blockPublic\w*|restrictPublic\w*|ignorePublic\w*|allowPublic\w*|publicSharing\w*|isPubliclyAccessible|publiclyAccessible)$"
 )
 
 
