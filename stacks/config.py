@@ -1633,24 +1633,35 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
                 "through the Glue table Feature Store creates (glue_catalog: managed)",
             )
         features = [feature.name for feature in group.features]
-        # Each column its own problem (one line each); the features listed, counted past LISTED_LIMIT.
+        # Each column its own problem (one line each); the features listed once, in the first
+        # (counted past LISTED_LIMIT), the others pointing there: 40 unknown columns repeated a
+        # list of 30 features 40 times.
+        listed_at: str | None = None
         for position, column in enumerate(training.data.columns):
             if column not in features:
                 yield (
                     f"{key}.columns[{position}]",
-                    f"{column} not a feature of '{group.name}' ({listed(features)})",
+                    f"{column} not a feature of '{group.name}' "
+                    + (f"(its features are listed at {listed_at})" if listed_at else f"({listed(features)})"),
                 )
+                listed_at = listed_at or f"{key}.columns[{position}]"
         columns = training.data.columns or features
         wanted = [("label", training.label)] + [
             (f"identifiers[{position}]", column) for position, column in enumerate(training.identifiers)
         ]
+        listed_at = None
         for name, column in wanted:
             if column not in columns:
                 yield (
                     f"models[{index}].training.{name}",
                     f"{column} not in the training set read from feature group '{group.name}' "
-                    f"(its columns: {listed(columns)})",
+                    + (
+                        f"(its columns are listed at {listed_at})"
+                        if listed_at
+                        else f"(its columns: {listed(columns)})"
+                    ),
                 )
+                listed_at = listed_at or f"models[{index}].training.{name}"
 
 
 def _derived_name_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:

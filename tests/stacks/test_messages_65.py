@@ -1,0 +1,108 @@
+"""Session 65: stack-file error messages, bounded and at the key the user wrote.
+
+- Unknown training columns (``models[].training.data.columns``) and label or identifiers missing
+  from the training set: each its own problem naming its column, the group's features (columns)
+  listed once per group, in the first problem, the others pointing there (40 unknown columns
+  repeated a list of 30 features 40 times: 87 KB of stderr).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.input_limits import listed
+from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
+
+
+def _problems(path: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(str(path)).platform, str(path))
+    return raised.value
+
+
+def _plan_refuses(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What the planner (bin/plan) prints refusing stack file ``path``: exit 2, stdout empty."""
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def _wide_training(document: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """30 more long features in the labelled group; a family reading 40 columns that are none of
+    them and naming 5 identifiers that are not in its training set. Returns the unknown columns and
+    identifiers."""
+    platform = document["config"][CONFIG_KEY]
+    platform["feature_groups"][1]["features"] += [
+        {"name": f"f{n:02d}_" + "x" * 56, "type": "Integral"} for n in range(30)
+    ]
+    unknown = [f"u{n:02d}_" + "y" * 56 for n in range(40)]
+    identifiers = [f"i{n}" for n in range(5)]
+    training = platform["models"][0]["training"]
+    training["data"] = {
+        "feature_group": "customer-churn-labelled",
+        "columns": ["churned", "customer_id", "event_time", *unknown],
+    }
+    training["identifiers"] = identifiers
+    return unknown, identifiers
+
+
+def test_unknown_columns_each_named_with_the_features_listed_once(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    unknown, identifiers = _wide_training(document)
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    key = f"{CONFIG_KEY}.models[0].training"
+    features = listed([f["name"] for f in document["config"][CONFIG_KEY]["feature_groups"][1]["features"]])
+    columns = listed(["churned", "customer_id", "event_time", *unknown])
+    expected = [
+        (
+            f"{key}.data.columns[{3 + n}]",
+            f"{column} not a feature of 'customer-churn-labelled' "
+            + (
+                f"({features})"
+                if n == 0
+                else "(its features are listed at models[0].training.data.columns[3])"
+            ),
+        )
+        for n, column in enumerate(unknown)
+    ] + [
+        (
+            f"{key}.identifiers[{n}]",
+            f"{column} not in the training set read from feature group 'customer-churn-labelled' "
+            + (
+                f"(its columns: {columns})"
+                if n == 0
+                else "(its columns are listed at models[0].training.identifiers[0])"
+            ),
+        )
+        for n, column in enumerate(identifiers)
+    ]
+    assert [problem for problem in error.problems if problem[0].startswith(key)] == expected
+    text = str(error)
+    assert text.count(features) == 1 and text.count(columns) == 1
+    # Every problem shown whole, each list said once: some 20,000 characters (it was 100,000).
+    assert all(f"  {stack}: {where}: {message}" in text.splitlines() for where, message in expected)
+    assert len(text) < 25_000
+
+
+def test_the_plan_refuses_them_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = load_stack_document("prod")
+    _wide_training(document)
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    stderr = _plan_refuses(stack, capsys)
+
+    assert f"{stack}: {CONFIG_KEY}.models[0].training.data.columns[42]: u39_" in stderr
+    assert len(stderr) < 25_000
