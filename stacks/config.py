@@ -185,8 +185,9 @@ MAX_PROBLEMS_SHOWN: Final = 50
 MAX_MESSAGE_CHARS: Final = 4_000
 """A problem's message is cut past this: a bound against floods (a validator quoting a huge value
 whole), above the longest message the platform composes from bounded parts (an explainability
-template's faults are each a problem; a list of the names a key may take is cut at 30 names of at
-most 64 characters; an encrypted leaf's note wraps another message): 1,000 cut such messages."""
+template's faults are each a problem; a list of names (:func:`~stacks.input_limits.listed`) is cut
+at 30 names of at most 80 characters each; an encrypted leaf's note wraps another message): 1,000
+cut such messages."""
 
 
 def _one_line(text: str) -> str:
@@ -1707,7 +1708,7 @@ def _promotion_metric_problems(config: PlatformConfig) -> Iterator[tuple[str, st
             yield (
                 f"models[{index}].promotion.metric",
                 f"'{family.promotion.metric}' is not in the evaluation report: the family's evaluation "
-                f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
+                f"reports {listed(training.metrics)} (models[{index}].training.metrics)",
             )
 
 

@@ -17,8 +17,14 @@ brackets, megabytes of tags) fails at once with a message instead of hanging or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
+
+# Shared with the components' own messages (a spec built from Python lists names bounded too).
+from components.limits import ECHO_LIMIT as ECHO_LIMIT
+from components.limits import LISTED_LIMIT as LISTED_LIMIT
+from components.limits import listed as listed
+from components.limits import shorten as shorten
 
 MAX_STACK_FILE_BYTES: Final = 1024 * 1024
 """1 MiB: some 40 times the largest realistic stack file."""
@@ -26,28 +32,6 @@ MAX_NESTING_DEPTH: Final = 64
 """Nested maps and lists; a stack file's deepest key is about ten levels down."""
 MAX_VALUES: Final = 50_000
 """Maps, lists and scalars after alias expansion; a large stack file has a few thousand."""
-ECHO_LIMIT: Final = 80
-"""Characters of a value an error message repeats."""
-
-
-def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis that says how long it was."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text):,} characters)"
-
-
-LISTED_LIMIT: Final = 30
-"""Names a message lists (the features a key may name): more are counted, not shown."""
-
-
-def listed(names: Sequence[str], limit: int = LISTED_LIMIT) -> str:
-    """``names`` joined with commas, the first ``limit`` of them and how many more: a message lists
-    the values a key may take from a list the file declares (a feature group's 2,500 features at
-    most) without flooding."""
-    if len(names) <= limit:
-        return ", ".join(names)
-    return f"{', '.join(names[:limit])} and {len(names) - limit:,} more"
 
 
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, listed
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
 _SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
@@ -97,7 +97,7 @@ class FeatureGroupSpec(_Spec):
         names = [feature.name for feature in self.features]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            fail_at(model, ("features",), duplicates, f"duplicate feature names: {', '.join(duplicates)}")
+            fail_at(model, ("features",), duplicates, f"duplicate feature names: {listed(duplicates)}")
         types = {feature.name: feature.type for feature in self.features}
         if self.record_identifier not in types:
             fail_at(

@@ -40,7 +40,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from ..instance_types import has_instance_store
-from ..limits import PROCESSING_MAX_RUNTIME_SECONDS
+from ..limits import PROCESSING_MAX_RUNTIME_SECONDS, listed
 from ..naming import pipeline_name_problem
 from .evidently import (
     PUBLISH_INSTANCE_TYPE,
@@ -413,7 +413,7 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
         ),
         (
             metric is not None and metric["metric"] in s.evaluation_metrics,
-            f"metric_path {s.metric_path!r} is not in the evaluation report; use one of {', '.join(f'metrics.{m}.value' for m in s.evaluation_metrics)}",
+            f"metric_path {s.metric_path!r} is not in the evaluation report; use one of {listed([f'metrics.{m}.value' for m in s.evaluation_metrics])}",
         ),
         (
             bool(s.evaluation_metrics) and all(_matches(_METRIC_NAME, m) for m in s.evaluation_metrics),

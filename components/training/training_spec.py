@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, listed
 from ..schedules import eventbridge_schedule_problem
 from .definition import (
     MAX_FEATURE_COLUMNS,
@@ -386,7 +386,7 @@ class TrainingDataSpec(_Spec):
     def _unique_columns(cls, value: list[str]) -> list[str]:
         duplicates = sorted({name for name in value if value.count(name) > 1})
         if duplicates:
-            raise ValueError(f"duplicate column(s) {', '.join(duplicates)}")
+            raise ValueError(f"duplicate column(s) {listed(duplicates)}")
         return value
 
 
@@ -457,7 +457,7 @@ class FamilyTrainingSpec(TrainingCompute):
     def _unique_metrics(cls, value: list[str]) -> list[str]:
         duplicates = sorted({name for name in value if value.count(name) > 1})
         if duplicates:
-            raise ValueError(f"duplicate metric(s) {', '.join(duplicates)}")
+            raise ValueError(f"duplicate metric(s) {listed(duplicates)}")
         return value
 
     @field_validator("metric_definitions")

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard, get_args
 
+from ..limits import listed
+
 TuningStrategy = Literal["Bayesian", "Random", "Hyperband", "Grid"]
 STRATEGIES: tuple[str, ...] = get_args(TuningStrategy)
 ObjectiveType = Literal["Maximize", "Minimize"]
@@ -192,7 +194,7 @@ def tuning_problems(
             (("objective", "type"), f"{t.objective_type!r} is not one of {', '.join(OBJECTIVE_TYPES)}")
         )
     if t.objective_metric not in metric_names:
-        known = ", ".join(metric_names) or "none: add metric_definitions"
+        known = listed(metric_names) or "none: add metric_definitions"
         problems.append(
             (
                 ("objective", "metric"),

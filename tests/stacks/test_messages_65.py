@@ -106,3 +106,65 @@ def test_the_plan_refuses_them_naming_file_and_key(
 
     assert f"{stack}: {CONFIG_KEY}.models[0].training.data.columns[42]: u39_" in stderr
     assert len(stderr) < 25_000
+
+
+def _duplicate_features(platform: dict[str, Any]) -> None:
+    platform["feature_groups"][0]["features"] += [
+        {"name": f"d{n:03d}_" + "x" * 59, "type": "Integral"} for n in range(100) for _ in range(2)
+    ]
+
+
+def _unknown_tuning_objective(platform: dict[str, Any]) -> None:
+    training = platform["models"][0]["training"]
+    training["metric_definitions"] = [
+        {"name": f"m{n:02d}:" + "v" * 251, "regex": f"m{n}=([0-9.]+);"} for n in range(40)
+    ]
+    training["tuning"]["objective"]["metric"] = "validation:nope"
+
+
+def _unknown_promotion_metric(platform: dict[str, Any]) -> None:
+    family = platform["models"][0]
+    family["training"]["metrics"] = ["auc", *(f"m{n:03d}_" + "z" * 58 for n in range(300))]
+    family["promotion"]["metric"] = "metrics.nope.value"
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "head", "tail"),
+    [
+        pytest.param(
+            _duplicate_features,
+            "feature_groups[0].features",
+            f"duplicate feature names: d000_{'x' * 59}, d001_",
+            " and 70 more",
+            id="duplicate-feature-names",
+        ),
+        pytest.param(
+            _unknown_tuning_objective,
+            "models[0].training.tuning.objective.metric",
+            f"'validation:nope' is not one of the family's metric_definitions (m00:{'v' * 76}… (255 characters), ",
+            " and 10 more); the tuning job reads its objective from the training log",
+            id="tuning-objective-metrics",
+        ),
+        pytest.param(
+            _unknown_promotion_metric,
+            "models[0].promotion.metric",
+            "'metrics.nope.value' is not in the evaluation report: the family's evaluation reports auc, m000_",
+            " and 271 more (models[0].training.metrics)",
+            id="training-metrics",
+        ),
+    ],
+)
+def test_long_lists_are_bounded_keeping_the_instruction(
+    tmp_path: Path, edit: Any, key: str, head: str, tail: str
+) -> None:
+    document = load_stack_document("staging")
+    edit(document["config"][CONFIG_KEY])
+    stack = project_folder(tmp_path, stack="staging", document=document)
+
+    error = _problems(stack)
+
+    [message] = [message for where, message in error.problems if where == f"{CONFIG_KEY}.{key}"]
+    assert message.startswith(head) and message.endswith(tail), message
+    # 30 names listed, each of at most 80 characters: never cut by the flood bound.
+    assert len(message) < 3_500
+    assert f"  {stack}: {CONFIG_KEY}.{key}: {message}" in str(error).splitlines()
