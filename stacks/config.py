@@ -1237,7 +1237,7 @@ def _every_problem(
     value (:mod:`stacks.partial_validation`): the models' checks (those the validation did not
     reach), then :data:`CROSS_CHECKS`. Each problem once."""
     errors: list[Any] = list(error.errors())
-    document = refused(merged, [_key_location(merged, tuple(item["loc"])) for item in errors])
+    document = refused(merged, [_error_location(merged, item) for item in errors])
     # An environment that failed chose no defaults: no value the file leaves out is known.
     known_defaults = bool(_environment_defaults(raw.get("environment")))
     partial = partial_instance(PlatformConfig, document, context) if known_defaults else None
@@ -1245,13 +1245,10 @@ def _every_problem(
         later = list(model_check_errors(partial))
         if later:
             errors += later
-            document = refused(document, [_key_location(merged, tuple(item["loc"])) for item in later])
+            document = refused(document, [_error_location(merged, item) for item in later])
             partial = partial_instance(PlatformConfig, document, context)
     problems = _merge_branches(
-        [
-            (_describe(item, merged), len(_key_location(merged, tuple(item["loc"]))) < len(item["loc"]))
-            for item in errors
-        ]
+        [(_describe(item, merged), len(_error_location(merged, item)) < len(item["loc"])) for item in errors]
     )
     problems = _with_value_sources(raw, raw.get("environment"), merged, errors, problems)
     if partial is not None:
@@ -1897,7 +1894,7 @@ def _with_value_sources(
     family's compute), and whether that is the environment's built-in default."""
     notes: dict[str, str] = {}
     for error in errors:
-        source = _value_source(raw, environment, _key_location(merged, tuple(error["loc"])))
+        source = _value_source(raw, environment, _error_location(merged, error))
         if source:
             notes[_describe(error, merged)[0]] = source
     return [(path, f"{message} ({notes[path]})" if path in notes else message) for path, message in problems]
@@ -2026,12 +2023,30 @@ def _merge_branches(problems: list[tuple[tuple[str, str], bool]]) -> list[tuple[
     return [(path, "; or: ".join(messages)) for (path, _), messages in merged.items()]
 
 
-def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+def _error_location(document: object, error: Any) -> tuple[Any, ...]:
+    """:func:`_key_location` of a validation error (its location and the value it refused)."""
+    return _key_location(document, tuple(error["loc"]), error.get("input", _NO_INPUT))
+
+
+_NO_INPUT: Final = object()
+
+
+def _key_location(document: object, loc: tuple[Any, ...], refused: object = _NO_INPUT) -> tuple[Any, ...]:
     """An error's location as keys of the validated document: pydantic's names of union members
     (``int``, ``function-after[...]``) left out, but never a key the document has (a key named
-    ``int`` stays)."""
+    ``int`` stays), unless the error refused the map holding that key (``refused``): a map written
+    where a scalar goes (``weight: {int: 1}``) is refused at the key the user wrote (``weight``),
+    not at the member pydantic tried (``weight.int``), which names the map's key only by chance."""
     node, location = document, []
-    for part in loc:
+    for number, part in enumerate(loc):
+        if (
+            number == len(loc) - 1
+            and part in _UNION_MEMBERS
+            and isinstance(node, dict)
+            and refused is not _NO_INPUT
+            and refused == node
+        ):
+            continue
         if _holds(node, part):
             node = node[part]
         elif _is_union_member(part):
@@ -2043,7 +2058,7 @@ def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _describe(error: Any, document: object = None) -> tuple[str, str]:
-    location = _key_location(document, tuple(error["loc"]))
+    location = _error_location(document, error)
     path = CONFIG_KEY + _key_text(location)
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -2058,12 +2073,29 @@ def _describe(error: Any, document: object = None) -> tuple[str, str]:
         and not isinstance(error["input"], dict)
     ):
         message += f" (got {echo(error['input'])})"
+    elif isinstance(error.get("input"), dict) and _expects_no_map(kind):
+        message += " (got a mapping)"  # the map is not echoed: its keys are not where the problem is
     if kind == "string_type":
         message += _unquoted_scalar_hint(error.get("input"))
     refused = error.get("input")
     if isinstance(refused, str) and len(refused) > ECHO_LIMIT and refused in message:
         message = message.replace(refused, shorten(refused))  # a validator repeating what it refuses
     return path, message
+
+
+_MAP_KINDS: Final = frozenset(
+    {"dict_type", "model_type", "model_attributes_type", "dataclass_type", "typed_dict_type"}
+)
+
+
+def _expects_no_map(kind: str) -> bool:
+    """Whether an error of pydantic type ``kind`` refuses a value for not being of a scalar type
+    (or a list): a map given there is said to be one."""
+    return (kind.endswith(("_type", "_parsing")) and kind not in _MAP_KINDS) or kind in {
+        "literal_error",
+        "enum",
+        "none_required",
+    }
 
 
 def _unquoted_scalar_hint(value: object) -> str:

@@ -4,6 +4,12 @@
   from the training set: each its own problem naming its column, the group's features (columns)
   listed once per group, in the first problem, the others pointing there (40 unknown columns
   repeated a list of 30 features 40 times: 87 KB of stderr).
+- Long lists in a message (duplicate feature names, a tuning objective's metric definitions, the
+  evaluation's metrics) name 30, each cut at 80 characters, and count the rest: the instruction
+  after the list is never cut by the per-message bound.
+- A map written where a scalar goes is refused at the key written, saying it got a mapping: a
+  number that may be an integer (``weight: {int: 1}``) was refused at ``weight.int``, a key the
+  user did not write as a location, because pydantic names the union member it tried ``int``.
 """
 
 from __future__ import annotations
@@ -168,3 +174,76 @@ def test_long_lists_are_bounded_keeping_the_instruction(
     # 30 names listed, each of at most 80 characters: never cut by the flood bound.
     assert len(message) < 3_500
     assert f"  {stack}: {CONFIG_KEY}.{key}: {message}" in str(error).splitlines()
+
+
+SCALARS = [
+    pytest.param(
+        ("endpoints", 0, "variants", 0, "weight"),
+        {"int": 1},
+        "Input should be a valid number (got a mapping); or: Input should be a valid integer (got a mapping)",
+        id="float-or-int-weight",
+    ),
+    pytest.param(
+        ("models", 0, "promotion", "threshold"),
+        {"float": 0.5},
+        "Input should be a valid number (got a mapping); or: Input should be a valid integer (got a mapping)",
+        id="float-or-int-threshold",
+    ),
+    pytest.param(
+        ("network", "az_count"), {"int": 2}, "Input should be a valid integer (got a mapping)", id="int"
+    ),
+    pytest.param(
+        ("models", 0, "training", "label"),
+        {"str": "churned"},
+        "Input should be a valid string (got a mapping)",
+        id="str",
+    ),
+    pytest.param(
+        ("budget", "enabled"), {"bool": True}, "Input should be a valid boolean (got a mapping)", id="bool"
+    ),
+    pytest.param(
+        ("models", 0, "training", "problem_type"),
+        {"str": "Regression"},
+        "Input should be 'BinaryClassification', 'MulticlassClassification' or 'Regression' (got a mapping)",
+        id="literal",
+    ),
+    pytest.param(
+        ("tags", "int"),
+        5,
+        "Input should be a valid string (got 5); unquoted, YAML reads numbers as numbers",
+        id="a-map-key-named-int-stays",
+    ),
+]
+
+
+def _key(path: tuple[Any, ...]) -> str:
+    return CONFIG_KEY + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
+@pytest.mark.parametrize(("path", "value", "message"), SCALARS)
+def test_a_map_where_a_scalar_goes_is_refused_at_the_key_written(
+    tmp_path: Path, path: tuple[Any, ...], value: Any, message: str
+) -> None:
+    document = load_stack_document("dev")
+    node = document["config"][CONFIG_KEY]
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+    error = _problems(project_folder(tmp_path, document=document))
+
+    [(where, text)] = error.problems
+    assert where == _key(path)
+    assert text.startswith(message), text
+
+
+def test_the_plan_refuses_a_weight_map_at_weight(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY]["endpoints"][0]["variants"][0]["weight"] = {"int": 1}
+    stack = project_folder(tmp_path, document=document)
+
+    stderr = _plan_refuses(stack, capsys)
+
+    key = f"{CONFIG_KEY}.endpoints[0].variants[0].weight"
+    assert f"  {stack}: {key}: Input should be a valid number (got a mapping)" in stderr
+    assert f"{key}.int" not in stderr
