@@ -218,14 +218,17 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             key_node.tag = STR_TAG
         if key_node.tag == _MERGE_TAG:
             if "<<" in seen:  # yaml.v3 refuses a second `<<` as it does any key written twice
-                raise _problem(
-                    key_node, "duplicate merge key `<<`: merge several maps with one `<<: [*a, *b]`"
+                _refuse_duplicate(
+                    loader,
+                    _problem(
+                        key_node, "duplicate merge key `<<`: merge several maps with one `<<: [*a, *b]`"
+                    ),
                 )
             seen.add("<<")  # flatten_mapping merges it; `<<` is no key of the map
             continue
         key = key_of(key_node)
         if key in seen:
-            raise _problem(key_node, f"duplicate key {echo(key)}")
+            _refuse_duplicate(loader, _problem(key_node, f"duplicate key {echo(key)}"))
         seen.add(key)
     # yaml.v3 decodes a map whose own keys are all text (or `<<`) into a map[string]any, and the
     # maps `<<` merges into that same map: every key is then the text written (a merged `0x10`,
@@ -249,6 +252,15 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             key = key_of(key_node)
         mapping[key] = _program_value(value_node, loader.construct_object(value_node, deep=True))
     return mapping
+
+
+def _refuse_duplicate(loader: Any, problem: _ValueProblem) -> None:
+    """A key written twice: noted on a loader gathering them (:func:`load_yaml`'s), which reads on
+    so that one run names every duplicate of the file; raised at once by another."""
+    gathered = getattr(loader, "duplicate_keys", None)
+    if gathered is None:
+        raise problem
+    gathered.append(problem)
 
 
 def _merge_source(node: yaml.Node) -> yaml.Node:
@@ -584,16 +596,30 @@ def load_yaml(text: str, source: str) -> Any:
         raise ConfigError(source, [(_key_of(error.path), error.message)]) from None
     except yaml.YAMLError as error:
         raise ConfigError(source, [("", _yaml_problem(error, scan.path))]) from None
+    # Every key written twice is named in one run (each at its key, with its line): the reader
+    # reads on past one, the document it builds being refused whole.
+    loader = _StackFileLoader(text)
+    duplicates: list[_ValueProblem] = []
+    loader.duplicate_keys = duplicates
+    problems: list[tuple[str, str]] = []
     try:
-        return yaml.load(text, Loader=_StackFileLoader)
+        document = loader.get_single_data()
     except _ValueProblem as error:
-        mark = error.problem_mark
-        raise ConfigError(
-            source, [(_key_of(scan.key_at(mark)), f"{error.problem} ({_where(mark)})")]
-        ) from None
+        problems.append(_value_problem(error, scan))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise ConfigError(source, [("", _yaml_problem(error, scan.key_at(mark)))]) from None
+        problems.append(("", _yaml_problem(error, scan.key_at(mark))))
+    finally:
+        loader.dispose()
+    problems = [_value_problem(error, scan) for error in duplicates] + problems
+    if problems:
+        raise ConfigError(source, list(dict.fromkeys(problems))) from None
+    return document
+
+
+def _value_problem(error: _ValueProblem, scan: _Scan) -> tuple[str, str]:
+    mark = error.problem_mark
+    return (_key_of(scan.key_at(mark)), f"{error.problem} ({_where(mark)})")
 
 
 def _near(path: str) -> str:

@@ -10,6 +10,9 @@
 - A map written where a scalar goes is refused at the key written, saying it got a mapping: a
   number that may be an integer (``weight: {int: 1}``) was refused at ``weight.int``, a key the
   user did not write as a location, because pydantic names the union member it tried ``int``.
+- Keys written twice: the reader stopped at the first, so each run named one; every one is named
+  in one run, each at its key with its line (a value problem after them too), the message bounded
+  by the problems shown.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from typing import Any
 import pytest
 
 from planner.__main__ import EXIT_INVALID_CONFIG, main
-from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.config import CONFIG_KEY, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
 from stacks.input_limits import listed
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
+from tests.yaml_text import dump_document
 
 
 def _problems(path: Path) -> ConfigError:
@@ -247,3 +251,69 @@ def test_the_plan_refuses_a_weight_map_at_weight(tmp_path: Path, capsys: pytest.
     key = f"{CONFIG_KEY}.endpoints[0].variants[0].weight"
     assert f"  {stack}: {key}: Input should be a valid number (got a mapping)" in stderr
     assert f"{key}.int" not in stderr
+
+
+def _written_twice() -> tuple[str, list[tuple[str, str]]]:
+    """The dev fixture's text with three keys written twice (a top-level config key, a platform
+    key, a tag) and a value Pulumi refuses after them; the problems each must give."""
+    text = dump_document(load_stack_document("dev"))
+    for line, twice in [
+        ("  mlops-platform:approval_dispatch_token:\n", "  pulumi:disable-default-providers: []\n"),
+        ("    region: eu-west-1\n", "    name_prefix: again\n"),
+        ("      project: customer-churn\n", "      owner: someone-else\n"),
+        ("      monthly_limit_usd: 1000\n", "      alert_percent: .nan\n"),
+    ]:
+        assert text.count(line) == 1
+        text = text.replace(line, twice + line)
+    lines = text.splitlines()
+
+    def at(written: str) -> str:
+        number = lines.index(written) + 1
+        return f"line {number}, column {len(written) - len(written.lstrip()) + 1}"
+
+    platform = CONFIG_KEY
+    return text, [
+        (
+            "pulumi:disable-default-providers",
+            f"duplicate key 'pulumi:disable-default-providers' ({at('  pulumi:disable-default-providers: []')})",
+        ),
+        (f"{platform}.name_prefix", f"duplicate key 'name_prefix' ({at('    name_prefix: again')})"),
+        (f"{platform}.tags.owner", f"duplicate key 'owner' ({at('      owner: someone-else')})"),
+    ]
+
+
+def test_every_key_written_twice_is_named_in_one_run(tmp_path: Path) -> None:
+    text, expected = _written_twice()
+    stack = project_folder(tmp_path, text=text)
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(stack))
+
+    *duplicates, (key, message) = raised.value.problems
+    assert duplicates == expected
+    # The value problem after them still said, at its key.
+    assert key == f"{CONFIG_KEY}.budget.alert_percent" and "'.nan' is NaN" in message
+    assert all(f"  {stack}: {where}: {text}" in str(raised.value) for where, text in expected)
+
+
+def test_the_plan_names_every_duplicate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, expected = _written_twice()
+    stack = project_folder(tmp_path, text=text)
+
+    stderr = _plan_refuses(stack, capsys)
+
+    assert all(f"  {stack}: {where}: {message}\n" in stderr for where, message in expected)
+
+
+def test_many_duplicates_stay_bounded(tmp_path: Path) -> None:
+    text = dump_document(load_stack_document("dev"))
+    line = "      project: customer-churn\n"
+    text = text.replace(line, line + "".join(f"      t{n}: a\n      t{n}: b\n" for n in range(200)))
+    stack = project_folder(tmp_path, text=text)
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(stack))
+
+    assert [key for key, _ in raised.value.problems] == [f"{CONFIG_KEY}.tags.t{n}" for n in range(200)]
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 1 + MAX_PROBLEMS_SHOWN + 1 and lines[-1].endswith("… and 150 more problems")
