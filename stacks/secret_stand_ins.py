@@ -9,7 +9,8 @@ host, an address at ``example.invalid``...), and the plan's recording of the pro
 text, so what the plan validates is what it records. A leaf no candidate passes is refused, saying
 it is encrypted and what its check says: the plan cannot tell whether the real value would pass.
 Leaves read as one stand-in pass every check comparing them (a label and the feature it names):
-:func:`compared_encrypted` reads each as its own too and refuses what that shows, naming them.
+:func:`compared_encrypted` reads each as its own too (the copies of one ciphertext, one value, as
+one) and refuses what that shows, naming them.
 
 ``pulumi up`` is untouched: the real program gets the decrypted value and checks it.
 """
@@ -223,7 +224,8 @@ def compared_encrypted(
     """The problems of ``platform`` (read with ``stand_ins``, whose validation found ``known``) that
     encrypted leaves reading as one stand-in hide: a check comparing two of them (a family's label
     with its feature group's feature names, a name with a reference to it) passes on the stand-ins
-    whatever the decrypted values are. Each such leaf is read as a stand-in of its own; a problem
+    whatever the decrypted values are. Each such leaf is read as a stand-in of its own, shared by
+    the copies of its ciphertext (one value: a label copied from its feature's names it); a problem
     at a key ``known`` has none of is theirs, reported naming the leaves whose own reading makes it
     and saying the plan cannot compare values it cannot read."""
     if len(stand_ins) < 2 or not isinstance(platform, Mapping) or is_secure(platform):
@@ -233,17 +235,26 @@ def compared_encrypted(
     for leaf in leaves:
         if leaf in stand_ins:
             alike.setdefault(stand_ins[leaf], []).append(leaf)
+    # One ciphertext is one value (a copied `secure:` value; Pulumi encrypts each value it sets with
+    # a nonce of its own): its copies read as one text of their own, so a label copied from its
+    # feature's ciphertext names that feature, as the same name in clear does. Leaves read alike
+    # hide a comparison only where they hold two ciphertexts or more.
+    ciphers = {leaf: _ciphertext(platform, leaf) for group in alike.values() for leaf in group}
+    first: dict[str, LeafPath] = {}
+    for leaf in leaves:
+        if leaf in ciphers:
+            first.setdefault(ciphers[leaf], leaf)
     own = {
-        leaf: f"{text}-{leaves.index(leaf)}"
+        leaf: f"{text}-{leaves.index(first[ciphers[leaf]])}"
         for text, group in alike.items()
-        if len(group) > 1
+        if len({ciphers[other] for other in group}) > 1
         for leaf in group
     }
     if not own:
         return []
     # Read alike again, as another text: a problem then is its text's (a check of the leaves' own
     # refusing it), not a comparison's.
-    again = {leaf: own[group[0]] for group in alike.values() if len(group) > 1 for leaf in group}
+    again = {leaf: own[group[0]] for group in alike.values() if group[0] in own for leaf in group}
     keys = {key for key, _ in known} | {key for key, _ in _problems(platform, {**stand_ins, **again}, source)}
     found = [
         problem for problem in _problems(platform, {**stand_ins, **own}, source) if problem[0] not in keys

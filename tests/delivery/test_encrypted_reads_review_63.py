@@ -164,7 +164,14 @@ def test_a_family_name_and_its_reference_both_encrypted_are_both_named(
         def __getattr__(self, name: str) -> Any:
             raise AssertionError(f"read the registry ({name}) for a stack it must refuse")
 
-    edit = _encrypt(("models", 0, "name"), ("endpoints", 0, "variants", 0, "model", "latest_approved_of"))
+    def edit(platform: dict[str, Any]) -> None:
+        # Two values set with --secret: two ciphertexts (one ciphertext copied is one value, which
+        # the plan compares: tests/stacks/test_messages_65.py).
+        platform["models"][0]["name"] = _encrypted()
+        platform["endpoints"][0]["variants"][0]["model"]["latest_approved_of"] = _encrypted(
+            "v1:other0123456789=="
+        )
+
     path = _stack_file(tmp_path, "dev", edit)
     assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 2
     lines = [line for line in capsys.readouterr().err.splitlines() if f": {CONFIG_KEY}." in line]

@@ -13,6 +13,10 @@
 - Keys written twice: the reader stopped at the first, so each run named one; every one is named
   in one run, each at its key with its line (a value problem after them too), the message bounded
   by the problems shown.
+- One ``secure:`` ciphertext copied is one value: a label whose ciphertext is its feature's names
+  that feature and plans, as the same name in clear does (each copy was read as a value of its
+  own, and the label refused as not in the training set); a label copied from an identifier's
+  ciphertext is refused as the clear one is, once.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pytest
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.config import CONFIG_KEY, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
 from stacks.input_limits import listed
-from stacks.stack_file import read_stack_file
+from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
 from tests.yaml_text import dump_document
@@ -317,3 +321,53 @@ def test_many_duplicates_stay_bounded(tmp_path: Path) -> None:
     assert [key for key, _ in raised.value.problems] == [f"{CONFIG_KEY}.tags.t{n}" for n in range(200)]
     lines = str(raised.value).splitlines()
     assert len(lines) == 1 + MAX_PROBLEMS_SHOWN + 1 and lines[-1].endswith("… and 150 more problems")
+
+
+def _label_named(document: dict[str, Any], encrypted: bool, also_identifier: bool) -> None:
+    """Family 0's label names feature ``segment`` of its group (and an identifier does too): in
+    clear, or as copies of one ciphertext, beside another encrypted feature."""
+    platform = document["config"][CONFIG_KEY]
+    features = platform["feature_groups"][1]["features"]
+    training = platform["models"][0]["training"]
+
+    def name() -> Any:
+        return {"secure": "v1:c2VnbWVudA==:c2VnbWVudA=="} if encrypted else "segment"
+
+    features.append({"name": name(), "type": "String"})
+    if encrypted:
+        features.append({"name": {"secure": "v1:b3RoZXI=:b3RoZXI="}, "type": "Integral"})
+    training["label"] = name()
+    if also_identifier:
+        training["identifiers"].append(name())
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["clear", "one-ciphertext"])
+def test_a_label_naming_its_feature_plans_encrypted_or_not(tmp_path: Path, encrypted: bool) -> None:
+    document = load_stack_document("prod")
+    _label_named(document, encrypted, also_identifier=False)
+    stack = read_stack_file(str(project_folder(tmp_path, stack="prod", document=document)))
+
+    config = offline_platform_config(stack)
+
+    features = config.feature_groups[1].features
+    assert config.models[0].training is not None
+    assert config.models[0].training.label == features[8].name
+    if encrypted:  # the other encrypted feature is another value
+        assert features[9].name != features[8].name
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["clear", "one-ciphertext"])
+def test_a_label_that_is_also_an_identifier_is_refused_encrypted_or_not(
+    tmp_path: Path, encrypted: bool
+) -> None:
+    document = load_stack_document("prod")
+    _label_named(document, encrypted, also_identifier=True)
+    path = project_folder(tmp_path, stack="prod", document=document)
+
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(str(path)))
+
+    [(key, message)] = raised.value.problems
+    assert key == f"{CONFIG_KEY}.models[0].training"
+    label = "<encrypted>" if encrypted else "segment"
+    assert f"label '{label}' is also listed in identifiers" in message

@@ -224,10 +224,11 @@ def test_a_config_that_is_no_map_keeps_the_unknown_top_level_key_found_before_it
 
 # -- encrypted values compared: with another problem, and named only where their reading makes it --
 def _compared_pair(document: dict[str, Any]) -> None:
-    """The labelled group's record identifier and the feature it names, both encrypted."""
+    """The labelled group's record identifier and the feature it names, both encrypted (each set
+    with --secret: two ciphertexts; one ciphertext copied is one value, which the plan compares)."""
     group = document["config"][P]["feature_groups"][1]
     group["record_identifier"] = dict(SECURE)
-    group["features"][0]["name"] = dict(SECURE)
+    group["features"][0]["name"] = {"secure": "v1:ZmFrZTI=:ZmFrZS1jaXBoZXItMg=="}
 
 
 def test_two_compared_encrypted_values_are_refused_beside_another_problem(
@@ -252,7 +253,7 @@ def test_an_encrypted_value_read_alike_but_compared_with_nothing_is_not_named_fo
     # no problem, so the comparison's refusal names the pair alone.
     document = load_stack_document("prod")
     _compared_pair(document)
-    document["config"][P]["tags"]["owner"] = dict(SECURE)
+    document["config"][P]["tags"]["owner"] = {"secure": "v1:ZmFrZTM=:ZmFrZS1jaXBoZXItMw=="}
     path = project_folder(tmp_path, document=document, stack="prod")
     lines = {key: message for _, key, message in _refused(capsys, path)}
     message = lines[f"{P}.feature_groups[1].record_identifier"]
