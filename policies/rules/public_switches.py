@@ -71,6 +71,7 @@ STATES: dict[str, tuple[str, tuple[str, ...], str]] = {
 #: DMS API ``CreateReplicationInstance``/``CreateInstanceProfile`` ("The default value is true"; the
 #: provider's instance profile: "Default is `true`"); RDS API ``CreateDBInstance``/``CreateDBCluster``/
 #: ``CreateDBShardGroup`` (unset: public when the subnets' VPC, or the default VPC, has an internet gateway).
+#: Where the inputs show that an unset switch is private, it passes (:func:`_private_when_unset`).
 PUBLIC_BY_DEFAULT: dict[str, tuple[str, str]] = {
     "aws:apprunner/service:Service": (
         "networkConfiguration.ingressConfiguration.isPubliclyAccessible",
@@ -88,15 +89,15 @@ PUBLIC_BY_DEFAULT: dict[str, tuple[str, str]] = {
     "aws-native:dms:InstanceProfile": ("publiclyAccessible", "the DMS instance profile is public"),
     "aws:rds/cluster:Cluster": (
         "publiclyAccessible",
-        "the Multi-AZ DB cluster is public when its VPC has an internet gateway",
+        "the Multi-AZ DB cluster is public with no DB subnet group or the 'default' one",
     ),
     "aws-native:rds:DbCluster": (
         "publiclyAccessible",
-        "the Multi-AZ DB cluster is public when its VPC has an internet gateway",
+        "the Multi-AZ DB cluster is public with no DB subnet group or the 'default' one",
     ),
     "aws-native:rds:DbInstance": (
         "publiclyAccessible",
-        "the DB instance is public when its VPC has an internet gateway",
+        "the DB instance is public with no DB subnet group (unless Aurora) or the 'default' one",
     ),
     "aws:rds/shardGroup:ShardGroup": (
         "publiclyAccessible",
@@ -110,6 +111,14 @@ PUBLIC_BY_DEFAULT: dict[str, tuple[str, str]] = {
 #: Cluster types whose switch applies to Multi-AZ DB clusters only (``dbClusterInstanceClass`` set):
 #: an Aurora cluster's instances hold their own (``aws:rds/clusterInstance``: private by default).
 MULTI_AZ_ONLY = frozenset({"aws:rds/cluster:Cluster", "aws-native:rds:DbCluster"})
+#: RDS types whose unset switch follows the DB subnet group (both installed providers' docs, and
+#: ``CreateDBCluster``/``CreateDBInstance``: "If DBSubnetGroup is specified, PubliclyAccessible defaults
+#: to false unless the value of DBSubnetGroup is default"; with none, an Aurora instance's is false).
+#: Not shard groups: ``CreateDBShardGroup`` takes no subnet group (its cluster's VPC decides).
+SUBNET_GROUP_DECIDES = frozenset({*MULTI_AZ_ONLY, "aws-native:rds:DbInstance"})
+#: pulumi-aws (Terraform's ``aws_dms_replication_instance``) always sends ``PubliclyAccessible``, false
+#: when unset (``aws.Bool(d.Get("publicly_accessible").(bool))``): DMS's own default (true) never applies.
+SENT_FALSE_WHEN_UNSET = frozenset({"aws:dms/replicationInstance:ReplicationInstance"})
 
 SWITCHES: dict[str, str] = {
     **{token: path for token, (path, _, _) in STATES.items()},
@@ -240,9 +249,28 @@ def _public_by_default(args: ResourceValidationArgs) -> Check:
     aurora = args.resource_type in MULTI_AZ_ONLY and get(args.props, "dbClusterInstanceClass") is None
     if aurora and not is_true(value):
         return  # an Aurora cluster: its instances hold the switch
+    if value is None and _private_when_unset(args):
+        return
     if not is_false(value):
         default = " (AWS's default)" if value is None else ""
         yield f"{path} is {shown(value)}{default}: {what}. Fix: set {path}=false."
+
+
+def _private_when_unset(args: ResourceValidationArgs) -> bool:
+    """Whether the inputs show that this resource's unset switch is private: the provider sends false
+    (:data:`SENT_FALSE_WHEN_UNSET`), or RDS's default follows a named, non-default DB subnet group (or
+    an Aurora engine without one: :data:`SUBNET_GROUP_DECIDES`). A subnet group unknown at preview
+    leaves the check undecided (the engine's note)."""
+    token = args.resource_type
+    if token in SENT_FALSE_WHEN_UNSET:
+        return True
+    if token not in SUBNET_GROUP_DECIDES:
+        return False
+    group = get(args.props, "dbSubnetGroupName")
+    if isinstance(group, str) and group.strip():
+        return group.strip().lower() != "default"
+    engine = get(args.props, "engine") if token == "aws-native:rds:DbInstance" else None
+    return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
 def _switches_kept_on(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

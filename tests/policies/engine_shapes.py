@@ -73,10 +73,10 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     },
     # Switches whose unset position is public: the instance profile's schema default ("Default is
-    # `true`"); the others are computed, read back as AWS chose (DMS: "The default value is true"; RDS:
-    # public in a VPC with an internet gateway, the case the policy cannot rule out).
+    # `true`"); the others are computed, read back as AWS chose (RDS: public with no DB subnet group
+    # or the `default` one, the case these records model). A replication instance's is not here: the
+    # provider sends false when it is unset, and reads false back.
     "aws:dms/instanceProfile:InstanceProfile": {"publiclyAccessible": True},
-    "aws:dms/replicationInstance:ReplicationInstance": {"publiclyAccessible": True},
     "aws:rds/cluster:Cluster": {"publiclyAccessible": True},
     "aws:rds/shardGroup:ShardGroup": {"publiclyAccessible": True},
     "aws:appautoscaling/target:Target": {

@@ -137,12 +137,6 @@ def _at(path: str, value: Any) -> dict[str, Any]:
 PUBLIC_WHEN_UNSET = [
     *[pytest.param(token, INGRESS, {"serviceName": "scorer"}, id=token) for token in APP_RUNNER],
     pytest.param(
-        "aws:dms/replicationInstance:ReplicationInstance",
-        "publiclyAccessible",
-        {"replicationInstanceClass": "dms.t3.micro", "replicationInstanceId": "ingest"},
-        id="dms-replication-instance",
-    ),
-    pytest.param(
         "aws:dms/instanceProfile:InstanceProfile", "publiclyAccessible", {}, id="dms-instance-profile"
     ),
     pytest.param(
@@ -151,7 +145,7 @@ PUBLIC_WHEN_UNSET = [
     pytest.param(
         "aws:rds/cluster:Cluster",
         "publiclyAccessible",
-        {"engine": "postgres", "dbClusterInstanceClass": "db.m5d.large", "dbSubnetGroupName": "private"},
+        {"engine": "postgres", "dbClusterInstanceClass": "db.m5d.large"},
         id="multi-az-db-cluster",
     ),
     pytest.param(
