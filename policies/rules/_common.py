@@ -827,6 +827,11 @@ ARN_PATTERN_HINT = (
 #: an account no ARN has).
 _PINNED_ACCOUNT = re.compile(r"[0-9]{12}|aws|\$\{[^}*?$]+\}")
 
+#: The resource of an S3 object ARN pattern under one fixed bucket: a bucket name (its characters
+#: only, no wildcard, variable or ``/``) and a ``/``. Bucket names are unique in a partition and hold no
+#: ``/``, so ``arn:aws:s3:::ml-data/*`` is one bucket's objects, one owner's.
+_FIXED_BUCKET_OBJECTS = re.compile(r"[a-z0-9][a-z0-9.-]*/.*", re.DOTALL)
+
 
 def arn_pattern_pins_account(value: str, *, as_text: bool) -> bool:
     """Whether an ARN *pattern* (one holding a wildcard) in a condition that should pin the caller
@@ -836,7 +841,8 @@ def arn_pattern_pins_account(value: str, *, as_text: bool) -> bool:
     partition, every other ARN names its account. A pattern without an account does not: S3 bucket
     ARNs carry none (``arn:aws:s3:::name``; IAM Access Analyzer, "ARN account not allowed": the bucket
     namespace "is shared by all AWS accounts"), so ``arn:aws:s3:::my-bucket*`` is met by a bucket of
-    that prefix another account creates, and ``arn:aws:s3:::*`` by every bucket. A companion
+    that prefix another account creates, and ``arn:aws:s3:::*`` by every bucket; ``arn:aws:s3:::ml-data/*``
+    (one fixed bucket's objects, in one partition) pins: no bucket name holds a ``/``. A companion
     ``aws:SourceAccount`` condition pins such a statement instead. ``as_text`` (``StringLike``): the
     ARN is read as text, where a wildcard before the account may take colons too
     (``arn:aws:iam:*:111122223333:*`` matches another account's role under a path holding
@@ -849,4 +855,6 @@ def arn_pattern_pins_account(value: str, *, as_text: bool) -> bool:
     account = fields[4]
     if has_wildcard(account):
         return False
+    if account == "" and fields[2] == "s3" and not has_wildcard(fields[1]):
+        return bool(_FIXED_BUCKET_OBJECTS.fullmatch(fields[5]))  # one bucket's objects pin
     return bool(_PINNED_ACCOUNT.fullmatch(account)) or has_escape(account)

@@ -7,6 +7,11 @@
    defaults to private (both installed providers' docs; ``CreateDBCluster``/``CreateDBInstance``), as
    does an aws-native Aurora instance without one. Each still fails when the switch is ``true``, and
    with no subnet group (or the ``default`` one) when it is unset.
+2. An ``aws:SourceArn`` pattern of one fixed bucket's objects (``arn:aws:s3:::ml-data/*``) pins the
+   caller: bucket names are unique in a partition and hold no ``/``, so only that bucket's owner
+   matches. Since ``_common.arn_pattern_pins_account`` the key-policy and trust rules refused it (they
+   credited it before), as the bucket and resource-policy rules did; a bucket *prefix*, a wildcard
+   partition or service, or a wildcard in the bucket name still pins nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from tests.policies.one_resource import assert_decided, findings
+from tests.policies.one_resource import CALLER_PINS, assert_decided, findings, open_to_anyone
 
 SWITCH_RULE = "public-access-switches-kept-on"
 DMS = "aws:dms/replicationInstance:ReplicationInstance"
@@ -125,3 +130,46 @@ def test_an_rds_switch_left_unset_follows_the_db_subnet_group(
 def test_an_unknown_subnet_group_with_the_switch_unset_is_undecided_at_preview() -> None:
     result = findings(SWITCH_RULE, CLUSTER, {**MULTI_AZ, "dbSubnetGroupName": UNKNOWN_STRING_VALUE})
     assert result == ([], 1)
+
+
+# --- 2. one fixed bucket's objects pin the caller ------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
+@pytest.mark.parametrize(
+    ("condition", "public"),
+    [
+        pytest.param({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::ml-data/*"}}, False, id="arn-like-objects"),
+        pytest.param(
+            {"StringLike": {"aws:SourceArn": "arn:aws:s3:::ml-data/logs/*"}},
+            False,
+            id="string-like-prefix-of-keys",
+        ),
+        pytest.param(
+            {"ArnLike": {"aws:SourceArn": "arn:aws-cn:s3:::ml-data/*"}}, False, id="other-partition-objects"
+        ),
+        pytest.param(
+            {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::ml-data*/*"}}, True, id="bucket-prefix-objects"
+        ),
+        pytest.param(
+            {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::ml-?ata/*"}}, True, id="wildcard-in-bucket-name"
+        ),
+        pytest.param({"ArnLike": {"aws:SourceArn": "arn:*:s3:::ml-data/*"}}, True, id="every-partition"),
+        pytest.param({"ArnLike": {"aws:SourceArn": "arn:aws:*:::ml-data/*"}}, True, id="every-service"),
+        pytest.param(
+            {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::${aws:PrincipalAccount}/*"}},
+            True,
+            id="caller-variable-as-bucket",
+        ),
+    ],
+)
+def test_one_fixed_buckets_objects_pin_the_caller(
+    resource_type: str, prop: str, policy: str, action: str, condition: dict[str, Any], public: bool
+) -> None:
+    """Bucket, resource, key and trust policies: ``arn:aws:s3:::ml-data/*`` is one owner's objects."""
+    inputs = {prop: open_to_anyone(action, condition)}
+    if resource_type == "aws:iam/role:Role":
+        inputs[prop] = inputs[prop].replace('"Resource": "*", ', "")
+    refusal = "lets any principal" if resource_type == "aws:iam/role:Role" else "allows Principal"
+    expected = (refusal, "aws:SourceAccount") if public else (None,)
+    assert_decided(findings(policy, resource_type, inputs), *expected)
