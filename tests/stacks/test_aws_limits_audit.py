@@ -193,6 +193,7 @@ def test_the_instance_types_offered_plan_and_reach_requests_aws_accepts(tmp_path
     ml.m5.4xlarge (endpoints)."""
 
     def edit(platform: Platform) -> None:
+        _scoring_serving_cut(platform)
         MONITORING_INSTANCE("ml.c5.xlarge")(platform)
         EVIDENTLY_INSTANCE("ml.c5.xlarge")(platform)
         _variant_instance("ml.m5.4xlarge")(platform)
@@ -214,8 +215,27 @@ def test_the_instance_types_offered_plan_and_reach_requests_aws_accepts(tmp_path
             pipeline_step_errors("CreateProcessingJob", {**step["Arguments"], "ProcessingJobName": "p"}) == []
         )
 
-    dev = recorded_stack(_write(tmp_path, "dev", _variant_instance("ml.t2.medium"), "Pulumi.dev.yaml"))
+    def dev_edit(platform: Platform) -> None:
+        serving_cut(platform)  # what the endpoint configurations read (tests/stacks/conftest.py)
+        _variant_instance("ml.t2.medium")(platform)
+
+    dev = recorded_stack(_write(tmp_path, "dev", dev_edit, "Pulumi.dev.yaml"))
     assert _refused_requests(dev, "aws:sagemaker/endpointConfiguration") == []
+
+
+def _scoring_serving_cut(platform: Platform) -> None:
+    """:func:`tests.stacks.conftest.serving_cut` keeping the families' ``batch_scoring``: the
+    Model Monitor job definitions, the endpoint configurations and the training and batch-scoring
+    pipelines (their Evidently steps) stay as they are, every one of them, and nothing the cut
+    removes (DVC remote, approval dispatch, budget, audit trail, extra interface endpoints,
+    retraining triggers) feeds them: the prod fixture records 196 resources instead of 268."""
+    kept = {
+        family["name"]: family["batch_scoring"] for family in platform["models"] if "batch_scoring" in family
+    }
+    serving_cut(platform)
+    for family in platform["models"]:
+        if family["name"] in kept:
+            family["batch_scoring"] = kept[family["name"]]
 
 
 def _steps(definition: Any) -> list[dict[str, Any]]:
@@ -377,9 +397,11 @@ def test_a_container_create_model_refuses_is_refused(
 
 
 def test_a_container_at_the_limits_plans_and_create_model_accepts_it(tmp_path: Path) -> None:
-    graph = recorded_stack(
-        _write(tmp_path, "dev", _model(image=LONGEST_IMAGE, model_data_url=LONGEST_URL), "Pulumi.dev.yaml")
-    )
+    def edit(platform: Platform) -> None:
+        serving_cut(platform)  # what the endpoints' models read: the dev fixture scores no batch
+        _model(image=LONGEST_IMAGE, model_data_url=LONGEST_URL)(platform)
+
+    graph = recorded_stack(_write(tmp_path, "dev", edit, "Pulumi.dev.yaml"))
     [model] = [
         r for r in graph.of_type("aws:sagemaker/model:Model") if r.name.startswith("endpoint-customer-churn")
     ]
