@@ -157,10 +157,22 @@ def _package_tests_bytes() -> bytes:
 def _recorded_program(name: str) -> ResourceGraph:
     """``PROGRAMS[name]`` recorded once per version of the code for every xdist worker and later run
     (tests.recorded.computed_once): a program of tests/test_component_package.py (its bytes keyed)
-    with constant inputs; each caller unpickles its own copy."""
-    return computed_once(
-        f"program-{name}", lambda: record_program(PROGRAMS[name]), key=[_package_tests_bytes()]
-    )
+    with constant inputs; each caller unpickles its own copy. The recording :func:`_hosted` keeps
+    (the program with its hosted components' outputs read after it, which registers nothing more):
+    recorded both ways, the two graphs hold the same resources in the same order with the same
+    URNs, parents, dependencies, inputs and outputs, so the program is recorded once, not twice."""
+    return _hosted(name)[0]
+
+
+def _hosted(name: str) -> tuple[ResourceGraph, dict[str, dict[str, Any]]]:
+    """:func:`_hosted_outputs` of ``PROGRAMS[name]``, once per version of the code (computed_once):
+    what the engine gets and what is registered are values of the recording, as its graph is."""
+
+    def compute() -> tuple[ResourceGraph, dict[str, dict[str, Any]]]:
+        with pytest.MonkeyPatch.context() as patch:
+            return _hosted_outputs(patch, PROGRAMS[name])
+
+    return computed_once(f"hosted-outputs-{name}", compute, key=[_package_tests_bytes()])
 
 
 def _hosted_outputs(
@@ -265,21 +277,13 @@ def _expected_outputs(graph: ResourceGraph, component: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("program", sorted(PROGRAMS))
-def test_each_output_is_its_childs_value_under_its_schema_name_and_registered(
-    monkeypatch: pytest.MonkeyPatch, program: str
-) -> None:
+def test_each_output_is_its_childs_value_under_its_schema_name_and_registered(program: str) -> None:
     """What a TypeScript or Go program reads from a hosted component (the engine's state, by schema
     name) is the value of the child resource the output is named after, and the component registers
     the same outputs under their Python names (what `pulumi stack` shows). Kills an output taken
     from its neighbour (a key's id as its alias, a bucket's ARN as its name, a role's name as its
     ARN, a model package group's ARN as the approval topic...) and an output not registered."""
-    # Once per version of the code (tests.recorded.computed_once), like _recorded_program: what the
-    # engine gets and what is registered are values of the recording, as its graph is.
-    graph, outputs = computed_once(
-        f"hosted-outputs-{program}",
-        lambda: _hosted_outputs(monkeypatch, PROGRAMS[program]),
-        key=[_package_tests_bytes()],
-    )
+    graph, outputs = _hosted(program)  # once per version of the code (tests.recorded.computed_once)
     provider = package_tests._provider()
     assert outputs, "no hosted component was constructed"
     for component, got in outputs.items():
@@ -568,12 +572,10 @@ def test_write_puts_the_schema_in_the_checkouts_provider_folder_and_refuses_with
     assert written == json.loads(package_tests.GOLDEN.read_text())
 
 
-def test_the_monitor_compares_with_the_baselines_in_the_folder_the_program_names(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_monitor_compares_with_the_baselines_in_the_folder_the_program_names() -> None:
     """``baselinesFolder`` is where the served version's baselines are: the data-quality job reads
     its statistics and constraints there, in the artifact bucket."""
-    graph, outputs = _hosted_outputs(monkeypatch, PROGRAMS["serving"])
+    graph, outputs = _hosted("serving")  # the serving program's recording, once per version of the code
     bucket = outputs["SecureBucket"]["engine"]["bucketName"]
     [job] = graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
     config = job.inputs["dataQualityBaselineConfig"]
