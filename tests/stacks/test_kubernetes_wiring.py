@@ -21,17 +21,32 @@ IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a
 def _cut(edit):
     """``edit`` on the prod fixture cut to what its Kubernetes servings read
     (:func:`tests.stacks.conftest.kubernetes_cut`: no SageMaker endpoints, batch scoring, budget,
-    delivery, DVC remote, audit trail or retraining triggers), for the tests that record a stack: what
-    they assert on (the servings, their provider, monitoring, alerting, network peers, the
-    registry-backed artifact access and the pack's verdict on the new resources) is the same in the
-    whole and the cut graph. The tests of a configuration error write the whole fixture: the error is
-    raised before any resource is recorded, so a cut saves nothing there."""
+    delivery, DVC remote, audit trail or retraining triggers), and no training either (the families
+    keep their registry groups, which a serving follows; their training, Evidently report and quality
+    alarms go, as tests/stacks/test_package_composition_mutation_audit.py's Kubernetes-only stack
+    has them), for the tests that record a stack: what they assert on (the servings, their
+    provider, monitoring, alerting, network peers, the registry-backed artifact access, what the
+    registry is asked, the warnings and the pack's verdict on the new resources) is the same in the
+    whole and the cut graph (kubernetes_cut alone: 148-161 resources; with no training: 106-132).
+    The tests of a configuration error write the whole fixture: the error is raised before any
+    resource is recorded, so a cut saves nothing there."""
 
     def change(platform: dict) -> None:
         kubernetes_cut(platform)
+        without_training(platform)
         edit(platform)
 
     return change
+
+
+def without_training(platform: dict) -> None:
+    """No training (``training.enabled: false``): each family keeps its registry group and loses its
+    training, Evidently report and quality alarms, which only training and SageMaker endpoints read
+    (a Kubernetes serving reads its family's group)."""
+    platform["training"] = {"enabled": False}
+    for family in platform["models"]:
+        for key in ("training", "evidently", "quality_alarms"):
+            family.pop(key, None)
 
 
 def _serving(platform: dict) -> None:
@@ -196,7 +211,10 @@ def _with_kubeconfig(path) -> str:
 
 
 def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(write_stack) -> None:
-    graph = recorded_stack(_with_kubeconfig(write_stack("prod", _cut(_alerting({"destination": "sns"})))))
+    # Byte for byte test_package_composition_mutation_audit.py's Kubernetes-only stack (the same cut,
+    # edit and file name): one recording for both.
+    path = write_stack("prod", _cut(_alerting({"destination": "sns"})), name="Pulumi.prod.yaml")
+    graph = recorded_stack(_with_kubeconfig(path))
 
     [topic] = [t for t in graph.of_type("aws:sns/topic:Topic") if t.name == "alerts-topic"]
     [stack] = [
