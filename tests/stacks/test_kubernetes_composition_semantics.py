@@ -5,7 +5,8 @@ the registry group a serving asks for, and servings of one name in two namespace
 
 Each document is recorded once per module (``recorded_stack``'s cache, or ``computed_once`` for the
 recordings with a resolver of this module), from the prod fixture cut to what the servings read
-(:func:`tests.stacks.conftest.kubernetes_cut`)."""
+(:func:`tests.stacks.conftest.kubernetes_cut`, and no training:
+:func:`tests.stacks.test_kubernetes_wiring.without_training`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from stacks.model_packages import ModelResolutionError, NoApprovedVersion, Resol
 from tests.conftest import load_stack_document
 from tests.recorded import computed_once, recorded_stack
 from tests.stacks.conftest import kubernetes_cut
-from tests.stacks.test_kubernetes_wiring import ARTIFACT, IMAGE, _program_with
+from tests.stacks.test_kubernetes_wiring import ARTIFACT, IMAGE, _program_with, without_training
 from tests.yaml_text import dump_document
 
 CLUSTER = "arn:aws:eks:eu-west-1:333333333333:cluster/ml"
@@ -46,6 +47,7 @@ def _document(*, challenger: bool = False, **kubernetes_serving: Any) -> str:
                 "model_card": family["model_card"],
             }
         )
+    without_training(platform)
     platform["kubernetes_serving"] = {"cluster_arn": CLUSTER, **kubernetes_serving}
     return dump_document(document).replace("config:\n", KUBECONFIG, 1)
 
