@@ -112,8 +112,10 @@ def _prod_on(
     cut: bool = False,
 ) -> Path:
     """The prod fixture with its endpoint's primary variant on ``instance_type``; ``cut`` to what
-    an endpoint reads (:func:`tests.stacks.conftest.serving_cut`: the endpoints, their alarms and
-    scaling are the whole fixture's) for the tests that record it and read only those."""
+    an endpoint's alarms and scaling read (:func:`tests.stacks.conftest.serving_cut`, and no training:
+    the families keep their registry groups and lose their training, Evidently report and quality
+    alarms; the endpoints' GPU, disk and error alarms and their scaling policies are the whole
+    fixture's, 180 resources to 148) for the tests that record it and read only those."""
     from tests.conftest import load_stack_document
     from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
@@ -122,6 +124,10 @@ def _prod_on(
     platform = document["config"][CONFIG_KEY]
     if cut:
         serving_cut(platform)
+        platform["training"] = {"enabled": False}
+        for family in platform["models"]:
+            for key in ("training", "evidently", "quality_alarms"):
+                family.pop(key, None)
     platform["endpoints"][0]["variants"][0]["instance_type"] = instance_type
     if edit is not None:
         edit(platform)
