@@ -15,37 +15,15 @@ from typing import Any, Final, NoReturn
 from pydantic import ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .text_limits import ECHO_LIMIT as ECHO_LIMIT
+from .text_limits import LISTED_LIMIT as LISTED_LIMIT
+from .text_limits import listed as listed
+from .text_limits import shorten as shorten
+
 LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 """Values CloudWatch Logs accepts for ``retentionInDays``."""
-
-
-ECHO_LIMIT: Final = 80
-"""Characters of a value an error message repeats."""
-
-
-def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis that says how long it was."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text):,} characters)"
-
-
-LISTED_LIMIT: Final = 30
-"""Names a message lists (the features a key may name): more are counted, not shown."""
-
-
-def listed(names: Sequence[str], limit: int = LISTED_LIMIT) -> str:
-    """``names`` joined with commas, the first ``limit`` of them and how many more, each name cut
-    at :data:`ECHO_LIMIT` characters: a message lists the values a key may take from a list the
-    file declares (a feature group's 2,500 features at most, 40 metric definitions of up to 255
-    characters) in at most some 3,000 characters, whatever the list, so the instruction that
-    follows the list is never cut."""
-    shown = ", ".join(shorten(str(name)) for name in names[:limit])
-    if len(names) <= limit:
-        return shown
-    return f"{shown} and {len(names) - limit:,} more"
 
 
 def in_range(args: object, field: str, low: int, high: int) -> None:

@@ -20,11 +20,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-# Shared with the components' own messages (a spec built from Python lists names bounded too).
-from components.limits import ECHO_LIMIT as ECHO_LIMIT
-from components.limits import LISTED_LIMIT as LISTED_LIMIT
-from components.limits import listed as listed
-from components.limits import shorten as shorten
+# Shared with the components' own messages (a spec built from Python lists names bounded too); a
+# standard-library module, so reading a stack file still imports no component and no pydantic.
+from components.text_limits import ECHO_LIMIT as ECHO_LIMIT
+from components.text_limits import LISTED_LIMIT as LISTED_LIMIT
+from components.text_limits import listed as listed
+from components.text_limits import shorten as shorten
 
 MAX_STACK_FILE_BYTES: Final = 1024 * 1024
 """1 MiB: some 40 times the largest realistic stack file."""
