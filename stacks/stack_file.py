@@ -611,6 +611,9 @@ def load_yaml(text: str, source: str) -> Any:
         problems.append(("", _yaml_problem(error, scan.key_at(mark))))
     finally:
         loader.dispose()
+    # In the order written: a map's keys are checked before the maps inside it are read, so a
+    # duplicate inside a map came after a later duplicate of the map that holds it.
+    duplicates.sort(key=lambda error: error.problem_mark.index)
     problems = [_value_problem(error, scan) for error in duplicates] + problems
     if problems:
         raise ConfigError(source, list(dict.fromkeys(problems))) from None
