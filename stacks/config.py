@@ -419,7 +419,7 @@ class KubernetesServingConfig(_Section):
                 "KubernetesServingConfig",
                 ("monitoring", "scrape", position),
                 first,
-                f"monitoring.scrape names no serving of this stack: {', '.join(name for _, name in unknown)}",
+                f"monitoring.scrape names no serving of this stack: {listed([name for _, name in unknown])}",
             )
         if not self.servings:
             raise ValueError("monitoring needs at least one serving to monitor")
@@ -440,7 +440,7 @@ class KubernetesServingConfig(_Section):
         names = [(serving.namespace, serving.name) for serving in value]
         duplicates = sorted({f"{ns}/{name}" for ns, name in names if names.count((ns, name)) > 1})
         if duplicates:
-            raise ValueError(f"duplicate serving(s) {', '.join(duplicates)}")
+            raise ValueError(f"duplicate serving(s) {listed(duplicates)}")
         # A serving's canary is the Deployment <name>-canary and a KServe serving's pods come from
         # <name>-predictor: a serving of either name beside it would share that Deployment (and the
         # GPU panel's and alerts' pod selection, which reads those suffixes).
@@ -452,7 +452,7 @@ class KubernetesServingConfig(_Section):
         )
         if derived:
             raise ValueError(
-                f"serving(s) {', '.join(derived)} take the name of another serving's canary or KServe "
+                f"serving(s) {listed(derived)} take the name of another serving's canary or KServe "
                 f"predictor Deployment ({' or '.join('<name>' + s for s in DERIVED_DEPLOYMENT_SUFFIXES)}) "
                 "in the same namespace: rename them"
             )
@@ -702,7 +702,7 @@ class PlatformConfig(_Section):
         duplicates = sorted({item.name for item in value if names.count(item.name.lower()) > 1})
         if duplicates:
             raise ValueError(
-                f"duplicate name(s) {', '.join(duplicates)}; names must be unique, whatever their case"
+                f"duplicate name(s) {listed(duplicates)}; names must be unique, whatever their case"
             )
         return value
 

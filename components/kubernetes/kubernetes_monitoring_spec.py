@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 
 from .. import versions
 from ..addresses import https_url_problem
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, listed
 from .kubernetes_serving_spec import (
     CPU_QUANTITY,
     METRIC_NAME,
@@ -374,7 +374,7 @@ class KubernetesMonitoringSpec(GpuPlacement):
         keys = [f"{target.namespace}/{target.name}" for target in value]
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         if duplicates:
-            raise ValueError(f"duplicate scrape target(s) {', '.join(duplicates)}")
+            raise ValueError(f"duplicate scrape target(s) {listed(duplicates)}")
         return value
 
     @model_validator(mode="after")

@@ -3,6 +3,10 @@
 - Keys written twice are named in the order written: a map's keys are checked before the maps
   inside it are read, so a duplicate inside a map was named after a later duplicate of the map
   holding it (and, past the 50 problems shown, the ones named were not the first in the file).
+- Duplicate names of feature groups, models and endpoints (and of Kubernetes servings, the names
+  taking another serving's derived Deployment, scrape targets and unknown scrape names) list 30
+  names and count the rest, as session 65's other lists do: 80 duplicate feature group names ran
+  past the 4,000-character message bound and cut the instruction after them.
 - What session 65's own tests left unchecked (each test here fails with that part of the change
   undone): a second merge key named with the other keys written twice; a key named like a union
   member (``int``) in a free map, holding a map, refused at that key; duplicate metrics listed
@@ -193,3 +197,23 @@ def test_valid_free_maps_still_read_and_validate(tmp_path: Path, written: str, r
     hyperparameters = config.models[0].training.hyperparameters
     assert {key: hyperparameters[key] for key in read} == read
     assert hyperparameters["max_iter"] == 200
+
+
+def test_duplicate_feature_group_names_are_listed_bounded_keeping_the_instruction(tmp_path: Path) -> None:
+    names = [f"g{n:02d}-" + "x" * 56 for n in range(80)]
+
+    def edit(platform: dict[str, Any]) -> None:
+        group = platform["feature_groups"][0]
+        platform["feature_groups"] += [{**group, "name": name} for name in names for _ in range(2)]
+
+    path = _edited(tmp_path, edit)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(str(path)).platform, str(path))
+
+    key = f"{CONFIG_KEY}.feature_groups"
+    [message] = [text for where, text in raised.value.problems if where == key]
+    assert message == (
+        f"duplicate name(s) {', '.join(names[:30])} and 50 more; names must be unique, whatever their case"
+    )
+    # Shown whole, instruction included (80 names listed were some 4,900 characters, cut at 4,000).
+    assert f"  {path}: {key}: {message}" in str(raised.value).splitlines()
