@@ -207,6 +207,11 @@ TWINS: dict[str, set[str]] = {
     "aws:vpclattice/authPolicy:AuthPolicy": {"aws-native:vpclattice:AuthPolicy"},
     "aws:vpclattice/resourcePolicy:ResourcePolicy": {"aws-native:vpclattice:ResourcePolicy"},
     "aws:xray/resourcePolicy:ResourcePolicy": {"aws-native:xray:ResourcePolicy"},
+    # data-stores-encrypted-at-rest (session 65)
+    "aws:ebs/volume:Volume": {"aws-native:ec2:Volume"},
+    "aws:rds/instance:Instance": {"aws-native:rds:DbInstance"},
+    "aws:efs/fileSystem:FileSystem": {"aws-native:efs:FileSystem"},
+    "aws:kinesis/stream:Stream": {"aws-native:kinesis:Stream"},
 }
 
 

@@ -655,6 +655,21 @@ CASES = [
         "state is 'unblocked'",
         id="ebs-snapshot-block-public-access-unblocked-fails",
     ),
+    # data-stores-encrypted-at-rest: a store whose switch is off (or unset where that is unencrypted)
+    pytest.param(
+        "data-stores-encrypted-at-rest",
+        "aws:rds/instance:Instance",
+        {"engine": "postgres", "storageEncrypted": True},
+        None,
+        id="rds-instance-encrypted-passes",
+    ),
+    pytest.param(
+        "data-stores-encrypted-at-rest",
+        "aws:rds/instance:Instance",
+        {"engine": "postgres"},
+        "storageEncrypted is unset",
+        id="rds-instance-unencrypted-by-default-fails",
+    ),
     # s3-public-access-blocked on an access point: an unset flag is S3's true, false is refused
     pytest.param(
         "s3-public-access-blocked",
