@@ -28,18 +28,32 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import FSBP, MANDATORY, MEDIUM, framework, get, is_set, is_true, resource_rule, shown
+from ._common import (
+    FSBP,
+    MANDATORY,
+    MEDIUM,
+    framework,
+    get,
+    is_false,
+    is_set,
+    is_true,
+    items,
+    resource_rule,
+    shown,
+)
 
 
 @dataclass(frozen=True)
 class Switch:
-    """How one type's data at rest is encrypted.
+    """How one input of a type encrypts its data at rest.
 
-    ``path``: the input (dotted camelCase). ``on``: the values that encrypt (``True`` for a boolean:
-    ``true`` or ``"true"``; strings compared case-insensitively). ``unset``: why an unset input leaves
-    the data unencrypted (refused), or ``None`` where unset encrypts (passes). ``sources``: inputs that,
-    when set, make an unset switch follow the source they name. ``fix``: what to write, in Python.
-    ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...).
+    ``path``: the input (dotted camelCase; ``[]`` steps into each element of a list). ``on``: the values
+    that encrypt (``True``/``False`` for a boolean, ``False`` where the input *disables* encryption;
+    strings compared case-insensitively). ``unset``: why an unset input leaves the data unencrypted
+    (refused), or ``None`` where unset encrypts or its default is not documented (passes; explicit off is
+    still refused). ``sources``: inputs that, when set, make an unset switch follow the source they name.
+    ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...). ``fix``:
+    what to write, in Python.
     """
 
     path: str
@@ -55,89 +69,228 @@ _ACCOUNT_DEFAULT = (
     "the volume is then encrypted only if the account's EBS encryption by default is on in its Region, "
     "which a stack cannot see (a volume from a snapshot takes the snapshot's state)"
 )
+_GLOBAL_DEFAULT = (
+    "a global cluster created without a source is unencrypted by default (its members follow it)"
+)
+_STORAGE = "storage_encrypted=True"
 
-#: type token -> its switch. pulumi-aws and aws-native twins side by side.
-ENCRYPTION_SWITCHES: dict[str, Switch] = {
+
+def _storage(
+    unset: str | None, *sources: str, unless: tuple[str, tuple[str, ...]] | None = None
+) -> tuple[Switch]:
+    return (Switch("storageEncrypted", _STORAGE, unset=unset, sources=sources, unless=unless),)
+
+
+#: An EC2 block device's ``encrypted``: an explicit false is refused; unset passes, since the volume then
+#: takes the AMI snapshot's encryption (or the account's default), which the AMI's own build decides.
+def _devices(*paths: str) -> tuple[Switch, ...]:
+    return tuple(Switch(path, "encrypted=True on the block device") for path in paths)
+
+
+#: A CodeBuild/S3 export's ``encryptionDisabled``: true writes the objects unencrypted (unset: false).
+def _disabled(*paths: str) -> tuple[Switch, ...]:
+    return tuple(Switch(path, "encryption_disabled=False (or leave it unset)", on=(False,)) for path in paths)
+
+
+#: type token -> its switches. pulumi-aws and aws-native twins side by side.
+ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # EBS: unset follows the account's encryption-by-default setting; encrypted=True costs nothing and
     # also encrypts a volume restored from an unencrypted snapshot. A volume copy (aws-native
     # sourceVolumeId) is always encrypted with its source's key ("You can't copy unencrypted volumes").
-    "aws:ebs/volume:Volume": Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT),
-    "aws-native:ec2:Volume": Switch(
-        "encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, sources=("sourceVolumeId",)
+    "aws:ebs/volume:Volume": (Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT),),
+    "aws-native:ec2:Volume": (
+        Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, sources=("sourceVolumeId",)),
     ),
     # RDS instances: "The default is `false` if not specified" (pulumi-aws); "By default, it isn't
     # encrypted" (aws-native). A read replica, a restore from a snapshot or point in time takes its
     # source's encryption; an aws-native Aurora instance (dbClusterIdentifier) its cluster's.
-    "aws:rds/instance:Instance": Switch(
-        "storageEncrypted",
-        "storage_encrypted=True",
-        unset=_RDS_DEFAULT,
-        sources=("replicateSourceDb", "snapshotIdentifier", "restoreToPointInTime"),
+    "aws:rds/instance:Instance": _storage(
+        _RDS_DEFAULT, "replicateSourceDb", "snapshotIdentifier", "restoreToPointInTime"
     ),
-    "aws-native:rds:DbInstance": Switch(
-        "storageEncrypted",
-        "storage_encrypted=True",
-        unset=_RDS_DEFAULT,
-        sources=(
-            "dbClusterIdentifier",
-            "sourceDbInstanceIdentifier",
-            "sourceDbiResourceId",
-            "sourceDbInstanceAutomatedBackupsArn",
-            "sourceDbClusterIdentifier",
-            "dbSnapshotIdentifier",
-            "dbClusterSnapshotIdentifier",
-        ),
+    "aws-native:rds:DbInstance": _storage(
+        _RDS_DEFAULT,
+        "dbClusterIdentifier",
+        "sourceDbInstanceIdentifier",
+        "sourceDbiResourceId",
+        "sourceDbInstanceAutomatedBackupsArn",
+        "sourceDbClusterIdentifier",
+        "dbSnapshotIdentifier",
+        "dbClusterSnapshotIdentifier",
     ),
     # RDS clusters: "The default is `false` for `provisioned` `engine_mode` and `true` for `serverless`"
     # (pulumi-aws, which sends nothing when unset: the API's default); a restore, a replica or a
     # secondary of a global cluster takes its source's encryption.
-    "aws:rds/cluster:Cluster": Switch(
-        "storageEncrypted",
-        "storage_encrypted=True",
-        unset=_RDS_DEFAULT,
-        sources=(
-            "snapshotIdentifier",
-            "replicationSourceIdentifier",
-            "restoreToPointInTime",
-            "globalClusterIdentifier",
-        ),
+    "aws:rds/cluster:Cluster": _storage(
+        _RDS_DEFAULT,
+        "snapshotIdentifier",
+        "replicationSourceIdentifier",
+        "restoreToPointInTime",
+        "globalClusterIdentifier",
         unless=("engineMode", ("serverless",)),
     ),
-    "aws-native:rds:DbCluster": Switch(
-        "storageEncrypted",
-        "storage_encrypted=True",
-        unset=_RDS_DEFAULT,
-        sources=(
-            "snapshotIdentifier",
-            "sourceDbClusterIdentifier",
-            "sourceDbClusterResourceId",
-            "replicationSourceIdentifier",
-            "globalClusterIdentifier",
-        ),
+    "aws-native:rds:DbCluster": _storage(
+        _RDS_DEFAULT,
+        "snapshotIdentifier",
+        "sourceDbClusterIdentifier",
+        "sourceDbClusterResourceId",
+        "replicationSourceIdentifier",
+        "globalClusterIdentifier",
         unless=("engineMode", ("serverless",)),
     ),
+    # Global clusters (RDS, DocumentDB, Neptune): "The default is `false` unless
+    # `source_db_cluster_identifier` is specified and encrypted" (pulumi-aws); aws-native: "If you
+    # specify the SourceDBClusterIdentifier property, don't specify this property" (RDS), the others
+    # document no default: judged when explicit.
+    "aws:rds/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws:docdb/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws:neptune/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:rds:GlobalCluster": _storage(None),
+    "aws-native:docdb:GlobalCluster": _storage(None),
+    "aws-native:neptune:GlobalCluster": _storage(None),
+    # DocumentDB and Neptune clusters: "The default is `false`" (pulumi-aws); aws-native Neptune documents
+    # no default (inherited from a source cluster or snapshot): judged when explicit.
+    "aws:docdb/cluster:Cluster": _storage(
+        "DocumentDB creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "restoreToPointInTime",
+        "globalClusterIdentifier",
+    ),
+    "aws:neptune/cluster:Cluster": _storage(
+        "Neptune creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "replicationSourceIdentifier",
+        "globalClusterIdentifier",
+    ),
+    "aws-native:neptune:DbCluster": _storage(None),
     # EFS: CreateFileSystem encrypts only with Encrypted true (the console's default is not the API's).
-    "aws:efs/fileSystem:FileSystem": Switch(
-        "encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"
+    "aws:efs/fileSystem:FileSystem": (
+        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
     ),
-    "aws-native:efs:FileSystem": Switch(
-        "encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"
+    "aws-native:efs:FileSystem": (
+        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
     ),
     # Kinesis: "The only acceptable values are `NONE` or `KMS`. The default value is `NONE`" (pulumi-aws);
     # aws-native: no streamEncryption, no server-side encryption (Config kinesis-stream-encrypted:
     # NON_COMPLIANT if 'StreamEncryption' is not present).
-    "aws:kinesis/stream:Stream": Switch(
-        "encryptionType",
-        "encryption_type='KMS' (with kms_key_id)",
-        on=("KMS",),
-        unset="the default encryptionType is 'NONE'",
+    "aws:kinesis/stream:Stream": (
+        Switch(
+            "encryptionType",
+            "encryption_type='KMS' (with kms_key_id)",
+            on=("KMS",),
+            unset="the default encryptionType is 'NONE'",
+        ),
     ),
-    "aws-native:kinesis:Stream": Switch(
-        "streamEncryption.encryptionType",
-        "stream_encryption={'encryption_type': 'KMS', 'key_id': ...}",
-        on=("KMS",),
-        unset="a stream without streamEncryption is not encrypted at rest",
+    "aws-native:kinesis:Stream": (
+        Switch(
+            "streamEncryption.encryptionType",
+            "stream_encryption={'encryption_type': 'KMS', 'key_id': ...}",
+            on=("KMS",),
+            unset="a stream without streamEncryption is not encrypted at rest",
+        ),
     ),
+    # Firehose: "Whether to enable encryption at rest. Default is `false`." (records buffered up to 24 h).
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        Switch(
+            "serverSideEncryption.enabled",
+            "server_side_encryption={'enabled': True}",
+            unset="Firehose leaves buffered records unencrypted by default",
+        ),
+    ),
+    # Redshift: "Default is `true`" (pulumi-aws): unset passes, false is refused.
+    "aws:redshift/cluster:Cluster": (Switch("encrypted", "encrypted=True"),),
+    "aws-native:redshift:Cluster": (Switch("encrypted", "encrypted=True"),),
+    # ElastiCache: "When `engine` is `redis`, default is `false`. When `engine` is `valkey`, default is
+    # `true`" (pulumi-aws; `engine` defaults to redis); a global datastore's secondary follows its primary.
+    "aws:elasticache/replicationGroup:ReplicationGroup": (
+        Switch(
+            "atRestEncryptionEnabled",
+            "at_rest_encryption_enabled=True",
+            unset="a Redis OSS replication group is unencrypted at rest by default",
+            sources=("globalReplicationGroupId",),
+            unless=("engine", ("valkey",)),
+        ),
+    ),
+    "aws-native:elasticache:ReplicationGroup": (
+        Switch(
+            "atRestEncryptionEnabled",
+            "at_rest_encryption_enabled=True",
+            unset="a Redis OSS replication group is unencrypted at rest by default",
+            sources=("globalReplicationGroupId",),
+            unless=("engine", ("valkey",)),
+        ),
+    ),
+    # OpenSearch / Elasticsearch: "If the `encrypt_at_rest` block is not provided then this defaults to
+    # `false`" (pulumi-aws); aws-native documents no default: judged when explicit.
+    "aws:opensearch/domain:Domain": (
+        Switch(
+            "encryptAtRest.enabled",
+            "encrypt_at_rest={'enabled': True}",
+            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
+        ),
+    ),
+    "aws:elasticsearch/domain:Domain": (
+        Switch(
+            "encryptAtRest.enabled",
+            "encrypt_at_rest={'enabled': True}",
+            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
+        ),
+    ),
+    "aws-native:opensearchservice:Domain": (
+        Switch("encryptionAtRestOptions.enabled", "encryption_at_rest_options={'enabled': True}"),
+    ),
+    # DAX: "Whether to enable encryption at rest. Defaults to `false`."
+    "aws:dax/cluster:Cluster": (
+        Switch(
+            "serverSideEncryption.enabled",
+            "server_side_encryption={'enabled': True}",
+            unset="DAX clusters are unencrypted at rest by default",
+        ),
+    ),
+    # AppSync API caches: no documented default; judged when explicit.
+    "aws:appsync/apiCache:ApiCache": (Switch("atRestEncryptionEnabled", "at_rest_encryption_enabled=True"),),
+    "aws-native:appsync:ApiCache": (Switch("atRestEncryptionEnabled", "at_rest_encryption_enabled=True"),),
+    # EC2 block devices of instances, launch templates and configurations, images and recipes.
+    "aws:ec2/instance:Instance": _devices("rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _devices(
+        "rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"
+    ),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": _devices(
+        "rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"
+    ),
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": _devices(
+        "launchSpecifications[].rootBlockDevices[].encrypted",
+        "launchSpecifications[].ebsBlockDevices[].encrypted",
+    ),
+    "aws:ec2/launchTemplate:LaunchTemplate": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:ec2:LaunchTemplate": _devices("launchTemplateData.blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:ec2:SpotFleet": _devices(
+        "spotFleetRequestConfigData.launchSpecifications[].blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:ec2:Instance": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:autoscaling:LaunchConfiguration": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws:imagebuilder/imageRecipe:ImageRecipe": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:imagebuilder:ImageRecipe": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws:imagebuilder/containerRecipe:ContainerRecipe": _devices(
+        "instanceConfiguration.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:imagebuilder:ContainerRecipe": _devices(
+        "instanceConfiguration.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws:ecs/service:Service": _devices("volumeConfiguration.managedEbsVolume.encrypted"),
+    "aws-native:ecs:Service": _devices("volumeConfigurations[].managedEbsVolume.encrypted"),
+    # CodeBuild artifacts, S3 logs and report exports written unencrypted.
+    "aws:codebuild/project:Project": _disabled(
+        "artifacts.encryptionDisabled",
+        "secondaryArtifacts[].encryptionDisabled",
+        "logsConfig.s3Logs.encryptionDisabled",
+    ),
+    "aws-native:codebuild:Project": _disabled(
+        "artifacts.encryptionDisabled",
+        "secondaryArtifacts[].encryptionDisabled",
+        "logsConfig.s3Logs.encryptionDisabled",
+    ),
+    "aws:codebuild/reportGroup:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
+    "aws-native:codebuild:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
 }
 
 #: ``type input`` of the providers named like an encryption-at-rest switch that is none, and why.
@@ -151,53 +304,63 @@ Check = Iterator[str]
 
 
 def _encrypts(value: Any, on: tuple[Any, ...]) -> bool:
-    if True in on and is_true(value):
+    if (True in on and is_true(value)) or (False in on and is_false(value)):
         return True
     return isinstance(value, str) and value.strip().upper() in {
         str(v).upper() for v in on if isinstance(v, str)
     }
 
 
-def _unset_encrypts(props: Any, switch: Switch) -> str | None:
-    """Why an unset switch still encrypts (or follows a source), or None when it leaves data unencrypted."""
+def _leaves(obj: Any, path: str, shown_path: str = "") -> Iterator[tuple[str, Any]]:
+    """``(path with indexes, value)`` of each value ``path`` reaches; an unset value reads None, a list
+    step over an unset list reaches nothing."""
+    head, sep, rest = path.partition("[].")
+    if not sep:
+        yield shown_path + path, get(obj, path)
+        return
+    for index, element in enumerate(items(get(obj, head))):
+        yield from _leaves(element, rest, f"{shown_path}{head}[{index}].")
+
+
+def _unset_encrypts(props: Any, switch: Switch) -> bool:
+    """Whether an unset switch still encrypts (or follows a source it names)."""
     if switch.unset is None:
-        return "unset encrypts"
-    for source in switch.sources:
-        if is_set(get(props, source)):
-            return f"follows its source ({source})"
+        return True
+    if any(is_set(get(props, source)) for source in switch.sources):
+        return True
     if switch.unless is not None:
         path, values = switch.unless
         value = get(props, path)
-        if isinstance(value, str) and value.lower() in values:
-            return f"{path} {value!r} encrypts"
-    return None
+        return isinstance(value, str) and value.lower() in values
+    return False
 
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    switch = ENCRYPTION_SWITCHES[args.resource_type]
-    value = get(args.props, switch.path)
-    if value is None:
-        if _unset_encrypts(args.props, switch) is None:
-            yield (
-                f"{args.name}: {switch.path} is unset and {switch.unset}: its data would be stored "
-                f"unencrypted at rest. Fix: set {switch.fix}."
-            )
-        return
-    if not _encrypts(value, switch.on):
-        yield (
-            f"{args.name}: {switch.path} is {shown(value)}, which stores its data unencrypted at rest. "
-            f"Fix: set {switch.fix}."
-        )
+    for switch in ENCRYPTION_SWITCHES[args.resource_type]:
+        for path, value in _leaves(args.props, switch.path):
+            if value is None:
+                if not _unset_encrypts(args.props, switch):
+                    yield (
+                        f"{args.name}: {path} is unset and {switch.unset}: its data would be stored "
+                        f"unencrypted at rest. Fix: set {switch.fix}."
+                    )
+            elif not _encrypts(value, switch.on):
+                yield (
+                    f"{args.name}: {path} is {shown(value)}, which stores its data unencrypted at rest. "
+                    f"Fix: set {switch.fix}."
+                )
 
 
 data_stores_encrypted_at_rest = resource_rule(
     name="data-stores-encrypted-at-rest",
     description=(
         "Data stores are encrypted at rest, as a class (ENCRYPTION_SWITCHES in "
-        "policies/rules/encryption_at_rest.py): an explicit off (false, 'NONE') is refused, and an unset "
-        "switch whose default stores data unencrypted (RDS instances and provisioned clusters, EFS, Kinesis "
-        "streams, EBS volumes left to the account's default). Fix: set encrypted/storage_encrypted=True, "
-        "encryption_type='KMS' (optionally with your KMS key)."
+        "policies/rules/encryption_at_rest.py): an explicit off (false, 'NONE', encryptionDisabled true) is "
+        "refused, and so is an unset switch whose default stores data unencrypted (RDS, DocumentDB and Neptune "
+        "instances and clusters, global clusters without a source, EFS, Kinesis streams, Firehose, Redis OSS "
+        "replication groups, OpenSearch domains, DAX, EBS volumes left to the account's default). Fix: set "
+        "encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
+        "encrypt_at_rest.enabled=True (optionally with your KMS key)."
     ),
     resource_types=list(ENCRYPTION_SWITCHES),
     check=_encrypted_at_rest,
@@ -206,7 +369,8 @@ data_stores_encrypted_at_rest = resource_rule(
     framework=framework(
         FSBP,
         "RDS.3",
-        "RDS.27, EFS.1, Kinesis.1; Cfg rds-cluster-encrypted-at-rest, efs-encrypted-check, kinesis-stream-encrypted",
+        "RDS.27, EFS.1, Kinesis.1, DocumentDB.1, Neptune.1, Redshift.10, ElastiCache.4, Opensearch.1; "
+        "Cfg rds-cluster-encrypted-at-rest, efs-encrypted-check, kinesis-stream-encrypted",
     ),
     tags=["encryption"],
 )

@@ -212,6 +212,28 @@ TWINS: dict[str, set[str]] = {
     "aws:rds/instance:Instance": {"aws-native:rds:DbInstance"},
     "aws:efs/fileSystem:FileSystem": {"aws-native:efs:FileSystem"},
     "aws:kinesis/stream:Stream": {"aws-native:kinesis:Stream"},
+    "aws:rds/globalCluster:GlobalCluster": {"aws-native:rds:GlobalCluster"},
+    "aws:docdb/globalCluster:GlobalCluster": {"aws-native:docdb:GlobalCluster"},
+    "aws:neptune/globalCluster:GlobalCluster": {"aws-native:neptune:GlobalCluster"},
+    "aws:docdb/cluster:Cluster": set(),  # aws-native has no DocumentDB cluster
+    "aws:neptune/cluster:Cluster": {"aws-native:neptune:DbCluster"},
+    # aws-native's delivery stream takes only the key type of server-side encryption (both kinds encrypt);
+    # CloudFormation documents no default for its absence, so it has no switch this rule could judge.
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": set(),
+    "aws:redshift/cluster:Cluster": {"aws-native:redshift:Cluster"},
+    "aws:elasticache/replicationGroup:ReplicationGroup": {"aws-native:elasticache:ReplicationGroup"},
+    "aws:dax/cluster:Cluster": set(),  # aws-native has no DAX cluster
+    "aws:appsync/apiCache:ApiCache": {"aws-native:appsync:ApiCache"},
+    "aws:ec2/instance:Instance": {"aws-native:ec2:Instance"},
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": set(),  # no CloudFormation resource
+    "aws:ec2/launchConfiguration:LaunchConfiguration": {"aws-native:autoscaling:LaunchConfiguration"},
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": {"aws-native:ec2:SpotFleet"},
+    "aws:ec2/launchTemplate:LaunchTemplate": {"aws-native:ec2:LaunchTemplate"},
+    "aws:imagebuilder/imageRecipe:ImageRecipe": {"aws-native:imagebuilder:ImageRecipe"},
+    "aws:imagebuilder/containerRecipe:ContainerRecipe": {"aws-native:imagebuilder:ContainerRecipe"},
+    "aws:ecs/service:Service": {"aws-native:ecs:Service"},
+    "aws:codebuild/project:Project": {"aws-native:codebuild:Project"},
+    "aws:codebuild/reportGroup:ReportGroup": {"aws-native:codebuild:ReportGroup"},
 }
 
 
