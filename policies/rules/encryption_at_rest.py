@@ -11,9 +11,9 @@ names (a snapshot, a replica's source, a global cluster): that source is judged 
 An unknown value is undecided (the engine's ``UnknownValueError``), never a violation.
 
 Every other input of the installed providers named like an encryption-at-rest switch is listed in
-:data:`NOT_ENCRYPTION_SWITCHES` with why it is none (encryption in transit, a key whose absence still
-encrypts under an AWS key, an export's destination...) or in :data:`NOT_YET_JUDGED` with why this rule
-does not judge it yet (``tests/policies/test_encryption_at_rest_65.py`` scans the SDKs and fails on one
+``NOT_ENCRYPTION_SWITCHES`` (``_encryption_classes.py``) with why it is none (encryption in transit, a key
+whose absence still encrypts under an AWS key, an image's read-back devices...) or in ``NOT_YET_JUDGED``
+with why this rule does not judge it yet (``tests/policies/test_encryption_at_rest_65.py`` scans the SDKs and fails on one
 in none of the three tables).
 
 The S3, SNS, SQS, CloudWatch Logs, SageMaker, Athena, CloudTrail and EKS rules judge their own types
@@ -278,6 +278,43 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     ),
     "aws:ecs/service:Service": _devices("volumeConfiguration.managedEbsVolume.encrypted"),
     "aws-native:ecs:Service": _devices("volumeConfigurations[].managedEbsVolume.encrypted"),
+    "aws-native:workspacesinstances:WorkspaceInstance": _devices(
+        "managedInstance.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:bedrockagentcore:CapacityProvider": _devices(
+        "computeConfiguration.ec2Configuration.rootVolume.encrypted"
+    ),
+    # An AMI registered from snapshots: each device's encryption when launched (unset: the snapshot's).
+    "aws:ec2/ami:Ami": _devices("ebsBlockDevices[].encrypted"),
+    # A WorkSpaces Instances volume: no documented default, judged when explicit.
+    "aws-native:workspacesinstances:Volume": (Switch("encrypted", "encrypted=True"),),
+    # An imported disk image's snapshot: unset follows the account's encryption by default, as a volume's.
+    "aws:ebs/snapshotImport:SnapshotImport": (
+        Switch(
+            "encrypted",
+            "encrypted=True",
+            unset="the snapshot is then encrypted only if the account's EBS encryption by default is on, "
+            "which a stack cannot see",
+        ),
+    ),
+    # Glue Data Catalog: catalogEncryptionMode DISABLED (or no encryptionAtRest: the catalog's default)
+    # leaves table metadata unencrypted.
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": (
+        Switch(
+            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
+            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
+            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
+            unset="the Data Catalog is not encrypted unless a mode is set",
+        ),
+    ),
+    "aws-native:glue:DataCatalogEncryptionSettings": (
+        Switch(
+            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
+            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
+            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
+            unset="the Data Catalog is not encrypted unless a mode is set",
+        ),
+    ),
     # CodeBuild artifacts, S3 logs and report exports written unencrypted.
     "aws:codebuild/project:Project": _disabled(
         "artifacts.encryptionDisabled",
@@ -292,13 +329,6 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     "aws:codebuild/reportGroup:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
     "aws-native:codebuild:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
 }
-
-#: ``type input`` of the providers named like an encryption-at-rest switch that is none, and why.
-NOT_ENCRYPTION_SWITCHES: dict[str, str] = {}
-
-#: ``type input`` switches this rule does not judge yet, and why (each a known gap, listed so that the
-#: class scan still fails on a new one).
-NOT_YET_JUDGED: dict[str, str] = {}
 
 Check = Iterator[str]
 

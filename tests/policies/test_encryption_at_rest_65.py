@@ -7,13 +7,26 @@ preview (inputs) and after create (outputs: unset booleans read back ``false``, 
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
+from policies.rules._encryption_classes import NOT_ENCRYPTION_SWITCHES, NOT_YET_JUDGED
 from policies.rules.encryption_at_rest import ENCRYPTION_SWITCHES
+from tests.policies import test_resource_policy_class_63 as class_scan
 from tests.policies.one_resource import assert_decided, findings
+from tests.policies.test_resource_policy_class_63 import (
+    _NESTED_HINT,
+    _classes,
+    _getters,
+    provider_sources,
+    resource_args,
+)
+from tests.recorded import computed_once
 
 RULE = "data-stores-encrypted-at-rest"
 STORAGE = "storage_encrypted=True"
@@ -52,6 +65,10 @@ NATIVE_FLEET = "aws-native:ec2:SpotFleet"
 ECS = "aws:ecs/service:Service"
 CODEBUILD = "aws:codebuild/project:Project"
 REPORTS = "aws-native:codebuild:ReportGroup"
+GLUE = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"
+NATIVE_GLUE = "aws-native:glue:DataCatalogEncryptionSettings"
+IMPORT = "aws:ebs/snapshotImport:SnapshotImport"
+AMI = "aws:ec2/ami:Ami"
 
 #: type -> (inputs that encrypt, inputs explicitly off, the message's fix). Each type: on passes, off is
 #: refused naming the input and the fix.
@@ -239,6 +256,29 @@ ON_OFF: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
         "logsConfig.s3Logs.encryptionDisabled is True",
         "encryption_disabled=False",
     ),
+    GLUE: (
+        {"dataCatalogEncryptionSettings": {"encryptionAtRest": {"catalogEncryptionMode": "SSE-KMS"}}},
+        {"dataCatalogEncryptionSettings": {"encryptionAtRest": {"catalogEncryptionMode": "DISABLED"}}},
+        "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode is 'DISABLED'",
+        "catalog_encryption_mode='SSE-KMS'",
+    ),
+    NATIVE_GLUE: (
+        {
+            "dataCatalogEncryptionSettings": {
+                "encryptionAtRest": {"catalogEncryptionMode": "SSE-KMS-WITH-SERVICE-ROLE"}
+            }
+        },
+        {"dataCatalogEncryptionSettings": {"encryptionAtRest": {"catalogEncryptionMode": "DISABLED"}}},
+        "catalogEncryptionMode is 'DISABLED'",
+        "catalog_encryption_mode='SSE-KMS'",
+    ),
+    IMPORT: ({"encrypted": True}, {"encrypted": False}, "encrypted is False", "encrypted=True"),
+    AMI: (
+        {"ebsBlockDevices": [{"deviceName": "/dev/xvda", "snapshotId": "snap-1", "encrypted": True}]},
+        {"ebsBlockDevices": [{"deviceName": "/dev/xvda", "snapshotId": "snap-1", "encrypted": False}]},
+        "ebsBlockDevices[0].encrypted is False",
+        "encrypted=True on the block device",
+    ),
     REPORTS: (
         {"exportConfig": {"exportConfigType": "S3", "s3Destination": {"bucket": "b"}}},
         {
@@ -350,6 +390,10 @@ UNSET = {
         ),
     ],
     CODEBUILD: [pytest.param({"artifacts": {"type": "S3"}}, None)],
+    NATIVE_GLUE: [
+        pytest.param({"catalogId": "111122223333"}, "Data Catalog is not encrypted unless a mode is set")
+    ],
+    IMPORT: [pytest.param({"diskContainer": {"format": "VHD"}}, "account's EBS encryption by default")],
 }
 
 
@@ -387,3 +431,132 @@ def test_an_unknown_source_does_not_hide_an_explicit_off() -> None:
         RULE, RDS, {"storageEncrypted": False, "snapshotIdentifier": UNKNOWN_STRING_VALUE}
     )
     assert undecided == 0 and len(messages) == 1 and "storageEncrypted is False" in messages[0]
+
+
+# --- the class scan -------------------------------------------------------------------------------
+
+#: An input named like an encryption-at-rest switch, at any depth (``encryption`` and ``encryptionMode``
+#: alone are left out: they name DRM, transport and export settings far more often than storage).
+SWITCH_INPUT = re.compile(
+    r"(?i)^(?:encrypted|storageEncrypted|encryptionType|encryptAtRest|encryptionAtRestOptions|"
+    r"atRestEncryptionEnabled|serverSideEncryption|sseSpecification|streamEncryption|encryptionAtRest|"
+    r"kmsEncrypted|encryptionDisabled)$"
+)
+
+
+def scan(root: Path) -> set[str]:
+    """``type path`` of each encryption-switch-named input of the providers under ``root``."""
+    found: set[str] = set()
+    nested: dict[Path, tuple[str, dict[str, tuple[int, int]]]] = {}
+
+    def inputs_of(folder: Path) -> tuple[str, dict[str, tuple[int, int]]]:
+        if folder not in nested:
+            source = folder / "_inputs.py"
+            text = source.read_text() if source.exists() else ""
+            nested[folder] = (text, _classes(text) if text else {})
+        return nested[folder]
+
+    def walk(token: str, text: str, span: tuple[int, int], folder: Path, prefix: str, depth: int) -> None:
+        for wire, hint, _ in _getters(text, span):
+            path = prefix + wire
+            if SWITCH_INPUT.fullmatch(wire):
+                found.add(f"{token} {path}")
+            match = _NESTED_HINT.fullmatch(hint)
+            if match is None or depth >= 3:
+                continue
+            inner_text, inner_classes = inputs_of(folder)
+            inner = inner_classes.get(match.group(1) or match.group(2))
+            if inner is not None:
+                step = f"{path}[]." if match.group(2) else f"{path}."
+                walk(token, inner_text, inner, folder, step, depth + 1)
+
+    for token, text, args, folder in resource_args(root):
+        walk(token, text, args, folder, "", 0)
+    return found
+
+
+@functools.cache
+def installed() -> frozenset[str]:
+    """:func:`scan` of the installed providers, once per version of them and of the scan helpers."""
+    root, key = provider_sources()
+    return computed_once(
+        "encryption-switches",
+        lambda: frozenset(scan(root)),
+        key=[*key, Path(class_scan.__file__).read_bytes(), SWITCH_INPUT.pattern],
+    )
+
+
+def unclassified(candidates: set[str] | frozenset[str]) -> list[str]:
+    return sorted(
+        key
+        for key in candidates
+        if key.split(" ", 1)[0] not in ENCRYPTION_SWITCHES
+        and key not in NOT_ENCRYPTION_SWITCHES
+        and key not in NOT_YET_JUDGED
+    )
+
+
+def test_every_encryption_switch_of_the_installed_providers_is_classified() -> None:
+    missing = unclassified(installed())
+    assert not missing, (
+        "encryption-at-rest switches nobody classified: judge each in data-stores-encrypted-at-rest "
+        "(ENCRYPTION_SWITCHES), or list it in NOT_ENCRYPTION_SWITCHES or NOT_YET_JUDGED with why "
+        "(policies/rules/encryption_at_rest.py, policies/rules/_encryption_classes.py):\n"
+        + "\n".join(missing)
+    )
+
+
+def test_the_scan_finds_each_shape_a_switch_takes() -> None:
+    candidates = installed()
+    for shape in [
+        "aws:rds/instance:Instance storageEncrypted",  # a top-level boolean
+        "aws:kinesis/stream:Stream encryptionType",  # an enum
+        "aws-native:kinesis:Stream streamEncryption.encryptionType",  # nested
+        "aws:ec2/launchTemplate:LaunchTemplate blockDeviceMappings[].ebs.encrypted",  # in a list
+        "aws:codebuild/project:Project artifacts.encryptionDisabled",  # inverted
+        "aws:opensearch/domain:Domain encryptAtRest",  # a block
+    ]:
+        assert shape in candidates, shape
+
+
+def test_the_tables_name_only_what_the_providers_have() -> None:
+    candidates = installed()
+    listed = {**NOT_ENCRYPTION_SWITCHES, **NOT_YET_JUDGED}
+    assert [key for key in listed if key not in candidates] == []
+    assert not set(NOT_ENCRYPTION_SWITCHES) & set(NOT_YET_JUDGED)
+    judged = {key.split(" ", 1)[0] for key in listed} & set(ENCRYPTION_SWITCHES)
+    assert judged == set(), judged
+    # Each judged input exists (a misspelt path would pass every resource): its first step is a scanned
+    # input of that type or, for a switch nested under a differently named block, a provider input.
+    tops = {key.split(" ", 1)[0]: set() for key in candidates}
+    for key in candidates:
+        token, path = key.split(" ", 1)
+        tops[token].add(path.split(".", 1)[0].removesuffix("[]"))
+    unread = [
+        token
+        for token, switches in ENCRYPTION_SWITCHES.items()
+        if token in tops
+        and not any(s.path.split(".", 1)[0].removesuffix("[]") in tops[token] for s in switches)
+    ]
+    assert unread == []
+
+
+def test_a_provider_adding_an_unclassified_switch_fails_the_check(tmp_path: Path) -> None:
+    folder = tmp_path / "pulumi_aws" / "newservice"
+    folder.mkdir(parents=True)
+    (folder / "store.py").write_text(
+        "@pulumi.input_type\n"
+        "class StoreArgs:\n"
+        "    @_builtins.property\n"
+        '    @pulumi.getter(name="storageEncrypted")\n'
+        "    def storage_encrypted(self) -> pulumi.Input[_builtins.bool]:\n"
+        '        return pulumi.get(self, "storage_encrypted")\n'
+        "\n"
+        "class Store(pulumi.CustomResource):\n"
+        "    def _internal_init(__self__):\n"
+        "        super(Store, __self__).__init__(\n"
+        "            'aws:newservice/store:Store',\n"
+        "            resource_name)\n"
+    )
+    (tmp_path / "pulumi_aws_native").mkdir()
+    assert unclassified(scan(tmp_path)) == ["aws:newservice/store:Store storageEncrypted"]

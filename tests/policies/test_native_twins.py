@@ -234,6 +234,11 @@ TWINS: dict[str, set[str]] = {
     "aws:ecs/service:Service": {"aws-native:ecs:Service"},
     "aws:codebuild/project:Project": {"aws-native:codebuild:Project"},
     "aws:codebuild/reportGroup:ReportGroup": {"aws-native:codebuild:ReportGroup"},
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": {
+        "aws-native:glue:DataCatalogEncryptionSettings"
+    },
+    "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
+    "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
 }
 
 
