@@ -15,7 +15,7 @@ from typing import Any
 
 from components.observability.budget_spec import BudgetSpec, suggested_limit
 from planner.cost import CostEstimate
-from planner.recorder import ResourceGraph
+from planner.recorder import ResourceGraph, known_inputs
 from stacks.project import platform_map
 
 BUDGET_TYPE = "aws:budgets/budget:Budget"
@@ -81,7 +81,9 @@ def _budget_section(graph: ResourceGraph) -> Mapping[str, Any]:
 
 
 def budget_check(graph: ResourceGraph, cost: CostEstimate) -> BudgetCheck | None:
-    """The stack's budget against ``cost``; None where the stack has no budget and asks for none."""
+    """The stack's budget against ``cost``; None where the stack has no budget and asks for none (a
+    value unknown until deployment as unset: :func:`~planner.recorder.known_inputs`)."""
+    graph = known_inputs(graph)
     section = _budget_section(graph)
     budgets = graph.of_type(BUDGET_TYPE)
     if not budgets and section.get("enabled") is not True:

@@ -31,7 +31,7 @@ from planner.pricing import (
     PricingContext,
     load_prices,
 )
-from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph, known_inputs
 from planner.training_cost import ProcessingRunCost, TrainingRunCost, processing_run_costs, training_run_costs
 from stacks.project import platform_map
 
@@ -153,7 +153,9 @@ def stack_region(graph: ResourceGraph) -> str | None:
 
 
 def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> CostEstimate:
-    """Price ``graph`` at ``prices`` (by default the table's prices for the stack's region)."""
+    """Price ``graph`` at ``prices`` (by default the table's prices for the stack's region); a
+    value unknown until deployment as unset (:func:`~planner.recorder.known_inputs`)."""
+    graph = known_inputs(graph)
     region = stack_region(graph)
     prices = prices or load_prices(region or DEFAULT_REGION)
     ctx = PricingContext(graph, prices)

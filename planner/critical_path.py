@@ -25,7 +25,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph, known_inputs
 
 CREATE_TIMES_PATH = Path(__file__).parent / "data" / "create_times.json"
 
@@ -198,7 +198,9 @@ def provider_urn(reference: str) -> str:
 
 
 def critical_path(graph: ResourceGraph, times: CreateTimes | None = None) -> CriticalPath:
-    """The longest chain of waits through ``graph``'s custom resources, and the serial sum."""
+    """The longest chain of waits through ``graph``'s custom resources, and the serial sum (a value
+    unknown until deployment as unset: :func:`~planner.recorder.known_inputs`)."""
+    graph = known_inputs(graph)
     times = times or load_create_times()
     waits = WaitGraph(graph)
     try:

@@ -9,9 +9,12 @@ a hash of the logical name, so a plan is deterministic run to run. The SageMaker
 EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs they end up in are checked against
 botocore's service models (``tests/planner/test_api_models.py``).
 
-Extending: a resource type whose computed outputs a later component reads gets an entry in
-``_OUTPUTS`` (``SERVICE_OUTPUTS`` in :mod:`planner.mock_services` for the services above, or
-``_ID_PREFIXES``); an invoke the program calls gets an entry in ``_INVOKES``.
+What a handler does not return (an output AWS computes at create, an input the program left
+unset) is unknown in the recording, as at a preview (:mod:`planner.recorder`): a program that reads
+it computes unknowns, and a policy reading those is undecided. Extending: a resource type whose
+computed outputs a later component reads gets an entry in ``_OUTPUTS`` (``SERVICE_OUTPUTS`` in
+:mod:`planner.mock_services` for the services above, or ``_ID_PREFIXES``), with the value AWS
+returns after create; an invoke the program calls gets an entry in ``_INVOKES``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,14 @@ in wire form: camelCase names, exactly the shape a CrossGuard policy sees at pre
 a number the provider's schema types as an integer is recorded as an int, not the wire's float
 (:mod:`planner.schema_numbers`).
 
+Unknowns: the program runs as ``pulumi up`` does (``preview=False``), where the SDK would resolve an
+output the mocks do not return as a known None (a setting computed from it read as unset). The
+recorder marks each registration's result "unknown" to the SDK (``RegisterResourceResponse.unknown``,
+the engine's flag for a create it elided), so what the mocks return is known and every other output
+is unknown, as at a preview: an apply over it does not run, an input computed from it is recorded
+as :data:`UNKNOWN` (what the engine sends a policy pack, which reads it as unknown: undecided), and
+so is an export.
+
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
 
@@ -33,9 +41,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
+from pulumi.runtime import known_types, rpc
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import Stack, run_pulumi_func
@@ -59,6 +67,11 @@ if lazy_provider_imports.enabled():
     sdk_unknowns.install()
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"
+UNKNOWN = rpc.UNKNOWN
+"""An unknown value in a recording, as the engine sends it to a policy pack (pulumi-policy's
+``UNKNOWN_STRING_VALUE``, which its unknown-checking proxy reads as "unknown at preview")."""
+_UNKNOWN_BYTES = UNKNOWN.encode()
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -76,7 +89,7 @@ class RecordedResource:
     dependencies: tuple[str, ...]
     property_dependencies: Mapping[str, tuple[str, ...]]
     inputs: Mapping[str, Any]
-    """Inputs in wire form (camelCase keys)."""
+    """Inputs in wire form (camelCase keys); a value unknown until deployment is :data:`UNKNOWN`."""
     outputs: Mapping[str, Any]
     """The mocked state returned for the resource (inputs plus computed outputs)."""
     provider: str | None
@@ -131,6 +144,9 @@ class ResourceGraph:
     esc_environments: tuple[str, ...] = ()
     """The Pulumi ESC environments the stack file imports (``environment:``), whose values
     `pulumi up` merges into ``config`` and this recording ran without (:func:`esc_note`)."""
+    holds_unknowns: bool = False
+    """Whether an input or export the recorder recorded is, or holds, :data:`UNKNOWN`
+    (:func:`known_inputs`)."""
 
     @property
     def environment(self) -> str | None:
@@ -219,10 +235,18 @@ class _InputsSeen(pulumi_mocks.Mocks):
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         self._mocks = mocks
         self.inputs: dict[str, Any] | None = None
+        self.unknown_inputs: dict[str, Any] | None = None
+        """The request's inputs with their unknowns kept, when it holds any (else None)."""
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.inputs = args.inputs
-        return self._mocks.new_resource(args)
+        resource_id, state = self._mocks.new_resource(args)
+        if self.unknown_inputs is None:
+            return resource_id, state
+        # The mocks see an unknown input as unset (the SDK drops it when not previewing) and may
+        # fill it in (an auto-name, say): the engine echoes an input unknown at preview as unknown.
+        unknown = {key: value for key, value in self.unknown_inputs.items() if rpc.contains_unknowns(value)}
+        return resource_id, {**state, **unknown}
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return self._mocks.call(args)
@@ -248,14 +272,34 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self._seen = _InputsSeen(mocks)
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
+        self.holds_unknowns = False
 
     def RegisterResource(self, request: Any) -> Any:
         self._seen.inputs = None
+        # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
+        # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
+        # the mocks' echo and the recording (the pack's unknown-checking proxy reads them).
+        self._seen.unknown_inputs = (
+            rpc.deserialize_properties(request.object, keep_unknowns=True)
+            if _UNKNOWN_BYTES in request.object.SerializeToString()
+            else None
+        )
+        self.holds_unknowns |= self._seen.unknown_inputs is not None
         response = super().RegisterResource(request)
         registration = self.resources.get(response.urn)
+        if request.custom and not request.type.startswith(PROVIDER_PREFIX):
+            # What the mocks do not return, the engine knows only once the provider has created the
+            # resource: the SDK resolves an output missing from an "unknown" result as unknown (not
+            # as a known None), as at a preview, so the applies and inputs computed from it are
+            # unknown too and a policy reading one is undecided, not decided on a None.
+            response.unknown = True
         # The root stack never reaches the mocks.
         inputs = (
-            self._seen.inputs if self._seen.inputs is not None else rpc.deserialize_properties(request.object)
+            self._seen.unknown_inputs
+            if self._seen.unknown_inputs is not None
+            else self._seen.inputs
+            if self._seen.inputs is not None
+            else rpc.deserialize_properties(request.object)
         )
         self.recorded.append(
             RecordedResource(
@@ -376,16 +420,19 @@ def _holds_secret(value: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
-    """Deserialised properties as plain JSON-able data (secrets unwrapped, unknowns as None)."""
+    """Deserialised properties as plain JSON-able data (secrets unwrapped, an unknown as the
+    engine sends it to a policy pack: the string :data:`UNKNOWN`)."""
     if type(value) in _SCALARS:
-        return None if value is rpc.UNKNOWN else value
+        return value
     if _is_map(value):
         if _is_secret(value):
             return _plain(value.get("value"))
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
-    if value is rpc.UNKNOWN or isinstance(value, pulumi.Resource):
+    if known_types.is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, pulumi.Resource):
         return None
     return value
 
@@ -443,7 +490,10 @@ def record_program(
             # set_mocks makes the root a Stack (the only root type that has outputs).
             if isinstance(root, Stack):
                 exports.update(
-                    _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
+                    _plain(
+                        _sync_await(pulumi.Output.from_input(dict(root.outputs)).future(with_unknowns=True))
+                        or {}
+                    )
                 )
                 secret_exports.update(
                     name
@@ -469,7 +519,32 @@ def record_program(
         config=config,
         secret_exports=frozenset(secret_exports),
         warnings=tuple(warnings.messages),
+        holds_unknowns=monitor.holds_unknowns or _without_unknowns(exports) != exports,
     )
+
+
+def known_inputs(graph: ResourceGraph) -> ResourceGraph:
+    """``graph`` as a reader that takes an unknown value for an unset one reads it (the cost
+    estimate, the critical path: written for the SDK's answer when not previewing): each
+    :data:`UNKNOWN` dropped from its map, None in a list. The graph itself when none holds one."""
+    if not graph.holds_unknowns:
+        return graph
+    return dataclasses.replace(
+        graph,
+        resources=tuple(
+            dataclasses.replace(resource, inputs=_without_unknowns(resource.inputs)) for resource in graph
+        ),
+        exports=_without_unknowns(graph.exports),
+        holds_unknowns=False,
+    )
+
+
+def _without_unknowns(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _without_unknowns(item) for key, item in value.items() if item != UNKNOWN}
+    if isinstance(value, list):
+        return [None if item == UNKNOWN else _without_unknowns(item) for item in value]
+    return value
 
 
 def _empty_stack_trace() -> source_pb2.StackTrace:

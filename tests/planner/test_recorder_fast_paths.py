@@ -11,9 +11,11 @@ that breaks it:
   secret and is recorded unwrapped (``_holds_secret`` not recursing into a list's maps, or
   ``_plain`` not unwrapping a nested secret, fails it);
 - the values that are not of the exact scalar types (a ``str`` subclass, an ``IntEnum``, a mapping
-  that is not a dict, a tuple, a ``pulumi.Resource``) keep their old answers, and ``rpc.UNKNOWN``
-  (a ``str``: the fast path) still becomes None while an equal text that is not it stays text
-  (the identity test, as before); a bool stays a bool, not 1/0;
+  that is not a dict, a tuple, a ``pulumi.Resource``) keep their old answers; a bool stays a bool,
+  not 1/0;
+- an unknown (``rpc.UNKNOWN``, the SDK's ``Unknown`` object), at any depth and inside a secret, is
+  recorded as the text the engine sends a policy pack for one (it was None, which a rule read as
+  unset: tests/planner/test_unknown_outputs_65.py);
 - a map whose values merely look like the secret signature (a text equal to it, not under its key)
   is not a secret.
 """
@@ -27,7 +29,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from planner.recorder import _holds_secret, _plain, record_program
 
@@ -93,14 +97,16 @@ def test_plain_answers_as_before_for_values_of_other_types_than_the_exact_scalar
     assert _plain(_Size.SMALL) is _Size.SMALL
     assert _plain(True) is True and _plain(0) == 0 and _plain(None) is None
     assert _plain(types.MappingProxyType({1: _secret("s")})) == {"1": "s"}  # keys as text
-    assert _plain(("a", (rpc.UNKNOWN, 2))) == ["a", [None, 2]]
+    assert _plain(("a", (rpc.UNKNOWN, 2))) == ["a", [UNKNOWN_STRING_VALUE, 2]]
     resource = object.__new__(pulumi.CustomResource)
     assert _plain({"ref": resource, "refs": [resource]}) == {"ref": None, "refs": [None]}
 
 
-def test_only_the_sdks_unknown_itself_becomes_none() -> None:
-    assert _plain(rpc.UNKNOWN) is None
-    assert _plain({"a": [rpc.UNKNOWN]}) == {"a": [None]}
-    equal = "".join(list(rpc.UNKNOWN))  # the same text, another object: a value, as before
-    assert equal is not rpc.UNKNOWN and _plain(equal) == rpc.UNKNOWN
-    assert _plain(_secret(_secret(rpc.UNKNOWN))) is None  # a secret's unknown value
+@pytest.mark.parametrize("unknown", [rpc.UNKNOWN, Unknown()], ids=["wire-text", "sdk-object"])
+def test_an_unknown_is_recorded_as_the_text_a_policy_pack_reads_as_unknown(unknown: Any) -> None:
+    assert _plain(unknown) == UNKNOWN_STRING_VALUE
+    assert _plain({"a": [unknown, "b"], "c": {"d": unknown}}) == {
+        "a": [UNKNOWN_STRING_VALUE, "b"],
+        "c": {"d": UNKNOWN_STRING_VALUE},
+    }
+    assert _plain(_secret(_secret(unknown))) == UNKNOWN_STRING_VALUE  # a secret's unknown value
