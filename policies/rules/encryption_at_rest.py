@@ -52,8 +52,10 @@ class Switch:
     strings compared case-insensitively). ``unset``: why an unset input leaves the data unencrypted
     (refused), or ``None`` where unset encrypts or its default is not documented (passes; explicit off is
     still refused). ``sources``: inputs that, when set, make an unset switch follow the source they name.
-    ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...). ``fix``:
-    what to write, in Python.
+    ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...).
+    ``stores_nothing``: inputs that, when set, leave the resource nothing of its own at rest for the switch
+    to encrypt (AWS then refuses the switch on): any value passes, the source is judged where declared.
+    ``fix``: what to write, in Python.
     """
 
     path: str
@@ -62,6 +64,7 @@ class Switch:
     unset: str | None = None
     sources: tuple[str, ...] = ()
     unless: tuple[str, tuple[str, ...]] | None = None
+    stores_nothing: tuple[str, ...] = ()
 
 
 _RDS_DEFAULT = "RDS creates the storage unencrypted by default (CreateDBInstance/CreateDBCluster: StorageEncrypted false)"
@@ -189,11 +192,16 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
         ),
     ),
     # Firehose: "Whether to enable encryption at rest. Default is `false`." (records buffered up to 24 h).
+    # Only a Direct PUT stream stores records at rest: with a Kinesis stream as its source Firehose "no
+    # longer stores the data at rest" (the stream does, judged as a stream), and SSE "should not be
+    # enabled" there (the provider's note; StartDeliveryStreamEncryption serves Direct PUT streams only,
+    # so an MSK source likewise).
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
         Switch(
             "serverSideEncryption.enabled",
             "server_side_encryption={'enabled': True}",
             unset="Firehose leaves buffered records unencrypted by default",
+            stores_nothing=("kinesisSourceConfiguration", "mskSourceConfiguration"),
         ),
     ),
     # Redshift: "Default is `true`" (pulumi-aws): unset passes, false is refused.
@@ -367,6 +375,8 @@ def _unset_encrypts(props: Any, switch: Switch) -> bool:
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     for switch in ENCRYPTION_SWITCHES[args.resource_type]:
+        if any(is_set(get(args.props, source)) for source in switch.stores_nothing):
+            continue
         for path, value in _leaves(args.props, switch.path):
             if value is None:
                 if not _unset_encrypts(args.props, switch):
