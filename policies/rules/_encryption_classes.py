@@ -74,6 +74,19 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
         ),
         _IN_TRANSIT,
     ),
+    **dict.fromkeys(
+        (
+            "aws:ecs/cluster:Cluster "
+            "configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled",
+            "aws:ecs/cluster:Cluster "
+            "configuration.executeCommandConfiguration.logConfiguration.s3BucketEncryptionEnabled",
+            "aws-native:ecs:Cluster "
+            "configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled",
+            "aws-native:ecs:Cluster configuration.executeCommandConfiguration.logConfiguration.s3EncryptionEnabled",
+        ),
+        "ECS Exec session logs land in a log group or bucket, always encrypted at rest (CloudWatch Logs; S3 "
+        "since 2023); the flag makes ECS require the destination's own encryption, judged on the destination",
+    ),
     "aws-native:s3:Bucket bucketEncryption.serverSideEncryptionConfiguration[].blockedEncryptionTypes.encryptionType": (
         "the upload encryption types the bucket refuses (SSE-C), not whether objects are encrypted"
     ),

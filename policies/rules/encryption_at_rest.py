@@ -76,6 +76,10 @@ _GLOBAL_DEFAULT = (
     "a global cluster created without a source is unencrypted by default (its members follow it)"
 )
 _STORAGE = "storage_encrypted=True"
+_WORKSPACE_DEFAULT = "WorkSpaces creates the volume unencrypted unless its flag is true"
+_WORKSPACE_FIX = (
+    "root_volume_encryption_enabled=True and user_volume_encryption_enabled=True with volume_encryption_key"
+)
 
 
 def _storage(
@@ -294,6 +298,22 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     ),
     # An AMI registered from snapshots: each device's encryption when launched (unset: the snapshot's).
     "aws:ec2/ami:Ami": _devices("ebsBlockDevices[].encrypted"),
+    # WorkSpaces: a WorkSpace's root and user volumes are encrypted only when their flag is true (with
+    # volumeEncryptionKey); CreateWorkspaces leaves them unencrypted otherwise (Config
+    # workspaces-root/user-volume-encryption-enabled: NON_COMPLIANT unless enabled).
+    "aws:workspaces/workspace:Workspace": (
+        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+    ),
+    "aws-native:workspaces:Workspace": (
+        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+    ),
+    # The account's EBS encryption by default in a Region: enabled=False turns it off for every new volume
+    # and snapshot copy left to it. Unset is the provider's default, true.
+    "aws:ebs/encryptionByDefault:EncryptionByDefault": (
+        Switch("enabled", "enabled=True (or leave it unset)"),
+    ),
     # A WorkSpaces Instances volume: no documented default, judged when explicit.
     "aws-native:workspacesinstances:Volume": (Switch("encrypted", "encrypted=True"),),
     # An imported disk image's snapshot: unset follows the account's encryption by default, as a volume's.
@@ -398,7 +418,7 @@ data_stores_encrypted_at_rest = resource_rule(
         "policies/rules/encryption_at_rest.py): an explicit off (false, 'NONE', encryptionDisabled true) is "
         "refused, and so is an unset switch whose default stores data unencrypted (RDS, DocumentDB and Neptune "
         "instances and clusters, global clusters without a source, EFS, Kinesis streams, Firehose, Redis OSS "
-        "replication groups, OpenSearch domains, DAX, EBS volumes left to the account's default). Fix: set "
+        "replication groups, OpenSearch domains, DAX, WorkSpaces volumes, EBS volumes left to the account's default). Fix: set "
         "encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
         "encrypt_at_rest.enabled=True (optionally with your KMS key)."
     ),

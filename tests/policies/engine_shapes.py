@@ -79,6 +79,8 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "aws:dms/instanceProfile:InstanceProfile": {"publiclyAccessible": True},
     "aws:rds/cluster:Cluster": {"publiclyAccessible": True},
     "aws:rds/shardGroup:ShardGroup": {"publiclyAccessible": True},
+    # EBS encryption by default: "Defaults to `true`" (the schema default the provider sends).
+    "aws:ebs/encryptionByDefault:EncryptionByDefault": {"enabled": True},
     "aws:appautoscaling/target:Target": {
         "suspendedState": {
             "dynamicScalingInSuspended": False,

@@ -239,6 +239,8 @@ TWINS: dict[str, set[str]] = {
     },
     "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
     "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
+    "aws:workspaces/workspace:Workspace": {"aws-native:workspaces:Workspace"},
+    "aws:ebs/encryptionByDefault:EncryptionByDefault": set(),  # no CloudFormation resource
 }
 
 

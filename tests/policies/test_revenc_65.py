@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from tests.policies.one_resource import assert_decided, findings
+from tests.policies.test_encryption_at_rest_65 import installed
 
 RULE = "data-stores-encrypted-at-rest"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+KINESIS = "aws:kinesis/stream:Stream"
 KINESIS_SOURCE = {
     "kinesisSourceConfiguration": {
         "kinesisStreamArn": "arn:aws:kinesis:eu-west-1:111122223333:stream/events",
@@ -56,3 +58,64 @@ def test_firehose_with_a_stream_source_stores_nothing_at_rest(
 ) -> None:
     extra = () if fragment is None else ("subject: ", "Fix: set server_side_encryption=")
     assert_decided(findings(RULE, FIREHOSE, inputs, outputs=outputs), fragment, *extra)
+
+
+WORKSPACE = "aws:workspaces/workspace:Workspace"
+NATIVE_WORKSPACE = "aws-native:workspaces:Workspace"
+EBS_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
+BOTH_ON = {"rootVolumeEncryptionEnabled": True, "userVolumeEncryptionEnabled": True}
+DESKTOP = {"bundleId": "wsb-1", "directoryId": "d-1", "userName": "ana"}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            WORKSPACE, {**DESKTOP, **BOTH_ON, "volumeEncryptionKey": "alias/aws/workspaces"}, None, id="ws-on"
+        ),
+        pytest.param(
+            WORKSPACE,
+            {**DESKTOP, **BOTH_ON, "userVolumeEncryptionEnabled": False},
+            "userVolumeEncryptionEnabled is False",
+            id="ws-user-off",
+        ),
+        pytest.param(
+            NATIVE_WORKSPACE,
+            {**DESKTOP, **BOTH_ON, "rootVolumeEncryptionEnabled": False},
+            "rootVolumeEncryptionEnabled is False",
+            id="native-ws-root-off",
+        ),
+        pytest.param(EBS_DEFAULT, {"enabled": True}, None, id="ebs-default-on"),
+        pytest.param(EBS_DEFAULT, {"enabled": False}, "enabled is False", id="ebs-default-off"),
+        # The provider's default is true: unset turns encryption by default on.
+        pytest.param(EBS_DEFAULT, {}, None, id="ebs-default-unset"),
+    ],
+)
+def test_workspace_volumes_and_the_account_ebs_default_are_switches(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    extra = () if fragment is None else ("subject: ", "unencrypted at rest", "Fix: set ")
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment, *extra)
+
+
+@pytest.mark.parametrize("resource_type", [WORKSPACE, NATIVE_WORKSPACE])
+def test_a_workspace_left_unset_is_refused_for_both_volumes(resource_type: str) -> None:
+    messages, undecided = findings(RULE, resource_type, DESKTOP)
+    assert undecided == 0 and len(messages) == 2, messages
+    assert "rootVolumeEncryptionEnabled is unset" in messages[0]
+    assert "userVolumeEncryptionEnabled is unset" in messages[1]
+    assert all("volume_encryption_key" in message for message in messages)
+
+
+def test_the_class_scan_finds_switches_named_for_what_they_encrypt() -> None:
+    candidates = installed()
+    assert f"{WORKSPACE} rootVolumeEncryptionEnabled" in candidates
+    assert f"{NATIVE_WORKSPACE} userVolumeEncryptionEnabled" in candidates
+    assert not [key for key in candidates if "transitencryptionenabled" in key.lower()]
+
+
+@pytest.mark.parametrize("value", ["kms", "Kms"])
+def test_an_encrypting_value_is_read_whatever_its_case(value: str) -> None:
+    assert_decided(findings(RULE, KINESIS, {"encryptionType": value, "kmsKeyId": "alias/k"}), None)
+    assert_decided(findings(RULE, KINESIS, {"encryptionType": "none"}), "encryptionType is 'none'")
