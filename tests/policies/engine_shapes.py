@@ -81,6 +81,8 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "aws:rds/shardGroup:ShardGroup": {"publiclyAccessible": True},
     # EBS encryption by default: "Defaults to `true`" (the schema default the provider sends).
     "aws:ebs/encryptionByDefault:EncryptionByDefault": {"enabled": True},
+    # Redshift: `encrypted` (a string) "Default is `true`"; AWS encrypts every new cluster since 2023.
+    "aws:redshift/cluster:Cluster": {"encrypted": "true"},
     "aws:appautoscaling/target:Target": {
         "suspendedState": {
             "dynamicScalingInSuspended": False,

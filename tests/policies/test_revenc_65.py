@@ -119,3 +119,14 @@ def test_the_class_scan_finds_switches_named_for_what_they_encrypt() -> None:
 def test_an_encrypting_value_is_read_whatever_its_case(value: str) -> None:
     assert_decided(findings(RULE, KINESIS, {"encryptionType": value, "kmsKeyId": "alias/k"}), None)
     assert_decided(findings(RULE, KINESIS, {"encryptionType": "none"}), "encryptionType is 'none'")
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+def test_a_redshift_cluster_left_unset_passes_after_create_too(outputs: bool) -> None:
+    # The provider reads its default "true" back (the harness read the string's zero, '', and refused).
+    redshift = "aws:redshift/cluster:Cluster"
+    assert_decided(findings(RULE, redshift, {"nodeType": "ra3.xlplus"}, outputs=outputs), None)
+    assert_decided(
+        findings(RULE, redshift, {"nodeType": "ra3.xlplus", "encrypted": "false"}, outputs=outputs),
+        "encrypted is 'false'",
+    )
