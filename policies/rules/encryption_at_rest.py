@@ -55,6 +55,8 @@ class Switch:
     ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...).
     ``stores_nothing``: inputs that, when set, leave the resource nothing of its own at rest for the switch
     to encrypt (AWS then refuses the switch on): any value passes, the source is judged where declared.
+    ``unseen``: the unset default hangs on an account setting no resource check can read (EBS encryption
+    by default): the message says the data *may* be unencrypted and why setting the switch is still asked.
     ``fix``: what to write, in Python.
     """
 
@@ -65,6 +67,7 @@ class Switch:
     sources: tuple[str, ...] = ()
     unless: tuple[str, tuple[str, ...]] | None = None
     stores_nothing: tuple[str, ...] = ()
+    unseen: bool = False
 
 
 _RDS_DEFAULT = "RDS creates the storage unencrypted by default (CreateDBInstance/CreateDBCluster: StorageEncrypted false)"
@@ -104,9 +107,11 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # EBS: unset follows the account's encryption-by-default setting; encrypted=True costs nothing and
     # also encrypts a volume restored from an unencrypted snapshot. A volume copy (aws-native
     # sourceVolumeId) is always encrypted with its source's key ("You can't copy unencrypted volumes").
-    "aws:ebs/volume:Volume": (Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT),),
+    "aws:ebs/volume:Volume": (Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, unseen=True),),
     "aws-native:ec2:Volume": (
-        Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, sources=("sourceVolumeId",)),
+        Switch(
+            "encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, sources=("sourceVolumeId",), unseen=True
+        ),
     ),
     # RDS instances: "The default is `false` if not specified" (pulumi-aws); "By default, it isn't
     # encrypted" (aws-native). A read replica, a restore from a snapshot or point in time takes its
@@ -323,6 +328,7 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
             "encrypted=True",
             unset="the snapshot is then encrypted only if the account's EBS encryption by default is on, "
             "which a stack cannot see",
+            unseen=True,
         ),
     ),
     # Glue Data Catalog: catalogEncryptionMode DISABLED (or no encryptionAtRest: the catalog's default)
@@ -359,6 +365,13 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
 }
 
 Check = Iterator[str]
+
+_WOULD = "its data would be stored unencrypted at rest."
+_UNSEEN = (
+    "its data may be stored unencrypted at rest, and no resource check can tell (an "
+    "aws.ebs.EncryptionByDefault, even in this stack, is another resource); setting the switch encrypts "
+    "whatever the account says."
+)
 
 
 def _encrypts(value: Any, on: tuple[Any, ...]) -> bool:
@@ -401,8 +414,8 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
             if value is None:
                 if not _unset_encrypts(args.props, switch):
                     yield (
-                        f"{args.name}: {path} is unset and {switch.unset}: its data would be stored "
-                        f"unencrypted at rest. Fix: set {switch.fix}."
+                        f"{args.name}: {path} is unset and {switch.unset}: {_UNSEEN if switch.unseen else _WOULD}"
+                        f" Fix: set {switch.fix}."
                     )
             elif not _encrypts(value, switch.on):
                 yield (

@@ -130,3 +130,26 @@ def test_a_redshift_cluster_left_unset_passes_after_create_too(outputs: bool) ->
         findings(RULE, redshift, {"nodeType": "ra3.xlplus", "encrypted": "false"}, outputs=outputs),
         "encrypted is 'false'",
     )
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        pytest.param("aws:ebs/volume:Volume", {"availabilityZone": "eu-west-1a", "size": 8}, id="volume"),
+        pytest.param("aws-native:ec2:Volume", {"availabilityZone": "eu-west-1a", "size": 8}, id="native"),
+        pytest.param(
+            "aws:ebs/snapshotImport:SnapshotImport", {"diskContainer": {"format": "VHD"}}, id="import"
+        ),
+    ],
+)
+def test_an_unset_ebs_switch_says_the_account_default_may_encrypt(
+    resource_type: str, inputs: dict[str, Any]
+) -> None:
+    # The account's encryption by default may be on: the finding must not claim the data is unencrypted,
+    # and says why the switch is asked anyway.
+    messages, undecided = findings(RULE, resource_type, inputs)
+    assert undecided == 0 and len(messages) == 1, messages
+    assert "may be stored unencrypted" in messages[0] and "would be" not in messages[0]
+    assert "EncryptionByDefault" in messages[0] and messages[0].endswith("Fix: set encrypted=True.")
+    rds, _ = findings(RULE, "aws:rds/instance:Instance", {"engine": "postgres"})
+    assert "would be stored unencrypted at rest" in rds[0]
