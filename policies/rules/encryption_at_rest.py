@@ -213,6 +213,25 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
             stores_nothing=("kinesisSourceConfiguration", "mskSourceConfiguration"),
         ),
     ),
+    # aws-native: SSE is the presence of deliveryStreamEncryptionConfigurationInput (both key types
+    # encrypt); without it CreateDeliveryStream starts no SSE, as pulumi-aws's unset block ("Default is
+    # `false`": the same call). Only a Direct PUT stream is judged: the other types' records are the
+    # source's (a database source's are not documented either way).
+    "aws-native:kinesisfirehose:DeliveryStream": (
+        Switch(
+            "deliveryStreamEncryptionConfigurationInput.keyType",
+            "delivery_stream_encryption_configuration_input={'key_type': 'AWS_OWNED_CMK'} (or "
+            "'CUSTOMER_MANAGED_CMK' with key_arn)",
+            on=("AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"),
+            unset="Firehose leaves buffered records unencrypted by default",
+            sources=(
+                "kinesisStreamSourceConfiguration",
+                "mskSourceConfiguration",
+                "databaseSourceConfiguration",
+            ),
+            unless=("deliveryStreamType", ("kinesisstreamassource", "mskassource", "databaseassource")),
+        ),
+    ),
     # Redshift: "Default is `true`" (pulumi-aws): unset passes, false is refused.
     "aws:redshift/cluster:Cluster": (Switch("encrypted", "encrypted=True"),),
     "aws-native:redshift:Cluster": (Switch("encrypted", "encrypted=True"),),

@@ -440,7 +440,7 @@ def test_an_unknown_source_does_not_hide_an_explicit_off() -> None:
 SWITCH_INPUT = re.compile(
     r"(?i)^(?:encrypted|storageEncrypted|encryptionType|encryptAtRest|encryptionAtRestOptions|"
     r"atRestEncryptionEnabled|serverSideEncryption|sseSpecification|streamEncryption|encryptionAtRest|"
-    r"kmsEncrypted|encryptionDisabled|(?!transit)\w+EncryptionEnabled)$"
+    r"kmsEncrypted|encryptionDisabled|(?!transit)\w+EncryptionEnabled|\w*EncryptionConfigurationInput)$"
 )
 
 

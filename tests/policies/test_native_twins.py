@@ -217,9 +217,9 @@ TWINS: dict[str, set[str]] = {
     "aws:neptune/globalCluster:GlobalCluster": {"aws-native:neptune:GlobalCluster"},
     "aws:docdb/cluster:Cluster": set(),  # aws-native has no DocumentDB cluster
     "aws:neptune/cluster:Cluster": {"aws-native:neptune:DbCluster"},
-    # aws-native's delivery stream takes only the key type of server-side encryption (both kinds encrypt);
-    # CloudFormation documents no default for its absence, so it has no switch this rule could judge.
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": set(),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {
+        "aws-native:kinesisfirehose:DeliveryStream"
+    },
     "aws:redshift/cluster:Cluster": {"aws-native:redshift:Cluster"},
     "aws:elasticache/replicationGroup:ReplicationGroup": {"aws-native:elasticache:ReplicationGroup"},
     "aws:dax/cluster:Cluster": set(),  # aws-native has no DAX cluster

@@ -112,6 +112,9 @@ def test_the_class_scan_finds_switches_named_for_what_they_encrypt() -> None:
     candidates = installed()
     assert f"{WORKSPACE} rootVolumeEncryptionEnabled" in candidates
     assert f"{NATIVE_WORKSPACE} userVolumeEncryptionEnabled" in candidates
+    assert (
+        "aws-native:kinesisfirehose:DeliveryStream deliveryStreamEncryptionConfigurationInput" in candidates
+    )
     assert not [key for key in candidates if "transitencryptionenabled" in key.lower()]
 
 
@@ -153,3 +156,54 @@ def test_an_unset_ebs_switch_says_the_account_default_may_encrypt(
     assert "EncryptionByDefault" in messages[0] and messages[0].endswith("Fix: set encrypted=True.")
     rds, _ = findings(RULE, "aws:rds/instance:Instance", {"engine": "postgres"})
     assert "would be stored unencrypted at rest" in rds[0]
+
+
+NATIVE_FIREHOSE = "aws-native:kinesisfirehose:DeliveryStream"
+S3_DESTINATION = {"s3DestinationConfiguration": {"bucketArn": "arn:aws:s3:::b", "roleArn": "r"}}
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        pytest.param(
+            {**S3_DESTINATION, "deliveryStreamEncryptionConfigurationInput": {"keyType": "AWS_OWNED_CMK"}},
+            None,
+            id="aws-owned-key",
+        ),
+        pytest.param(
+            {
+                **S3_DESTINATION,
+                "deliveryStreamEncryptionConfigurationInput": {
+                    "keyType": "CUSTOMER_MANAGED_CMK",
+                    "keyArn": "k",
+                },
+            },
+            None,
+            id="customer-key",
+        ),
+        # Direct PUT (the default type) without the block: no SSE, as pulumi-aws's unset block.
+        pytest.param(
+            S3_DESTINATION, "deliveryStreamEncryptionConfigurationInput.keyType is unset", id="unset"
+        ),
+        pytest.param(
+            {**S3_DESTINATION, "deliveryStreamType": "DirectPut"}, "Firehose leaves buffered", id="direct-put"
+        ),
+        pytest.param(
+            {
+                **S3_DESTINATION,
+                "deliveryStreamType": "KinesisStreamAsSource",
+                "kinesisStreamSourceConfiguration": {"kinesisStreamArn": "arn", "roleArn": "r"},
+            },
+            None,
+            id="kinesis-source",
+        ),
+        pytest.param({**S3_DESTINATION, "deliveryStreamType": "MSKAsSource"}, None, id="msk-type"),
+    ],
+)
+def test_the_aws_native_delivery_stream_is_the_twin_of_pulumi_aws(
+    inputs: dict[str, Any], fragment: str | None
+) -> None:
+    extra = (
+        () if fragment is None else ("subject: ", "Fix: set delivery_stream_encryption_configuration_input=")
+    )
+    assert_decided(findings(RULE, NATIVE_FIREHOSE, inputs), fragment, *extra)
