@@ -74,6 +74,9 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
         ),
         _IN_TRANSIT,
     ),
+    "aws:medialive/channel:Channel encoderSettings.outputGroups[].outputGroupSettings.hlsGroupSettings.encryptionType": (
+        "the HLS segments' content encryption (AES-128, SAMPLE-AES) for viewers, not storage at rest"
+    ),
     **dict.fromkeys(
         (
             "aws:ecs/cluster:Cluster "
@@ -108,6 +111,10 @@ NOT_YET_JUDGED: dict[str, str] = {
             "aws:ec2/amiCopy:AmiCopy encrypted",
             "aws:dlm/lifecyclePolicy:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
             "aws-native:dlm:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
+            "aws:dlm/lifecyclePolicy:LifecyclePolicy "
+            "policyDetails.action.crossRegionCopies[].encryptionConfiguration.encrypted",
+            "aws-native:dlm:LifecyclePolicy "
+            "policyDetails.actions[].crossRegionCopy[].encryptionConfiguration.encrypted",
         ),
         "a copy with false keeps its source's state (a copy of an encrypted snapshot stays encrypted): "
         "refusing false needs the source's state, which the stack does not hold",

@@ -318,7 +318,13 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
         "managedInstance.blockDeviceMappings[].ebs.encrypted"
     ),
     "aws-native:bedrockagentcore:CapacityProvider": _devices(
-        "computeConfiguration.ec2Configuration.rootVolume.encrypted"
+        "computeConfiguration.ec2Configuration.rootVolume.encrypted",
+        "computeConfiguration.ec2Configuration.volumes[].ebsConfiguration.encrypted",
+        "computeConfiguration.ec2Configuration.launchTemplateSource.launchParameters.ephemeralVolumes[].ebs.encrypted",
+    ),
+    # An EC2 Fleet's per-override block devices (pulumi-aws's fleet has none: its launch template's).
+    "aws-native:ec2:Ec2Fleet": _devices(
+        "launchTemplateConfigs[].overrides[].blockDeviceMappings[].ebs.encrypted"
     ),
     # An AMI registered from snapshots: each device's encryption when launched (unset: the snapshot's).
     "aws:ec2/ami:Ami": _devices("ebsBlockDevices[].encrypted"),

@@ -462,7 +462,7 @@ def scan(root: Path) -> set[str]:
             if SWITCH_INPUT.fullmatch(wire):
                 found.add(f"{token} {path}")
             match = _NESTED_HINT.fullmatch(hint)
-            if match is None or depth >= 3:
+            if match is None or depth >= 6:
                 continue
             inner_text, inner_classes = inputs_of(folder)
             inner = inner_classes.get(match.group(1) or match.group(2))
@@ -486,13 +486,21 @@ def installed() -> frozenset[str]:
     )
 
 
+def judged(key: str) -> bool:
+    """Whether a switch of ``ENCRYPTION_SWITCHES`` reads ``key``'s input, or a block on its way (a new
+    switch of a type already judged is not judged by the type's other switches)."""
+    token, path = key.split(" ", 1)
+    return any(
+        switch.path == path or switch.path.startswith((f"{path}.", f"{path}[]."))
+        for switch in ENCRYPTION_SWITCHES.get(token, ())
+    )
+
+
 def unclassified(candidates: set[str] | frozenset[str]) -> list[str]:
     return sorted(
         key
         for key in candidates
-        if key.split(" ", 1)[0] not in ENCRYPTION_SWITCHES
-        and key not in NOT_ENCRYPTION_SWITCHES
-        and key not in NOT_YET_JUDGED
+        if not judged(key) and key not in NOT_ENCRYPTION_SWITCHES and key not in NOT_YET_JUDGED
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.policies.one_resource import assert_decided, findings
-from tests.policies.test_encryption_at_rest_65 import installed
+from tests.policies.test_encryption_at_rest_65 import installed, unclassified
 
 RULE = "data-stores-encrypted-at-rest"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
@@ -207,3 +207,56 @@ def test_the_aws_native_delivery_stream_is_the_twin_of_pulumi_aws(
         () if fragment is None else ("subject: ", "Fix: set delivery_stream_encryption_configuration_input=")
     )
     assert_decided(findings(RULE, NATIVE_FIREHOSE, inputs), fragment, *extra)
+
+
+def test_a_new_switch_of_a_type_already_judged_fails_the_class_check() -> None:
+    # The scan classified a key by its type alone: a second device list a provider adds to a judged type
+    # passed unread. It must be a switch's path (or a block on its way).
+    assert unclassified({"aws:ec2/instance:Instance ephemeralDevices[].encrypted"}) == [
+        "aws:ec2/instance:Instance ephemeralDevices[].encrypted"
+    ]
+    assert unclassified({"aws:opensearch/domain:Domain encryptAtRest"}) == []  # the switch's block
+
+
+def test_the_class_scan_reads_switches_nested_five_deep() -> None:
+    candidates = installed()
+    fleet = "aws-native:ec2:Ec2Fleet launchTemplateConfigs[].overrides[].blockDeviceMappings[].ebs.encrypted"
+    assert fleet in candidates
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            "aws-native:ec2:Ec2Fleet",
+            {
+                "launchTemplateConfigs": [
+                    {"overrides": [{"blockDeviceMappings": [{"ebs": {"encrypted": False}}]}]}
+                ]
+            },
+            "launchTemplateConfigs[0].overrides[0].blockDeviceMappings[0].ebs.encrypted is False",
+            id="ec2-fleet-off",
+        ),
+        pytest.param(
+            "aws-native:ec2:Ec2Fleet",
+            {"launchTemplateConfigs": [{"overrides": [{"blockDeviceMappings": [{"ebs": {}}]}]}]},
+            None,
+            id="ec2-fleet-unset",
+        ),
+        pytest.param(
+            "aws-native:bedrockagentcore:CapacityProvider",
+            {
+                "computeConfiguration": {
+                    "ec2Configuration": {"volumes": [{"ebsConfiguration": {"encrypted": False}}]}
+                }
+            },
+            "computeConfiguration.ec2Configuration.volumes[0].ebsConfiguration.encrypted is False",
+            id="agentcore-volume-off",
+        ),
+    ],
+)
+def test_deeply_nested_block_devices_are_read(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None
+) -> None:
+    extra = () if fragment is None else ("subject: ", "Fix: set encrypted=True on the block device")
+    assert_decided(findings(RULE, resource_type, inputs), fragment, *extra)
