@@ -90,6 +90,15 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
         "ECS Exec session logs land in a log group or bucket, always encrypted at rest (CloudWatch Logs; S3 "
         "since 2023); the flag makes ECS require the destination's own encryption, judged on the destination",
     ),
+    # AppSync API caches: "atRestEncryptionEnabled attribute is deprecated. Encryption at rest is always
+    # enabled" (the AppSync API's CreateApiCache, as its SDKs carry it).
+    **dict.fromkeys(
+        (
+            "aws:appsync/apiCache:ApiCache atRestEncryptionEnabled",
+            "aws-native:appsync:ApiCache atRestEncryptionEnabled",
+        ),
+        "deprecated and ignored: AppSync encrypts every API cache at rest whatever it says",
+    ),
     "aws-native:s3:Bucket bucketEncryption.serverSideEncryptionConfiguration[].blockedEncryptionTypes.encryptionType": (
         "the upload encryption types the bucket refuses (SSE-C), not whether objects are encrypted"
     ),

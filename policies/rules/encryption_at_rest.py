@@ -282,9 +282,6 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
             unset="DAX clusters are unencrypted at rest by default",
         ),
     ),
-    # AppSync API caches: no documented default; judged when explicit.
-    "aws:appsync/apiCache:ApiCache": (Switch("atRestEncryptionEnabled", "at_rest_encryption_enabled=True"),),
-    "aws-native:appsync:ApiCache": (Switch("atRestEncryptionEnabled", "at_rest_encryption_enabled=True"),),
     # EC2 block devices of instances, launch templates and configurations, images and recipes.
     "aws:ec2/instance:Instance": _devices("rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"),
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _devices(

@@ -56,7 +56,6 @@ OPENSEARCH = "aws:opensearch/domain:Domain"
 ELASTICSEARCH = "aws:elasticsearch/domain:Domain"
 NATIVE_OPENSEARCH = "aws-native:opensearchservice:Domain"
 DAX = "aws:dax/cluster:Cluster"
-APPSYNC = "aws:appsync/apiCache:ApiCache"
 INSTANCE = "aws:ec2/instance:Instance"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 NATIVE_TEMPLATE = "aws-native:ec2:LaunchTemplate"
@@ -171,12 +170,6 @@ ON_OFF: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
         {"serverSideEncryption": {"enabled": False}},
         "serverSideEncryption.enabled is False",
         "server_side_encryption={'enabled': True}",
-    ),
-    APPSYNC: (
-        {"atRestEncryptionEnabled": True},
-        {"atRestEncryptionEnabled": False},
-        "atRestEncryptionEnabled is False",
-        "at_rest_encryption_enabled=True",
     ),
     INSTANCE: (
         {
@@ -380,7 +373,6 @@ UNSET = {
     ELASTICSEARCH: [pytest.param({"elasticsearchVersion": "7.10"}, "encryptAtRest.enabled is unset")],
     NATIVE_OPENSEARCH: [pytest.param({"engineVersion": "OpenSearch_2.13"}, None)],
     DAX: [pytest.param({"nodeType": "dax.r4.large"}, "DAX clusters are unencrypted")],
-    APPSYNC: [pytest.param({"apiId": "a", "type": "SMALL"}, None)],
     INSTANCE: [
         pytest.param({"ami": "ami-1", "ebsBlockDevices": [{"deviceName": "/dev/sdb"}]}, None),
     ],

@@ -223,7 +223,6 @@ TWINS: dict[str, set[str]] = {
     "aws:redshift/cluster:Cluster": {"aws-native:redshift:Cluster"},
     "aws:elasticache/replicationGroup:ReplicationGroup": {"aws-native:elasticache:ReplicationGroup"},
     "aws:dax/cluster:Cluster": set(),  # aws-native has no DAX cluster
-    "aws:appsync/apiCache:ApiCache": {"aws-native:appsync:ApiCache"},
     "aws:ec2/instance:Instance": {"aws-native:ec2:Instance"},
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": set(),  # no CloudFormation resource
     "aws:ec2/launchConfiguration:LaunchConfiguration": {"aws-native:autoscaling:LaunchConfiguration"},

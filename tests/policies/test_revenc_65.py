@@ -260,3 +260,15 @@ def test_deeply_nested_block_devices_are_read(
 ) -> None:
     extra = () if fragment is None else ("subject: ", "Fix: set encrypted=True on the block device")
     assert_decided(findings(RULE, resource_type, inputs), fragment, *extra)
+
+
+@pytest.mark.parametrize("resource_type", ["aws:appsync/apiCache:ApiCache", "aws-native:appsync:ApiCache"])
+@pytest.mark.parametrize("value", [False, True, None])
+def test_an_appsync_cache_is_always_encrypted_whatever_its_deprecated_flag(
+    resource_type: str, value: bool | None
+) -> None:
+    inputs: dict[str, Any] = {"apiId": "a", "type": "SMALL", "ttl": 60}
+    if value is not None:
+        inputs["atRestEncryptionEnabled"] = value
+    assert findings(RULE, resource_type, inputs) == ([], 0)
+    assert findings(RULE, resource_type, inputs, outputs=True) == ([], 0)
