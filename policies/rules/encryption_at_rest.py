@@ -433,7 +433,9 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         if any(is_set(get(args.props, source)) for source in switch.stores_nothing):
             continue
         for path, value in _leaves(args.props, switch.path):
-            if value is None:
+            # '' is unset: pulumi-aws's string switches (a launch template's ebs.encrypted "true"/"false")
+            # send and read back '' when not given.
+            if value is None or value == "":
                 if not _unset_encrypts(args.props, switch):
                     yield (
                         f"{args.name}: {path} is unset and {switch.unset}: {_UNSEEN if switch.unseen else _WOULD}"

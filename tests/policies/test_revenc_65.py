@@ -272,3 +272,39 @@ def test_an_appsync_cache_is_always_encrypted_whatever_its_deprecated_flag(
         inputs["atRestEncryptionEnabled"] = value
     assert findings(RULE, resource_type, inputs) == ([], 0)
     assert findings(RULE, resource_type, inputs, outputs=True) == ([], 0)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        # A launch template's ebs.encrypted is a string: unset reads back '' after create, and '' is how
+        # the provider spells "not given" (the AMI snapshot's or the account's default decides).
+        pytest.param(
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": 8}}]},
+            None,
+            id="template-unset",
+        ),
+        pytest.param(
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": ""}}]},
+            None,
+            id="template-empty",
+        ),
+        pytest.param(
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": "false"}}]},
+            "blockDeviceMappings[0].ebs.encrypted is 'false'",
+            id="template-off",
+        ),
+        # '' is unset where unset is refused too: the finding says so, not "is ''".
+        pytest.param(
+            "aws:kinesis/stream:Stream", {"encryptionType": ""}, "encryptionType is unset", id="kinesis-empty"
+        ),
+    ],
+)
+def test_an_empty_string_switch_is_unset(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment)
