@@ -271,8 +271,14 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
             unset="the domain is unencrypted at rest without an encrypt_at_rest block",
         ),
     ),
+    # aws-native makes the same CreateDomain call: encryption at rest is opt-in ("If enabled, the feature
+    # encrypts..."; OpenSearch Service Developer Guide, Encryption of data at rest).
     "aws-native:opensearchservice:Domain": (
-        Switch("encryptionAtRestOptions.enabled", "encryption_at_rest_options={'enabled': True}"),
+        Switch(
+            "encryptionAtRestOptions.enabled",
+            "encryption_at_rest_options={'enabled': True}",
+            unset="the domain is unencrypted at rest without encryption_at_rest_options",
+        ),
     ),
     # DAX: "Whether to enable encryption at rest. Defaults to `false`."
     "aws:dax/cluster:Cluster": (

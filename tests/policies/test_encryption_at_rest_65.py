@@ -371,7 +371,10 @@ UNSET = {
     ],
     OPENSEARCH: [pytest.param({"engineVersion": "OpenSearch_2.13"}, "without an encrypt_at_rest block")],
     ELASTICSEARCH: [pytest.param({"elasticsearchVersion": "7.10"}, "encryptAtRest.enabled is unset")],
-    NATIVE_OPENSEARCH: [pytest.param({"engineVersion": "OpenSearch_2.13"}, None)],
+    NATIVE_OPENSEARCH: [
+        pytest.param({"engineVersion": "OpenSearch_2.13"}, "encryptionAtRestOptions.enabled is unset"),
+        pytest.param({"encryptionAtRestOptions": {"kmsKeyId": "k"}}, "without encryption_at_rest_options"),
+    ],
     DAX: [pytest.param({"nodeType": "dax.r4.large"}, "DAX clusters are unencrypted")],
     INSTANCE: [
         pytest.param({"ami": "ami-1", "ebsBlockDevices": [{"deviceName": "/dev/sdb"}]}, None),

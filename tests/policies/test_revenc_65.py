@@ -308,3 +308,21 @@ def test_an_empty_string_switch_is_unset(
     resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
 ) -> None:
     assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        pytest.param("aws:opensearch/domain:Domain", {"engineVersion": "OpenSearch_2.13"}, id="pulumi-aws"),
+        pytest.param(
+            "aws-native:opensearchservice:Domain", {"engineVersion": "OpenSearch_2.13"}, id="aws-native"
+        ),
+    ],
+)
+def test_both_opensearch_twins_refuse_a_domain_left_unencrypted(
+    resource_type: str, inputs: dict[str, Any]
+) -> None:
+    # One CreateDomain call, one verdict: encryption at rest is opt-in.
+    messages, undecided = findings(RULE, resource_type, inputs)
+    assert undecided == 0 and len(messages) == 1 and "is unset" in messages[0], messages
+    assert "Fix: set encrypt" in messages[0]
