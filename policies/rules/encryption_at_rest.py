@@ -150,17 +150,17 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
         unless=("engineMode", ("serverless",)),
     ),
     # Global clusters (RDS, DocumentDB, Neptune): "The default is `false` unless
-    # `source_db_cluster_identifier` is specified and encrypted" (pulumi-aws); aws-native: "If you
-    # specify the SourceDBClusterIdentifier property, don't specify this property" (RDS), the others
-    # document no default: judged when explicit.
+    # `source_db_cluster_identifier` is specified and encrypted" (pulumi-aws); aws-native makes the same
+    # CreateGlobalCluster call ("If you specify the SourceDBClusterIdentifier property, don't specify this
+    # property. The value is inherited from the cluster"): the same default, the same source.
     "aws:rds/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
     "aws:docdb/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
     "aws:neptune/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
-    "aws-native:rds:GlobalCluster": _storage(None),
-    "aws-native:docdb:GlobalCluster": _storage(None),
-    "aws-native:neptune:GlobalCluster": _storage(None),
-    # DocumentDB and Neptune clusters: "The default is `false`" (pulumi-aws); aws-native Neptune documents
-    # no default (inherited from a source cluster or snapshot): judged when explicit.
+    "aws-native:rds:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:docdb:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:neptune:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    # DocumentDB and Neptune clusters: "The default is `false`" (pulumi-aws); aws-native Neptune makes the
+    # same CreateDBCluster call, inheriting from a source cluster or snapshot it names.
     "aws:docdb/cluster:Cluster": _storage(
         "DocumentDB creates the cluster unencrypted by default",
         "snapshotIdentifier",
@@ -173,7 +173,12 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
         "replicationSourceIdentifier",
         "globalClusterIdentifier",
     ),
-    "aws-native:neptune:DbCluster": _storage(None),
+    "aws-native:neptune:DbCluster": _storage(
+        "Neptune creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "sourceDbClusterIdentifier",
+        "globalClusterIdentifier",
+    ),
     # EFS: CreateFileSystem encrypts only with Encrypted true (the console's default is not the API's).
     "aws:efs/fileSystem:FileSystem": (
         Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),

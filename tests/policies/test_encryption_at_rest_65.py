@@ -348,7 +348,10 @@ UNSET = {
     DOCDB_GLOBAL: [
         pytest.param({"globalClusterIdentifier": "g", "engine": "docdb"}, "storageEncrypted is unset")
     ],
-    NATIVE_GLOBAL: [pytest.param({"globalClusterIdentifier": "g"}, None)],
+    NATIVE_GLOBAL: [
+        pytest.param({"globalClusterIdentifier": "g"}, "global cluster created without a source"),
+        pytest.param({"globalClusterIdentifier": "g", "sourceDbClusterIdentifier": "arn"}, None),
+    ],
     DOCDB: [
         pytest.param({"engine": "docdb"}, "DocumentDB creates the cluster unencrypted"),
         pytest.param({"snapshotIdentifier": "s"}, None),
@@ -357,7 +360,11 @@ UNSET = {
         pytest.param({"engine": "neptune"}, "Neptune creates the cluster unencrypted"),
         pytest.param({"replicationSourceIdentifier": "arn"}, None),
     ],
-    NATIVE_NEPTUNE: [pytest.param({"dbClusterIdentifier": "n"}, None)],
+    NATIVE_NEPTUNE: [
+        pytest.param({"dbClusterIdentifier": "n"}, "Neptune creates the cluster unencrypted"),
+        pytest.param({"dbClusterIdentifier": "n", "snapshotIdentifier": "s"}, None),
+        pytest.param({"restoreType": "copy-on-write", "sourceDbClusterIdentifier": "c"}, None),
+    ],
     REDSHIFT: [pytest.param({"nodeType": "ra3.xlplus"}, None)],
     CACHE: [
         pytest.param({"description": "d"}, "Redis OSS replication group is unencrypted"),

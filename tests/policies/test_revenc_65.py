@@ -326,3 +326,36 @@ def test_both_opensearch_twins_refuse_a_domain_left_unencrypted(
     messages, undecided = findings(RULE, resource_type, inputs)
     assert undecided == 0 and len(messages) == 1 and "is unset" in messages[0], messages
     assert "Fix: set encrypt" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("pulumi_aws", "aws_native", "inputs"),
+    [
+        pytest.param(
+            "aws:neptune/cluster:Cluster",
+            "aws-native:neptune:DbCluster",
+            {"engineVersion": "1.3"},
+            id="neptune",
+        ),
+        pytest.param(
+            "aws:docdb/globalCluster:GlobalCluster",
+            "aws-native:docdb:GlobalCluster",
+            {"globalClusterIdentifier": "g", "engine": "docdb"},
+            id="docdb-global",
+        ),
+        pytest.param(
+            "aws:rds/globalCluster:GlobalCluster",
+            "aws-native:rds:GlobalCluster",
+            {"globalClusterIdentifier": "g", "engine": "aurora-postgresql"},
+            id="rds-global",
+        ),
+    ],
+)
+def test_twins_left_unset_get_one_verdict(pulumi_aws: str, aws_native: str, inputs: dict[str, Any]) -> None:
+    for resource_type in (pulumi_aws, aws_native):
+        messages, undecided = findings(RULE, resource_type, inputs)
+        assert undecided == 0 and len(messages) == 1, (resource_type, messages)
+        assert "storageEncrypted is unset" in messages[0] and "storage_encrypted=True" in messages[0]
+        sourced = {**inputs, "sourceDbClusterIdentifier": "arn:aws:rds:eu-west-1:111122223333:cluster:c"}
+        if "globalCluster" in resource_type or "GlobalCluster" in resource_type:
+            assert findings(RULE, resource_type, sourced) == ([], 0)
