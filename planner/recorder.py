@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
+from pulumi.output import Unknown
 from pulumi.runtime import known_types, rpc
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
@@ -245,7 +246,12 @@ class _InputsSeen(pulumi_mocks.Mocks):
             return resource_id, state
         # The mocks see an unknown input as unset (the SDK drops it when not previewing) and may
         # fill it in (an auto-name, say): the engine echoes an input unknown at preview as unknown.
-        unknown = {key: value for key, value in self.unknown_inputs.items() if rpc.contains_unknowns(value)}
+        # A secret is echoed as its unknown value: the SDK reads a secret's unknown as a known None.
+        unknown = {
+            key: Unknown() if _is_secret(value) else value
+            for key, value in self.unknown_inputs.items()
+            if rpc.contains_unknowns(value)
+        }
         return resource_id, {**state, **unknown}
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
@@ -280,9 +286,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
         # the mocks' echo and the recording (the pack's unknown-checking proxy reads them).
         self._seen.unknown_inputs = (
-            rpc.deserialize_properties(request.object, keep_unknowns=True)
-            if _UNKNOWN_BYTES in request.object.SerializeToString()
-            else None
+            _with_unknowns(request.object) if _UNKNOWN_BYTES in request.object.SerializeToString() else None
         )
         self.holds_unknowns |= self._seen.unknown_inputs is not None
         response = super().RegisterResource(request)
@@ -537,6 +541,46 @@ def known_inputs(graph: ResourceGraph) -> ResourceGraph:
         exports=_without_unknowns(graph.exports),
         holds_unknowns=False,
     )
+
+
+_SECRET_UNKNOWN = "planner.recorder: an unknown inside a secret, 7c0e5d52-3f7b-4a7e-9a43-5d8f1c2b6e90"
+"""What :func:`_with_unknowns` stands in for a secret's unknown while the SDK deserialises it."""
+
+
+def _with_unknowns(properties: Any) -> dict[str, Any]:
+    """``properties`` deserialised with every unknown kept as the SDK's ``Unknown``, a secret's too
+    (``rpc.deserialize_properties`` reads a secret's value without ``keep_unknowns``: an unknown
+    secret became a known None, recorded as unset and echoed as None)."""
+    marked = type(properties)()  # a protobuf Struct
+    marked.CopyFrom(properties)
+    for value in marked.fields.values():
+        _mark_secret_unknowns(value, in_secret=False)
+    return _unmarked(rpc.deserialize_properties(marked, keep_unknowns=True))
+
+
+def _mark_secret_unknowns(value: Any, *, in_secret: bool) -> None:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value" and in_secret and value.string_value == UNKNOWN:
+        value.string_value = _SECRET_UNKNOWN
+    elif kind == "list_value":
+        for item in value.list_value.values:
+            _mark_secret_unknowns(item, in_secret=in_secret)
+    elif kind == "struct_value":
+        fields = value.struct_value.fields
+        signature = fields.get(rpc._special_sig_key)
+        secret = in_secret or (signature is not None and signature.string_value == rpc._special_secret_sig)
+        for item in fields.values():
+            _mark_secret_unknowns(item, in_secret=secret)
+
+
+def _unmarked(value: Any) -> Any:
+    if isinstance(value, str):
+        return Unknown() if value == _SECRET_UNKNOWN else value
+    if isinstance(value, dict):
+        return {key: _unmarked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unmarked(item) for item in value]
+    return value
 
 
 def _without_unknowns(value: Any) -> Any:
