@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from planner.recorder import RecordedResource, ResourceGraph
+from planner.recorder import RecordedResource, ResourceGraph, known_inputs
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -200,7 +200,9 @@ def describe_endpoint_state(status: str, variants: tuple[str, ...], shadow: tupl
 
 
 def expectations(graph: ResourceGraph) -> list[Expectation]:
-    """Everything the post-deploy check verifies for the stack ``graph`` was recorded from."""
+    """Everything the post-deploy check verifies for the stack ``graph`` was recorded from (a value
+    unknown until deployment as unset, so never looked for in AWS: :func:`~planner.recorder.known_inputs`)."""
+    graph = known_inputs(graph)
     targets = _scalable_targets(graph)
     found: list[Expectation] = []
     for resource in graph:

@@ -529,14 +529,20 @@ def record_program(
 
 def known_inputs(graph: ResourceGraph) -> ResourceGraph:
     """``graph`` as a reader that takes an unknown value for an unset one reads it (the cost
-    estimate, the critical path: written for the SDK's answer when not previewing): each
-    :data:`UNKNOWN` dropped from its map, None in a list. The graph itself when none holds one."""
+    estimate, the critical path, the post-deploy check's expectations: written for the SDK's answer
+    when not previewing): each :data:`UNKNOWN` in the inputs, the outputs (an unknown input's echo)
+    and the exports dropped from its map, None in a list. The graph itself when none holds one."""
     if not graph.holds_unknowns:
         return graph
     return dataclasses.replace(
         graph,
         resources=tuple(
-            dataclasses.replace(resource, inputs=_without_unknowns(resource.inputs)) for resource in graph
+            dataclasses.replace(
+                resource,
+                inputs=_without_unknowns(resource.inputs),
+                outputs=_without_unknowns(resource.outputs),
+            )
+            for resource in graph
         ),
         exports=_without_unknowns(graph.exports),
         holds_unknowns=False,

@@ -5,6 +5,11 @@
   without ``keep_unknowns``. An SQS queue whose key id is such a value was refused by
   ``sqs-queue-kms-encrypted`` (unset reads as unencrypted) where ``pulumi preview`` leaves it
   undecided, and the queue's echoed key id resolved as a known None.
+- The post-deploy check's expectations (``delivery/expectations.py``) read the recording as the
+  cost estimate does, written for None where a value is unknown: an unknown instance count or
+  scaling bound failed them (``int()`` of the unknown text), and an unknown endpoint or pipeline
+  name became an expectation to look the unknown text up in AWS. Unknowns read as unset there too:
+  unverifiable, never looked for.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ import pulumi_aws as aws
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from planner.recorder import record_program
+from delivery.expectations import (
+    PipelineExpectation,
+    Unverifiable,
+    VariantExpectation,
+    expectations,
+)
+from planner.recorder import known_inputs, record_program
 from policies.local import evaluate_report
 from policies.rules.sqs import sqs_queue_kms_encrypted
 
@@ -65,3 +76,62 @@ def test_a_secret_unknown_until_deployment_is_recorded_unknown_not_unset(
     report = evaluate_report(graph.resources, policies=[sqs_queue_kms_encrypted])
     outcome = "violation" if report.mandatory else "undecided" if report.undecided else "passes"
     assert outcome == verdict, (report.violations, report.undecided)
+
+
+def _endpoint_program() -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    unknown_text = vpc.ipv6_association_id
+    unknown_count = vpc.enable_network_address_usage_metrics.apply(lambda _: 2)
+    config = aws.sagemaker.EndpointConfiguration(
+        "config",
+        name="ep-config",
+        production_variants=[
+            {
+                "variant_name": "primary",
+                "model_name": "model",
+                "instance_type": "ml.m5.large",
+                "initial_instance_count": unknown_count,
+            }
+        ],
+    )
+    aws.sagemaker.Endpoint("endpoint", name="ep", endpoint_config_name=config.name)
+    aws.sagemaker.Endpoint("unnamed", name=unknown_text, endpoint_config_name=config.name)
+    aws.appautoscaling.Target(
+        "target",
+        service_namespace="sagemaker",
+        scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+        resource_id="endpoint/other/variant/primary",
+        min_capacity=unknown_count,
+        max_capacity=4,
+    )
+    aws.sagemaker.Pipeline(
+        "pipeline",
+        pipeline_name=unknown_text,
+        pipeline_display_name="p",
+        role_arn="arn:aws:iam::123456789012:role/r",
+        pipeline_definition="{}",
+    )
+    aws.sagemaker.Pipeline(
+        "named",
+        pipeline_name="training",
+        pipeline_display_name="p",
+        role_arn="arn:aws:iam::123456789012:role/r",
+        pipeline_definition="{}",
+    )
+
+
+def test_the_post_deploy_expectations_read_an_unknown_as_unset_never_as_a_name_to_look_up() -> None:
+    graph = record_program(_endpoint_program)
+    assert graph.named("pipeline").inputs["pipelineName"] == UNKNOWN_STRING_VALUE
+
+    found = expectations(graph)  # failed: int() of the unknown instance count and bound
+
+    variants = [e for e in found if isinstance(e, VariantExpectation)]
+    assert [(v.endpoint, v.variant, v.instance_count) for v in variants] == [("ep", "primary", None)]
+    assert [e.name for e in found if isinstance(e, PipelineExpectation)] == ["training"]
+    unverifiable = {(e.kind, e.resource) for e in found if isinstance(e, Unverifiable)}
+    assert {("endpoint", "unnamed"), ("pipeline", "pipeline"), ("scalable target", "target")} <= unverifiable
+    assert not any(UNKNOWN_STRING_VALUE in repr(e) for e in found), found
+    # An unknown input's echo in the outputs is unset there too (an unknown name matched any other).
+    assert graph.named("unnamed").outputs["name"] == UNKNOWN_STRING_VALUE
+    assert UNKNOWN_STRING_VALUE not in repr(known_inputs(graph).resources)
