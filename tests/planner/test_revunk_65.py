@@ -10,6 +10,8 @@
   scaling bound failed them (``int()`` of the unknown text), and an unknown endpoint or pipeline
   name became an expectation to look the unknown text up in AWS. Unknowns read as unset there too:
   unverifiable, never looked for.
+- The budget check's reading of an unknown limit as unset (``known_inputs`` in
+  ``planner/budget.py``) had no test: without it ``float()`` of the unknown text fails the plan.
 """
 
 from __future__ import annotations
@@ -135,3 +137,26 @@ def test_the_post_deploy_expectations_read_an_unknown_as_unset_never_as_a_name_t
     # An unknown input's echo in the outputs is unset there too (an unknown name matched any other).
     assert graph.named("unnamed").outputs["name"] == UNKNOWN_STRING_VALUE
     assert UNKNOWN_STRING_VALUE not in repr(known_inputs(graph).resources)
+
+
+def _budget_program() -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    aws.budgets.Budget(
+        "budget",
+        budget_type="COST",
+        time_unit="MONTHLY",
+        limit_unit="USD",
+        limit_amount=vpc.enable_network_address_usage_metrics.apply(lambda _: "500"),
+    )
+
+
+def test_the_budget_check_reads_an_unknown_limit_as_unset() -> None:
+    from planner.budget import budget_check
+    from planner.cost import estimate_cost
+
+    graph = record_program(_budget_program, config={"mlops-platform:platform": {"region": "eu-west-1"}})
+    assert graph.named("budget").inputs["limitAmount"] == UNKNOWN_STRING_VALUE
+
+    check = budget_check(graph, estimate_cost(graph))  # float() of the unknown text without known_inputs
+
+    assert check is not None and check.monthly_limit is None
