@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from components.training.definition import iter_steps
-from planner.recorder import RecordedResource, ResourceGraph
+from planner.recorder import RecordedResource, ResourceGraph, known_inputs
 from policies.rules._capture_watchers import document_values, reads_capture, requests_destination
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -311,7 +311,9 @@ class _Index:
 
 
 def derive_loop(graph: ResourceGraph) -> Loop:
-    """The loop of ``graph``: its nodes and the references between them."""
+    """The loop of ``graph``: its nodes and the references between them (a value unknown until
+    deployment as unset, since two unknowns are not the same name: :func:`~planner.recorder.known_inputs`)."""
+    graph = known_inputs(graph)
     index = _Index(graph)
     loop = Loop()
     roles: dict[str, str] = {}  # resource URN → its role

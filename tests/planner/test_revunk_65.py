@@ -12,6 +12,9 @@
   unverifiable, never looked for.
 - The budget check's reading of an unknown limit as unset (``known_inputs`` in
   ``planner/budget.py``) had no test: without it ``float()`` of the unknown text fails the plan.
+- The loop diagram (``--format loop``, the README's loop block) matched names as text: a shadow
+  test naming one unknown endpoint was drawn testing an endpoint named by another unknown (the
+  same text). It reads an unknown as unset, as before unknowns were recorded.
 """
 
 from __future__ import annotations
@@ -160,3 +163,50 @@ def test_the_budget_check_reads_an_unknown_limit_as_unset() -> None:
     check = budget_check(graph, estimate_cost(graph))  # float() of the unknown text without known_inputs
 
     assert check is not None and check.monthly_limit is None
+
+
+def _shadow_test_program(experiment_endpoint: str) -> Any:
+    def program() -> None:
+        import pulumi_aws_native as native
+
+        vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+        config = aws.sagemaker.EndpointConfiguration(
+            "config",
+            production_variants=[
+                {
+                    "variant_name": "primary",
+                    "model_name": "m",
+                    "instance_type": "ml.m5.large",
+                    "initial_instance_count": 1,
+                }
+            ],
+        )
+        endpoint = aws.sagemaker.Endpoint(
+            "endpoint", name=vpc.ipv6_association_id, endpoint_config_name=config.name
+        )
+        native.sagemaker.InferenceExperiment(
+            "experiment",
+            # Another value unknown until deployment, or a literal name no endpoint has.
+            endpoint_name=vpc.ipv6_cidr_block
+            if experiment_endpoint == "another unknown"
+            else "other-endpoint",
+            model_variants=[],
+            role_arn="arn:aws:iam::123456789012:role/r",
+            type="ShadowMode",
+            shadow_mode_config={"source_model_variant_name": "primary", "shadow_model_variants": []},
+        )
+        del endpoint
+
+    return program
+
+
+@pytest.mark.parametrize("experiment_endpoint", ["another unknown", "a literal name no endpoint has"])
+def test_the_loop_diagram_does_not_link_two_unknown_names_as_one(experiment_endpoint: str) -> None:
+    from planner.loop_diagram import derive_loop, render
+
+    graph = record_program(_shadow_test_program(experiment_endpoint))
+    assert graph.named("endpoint").inputs["name"] == UNKNOWN_STRING_VALUE
+
+    diagram = render(derive_loop(graph))  # the shadow test was drawn testing the endpoint
+
+    assert "shadow test" not in diagram and "-->" not in diagram, diagram
