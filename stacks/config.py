@@ -1773,16 +1773,21 @@ def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     if config.monitoring.drift_features is not None:
         return  # the field itself is bounded
     chosen = {model.name for model in config.models if model.drift_features is not None}
+    # A family's inputs listed once, in its first endpoint's problem, the others pointing there: a
+    # family served by 40 endpoints repeated the same list 40 times.
+    listed_for: dict[str, str] = {}
     for spec in config.monitored_endpoints:
         family = monitored_family_of(spec)
         if family in chosen:
             continue  # the family's own drift_features, bounded as the field
         features = config.derived_drift_features(family)
         if len(features) > MAX_DRIFT_FEATURES:
+            first = listed_for.setdefault(family, spec.name)
+            inputs = listed(features) if first == spec.name else f"listed in endpoint {first}'s problem"
             yield (
                 "monitoring.drift_features",
                 f"unset, so endpoint {spec.name}'s drift alarm would watch the {len(features)} model inputs of "
-                f"model family {family}'s feature group ({listed(features)}), but an alarm reads at "
+                f"model family {family}'s feature group ({inputs}), but an alarm reads at "
                 f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most (here, or "
                 "in the family's models[].drift_features)",
             )

@@ -1,0 +1,107 @@
+"""Session 65 (second read): the last lists a stack file's problems repeated, said once per run.
+
+- ``monitoring.drift_features`` unset while a family's feature group has more model inputs than a
+  drift alarm reads: each endpoint monitored as the family is its own problem, the inputs listed in
+  the first, the others pointing there (a family served by N endpoints listed them N times).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.input_limits import listed
+from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
+
+EXTRA_INPUTS = [f"extra_{n:02d}_" + "x" * 50 for n in range(40)]
+
+
+def _problems(path: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(str(path)).platform, str(path))
+    return raised.value
+
+
+def _plan_refuses(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What the planner (bin/plan) prints refusing stack file ``path``: exit 2, stdout empty."""
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def _endpoint(platform: dict[str, Any], name: str, model: dict[str, str]) -> dict[str, Any]:
+    endpoint = copy.deepcopy(platform["endpoints"][0])
+    endpoint["name"] = name
+    endpoint["variants"][0]["model"] = model
+    return endpoint
+
+
+def _wide_family_on_three_endpoints(document: dict[str, Any]) -> list[str]:
+    """prod's churn family trained from its whole group, 40 more inputs wide, served by three
+    endpoints. Returns the family's model inputs (what its drift alarm would watch)."""
+    platform = document["config"][CONFIG_KEY]
+    [family] = [f for f in platform["models"] if f["name"] == "customer-churn"]
+    family["training"]["data"].pop("columns", None)
+    source = family["training"]["data"]["feature_group"]
+    [group] = [g for g in platform["feature_groups"] if g["name"] == source]
+    group["features"] += [{"name": name, "type": "Fractional"} for name in EXTRA_INPUTS]
+    platform["endpoints"] += [
+        _endpoint(platform, f"churn-{n}", {"latest_approved_of": "customer-churn"}) for n in (2, 3)
+    ]
+    keys = {group["record_identifier"], group["event_time"], family["training"]["label"]}
+    keys |= set(family["training"].get("identifiers", []))
+    return [f["name"] for f in group["features"] if f["name"] not in keys]
+
+
+def test_a_wide_family_s_inputs_are_listed_once_for_its_three_endpoints(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    inputs = _wide_family_on_three_endpoints(document)
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    key = f"{CONFIG_KEY}.monitoring.drift_features"
+    drift = [message for where, message in error.problems if where == key]
+    tail = (
+        "), but an alarm reads at most 10: list the 10 or fewer that matter most (here, or in the "
+        "family's models[].drift_features)"
+    )
+    head = "unset, so endpoint {}'s drift alarm would watch the {} model inputs of model family customer-churn's feature group ("
+    assert drift == [
+        head.format("customer-churn", len(inputs)) + listed(inputs) + tail,
+        head.format("churn-2", len(inputs)) + "listed in endpoint customer-churn's problem" + tail,
+        head.format("churn-3", len(inputs)) + "listed in endpoint customer-churn's problem" + tail,
+    ]
+    assert len(inputs) > 30 and str(error).count(listed(inputs)) == 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "said_once", "keys"),
+    [
+        pytest.param(
+            _wide_family_on_three_endpoints,
+            ", ".join(EXTRA_INPUTS[:20]),
+            ["monitoring.drift_features: unset, so endpoint churn-3's"],
+            id="drift-features",
+        ),
+    ],
+)
+def test_the_plan_refuses_them_naming_file_and_keys_with_the_list_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, said_once: str, keys: list[str]
+) -> None:
+    document = load_stack_document("prod")
+    edit(document)
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    stderr = _plan_refuses(stack, capsys)
+
+    assert all(f"{stack}: {CONFIG_KEY}.{key}" in stderr for key in keys), stderr
+    assert stderr.count(said_once) == 1, stderr
