@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard, get_origin
@@ -188,6 +189,38 @@ whole), above the longest message the platform composes from bounded parts (an e
 template's faults are each a problem; a list of names (:func:`~stacks.input_limits.listed`) is cut
 at 30 names of at most 80 characters each; an encrypted leaf's note wraps another message): 1,000
 cut such messages."""
+
+
+_NOT_A_FAMILY: Final = "is not a model family of this stack"
+_FAMILIES_LISTED: Final = re.compile(re.escape(_NOT_A_FAMILY) + r" \(([^()]*)\)")
+
+
+def _not_a_family(family: str, families: Iterable[str]) -> str:
+    """``'<family>' is not a model family of this stack (<the stack's families>)``: the families
+    listed (:func:`listed`), said once per run by :func:`_families_listed_once`."""
+    return f"'{family}' {_NOT_A_FAMILY} ({listed(sorted(families)) or 'none'})"
+
+
+def _families_listed_once(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``problems`` with the stack's families listed once: the first problem saying a value is not
+    a model family of this stack lists them, the later ones point to its key (``its families are
+    listed at endpoints[0].variants[0].model.latest_approved_of``). Five checks (endpoints, shared
+    endpoints, Kubernetes servings, monitored families) each listed them in each of their problems:
+    a stack with 40 endpoints naming unknown families repeated the list 40 times."""
+    listed_at: dict[str, str] = {}
+    said: list[tuple[str, str]] = []
+    for key, message in problems:
+        match = _FAMILIES_LISTED.search(message)
+        if match is not None and match.group(1) != "none":
+            first = listed_at.get(match.group(1))
+            if first is None:
+                listed_at[match.group(1)] = key.removeprefix(f"{CONFIG_KEY}.")
+            else:
+                message = (
+                    f"{message[: match.start(1)]}its families are listed at {first}{message[match.end(1) :]}"
+                )
+        said.append((key, message))
+    return said
 
 
 def _one_line(text: str) -> str:
@@ -841,9 +874,7 @@ class PlatformConfig(_Section):
                 (
                     ("endpoints", index, kind, position, "model", "latest_approved_of"),
                     family,
-                    f"'{family}' is not a model family of this stack "
-                    f"({listed(sorted(families)) or 'none'}); use a group ARN for another "
-                    "account's registry",
+                    f"{_not_a_family(family, families)}; use a group ARN for another account's registry",
                 )
                 for index, endpoint in enumerate(self.endpoints)
                 for kind in ("variants", "shadow_variants")
@@ -906,9 +937,7 @@ class PlatformConfig(_Section):
                 (
                     ("shared_endpoints", index, "components", position, "model", "latest_approved_of"),
                     family,
-                    f"'{family}' is not a model family of this stack "
-                    f"({listed(sorted(families)) or 'none'}); use a group ARN for another "
-                    "account's registry",
+                    f"{_not_a_family(family, families)}; use a group ARN for another account's registry",
                 )
                 for index, shared in enumerate(self.shared_endpoints)
                 for position, component in enumerate(shared.components)
@@ -947,8 +976,7 @@ class PlatformConfig(_Section):
                 (
                     ("kubernetes_serving", "servings", index, "latest_approved_of"),
                     spec.latest_approved_of,
-                    f"'{spec.latest_approved_of}' is not a model family of this stack "
-                    f"({listed(sorted(families)) or 'none'})",
+                    _not_a_family(spec.latest_approved_of, families),
                 )
                 for index, spec in enumerate(self.kubernetes_serving.servings)
                 if spec.latest_approved_of is not None and spec.latest_approved_of not in families
@@ -1201,7 +1229,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         problems = _every_problem(error, raw, merged, context)
         if unset_prefix is not None:
             problems = [(key, unset_prefix[1] if key == unset_prefix[0] else text) for key, text in problems]
-        raise ConfigError(source, problems) from None
+        raise ConfigError(source, _families_listed_once(problems)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1209,7 +1237,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     except _UNEXPECTED as error:
         raise ConfigError(source, [(CONFIG_KEY, _unexpected(error))]) from None
     if problems:
-        raise ConfigError(source, problems)
+        raise ConfigError(source, _families_listed_once(problems))
     return config
 
 
@@ -1460,9 +1488,8 @@ def _monitored_family_problems(config: PlatformConfig) -> Iterator[tuple[str, st
                 elif family not in families:
                     yield (
                         key,
-                        f"'{family}' is not a model family of this stack ({listed(list(families)) or 'none'}): "
-                        "name the one whose problem type, drift features and quality_alarms the endpoint's "
-                        "monitors use, or remove family",
+                        f"{_not_a_family(family, families)}: name the one whose problem type, drift "
+                        "features and quality_alarms the endpoint's monitors use, or remove family",
                     )
     for index, shared in enumerate(config.shared_endpoints):
         for position, component in enumerate(shared.components):

@@ -3,6 +3,10 @@
 - ``monitoring.drift_features`` unset while a family's feature group has more model inputs than a
   drift alarm reads: each endpoint monitored as the family is its own problem, the inputs listed in
   the first, the others pointing there (a family served by N endpoints listed them N times).
+- ``'<name>' is not a model family of this stack (<families>)``: said by five checks (endpoints,
+  shared endpoints, Kubernetes servings, the monitored ``model.family``), each listing the stack's
+  families in each problem. The first problem of the run lists them, the later ones (of any check)
+  point to its key.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.input_limits import listed
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
+from tests.stack_edits import forecast_family
 from tests.stacks.project_folder import project_folder
 
+OTHER_TEAM = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mobile-churn"
 EXTRA_INPUTS = [f"extra_{n:02d}_" + "x" * 50 for n in range(40)]
 
 
@@ -83,6 +89,55 @@ def test_a_wide_family_s_inputs_are_listed_once_for_its_three_endpoints(tmp_path
     assert len(inputs) > 30 and str(error).count(listed(inputs)) == 1
 
 
+def _unknown_families(document: dict[str, Any]) -> None:
+    """Three endpoints following families the stack does not have, a fourth monitored as one."""
+    platform = document["config"][CONFIG_KEY]
+    platform["models"].append(forecast_family())
+    platform["endpoints"] += [
+        _endpoint(platform, f"churn-{name}", {"latest_approved_of": name})
+        for name in ("nope-a", "nope-b", "nope-c")
+    ]
+    platform["endpoints"].append(
+        _endpoint(platform, "churn-mobile", {"latest_approved_of": OTHER_TEAM, "family": "mobile-churn"})
+    )
+
+
+def test_unknown_families_each_named_with_the_families_listed_once(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    _unknown_families(document)
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    first = "endpoints[1].variants[0].model.latest_approved_of"
+    pointer = f"(its families are listed at {first})"
+    arn = "; use a group ARN for another account's registry"
+    expected = [
+        (
+            f"{CONFIG_KEY}.{first}",
+            f"'nope-a' is not a model family of this stack (customer-churn, demand-forecast){arn}",
+        ),
+        (
+            f"{CONFIG_KEY}.endpoints[2].variants[0].model.latest_approved_of",
+            f"'nope-b' is not a model family of this stack {pointer}{arn}",
+        ),
+        (
+            f"{CONFIG_KEY}.endpoints[3].variants[0].model.latest_approved_of",
+            f"'nope-c' is not a model family of this stack {pointer}{arn}",
+        ),
+        (
+            # Another check (the monitored family), the same list: pointing to the first check's key.
+            f"{CONFIG_KEY}.endpoints[4].variants[0].model.family",
+            f"'mobile-churn' is not a model family of this stack {pointer}: name the one whose problem "
+            "type, drift features and quality_alarms the endpoint's monitors use, or remove family",
+        ),
+    ]
+    assert [problem for problem in error.problems if "model family of this stack" in problem[1]] == expected
+    assert str(error).count("customer-churn, demand-forecast") == 1
+    for where, message in expected:
+        assert f"  {stack}: {where}: {message}" in str(error).splitlines()
+
+
 @pytest.mark.parametrize(
     ("edit", "said_once", "keys"),
     [
@@ -91,6 +146,13 @@ def test_a_wide_family_s_inputs_are_listed_once_for_its_three_endpoints(tmp_path
             ", ".join(EXTRA_INPUTS[:20]),
             ["monitoring.drift_features: unset, so endpoint churn-3's"],
             id="drift-features",
+        ),
+        pytest.param(
+            _unknown_families,
+            "customer-churn, demand-forecast",
+            [f"endpoints[{n}].variants[0].model.latest_approved_of: 'nope-" for n in (1, 2, 3)]
+            + ["endpoints[4].variants[0].model.family: 'mobile-churn'"],
+            id="unknown-families",
         ),
     ],
 )
