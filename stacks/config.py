@@ -1631,6 +1631,8 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     What the version records is bounded by the group's name (64 characters) and the snapshot time
     ExtractFeatures formats itself."""
     groups = {group.name: group for group in config.feature_groups}
+    # The stack's groups listed once, in the first family naming another, the others pointing there.
+    groups_listed_at: str | None = None
     for index, family in enumerate(config.models):
         training = family.training
         if training is None or training.data is None:
@@ -1639,11 +1641,14 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
         group = groups.get(training.data.feature_group)
         if group is None:
             declared = listed(sorted(groups)) or "none"
+            if groups_listed_at and groups:
+                declared = f"listed at {groups_listed_at}"
             yield (
                 f"{key}.feature_group",
                 f"'{training.data.feature_group}' is not a feature group of this stack (feature_groups[].name: "
                 f"{declared})",
             )
+            groups_listed_at = groups_listed_at or f"{key}.feature_group"
             continue
         if not group.offline:
             yield (

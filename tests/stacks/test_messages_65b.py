@@ -7,6 +7,8 @@
   shared endpoints, Kubernetes servings, the monitored ``model.family``), each listing the stack's
   families in each problem. The first problem of the run lists them, the later ones (of any check)
   point to its key.
+- ``'<name>' is not a feature group of this stack``: the stack's groups listed in the first family
+  naming another, the others pointing there.
 """
 
 from __future__ import annotations
@@ -136,6 +138,38 @@ def test_unknown_families_each_named_with_the_families_listed_once(tmp_path: Pat
     assert str(error).count("customer-churn, demand-forecast") == 1
     for where, message in expected:
         assert f"  {stack}: {where}: {message}" in str(error).splitlines()
+
+
+def _unknown_feature_groups(document: dict[str, Any]) -> None:
+    platform = document["config"][CONFIG_KEY]
+    platform["models"] += [forecast_family(), {**forecast_family(), "name": "demand-forecast-b"}]
+    for model in platform["models"]:
+        model["training"]["data"] = {"feature_group": f"{model['name']}-nope"}
+
+
+def test_unknown_feature_groups_list_the_stack_s_groups_once(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    _unknown_feature_groups(document)
+    groups = sorted(g["name"] for g in document["config"][CONFIG_KEY]["feature_groups"])
+    stack = project_folder(tmp_path, stack="prod", document=document)
+
+    error = _problems(stack)
+
+    key = f"{CONFIG_KEY}.models[{{}}].training.data.feature_group"
+    assert [problem for problem in error.problems if problem[0].endswith("data.feature_group")] == [
+        (
+            key.format(0),
+            f"'customer-churn-nope' is not a feature group of this stack (feature_groups[].name: {listed(groups)})",
+        ),
+    ] + [
+        (
+            key.format(index),
+            f"'{name}-nope' is not a feature group of this stack (feature_groups[].name: listed at "
+            "models[0].training.data.feature_group)",
+        )
+        for index, name in [(1, "demand-forecast"), (2, "demand-forecast-b")]
+    ]
+    assert str(error).count(listed(groups)) == 1
 
 
 @pytest.mark.parametrize(
