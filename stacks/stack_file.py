@@ -48,6 +48,7 @@ from stacks.input_limits import (
     depth_problem,
     echo,
     json_text_problem,
+    listed,
     shorten,
     size_problem,
     values_problem,
@@ -689,19 +690,16 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
             raise error
         raise error from None
     # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
-    # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
-    raise ConfigError(
-        error.source,
-        [
-            (
-                key,
-                f"{message}: {_esc_note(stack_file.environments, 'it')}"
-                if message.startswith("missing")
-                else message,
-            )
-            for key, message in error.problems
-        ],
-    ) from None
+    # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out. The
+    # environments listed in the first missing key's problem, the others pointing there.
+    problems: list[tuple[str, str]] = []
+    listed_at: str | None = None
+    for key, message in error.problems:
+        if message.startswith("missing"):
+            message = f"{message}: {_esc_note(stack_file.environments, 'it', listed_at)}"
+            listed_at = listed_at or key.removeprefix(f"{CONFIG_KEY}.")
+        problems.append((key, message))
+    raise ConfigError(error.source, problems) from None
 
 
 def offline_config(stack_file: StackFile) -> dict[str, Any]:
@@ -801,9 +799,9 @@ def _other_stacks_hint(path: Path) -> str:
     # Compared without case: STACK=PROD means prod.
     by_folded = {stack.lower(): stack for stack in reversed(stacks)}
     close = difflib.get_close_matches(wanted.lower(), list(by_folded), n=1, cutoff=0.6)
-    listed = ", ".join(stacks[:_LISTED_STACKS]) + (", ..." if len(stacks) > _LISTED_STACKS else "")
+    shown = ", ".join(stacks[:_LISTED_STACKS]) + (", ..." if len(stacks) > _LISTED_STACKS else "")
     guess = f"did you mean {by_folded[close[0]]}? " if close else ""
-    return f" ({guess}{path.parent}/ has the stacks {listed})"
+    return f" ({guess}{path.parent}/ has the stacks {shown})"
 
 
 def _engine_config_keys(
@@ -877,9 +875,12 @@ def _missing_platform(environments: tuple[str, ...]) -> str:
     return f"missing required key: {_esc_note(environments, CONFIG_KEY)}"
 
 
-def _esc_note(environments: tuple[str, ...], what: str) -> str:
+def _esc_note(environments: tuple[str, ...], what: str, listed_at: str | None = None) -> str:
+    """Why a key the stack file leaves out is refused though ESC may set it: the environments
+    listed (:func:`listed`), or, where an earlier problem lists them, pointed to at its key."""
+    named = f"listed at {listed_at}" if listed_at else listed(environments)
     return (
-        f"the stack imports the Pulumi ESC environment(s) {', '.join(environments)} (`environment:`), "
+        f"the stack imports the Pulumi ESC environment(s) {named} (`environment:`), "
         "which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs Pulumi Cloud): "
         f"to plan this stack offline, set {what} in this stack file"
     )

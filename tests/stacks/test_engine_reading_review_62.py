@@ -158,11 +158,13 @@ def test_platform_fields_left_to_esc_are_refused_naming_the_environments(tmp_pat
         offline_platform_config(read_stack_file(path))
     assert raised.value.source == str(path)
     problems = dict(raised.value.problems)
-    assert set(problems) == {f"{CONFIG_KEY}.region", f"{CONFIG_KEY}.account_id"}
+    assert list(problems) == [f"{CONFIG_KEY}.region", f"{CONFIG_KEY}.account_id"]
     for message in problems.values():
         assert message.startswith("missing required key")
-        assert "team/shared, team/ml" in message
         assert "cannot read ESC" in message
+    # Session 65: the environments listed once, in the first problem, the other pointing there.
+    assert "environment(s) team/shared, team/ml (`environment:`)" in problems[f"{CONFIG_KEY}.region"]
+    assert "environment(s) listed at region (`environment:`)" in problems[f"{CONFIG_KEY}.account_id"]
 
 
 def test_platform_fields_missing_without_esc_say_nothing_of_esc(tmp_path: Path) -> None:

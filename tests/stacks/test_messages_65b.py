@@ -9,6 +9,8 @@
   point to its key.
 - ``'<name>' is not a feature group of this stack``: the stack's groups listed in the first family
   naming another, the others pointing there.
+- Keys a stack importing Pulumi ESC environments leaves out: the environments listed (bounded by
+  ``listed()``; they were joined whole) in the first missing key's problem, the others pointing there.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ import pytest
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.input_limits import listed
-from stacks.stack_file import read_stack_file
+from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
 from tests.stack_edits import forecast_family
 from tests.stacks.project_folder import project_folder
+from tests.yaml_text import dump_document
 
 OTHER_TEAM = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mobile-churn"
 EXTRA_INPUTS = [f"extra_{n:02d}_" + "x" * 50 for n in range(40)]
@@ -201,3 +204,27 @@ def test_the_plan_refuses_them_naming_file_and_keys_with_the_list_once(
 
     assert all(f"{stack}: {CONFIG_KEY}.{key}" in stderr for key in keys), stderr
     assert stderr.count(said_once) == 1, stderr
+
+
+def test_keys_left_to_esc_list_the_environments_once_bounded(tmp_path: Path) -> None:
+    environments = [f"team/env-{n:02d}" for n in range(35)]
+    document = load_stack_document("dev")
+    platform = document["config"][CONFIG_KEY]
+    for field in ("region", "account_id", "tags"):
+        del platform[field]
+    text = "environment:\n" + "".join(f"  - {name}\n" for name in environments) + dump_document(document)
+    stack = project_folder(tmp_path, text=text)
+
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(str(stack)))
+
+    note = (
+        " (`environment:`), which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs "
+        "Pulumi Cloud): to plan this stack offline, set it in this stack file"
+    )
+    head = "missing required key: the stack imports the Pulumi ESC environment(s) "
+    assert raised.value.problems == [
+        (f"{CONFIG_KEY}.region", head + ", ".join(environments[:30]) + " and 5 more" + note),
+        (f"{CONFIG_KEY}.account_id", head + "listed at region" + note),
+        (f"{CONFIG_KEY}.tags", head + "listed at region" + note),
+    ]
