@@ -21,31 +21,17 @@ from typing import Any
 
 import pytest
 
-from planner.__main__ import EXIT_INVALID_CONFIG, main
-from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.config import CONFIG_KEY, ConfigError
 from stacks.input_limits import listed
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
 from tests.stack_edits import forecast_family
 from tests.stacks.project_folder import project_folder
+from tests.stacks.test_messages_65 import _plan_refuses, _problems
 from tests.yaml_text import dump_document
 
 OTHER_TEAM = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mobile-churn"
 EXTRA_INPUTS = [f"extra_{n:02d}_" + "x" * 50 for n in range(40)]
-
-
-def _problems(path: Path) -> ConfigError:
-    with pytest.raises(ConfigError) as raised:
-        parse_platform_config(read_stack_file(str(path)).platform, str(path))
-    return raised.value
-
-
-def _plan_refuses(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """What the planner (bin/plan) prints refusing stack file ``path``: exit 2, stdout empty."""
-    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    return captured.err
 
 
 def _endpoint(platform: dict[str, Any], name: str, model: dict[str, str]) -> dict[str, Any]:
