@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     FSBP,
@@ -35,6 +36,7 @@ from ._common import (
     framework,
     get,
     is_false,
+    is_seq,
     is_set,
     is_true,
     items,
@@ -417,37 +419,86 @@ def _encrypts(value: Any, on: tuple[Any, ...]) -> bool:
 
 def _leaves(obj: Any, path: str, shown_path: str = "") -> Iterator[tuple[str, Any]]:
     """``(path with indexes, value)`` of each value ``path`` reaches; an unset value reads None, a list
-    step over an unset list reaches nothing."""
+    step over an unset list reaches nothing. An unknown value, list or list element is reached as its
+    ``UnknownValueError``, and the other elements are still reached."""
     head, sep, rest = path.partition("[].")
-    if not sep:
-        yield shown_path + path, get(obj, path)
+    try:
+        value = get(obj, head if sep else path)
+    except UnknownValueError as error:
+        yield shown_path + (head if sep else path), error
         return
-    for index, element in enumerate(items(get(obj, head))):
+    if not sep:
+        yield shown_path + path, value
+        return
+    elements = value if is_seq(value) else items(value)
+    for index in range(len(elements)):
+        try:
+            element = elements[index]
+        except UnknownValueError as error:
+            yield f"{shown_path}{head}[{index}]", error
+            continue
         yield from _leaves(element, rest, f"{shown_path}{head}[{index}].")
 
 
+def _any_set(props: Any, paths: tuple[str, ...]) -> bool:
+    """Whether one of ``paths`` is set; an unknown one raises only when no other is known set."""
+    unknown: UnknownValueError | None = None
+    for path in paths:
+        try:
+            if is_set(get(props, path)):
+                return True
+        except UnknownValueError as error:
+            unknown = unknown or error
+    if unknown is not None:
+        raise unknown
+    return False
+
+
 def _unset_encrypts(props: Any, switch: Switch) -> bool:
-    """Whether an unset switch still encrypts (or follows a source it names)."""
+    """Whether an unset switch still encrypts (or follows a source it names). An unknown source or
+    ``unless`` input decides only when no known one does (then it raises)."""
     if switch.unset is None:
         return True
-    if any(is_set(get(props, source)) for source in switch.sources):
-        return True
+    unknown: UnknownValueError | None = None
+    try:
+        if _any_set(props, switch.sources):
+            return True
+    except UnknownValueError as error:
+        unknown = error
     if switch.unless is not None:
         path, values = switch.unless
-        value = get(props, path)
-        return isinstance(value, str) and value.lower() in values
+        value = get(props, path)  # an unknown raises: it decides
+        if isinstance(value, str) and value.lower() in values:
+            return True
+    if unknown is not None:
+        raise unknown
     return False
 
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    """Each decided finding, then the first unknown that left a switch undecided (if any): an unknown
+    never hides a known off elsewhere in the resource, whatever the order of switches and elements."""
+    unknown: UnknownValueError | None = None
     for switch in ENCRYPTION_SWITCHES[args.resource_type]:
-        if any(is_set(get(args.props, source)) for source in switch.stores_nothing):
+        try:
+            if _any_set(args.props, switch.stores_nothing):
+                continue
+        except UnknownValueError as error:
+            # Stores nothing or not: any value of the switch passes with a source, so none is decided.
+            unknown = unknown or error
             continue
         for path, value in _leaves(args.props, switch.path):
+            if isinstance(value, UnknownValueError):
+                unknown = unknown or value
             # '' is unset: pulumi-aws's string switches (a launch template's ebs.encrypted "true"/"false")
             # send and read back '' when not given.
-            if value is None or value == "":
-                if not _unset_encrypts(args.props, switch):
+            elif value is None or value == "":
+                try:
+                    encrypts = _unset_encrypts(args.props, switch)
+                except UnknownValueError as error:
+                    unknown = unknown or error
+                    continue
+                if not encrypts:
                     yield (
                         f"{args.name}: {path} is unset and {switch.unset}: {_UNSEEN if switch.unseen else _WOULD}"
                         f" Fix: set {switch.fix}."
@@ -457,6 +508,8 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
                     f"{args.name}: {path} is {shown(value)}, which stores its data unencrypted at rest. "
                     f"Fix: set {switch.fix}."
                 )
+    if unknown is not None:
+        raise unknown
 
 
 data_stores_encrypted_at_rest = resource_rule(

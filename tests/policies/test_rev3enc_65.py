@@ -1,0 +1,142 @@
+"""Third read of ``data-stores-encrypted-at-rest`` (session 65): an unknown leaves undecided only what it
+decides, never hides a known off elsewhere in the resource, and a known input that decides is not made
+undecided by an unknown one beside it; each through the same one-resource helpers the rule's tests use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
+
+from tests.policies.one_resource import findings
+
+RULE = "data-stores-encrypted-at-rest"
+INSTANCE = "aws:ec2/instance:Instance"
+WORKSPACE = "aws:workspaces/workspace:Workspace"
+CLUSTER = "aws:rds/cluster:Cluster"
+NATIVE_CLUSTER = "aws-native:rds:DbCluster"
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest"
+OFF_DEVICE = {"deviceName": "/dev/sdb", "encrypted": False}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        # An unknown element of a list read before or after a known off: the off is refused either way.
+        pytest.param(
+            INSTANCE,
+            {"ebsBlockDevices": [OFF_DEVICE, UNKNOWN_STRING_VALUE]},
+            "ebsBlockDevices[0].encrypted is False",
+            id="off-device-then-unknown-device",
+        ),
+        pytest.param(
+            INSTANCE,
+            {"ebsBlockDevices": [UNKNOWN_STRING_VALUE, OFF_DEVICE]},
+            "ebsBlockDevices[1].encrypted is False",
+            id="unknown-device-then-off-device",
+        ),
+        pytest.param(
+            INSTANCE,
+            {"rootBlockDevice": UNKNOWN_STRING_VALUE, "ebsBlockDevices": [OFF_DEVICE]},
+            "ebsBlockDevices[0].encrypted is False",
+            id="unknown-root-then-off-device",
+        ),
+        pytest.param(
+            INSTANCE,
+            {"rootBlockDevice": {"encrypted": UNKNOWN_BOOLEAN_VALUE}, "ebsBlockDevices": [OFF_DEVICE]},
+            "ebsBlockDevices[0].encrypted is False",
+            id="unknown-root-switch-then-off-device",
+        ),
+        pytest.param(
+            SPOT_FLEET,
+            {
+                "launchSpecifications": [
+                    UNKNOWN_STRING_VALUE,
+                    {"ami": "ami-1", "instanceType": "m5.large", "ebsBlockDevices": [OFF_DEVICE]},
+                ]
+            },
+            "launchSpecifications[1].ebsBlockDevices[0].encrypted is False",
+            id="unknown-spec-then-off-device",
+        ),
+        # An unknown first switch of two: the second's known off is refused.
+        pytest.param(
+            WORKSPACE,
+            {"rootVolumeEncryptionEnabled": UNKNOWN_BOOLEAN_VALUE, "userVolumeEncryptionEnabled": False},
+            "userVolumeEncryptionEnabled is False",
+            id="workspace-unknown-root-off-user",
+        ),
+    ],
+)
+def test_an_unknown_never_hides_a_known_off(
+    resource_type: str, inputs: dict[str, Any], fragment: str
+) -> None:
+    messages, undecided = findings(RULE, resource_type, inputs)
+    assert len(messages) == 1 and fragment in messages[0] and "Fix: set " in messages[0], messages
+    assert messages[0].startswith("subject: ")
+    assert undecided == 1  # the unknown is still reported undecided, not read as on or off
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        # A known serverless mode encrypts an unset switch whatever the unknown source says.
+        pytest.param(
+            CLUSTER, {"engineMode": "serverless", "snapshotIdentifier": UNKNOWN_STRING_VALUE}, id="serverless"
+        ),
+        pytest.param(
+            NATIVE_CLUSTER,
+            {"engineMode": "serverless", "sourceDbClusterIdentifier": UNKNOWN_STRING_VALUE},
+            id="native-serverless",
+        ),
+        # A known source decides (the cluster follows it) whatever another, unknown one says.
+        pytest.param(
+            CLUSTER,
+            {"snapshotIdentifier": UNKNOWN_STRING_VALUE, "replicationSourceIdentifier": "arn:aws:rds:x"},
+            id="known-second-source",
+        ),
+        pytest.param(
+            GROUP, {"engine": "valkey", "globalReplicationGroupId": UNKNOWN_STRING_VALUE}, id="valkey"
+        ),
+    ],
+)
+def test_a_known_input_that_decides_is_decided_beside_an_unknown(
+    resource_type: str, inputs: dict[str, Any]
+) -> None:
+    assert findings(RULE, resource_type, inputs) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        # What would decide is unknown: undecided, never a refusal or a pass.
+        pytest.param(
+            CLUSTER,
+            {"engineMode": "provisioned", "snapshotIdentifier": UNKNOWN_STRING_VALUE},
+            id="provisioned",
+        ),
+        pytest.param(CLUSTER, {"engineMode": UNKNOWN_STRING_VALUE, "snapshotIdentifier": None}, id="mode"),
+        pytest.param(
+            GROUP, {"engine": "redis", "globalReplicationGroupId": UNKNOWN_STRING_VALUE}, id="redis"
+        ),
+        pytest.param(INSTANCE, {"ebsBlockDevices": [UNKNOWN_STRING_VALUE, {"encrypted": True}]}, id="device"),
+        pytest.param(INSTANCE, {"ebsBlockDevices": UNKNOWN_STRING_VALUE}, id="device-list"),
+        pytest.param(
+            "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+            {"destination": "extended_s3", "kinesisSourceConfiguration": UNKNOWN_STRING_VALUE},
+            id="firehose-source",
+        ),
+        # The marker is never a value: an unknown Kinesis encryptionType is not read as "not NONE".
+        pytest.param(
+            "aws:kinesis/stream:Stream", {"encryptionType": UNKNOWN_STRING_VALUE}, id="marker-not-on"
+        ),
+        pytest.param(
+            "aws:codebuild/project:Project",
+            {"artifacts": {"type": "S3", "encryptionDisabled": UNKNOWN_BOOLEAN_VALUE}},
+            id="marker-not-off",
+        ),
+    ],
+)
+def test_an_unknown_that_decides_stays_undecided(resource_type: str, inputs: dict[str, Any]) -> None:
+    assert findings(RULE, resource_type, inputs) == ([], 1)
