@@ -83,6 +83,9 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "aws:ebs/encryptionByDefault:EncryptionByDefault": {"enabled": True},
     # Redshift: `encrypted` (a string) "Default is `true`"; AWS encrypts every new cluster since 2023.
     "aws:redshift/cluster:Cluster": {"encrypted": "true"},
+    # An ECS service's managed EBS volume: `encrypted` "Default value is `true`" (the schema default the
+    # provider sends and reads back).
+    "aws:ecs/service:Service": {"volumeConfiguration.managedEbsVolume.encrypted": True},
     "aws:appautoscaling/target:Target": {
         "suspendedState": {
             "dynamicScalingInSuspended": False,

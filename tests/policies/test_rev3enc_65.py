@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
 from tests.policies.one_resource import findings
 
 RULE = "data-stores-encrypted-at-rest"
@@ -140,3 +144,48 @@ def test_a_known_input_that_decides_is_decided_beside_an_unknown(
 )
 def test_an_unknown_that_decides_stays_undecided(resource_type: str, inputs: dict[str, Any]) -> None:
     assert findings(RULE, resource_type, inputs) == ([], 1)
+
+
+ECS = "aws:ecs/service:Service"
+MANAGED = {"name": "data", "managedEbsVolume": {"roleArn": "arn:aws:iam::111122223333:role/ecs"}}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+def test_an_ecs_managed_volume_left_unset_reads_back_encrypted(outputs: bool) -> None:
+    # pulumi-aws's schema default is true: the provider sends and reads back true; the after-create
+    # records read it false (the SDK's zero value) and the rule refused there what it passes at preview.
+    assert findings(RULE, ECS, {"volumeConfiguration": MANAGED}, outputs=outputs) == ([], 0)
+
+
+def _after_create(resource_type: str, inputs: dict[str, Any], read_back: dict[str, Any]) -> list[str]:
+    records = engine_shapes.as_outputs(
+        build([{"type": resource_type, "name": "subject", "inputs": inputs}]), {"subject": read_back}
+    )
+    report = evaluate_report(records, None, [get_policy(RULE)])
+    assert report.undecided == []
+    return [v.message for v in report.violations]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "switch"),
+    [
+        pytest.param(
+            "aws:rds/instance:Instance", {"replicateSourceDb": "source-db"}, "storageEncrypted", id="replica"
+        ),
+        pytest.param(CLUSTER, {"engineMode": "serverless"}, "storageEncrypted", id="serverless"),
+        pytest.param(
+            CLUSTER, {"globalClusterIdentifier": "global"}, "storageEncrypted", id="global-secondary"
+        ),
+        pytest.param(GROUP, {"engine": "valkey", "description": "d"}, "atRestEncryptionEnabled", id="valkey"),
+    ],
+)
+def test_after_create_reads_what_aws_reports_of_a_store_following_its_source_or_engine(
+    resource_type: str, inputs: dict[str, Any], switch: str
+) -> None:
+    # Unset at preview, these follow a source or their engine; after create the provider reads back
+    # AWS's state (DescribeDBInstances/DBClusters StorageEncrypted, DescribeReplicationGroups
+    # AtRestEncryptionEnabled): true passes, false (an unencrypted source) is refused, as data at rest
+    # unencrypted. The records' false for an unset boolean is the SDK's zero, not AWS's answer.
+    assert _after_create(resource_type, inputs, {switch: True}) == []
+    [message] = _after_create(resource_type, inputs, {switch: False})
+    assert f"subject: {switch} is False" in message and "Fix: set " in message
