@@ -1,4 +1,4 @@
-"""The other half of ``data-stores-encrypted-at-rest``'s class (``policies/rules/encryption_at_rest.py``):
+"""The other half of ``data-stores-encrypted-at-rest``'s class (``policies/rules/_encryption_switches.py``):
 inputs of the installed providers named like an encryption-at-rest switch that are none, and switches the
 rule does not judge yet, each with why. ``tests/policies/test_encryption_at_rest_65.py`` scans the SDKs and
 fails on a switch-named input in neither table nor ``ENCRYPTION_SWITCHES``.

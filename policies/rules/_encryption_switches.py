@@ -1,0 +1,366 @@
+"""The class of ``data-stores-encrypted-at-rest`` (``policies/rules/encryption_at_rest.py``): each type
+whose data at rest is encrypted only when an input says so, the input(s) read, the values that encrypt, and
+what an *unset* input means (AWS's or the provider's default, from the provider's docstring and the
+service's API reference). The inputs named like a switch that are none, or not judged yet, are in
+``_encryption_classes.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Switch:
+    """How one input of a type encrypts its data at rest.
+
+    ``path``: the input (dotted camelCase; ``[]`` steps into each element of a list). ``on``: the values
+    that encrypt (``True``/``False`` for a boolean, ``False`` where the input *disables* encryption;
+    strings compared case-insensitively). ``unset``: why an unset input leaves the data unencrypted
+    (refused), or ``None`` where unset encrypts or its default is not documented (passes; explicit off is
+    still refused). ``sources``: inputs that, when set, make an unset switch follow the source they name.
+    ``unless``: (input, values) that make an unset switch encrypt (a serverless engine mode...).
+    ``stores_nothing``: inputs that, when set, leave the resource nothing of its own at rest for the switch
+    to encrypt (AWS then refuses the switch on): any value passes, the source is judged where declared.
+    ``unseen``: the unset default hangs on an account setting no resource check can read (EBS encryption
+    by default): the message says the data *may* be unencrypted and why setting the switch is still asked.
+    ``fix``: what to write, in Python.
+    """
+
+    path: str
+    fix: str
+    on: tuple[Any, ...] = (True,)
+    unset: str | None = None
+    sources: tuple[str, ...] = ()
+    unless: tuple[str, tuple[str, ...]] | None = None
+    stores_nothing: tuple[str, ...] = ()
+    unseen: bool = False
+
+
+_RDS_DEFAULT = "RDS creates the storage unencrypted by default (CreateDBInstance/CreateDBCluster: StorageEncrypted false)"
+_ACCOUNT_DEFAULT = (
+    "the volume is then encrypted only if the account's EBS encryption by default is on in its Region, "
+    "which a stack cannot see (a volume from a snapshot takes the snapshot's state)"
+)
+_GLOBAL_DEFAULT = (
+    "a global cluster created without a source is unencrypted by default (its members follow it)"
+)
+_STORAGE = "storage_encrypted=True"
+_WORKSPACE_DEFAULT = "WorkSpaces creates the volume unencrypted unless its flag is true"
+_WORKSPACE_FIX = (
+    "root_volume_encryption_enabled=True and user_volume_encryption_enabled=True with volume_encryption_key"
+)
+
+
+def _storage(
+    unset: str | None, *sources: str, unless: tuple[str, tuple[str, ...]] | None = None
+) -> tuple[Switch]:
+    return (Switch("storageEncrypted", _STORAGE, unset=unset, sources=sources, unless=unless),)
+
+
+#: An EC2 block device's ``encrypted``: an explicit false is refused; unset passes, since the volume then
+#: takes the AMI snapshot's encryption (or the account's default), which the AMI's own build decides.
+def _devices(*paths: str) -> tuple[Switch, ...]:
+    return tuple(Switch(path, "encrypted=True on the block device") for path in paths)
+
+
+#: A CodeBuild/S3 export's ``encryptionDisabled``: true writes the objects unencrypted (unset: false).
+def _disabled(*paths: str) -> tuple[Switch, ...]:
+    return tuple(Switch(path, "encryption_disabled=False (or leave it unset)", on=(False,)) for path in paths)
+
+
+#: type token -> its switches. pulumi-aws and aws-native twins side by side.
+ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
+    # EBS: unset follows the account's encryption-by-default setting; encrypted=True costs nothing and
+    # also encrypts a volume restored from an unencrypted snapshot. A volume copy (aws-native
+    # sourceVolumeId) is always encrypted with its source's key ("You can't copy unencrypted volumes").
+    "aws:ebs/volume:Volume": (Switch("encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, unseen=True),),
+    "aws-native:ec2:Volume": (
+        Switch(
+            "encrypted", "encrypted=True", unset=_ACCOUNT_DEFAULT, sources=("sourceVolumeId",), unseen=True
+        ),
+    ),
+    # RDS instances: "The default is `false` if not specified" (pulumi-aws); "By default, it isn't
+    # encrypted" (aws-native). A read replica, a restore from a snapshot or point in time takes its
+    # source's encryption; an aws-native Aurora instance (dbClusterIdentifier) its cluster's.
+    "aws:rds/instance:Instance": _storage(
+        _RDS_DEFAULT, "replicateSourceDb", "snapshotIdentifier", "restoreToPointInTime"
+    ),
+    "aws-native:rds:DbInstance": _storage(
+        _RDS_DEFAULT,
+        "dbClusterIdentifier",
+        "sourceDbInstanceIdentifier",
+        "sourceDbiResourceId",
+        "sourceDbInstanceAutomatedBackupsArn",
+        "sourceDbClusterIdentifier",
+        "dbSnapshotIdentifier",
+        "dbClusterSnapshotIdentifier",
+    ),
+    # RDS clusters: "The default is `false` for `provisioned` `engine_mode` and `true` for `serverless`"
+    # (pulumi-aws, which sends nothing when unset: the API's default); a restore, a replica or a
+    # secondary of a global cluster takes its source's encryption.
+    "aws:rds/cluster:Cluster": _storage(
+        _RDS_DEFAULT,
+        "snapshotIdentifier",
+        "replicationSourceIdentifier",
+        "restoreToPointInTime",
+        "globalClusterIdentifier",
+        unless=("engineMode", ("serverless",)),
+    ),
+    "aws-native:rds:DbCluster": _storage(
+        _RDS_DEFAULT,
+        "snapshotIdentifier",
+        "sourceDbClusterIdentifier",
+        "sourceDbClusterResourceId",
+        "replicationSourceIdentifier",
+        "globalClusterIdentifier",
+        unless=("engineMode", ("serverless",)),
+    ),
+    # Global clusters (RDS, DocumentDB, Neptune): "The default is `false` unless
+    # `source_db_cluster_identifier` is specified and encrypted" (pulumi-aws); aws-native makes the same
+    # CreateGlobalCluster call ("If you specify the SourceDBClusterIdentifier property, don't specify this
+    # property. The value is inherited from the cluster"): the same default, the same source.
+    "aws:rds/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws:docdb/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws:neptune/globalCluster:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:rds:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:docdb:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    "aws-native:neptune:GlobalCluster": _storage(_GLOBAL_DEFAULT, "sourceDbClusterIdentifier"),
+    # DocumentDB and Neptune clusters: "The default is `false`" (pulumi-aws); aws-native Neptune makes the
+    # same CreateDBCluster call, inheriting from a source cluster or snapshot it names.
+    "aws:docdb/cluster:Cluster": _storage(
+        "DocumentDB creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "restoreToPointInTime",
+        "globalClusterIdentifier",
+    ),
+    "aws:neptune/cluster:Cluster": _storage(
+        "Neptune creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "replicationSourceIdentifier",
+        "globalClusterIdentifier",
+    ),
+    "aws-native:neptune:DbCluster": _storage(
+        "Neptune creates the cluster unencrypted by default",
+        "snapshotIdentifier",
+        "sourceDbClusterIdentifier",
+        "globalClusterIdentifier",
+    ),
+    # EFS: CreateFileSystem encrypts only with Encrypted true (the console's default is not the API's).
+    "aws:efs/fileSystem:FileSystem": (
+        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
+    ),
+    "aws-native:efs:FileSystem": (
+        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
+    ),
+    # Kinesis: "The only acceptable values are `NONE` or `KMS`. The default value is `NONE`" (pulumi-aws);
+    # aws-native: no streamEncryption, no server-side encryption (Config kinesis-stream-encrypted:
+    # NON_COMPLIANT if 'StreamEncryption' is not present).
+    "aws:kinesis/stream:Stream": (
+        Switch(
+            "encryptionType",
+            "encryption_type='KMS' (with kms_key_id)",
+            on=("KMS",),
+            unset="the default encryptionType is 'NONE'",
+        ),
+    ),
+    "aws-native:kinesis:Stream": (
+        Switch(
+            "streamEncryption.encryptionType",
+            "stream_encryption={'encryption_type': 'KMS', 'key_id': ...}",
+            on=("KMS",),
+            unset="a stream without streamEncryption is not encrypted at rest",
+        ),
+    ),
+    # Firehose: "Whether to enable encryption at rest. Default is `false`." (records buffered up to 24 h).
+    # Only a Direct PUT stream stores records at rest: with a Kinesis stream as its source Firehose "no
+    # longer stores the data at rest" (the stream does, judged as a stream), and SSE "should not be
+    # enabled" there (the provider's note; StartDeliveryStreamEncryption serves Direct PUT streams only,
+    # so an MSK source likewise).
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        Switch(
+            "serverSideEncryption.enabled",
+            "server_side_encryption={'enabled': True}",
+            unset="Firehose leaves buffered records unencrypted by default",
+            stores_nothing=("kinesisSourceConfiguration", "mskSourceConfiguration"),
+        ),
+    ),
+    # aws-native: SSE is the presence of deliveryStreamEncryptionConfigurationInput (both key types
+    # encrypt); without it CreateDeliveryStream starts no SSE, as pulumi-aws's unset block ("Default is
+    # `false`": the same call). Only a Direct PUT stream is judged: the other types' records are the
+    # source's (a database source's are not documented either way).
+    "aws-native:kinesisfirehose:DeliveryStream": (
+        Switch(
+            "deliveryStreamEncryptionConfigurationInput.keyType",
+            "delivery_stream_encryption_configuration_input={'key_type': 'AWS_OWNED_CMK'} (or "
+            "'CUSTOMER_MANAGED_CMK' with key_arn)",
+            on=("AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"),
+            unset="Firehose leaves buffered records unencrypted by default",
+            sources=(
+                "kinesisStreamSourceConfiguration",
+                "mskSourceConfiguration",
+                "databaseSourceConfiguration",
+            ),
+            unless=("deliveryStreamType", ("kinesisstreamassource", "mskassource", "databaseassource")),
+        ),
+    ),
+    # Redshift: "Default is `true`" (pulumi-aws): unset passes, false is refused.
+    "aws:redshift/cluster:Cluster": (Switch("encrypted", "encrypted=True"),),
+    "aws-native:redshift:Cluster": (Switch("encrypted", "encrypted=True"),),
+    # ElastiCache: "When `engine` is `redis`, default is `false`. When `engine` is `valkey`, default is
+    # `true`" (pulumi-aws; `engine` defaults to redis); a global datastore's secondary follows its primary.
+    "aws:elasticache/replicationGroup:ReplicationGroup": (
+        Switch(
+            "atRestEncryptionEnabled",
+            "at_rest_encryption_enabled=True",
+            unset="a Redis OSS replication group is unencrypted at rest by default",
+            sources=("globalReplicationGroupId",),
+            unless=("engine", ("valkey",)),
+        ),
+    ),
+    "aws-native:elasticache:ReplicationGroup": (
+        Switch(
+            "atRestEncryptionEnabled",
+            "at_rest_encryption_enabled=True",
+            unset="a Redis OSS replication group is unencrypted at rest by default",
+            sources=("globalReplicationGroupId",),
+            unless=("engine", ("valkey",)),
+        ),
+    ),
+    # OpenSearch / Elasticsearch: "If the `encrypt_at_rest` block is not provided then this defaults to
+    # `false`" (pulumi-aws); aws-native documents no default: judged when explicit.
+    "aws:opensearch/domain:Domain": (
+        Switch(
+            "encryptAtRest.enabled",
+            "encrypt_at_rest={'enabled': True}",
+            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
+        ),
+    ),
+    "aws:elasticsearch/domain:Domain": (
+        Switch(
+            "encryptAtRest.enabled",
+            "encrypt_at_rest={'enabled': True}",
+            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
+        ),
+    ),
+    # aws-native makes the same CreateDomain call: encryption at rest is opt-in ("If enabled, the feature
+    # encrypts..."; OpenSearch Service Developer Guide, Encryption of data at rest).
+    "aws-native:opensearchservice:Domain": (
+        Switch(
+            "encryptionAtRestOptions.enabled",
+            "encryption_at_rest_options={'enabled': True}",
+            unset="the domain is unencrypted at rest without encryption_at_rest_options",
+        ),
+    ),
+    # DAX: "Whether to enable encryption at rest. Defaults to `false`."
+    "aws:dax/cluster:Cluster": (
+        Switch(
+            "serverSideEncryption.enabled",
+            "server_side_encryption={'enabled': True}",
+            unset="DAX clusters are unencrypted at rest by default",
+        ),
+    ),
+    # EC2 block devices of instances, launch templates and configurations, images and recipes.
+    "aws:ec2/instance:Instance": _devices("rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _devices(
+        "rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"
+    ),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": _devices(
+        "rootBlockDevice.encrypted", "ebsBlockDevices[].encrypted"
+    ),
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": _devices(
+        "launchSpecifications[].rootBlockDevices[].encrypted",
+        "launchSpecifications[].ebsBlockDevices[].encrypted",
+    ),
+    "aws:ec2/launchTemplate:LaunchTemplate": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:ec2:LaunchTemplate": _devices("launchTemplateData.blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:ec2:SpotFleet": _devices(
+        "spotFleetRequestConfigData.launchSpecifications[].blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:ec2:Instance": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:autoscaling:LaunchConfiguration": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws:imagebuilder/imageRecipe:ImageRecipe": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws-native:imagebuilder:ImageRecipe": _devices("blockDeviceMappings[].ebs.encrypted"),
+    "aws:imagebuilder/containerRecipe:ContainerRecipe": _devices(
+        "instanceConfiguration.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:imagebuilder:ContainerRecipe": _devices(
+        "instanceConfiguration.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws:ecs/service:Service": _devices("volumeConfiguration.managedEbsVolume.encrypted"),
+    "aws-native:ecs:Service": _devices("volumeConfigurations[].managedEbsVolume.encrypted"),
+    "aws-native:workspacesinstances:WorkspaceInstance": _devices(
+        "managedInstance.blockDeviceMappings[].ebs.encrypted"
+    ),
+    "aws-native:bedrockagentcore:CapacityProvider": _devices(
+        "computeConfiguration.ec2Configuration.rootVolume.encrypted",
+        "computeConfiguration.ec2Configuration.volumes[].ebsConfiguration.encrypted",
+        "computeConfiguration.ec2Configuration.launchTemplateSource.launchParameters.ephemeralVolumes[].ebs.encrypted",
+    ),
+    # An EC2 Fleet's per-override block devices (pulumi-aws's fleet has none: its launch template's).
+    "aws-native:ec2:Ec2Fleet": _devices(
+        "launchTemplateConfigs[].overrides[].blockDeviceMappings[].ebs.encrypted"
+    ),
+    # An AMI registered from snapshots: each device's encryption when launched (unset: the snapshot's).
+    "aws:ec2/ami:Ami": _devices("ebsBlockDevices[].encrypted"),
+    # WorkSpaces: a WorkSpace's root and user volumes are encrypted only when their flag is true (with
+    # volumeEncryptionKey); CreateWorkspaces leaves them unencrypted otherwise (Config
+    # workspaces-root/user-volume-encryption-enabled: NON_COMPLIANT unless enabled).
+    "aws:workspaces/workspace:Workspace": (
+        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+    ),
+    "aws-native:workspaces:Workspace": (
+        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+    ),
+    # The account's EBS encryption by default in a Region: enabled=False turns it off for every new volume
+    # and snapshot copy left to it. Unset is the provider's default, true.
+    "aws:ebs/encryptionByDefault:EncryptionByDefault": (
+        Switch("enabled", "enabled=True (or leave it unset)"),
+    ),
+    # A WorkSpaces Instances volume: no documented default, judged when explicit.
+    "aws-native:workspacesinstances:Volume": (Switch("encrypted", "encrypted=True"),),
+    # An imported disk image's snapshot: unset follows the account's encryption by default, as a volume's.
+    "aws:ebs/snapshotImport:SnapshotImport": (
+        Switch(
+            "encrypted",
+            "encrypted=True",
+            unset="the snapshot is then encrypted only if the account's EBS encryption by default is on, "
+            "which a stack cannot see",
+            unseen=True,
+        ),
+    ),
+    # Glue Data Catalog: catalogEncryptionMode DISABLED (or no encryptionAtRest: the catalog's default)
+    # leaves table metadata unencrypted.
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": (
+        Switch(
+            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
+            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
+            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
+            unset="the Data Catalog is not encrypted unless a mode is set",
+        ),
+    ),
+    "aws-native:glue:DataCatalogEncryptionSettings": (
+        Switch(
+            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
+            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
+            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
+            unset="the Data Catalog is not encrypted unless a mode is set",
+        ),
+    ),
+    # CodeBuild artifacts, S3 logs and report exports written unencrypted.
+    "aws:codebuild/project:Project": _disabled(
+        "artifacts.encryptionDisabled",
+        "secondaryArtifacts[].encryptionDisabled",
+        "logsConfig.s3Logs.encryptionDisabled",
+    ),
+    "aws-native:codebuild:Project": _disabled(
+        "artifacts.encryptionDisabled",
+        "secondaryArtifacts[].encryptionDisabled",
+        "logsConfig.s3Logs.encryptionDisabled",
+    ),
+    "aws:codebuild/reportGroup:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
+    "aws-native:codebuild:ReportGroup": _disabled("exportConfig.s3Destination.encryptionDisabled"),
+}
