@@ -163,11 +163,13 @@ data_stores_encrypted_at_rest = resource_rule(
     description=(
         "Data stores are encrypted at rest, as a class (ENCRYPTION_SWITCHES in "
         "policies/rules/_encryption_switches.py): an explicit off (false, 'NONE', encryptionDisabled true) is "
-        "refused, and so is an unset switch whose default stores data unencrypted (RDS, DocumentDB and Neptune "
-        "instances and clusters, global clusters without a source, EFS, Kinesis streams, Firehose, Redis OSS "
-        "replication groups, OpenSearch domains, DAX, WorkSpaces volumes, EBS volumes left to the account's default). Fix: set "
+        "refused, and so is an unset switch whose default stores data unencrypted (RDS instances and clusters, "
+        "DocumentDB and Neptune clusters, global clusters without a source, EFS, Kinesis streams, Direct PUT "
+        "Firehose streams, Redis OSS replication groups, OpenSearch domains, DAX, WorkSpaces volumes, the Glue "
+        "Data Catalog, EBS volumes and imported snapshots left to the account's default). Fix: set "
         "encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
-        "encrypt_at_rest.enabled=True (optionally with your KMS key)."
+        "encrypt_at_rest.enabled=True, catalog_encryption_mode='SSE-KMS' or encryption_disabled=False "
+        "(optionally with your KMS key)."
     ),
     resource_types=list(ENCRYPTION_SWITCHES),
     check=_encrypted_at_rest,

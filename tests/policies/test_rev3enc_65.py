@@ -11,6 +11,7 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
+from policies.rules._encryption_switches import ENCRYPTION_SWITCHES, Switch
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
 from tests.policies.one_resource import findings
@@ -189,3 +190,43 @@ def test_after_create_reads_what_aws_reports_of_a_store_following_its_source_or_
     assert _after_create(resource_type, inputs, {switch: True}) == []
     [message] = _after_create(resource_type, inputs, {switch: False})
     assert f"subject: {switch} is False" in message and "Fix: set " in message
+
+
+def _nested(path: str, value: Any) -> dict[str, Any]:
+    """Inputs setting ``path`` (dotted, ``[]`` a one-element list) to ``value``."""
+    head, sep, rest = path.partition("[].")
+    if sep:
+        return {**_nested(head, [_nested(rest, value)])}
+    first, dot, tail = path.partition(".")
+    return {first: _nested(tail, value) if dot else value}
+
+
+def _off(switch: Switch) -> Any:
+    if switch.on == (False,):
+        return True
+    return False if True in switch.on else "DISABLED"
+
+
+SWITCHES = [
+    pytest.param(resource_type, switch, id=f"{resource_type}:{switch.path}")
+    for resource_type, switches in ENCRYPTION_SWITCHES.items()
+    for switch in switches
+]
+
+
+@pytest.mark.parametrize(("resource_type", "switch"), SWITCHES)
+def test_each_refusal_names_the_resource_the_input_path_and_the_fix(
+    resource_type: str, switch: Switch
+) -> None:
+    shown_path = switch.path.replace("[]", "[0]")
+    messages, undecided = findings(RULE, resource_type, _nested(switch.path, _off(switch)))
+    mine = [m for m in messages if m.startswith(f"subject: {shown_path} is ")]
+    assert undecided == 0
+    assert len(mine) == 1, messages  # (a WorkSpace's other flag, unset, is refused on its own)
+    assert mine[0].endswith(f"Fix: set {switch.fix}.")
+    if switch.unset is not None:  # unset refused where the default is unencrypted
+        [message] = [
+            m for m in findings(RULE, resource_type, {})[0] if m.startswith(f"subject: {shown_path} ")
+        ]
+        assert message.startswith(f"subject: {shown_path} is unset and {switch.unset}: ")
+        assert message.endswith(f"Fix: set {switch.fix}.")
