@@ -511,7 +511,7 @@ def test_every_encryption_switch_of_the_installed_providers_is_classified() -> N
     assert not missing, (
         "encryption-at-rest switches nobody classified: judge each in data-stores-encrypted-at-rest "
         "(ENCRYPTION_SWITCHES), or list it in NOT_ENCRYPTION_SWITCHES or NOT_YET_JUDGED with why "
-        "(policies/rules/encryption_at_rest.py, policies/rules/_encryption_classes.py):\n"
+        "(policies/rules/_encryption_switches.py, policies/rules/_encryption_classes.py):\n"
         + "\n".join(missing)
     )
 
