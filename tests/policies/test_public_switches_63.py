@@ -23,13 +23,7 @@ from policies.rules._common import resource_types_of
 from policies.rules.public_switches import NOT_SWITCHES, SSM_PUBLIC_SHARING, SWITCHES
 from tests.policies import test_resource_policy_class_63 as class_scan
 from tests.policies.one_resource import assert_decided, findings
-from tests.policies.test_resource_policy_class_63 import (
-    _NESTED_HINT,
-    _classes,
-    _getters,
-    provider_sources,
-    resource_args,
-)
+from tests.policies.test_resource_policy_class_63 import inputs_named, provider_sources
 from tests.recorded import computed_once
 
 RULE = "public-access-switches-kept-on"
@@ -56,37 +50,13 @@ SWITCH_INPUT = re.compile(
 
 def scan(root: Path) -> set[str]:
     """``type`` for a type named like a switch, ``type path`` for a switch-named input of any other."""
-    found: set[str] = set()
-    nested: dict[Path, tuple[str, dict[str, tuple[int, int]]]] = {}
-
-    def inputs_of(folder: Path) -> tuple[str, dict[str, tuple[int, int]]]:
-        if folder not in nested:
-            source = folder / "_inputs.py"
-            text = source.read_text() if source.exists() else ""
-            nested[folder] = (text, _classes(text) if text else {})
-        return nested[folder]
-
-    def walk(token: str, text: str, span: tuple[int, int], folder: Path, prefix: str, depth: int) -> None:
-        for wire, hint, _ in _getters(text, span):
-            path = prefix + wire
-            if SWITCH_INPUT.fullmatch(wire):
-                found.add(f"{token} {path}")
-            match = _NESTED_HINT.fullmatch(hint)
-            if match is None or depth >= 3:
-                continue
-            inner_text, inner_classes = inputs_of(folder)
-            inner = inner_classes.get(match.group(1) or match.group(2))
-            if inner is not None:
-                step = f"{path}[]." if match.group(2) else f"{path}."
-                walk(token, inner_text, inner, folder, step, depth + 1)
+    types: set[str] = set()
 
     def named_like_a_switch(token: str) -> None:
         if SWITCH_TYPE.search(token.rsplit(":", 1)[-1]):
-            found.add(token)
+            types.add(token)
 
-    for token, text, args, folder in resource_args(root, every_type=named_like_a_switch):
-        walk(token, text, args, folder, "", 0)
-    return found
+    return inputs_named(root, SWITCH_INPUT, 3, every_type=named_like_a_switch) | types
 
 
 @functools.cache

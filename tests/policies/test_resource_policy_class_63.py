@@ -151,6 +151,41 @@ def resource_args(
                         yield token, text, classes[args], source.parent
 
 
+def inputs_named(
+    root: Path, name: re.Pattern[str], depth: int, every_type: Callable[[str], object] = lambda token: None
+) -> set[str]:
+    """``type path`` of each input of the providers under ``root`` (:func:`resource_args`) whose wire
+    name ``name`` matches in full, at the top or inside nested blocks ``depth`` levels down (``a.b``
+    through an object, ``a[].b`` through a list): the class scans of the switch rules."""
+    found: set[str] = set()
+    nested: dict[Path, tuple[str, dict[str, tuple[int, int]]]] = {}
+
+    def inputs_of(folder: Path) -> tuple[str, dict[str, tuple[int, int]]]:
+        if folder not in nested:
+            source = folder / "_inputs.py"
+            text = source.read_text() if source.exists() else ""
+            nested[folder] = (text, _classes(text) if text else {})
+        return nested[folder]
+
+    def walk(token: str, text: str, span: tuple[int, int], folder: Path, prefix: str, level: int) -> None:
+        for wire, hint, _ in _getters(text, span):
+            path = prefix + wire
+            if name.fullmatch(wire):
+                found.add(f"{token} {path}")
+            match = _NESTED_HINT.fullmatch(hint)
+            if match is None or level >= depth:
+                continue
+            inner_text, inner_classes = inputs_of(folder)
+            inner = inner_classes.get(match.group(1) or match.group(2))
+            if inner is not None:
+                step = f"{path}[]." if match.group(2) else f"{path}."
+                walk(token, inner_text, inner, folder, step, level + 1)
+
+    for token, text, args, folder in resource_args(root, every_type=every_type):
+        walk(token, text, args, folder, "", 0)
+    return found
+
+
 PROVIDERS = ("pulumi_aws", "pulumi_aws_native")
 
 
