@@ -53,6 +53,26 @@ _WORKSPACE_FIX = (
 )
 
 
+#: One ElastiCache replication group (both providers send the same CreateReplicationGroup inputs).
+_REPLICATION_GROUP = (
+    Switch(
+        "atRestEncryptionEnabled",
+        "at_rest_encryption_enabled=True",
+        unset="a Redis OSS replication group is unencrypted at rest by default",
+        sources=("globalReplicationGroupId",),
+        unless=("engine", ("valkey",)),
+    ),
+)
+#: An OpenSearch or (legacy) Elasticsearch domain of pulumi-aws: one encrypt_at_rest block.
+_DOMAIN = (
+    Switch(
+        "encryptAtRest.enabled",
+        "encrypt_at_rest={'enabled': True}",
+        unset="the domain is unencrypted at rest without an encrypt_at_rest block",
+    ),
+)
+
+
 def _storage(
     unset: str | None, *sources: str, unless: tuple[str, tuple[str, ...]] | None = None
 ) -> tuple[Switch]:
@@ -210,40 +230,12 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     "aws-native:redshift:Cluster": (Switch("encrypted", "encrypted=True"),),
     # ElastiCache: "When `engine` is `redis`, default is `false`. When `engine` is `valkey`, default is
     # `true`" (pulumi-aws; `engine` defaults to redis); a global datastore's secondary follows its primary.
-    "aws:elasticache/replicationGroup:ReplicationGroup": (
-        Switch(
-            "atRestEncryptionEnabled",
-            "at_rest_encryption_enabled=True",
-            unset="a Redis OSS replication group is unencrypted at rest by default",
-            sources=("globalReplicationGroupId",),
-            unless=("engine", ("valkey",)),
-        ),
-    ),
-    "aws-native:elasticache:ReplicationGroup": (
-        Switch(
-            "atRestEncryptionEnabled",
-            "at_rest_encryption_enabled=True",
-            unset="a Redis OSS replication group is unencrypted at rest by default",
-            sources=("globalReplicationGroupId",),
-            unless=("engine", ("valkey",)),
-        ),
-    ),
+    "aws:elasticache/replicationGroup:ReplicationGroup": _REPLICATION_GROUP,
+    "aws-native:elasticache:ReplicationGroup": _REPLICATION_GROUP,
     # OpenSearch / Elasticsearch: "If the `encrypt_at_rest` block is not provided then this defaults to
     # `false`" (pulumi-aws); aws-native documents no default: judged when explicit.
-    "aws:opensearch/domain:Domain": (
-        Switch(
-            "encryptAtRest.enabled",
-            "encrypt_at_rest={'enabled': True}",
-            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
-        ),
-    ),
-    "aws:elasticsearch/domain:Domain": (
-        Switch(
-            "encryptAtRest.enabled",
-            "encrypt_at_rest={'enabled': True}",
-            unset="the domain is unencrypted at rest without an encrypt_at_rest block",
-        ),
-    ),
+    "aws:opensearch/domain:Domain": _DOMAIN,
+    "aws:elasticsearch/domain:Domain": _DOMAIN,
     # aws-native makes the same CreateDomain call: encryption at rest is opt-in ("If enabled, the feature
     # encrypts..."; OpenSearch Service Developer Guide, Encryption of data at rest).
     "aws-native:opensearchservice:Domain": (
