@@ -531,7 +531,9 @@ def known_inputs(graph: ResourceGraph) -> ResourceGraph:
     """``graph`` as a reader that takes an unknown value for an unset one reads it (the cost
     estimate, the critical path, the post-deploy check's expectations: written for the SDK's answer
     when not previewing): each :data:`UNKNOWN` in the inputs, the outputs (an unknown input's echo)
-    and the exports dropped from its map, None in a list. The graph itself when none holds one."""
+    and the exports dropped from its map or list (a list item wholly unknown, such as a production
+    variant built in an apply over an output AWS computes at create, is left out: those readers take
+    each item for a map or a name and failed on a None). The graph itself when none holds one."""
     if not graph.holds_unknowns:
         return graph
     return dataclasses.replace(
@@ -593,7 +595,7 @@ def _without_unknowns(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _without_unknowns(item) for key, item in value.items() if item != UNKNOWN}
     if isinstance(value, list):
-        return [None if item == UNKNOWN else _without_unknowns(item) for item in value]
+        return [_without_unknowns(item) for item in value if item != UNKNOWN]
     return value
 
 
