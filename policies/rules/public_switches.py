@@ -246,14 +246,17 @@ def _lightsail(args: ResourceValidationArgs) -> Check:
 def _public_by_default(args: ResourceValidationArgs) -> Check:
     path, what = PUBLIC_BY_DEFAULT[args.resource_type]
     value = get(args.props, path)
-    aurora = args.resource_type in MULTI_AZ_ONLY and get(args.props, "dbClusterInstanceClass") is None
-    if aurora and not is_true(value):
-        return  # an Aurora cluster: its instances hold the switch
-    if value is None and _private_when_unset(args):
+    # false passes and true is refused, whatever the other inputs (an instance class or subnet group
+    # known only after create) say: they are read only for another value.
+    if is_false(value):
         return
-    if not is_false(value):
-        default = " (AWS's default)" if value is None else ""
-        yield f"{path} is {shown(value)}{default}: {what}. Fix: set {path}=false."
+    if not is_true(value):
+        if args.resource_type in MULTI_AZ_ONLY and get(args.props, "dbClusterInstanceClass") is None:
+            return  # an Aurora cluster: its instances hold the switch
+        if value is None and _private_when_unset(args):
+            return
+    default = " (AWS's default)" if value is None else ""
+    yield f"{path} is {shown(value)}{default}: {what}. Fix: set {path}=false."
 
 
 def _private_when_unset(args: ResourceValidationArgs) -> bool:
