@@ -35,6 +35,7 @@ from ._common import (
     is_false,
     is_map,
     is_seq,
+    is_set,
     is_true,
     resource_rule,
     shown,
@@ -251,7 +252,8 @@ def _public_by_default(args: ResourceValidationArgs) -> Check:
     if is_false(value):
         return
     if not is_true(value):
-        if args.resource_type in MULTI_AZ_ONLY and get(args.props, "dbClusterInstanceClass") is None:
+        # '' is unset: the provider sends no DBClusterInstanceClass (and reads an Aurora cluster's back as '').
+        if args.resource_type in MULTI_AZ_ONLY and not is_set(get(args.props, "dbClusterInstanceClass")):
             return  # an Aurora cluster: its instances hold the switch
         if value is None and _private_when_unset(args):
             return

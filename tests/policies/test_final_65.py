@@ -34,3 +34,15 @@ def test_an_explicit_switch_decides_beside_an_unknown_instance_class(
     assert_decided(
         findings(RULE, resource_type, class_unknown), fragment, "Fix: set publiclyAccessible=false"
     )
+
+
+def test_an_empty_instance_class_is_an_aurora_cluster() -> None:
+    """``dbClusterInstanceClass: ''`` is unset: pulumi-aws sends no class for it (``GetOk``), so AWS
+    creates an Aurora cluster, whose instances hold the switch; it was refused as a Multi-AZ DB cluster
+    left public. A Multi-AZ cluster (a class named) left unset is still refused."""
+    aurora = {"engine": "aurora-postgresql", "dbClusterInstanceClass": ""}
+    assert_decided(findings(RULE, CLUSTER, aurora), None)
+    multi_az = {"engine": "postgres", "dbClusterInstanceClass": "db.m6gd.large"}
+    assert_decided(
+        findings(RULE, CLUSTER, multi_az), "publiclyAccessible is unset", "Fix: set publiclyAccessible=false"
+    )
