@@ -71,6 +71,22 @@ _DOMAIN = (
         unset="the domain is unencrypted at rest without an encrypt_at_rest block",
     ),
 )
+#: An EFS file system (both providers send the same CreateFileSystem inputs).
+_EFS = (Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),)
+#: A WorkSpace's root and user volumes (both providers send the same CreateWorkspaces inputs).
+_WORKSPACE = (
+    Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+    Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
+)
+#: The Glue Data Catalog's encryption settings (the same PutDataCatalogEncryptionSettings inputs).
+_GLUE_CATALOG = (
+    Switch(
+        "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
+        "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
+        on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
+        unset="the Data Catalog is not encrypted unless a mode is set",
+    ),
+)
 
 
 def _storage(
@@ -168,12 +184,8 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
         "globalClusterIdentifier",
     ),
     # EFS: CreateFileSystem encrypts only with Encrypted true (the console's default is not the API's).
-    "aws:efs/fileSystem:FileSystem": (
-        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
-    ),
-    "aws-native:efs:FileSystem": (
-        Switch("encrypted", "encrypted=True", unset="EFS creates the file system unencrypted by default"),
-    ),
+    "aws:efs/fileSystem:FileSystem": _EFS,
+    "aws-native:efs:FileSystem": _EFS,
     # Kinesis: "The only acceptable values are `NONE` or `KMS`. The default value is `NONE`" (pulumi-aws);
     # aws-native: no streamEncryption, no server-side encryption (Config kinesis-stream-encrypted:
     # NON_COMPLIANT if 'StreamEncryption' is not present).
@@ -299,14 +311,8 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # WorkSpaces: a WorkSpace's root and user volumes are encrypted only when their flag is true (with
     # volumeEncryptionKey); CreateWorkspaces leaves them unencrypted otherwise (Config
     # workspaces-root/user-volume-encryption-enabled: NON_COMPLIANT unless enabled).
-    "aws:workspaces/workspace:Workspace": (
-        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
-        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
-    ),
-    "aws-native:workspaces:Workspace": (
-        Switch("rootVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
-        Switch("userVolumeEncryptionEnabled", _WORKSPACE_FIX, unset=_WORKSPACE_DEFAULT),
-    ),
+    "aws:workspaces/workspace:Workspace": _WORKSPACE,
+    "aws-native:workspaces:Workspace": _WORKSPACE,
     # The account's EBS encryption by default in a Region: enabled=False turns it off for every new volume
     # and snapshot copy left to it. Unset is the provider's default, true.
     "aws:ebs/encryptionByDefault:EncryptionByDefault": (
@@ -326,22 +332,8 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     ),
     # Glue Data Catalog: catalogEncryptionMode DISABLED (or no encryptionAtRest: the catalog's default)
     # leaves table metadata unencrypted.
-    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": (
-        Switch(
-            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
-            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
-            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
-            unset="the Data Catalog is not encrypted unless a mode is set",
-        ),
-    ),
-    "aws-native:glue:DataCatalogEncryptionSettings": (
-        Switch(
-            "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode",
-            "catalog_encryption_mode='SSE-KMS' (with sse_aws_kms_key_id)",
-            on=("SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"),
-            unset="the Data Catalog is not encrypted unless a mode is set",
-        ),
-    ),
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": _GLUE_CATALOG,
+    "aws-native:glue:DataCatalogEncryptionSettings": _GLUE_CATALOG,
     # CodeBuild artifacts, S3 logs and report exports written unencrypted.
     "aws:codebuild/project:Project": _disabled(
         "artifacts.encryptionDisabled",
