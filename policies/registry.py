@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,47 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
             if key not in schema:
                 problems.append(f"{name}.{key}: not a config property of this policy ({sorted(schema)})")
             elif not matches_schema(item, schema[key]):
-                problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")
+                where, problem = schema_problem(item, schema[key]) or ("", "")
+                if "." in where:  # a property of an item: name it (`publicByDesign[0].reason`)
+                    problems.append(f"{name}.{key}{where}: {problem}")
+                else:
+                    problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")
     return problems
 
 
+def schema_problem(value: Any, schema: Mapping[str, Any], where: str = "") -> tuple[str, str] | None:
+    """The first place (``[0].reason``, "" for the value itself) where ``value`` does not fit
+    ``schema`` and what is wrong there; None when it fits."""
+    if not _matches_here(value, schema):
+        return where, f"{value!r} does not match {dict(schema)}"
+    if schema.get("type") == "array" and "items" in schema:
+        for index, item in enumerate(value):
+            found = schema_problem(item, schema["items"], f"{where}[{index}]")
+            if found:
+                return found
+    if schema.get("type") == "object":
+        properties = schema.get("properties", {})
+        for key in schema.get("required", []):
+            if key not in value:
+                return f"{where}.{key}", "required, missing"
+        for key, item in value.items():
+            if key in properties:
+                found = schema_problem(item, properties[key], f"{where}.{key}")
+                if found:
+                    return found
+            elif schema.get("additionalProperties") is False:
+                return f"{where}.{key}", f"not a property here ({sorted(properties)})"
+    return None
+
+
 def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
-    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum, maximum."""
+    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum, maximum,
+    pattern; for objects properties, required and additionalProperties false."""
+    return schema_problem(value, schema) is None
+
+
+def _matches_here(value: Any, schema: Mapping[str, Any]) -> bool:
+    """The keywords about ``value`` itself (not its items or properties)."""
     kind = schema.get("type")
     is_number = isinstance(value, int | float) and not isinstance(value, bool) and _is_finite(value)
     checks = {
@@ -162,9 +198,8 @@ def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
         return False
     if "maximum" in schema and is_number and value > schema["maximum"]:
         return False
-    if kind == "array" and "items" in schema:
-        return all(matches_schema(item, schema["items"]) for item in value)
-    return True
+    # JSON Schema's pattern matches anywhere in the string (search, not fullmatch).
+    return not ("pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value))
 
 
 def _is_finite(number: float) -> bool:

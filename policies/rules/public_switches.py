@@ -15,6 +15,12 @@ installed providers named like a public-access switch is listed in :data:`NOT_SW
 it is not one (``tests/policies/test_public_switches_63.py`` scans the SDKs and fails on a new
 one nobody classified).
 
+A stack that serves something public by design (an App Runner API) lists it in the rule's
+``publicByDesign`` config property (:data:`PUBLIC_BY_DESIGN`): by resource name or URN, each with a
+reason. Its public-by-default switch is then not refused; ``public-by-design-noted`` (advisory)
+reports it with the reason instead. The account-level blocks (:data:`STATES`, EMR, SSM, Lightsail)
+are never exempt: the list is read for :data:`PUBLIC_BY_DEFAULT` types only.
+
 Inputs at preview and outputs after create read the same here: each type echoes its inputs as
 outputs. An unknown value is undecided (the engine's ``UnknownValueError``), never a violation.
 """
@@ -27,8 +33,10 @@ from typing import Any
 from pulumi_policy import ResourceValidationArgs
 
 from ._common import (
+    ADVISORY,
     FSBP,
     HIGH,
+    LOW,
     MANDATORY,
     framework,
     get,
@@ -278,9 +286,73 @@ def _private_when_unset(args: ResourceValidationArgs) -> bool:
     return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
-def _switches_kept_on(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+#: ``public-access-switches-kept-on.publicByDesign``: resources public on purpose, by name or URN, each
+#: with the reason (an entry without one is a config error: ``registry.validate_pack_config`` and the
+#: CLI's JSON-schema check both refuse it). Empty by default in every environment.
+PUBLIC_BY_DESIGN: dict[str, Any] = {
+    "type": "array",
+    "default": [],
+    "description": (
+        "Resources public by design, whose public-by-default switch (App Runner ingress, DMS, RDS "
+        "publiclyAccessible) is reported as an advisory note with the reason instead of refused: "
+        "[{resource: <logical name or URN>, reason: <why it is public>}]. Never the account-level blocks."
+    ),
+    "items": {
+        "type": "object",
+        "properties": {
+            "resource": {"type": "string", "pattern": "\\S"},
+            "reason": {"type": "string", "pattern": "\\S"},
+        },
+        "required": ["resource", "reason"],
+        "additionalProperties": False,
+    },
+}
+
+#: URN -> the note ``public-by-design-noted`` reports for it. The engine gives each policy only its
+#: own config, and a policy has one enforcement level: this rule (which holds the list) decides the
+#: exemption and leaves the note here; the advisory policy, which the analyzer and ``policies.local``
+#: both run right after it on the same resource (pack order), takes it. Set or cleared on every
+#: public-by-default resource this rule judges, so no earlier evaluation's note survives.
+_NOTES: dict[str, str] = {}
+
+
+def _listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str] | None:
+    """``(how the entry names it, reason)`` for a resource listed in ``publicByDesign``; entries
+    without a non-blank resource and reason (a config that skipped validation) exempt nothing."""
+    for entry in entries if isinstance(entries, list | tuple) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        named, reason = entry.get("resource"), entry.get("reason")
+        if not (isinstance(named, str) and isinstance(reason, str) and named.strip() and reason.strip()):
+            continue
+        if named in (args.name, args.urn):
+            return named, reason.strip()
+    return None
+
+
+def _public_unless_listed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
+    _NOTES.pop(args.urn, None)
+    found = list(_public_by_default(args))
+    listed = _listed_reason(args, config.get("publicByDesign")) if found else None
+    if listed is None:
+        yield from found
+        return
+    named, reason = listed
+    _NOTES[args.urn] = (
+        f"public by design ({named!r} in public-access-switches-kept-on.publicByDesign): {reason}. "
+        + " ".join(found)
+    )
+
+
+def _public_by_design_noted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    note = _NOTES.pop(args.urn, None)
+    if note is not None:
+        yield note
+
+
+def _switches_kept_on(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
     if args.resource_type in PUBLIC_BY_DEFAULT:
-        yield from _public_by_default(args)
+        yield from _public_unless_listed(args, config)
     elif args.resource_type in STATES:
         yield from _state(args)
     elif args.resource_type == EMR_BPA:
@@ -301,11 +373,13 @@ public_access_switches_kept_on = resource_rule(
         "Multi-AZ DB clusters and shard groups. Fix: set state='block-all-sharing' "
         "(snapshots) or 'block-new-sharing' (AMIs), internetGatewayBlockMode='block-ingress', "
         "blockPublicSecurityGroupRules=true with no permitted public port but 22, the SSM setting to 'Disable', getObject='private' with "
-        "allowPublicOverrides=false, isPubliclyAccessible/publiclyAccessible=false."
+        "allowPublicOverrides=false, isPubliclyAccessible/publiclyAccessible=false; or, for a resource public "
+        "by design, list it with the reason in publicByDesign (the account-level blocks cannot be listed)."
     ),
     resource_types=list(SWITCHES),
     check=_switches_kept_on,
     enforcement_level=MANDATORY,
+    config={"publicByDesign": PUBLIC_BY_DESIGN},
     severity=HIGH,
     framework=framework(
         FSBP,
@@ -315,4 +389,19 @@ public_access_switches_kept_on = resource_rule(
     tags=["public-access"],
 )
 
-POLICIES = [public_access_switches_kept_on]
+public_by_design_noted = resource_rule(
+    name="public-by-design-noted",
+    description=(
+        "A resource listed in public-access-switches-kept-on.publicByDesign is public by design: its "
+        "public-by-default switch is reported here, with the listed reason, for review. Fix: nothing while "
+        "the reason holds; otherwise set isPubliclyAccessible/publiclyAccessible=false and drop the entry."
+    ),
+    resource_types=list(PUBLIC_BY_DEFAULT),
+    check=_public_by_design_noted,
+    enforcement_level=ADVISORY,
+    severity=LOW,
+    tags=["public-access"],
+)
+
+# The note policy runs after the rule that leaves its notes (the analyzer runs policies in pack order).
+POLICIES = [public_access_switches_kept_on, public_by_design_noted]

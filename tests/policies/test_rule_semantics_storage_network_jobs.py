@@ -60,6 +60,7 @@ DEFAULT_LEVELS = {
     "s3-bucket-policy-not-public": MANDATORY,
     "resource-policy-not-public": MANDATORY,
     "public-access-switches-kept-on": MANDATORY,
+    "public-by-design-noted": ADVISORY,
     "data-stores-encrypted-at-rest": MANDATORY,
     "s3-sse-kms-encrypted": MANDATORY,
     "s3-bucket-access-logging": MANDATORY,
