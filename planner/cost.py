@@ -6,8 +6,8 @@ pipeline runs (their transform and processing steps), which run on a schedule; a
 events, from $0 up to a stated ceiling. Usage-based charges (S3, training runs, feature-store
 traffic, logs, requests) are listed as exclusions rather than guessed. Prices come from
 ``planner/data/prices.json``, a dated table of list prices per region. A resource that should be priced but cannot be (an
-instance type the table lacks, a region it does not cover) becomes a visible *unpriced* line, so
-a total is never silently low.
+instance type the table lacks, a region it does not cover, an input it prices unknown until
+deployment) becomes a visible *unpriced* line, so a total is never silently low.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from planner.pricing import (
     TYPICAL_BATCH_PROCESSING_RUN_MINUTES,
     TYPICAL_MONITORING_RUN_MINUTES,
     TYPICAL_TRANSFORM_RUN_MINUTES,
+    UNKNOWN_NOTE,
     CostItem,
     PriceMissing,
     PriceTable,
@@ -49,6 +50,7 @@ __all__ = [
 
 DEFAULT_REGION = "eu-west-1"
 STACK_LEVEL = "(stack)"
+PIPELINE_TYPE = "aws:sagemaker/pipeline:Pipeline"
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,14 @@ def stack_region(graph: ResourceGraph) -> str | None:
 
 
 def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> CostEstimate:
-    """Price ``graph`` at ``prices`` (by default the table's prices for the stack's region); a
-    value unknown until deployment as unset (:func:`~planner.recorder.known_inputs`)."""
-    graph = known_inputs(graph)
+    """Price ``graph`` at ``prices`` (by default the table's prices for the stack's region). The
+    pricers read the graph through :func:`~planner.recorder.known_inputs`; an input they price that
+    is unknown until deployment (a production variant, its instance type or count, a scaling bound,
+    a pipeline definition) is an unpriced line naming it, never priced as unset or at $0."""
+    recorded, graph = graph, known_inputs(graph)
     region = stack_region(graph)
     prices = prices or load_prices(region or DEFAULT_REGION)
-    ctx = PricingContext(graph, prices)
+    ctx = PricingContext(graph, prices, recorded=recorded)
     items: dict[str, list[CostItem]] = {}
     types: dict[str, str] = {}
     unpriced: list[Unpriced] = []
@@ -169,9 +173,11 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
         component = _top_component(ctx, resource)
         name = component.name if component else STACK_LEVEL
         types[name] = component.type if component else STACK_TYPE
+        ctx.pricing = resource.urn
         try:
             priced = pricer(ctx, resource)
         except PriceMissing as error:
+            ctx.partly_unpriced.pop(resource.urn, None)
             unpriced.append(Unpriced(resource.name, resource.type, name, str(error)))
             continue
         rounded = [
@@ -182,6 +188,14 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
             items.setdefault(name, []).extend(rounded)
         for reason in ctx.partly_unpriced.pop(resource.urn, []):
             unpriced.append(Unpriced(resource.name, resource.type, name, reason))
+    for pipeline in graph.of_type(PIPELINE_TYPE):
+        unknown = ctx.unknown(pipeline, "pipelineDefinition")
+        if unknown:
+            component = _top_component(ctx, pipeline)
+            reason = f"training and processing runs (per run): {', '.join(unknown)} {UNKNOWN_NOTE}"
+            unpriced.append(
+                Unpriced(pipeline.name, pipeline.type, component.name if component else STACK_LEVEL, reason)
+            )
     by_component = {
         name: ComponentCost(types[name], tuple(sorted(found, key=lambda i: (i.resource, i.type, i.what))))
         for name, found in sorted(

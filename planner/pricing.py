@@ -2,8 +2,8 @@
 
 ``planner/data/prices.json`` holds dated list prices per region. Each pricer returns what one
 resource costs a month at minimum and at maximum capacity, or raises :class:`PriceMissing` when
-the table lacks a price it needs (the estimate then shows an *unpriced* line instead of a silently
-low total). :mod:`planner.cost` runs them over a graph and aggregates by component.
+the table lacks a price it needs or an input it prices is unknown until deployment (the estimate
+then shows an *unpriced* line instead of a silently low total). :mod:`planner.cost` runs them over a graph and aggregates by component.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.recorder import RecordedResource, ResourceGraph
+from planner.recorder import UNKNOWN, RecordedResource, ResourceGraph, without_unknowns
 from planner.schedules import ScheduledCapacity, UnsupportedSchedule, average_min_capacity, runs_per_month
 
 PRICES_PATH = Path(__file__).parent / "data" / "prices.json"
@@ -36,6 +36,38 @@ floor per run, capped at the step's MaxRuntimeInSeconds, which is the ceiling.""
 
 class PriceMissing(LookupError):
     """The price table has no price for something the plan would pay for."""
+
+
+SCALING_TYPES = ("aws:appautoscaling/target:Target", "aws:appautoscaling/scheduledAction:ScheduledAction")
+UNKNOWN_NOTE = "unknown until deployment: not priced, the totals leave it out"
+"""How an unpriced line ends whose priced input the plan cannot read (an output AWS computes at create)."""
+
+
+def unknown_paths(value: Any, path: str) -> list[str]:
+    """The dotted paths under ``value`` (at ``path``) that hold :data:`~planner.recorder.UNKNOWN`."""
+    if value == UNKNOWN:
+        return [path]
+    if isinstance(value, Mapping):
+        return [found for key, item in value.items() for found in unknown_paths(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in unknown_paths(item, f"{path}[{i}]")]
+    return []
+
+
+def _unknown_at(inputs: Mapping[str, Any], *paths: str) -> list[str]:
+    """The unknowns at or under each dotted ``paths`` of ``inputs`` (a map on the way being unknown
+    counts as the path's)."""
+    found: list[str] = []
+    for path in paths:
+        value: Any = inputs
+        walked: list[str] = []
+        for key in path.split("."):
+            if value == UNKNOWN:
+                break
+            value = value.get(key) if isinstance(value, Mapping) else None
+            walked.append(key)
+        found.extend(unknown_paths(value, ".".join(walked)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -99,9 +131,23 @@ class PricingContext:
     partly_unpriced: dict[str, list[str]] = field(default_factory=dict)
     """Per resource URN, each part of it its pricer could not price while it priced the rest: the
     estimate shows an unpriced line for each, so the priced part is not taken for the whole."""
+    recorded: ResourceGraph | None = None
+    """The graph as recorded, its values unknown until deployment kept (``graph`` reads them as
+    unset): a pricer reads here whether an input it prices is unknown (:meth:`unknown`)."""
+    recorded_by_urn: dict[str, RecordedResource] = field(init=False)
+    pricing: str = ""
+    """The URN of the resource being priced (:meth:`unpriced` lists its lines)."""
+    unknown_scaling: list[RecordedResource] = field(init=False)
+    """The scaling targets and scheduled actions whose resource id is unknown until deployment."""
 
     def __post_init__(self) -> None:
         self.by_urn = {resource.urn: resource for resource in self.graph}
+        self.recorded_by_urn = {resource.urn: resource for resource in (self.recorded or self.graph)}
+        self.unknown_scaling = [
+            resource
+            for resource in (self.recorded or self.graph)
+            if resource.type in SCALING_TYPES and resource.inputs.get("resourceId") == UNKNOWN
+        ]
         self.targets, self.actions = {}, {}
         for resource in self.graph:
             resource_id = resource.inputs.get("resourceId")
@@ -122,8 +168,62 @@ class PricingContext:
     def monthly(self, hourly: float) -> float:
         return hourly * self.prices.hours_per_month
 
+    def as_recorded(self, resource: RecordedResource) -> RecordedResource:
+        """``resource`` with its unknowns kept."""
+        return self.recorded_by_urn.get(resource.urn, resource)
+
+    def unknown(self, resource: RecordedResource, *paths: str) -> list[str]:
+        """The inputs at or under the dotted ``paths`` of ``resource`` unknown until deployment."""
+        return _unknown_at(self.as_recorded(resource).inputs, *paths)
+
+    def unpriced(self, reason: str) -> None:
+        """Show ``reason`` as an unpriced line of the resource being priced, the rest of which stays
+        priced (an endpoint's other variants)."""
+        self.partly_unpriced.setdefault(self.pricing, []).append(reason)
+
+    def require_known(self, resource: RecordedResource, *paths: str, of: str = "") -> None:
+        """Raise :class:`PriceMissing` naming the inputs at ``paths`` unknown until deployment."""
+        unknown = self.unknown(resource, *paths)
+        if unknown:
+            owner = of or f"{resource.name}'s"
+            raise PriceMissing(f"{owner} {', '.join(unknown)} {UNKNOWN_NOTE}")
+
 
 Pricer = Callable[[PricingContext, RecordedResource], list[CostItem]]
+
+
+PRICED_VARIANT_INPUTS = (
+    "variantName",
+    "instanceType",
+    "initialInstanceCount",
+    "serverlessConfig",
+    "managedInstanceScaling",
+)
+"""What the estimate reads of a production variant (its name finds its scaling target)."""
+
+
+def _known_variants(
+    ctx: PricingContext, config: RecordedResource, *keys: str
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """The variants under ``keys`` of an endpoint configuration whose priced inputs are known, with
+    their path; each other one (wholly unknown until deployment, or its instance type, count,
+    name or serverless or managed-scaling settings) becomes an unpriced line of ``endpoint``."""
+    recorded = ctx.as_recorded(config).inputs
+    known = []
+    for key in keys:
+        variants = recorded.get(key)
+        if variants == UNKNOWN:
+            ctx.unpriced(f"endpoint configuration {config.name}'s {key} {UNKNOWN_NOTE}")
+            continue
+        for index, variant in enumerate(variants if isinstance(variants, list) else []):
+            path = f"{key}[{index}]"
+            unknown = [path] if variant == UNKNOWN else _unknown_at(variant, *PRICED_VARIANT_INPUTS)
+            if unknown:
+                where = ", ".join(u if u == path else f"{path}.{u}" for u in unknown)
+                ctx.unpriced(f"endpoint configuration {config.name}'s {where} {UNKNOWN_NOTE}")
+                continue
+            known.append((path, without_unknowns(variant)))
+    return known
 
 
 def _variant_capacity(
@@ -134,7 +234,15 @@ def _variant_capacity(
     resource_id = f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}"
     target = ctx.targets.get(resource_id)
     if target is None:
+        # A scaling target or action whose resource id is unknown may scale this variant.
+        for other in ctx.unknown_scaling:
+            raise PriceMissing(
+                f"scaling {other.name}'s resourceId (it may scale {resource_id}) {UNKNOWN_NOTE}"
+            )
         return initial, initial, "fixed"
+    ctx.require_known(target, "minCapacity", "maxCapacity", of=f"scaling target {target.name}'s")
+    for action in ctx.actions.get(resource_id, []):
+        ctx.require_known(action, "schedule", "scalableTargetAction", of=f"scheduled action {action.name}'s")
     base_min = float(target.inputs.get("minCapacity", initial))
     base_max = float(target.inputs.get("maxCapacity", initial))
     scheduled = [
@@ -163,13 +271,9 @@ def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]
     if components:
         return _shared_instances(ctx, endpoint, config, components)
     name = str(endpoint.inputs.get("name") or endpoint.outputs.get("name") or endpoint.name)
-    variants = [
-        *config.inputs.get("productionVariants", []),
-        *config.inputs.get("shadowProductionVariants", []),
-    ]
     mode = "async" if config.inputs.get("asyncInferenceConfig") else "real-time"
     items = []
-    for variant in variants:
+    for _, variant in _known_variants(ctx, config, "productionVariants", "shadowProductionVariants"):
         label = variant.get("variantName", "?")
         serverless = variant.get("serverlessConfig")
         if serverless:
@@ -177,7 +281,11 @@ def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]
             continue
         instance_type = str(variant.get("instanceType"))
         hourly = ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
-        minimum, maximum, how = _variant_capacity(ctx, name, variant)
+        try:
+            minimum, maximum, how = _variant_capacity(ctx, name, variant)
+        except PriceMissing as error:
+            ctx.unpriced(f"variant {label}: {error}")
+            continue
         what = f"{label}: {mode} {instance_type} x {minimum:.3g}-{maximum:g} ({how})"
         items.append(
             CostItem(
@@ -242,7 +350,7 @@ def _shared_instances(
     its share, weighed by what its copies reserve (copies x dominant share of an instance) at the
     fewest copies for the floor and the most for the ceiling. The shares add up to the fleet."""
     items = []
-    for variant in config.inputs.get("productionVariants", []):
+    for _, variant in _known_variants(ctx, config, "productionVariants"):
         instance_type = str(variant.get("instanceType"))
         hourly = ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
         managed = variant.get("managedInstanceScaling") or {}
@@ -300,12 +408,14 @@ def _serverless_variant(
 
 
 def _mlflow(ctx: PricingContext, server: RecordedResource) -> list[CostItem]:
+    ctx.require_known(server, "trackingServerSize")
     size = str(server.inputs.get("trackingServerSize") or "Small")
     monthly = ctx.monthly(ctx.prices.get("mlflow_tracking_server_per_hour", size))
     return [CostItem(server.name, server.type, f"MLflow tracking server ({size})", monthly, monthly)]
 
 
 def _vpc_endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]:
+    ctx.require_known(endpoint, "vpcEndpointType", "subnetIds")
     if endpoint.inputs.get("vpcEndpointType") != "Interface":
         return []  # gateway endpoints (S3, DynamoDB) are free
     zones = len(endpoint.inputs.get("subnetIds") or []) or 1
@@ -336,6 +446,7 @@ def _ecr_repository(ctx: PricingContext, repository: RecordedResource) -> list[C
 
 def _alarm(ctx: PricingContext, alarm: RecordedResource) -> list[CostItem]:
     """CloudWatch bills an alarm per metric it evaluates; metric math counts each metric it reads."""
+    ctx.require_known(alarm, "metricQueries", "period")
     queries = alarm.inputs.get("metricQueries") or []
     metrics = [query["metric"] for query in queries if query.get("metric")] or [alarm.inputs]
     high_resolution = any(float(metric.get("period") or 60) < 60 for metric in metrics)
@@ -356,11 +467,20 @@ def _dashboard(ctx: PricingContext, dashboard: RecordedResource) -> list[CostIte
 
 def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> list[CostItem]:
     """Runs a month x instances x runtime: a typical run for the floor, the max runtime for the ceiling."""
+    job_paths = ("jobResources", "monitoringResources", "stoppingCondition")
+    ctx.require_known(
+        schedule,
+        "monitoringScheduleConfig.scheduleConfig",
+        "monitoringScheduleConfig.monitoringType",
+        *(f"monitoringScheduleConfig.monitoringJobDefinition.{path}" for path in job_paths),
+    )
     config = schedule.inputs.get("monitoringScheduleConfig") or {}
     expression = str((config.get("scheduleConfig") or {}).get("scheduleExpression") or "")
     definition = config.get("monitoringJobDefinition")
     if definition is None:
         job = ctx.referenced(schedule, "monitoringScheduleConfig", "JobDefinition")
+        if job is not None:
+            ctx.require_known(job, *job_paths, of=f"job definition {job.name}'s")
         definition = job.inputs if job is not None else {}
     cluster = (definition.get("jobResources") or definition.get("monitoringResources") or {}).get(
         "clusterConfig"
@@ -402,6 +522,8 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
     pipeline = ctx.referenced(schedule, "target", "sagemaker/pipeline:Pipeline")
     if pipeline is None:
         return []
+    ctx.require_known(pipeline, "pipelineDefinition", of=f"pipeline {pipeline.name}'s")
+    ctx.require_known(schedule, "scheduleExpression", "target.sagemakerPipelineParameters")
     try:
         definition = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
     except ValueError:
@@ -499,7 +621,7 @@ def _trail_categories(trail: RecordedResource) -> set[str]:
     ``eventSelectors`` (management events unless each turns them off, data events where one names
     data resources); without either (an empty or absent list), management only. A selector in the
     list the plan cannot read (unknown until deployment, or not a map) may record either: both are
-    priced. A whole list unknown until deployment is absent from the recording: management only."""
+    priced, and so is a whole list unknown until deployment."""
     every = {"Management", "Data"}
     selectors = trail.inputs.get("advancedEventSelectors") or []
     if not isinstance(selectors, list):
@@ -536,7 +658,7 @@ def _trail_categories(trail: RecordedResource) -> set[str]:
 def _trail(ctx: PricingContext, trail: RecordedResource) -> list[CostItem]:
     """Management events: the account's first copy is free (assumed: no other trail records them).
     Data events: $0 without object traffic, up to the assumed monthly ceiling."""
-    categories = _trail_categories(trail)
+    categories = _trail_categories(ctx.as_recorded(trail))
     items = []
     if "Management" in categories:
         items.append(CostItem(trail.name, trail.type, "management events (first copy: free)", 0.0, 0.0))

@@ -523,7 +523,7 @@ def record_program(
         config=config,
         secret_exports=frozenset(secret_exports),
         warnings=tuple(warnings.messages),
-        holds_unknowns=monitor.holds_unknowns or _without_unknowns(exports) != exports,
+        holds_unknowns=monitor.holds_unknowns or without_unknowns(exports) != exports,
     )
 
 
@@ -541,12 +541,12 @@ def known_inputs(graph: ResourceGraph) -> ResourceGraph:
         resources=tuple(
             dataclasses.replace(
                 resource,
-                inputs=_without_unknowns(resource.inputs),
-                outputs=_without_unknowns(resource.outputs),
+                inputs=without_unknowns(resource.inputs),
+                outputs=without_unknowns(resource.outputs),
             )
             for resource in graph
         ),
-        exports=_without_unknowns(graph.exports),
+        exports=without_unknowns(graph.exports),
         holds_unknowns=False,
     )
 
@@ -591,11 +591,12 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _without_unknowns(value: Any) -> Any:
+def without_unknowns(value: Any) -> Any:
+    """``value`` with each :data:`UNKNOWN` left out of its map or list (:func:`known_inputs`)."""
     if isinstance(value, Mapping):
-        return {key: _without_unknowns(item) for key, item in value.items() if item != UNKNOWN}
+        return {key: without_unknowns(item) for key, item in value.items() if item != UNKNOWN}
     if isinstance(value, list):
-        return [_without_unknowns(item) for item in value if item != UNKNOWN]
+        return [without_unknowns(item) for item in value if item != UNKNOWN]
     return value
 
 
