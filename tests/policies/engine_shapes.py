@@ -74,7 +74,8 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     },
     # Switches whose unset position is public: the instance profile's schema default ("Default is
     # `true`"); the others are computed, read back as AWS chose (RDS: public with no DB subnet group
-    # or the `default` one, the case these records model). A replication instance's is not here: the
+    # or the `default` one, the case these records model; an Aurora cluster reports none: false,
+    # `_defaults`). A replication instance's is not here: the
     # provider sends false when it is unset, and reads false back.
     "aws:dms/instanceProfile:InstanceProfile": {"publiclyAccessible": True},
     "aws:rds/cluster:Cluster": {"publiclyAccessible": True},
@@ -94,6 +95,17 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         },
     },
 }
+
+
+def _defaults(type_token: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """:data:`DEFAULTS` of ``type_token`` as they apply to a resource of ``props``: an Aurora
+    cluster's ``publiclyAccessible`` is not the Multi-AZ default (true) but absent from what
+    DescribeDBClusters returns ("only for non-Aurora Multi-AZ DB clusters", botocore's rds model),
+    which the provider reads back as SDKv2's zero value, false."""
+    defaults = DEFAULTS.get(type_token, {})
+    if type_token == "aws:rds/cluster:Cluster" and str(props.get("engine") or "").startswith("aurora"):
+        return {path: value for path, value in defaults.items() if path != "publiclyAccessible"}
+    return defaults
 
 
 @dataclass(frozen=True)
@@ -150,7 +162,7 @@ def _outputs_of(record: Any, resolved: Mapping[str, Any]) -> dict[str, Any]:
     cls = resource_class(record.type)
     if cls is None:
         return {**recorded, **props}
-    state = _fill(cls, props, DEFAULTS.get(record.type, {}), "")
+    state = _fill(cls, props, _defaults(record.type, props), "")
     name = _name(record, props, recorded)
     computed = {
         "id": recorded.get("id") or name,
