@@ -140,7 +140,9 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
                 problems.append(f"{name}.{key}: not a config property of this policy ({sorted(schema)})")
             elif not matches_schema(item, schema[key]):
                 where, problem = schema_problem(item, schema[key]) or ("", "")
-                if "." in where:  # a property of an item: name it (`publicByDesign[0].reason`)
+                # Inside the value: name the property, or an item of a list of objects
+                # (`publicByDesign[0].reason`, `publicByDesign[0]`); a list of strings reads whole.
+                if "." in where or (where and schema[key].get("items", {}).get("type") == "object"):
                     problems.append(f"{name}.{key}{where}: {problem}")
                 else:
                     problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")

@@ -1,0 +1,90 @@
+"""Second read of publicByDesign (session 65): the note through the real analyzer, and the config
+errors' keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pulumi.runtime.proto import analyzer_pb2 as pb
+from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
+
+from policies.local import resolve_config
+from policies.registry import ALL_POLICIES, validate_pack_config
+
+RULE = "public-access-switches-kept-on"
+NOTE = "public-by-design-noted"
+APP_RUNNER = "aws:apprunner/service:Service"
+SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
+REASON = "customer-facing API, WAF in front (ADR-12)"
+WIRE_LEVEL = {
+    "advisory": pb.ADVISORY,
+    "mandatory": pb.MANDATORY,
+    "disabled": pb.DISABLED,
+    "remediate": pb.REMEDIATE,
+}
+
+
+def analyzer(config: dict[str, Any]) -> _PolicyAnalyzerServicer:
+    """pulumi-policy's own servicer (what `pulumi preview --policy-pack` talks to), configured as the
+    CLI configures it: every policy's level and properties, schema defaults applied."""
+    servicer = _PolicyAnalyzerServicer("revex", "0.0.1", list(ALL_POLICIES), EnforcementLevel.ADVISORY)
+    request = pb.ConfigureAnalyzerRequest()
+    for name, (level, props) in resolve_config(config, ALL_POLICIES).items():
+        request.policyConfig[name].enforcementLevel = WIRE_LEVEL[level.value]
+        request.policyConfig[name].properties.update(json.loads(json.dumps(props)))
+    servicer.Configure(request, None)
+    return servicer
+
+
+def analyze(
+    servicer: _PolicyAnalyzerServicer, resource_type: str, name: str, inputs: dict[str, Any]
+) -> list[Any]:
+    request = pb.AnalyzeRequest(
+        type=resource_type, urn=f"urn:pulumi:s::p::{resource_type}::{name}", name=name
+    )
+    request.properties.update(inputs)
+    diagnostics = servicer.Analyze(request, None).diagnostics
+    return [d for d in diagnostics if d.policyName in (RULE, NOTE)]
+
+
+def test_the_real_analyzer_passes_the_note_to_the_advisory_policy_of_the_same_resource() -> None:
+    # One Analyze call per resource runs every policy in pack order: the rule leaves the note, the
+    # advisory policy reports it on that resource, at its own level; nothing leaks to the next one.
+    servicer = analyzer({RULE: {"publicByDesign": [{"resource": "public-api", "reason": REASON}]}})
+    (listed,) = analyze(servicer, APP_RUNNER, "public-api", {})
+    assert (listed.policyName, listed.enforcementLevel) == (NOTE, pb.ADVISORY)
+    assert REASON in listed.message and "isPubliclyAccessible is unset" in listed.message
+    (unlisted,) = analyze(servicer, APP_RUNNER, "other-api", {})
+    assert (unlisted.policyName, unlisted.enforcementLevel) == (RULE, pb.MANDATORY)
+    # Analysed again (preview, then up): noted again, once.
+    assert [d.policyName for d in analyze(servicer, APP_RUNNER, "public-api", {})] == [NOTE]
+    # Made private: neither refused nor noted (no note of the earlier analysis survives).
+    private = {"networkConfiguration": {"ingressConfiguration": {"isPubliclyAccessible": False}}}
+    assert analyze(servicer, APP_RUNNER, "public-api", private) == []
+    # The account-level block of the same name is refused whatever the list says.
+    (block,) = analyze(servicer, SNAPSHOT_BPA, "public-api", {"state": "unblocked"})
+    assert (block.policyName, block.enforcementLevel) == (RULE, pb.MANDATORY)
+
+
+def test_the_note_policy_runs_after_the_rule_in_the_pack() -> None:
+    names = [p.name for p in ALL_POLICIES]
+    assert names.index(RULE) < names.index(NOTE)
+
+
+@pytest.mark.parametrize(
+    ("entries", "key"),
+    [
+        pytest.param(["public-api"], "publicByDesign[0]", id="an-item-not-an-object-names-its-index"),
+        pytest.param(
+            [{"resource": "a", "reason": REASON}, {"resource": "b", "reason": REASON, "why": 1}],
+            "publicByDesign[1].why",
+            id="an-unknown-property-names-its-item",
+        ),
+    ],
+)
+def test_a_config_error_inside_the_list_names_the_item(entries: list[Any], key: str) -> None:
+    (problem,) = validate_pack_config({RULE: {"publicByDesign": entries}})
+    assert problem.startswith(f"{RULE}.{key}: ")
+    assert "Resources public by design" not in problem  # the item's schema, not the description
