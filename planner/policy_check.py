@@ -25,9 +25,15 @@ class PolicyResults:
 def check_policies(graph: ResourceGraph) -> PolicyResults:
     """Violations, the number of enforced policies and the undecided checks per policy."""
     from policies.local import enabled_policies, evaluate_report
-    from policies.registry import load_pack_config
+    from policies.registry import PackConfigError, load_pack_config
 
-    config = load_pack_config(graph.environment or "dev")
+    try:
+        config = load_pack_config(graph.environment or "dev")
+    except PackConfigError as error:
+        from stacks.config import ConfigError
+
+        # An invalid input like a stack file: the planner's exit status 2, the file and key named.
+        raise ConfigError(str(error.path), error.keyed()) from None
     report = evaluate_report(graph.resources, config)
     violations = [
         PlanViolation(

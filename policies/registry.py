@@ -100,11 +100,31 @@ def load_pack_config(env_or_path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     name = os.fspath(env_or_path)
     path = PACK_DIR / f"{name}.json" if name in ENVIRONMENTS else Path(name)
-    config = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise PackConfigError(
+            path, [f"not JSON ({error.msg}, line {error.lineno} column {error.colno})"]
+        ) from None
     problems = validate_pack_config(config)
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise PackConfigError(path, problems)
     return config
+
+
+class PackConfigError(ValueError):
+    """A pack config file that does not fit the pack: ``str()`` is ``<file>: <problem>; ...``, each
+    problem ``<policy>.<key>: <what is wrong>`` (:func:`validate_pack_config`)."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+    def keyed(self) -> list[tuple[str, str]]:
+        """``(key, what is wrong)`` per problem; "" for the file as a whole (not JSON, not an object)."""
+        pairs = [problem.partition(": ") for problem in self.problems]
+        return [(key, message) if message else ("", key) for key, _, message in pairs]
 
 
 def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES) -> list[str]:

@@ -356,7 +356,7 @@ def test_the_plan_exit_statuses_are_the_ones_the_readme_lists() -> None:
     assert listed == {
         str(EXIT_OK): "clean",
         str(EXIT_VIOLATION): "a mandatory policy violation",
-        str(EXIT_INVALID_CONFIG): "an invalid stack file",
+        str(EXIT_INVALID_CONFIG): "an invalid stack or pack config file",
         str(EXIT_FAILED): "no verdict",
     }
 

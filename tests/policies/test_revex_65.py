@@ -1,17 +1,22 @@
-"""Second read of publicByDesign (session 65): the note through the real analyzer, and the config
-errors' keys."""
+"""Second read of publicByDesign (session 65): the note through the real analyzer, the config
+errors' keys, and a malformed pack config file as an invalid input of the offline plan (exit status 2)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 
+import planner.policy_check as policy_check
+from policies import registry
 from policies.local import resolve_config
 from policies.registry import ALL_POLICIES, validate_pack_config
+from stacks.config import ConfigError
 
 RULE = "public-access-switches-kept-on"
 NOTE = "public-by-design-noted"
@@ -88,3 +93,41 @@ def test_a_config_error_inside_the_list_names_the_item(entries: list[Any], key: 
     (problem,) = validate_pack_config({RULE: {"publicByDesign": entries}})
     assert problem.startswith(f"{RULE}.{key}: ")
     assert "Resources public by design" not in problem  # the item's schema, not the description
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        pytest.param('{"all": ', "<file>", "not JSON", id="not-json"),
+        pytest.param('["advisory"]', "<file>", "the config must be a JSON object", id="not-an-object"),
+        pytest.param(
+            json.dumps({RULE: {"publicByDesign": [{"resource": "public-api"}]}}),
+            f"{RULE}.publicByDesign[0].reason",
+            "required, missing",
+            id="entry-without-a-reason",
+        ),
+    ],
+)
+def test_a_malformed_environment_pack_config_is_an_invalid_input_of_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, key: str, message: str
+) -> None:
+    (tmp_path / "dev.json").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(registry, "PACK_DIR", tmp_path)
+
+    # ConfigError is what the planner's main turns into exit status 2 with str(error) on stderr.
+    with pytest.raises(ConfigError) as error:
+        policy_check.check_policies(SimpleNamespace(environment="dev", resources=[]))  # type: ignore[arg-type]
+    lines = str(error.value).splitlines()
+    assert lines[0] == f"{tmp_path / 'dev.json'}: invalid configuration (1 problem)"
+    assert lines[1].startswith(f"  {tmp_path / 'dev.json'}: {key}: {message}")
+
+
+def test_the_planner_exits_2_on_a_malformed_pack_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.__main__ as cli
+
+    def build_plan(*_: Any) -> Any:
+        raise ConfigError("policies/dev.json", [(f"{RULE}.publicByDesign[0].reason", "required, missing")])
+
+    monkeypatch.setattr(cli, "validated_stack_file", lambda path: path)
+    monkeypatch.setattr(cli, "build_plan", build_plan)
+    assert cli.run(["--stack", "dev"]) == cli.EXIT_INVALID_CONFIG == 2
