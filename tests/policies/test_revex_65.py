@@ -21,6 +21,7 @@ from stacks.config import ConfigError
 RULE = "public-access-switches-kept-on"
 NOTE = "public-by-design-noted"
 APP_RUNNER = "aws:apprunner/service:Service"
+NATIVE_CLUSTER = "aws-native:rds:DbCluster"
 SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
 REASON = "customer-facing API, WAF in front (ADR-12)"
 WIRE_LEVEL = {
@@ -71,6 +72,23 @@ def test_the_real_analyzer_passes_the_note_to_the_advisory_policy_of_the_same_re
     # The account-level block of the same name is refused whatever the list says.
     (block,) = analyze(servicer, SNAPSHOT_BPA, "public-api", {"state": "unblocked"})
     assert (block.policyName, block.enforcementLevel) == (RULE, pb.MANDATORY)
+
+
+def test_a_name_covers_every_public_by_default_resource_of_that_name_and_a_urn_one() -> None:
+    # policies/README.md: a logical name, any type and any parent; a URN, that resource of this stack.
+    cluster = {"dbClusterInstanceClass": "db.m5d.large"}
+    for listed, expected in [
+        ("public-api", {APP_RUNNER: NOTE, NATIVE_CLUSTER: NOTE}),
+        (f"urn:pulumi:s::p::{APP_RUNNER}::public-api", {APP_RUNNER: NOTE, NATIVE_CLUSTER: RULE}),
+        (f"urn:pulumi:other::p::{APP_RUNNER}::public-api", {APP_RUNNER: RULE, NATIVE_CLUSTER: RULE}),
+        ("Public-Api", {APP_RUNNER: RULE, NATIVE_CLUSTER: RULE}),
+    ]:
+        servicer = analyzer({RULE: {"publicByDesign": [{"resource": listed, "reason": REASON}]}})
+        found = {
+            resource_type: [d.policyName for d in analyze(servicer, resource_type, "public-api", inputs)]
+            for resource_type, inputs in [(APP_RUNNER, {}), (NATIVE_CLUSTER, cluster)]
+        }
+        assert found == {t: [policy] for t, policy in expected.items()}, listed
 
 
 def test_the_note_policy_runs_after_the_rule_in_the_pack() -> None:
