@@ -233,12 +233,14 @@ def _variant_capacity(
     initial = float(variant.get("initialInstanceCount") or 1)
     resource_id = f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}"
     target = ctx.targets.get(resource_id)
-    if target is None:
-        # A scaling target or action whose resource id is unknown may scale this variant.
-        for other in ctx.unknown_scaling:
+    # A scaling target or action whose resource id is unknown may scale this variant: beside its
+    # known target, a scheduled action may still (a scale-up past the target's maximum).
+    for other in ctx.unknown_scaling:
+        if target is None or other.type == SCALING_TYPES[1]:
             raise PriceMissing(
                 f"scaling {other.name}'s resourceId (it may scale {resource_id}) {UNKNOWN_NOTE}"
             )
+    if target is None:
         return initial, initial, "fixed"
     ctx.require_known(target, "minCapacity", "maxCapacity", of=f"scaling target {target.name}'s")
     for action in ctx.actions.get(resource_id, []):
@@ -314,11 +316,14 @@ def _components_on(ctx: PricingContext, endpoint: RecordedResource) -> list[Reco
 
 def _copies(ctx: PricingContext, component: RecordedResource) -> tuple[float, float]:
     """(fewest, most) copies of a component: its copy-count target's bounds, else its fixed count."""
+    of = f"inference component {component.name}'s"
+    ctx.require_known(component, "runtimeConfig.copyCount", "inferenceComponentName", of=of)
     fixed = float((component.inputs.get("runtimeConfig") or {}).get("copyCount") or 1)
     name = component.inputs.get("inferenceComponentName") or component.outputs.get("inferenceComponentName")
     target = ctx.targets.get(f"{COPY_TARGET_PREFIX}{name}")
     if target is None:
         return fixed, fixed
+    ctx.require_known(target, "minCapacity", "maxCapacity", of=f"scaling target {target.name}'s")
     return float(target.inputs.get("minCapacity", fixed)), float(target.inputs.get("maxCapacity", fixed))
 
 
@@ -365,6 +370,12 @@ def _shared_instances(
         floor, ceiling = ctx.monthly(hourly * fewest), ctx.monthly(hourly * most)
         weights = []
         for component in components:
+            # Its share of the fleet: unknown, every share is (the fleet would be split as if it were not there).
+            ctx.require_known(
+                component,
+                "specification.computeResourceRequirements",
+                of=f"inference component {component.name}'s",
+            )
             spec = component.inputs.get("specification") or {}
             share = copy_share(spec.get("computeResourceRequirements") or {}, instance_type)
             low, high = _copies(ctx, component)
@@ -621,7 +632,7 @@ def _trail_categories(trail: RecordedResource) -> set[str]:
     ``eventSelectors`` (management events unless each turns them off, data events where one names
     data resources); without either (an empty or absent list), management only. A selector in the
     list the plan cannot read (unknown until deployment, or not a map) may record either: both are
-    priced, and so is a whole list unknown until deployment."""
+    priced, and so are a whole list and a field selector's field or value unknown until deployment."""
     every = {"Management", "Data"}
     selectors = trail.inputs.get("advancedEventSelectors") or []
     if not isinstance(selectors, list):
@@ -646,10 +657,12 @@ def _trail_categories(trail: RecordedResource) -> set[str]:
         for field_selector in field_selectors:
             if not isinstance(field_selector, dict) or not isinstance(field_selector.get("field"), str):
                 return every
+            if field_selector["field"] == UNKNOWN:
+                return every  # it may be eventCategory
             if field_selector["field"] != "eventCategory":
                 continue
             values = field_selector.get("equals")
-            if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            if not isinstance(values, list) or not all(isinstance(v, str) and v != UNKNOWN for v in values):
                 return every
             categories.update(values)
     return categories
