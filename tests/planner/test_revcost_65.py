@@ -210,3 +210,33 @@ def test_a_trail_field_selector_unknown_until_deployment_may_record_data_events(
 def test_a_known_management_selector_stays_management_only() -> None:
     (component,) = _estimate(_trail("eventCategory", "Management")).by_component.values()
     assert [item.what for item in component.items] == ["management events (first copy: free)"]
+
+
+def _variants_unknown() -> None:
+    config = aws.sagemaker.EndpointConfiguration("cfg", production_variants=_unknown([KNOWN]))
+    aws.sagemaker.Endpoint("ep", name="ep", endpoint_config_name=config.name)
+
+
+def _selectors_unknown() -> None:
+    aws.cloudtrail.Trail(
+        "trail",
+        s3_bucket_name="audit",
+        advanced_event_selectors=_unknown([{"name": "s", "field_selectors": []}]),
+    )
+
+
+def test_a_whole_variant_list_unknown_is_an_unpriced_line() -> None:
+    # Dropped by known_inputs: the endpoint was priced at nothing, without a line.
+    cost = _estimate(_variants_unknown)
+    assert [(u.resource, u.reason.split(" until deployment")[0]) for u in cost.unpriced] == [
+        ("ep", "endpoint configuration cfg's productionVariants unknown")
+    ]
+
+
+def test_a_whole_selector_list_unknown_may_record_data_events() -> None:
+    # Dropped by known_inputs: the trail read as recording management events only.
+    (component,) = _estimate(_selectors_unknown).by_component.values()
+    assert [item.what for item in component.items] == [
+        "data events, 0-10M a month (assumed ceiling)",
+        "management events (first copy: free)",
+    ]
