@@ -97,5 +97,5 @@ def budget_check(graph: ResourceGraph, cost: CostEstimate) -> BudgetCheck | None
         monthly_limit=limit,
         estimate_max=cost.monthly_max,
         margin_percent=float(margin) if isinstance(margin, int | float) else DEFAULT_MARGIN_PERCENT,
-        unpriced=len(cost.unpriced),
+        unpriced=cost.unpriced_in_totals,
     )

@@ -25,7 +25,6 @@ from planner.pricing import (
     TYPICAL_BATCH_PROCESSING_RUN_MINUTES,
     TYPICAL_MONITORING_RUN_MINUTES,
     TYPICAL_TRANSFORM_RUN_MINUTES,
-    UNKNOWN_NOTE,
     CostItem,
     PriceMissing,
     PriceTable,
@@ -61,6 +60,9 @@ class Unpriced:
     type: str
     component: str
     reason: str
+    in_totals: bool = True
+    """Whether the monthly totals would hold it (a training pipeline's per-run cost never does): where
+    one does, they are a lower bound."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,12 @@ class CostEstimate:
     def monthly_max(self) -> float:
         return round(sum(component.monthly_max for component in self.by_component.values()), 2)
 
+    @property
+    def unpriced_in_totals(self) -> int:
+        """The resources with an unpriced line the monthly totals would hold: while any, they are a
+        lower bound (a resource may have several lines: an endpoint's variants)."""
+        return len({(u.resource, u.type) for u in self.unpriced if u.in_totals})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "currency": self.currency,
@@ -128,7 +136,13 @@ class CostEstimate:
                 for name, component in self.by_component.items()
             },
             "unpriced": [
-                {"resource": u.resource, "type": u.type, "component": u.component, "reason": u.reason}
+                {
+                    "resource": u.resource,
+                    "type": u.type,
+                    "component": u.component,
+                    "reason": u.reason,
+                    "in_totals": u.in_totals,
+                }
                 for u in self.unpriced
             ],
             "assumptions": list(self.assumptions),
@@ -192,10 +206,13 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
         unknown = ctx.unknown(pipeline, "pipelineDefinition")
         if unknown:
             component = _top_component(ctx, pipeline)
-            reason = f"training and processing runs (per run): {', '.join(unknown)} {UNKNOWN_NOTE}"
-            unpriced.append(
-                Unpriced(pipeline.name, pipeline.type, component.name if component else STACK_LEVEL, reason)
+            # Per run, outside the monthly totals (training_runs): they are no lower bound for it.
+            reason = (
+                f"training and processing runs (per run): {', '.join(unknown)} unknown until deployment: "
+                "not priced (per run, outside the monthly totals)"
             )
+            where = component.name if component else STACK_LEVEL
+            unpriced.append(Unpriced(pipeline.name, pipeline.type, where, reason, in_totals=False))
     by_component = {
         name: ComponentCost(types[name], tuple(sorted(found, key=lambda i: (i.resource, i.type, i.what))))
         for name, found in sorted(

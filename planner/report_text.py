@@ -115,17 +115,17 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
             ("UNPRICED", "yellow"),
             f" {unpriced.resource} ({short_type(unpriced.type)}): {unpriced.reason}",
         )
-    if cost.unpriced:
+    if cost.unpriced_in_totals:
         _say(console, ("The totals leave the unpriced resources out: they are a lower bound.", "yellow"))
-        if not priced:
-            _say(
-                console,
-                (
-                    f"planner/data/prices.json has no prices for {cost.region}: add the region's list "
-                    "prices for an estimate (its `refresh` says how; docs/cost.md, Prices).",
-                    "yellow",
-                ),
-            )
+    if cost.unpriced and not priced:
+        _say(
+            console,
+            (
+                f"planner/data/prices.json has no prices for {cost.region}: add the region's list "
+                "prices for an estimate (its `refresh` says how; docs/cost.md, Prices).",
+                "yellow",
+            ),
+        )
     _render_training_runs(cost, console)
     _say(
         console,

@@ -10,14 +10,19 @@ checked here too. Programs recorded as tests/planner/test_cost_unknowns_65.py re
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from typing import Any
 
 import pulumi_aws as aws
 import pulumi_aws_native as native
 import pytest
+from rich.console import Console
 
+from planner.budget import budget_check
 from planner.cost import CostEstimate, estimate_cost
 from planner.recorder import record_program
+from planner.report_text import _render_budget, _render_cost
 from tests.planner.test_cost_unknowns_65 import CONFIG, KNOWN, _endpoint, _unknown
 
 SCALING = {
@@ -240,3 +245,65 @@ def test_a_whole_selector_list_unknown_may_record_data_events() -> None:
         "data events, 0-10M a month (assumed ceiling)",
         "management events (first copy: free)",
     ]
+
+
+BUDGET_CONFIG = {"mlops-platform:platform": {"region": "eu-west-1", "budget": {"enabled": True}}}
+
+
+def _with_budget(program: Callable[[], None], limit: str | None = "100") -> Callable[[], None]:
+    def with_budget() -> None:
+        program()
+        aws.kms.Key("key")
+        if limit is not None:
+            aws.budgets.Budget(
+                "budget", budget_type="COST", limit_amount=limit, limit_unit="USD", time_unit="MONTHLY"
+            )
+
+    return with_budget
+
+
+def _unscheduled_pipeline() -> None:
+    aws.sagemaker.Pipeline(
+        "training",
+        pipeline_name="training",
+        pipeline_display_name="training",
+        role_arn="arn:aws:iam::123456789012:role/r",
+        pipeline_definition=_unknown("{}"),
+    )
+
+
+def _two_unknown_variants() -> None:
+    _endpoint(_unknown({**KNOWN, "variant_name": "a"}), _unknown({**KNOWN, "variant_name": "b"}))
+
+
+def _budget_and_text(program: Callable[[], None], limit: str | None = "100") -> tuple[dict[str, Any], str]:
+    graph = record_program(_with_budget(program, limit), config=BUDGET_CONFIG)
+    cost = estimate_cost(graph)
+    check = budget_check(graph, cost)
+    assert check is not None
+    out = io.StringIO()
+    console = Console(file=out, width=400, no_color=True)
+    _render_cost(cost, console)
+    _render_budget(check, console)
+    return {**cost.to_json(), "budget": check.to_json()}, out.getvalue()
+
+
+def test_a_pipelines_unknown_per_run_cost_does_not_make_the_monthly_totals_a_lower_bound() -> None:
+    # Training runs are outside the monthly totals: its line was read as one they leave out (the
+    # totals 'a lower bound', the budget check's maximum too).
+    cost, text = _budget_and_text(_unscheduled_pipeline)
+    (line,) = cost["unpriced"]
+    assert line["in_totals"] is False
+    assert line["reason"].endswith("not priced (per run, outside the monthly totals)")
+    assert cost["budget"]["estimate_is_lower_bound"] is False
+    assert "lower bound" not in text and "UNPRICED training (" in text
+
+
+def test_an_unknown_variant_makes_the_budget_check_a_lower_bound_in_text_and_json() -> None:
+    cost, text = _budget_and_text(_two_unknown_variants)
+    assert [u["in_totals"] for u in cost["unpriced"]] == [True, True]
+    assert cost["budget"]["exceeded"] is False and cost["budget"]["estimate_is_lower_bound"] is True
+    assert "they are a lower bound" in text and "(a lower bound: unpriced resources)" in text
+    # Two lines of one endpoint are one resource the suggestion leaves out.
+    _, without_limit = _budget_and_text(_two_unknown_variants, limit=None)
+    assert "more for the 1 unpriced resource the maximum leaves out" in without_limit
