@@ -90,6 +90,25 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
             "usage-based S3 and training excluded).",
             "",
         ]
+        # Resources the totals leave out (a price the table lacks, an input unknown until deployment):
+        # the figures and the budget check beside them are then a lower bound, said here, not only in
+        # the folded text plan.
+        left_out = {
+            (u.get("resource"), u.get("type"))
+            for u in cost.get("unpriced") or []
+            if isinstance(u, dict) and u.get("in_totals", True)
+        }
+        if left_out:
+            count = len(left_out)
+            lines += [
+                f"⚠️ A lower bound: {count} resource{'s' if count > 1 else ''} the estimate could not "
+                "price (listed as `UNPRICED` in the text plan) "
+                f"{'are' if count > 1 else 'is'} left out of it.",
+                "",
+            ]
+        warning = (cost.get("budget") or {}).get("warning")
+        if warning:
+            lines += [f"⚠️ Budget: {_cell(warning)}.", ""]
     violations = plan.get("violations") or []
     if violations:
         lines += ["| level | policy | resource | message |", "|---|---|---|---|"]

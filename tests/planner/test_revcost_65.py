@@ -19,6 +19,7 @@ import pulumi_aws_native as native
 import pytest
 from rich.console import Console
 
+from delivery.plan_summary import summarize
 from planner.budget import budget_check
 from planner.cost import CostEstimate, estimate_cost
 from planner.recorder import record_program
@@ -307,3 +308,29 @@ def test_an_unknown_variant_makes_the_budget_check_a_lower_bound_in_text_and_jso
     # Two lines of one endpoint are one resource the suggestion leaves out.
     _, without_limit = _budget_and_text(_two_unknown_variants, limit=None)
     assert "more for the 1 unpriced resource the maximum leaves out" in without_limit
+
+
+def _summary(cost: dict[str, Any]) -> str:
+    plan = {
+        "summary": {
+            "resources": 1,
+            "components": 0,
+            "protected": 0,
+            "policies_evaluated": 0,
+            "mandatory_violations": 0,
+            "by_type": {},
+        },
+        "cost": cost,
+        "source": "stacks/Pulumi.dev.yaml",
+    }
+    return summarize("dev", plan, "", 0)
+
+
+def test_the_pr_summary_says_the_estimate_is_a_lower_bound_and_shows_the_budget_warning() -> None:
+    # It showed the totals alone: the unpriced lines and the budget warning only in the folded text plan.
+    cost, _ = _budget_and_text(_two_unknown_variants, limit=None)
+    markdown = _summary(cost)
+    assert "⚠️ A lower bound: 1 resource the estimate could not price" in markdown
+    assert "⚠️ Budget: budget.enabled but budget.monthly_limit_usd is not set" in markdown
+    pipeline, _ = _budget_and_text(_unscheduled_pipeline)
+    assert "lower bound" not in _summary(pipeline) and "⚠️ Budget" not in _summary(pipeline)
