@@ -15,7 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.recorder import UNKNOWN, RecordedResource, ResourceGraph, without_unknowns
+from planner.pricing_unknowns import UNKNOWN_NOTE, known_variants, unknown_at
+from planner.recorder import UNKNOWN, RecordedResource, ResourceGraph
 from planner.schedules import ScheduledCapacity, UnsupportedSchedule, average_min_capacity, runs_per_month
 
 PRICES_PATH = Path(__file__).parent / "data" / "prices.json"
@@ -39,35 +40,6 @@ class PriceMissing(LookupError):
 
 
 SCALING_TYPES = ("aws:appautoscaling/target:Target", "aws:appautoscaling/scheduledAction:ScheduledAction")
-UNKNOWN_NOTE = "unknown until deployment: not priced, the totals leave it out"
-"""How an unpriced line ends whose priced input the plan cannot read (an output AWS computes at create)."""
-
-
-def unknown_paths(value: Any, path: str) -> list[str]:
-    """The dotted paths under ``value`` (at ``path``) that hold :data:`~planner.recorder.UNKNOWN`."""
-    if value == UNKNOWN:
-        return [path]
-    if isinstance(value, Mapping):
-        return [found for key, item in value.items() for found in unknown_paths(item, f"{path}.{key}")]
-    if isinstance(value, list):
-        return [found for i, item in enumerate(value) for found in unknown_paths(item, f"{path}[{i}]")]
-    return []
-
-
-def _unknown_at(inputs: Mapping[str, Any], *paths: str) -> list[str]:
-    """The unknowns at or under each dotted ``paths`` of ``inputs`` (a map on the way being unknown
-    counts as the path's)."""
-    found: list[str] = []
-    for path in paths:
-        value: Any = inputs
-        walked: list[str] = []
-        for key in path.split("."):
-            if value == UNKNOWN:
-                break
-            value = value.get(key) if isinstance(value, Mapping) else None
-            walked.append(key)
-        found.extend(unknown_paths(value, ".".join(walked)))
-    return found
 
 
 @dataclass(frozen=True)
@@ -174,7 +146,7 @@ class PricingContext:
 
     def unknown(self, resource: RecordedResource, *paths: str) -> list[str]:
         """The inputs at or under the dotted ``paths`` of ``resource`` unknown until deployment."""
-        return _unknown_at(self.as_recorded(resource).inputs, *paths)
+        return unknown_at(self.as_recorded(resource).inputs, *paths)
 
     def unpriced(self, reason: str) -> None:
         """Show ``reason`` as an unpriced line of the resource being priced, the rest of which stays
@@ -190,40 +162,6 @@ class PricingContext:
 
 
 Pricer = Callable[[PricingContext, RecordedResource], list[CostItem]]
-
-
-PRICED_VARIANT_INPUTS = (
-    "variantName",
-    "instanceType",
-    "initialInstanceCount",
-    "serverlessConfig",
-    "managedInstanceScaling",
-)
-"""What the estimate reads of a production variant (its name finds its scaling target)."""
-
-
-def _known_variants(
-    ctx: PricingContext, config: RecordedResource, *keys: str
-) -> list[tuple[str, Mapping[str, Any]]]:
-    """The variants under ``keys`` of an endpoint configuration whose priced inputs are known, with
-    their path; each other one (wholly unknown until deployment, or its instance type, count,
-    name or serverless or managed-scaling settings) becomes an unpriced line of ``endpoint``."""
-    recorded = ctx.as_recorded(config).inputs
-    known = []
-    for key in keys:
-        variants = recorded.get(key)
-        if variants == UNKNOWN:
-            ctx.unpriced(f"endpoint configuration {config.name}'s {key} {UNKNOWN_NOTE}")
-            continue
-        for index, variant in enumerate(variants if isinstance(variants, list) else []):
-            path = f"{key}[{index}]"
-            unknown = [path] if variant == UNKNOWN else _unknown_at(variant, *PRICED_VARIANT_INPUTS)
-            if unknown:
-                where = ", ".join(u if u == path else f"{path}.{u}" for u in unknown)
-                ctx.unpriced(f"endpoint configuration {config.name}'s {where} {UNKNOWN_NOTE}")
-                continue
-            known.append((path, without_unknowns(variant)))
-    return known
 
 
 def _variant_capacity(
@@ -275,7 +213,7 @@ def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]
     name = str(endpoint.inputs.get("name") or endpoint.outputs.get("name") or endpoint.name)
     mode = "async" if config.inputs.get("asyncInferenceConfig") else "real-time"
     items = []
-    for _, variant in _known_variants(ctx, config, "productionVariants", "shadowProductionVariants"):
+    for _, variant in known_variants(ctx, config, "productionVariants", "shadowProductionVariants"):
         label = variant.get("variantName", "?")
         serverless = variant.get("serverlessConfig")
         if serverless:
@@ -355,7 +293,7 @@ def _shared_instances(
     its share, weighed by what its copies reserve (copies x dominant share of an instance) at the
     fewest copies for the floor and the most for the ceiling. The shares add up to the fleet."""
     items = []
-    for _, variant in _known_variants(ctx, config, "productionVariants"):
+    for _, variant in known_variants(ctx, config, "productionVariants"):
         instance_type = str(variant.get("instanceType"))
         hourly = ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
         managed = variant.get("managedInstanceScaling") or {}
