@@ -166,6 +166,9 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
                     problems.append(f"{name}.{key}{where}: {problem}")
                 else:
                     problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")
+    if not problems:
+        # Across policies: a list two policies each hold (the engine gives each only its own config).
+        problems.extend(public_switches.unnoted_exemptions(config))
     return problems
 
 

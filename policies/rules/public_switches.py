@@ -15,9 +15,10 @@ installed providers named like a public-access switch is listed in :data:`NOT_SW
 it is not one (``tests/policies/test_public_switches_63.py`` scans the SDKs and fails on a new
 one nobody classified).
 
-A stack that serves something public by design (an App Runner API) lists it in the rule's
-``publicByDesign`` config property (:data:`PUBLIC_BY_DESIGN`): by resource name or URN, each with a
-reason. Its public-by-default switch is then not refused; ``public-by-design-noted`` (advisory)
+A stack that serves something public by design (an App Runner API) lists it in the
+``publicByDesign`` config property (:data:`PUBLIC_BY_DESIGN`) of both policies: by resource name or
+URN, each with a reason. Its public-by-default switch is then not
+refused; ``public-by-design-noted`` (advisory), reading its own copy of the list and the resource,
 reports it with the reason instead. The account-level blocks (:data:`STATES`, EMR, SSM, Lightsail)
 are never exempt: the list is read for :data:`PUBLIC_BY_DEFAULT` types only.
 
@@ -48,6 +49,9 @@ from ._common import (
     resource_rule,
     shown,
 )
+
+RULE_NAME = "public-access-switches-kept-on"
+NOTE_NAME = "public-by-design-noted"
 
 EBS_SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
 NATIVE_SNAPSHOT_BPA = "aws-native:ec2:SnapshotBlockPublicAccess"
@@ -286,16 +290,22 @@ def _private_when_unset(args: ResourceValidationArgs) -> bool:
     return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
-#: ``public-access-switches-kept-on.publicByDesign``: resources public on purpose, by name or URN, each
-#: with the reason (an entry without one is a config error: ``registry.validate_pack_config`` and the
-#: CLI's JSON-schema check both refuse it). Empty by default in every environment.
+#: ``publicByDesign``: resources public on purpose, by name or URN,
+#: each with the reason (an entry without one is a config error: ``registry.validate_pack_config`` and
+#: the CLI's JSON-schema check both refuse it). Both policies hold the property: the engine gives each
+#: policy only its own config, so ``public-access-switches-kept-on`` exempts what its list names and
+#: ``public-by-design-noted`` notes what its list names, each deciding alone (:func:`listed_reason`),
+#: whatever the order the engine runs them in and whichever of them is disabled.
+#: :func:`unnoted_exemptions` makes a pack config listing an exemption for the rule but not for the note
+#: an error. Empty by default in every environment.
 PUBLIC_BY_DESIGN: dict[str, Any] = {
     "type": "array",
     "default": [],
     "description": (
         "Resources public by design, whose public-by-default switch (App Runner ingress, DMS, RDS "
         "publiclyAccessible) is reported as an advisory note with the reason instead of refused: "
-        "[{resource: <logical name or URN>, reason: <why it is public>}]. Never the account-level blocks."
+        "[{resource: <logical name or URN>, reason: <why it is public>}]. List each entry for both "
+        "public-access-switches-kept-on (the exemption) and public-by-design-noted (the note). Never the account-level blocks."
     ),
     "items": {
         "type": "object",
@@ -307,18 +317,13 @@ PUBLIC_BY_DESIGN: dict[str, Any] = {
         "additionalProperties": False,
     },
 }
-
-#: URN -> the note ``public-by-design-noted`` reports for it. The engine gives each policy only its
-#: own config, and a policy has one enforcement level: this rule (which holds the list) decides the
-#: exemption and leaves the note here; the advisory policy, which the analyzer and ``policies.local``
-#: both run right after it on the same resource (pack order), takes it. Set or cleared on every
-#: public-by-default resource this rule judges, so no earlier evaluation's note survives.
-_NOTES: dict[str, str] = {}
+LIST_KEY = "publicByDesign"
 
 
-def _listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str] | None:
-    """``(how the entry names it, reason)`` for a resource listed in ``publicByDesign``; entries
-    without a non-blank resource and reason (a config that skipped validation) exempt nothing."""
+def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str] | None:
+    """``(how the entry names it, reason)`` for a resource listed in ``entries`` (a
+    ``publicByDesign`` list): by logical name or URN.
+    Entries without a non-blank resource and reason (a config that skipped validation) list nothing."""
     for entry in entries if isinstance(entries, list | tuple) else []:
         if not isinstance(entry, Mapping):
             continue
@@ -330,24 +335,38 @@ def _listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str
     return None
 
 
+def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
+    """Pack-config problems: an entry of the rule's ``publicByDesign`` missing from the note's, which
+    would exempt a public resource with no note at all."""
+    lists = []
+    for policy in (RULE_NAME, NOTE_NAME):
+        value = config.get(policy)
+        entries = value.get(LIST_KEY, []) if isinstance(value, Mapping) else []
+        lists.append(entries if isinstance(entries, list) else [])
+    exempted, noted = lists
+    missing = [entry for entry in exempted if entry not in noted]
+    if not missing:
+        return []
+    return [
+        f"{NOTE_NAME}.{LIST_KEY}: {RULE_NAME}.{LIST_KEY}'s entries would be exempted without a note: "
+        f"{missing!r}; list each for both policies"
+    ]
+
+
 def _public_unless_listed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
-    _NOTES.pop(args.urn, None)
     found = list(_public_by_default(args))
-    listed = _listed_reason(args, config.get("publicByDesign")) if found else None
-    if listed is None:
+    if found and listed_reason(args, config.get(LIST_KEY)) is None:
         yield from found
-        return
-    named, reason = listed
-    _NOTES[args.urn] = (
-        f"public by design ({named!r} in public-access-switches-kept-on.publicByDesign): {reason}. "
-        + " ".join(found)
-    )
 
 
-def _public_by_design_noted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    note = _NOTES.pop(args.urn, None)
-    if note is not None:
-        yield note
+def _public_by_design_noted(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
+    listed = listed_reason(args, config.get(LIST_KEY))
+    if listed is None:
+        return  # read nothing else: an unlisted resource is the rule's, never undecided here
+    found = list(_public_by_default(args))
+    if found:
+        named, reason = listed
+        yield f"public by design ({named!r} in {NOTE_NAME}.{LIST_KEY}): {reason}. " + " ".join(found)
 
 
 def _switches_kept_on(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
@@ -364,7 +383,7 @@ def _switches_kept_on(args: ResourceValidationArgs, config: Mapping[str, Any]) -
 
 
 public_access_switches_kept_on = resource_rule(
-    name="public-access-switches-kept-on",
+    name=RULE_NAME,
     description=(
         "Account-level block-public-access switches a stack declares must stay on: EBS snapshot and AMI "
         "block public access, VPC block public access, EMR block public access, the SSM documents "
@@ -379,7 +398,7 @@ public_access_switches_kept_on = resource_rule(
     resource_types=list(SWITCHES),
     check=_switches_kept_on,
     enforcement_level=MANDATORY,
-    config={"publicByDesign": PUBLIC_BY_DESIGN},
+    config={LIST_KEY: PUBLIC_BY_DESIGN},
     severity=HIGH,
     framework=framework(
         FSBP,
@@ -390,18 +409,19 @@ public_access_switches_kept_on = resource_rule(
 )
 
 public_by_design_noted = resource_rule(
-    name="public-by-design-noted",
+    name=NOTE_NAME,
     description=(
-        "A resource listed in public-access-switches-kept-on.publicByDesign is public by design: its "
-        "public-by-default switch is reported here, with the listed reason, for review. Fix: nothing while "
-        "the reason holds; otherwise set isPubliclyAccessible/publiclyAccessible=false and drop the entry."
+        "A resource listed in publicByDesign (this policy's and public-access-switches-kept-on's) is public "
+        "by design: its public-by-default switch is reported here, with the listed reason, for review. Fix: "
+        "nothing while the reason holds; otherwise set isPubliclyAccessible/publiclyAccessible=false and "
+        "drop the entry from both lists."
     ),
     resource_types=list(PUBLIC_BY_DEFAULT),
     check=_public_by_design_noted,
     enforcement_level=ADVISORY,
+    config={LIST_KEY: PUBLIC_BY_DESIGN},
     severity=LOW,
     tags=["public-access"],
 )
 
-# The note policy runs after the rule that leaves its notes (the analyzer runs policies in pack order).
 POLICIES = [public_access_switches_kept_on, public_by_design_noted]

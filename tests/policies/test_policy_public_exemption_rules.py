@@ -1,7 +1,7 @@
 """public-by-design-noted's passing and violating cases (the pack's meta-test reads ``CASES``).
 
-The note exists only with ``public-access-switches-kept-on.publicByDesign`` set, so each case carries
-its config and runs the rule that decides the exemption with the note policy, as the engine does.
+The note exists only with ``publicByDesign`` set (each policy reads its own copy), so each case
+carries its config and runs the rule that decides the exemption with the note policy, as the engine does.
 Semantics: tests/policies/test_public_exemptions_65.py.
 """
 
@@ -15,9 +15,8 @@ from policies.local import evaluate
 from policies.registry import get_policy
 from tests.policies.conftest import build
 
-LISTED = {
-    "public-access-switches-kept-on": {"publicByDesign": [{"resource": "subject", "reason": "public API"}]}
-}
+_ENTRIES = {"publicByDesign": [{"resource": "subject", "reason": "public API"}]}
+LISTED = {"public-access-switches-kept-on": _ENTRIES, "public-by-design-noted": _ENTRIES}
 APP_RUNNER = "aws:apprunner/service:Service"
 
 CASES = [

@@ -27,7 +27,8 @@ PAIR = [get_policy(RULE), get_policy(NOTE)]
 
 
 def exempting(*names: str, **extra: Any) -> dict[str, Any]:
-    return {RULE: {"publicByDesign": [{"resource": n, "reason": REASON} for n in names]}, **extra}
+    listed = {"publicByDesign": [{"resource": n, "reason": REASON} for n in names]}
+    return {RULE: listed, NOTE: listed, **extra}
 
 
 def found(resource_type: str, inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, list[str]]:
@@ -84,7 +85,7 @@ def test_a_listed_public_by_default_switch_is_noted_and_anything_else_refused(
     else:
         assert list(result) == [f"{NOTE}:advisory"], result
         (message,) = result[f"{NOTE}:advisory"]
-        assert REASON in message and f"{listed_as!r} in {RULE}.publicByDesign" in message
+        assert REASON in message and f"{listed_as!r} in {NOTE}.publicByDesign" in message
         assert "Fix: set" in message  # the finding itself, so a reviewer sees what is public
 
 
@@ -114,7 +115,11 @@ def test_the_property_reaches_the_rule_through_a_pack_config_file(tmp_path: Path
         assert resolve_config(load_pack_config(env), PAIR)[RULE][1]["publicByDesign"] == []
     # A stack's copy of prod.json listing the service (README: "copy the environment file").
     config = load_pack_config("prod")
-    config[RULE] = {**config[RULE], "publicByDesign": [{"resource": "public-api", "reason": REASON}]}
+    for policy in (RULE, NOTE):  # each policy reads its own copy of the list
+        config[policy] = {
+            **config.get(policy, {}),
+            "publicByDesign": [{"resource": "public-api", "reason": REASON}],
+        }
     path = tmp_path / "prod-public-api.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     stack = build([{"type": APP_RUNNER, "name": "public-api", "inputs": {}}])
@@ -131,5 +136,5 @@ def test_no_note_outlives_its_evaluation() -> None:
     # Listed with the note policy disabled, then evaluated unlisted: refused, and no stale note.
     assert found(APP_RUNNER, {}, exempting("public-api", **{NOTE: "disabled"})) == {}
     assert list(found(APP_RUNNER, {}, {})) == [f"{RULE}:mandatory"]
-    # The rule disabled leaves nothing to note.
-    assert found(APP_RUNNER, {}, exempting("public-api", **{RULE: "disabled"})) == {}
+    # The rule disabled: the note reads its own list (tests/policies/test_public_by_design_66.py).
+    assert list(found(APP_RUNNER, {}, exempting("public-api", **{RULE: "disabled"}))) == [f"{NOTE}:advisory"]
