@@ -17,7 +17,7 @@ one nobody classified).
 
 A stack that serves something public by design (an App Runner API) lists it in the
 ``publicByDesign`` config property (:data:`PUBLIC_BY_DESIGN`) of both policies: by resource name or
-URN, each with a reason. Its public-by-default switch is then not
+URN (optionally narrowed to one type), each with a reason. Its public-by-default switch is then not
 refused; ``public-by-design-noted`` (advisory), reading its own copy of the list and the resource,
 reports it with the reason instead. The account-level blocks (:data:`STATES`, EMR, SSM, Lightsail)
 are never exempt: the list is read for :data:`PUBLIC_BY_DEFAULT` types only.
@@ -290,7 +290,7 @@ def _private_when_unset(args: ResourceValidationArgs) -> bool:
     return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
-#: ``publicByDesign``: resources public on purpose, by name or URN,
+#: ``publicByDesign``: resources public on purpose, by name or URN (optionally narrowed to one ``type``),
 #: each with the reason (an entry without one is a config error: ``registry.validate_pack_config`` and
 #: the CLI's JSON-schema check both refuse it). Both policies hold the property: the engine gives each
 #: policy only its own config, so ``public-access-switches-kept-on`` exempts what its list names and
@@ -304,13 +304,16 @@ PUBLIC_BY_DESIGN: dict[str, Any] = {
     "description": (
         "Resources public by design, whose public-by-default switch (App Runner ingress, DMS, RDS "
         "publiclyAccessible) is reported as an advisory note with the reason instead of refused: "
-        "[{resource: <logical name or URN>, reason: <why it is public>}]. List each entry for both "
-        "public-access-switches-kept-on (the exemption) and public-by-design-noted (the note). Never the account-level blocks."
+        "[{resource: <logical name or URN>, type: <optional Pulumi type token>, reason: <why it is "
+        "public>}]. List each entry for both public-access-switches-kept-on (the exemption) and "
+        "public-by-design-noted (the note). Never the account-level blocks."
     ),
     "items": {
         "type": "object",
         "properties": {
             "resource": {"type": "string", "pattern": "\\S"},
+            # Only the types the list can exempt: a typo or an account-level block is a config error.
+            "type": {"type": "string", "enum": sorted(PUBLIC_BY_DEFAULT)},
             "reason": {"type": "string", "pattern": "\\S"},
         },
         "required": ["resource", "reason"],
@@ -322,15 +325,15 @@ LIST_KEY = "publicByDesign"
 
 def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str] | None:
     """``(how the entry names it, reason)`` for a resource listed in ``entries`` (a
-    ``publicByDesign`` list): by logical name or URN.
+    ``publicByDesign`` list): by logical name or URN, and by ``type`` when the entry gives one.
     Entries without a non-blank resource and reason (a config that skipped validation) list nothing."""
     for entry in entries if isinstance(entries, list | tuple) else []:
         if not isinstance(entry, Mapping):
             continue
-        named, reason = entry.get("resource"), entry.get("reason")
+        named, reason, token = entry.get("resource"), entry.get("reason"), entry.get("type")
         if not (isinstance(named, str) and isinstance(reason, str) and named.strip() and reason.strip()):
             continue
-        if named in (args.name, args.urn):
+        if named in (args.name, args.urn) and token in (None, args.resource_type):
             return named, reason.strip()
     return None
 

@@ -77,8 +77,51 @@ def test_no_note_survives_into_an_evaluation_with_another_config() -> None:
 
 
 @pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        pytest.param(
+            {**ENTRY, "type": APP_RUNNER},
+            [("public-api", f"{RULE}:mandatory"), ("public-api-db", f"{NOTE}:advisory")],
+            id="type-narrows-to-the-app-runner-service",
+        ),
+        pytest.param(
+            {**ENTRY, "resource": "public-api-db", "type": RDS_CLUSTER},
+            [("public-api", f"{RULE}:mandatory"), ("public-api-db", f"{NOTE}:advisory")],
+            id="type-narrows-to-the-cluster",
+        ),
+        pytest.param(
+            {**ENTRY, "resource": "public-api-db", "type": APP_RUNNER},
+            [("public-api", f"{RULE}:mandatory"), ("public-api-db", f"{RULE}:mandatory")],
+            id="another-type-exempts-nothing",
+        ),
+    ],
+)
+def test_an_entry_with_a_type_covers_that_type_only(entry: dict[str, Any], expected: list[Any]) -> None:
+    # Two resources of one name under different types are told apart by the entry's type; the
+    # other name is not listed at all (its own entry would be needed).
+    specs = [APP, {"type": RDS_CLUSTER, "name": "public-api-db", "inputs": PUBLIC_CLUSTER}]
+    if entry["resource"] == "public-api":
+        specs[1] = {**specs[1], "name": "public-api"}
+        expected = [("public-api", f"{NOTE}:advisory"), ("public-api", f"{RULE}:mandatory")]
+    found = levels_and_messages(specs, listing(entry))
+    assert sorted((name, level) for name, level, _ in found) == sorted(expected)
+
+
+@pytest.mark.parametrize(
     ("config", "key", "fragment"),
     [
+        pytest.param(
+            listing({**ENTRY, "type": "apprunner.Service"}),
+            f"{RULE}.publicByDesign[0].type",
+            "aws:apprunner/service:Service",  # the valid values are listed
+            id="type-not-a-token",
+        ),
+        pytest.param(
+            listing({**ENTRY, "type": "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"}),
+            f"{RULE}.publicByDesign[0].type",
+            "aws-native:rds:DbCluster",
+            id="type-of-an-account-block",
+        ),
         pytest.param(
             {RULE: {"publicByDesign": [ENTRY]}},
             f"{NOTE}.publicByDesign",
