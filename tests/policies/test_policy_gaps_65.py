@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE
 
 from policies.rules.public_switches import NOT_SWITCHES
 from tests.policies.one_resource import CALLER_PINS, assert_decided, findings, open_to_anyone
+from tests.policies.test_default_true_66 import DEFAULT_TRUE
 from tests.policies.test_public_switches_63 import SWITCH_INPUT, judged_types
 from tests.policies.test_resource_policy_class_63 import (
     _NESTED_HINT,
@@ -218,8 +218,8 @@ def test_an_unknown_ingress_switch_is_undecided_at_preview() -> None:
     assert findings(SWITCH_RULE, APP_RUNNER[0], inputs) == ([], 1)
 
 
-#: A provider docstring saying an input's default is true (``Default is `true```, ``defaults to `true```).
-_DEFAULT_TRUE = re.compile(r"(?i)\bdefault(?:s to| is|:)?\s*`?true`?")
+#: A provider docstring saying an input's default is true: every wording (tests/policies/test_default_true_66.py).
+_DEFAULT_TRUE = DEFAULT_TRUE
 
 
 def _documented_public_defaults(root: Path) -> list[str]:
@@ -257,6 +257,8 @@ def test_no_switch_documented_public_by_default_is_left_unjudged() -> None:
     root, key = provider_sources()
     documented = computed_once("public-defaults", lambda: _documented_public_defaults(root), key=key)
     assert "aws:dms/instanceProfile:InstanceProfile publiclyAccessible" in documented  # the scan reads docs
+    # aws-native's double backticks ("defaults to ``true``"): read since the wordings are a class.
+    assert "aws-native:rds:DbCluster publiclyAccessible" in documented
     judged = judged_types()
     assert [
         entry for entry in documented if entry.split(" ", 1)[0] not in judged or entry in NOT_SWITCHES
