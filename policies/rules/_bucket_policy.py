@@ -17,8 +17,10 @@ bucket ARNs carry no account, so another account's bucket of that prefix matches
 ``StringLike`` with a wildcard before its account (text matching lets it take colons; ``ArnLike``
 matches field by field): ``_common.arn_pattern_pins_account``, the reading every rule shares. ``StringEquals``
 and ``StringEqualsIgnoreCase`` compare literally: a ``*`` or ``?`` there is the character (it pins,
-as any fixed text does), though a value of nothing but those characters is never trusted (as
-``_iam_documents`` reads it) and a policy variable the caller supplies still pins nothing.
+as any fixed text does) for ``resource-policy-not-public``, though a value of nothing but those
+characters is never trusted (as ``_iam_documents`` reads it) and a policy variable the caller
+supplies still pins nothing. A bucket policy is read as S3 reads it (:func:`public_allows`): a value
+holding a wildcard character is not fixed under any operator.
 """
 
 from __future__ import annotations
@@ -200,15 +202,17 @@ def tls_only_problems(document: Any, bucket_arns: list[str] | None = None) -> li
 # --- public allows ---------------------------------------------------------------------
 
 
-def _fixed(key: str, value: Any, operator: str) -> bool:
-    """A value that pins the key: no wildcards (ARNs may wildcard after a fixed account)."""
+def _fixed(key: str, value: Any, operator: str, *, literal: bool = True) -> bool:
+    """A value that pins the key: no wildcards (ARNs may wildcard after a fixed account).
+    ``literal=False``: S3's reading (:func:`public_allows`), where ``*`` and ``?`` are wildcards
+    under every operator."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # an account id written as a JSON number
     if isinstance(value, float) and value.is_integer():
         value = str(int(value))
     if not isinstance(value, str) or not value.strip():
         return False
-    if operator in _LITERAL_OPERATORS:
+    if literal and operator in _LITERAL_OPERATORS:
         if set(value) <= {"*", "?"}:
             return False  # ``"*"`` pins nothing under a wildcard operator: never trusted under others
         value = _as_literal(value)
@@ -234,8 +238,11 @@ def _as_literal(value: str) -> str:
     return _TOKEN_OR_WILDCARD.sub(lambda m: m.group(1) or "${" + m.group(2) + "}", value)
 
 
-def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEYS) -> bool:
-    """True when some condition pins a source/principal key of ``keys`` to fixed values.
+def restricting_condition(
+    condition: Any, keys: frozenset[str] = RESTRICTING_KEYS, *, literal: bool = True
+) -> bool:
+    """True when some condition pins a source/principal key of ``keys`` to fixed values
+    (``literal``: see :func:`pins`).
 
     Values that are not plain data (a value unknown at preview) never pin anything here: a
     caller that reads unknown values decides what they mean.
@@ -253,7 +260,7 @@ def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEY
         for key in block:
             name = str(key).lower()
             values = items(block[key])
-            if name in keys and pins(name, values, base):
+            if name in keys and pins(name, values, base, literal=literal):
                 return True
     return False
 
@@ -290,11 +297,12 @@ def _mapped_v4(network: ipaddress.IPv6Network) -> ipaddress.IPv4Network | None:
     return None
 
 
-def pins(name: str, values: list[Any], operator: str) -> bool:
+def pins(name: str, values: list[Any], operator: str, *, literal: bool = True) -> bool:
     """Whether ``values`` under the matching ``operator`` (``StringEquals``, ``IpAddress``...) pin
     the key ``name`` (lower case) to fixed values: none empty or wildcard, no CIDR list covering
-    every address."""
-    if not values or not all(_fixed(name, v, operator) for v in values):
+    every address. ``literal``: ``*`` and ``?`` under ``StringEquals``/``StringEqualsIgnoreCase`` are
+    the characters (IAM's evaluation); False reads them as wildcards (S3's meaning of public)."""
+    if not values or not all(_fixed(name, v, operator, literal=literal) for v in values):
         return False
     return not (name == "aws:sourceip" and _whole_space(values))
 
@@ -342,12 +350,18 @@ def public_allows(
 ) -> list[str]:
     """One message per ``Allow`` statement that lets anyone in without a condition on ``keys``,
     unless ``credit(statement, statements)`` is True (a Deny of the document restricts it:
-    ``_deny_credit.credited``)."""
+    ``_deny_credit.credited``).
+
+    S3's meaning of public: a fixed value holds no wildcard character, whatever the operator ("To be
+    considered non-public, an S3 bucket policy must grant access only to fixed values. This means
+    values that don't contain a wildcard", AWS Config ``s3-bucket-public-read-prohibited``, FSBP
+    S3.2): ``StringEquals "arn:aws:s3:::my-bucket*"``, which IAM compares literally, is public to S3,
+    and Block Public Access refuses the policy."""
     found = []
     listed = policy_statements(document)
     for index, statement in enumerate(listed):
         who = anyone_allowed(statement)
-        if who is None or restricting_condition(statement.get("Condition"), keys):
+        if who is None or restricting_condition(statement.get("Condition"), keys, literal=False):
             continue
         if credit is not None and credit(statement, list(listed)) is True:
             continue

@@ -145,6 +145,16 @@ CASES = [
     pytest.param(
         "s3-bucket-policy-not-public",
         BUCKET_POLICY,
+        {
+            "bucket": NAME,
+            "policy": doc(public({"StringEquals": {"aws:SourceArn": "arn:aws:s3:::my-bucket*"}})),
+        },
+        "without a restricting condition",
+        id="a-wildcard-character-under-string-equals-is-public-to-s3",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
         {"bucket": NAME, "policy": doc(public({"Bool": {"aws:SecureTransport": "true"}}, Effect="allow"))},
         "without a restricting condition",
         id="tls-condition-does-not-restrict-who",
