@@ -235,10 +235,13 @@ def _ssm(args: ResourceValidationArgs) -> Check:
     if not isinstance(setting, str) or not setting.endswith(SSM_PUBLIC_SHARING):
         return  # another service setting (or the setting's ARN ending in another path)
     value = get(args.props, "settingValue")
-    if not isinstance(value, str) or value.strip().lower() != "disable":
+    # Exactly ``Disable``: SettingValue is free text (no enum in the API model) and UpdateServiceSetting
+    # documents ``Enable`` or ``Disable`` only; ``disable`` or a padded value is nothing AWS documents.
+    if value != "Disable":
         yield (
             f"settingValue is {shown(value)} for {SSM_PUBLIC_SHARING}: SSM documents of the account may "
-            "then be shared with everyone. Fix: set setting_value='Disable'."
+            "then be shared with everyone. Fix: set setting_value='Disable' (exactly: the value AWS "
+            "documents)."
         )
 
 
