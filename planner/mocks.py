@@ -11,7 +11,10 @@ botocore's service models (``tests/planner/test_api_models.py``).
 
 What a handler does not return (an output AWS computes at create, an input the program left
 unset) is unknown in the recording, as at a preview (:mod:`planner.recorder`): a program that reads
-it computes unknowns, and a policy reading those is undecided. Extending: a resource type whose
+it computes unknowns, and a policy reading those is undecided. So, below the top level
+(:mod:`planner.unreturned_outputs`), is a value a handler returns as None, a field it leaves out of
+an object the program did not set, and a field of :data:`COMPUTED_FIELDS` it leaves out of one the
+program set. Extending: a resource type whose
 computed outputs a later component reads gets an entry in ``_OUTPUTS`` (``SERVICE_OUTPUTS`` in
 :mod:`planner.mock_services` for the services above, or ``_ID_PREFIXES``), with the value AWS
 returns after create; an invoke the program calls gets an entry in ``_INVOKES``.
@@ -20,7 +23,7 @@ returns after create; an invoke the program calls gets an entry in ``_INVOKES``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
@@ -44,8 +47,21 @@ _ID_PREFIXES: dict[str, str] = {
 }
 
 
+# Fields the provider fills in inside an object the program sets (dotted wire paths, no list
+# indices), which the handlers do not model: unknown in the recording, as at a preview
+# (planner/unreturned_outputs.py). A field left out of an object the program did not set is
+# unknown without an entry; one left out of an object it set is otherwise absent, as the program
+# left it.
+COMPUTED_FIELDS: dict[str, frozenset[str]] = {
+    "aws:eks/cluster:Cluster": frozenset({"vpcConfig.clusterSecurityGroupId", "vpcConfig.vpcId"}),
+}
+
+
 class PlatformMocks(Mocks):
     """Mocks with realistic ids and ARNs for one account and region."""
+
+    computed_fields: Mapping[str, frozenset[str]] = COMPUTED_FIELDS
+    """Per type, the fields of objects the program sets that only the provider computes."""
 
     def __init__(self, region: str, account_id: str) -> None:
         self.region = region
@@ -182,7 +198,11 @@ def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State)
         service = str(inputs.get("serviceName", "")).removeprefix(f"com.amazonaws.{mocks.region}.")
         suffix = digest("vpce-dns", name, length=8)
         state["dnsEntries"] = [
-            {"dnsName": f"{resource_id}-{suffix}.{service}.{mocks.region}.vpce.amazonaws.com"}
+            {
+                "dnsName": f"{resource_id}-{suffix}.{service}.{mocks.region}.vpce.amazonaws.com",
+                # The Route 53 zone AWS hosts the endpoint's regional name in.
+                "hostedZoneId": f"Z{digest('vpce-zone', mocks.region, length=13).upper()}",
+            }
         ]
     return resource_id, state
 

@@ -14,7 +14,8 @@ recorder marks each registration's result "unknown" to the SDK (``RegisterResour
 the engine's flag for a create it elided), so what the mocks return is known and every other output
 is unknown, as at a preview: an apply over it does not run, an input computed from it is recorded
 as :data:`UNKNOWN` (what the engine sends a policy pack, which reads it as unknown: undecided), and
-so is an export.
+so is an export. Below the top level, what the mocks do not know is unknown too
+(:mod:`planner.unreturned_outputs`).
 
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
@@ -55,6 +56,7 @@ from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
+from planner.unreturned_outputs import with_unreturned_unknown
 from stacks.project import PROJECT, config_secret_keys, engine_config_values, platform_map
 
 if TYPE_CHECKING:
@@ -238,10 +240,17 @@ class _InputsSeen(pulumi_mocks.Mocks):
         self.inputs: dict[str, Any] | None = None
         self.unknown_inputs: dict[str, Any] | None = None
         """The request's inputs with their unknowns kept, when it holds any (else None)."""
+        self.marked_unknowns = False
+        """Whether a mocked result was given an unknown below its top level."""
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.inputs = args.inputs
         resource_id, state = self._mocks.new_resource(args)
+        if args.custom and not args.typ.startswith(PROVIDER_PREFIX):
+            # What the mocks leave out of an output object is unknown too, as at a preview.
+            computed = getattr(self._mocks, "computed_fields", {}).get(args.typ, ())
+            state, marked = with_unreturned_unknown(args.typ, state, args.inputs, computed)
+            self.marked_unknowns |= marked
         if self.unknown_inputs is None:
             return resource_id, state
         # The mocks see an unknown input as unset (the SDK drops it when not previewing) and may
@@ -279,6 +288,12 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
         self.holds_unknowns = False
+
+    @property
+    def marked_unknowns(self) -> bool:
+        """Whether a mocked result was given an unknown below its top level
+        (:mod:`planner.unreturned_outputs`)."""
+        return self._seen.marked_unknowns
 
     def RegisterResource(self, request: Any) -> Any:
         self._seen.inputs = None
@@ -523,7 +538,9 @@ def record_program(
         config=config,
         secret_exports=frozenset(secret_exports),
         warnings=tuple(warnings.messages),
-        holds_unknowns=monitor.holds_unknowns or without_unknowns(exports) != exports,
+        holds_unknowns=monitor.holds_unknowns
+        or monitor.marked_unknowns
+        or without_unknowns(exports) != exports,
     )
 
 

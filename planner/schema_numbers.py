@@ -33,20 +33,30 @@ def with_schema_integers(type_token: str, properties: Mapping[str, Any]) -> dict
 @functools.cache
 def _resource_input_types(type_token: str) -> Mapping[str, Any]:
     """Wire name → annotated type of a resource's inputs, from its SDK's ``<Name>Args`` class."""
+    found = resource_class(type_token)
+    module_of_class = sys.modules.get(getattr(found, "__module__", ""))
+    args_class = getattr(module_of_class, f"{type_token.rsplit(':', 1)[-1]}Args", None)
+    if args_class is not None and pulumi_types.is_input_type(args_class):
+        return _input_types(args_class)
+    return {}
+
+
+@functools.cache
+def resource_class(type_token: str) -> type | None:
+    """The SDK's resource class for ``type_token`` (``aws:eks/cluster:Cluster``), from the modules
+    its package registered; None for a type no imported SDK registers."""
     parts = type_token.split(":")
     if len(parts) != 3:
-        return {}
-    package, module, class_name = parts
+        return None
+    package, module, _ = parts
     for resource_module in rpc._RESOURCE_MODULES.get(f"{package}:{module}", []):
         info = getattr(resource_module, "mod_info", None)  # the SDKs' generated registry entries
         if not isinstance(info, Mapping) or type_token not in info.get("classes", {}):
             continue
-        resource_class = getattr(sys.modules.get(info["fqn"]), info["classes"][type_token], None)
-        module_of_class = sys.modules.get(getattr(resource_class, "__module__", ""))
-        args_class = getattr(module_of_class, f"{class_name}Args", None)
-        if args_class is not None and pulumi_types.is_input_type(args_class):
-            return _input_types(args_class)
-    return {}
+        found = getattr(sys.modules.get(info["fqn"]), info["classes"][type_token], None)
+        if isinstance(found, type):
+            return found
+    return None
 
 
 @functools.cache
