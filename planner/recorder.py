@@ -15,7 +15,9 @@ the engine's flag for a create it elided), so what the mocks return is known and
 is unknown, as at a preview: an apply over it does not run, an input computed from it is recorded
 as :data:`UNKNOWN` (what the engine sends a policy pack, which reads it as unknown: undecided), and
 so is an export. Below the top level, what the mocks do not know is unknown too
-(:mod:`planner.unreturned_outputs`).
+(:mod:`planner.unreturned_outputs`); reads (``Resource.get``, ``opts.id``, a ``StackReference``)
+are answered as the engine would offline and kept apart, in ``ResourceGraph.reads``
+(:mod:`planner.reads`).
 
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
@@ -54,6 +56,7 @@ from pulumi.runtime.sync_await import _sync_await
 from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
 from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
+from planner.reads import read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
 from planner.unreturned_outputs import with_unreturned_unknown
@@ -150,6 +153,10 @@ class ResourceGraph:
     holds_unknowns: bool = False
     """Whether an input or export the recorder recorded is, or holds, :data:`UNKNOWN`
     (:func:`known_inputs`)."""
+    reads: tuple[RecordedResource, ...] = ()
+    """The resources the program read, in order (``Resource.get``, ``opts.id``, a
+    ``pulumi.StackReference``: the engine's external resources, read, not created, so not among
+    ``resources``); :func:`get` finds them too (:mod:`planner.reads`)."""
 
     @property
     def environment(self) -> str | None:
@@ -165,7 +172,7 @@ class ResourceGraph:
     @functools.cached_property
     def _by_urn(self) -> Mapping[str, RecordedResource]:
         by_urn: dict[str, RecordedResource] = {}
-        for resource in self.resources:
+        for resource in (*self.resources, *self.reads):
             by_urn.setdefault(resource.urn, resource)  # the first, as a scan finds it
         return by_urn
 
@@ -287,7 +294,34 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self._seen = _InputsSeen(mocks)
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
+        self.reads: list[RecordedResource] = []
         self.holds_unknowns = False
+
+    def ReadResource(self, request: Any) -> Any:
+        """A read (``Resource.get``, ``opts.id``, a StackReference): answered as the engine would
+        offline (:mod:`planner.reads`), not by the mocks, and recorded in ``reads``."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        response, state = read_response(request, urn)
+        read_id = request.id if request.id != UNKNOWN else None
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, read_id or "", state)
+        self.reads.append(
+            RecordedResource(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                custom=True,
+                parent=request.parent or None,
+                dependencies=tuple(sorted(request.dependencies)),
+                property_dependencies={},
+                inputs=_plain(rpc.deserialize_properties(request.properties)),
+                outputs=_plain(state),
+                provider=request.provider or None,
+                protect=False,
+                retain_on_delete=False,
+                id=read_id,
+            )
+        )
+        return response
 
     @property
     def marked_unknowns(self) -> bool:
@@ -528,7 +562,7 @@ def record_program(
                 loop.close()
                 engine_loop.close()
 
-    with _without_stack_traces(), fewer_gc_pauses():
+    with _without_stack_traces(), unknown_ids_read_as_unknown(), fewer_gc_pauses():
         contextvars.Context().run(run)
     return ResourceGraph(
         stack=stack,
@@ -541,6 +575,7 @@ def record_program(
         holds_unknowns=monitor.holds_unknowns
         or monitor.marked_unknowns
         or without_unknowns(exports) != exports,
+        reads=tuple(monitor.reads),
     )
 
 

@@ -1,11 +1,12 @@
-"""What the offline plan cannot know is unknown at every depth, not only at the top level.
+"""What the offline plan cannot know is unknown at every depth, and for reads.
 
 Session 65 made an output the mocks leave out unknown, as at a preview, but only at the top level:
 a field the provider computes inside an object the program set (an EKS cluster's
 ``vpcConfig.clusterSecurityGroupId``), a field missing from an object only the provider returns and
 a value a mock returns as None inside an object were known Nones (a top-level None was already
-unknown: the SDK drops it from the result). Each is now unknown, and a mandatory rule reading one
-is undecided: not refused, not passed.
+unknown: the SDK drops it from the result); a read whose id is unknown (``Vpc.get`` of an id
+not yet created) read the unknown marker as a known id; and a read's state was a known None. Each
+is now unknown, and a mandatory rule reading one is undecided: not refused, not passed.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ _SOURCES: dict[str, Callable[[], pulumi.Input[bool]]] = {
     "a value a handler returns as None inside an object": lambda: _endpoint().dns_entries.apply(
         lambda entries: _ran(entries, False)
     ),
+    "a read whose id is unknown": lambda: aws.ec2.Vpc.get(
+        "read", aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16").ipv6_association_id
+    ).id.apply(lambda read_id: _ran(read_id, False)),
+    "a read's id asked for": lambda: aws.ec2.Vpc.get("read", "vpc-0123").id.apply(
+        lambda read_id: _ran(read_id, read_id != "vpc-0123")
+    ),
+    "a read's state": lambda: aws.ec2.Vpc.get("read", "vpc-0123").enable_dns_support.apply(
+        lambda support: _ran(support, False)
+    ),
 }
 
 _HANDLER_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -81,6 +91,9 @@ _HANDLER_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
         ),
         ("the same object returned whole", None, False, "passes", 1),
         ("a value a handler returns as None inside an object", None, UNKNOWN_STRING_VALUE, "undecided", 0),
+        ("a read whose id is unknown", None, UNKNOWN_STRING_VALUE, "undecided", 0),
+        ("a read's id asked for", None, False, "passes", 1),
+        ("a read's state", None, UNKNOWN_STRING_VALUE, "undecided", 0),
     ],
 )
 def test_a_setting_computed_from_what_the_plan_cannot_know_is_undecided(
@@ -138,11 +151,13 @@ def test_the_sdk_still_resolves_unknowns_as_the_recorder_relies_on() -> None:
     def program() -> None:
         vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
         cluster = aws.eks.Cluster("cluster", role_arn=ROLE, vpc_config={"subnet_ids": SUBNETS})
+        read = aws.ec2.Vpc.get("read", vpc.ipv6_association_id)
         aws.sns.Topic(
             "topic",
             tags={
                 "top": vpc.enable_network_address_usage_metrics.apply(lambda value: f"ran on {value}"),
                 "nested": cluster.vpc_config.apply(lambda value: f"ran on {value}"),
+                "read": read.id.apply(lambda value: f"ran on {value}"),
             },
         )
 
@@ -157,4 +172,8 @@ def test_the_sdk_still_resolves_unknowns_as_the_recorder_relies_on() -> None:
         f"pulumi {version}: an unknown inside a registration result is no longer kept "
         "(rpc.resolve_outputs keep_unknowns, _OutputData's contains_unknowns): revisit "
         "planner/unreturned_outputs.py"
+    )
+    assert tags["read"] == UNKNOWN_STRING_VALUE, (
+        f"pulumi {version}: the id of a read whose requested id is unknown is no longer made "
+        "unknown (pulumi.resource.read_resource, res.__dict__['id']): revisit planner/reads.py"
     )

@@ -1,0 +1,73 @@
+"""Resource reads in a recording: ``Resource.get``, ``opts.id`` and ``pulumi.StackReference``.
+
+A read registers nothing: the engine asks the provider for the state of a resource that exists.
+Offline there is no provider, so a read's outputs are unknown, as the engine's are at a preview it
+cannot read (:func:`read_response`), except the state the program passed itself
+(``Vpc.get("vpc", id, cidr_block=...)``), which the SDK keeps as the read's outputs whatever the
+engine answers, and the id it asked for. A StackReference (``pulumi:pulumi:StackReference``, read
+by the engine's builtin provider from the referenced stack's last deployment) is such a read: its
+outputs, and all read from them, are unknown, and a policy reading one is undecided.
+
+A read whose id is unknown (an output of a resource not yet created) is not read at all: the
+engine skips it and its outputs, the id among them, are unknown. The SDK (pulumi 3.272) resolves
+the id of such a read, outside a preview, as the id it asked for, the unknown marker, known
+(``read_resource``): :func:`unknown_ids_read_as_unknown` makes that id unknown while a program is
+recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pulumi
+import pulumi.resource as pulumi_resource_module
+from pulumi.output import _OutputData
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _sync_await
+
+
+def read_response(request: Any, urn: str) -> tuple[resource_pb2.ReadResourceResponse, dict[str, Any]]:
+    """The engine's answer to a read, and the state it reads (the recording's ``outputs``)."""
+    state: dict[str, Any] = {}
+    unknown = True
+    properties = _sync_await(rpc.serialize_properties(state, {}))
+    # A read with an unknown id is skipped: no id comes back (the SDK keeps the one it asked for).
+    read_id = "" if request.id == rpc.UNKNOWN else request.id
+    response = resource_pb2.ReadResourceResponse(urn=urn, properties=properties, unknown=unknown, id=read_id)
+    return response, state
+
+
+def _read_id_unknown_when_asked_unknown(original: Any) -> Any:
+    def read_resource(res: Any, ty: str, name: str, props: Any, opts: Any, *args: Any, **kwargs: Any) -> None:
+        original(res, ty, name, props, opts, *args, **kwargs)
+        asked = opts.id
+        if isinstance(asked, str):
+            return  # a plain id is known
+        read_id: pulumi.Output[Any] = res.__dict__["id"]
+        asked_output = pulumi.Output.from_input(asked)
+
+        async def data() -> _OutputData[Any]:
+            asked_data = await asked_output._data
+            got = await read_id._data
+            if asked_data.is_known:
+                return got
+            return _OutputData(resources=got.resources, value=None, is_known=False, is_secret=got.is_secret)
+
+        res.__dict__["id"] = pulumi.Output._from_data(asyncio.ensure_future(data()))
+
+    return read_resource
+
+
+@contextlib.contextmanager
+def unknown_ids_read_as_unknown() -> Iterator[None]:
+    """While a program is recorded, a read whose requested id is unknown has an unknown id."""
+    original = pulumi_resource_module.read_resource
+    pulumi_resource_module.read_resource = _read_id_unknown_when_asked_unknown(original)
+    try:
+        yield
+    finally:
+        pulumi_resource_module.read_resource = original
