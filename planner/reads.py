@@ -2,11 +2,17 @@
 
 A read registers nothing: the engine asks the provider for the state of a resource that exists.
 Offline there is no provider, so a read's outputs are unknown, as the engine's are at a preview it
-cannot read (:func:`read_response`), except the state the program passed itself
-(``Vpc.get("vpc", id, cidr_block=...)``), which the SDK keeps as the read's outputs whatever the
-engine answers, and the id it asked for. A StackReference (``pulumi:pulumi:StackReference``, read
-by the engine's builtin provider from the referenced stack's last deployment) is such a read: its
-outputs, and all read from them, are unknown, and a policy reading one is undecided.
+cannot read (:func:`read_response`), except:
+
+- the state the program passed itself (``Vpc.get("vpc", id, cidr_block=...)``), which the SDK keeps
+  as the read's outputs whatever the engine answers, and the id it asked for;
+- a StackReference (``pulumi:pulumi:StackReference``, read by the engine's builtin provider from the
+  referenced stack's last deployment) whose stack's outputs the caller supplied
+  (``record_program(..., stack_outputs={"org/network/prod": {"vpc_id": "vpc-0abc"}})``): its
+  ``outputs`` are those, as plain (not secret) values, a name missing from them is absent
+  (``get_output`` None, ``require_output`` fails), as the engine reads a deployed stack. A stack
+  not supplied is one the offline plan cannot read: its outputs, and all read from them, are
+  unknown, and a policy reading one is undecided.
 
 A read whose id is unknown (an output of a resource not yet created) is not read at all: the
 engine skips it and its outputs, the id among them, are unknown. The SDK (pulumi 3.272) resolves
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pulumi
@@ -29,11 +35,25 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _sync_await
 
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
-def read_response(request: Any, urn: str) -> tuple[resource_pb2.ReadResourceResponse, dict[str, Any]]:
+StackOutputs = Mapping[str, Mapping[str, Any]]
+"""Referenced stack name (as the program names it, ``org/project/stack``) → its outputs."""
+
+
+def read_response(
+    request: Any, urn: str, stack_outputs: StackOutputs
+) -> tuple[resource_pb2.ReadResourceResponse, dict[str, Any]]:
     """The engine's answer to a read, and the state it reads (the recording's ``outputs``)."""
     state: dict[str, Any] = {}
     unknown = True
+    if request.type == STACK_REFERENCE_TYPE and request.id in stack_outputs:
+        state = {
+            "name": request.id,
+            "outputs": dict(stack_outputs[request.id]),
+            "secretOutputNames": [],
+        }
+        unknown = False
     properties = _sync_await(rpc.serialize_properties(state, {}))
     # A read with an unknown id is skipped: no id comes back (the SDK keeps the one it asked for).
     read_id = "" if request.id == rpc.UNKNOWN else request.id

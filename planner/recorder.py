@@ -15,9 +15,9 @@ the engine's flag for a create it elided), so what the mocks return is known and
 is unknown, as at a preview: an apply over it does not run, an input computed from it is recorded
 as :data:`UNKNOWN` (what the engine sends a policy pack, which reads it as unknown: undecided), and
 so is an export. Below the top level, what the mocks do not know is unknown too
-(:mod:`planner.unreturned_outputs`); reads (``Resource.get``, ``opts.id``, a ``StackReference``)
-are answered as the engine would offline and kept apart, in ``ResourceGraph.reads``
-(:mod:`planner.reads`).
+(:mod:`planner.unreturned_outputs`); reads (``Resource.get``, ``opts.id``, a ``StackReference``,
+whose stacks' outputs ``record_program(stack_outputs=...)`` supplies) are answered as the engine
+would offline and kept apart, in ``ResourceGraph.reads`` (:mod:`planner.reads`).
 
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
@@ -26,6 +26,7 @@ Typical use::
 
     graph = record_stack_file("stacks/Pulumi.dev.yaml")      # the whole program for a stack file
     graph = record_program(lambda: MyComponent("x", args))   # any program, e.g. one component
+    graph = record_program(program, stack_outputs={"org/network/prod": {"vpc_id": "vpc-0abc"}})
     [key] = graph.of_type("aws:kms/key:Key")
     assert key.inputs["enableKeyRotation"] is True
 """
@@ -56,7 +57,7 @@ from pulumi.runtime.sync_await import _sync_await
 from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
 from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
-from planner.reads import read_response, unknown_ids_read_as_unknown
+from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
 from planner.unreturned_outputs import with_unreturned_unknown
@@ -290,18 +291,19 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     change): deserialising the request's properties a second time cost about 5 % of the SDK floor
     per resource (3.7-3.9 → 3.5-3.7 ms, alternating runs), with the same graphs."""
 
-    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+    def __init__(self, mocks: pulumi_mocks.Mocks, stack_outputs: StackOutputs | None = None) -> None:
         self._seen = _InputsSeen(mocks)
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
         self.reads: list[RecordedResource] = []
         self.holds_unknowns = False
+        self._stack_outputs: StackOutputs = stack_outputs or {}
 
     def ReadResource(self, request: Any) -> Any:
         """A read (``Resource.get``, ``opts.id``, a StackReference): answered as the engine would
         offline (:mod:`planner.reads`), not by the mocks, and recorded in ``reads``."""
         urn = self.make_urn(request.parent, request.type, request.name)
-        response, state = read_response(request, urn)
+        response, state = read_response(request, urn, self._stack_outputs)
         read_id = request.id if request.id != UNKNOWN else None
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, read_id or "", state)
         self.reads.append(
@@ -507,11 +509,16 @@ def record_program(
     config: Mapping[str, Any] | None = None,
     source: str = "<program>",
     secret_keys: Iterable[str] | None = None,
+    stack_outputs: StackOutputs | None = None,
 ) -> ResourceGraph:
     """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
 
     ``secret_keys``: the keys the engine passes as secret (``PULUMI_CONFIG_SECRET_KEYS``); by
     default those of ``config`` that are or hold an encrypted value.
+
+    ``stack_outputs``: the outputs of the stacks the program references with
+    ``pulumi.StackReference``, by the stack name it gives (``{"org/network/prod": {"vpc_id":
+    "vpc-0abc"}}``); a referenced stack not given has unknown outputs (:mod:`planner.reads`).
 
     Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate.
     """
@@ -519,7 +526,7 @@ def record_program(
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
     mocks = PlatformMocks(region=region, account_id=account)
-    monitor = _RecordingMonitor(mocks)
+    monitor = _RecordingMonitor(mocks, stack_outputs)
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
     warnings = _WarningCollector()
@@ -700,12 +707,16 @@ def _offline_program(source: str, registry: str = "stand-in") -> Any:
 
 
 def record_stack_file(
-    path: str | StackFile, program: Callable[[str], Any] | None = None, *, registry: str = "stand-in"
+    path: str | StackFile,
+    program: Callable[[str], Any] | None = None,
+    *,
+    registry: str = "stand-in",
+    stack_outputs: StackOutputs | None = None,
 ) -> ResourceGraph:
     """Record the platform program for the stack file at ``path`` (or one already read).
 
     ``registry`` (one of :data:`REGISTRIES`) picks the offline registry when ``program`` is not
-    given. Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file,
+    given; ``stack_outputs`` is :func:`record_program`'s. Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file,
     before any resource is registered.
     """
     # Here, not at the top: the reader imports the configuration model, which a recording of a
@@ -726,6 +737,7 @@ def record_stack_file(
         config=offline_config(stack_file),
         source=stack_file.path,
         secret_keys=config_secret_keys(stack_file.config),
+        stack_outputs=stack_outputs,
     )
     if not stack_file.environments:
         return graph

@@ -1,12 +1,14 @@
-"""What the offline plan cannot know is unknown at every depth, and for reads.
+"""What the offline plan cannot know is unknown at every depth, for reads and stack references too.
 
 Session 65 made an output the mocks leave out unknown, as at a preview, but only at the top level:
 a field the provider computes inside an object the program set (an EKS cluster's
 ``vpcConfig.clusterSecurityGroupId``), a field missing from an object only the provider returns and
 a value a mock returns as None inside an object were known Nones (a top-level None was already
 unknown: the SDK drops it from the result); a read whose id is unknown (``Vpc.get`` of an id
-not yet created) read the unknown marker as a known id; and a read's state was a known None. Each
-is now unknown, and a mandatory rule reading one is undecided: not refused, not passed.
+not yet created) read the unknown marker as a known id; a read's state was a known None; and a
+``pulumi.StackReference`` crashed the recording. Each is now unknown (a StackReference's outputs are
+those a test or plan supplies, unknown when not), and a mandatory rule reading one is undecided:
+not refused, not passed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from policies.rules.network import eks_endpoint_private
 
 ROLE = "arn:aws:iam::123456789012:role/eks"
 SUBNETS = ["subnet-0123456789abcdef0"]
+NETWORK = "org/network/prod"
 RAN: list[Any] = []
 """The values the cases' applies ran on (an apply over an unknown value does not run)."""
 
@@ -66,6 +69,9 @@ _SOURCES: dict[str, Callable[[], pulumi.Input[bool]]] = {
     "a read's state": lambda: aws.ec2.Vpc.get("read", "vpc-0123").enable_dns_support.apply(
         lambda support: _ran(support, False)
     ),
+    "a referenced stack's output": lambda: (
+        pulumi.StackReference(NETWORK).require_output("public_api").apply(lambda public: _ran(public, public))
+    ),
 }
 
 _HANDLER_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -94,6 +100,9 @@ _HANDLER_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
         ("a read whose id is unknown", None, UNKNOWN_STRING_VALUE, "undecided", 0),
         ("a read's id asked for", None, False, "passes", 1),
         ("a read's state", None, UNKNOWN_STRING_VALUE, "undecided", 0),
+        ("a referenced stack's output", None, UNKNOWN_STRING_VALUE, "undecided", 0),
+        ("a referenced stack's output", {NETWORK: {"public_api": True}}, True, "violation", 1),
+        ("a referenced stack's output", {NETWORK: {"public_api": False}}, False, "passes", 1),
     ],
 )
 def test_a_setting_computed_from_what_the_plan_cannot_know_is_undecided(
@@ -127,7 +136,7 @@ def test_a_setting_computed_from_what_the_plan_cannot_know_is_undecided(
         )
 
     RAN.clear()
-    graph = record_program(program)
+    graph = record_program(program, stack_outputs=stack_outputs)
     cluster = graph.named("cluster")
 
     assert cluster.inputs["vpcConfig"]["endpointPublicAccess"] == recorded
@@ -142,6 +151,45 @@ def test_a_setting_computed_from_what_the_plan_cannot_know_is_undecided(
         assert "vpcConfig.endpointPublicAccess" in undecided[0].reason
         # The cost estimate, critical path and expectations read it as unset.
         assert "endpointPublicAccess" not in known_inputs(graph).get(cluster.urn).inputs["vpcConfig"]
+
+
+def _referencing_program() -> None:
+    network = pulumi.StackReference("network", stack_name=NETWORK)
+    aws.sns.Topic(
+        "topic", name=network.get_output("topic_name"), tags={"absent": network.get_output("absent")}
+    )
+
+
+@pytest.mark.parametrize(
+    ("stack_outputs", "topic_inputs", "read_outputs"),
+    [
+        (None, {"name": UNKNOWN_STRING_VALUE, "tags": {"absent": UNKNOWN_STRING_VALUE}}, {}),
+        (
+            {NETWORK: {"topic_name": "alerts"}},
+            {"name": "alerts", "tags": {}},
+            {"name": NETWORK, "outputs": {"topic_name": "alerts"}, "secretOutputNames": []},
+        ),
+    ],
+    ids=["stack not supplied", "stack supplied"],
+)
+def test_a_stack_reference_is_read_as_the_engine_reads_it(
+    stack_outputs: dict[str, Any] | None, topic_inputs: dict[str, Any], read_outputs: dict[str, Any]
+) -> None:
+    graph = record_program(_referencing_program, stack_outputs=stack_outputs)
+
+    assert graph.named("topic").inputs == topic_inputs
+    # Read, not created: not among the resources the plan creates, prices or governs.
+    assert [resource.type for resource in graph if resource.custom] == ["aws:sns/topic:Topic"]
+    [reference] = graph.reads
+    assert (reference.type, reference.name, reference.id) == (
+        "pulumi:pulumi:StackReference",
+        "network",
+        NETWORK,
+    )
+    assert reference.urn.endswith("pulumi:pulumi:StackReference::network")
+    assert reference.inputs == {"name": NETWORK} and reference.outputs == read_outputs
+    assert graph.get(reference.urn) is reference
+    assert graph.named("topic").dependencies == (reference.urn,)
 
 
 def test_the_sdk_still_resolves_unknowns_as_the_recorder_relies_on() -> None:
