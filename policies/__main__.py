@@ -22,6 +22,7 @@ if _REPO_ROOT not in sys.path:
 
 from pulumi_policy import PolicyPack  # noqa: E402  (needs the sys.path entry above)
 
+from policies import analyzer  # noqa: E402
 from policies.registry import (  # noqa: E402
     ALL_POLICIES,
     INITIAL_CONFIG,
@@ -30,6 +31,8 @@ from policies.registry import (  # noqa: E402
 )
 
 if __name__ == "__main__":  # runpy.run_path(..., run_name="__main__"); never on a plain import
+    # The CLI's Configure reaches the pack's checks across policies (the schemas are per policy).
+    analyzer.install()
     PolicyPack(
         name=PACK_NAME,
         policies=ALL_POLICIES,

@@ -147,7 +147,8 @@ def test_entry_point_builds_the_pack_when_run_like_the_cli():
     """The CLI runs runpy.run_path(<pack dir>) with the pack directory as working directory."""
     script = (
         "import runpy, pulumi_policy\n"
-        "pulumi_policy.PolicyPack = lambda **kw: print(kw['name'], len(kw['policies']), kw['initial_config'])\n"
+        "pulumi_policy.PolicyPack = lambda **kw: print(kw['name'], len(kw['policies']), kw['initial_config'],\n"
+        "    pulumi_policy.policy._PolicyAnalyzerServicer.__name__)\n"
         "runpy.run_path('.', run_name='__main__')\n"
     )
 
@@ -167,7 +168,8 @@ def test_entry_point_builds_the_pack_when_run_like_the_cli():
     # its fingerprint) and of this module (tests.recorded.computed_once); a killed run is not kept.
     result = computed_once("pack-entry-point", run)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["mlops-platform", str(len(ALL_POLICIES)), "{}"]
+    # The servicer PolicyPack builds is the pack's (policies.analyzer: Configure checks across policies).
+    assert result.stdout.split() == ["mlops-platform", str(len(ALL_POLICIES)), "{}", "PackAnalyzer"]
 
 
 # --- environment configs ---------------------------------------------------------------
