@@ -20,7 +20,8 @@ and ``StringEqualsIgnoreCase`` compare literally: a ``*`` or ``?`` there is the 
 as any fixed text does) for ``resource-policy-not-public``, though a value of nothing but those
 characters is never trusted (as ``_iam_documents`` reads it) and a policy variable the caller
 supplies still pins nothing. A bucket policy is read as S3 reads it (:func:`public_allows`): a value
-holding a wildcard character is not fixed under any operator.
+holding a wildcard character is not fixed under any operator (a Deny's negated one too: ``s3``
+passes ``credited(..., literal=False)``).
 """
 
 from __future__ import annotations

@@ -61,9 +61,13 @@ KEYS = AWS_RESTRICTING_KEYS - {"aws:sourceorgpaths", "aws:principalorgpaths"}
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
-def restricts(deny: Any, allow: Mapping[str, Any], keys: frozenset[str] = KEYS) -> Tri:
+def restricts(
+    deny: Any, allow: Mapping[str, Any], keys: frozenset[str] = KEYS, *, literal: bool = True
+) -> Tri:
     """Whether the statement ``deny`` denies every request ``allow`` grants except those with
-    fixed values of one key of ``keys`` (lower case; an :class:`Unknown` when unknown parts decide it)."""
+    fixed values of one key of ``keys`` (lower case; an :class:`Unknown` when unknown parts decide it).
+    ``literal``: as :func:`_bucket_policy.pins` (False: S3's reading, a ``*`` or ``?`` under
+    ``StringNotEquals`` is a wildcard, so the value is not fixed)."""
     if isinstance(deny, Unknown):
         return deny
     if not is_map(deny):
@@ -76,14 +80,20 @@ def restricts(deny: Any, allow: Mapping[str, Any], keys: frozenset[str] = KEYS) 
             _everyone(deny.get("Principal"), allow),
             _reaches(deny, allow, "Action", ignore_case=True),
             _reaches(deny, allow, "Resource", ignore_case=False),
-            _one_negated_condition(deny.get("Condition"), keys),
+            _one_negated_condition(deny.get("Condition"), keys, literal),
         ]
     )
 
 
-def credited(allow: Mapping[str, Any], document_statements: list[Any], keys: frozenset[str] = KEYS) -> Tri:
+def credited(
+    allow: Mapping[str, Any],
+    document_statements: list[Any],
+    keys: frozenset[str] = KEYS,
+    *,
+    literal: bool = True,
+) -> Tri:
     """Whether some Deny of the same document restricts ``allow`` (to fixed values of one of ``keys``)."""
-    return any3(restricts(statement, allow, keys) for statement in document_statements)
+    return any3(restricts(statement, allow, keys, literal=literal) for statement in document_statements)
 
 
 def _is_deny(effect: Any) -> Tri:
@@ -169,7 +179,7 @@ def _covers(pattern: str, entry: str, ignore_case: bool) -> bool:
     return not any(m.start() < len(prefix) < m.end() for m in _VARIABLE.finditer(entry))
 
 
-def _one_negated_condition(condition: Any, keys: frozenset[str]) -> Tri:
+def _one_negated_condition(condition: Any, keys: frozenset[str], literal: bool) -> Tri:
     if isinstance(condition, Unknown):
         return condition
     if not is_map(condition) or len(condition) != 1:
@@ -192,5 +202,5 @@ def _one_negated_condition(condition: Any, keys: frozenset[str]) -> Tri:
     unknown = next((v for v in values if isinstance(v, Unknown)), None)
     if unknown is not None:
         known = [v for v in values if not isinstance(v, Unknown)]
-        return unknown if not known or pins(name, known, positive) else False
-    return pins(name, values, positive)
+        return unknown if not known or pins(name, known, positive, literal=literal) else False
+    return pins(name, values, positive, literal=literal)

@@ -23,6 +23,7 @@ needs no access logging of its own.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
@@ -158,7 +159,9 @@ def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]
     # policy's whole semantics, Denies included (Backes et al., "Semantic Analysis of AWS Access
     # Control", HCSS 2019: "the basis for the recently launched S3 Block Public Access feature"),
     # so a credited policy is not one BlockPublicPolicy rejects at deploy.
-    for finding in public_allows(parsed, credit=credited):
+    # A Deny's ``StringNotEquals`` value is read as S3 reads an Allow's ``StringEquals`` one
+    # (:func:`public_allows`): a ``*`` or ``?`` in it is a wildcard, so the Deny pins nothing.
+    for finding in public_allows(parsed, credit=partial(credited, literal=False)):
         yield (
             f"{finding}: name the principals (account, role or service), or pin the statement with "
             f"a condition on fixed values of {RESTRICTING_HINT} (or aws:PrincipalAccount, aws:SourceIp); "
