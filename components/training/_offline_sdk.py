@@ -217,14 +217,79 @@ def _method_names_client() -> type:
     return MethodNames
 
 
+_CLIENT_ENVIRONMENT_PREFIXES = (
+    "AWS_",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
+"""What a botocore client reads from the environment when it is made (its endpoint, retries, proxies,
+certificates, partition options): a client made under other values is a different client."""
+
+
+class _RefusingSession(boto3.Session):
+    """A boto3 session whose clients refuse every call (:func:`_refuse`) and are made once.
+
+    Every build makes the same eight clients (the ``PipelineSession``'s five and its S3 resource,
+    ``ModelTrainer``'s IAM client, ``Pipeline``'s Scheduler one): creating a botocore client is
+    about 5 ms even with its model loaded, over half of a warm build. A client, or resource, is
+    reused when it is asked for with the same arguments under the same environment (every variable
+    :data:`_CLIENT_ENVIRONMENT_PREFIXES` names, so a client made inside :func:`sealed`, aimed at
+    :data:`UNREACHABLE_ENDPOINT`, is never handed out under another environment) and the same
+    botocore loader; the session itself is one per region. The SDK only reads these clients'
+    methods and metadata and calls them (refused before any request is made); it registers no
+    handler on them."""
+
+    def __init__(self, region: str) -> None:
+        super().__init__(
+            region_name=region, aws_access_key_id=PLACEHOLDER_KEY, aws_secret_access_key=PLACEHOLDER_KEY
+        )
+        self.events.register("before-call", _refuse)
+        self._made: dict[tuple[Any, ...], Any] = {}
+
+    def _made_once(self, kind: str, make: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> Any:
+        key = (
+            kind,
+            args,
+            tuple(sorted((name, _argument_key(value)) for name, value in kwargs.items())),
+            tuple(
+                sorted((n, v) for n, v in os.environ.items() if n.startswith(_CLIENT_ENVIRONMENT_PREFIXES))
+            ),
+            id(self._session.get_component("data_loader")),
+        )
+        try:
+            made = self._made.get(key)
+        except TypeError:  # an argument that cannot be a key: a client of its own
+            return make(*args, **kwargs)
+        if made is None:
+            made = self._made[key] = make(*args, **kwargs)
+        return made
+
+    def client(self, *args: Any, **kwargs: Any) -> Any:
+        return self._made_once("client", super().client, args, kwargs)
+
+    def resource(self, *args: Any, **kwargs: Any) -> Any:
+        return self._made_once("resource", super().resource, args, kwargs)
+
+
+def _argument_key(value: Any) -> Any:
+    """A client argument as a key: a ``botocore.config.Config`` by the options it was given (the SDK
+    makes a new one, with the same options, for every session), anything else as it is."""
+    import botocore.config
+
+    if isinstance(value, botocore.config.Config):
+        return ("Config", tuple(sorted((k, repr(v)) for k, v in value._user_provided_options.items())))
+    return value
+
+
 @functools.cache
 def _refusing_boto_session(region: str) -> boto3.Session:
-    """One per region: loading botocore's service models is most of a build's cost otherwise."""
-    session = boto3.Session(
-        region_name=region, aws_access_key_id=PLACEHOLDER_KEY, aws_secret_access_key=PLACEHOLDER_KEY
-    )
-    session.events.register("before-call", _refuse)
-    return session
+    """One per region: loading botocore's service models is most of a build's cost otherwise, and
+    making its clients most of the rest (:class:`_RefusingSession`)."""
+    return _RefusingSession(region)
 
 
 def open_region(region: str) -> None:
