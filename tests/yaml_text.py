@@ -31,8 +31,9 @@ def emitters_may_differ(value: Any, *, key: bool = False) -> bool:
     if key and not isinstance(value, str):
         return len(str(value)) >= _LONG_KEY  # a number or date written as a long key
     if isinstance(value, str):
-        return (key and (value == "" or len(value) >= _LONG_KEY)) or not all(
-            " " <= character <= "~" for character in value
+        # Printable ASCII, " " to "~": what isascii() and isprintable() say together.
+        return (key and (value == "" or len(value) >= _LONG_KEY)) or not (
+            value.isascii() and value.isprintable()
         )
     if isinstance(value, dict):
         return any(
