@@ -32,9 +32,27 @@ FOREIGN: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("options", [{}, {"allow_unicode": True, "width": 1_000_000}])
+_SHARED_TAGS: dict[str, Any] = {"team": "ml"}
+_SHARED_SUBNETS = ["subnet-a", "subnet-b"]
+SHARED: dict[str, Any] = {
+    "tags": _SHARED_TAGS,
+    "endpoints": [{"tags": _SHARED_TAGS, "subnets": _SHARED_SUBNETS}, {"subnets": _SHARED_SUBNETS}],
+    "empty": [[], [], {}, {}],  # distinct empty objects: no alias
+}
+"""A dict and a list that occur twice: PyYAML writes an anchor and an alias (``&id001``, ``*id001``)."""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"allow_unicode": True, "width": 1_000_000},
+        {"default_flow_style": True},
+        {"default_flow_style": None},
+    ],
+)
 def test_plain_documents_are_written_by_libyaml_as_pyyaml_writes_them(options) -> None:
-    documents = [load_stack_document(stack) for stack in STACKS] + [PLAIN]
+    documents = [load_stack_document(stack) for stack in STACKS] + [PLAIN, SHARED]
     for document in documents:
         assert not emitters_may_differ(document)
         assert dump_document(document, **options) == yaml.safe_dump(document, sort_keys=False, **options)
