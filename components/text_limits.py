@@ -4,11 +4,16 @@ Shared by the stack-file reader (stacks/input_limits.py), which runs in every pl
 configuration model or any component is imported (and in the recorder the bench's SDK floor
 measures), and by the components' own argument checks (components/limits.py re-exports it): so
 this module imports only the standard library, neither pydantic nor anything of the platform.
+
+A list of names :func:`listed` composes is said once per stack file: :func:`lists_said_once`
+(which ``stacks.config.ConfigError`` applies to every error) has the later problems holding the
+same list point to the key of the first (``listed at <key>``), whichever check wrote them; a new
+check listing names gets that by calling :func:`listed`, with no code of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Final
 
 ECHO_LIMIT: Final = 80
@@ -33,6 +38,84 @@ def listed(names: Sequence[str], limit: int = LISTED_LIMIT) -> str:
     characters) in at most some 3,000 characters, whatever the list, so the instruction that
     follows the list is never cut."""
     shown = ", ".join(shorten(str(name)) for name in names[:limit])
-    if len(names) <= limit:
-        return shown
-    return f"{shown} and {len(names) - limit:,} more"
+    text = shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+    if len(names) > 1:
+        _remember(text)
+    return text
+
+
+RECENT_LISTS: Final = 256
+"""Lists :func:`listed` remembers for :func:`lists_said_once`: far more distinct lists than the
+problems of one file hold (each check lists one or two per family, group or map)."""
+
+_recent: dict[str, None] = {}
+"""The texts :func:`listed` returned for two names or more, the newest last (a dict's order)."""
+
+
+def _remember(text: str) -> None:
+    _recent.pop(text, None)
+    _recent[text] = None
+    while len(_recent) > RECENT_LISTS:
+        try:
+            del _recent[next(iter(_recent))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread trimmed it first
+            break
+
+
+POINTER: Final = "listed at {key}"
+"""What a problem says in place of a list of names an earlier problem of its file lists."""
+
+
+def lists_said_once(problems: Sequence[tuple[Hashable, str, str]], shown: int, cut: int) -> list[str]:
+    """The messages of ``problems`` (each its file, the key it is at as shown, its message) with
+    each list of two names or more that :func:`listed` composed said once per file: the first
+    problem holding it lists it, the later ones say ``listed at <its key>`` (:data:`POINTER`)
+    instead, whichever check wrote them (40 endpoints naming an unknown family, 500 unknown keys of
+    one map each listing the keys allowed there). Only what a reader sees is read: the first
+    ``shown`` problems, the first ``cut`` characters of each."""
+    messages = [message for _, _, message in problems]
+    # A reader sees the first ``cut`` characters of the first ``shown`` problems: only there is a
+    # list looked for (a flood of 1 MB messages is not scanned whole); the rest keep theirs.
+    if min(len(messages), shown) < 2:
+        return messages
+    everything = "\n".join(message[:cut] for message in messages[:shown])
+    texts = sorted((text for text in list(_recent) if text in everything), key=len, reverse=True)
+    if not texts:
+        return messages
+    first: dict[tuple[Hashable, str], tuple[int, str]] = {}
+    for number, (scope, key, message) in enumerate(problems[:shown]):
+        parts, end = [], 0
+        for start, text in _lists_in(message, texts, cut):
+            parts.append(message[end:start])
+            end = start + len(text)
+            at = first.setdefault((scope, text), (number, key))
+            parts.append(text if at[0] == number else POINTER.format(key=at[1]))
+        if parts:
+            messages[number] = "".join(parts) + message[end:]
+    return messages
+
+
+def _lists_in(message: str, texts: Sequence[str], cut: int) -> list[tuple[int, str]]:
+    """Where ``texts`` (longest first) stand whole in the first ``cut`` characters of ``message``,
+    none inside another: each start and text, in order. A text is whole when no name goes on
+    before or after it (``a, b`` is not read in ``a, b, c`` nor in ``x, a, b``)."""
+    found: list[tuple[int, str]] = []
+    for text in texts:
+        start = message.find(text, 0, cut)
+        while start != -1:
+            end = start + len(text)
+            whole = not (
+                _goes_on(message[start - 1 : start])
+                or message[max(start - 2, 0) : start] == ", "
+                or _goes_on(message[end : end + 1])
+                or message[end : end + 1] == ","
+            )
+            if whole and all(end <= at or start >= at + len(other) for at, other in found):
+                found.append((start, text))
+            start = message.find(text, start + 1, cut)
+    return sorted(found)
+
+
+def _goes_on(character: str) -> bool:
+    """Whether ``character`` (none at either end of a message) is part of a name."""
+    return character != "" and (character.isalnum() or character in "_-/")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard, get_origin
@@ -91,7 +90,7 @@ from stacks.aws_regions import PARTITION as STACK_PARTITION
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
-from stacks.input_limits import ECHO_LIMIT, echo, listed, shorten, structure_problems
+from stacks.input_limits import ECHO_LIMIT, echo, listed, lists_said_once, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
 from stacks.partial_validation import isolated, model_check_errors, partial_instance, refused
 
@@ -149,15 +148,29 @@ class ConfigError(Exception):
     and message cut short (a 5 MB value never floods a terminal or a CI log) past bounds no message
     the platform composes reaches (:data:`MAX_MESSAGE_CHARS`): those echo values
     (:func:`~stacks.input_limits.echo`) and list names (:func:`~stacks.input_limits.listed`) bounded.
+    Each such list is said once per file (:func:`~components.text_limits.lists_said_once`): the
+    first problem holding it lists it, the later ones say ``listed at <its key>``, so 500 unknown
+    keys of one map list the keys allowed there once.
     """
 
     def __init__(
         self, source: str, problems: list[tuple[str, str]], *, sources: Sequence[str] | None = None
     ) -> None:
         self.source = source
-        self.problems = problems
         self.sources: tuple[str, ...] = tuple(sources) if sources is not None else (source,) * len(problems)
         """The file of each of ``problems`` (``source`` unless :meth:`joined` gathered several files')."""
+        # Each list of names (the stack's families, a map's allowed keys...) said once per file,
+        # the later problems pointing to the key of the first: whichever check listed it.
+        said = lists_said_once(
+            [
+                (where, _shown_key(path), message)
+                for where, (path, message) in zip(self.sources, problems, strict=True)
+            ],
+            MAX_PROBLEMS_SHOWN,
+            MAX_MESSAGE_CHARS,
+        )
+        self.problems = [(path, message) for (path, _), message in zip(problems, said, strict=True)]
+        problems = self.problems
         lines = [
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
         ]
@@ -191,36 +204,15 @@ at 30 names of at most 80 characters each; an encrypted leaf's note wraps anothe
 cut such messages."""
 
 
-_NOT_A_FAMILY: Final = "is not a model family of this stack"
-_FAMILIES_LISTED: Final = re.compile(re.escape(_NOT_A_FAMILY) + r" \(([^()]*)\)")
-
-
 def _not_a_family(family: str, families: Iterable[str]) -> str:
     """``'<family>' is not a model family of this stack (<the stack's families>)``: the families
-    listed (:func:`listed`), said once per run by :func:`_families_listed_once`."""
-    return f"'{family}' {_NOT_A_FAMILY} ({listed(sorted(families)) or 'none'})"
+    listed (:func:`listed`), so said once per file (:class:`ConfigError`)."""
+    return f"'{family}' is not a model family of this stack ({listed(sorted(families)) or 'none'})"
 
 
-def _families_listed_once(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``problems`` with the stack's families listed once: the first problem saying a value is not
-    a model family of this stack lists them, the later ones point to its key (``its families are
-    listed at endpoints[0].variants[0].model.latest_approved_of``). Five checks (endpoints, shared
-    endpoints, Kubernetes servings, monitored families) each listed them in each of their problems:
-    a stack with 40 endpoints naming unknown families repeated the list 40 times."""
-    listed_at: dict[str, str] = {}
-    said: list[tuple[str, str]] = []
-    for key, message in problems:
-        match = _FAMILIES_LISTED.search(message)
-        if match is not None and match.group(1) != "none":
-            first = listed_at.get(match.group(1))
-            if first is None:
-                listed_at[match.group(1)] = key.removeprefix(f"{CONFIG_KEY}.")
-            else:
-                message = (
-                    f"{message[: match.start(1)]}its families are listed at {first}{message[match.end(1) :]}"
-                )
-        said.append((key, message))
-    return said
+def _shown_key(path: str) -> str:
+    """A problem's key as a later problem points to it: as shown, less the platform value's key."""
+    return _one_line(shorten(path, 160)).removeprefix(f"{CONFIG_KEY}.") or "<file>"
 
 
 def _one_line(text: str) -> str:
@@ -1229,7 +1221,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         problems = _every_problem(error, raw, merged, context)
         if unset_prefix is not None:
             problems = [(key, unset_prefix[1] if key == unset_prefix[0] else text) for key, text in problems]
-        raise ConfigError(source, _families_listed_once(problems)) from None
+        raise ConfigError(source, problems) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1237,7 +1229,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     except _UNEXPECTED as error:
         raise ConfigError(source, [(CONFIG_KEY, _unexpected(error))]) from None
     if problems:
-        raise ConfigError(source, _families_listed_once(problems))
+        raise ConfigError(source, problems)
     return config
 
 
@@ -1631,8 +1623,6 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     What the version records is bounded by the group's name (64 characters) and the snapshot time
     ExtractFeatures formats itself."""
     groups = {group.name: group for group in config.feature_groups}
-    # The stack's groups listed once, in the first family naming another, the others pointing there.
-    groups_listed_at: str | None = None
     for index, family in enumerate(config.models):
         training = family.training
         if training is None or training.data is None:
@@ -1640,15 +1630,11 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
         key = f"models[{index}].training.data"
         group = groups.get(training.data.feature_group)
         if group is None:
-            declared = listed(sorted(groups)) or "none"
-            if groups_listed_at and groups:
-                declared = f"listed at {groups_listed_at}"
             yield (
                 f"{key}.feature_group",
                 f"'{training.data.feature_group}' is not a feature group of this stack (feature_groups[].name: "
-                f"{declared})",
+                f"{listed(sorted(groups)) or 'none'})",
             )
-            groups_listed_at = groups_listed_at or f"{key}.feature_group"
             continue
         if not group.offline:
             yield (
@@ -1663,35 +1649,24 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
                 "through the Glue table Feature Store creates (glue_catalog: managed)",
             )
         features = [feature.name for feature in group.features]
-        # Each column its own problem (one line each); the features listed once, in the first
-        # (counted past LISTED_LIMIT), the others pointing there: 40 unknown columns repeated a
-        # list of 30 features 40 times.
-        listed_at: str | None = None
+        # Each column its own problem (one line each), the features listed (said once per file).
         for position, column in enumerate(training.data.columns):
             if column not in features:
                 yield (
                     f"{key}.columns[{position}]",
-                    f"{column} not a feature of '{group.name}' "
-                    + (f"(its features are listed at {listed_at})" if listed_at else f"({listed(features)})"),
+                    f"{column} not a feature of '{group.name}' (its features: {listed(features)})",
                 )
-                listed_at = listed_at or f"{key}.columns[{position}]"
         columns = training.data.columns or features
         wanted = [("label", training.label)] + [
             (f"identifiers[{position}]", column) for position, column in enumerate(training.identifiers)
         ]
-        listed_at = None
         for name, column in wanted:
             if column not in columns:
                 yield (
                     f"models[{index}].training.{name}",
                     f"{column} not in the training set read from feature group '{group.name}' "
-                    + (
-                        f"(its columns are listed at {listed_at})"
-                        if listed_at
-                        else f"(its columns: {listed(columns)})"
-                    ),
+                    f"(its columns: {listed(columns)})",
                 )
-                listed_at = listed_at or f"models[{index}].training.{name}"
 
 
 def _derived_name_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -1805,21 +1780,16 @@ def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     if config.monitoring.drift_features is not None:
         return  # the field itself is bounded
     chosen = {model.name for model in config.models if model.drift_features is not None}
-    # A family's inputs listed once, in its first endpoint's problem, the others pointing there: a
-    # family served by 40 endpoints repeated the same list 40 times.
-    listed_for: dict[str, str] = {}
     for spec in config.monitored_endpoints:
         family = monitored_family_of(spec)
         if family in chosen:
             continue  # the family's own drift_features, bounded as the field
         features = config.derived_drift_features(family)
         if len(features) > MAX_DRIFT_FEATURES:
-            first = listed_for.setdefault(family, spec.name)
-            inputs = listed(features) if first == spec.name else f"listed in endpoint {first}'s problem"
             yield (
                 "monitoring.drift_features",
                 f"unset, so endpoint {spec.name}'s drift alarm would watch the {len(features)} model inputs of "
-                f"model family {family}'s feature group ({inputs}), but an alarm reads at "
+                f"model family {family}'s feature group ({listed(features)}), but an alarm reads at "
                 f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most (here, or "
                 "in the family's models[].drift_features)",
             )
@@ -2100,7 +2070,8 @@ def _describe(error: Any, document: object = None) -> tuple[str, str]:
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(location[:-1])
-        return path, f"unknown key; allowed keys here: {', '.join(allowed)}"
+        # Every key (a schema's few dozen at most), listed: said once per file, however many are unknown.
+        return path, f"unknown key; allowed keys here: {listed(allowed, limit=len(allowed))}"
     if kind == "missing":
         return path, "missing required key"
     message = error["msg"].removeprefix("Value error, ")

@@ -25,6 +25,7 @@ from typing import Any, Final
 from components.text_limits import ECHO_LIMIT as ECHO_LIMIT
 from components.text_limits import LISTED_LIMIT as LISTED_LIMIT
 from components.text_limits import listed as listed
+from components.text_limits import lists_said_once as lists_said_once
 from components.text_limits import shorten as shorten
 
 MAX_STACK_FILE_BYTES: Final = 1024 * 1024

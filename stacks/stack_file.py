@@ -691,14 +691,16 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
         raise error from None
     # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
     # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out. The
-    # environments listed in the first missing key's problem, the others pointing there.
-    problems: list[tuple[str, str]] = []
-    listed_at: str | None = None
-    for key, message in error.problems:
-        if message.startswith("missing"):
-            message = f"{message}: {_esc_note(stack_file.environments, 'it', listed_at)}"
-            listed_at = listed_at or key.removeprefix(f"{CONFIG_KEY}.")
-        problems.append((key, message))
+    # environments listed (said once per file).
+    problems = [
+        (
+            key,
+            f"{message}: {_esc_note(stack_file.environments, 'it')}"
+            if message.startswith("missing")
+            else message,
+        )
+        for key, message in error.problems
+    ]
     raise ConfigError(error.source, problems) from None
 
 
@@ -875,12 +877,11 @@ def _missing_platform(environments: tuple[str, ...]) -> str:
     return f"missing required key: {_esc_note(environments, CONFIG_KEY)}"
 
 
-def _esc_note(environments: tuple[str, ...], what: str, listed_at: str | None = None) -> str:
+def _esc_note(environments: tuple[str, ...], what: str) -> str:
     """Why a key the stack file leaves out is refused though ESC may set it: the environments
-    listed (:func:`listed`), or, where an earlier problem lists them, pointed to at its key."""
-    named = f"listed at {listed_at}" if listed_at else listed(environments)
+    listed (:func:`listed`, so said once per file)."""
     return (
-        f"the stack imports the Pulumi ESC environment(s) {named} (`environment:`), "
+        f"the stack imports the Pulumi ESC environment(s) {listed(environments)} (`environment:`), "
         "which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs Pulumi Cloud): "
         f"to plan this stack offline, set {what} in this stack file"
     )

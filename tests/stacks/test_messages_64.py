@@ -29,7 +29,7 @@ from stacks.config import (
     ConfigError,
     parse_platform_config,
 )
-from stacks.input_limits import LISTED_LIMIT
+from stacks.input_limits import LISTED_LIMIT, listed
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
@@ -114,13 +114,13 @@ def test_each_unknown_column_is_its_own_problem_listing_30_features_whole(tmp_pa
     unknown = {where: message for where, message in error.problems if where.startswith(key)}
     assert list(unknown) == [f"{key}[3]", f"{key}[4]", f"{key}[6]"]
     first, *others = unknown.items()
-    assert first[1].startswith("age not a feature of 'customer-churn-labelled' (customer_id, ")
+    assert first[1].startswith("age not a feature of 'customer-churn-labelled' (its features: customer_id, ")
     # 68 features: 30 listed (the 30th is the 22nd long one), the rest counted; nothing cut.
     assert first[1].endswith(f"f21_{'x' * 56} and 38 more)"), first[1]
     for (_, message), column in zip(others, ["income", "region"], strict=True):
-        # Session 65: the list said once, in the first column's problem.
+        # Session 65: the list said once, in the first column's problem (session 66: one pointer wording).
         assert message == (
-            f"{column} not a feature of 'customer-churn-labelled' (its features are listed at "
+            f"{column} not a feature of 'customer-churn-labelled' (its features: listed at "
             "models[0].training.data.columns[3])"
         )
     for where, message in unknown.items():
@@ -135,6 +135,26 @@ def test_a_flood_stays_bounded() -> None:
 
     assert len(lines) == 1 + MAX_PROBLEMS_SHOWN + 1 and lines[-1].endswith("… and 10 more problems")
     assert all(line.endswith(f"{'m' * MAX_MESSAGE_CHARS}… (1,000,000 characters)") for line in lines[1:-1])
+
+
+def test_a_flood_of_one_list_says_it_once() -> None:
+    """Session 66: 500 unknown families in a stack of 40 (or any check's list, repeated by 500
+    problems): the list shown once, the other lines pointing to its key."""
+    families = listed([f"family-{n:02d}-" + "f" * 50 for n in range(40)])
+    where = f"{CONFIG_KEY}.endpoints[{{}}].variants[0].model.latest_approved_of"
+    flood = [
+        (where.format(n), f"'nope-{n}' is not a model family of this stack ({families})") for n in range(500)
+    ]
+
+    text = str(ConfigError("Pulumi.dev.yaml", flood))
+
+    lines = text.splitlines()
+    assert len(lines) == 1 + MAX_PROBLEMS_SHOWN + 1 and lines[-1].endswith("… and 450 more problems")
+    assert text.count(families) == 1
+    assert lines[2].endswith(
+        "'nope-1' is not a model family of this stack (listed at endpoints[0].variants[0].model.latest_approved_of)"
+    )
+    assert len(text) < 12_500, len(text)  # 12,000 (listed whole on each line: 100,800)
 
 
 def _with_encrypted_features(count: int, duplicate: bool, copied: bool = False) -> Any:

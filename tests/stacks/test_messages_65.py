@@ -83,9 +83,9 @@ def test_unknown_columns_each_named_with_the_features_listed_once(tmp_path: Path
             f"{key}.data.columns[{3 + n}]",
             f"{column} not a feature of 'customer-churn-labelled' "
             + (
-                f"({features})"
+                f"(its features: {features})"
                 if n == 0
-                else "(its features are listed at models[0].training.data.columns[3])"
+                else "(its features: listed at models[0].training.data.columns[3])"
             ),
         )
         for n, column in enumerate(unknown)
@@ -96,7 +96,7 @@ def test_unknown_columns_each_named_with_the_features_listed_once(tmp_path: Path
             + (
                 f"(its columns: {columns})"
                 if n == 0
-                else "(its columns are listed at models[0].training.identifiers[0])"
+                else "(its columns: listed at models[0].training.identifiers[0])"
             ),
         )
         for n, column in enumerate(identifiers)

@@ -74,8 +74,9 @@ def test_a_wide_family_s_inputs_are_listed_once_for_its_three_endpoints(tmp_path
     head = "unset, so endpoint {}'s drift alarm would watch the {} model inputs of model family customer-churn's feature group ("
     assert drift == [
         head.format("customer-churn", len(inputs)) + listed(inputs) + tail,
-        head.format("churn-2", len(inputs)) + "listed in endpoint customer-churn's problem" + tail,
-        head.format("churn-3", len(inputs)) + "listed in endpoint customer-churn's problem" + tail,
+        # Session 66: the pointer names the first problem's key (one wording for every list).
+        head.format("churn-2", len(inputs)) + "listed at monitoring.drift_features" + tail,
+        head.format("churn-3", len(inputs)) + "listed at monitoring.drift_features" + tail,
     ]
     assert len(inputs) > 30 and str(error).count(listed(inputs)) == 1
 
@@ -101,7 +102,7 @@ def test_unknown_families_each_named_with_the_families_listed_once(tmp_path: Pat
     error = _problems(stack)
 
     first = "endpoints[1].variants[0].model.latest_approved_of"
-    pointer = f"(its families are listed at {first})"
+    pointer = f"(listed at {first})"
     arn = "; use a group ARN for another account's registry"
     expected = [
         (
