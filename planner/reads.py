@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -82,12 +83,29 @@ def _read_id_unknown_when_asked_unknown(original: Any) -> Any:
     return read_resource
 
 
+_WRAP_LOCK = threading.Lock()
+_wrap_users = 0
+_unwrapped: Any = None
+
+
 @contextlib.contextmanager
 def unknown_ids_read_as_unknown() -> Iterator[None]:
-    """While a program is recorded, a read whose requested id is unknown has an unknown id."""
-    original = pulumi_resource_module.read_resource
-    pulumi_resource_module.read_resource = _read_id_unknown_when_asked_unknown(original)
+    """While a program is recorded, a read whose requested id is unknown has an unknown id.
+
+    The SDK's ``read_resource`` is wrapped once for all the recordings under way, whatever their
+    order of ending (nested, or in other threads), and restored when the last one ends: one ending
+    first neither unwraps another's nor leaves its own wrapper behind."""
+    global _wrap_users, _unwrapped
+    with _WRAP_LOCK:
+        if _wrap_users == 0:
+            _unwrapped = pulumi_resource_module.read_resource
+            pulumi_resource_module.read_resource = _read_id_unknown_when_asked_unknown(_unwrapped)
+        _wrap_users += 1
     try:
         yield
     finally:
-        pulumi_resource_module.read_resource = original
+        with _WRAP_LOCK:
+            _wrap_users -= 1
+            if _wrap_users == 0:
+                pulumi_resource_module.read_resource = _unwrapped
+                _unwrapped = None
