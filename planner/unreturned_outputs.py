@@ -51,8 +51,34 @@ def with_unreturned_unknown(
     for key, value in state.items():
         if value is None:
             continue  # resolved as unknown: the result is "unknown" to the SDK
-        result[key] = _filled(value, types.get(key), inputs.get(key, _NOT_SET), (computed, key), marked)
+        hint = types.get(key)
+        echo = inputs.get(key, _NOT_SET)
+        if (
+            hint is None
+            or type(value) in _SCALARS
+            or (_echoed(value, echo) and not _computed_under(computed, key))
+        ):
+            # Nothing to fill: a scalar, a type the SDK does not declare, or the program's own value
+            # echoed whole (the same keys, list lengths and Nones at every depth, so the walk below
+            # would copy it unchanged), with no field the provider computes inside it.
+            result[key] = value
+            continue
+        result[key] = _filled(value, hint, echo, (computed, key), marked)
     return result, marked[0]
+
+
+def _echoed(value: Any, echo: Any) -> bool:
+    if value is echo:
+        return True
+    try:
+        return bool(value == echo)
+    except Exception:  # a value that cannot be compared: walk it
+        return False
+
+
+def _computed_under(computed: Collection[str], key: str) -> bool:
+    prefix = f"{key}."
+    return any(path.startswith(prefix) for path in computed)
 
 
 def _filled(value: Any, hint: Any, echo: Any, where: tuple[Collection[str], str], marked: list[bool]) -> Any:

@@ -3,6 +3,8 @@
 - What an adopter's program set stays known: the walk that makes what the mocks do not know
   unknown leaves every object input the program set (and the mocks echo) as it was, as at a
   preview, where the engine sends the program's own inputs back as known outputs.
+- The walk is skipped for a value the mocks echo whole from the program's inputs, with the same
+  result: a field the provider computes inside it (``COMPUTED_FIELDS``) is still unknown.
 - The SDK's ``read_resource`` wrap is undone when the last recording under way ends, whatever the
   order the recordings end in.
 """
@@ -15,9 +17,11 @@ from typing import Any
 import pulumi
 import pulumi.resource as pulumi_resource_module
 import pulumi_aws as aws
+from pulumi.output import Unknown
 
 from planner.reads import unknown_ids_read_as_unknown
 from planner.recorder import record_program
+from planner.unreturned_outputs import with_unreturned_unknown
 
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
 
@@ -82,6 +86,24 @@ def test_what_an_adopters_program_set_stays_known() -> None:
         "variants": [("main", 2)],
     }
     assert not graph.holds_unknowns
+
+
+def test_a_value_echoed_whole_is_filled_as_a_walk_would_fill_it() -> None:
+    subnets = {"subnetIds": ["subnet-1"], "endpointPrivateAccess": None}
+    state, marked = with_unreturned_unknown(
+        "aws:eks/cluster:Cluster",
+        {"vpcConfig": subnets, "tags": {"a": "b"}, "name": "c"},
+        {"vpcConfig": subnets, "tags": {"a": "b"}},
+        frozenset({"vpcConfig.clusterSecurityGroupId"}),
+    )
+    # The computed field is unknown; the program's own None and the rest stay as they were.
+    assert isinstance(state["vpcConfig"].pop("clusterSecurityGroupId"), Unknown) and marked
+    assert state == {"vpcConfig": subnets, "tags": {"a": "b"}, "name": "c"}
+
+    echoed, marked = with_unreturned_unknown(
+        "aws:eks/cluster:Cluster", {"vpcConfig": subnets}, {"vpcConfig": subnets}, frozenset()
+    )
+    assert echoed == {"vpcConfig": subnets} and not marked
 
 
 def test_the_read_wrap_is_undone_when_the_last_recording_ends_in_any_order() -> None:
