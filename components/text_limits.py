@@ -49,7 +49,16 @@ RECENT_LISTS: Final = 256
 problems of one file hold (each check lists one or two per family, group or map)."""
 
 _recent: dict[str, None] = {}
-"""The texts :func:`listed` returned for two names or more, the newest last (a dict's order)."""
+"""The texts :func:`listed` returned for two names or more since :func:`forget_lists` (a stack
+file's reading began), the newest last (a dict's order)."""
+
+
+def forget_lists() -> None:
+    """Forget the lists composed so far: called where the reading of a stack file begins
+    (``read_stack_file``, ``offline_platform_config``, the program's ``load_config``), so a list an
+    earlier file (or an earlier test, or a component's own message) listed is not taken for a list
+    in this file's problems, where the same text can be a value the user wrote."""
+    _recent.clear()
 
 
 def _remember(text: str) -> None:
@@ -98,7 +107,9 @@ def lists_said_once(problems: Sequence[tuple[Hashable, str, str]], shown: int, c
 def _lists_in(message: str, texts: Sequence[str], cut: int) -> list[tuple[int, str]]:
     """Where ``texts`` (longest first) stand whole in the first ``cut`` characters of ``message``,
     none inside another: each start and text, in order. A text is whole when no name goes on
-    before or after it (``a, b`` is not read in ``a, b, c`` nor in ``x, a, b``)."""
+    before or after it (``a, b`` is not read in ``a, b, c`` nor in ``x, a, b``), and it is not quoted:
+    a value a message echoes (``'a, b' is not a model family``, :func:`repr` or ``'{value}'``) is
+    what the user wrote, never replaced."""
     found: list[tuple[int, str]] = []
     for text in texts:
         start = message.find(text, 0, cut)
@@ -109,11 +120,16 @@ def _lists_in(message: str, texts: Sequence[str], cut: int) -> list[tuple[int, s
                 or message[max(start - 2, 0) : start] == ", "
                 or _goes_on(message[end : end + 1])
                 or message[end : end + 1] == ","
+                or message[start - 1 : start] in _QUOTES
+                or message[end : end + 1] in _QUOTES
             )
             if whole and all(end <= at or start >= at + len(other) for at, other in found):
                 found.append((start, text))
             start = message.find(text, start + 1, cut)
     return sorted(found)
+
+
+_QUOTES: Final = ("'", '"')
 
 
 def _goes_on(character: str) -> bool:

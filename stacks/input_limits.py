@@ -24,6 +24,7 @@ from typing import Any, Final
 # standard-library module, so reading a stack file still imports no component and no pydantic.
 from components.text_limits import ECHO_LIMIT as ECHO_LIMIT
 from components.text_limits import LISTED_LIMIT as LISTED_LIMIT
+from components.text_limits import forget_lists as forget_lists
 from components.text_limits import listed as listed
 from components.text_limits import lists_said_once as lists_said_once
 from components.text_limits import shorten as shorten

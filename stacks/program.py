@@ -13,6 +13,7 @@ import pulumi
 
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.delivery_config import TOKEN_CONFIG_NAME
+from stacks.input_limits import forget_lists
 from stacks.model_packages import (
     DeployedLookup,
     ModelPackageResolver,
@@ -34,6 +35,7 @@ def load_config(source: str) -> PlatformConfig:
     is a :class:`ConfigError` naming the key, not the SDK's ConfigTypeError, and the text is bounded
     like a stack file before it is parsed.
     """
+    forget_lists()  # said once per file: no list an earlier file listed
     raw = platform_from_json(pulumi.Config(PROJECT).get("platform"), source)
     return parse_platform_config(raw, source)
 

@@ -47,6 +47,7 @@ from stacks.input_limits import (
     MAX_VALUES,
     depth_problem,
     echo,
+    forget_lists,
     json_text_problem,
     listed,
     shorten,
@@ -668,6 +669,7 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     cannot read, is read as the stand-in its field's check accepts (:mod:`stacks.secret_stand_ins`),
     as :func:`offline_config` hands it to the program; one no stand-in passes is refused as
     encrypted."""
+    forget_lists()  # said once per file: no list an earlier file listed
     config = offline_config(stack_file)
     text = engine_config_values({CONFIG_KEY: config[CONFIG_KEY]})[CONFIG_KEY]
     platform, stand_ins, source = stack_file.platform, stack_file.stand_ins, stack_file.path
@@ -898,6 +900,7 @@ def read_stack_file(path: str | Path) -> StackFile:
     a ``Pulumi.yaml`` path inside it Pulumi cannot set) stops with the problems found before it, the
     stack name checked first; YAML syntax and the size bounds stop alone."""
     source = str(path)
+    forget_lists()  # said once per file: no list an earlier file listed
     problem = _extension_problem(Path(path))
     if problem:
         raise ConfigError(source, [("", problem)])
