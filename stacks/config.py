@@ -170,6 +170,12 @@ class ConfigError(Exception):
             MAX_MESSAGE_CHARS,
         )
         self.problems = [(path, message) for (path, _), message in zip(problems, said, strict=True)]
+        """The problems as shown, each list of names said once (later ones ``listed at <key>``)."""
+        self.written: list[tuple[str, str]] = list(problems)
+        """The problems as the checks wrote them, each list whole: what a caller that rewrites,
+        drops, adds or compares problems starts from (the new error says the lists once again
+        over its own problems, so no pointer is left to a problem rewritten or dropped, and the
+        same problem found by two validations reads alike)."""
         problems = self.problems
         lines = [
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
@@ -191,7 +197,7 @@ class ConfigError(Exception):
         itself when there is one."""
         if len(errors) == 1:
             return errors[0]
-        problems = [problem for error in errors for problem in error.problems]
+        problems = [problem for error in errors for problem in error.written]
         return cls(source, problems, sources=[where for error in errors for where in error.sources])
 
 

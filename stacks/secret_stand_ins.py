@@ -110,7 +110,7 @@ def _problems(
     try:
         parse_platform_config(with_stand_ins(platform, stand_ins), source)
     except ConfigError as error:
-        return list(error.problems)
+        return list(error.written)
     return []
 
 
@@ -212,8 +212,8 @@ def refused_encrypted(
     if not leaves:
         return error
     reading = _Reading(platform, dict(stand_ins), source)
-    problems = [(key, reading.message(key, message)) for key, message in error.problems]
-    if problems == list(error.problems):
+    problems = [(key, reading.message(key, message)) for key, message in error.written]
+    if problems == error.written:
         return error
     return ConfigError(error.source, problems)
 

@@ -679,9 +679,9 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
         first: ConfigError = raised
         error = refused_encrypted(raised, platform, stand_ins, source)
         # Encrypted leaves read alike pass every check comparing them: each read as its own too.
-        hidden = compared_encrypted(platform, stand_ins, source, raised.problems)
+        hidden = compared_encrypted(platform, stand_ins, source, raised.written)
         if hidden:
-            error = ConfigError(error.source, [*error.problems, *hidden])
+            error = ConfigError(error.source, [*error.written, *hidden])
     else:
         hidden = compared_encrypted(platform, stand_ins, source, [])
         if not hidden:
@@ -701,7 +701,7 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
             if message.startswith("missing")
             else message,
         )
-        for key, message in error.problems
+        for key, message in error.written
     ]
     raise ConfigError(error.source, problems) from None
 
@@ -992,11 +992,11 @@ def _with_platform_problems(
         offline_platform_config(stack_file)
     except ConfigError as error:
         unset_prefix = default_prefix_problem(stack_file.path) if stack_name_refused else None
-        problems = [problem for problem in error.problems if problem != unset_prefix]
+        problems = [problem for problem in error.written if problem != unset_prefix]
         if problems:
             deferred = [
                 *deferred,
-                ConfigError(error.source, problems) if problems != error.problems else error,
+                ConfigError(error.source, problems) if problems != error.written else error,
             ]
     return ConfigError.joined(stack_file.path, deferred)
 

@@ -20,6 +20,8 @@ from stacks.config import CONFIG_KEY, ConfigError
 from stacks.input_limits import forget_lists, listed, lists_said_once
 from stacks.stack_file import offline_platform_config, read_stack_file
 
+ENCRYPTED = {"secure": "v1:abcdefABCDEF0123456789=="}
+
 
 def _refusal(path: Path) -> ConfigError:
     with pytest.raises(ConfigError) as raised:
@@ -45,6 +47,17 @@ def _endpoints_naming(value: str) -> Callable[[dict[str, Any]], None]:
     return edit
 
 
+def _encrypted_group_then_an_unknown_one(platform: dict[str, Any]) -> None:
+    trained = next(
+        n for n, family in enumerate(platform["models"]) if (family.get("training") or {}).get("data")
+    )
+    other = copy.deepcopy(platform["models"][trained])
+    other["name"] = "zz-other"
+    other["training"]["data"]["feature_group"] = "nope"
+    platform["models"].append(other)
+    platform["models"][trained]["training"]["data"]["feature_group"] = ENCRYPTED
+
+
 def _pointed_to(error: ConfigError, names: str) -> list[str]:
     """The keys ``listed at`` points to; each must be a problem of the file whose shown message
     (the error's own text) lists ``names``."""
@@ -66,6 +79,14 @@ def _pointed_to(error: ConfigError, names: str) -> list[str]:
             "'customer-churn, demand' is not a model family",
             1,
             id="a-value-written-like-the-list-is-still-shown",
+        ),
+        pytest.param(
+            "prod",
+            _encrypted_group_then_an_unknown_one,
+            "customer-churn, customer-churn-labelled",
+            None,
+            0,  # the first problem no longer lists the groups: the second lists them itself
+            id="no-pointer-to-a-problem-rewritten-without-the-list",
         ),
     ],
 )
