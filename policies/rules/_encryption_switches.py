@@ -25,6 +25,8 @@ class Switch:
     to encrypt (AWS then refuses the switch on): any value passes, the source is judged where declared.
     ``unseen``: the unset default hangs on an account setting no resource check can read (EBS encryption
     by default): the message says the data *may* be unencrypted and why setting the switch is still asked.
+    ``always``: (input, values) that make AWS encrypt the store whatever the switch says, unset or off (a
+    durable ElastiCache group); an unknown value leaves the switch undecided.
     ``fix``: what to write, in Python.
     """
 
@@ -36,6 +38,7 @@ class Switch:
     unless: tuple[str, tuple[str, ...]] | None = None
     stores_nothing: tuple[str, ...] = ()
     unseen: bool = False
+    always: tuple[str, tuple[str, ...]] | None = None
 
 
 _RDS_DEFAULT = "RDS creates the storage unencrypted by default (CreateDBInstance/CreateDBCluster: StorageEncrypted false)"
@@ -53,7 +56,12 @@ _WORKSPACE_FIX = (
 )
 
 
-#: One ElastiCache replication group (both providers send the same CreateReplicationGroup inputs).
+#: One ElastiCache replication group (both providers send the same CreateReplicationGroup inputs). "In
+#: some cases, encryption at-rest may be enabled even when this value is false" (CreateReplicationGroup,
+#: AtRestEncryptionEnabled): "It is always enabled ... on clusters with durability enabled" (ElastiCache
+#: User Guide, At-Rest Encryption), a durability of sync or async ("default" lets the service decide).
+#: Data tiering is no such case: "Data stored on SSDs ... is always encrypted", but the flag also covers
+#: the disk during sync, backup and swap and the backups in S3.
 _REPLICATION_GROUP = (
     Switch(
         "atRestEncryptionEnabled",
@@ -61,6 +69,7 @@ _REPLICATION_GROUP = (
         unset="a Redis OSS replication group is unencrypted at rest by default",
         sources=("globalReplicationGroupId",),
         unless=("engine", ("valkey",)),
+        always=("durability", ("sync", "async")),
     ),
 )
 #: An OpenSearch or (legacy) Elasticsearch domain of pulumi-aws: one encrypt_at_rest block.

@@ -6,7 +6,8 @@ finding however the platform's own resources are built.
 is encrypted only when an input says so, the input(s) read, the values that encrypt, and what an
 *unset* input means (AWS's or the provider's default, from the provider's docstring and the service's
 API reference). An explicit off
-(``false``, ``NONE``) is refused; an unset input is refused where the default stores the data
+(``false``, ``NONE``) is refused, unless another input makes AWS encrypt anyway (a durable
+ElastiCache group); an unset input is refused where the default stores the data
 unencrypted, and passes where it encrypts or where the resource takes its encryption from a source it
 names (a snapshot, a replica's source, a global cluster): that source is judged where it is declared.
 An unknown value is undecided (the engine's ``UnknownValueError``), never a violation.
@@ -23,7 +24,7 @@ The S3, SNS, SQS, CloudWatch Logs, SageMaker, Athena, CloudTrail and EKS rules j
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -121,6 +122,29 @@ def _unset_encrypts(props: Any, switch: Switch) -> bool:
     return False
 
 
+def _encrypted_anyway(props: Any, switch: Switch) -> bool:
+    """Whether AWS encrypts the store whatever the switch says (``Switch.always``); an unknown raises."""
+    if switch.always is None:
+        return False
+    path, values = switch.always
+    value = get(props, path)
+    return isinstance(value, str) and value.lower() in values
+
+
+def _either(props: Any, switch: Switch, *tests: Callable[[Any, Switch], bool]) -> bool:
+    """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
+    unknown: UnknownValueError | None = None
+    for test in tests:
+        try:
+            if test(props, switch):
+                return True
+        except UnknownValueError as error:
+            unknown = unknown or error
+    if unknown is not None:
+        raise unknown
+    return False
+
+
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     """Each decided finding, then the first unknown that left a switch undecided (if any): an unknown
     never hides a known off elsewhere in the resource, whatever the order of switches and elements."""
@@ -140,7 +164,7 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
             # send and read back '' when not given.
             elif value is None or value == "":
                 try:
-                    encrypts = _unset_encrypts(args.props, switch)
+                    encrypts = _either(args.props, switch, _unset_encrypts, _encrypted_anyway)
                 except UnknownValueError as error:
                     unknown = unknown or error
                     continue
@@ -149,7 +173,15 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
                         f"{args.name}: {path} is unset and {switch.unset}: {_UNSEEN if switch.unseen else _WOULD}"
                         f" Fix: set {switch.fix}."
                     )
-            elif not _encrypts(value, switch.on):
+            elif _encrypts(value, switch.on):
+                continue
+            else:
+                try:
+                    if _encrypted_anyway(args.props, switch):
+                        continue
+                except UnknownValueError as error:
+                    unknown = unknown or error
+                    continue
                 yield (
                     f"{args.name}: {path} is {shown(value)}, which stores its data unencrypted at rest. "
                     f"Fix: set {switch.fix}."

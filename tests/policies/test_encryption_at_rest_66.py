@@ -1,0 +1,104 @@
+"""``data-stores-encrypted-at-rest``, session 66: mode-valued switches (a value such as ``DISABLED``, not a
+boolean) found as a class, copies that follow their source, and a switch whose meaning another input
+decides; each through the same one-resource helpers the rule's own tests use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from tests.policies.one_resource import assert_decided, findings
+
+RULE = "data-stores-encrypted-at-rest"
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+NATIVE_GROUP = "aws-native:elasticache:ReplicationGroup"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        # A copy keeps its source's encryption: "Copies of encrypted snapshots are encrypted, even if you
+        # omit this parameter ... You cannot set this parameter to false" (EC2 CopySnapshot, Encrypted).
+        pytest.param(
+            "aws:ebs/snapshotCopy:SnapshotCopy",
+            {"sourceSnapshotId": "snap-1", "sourceRegion": "eu-west-1", "encrypted": False},
+            None,
+            id="snapshot-copy-false-follows-source",
+        ),
+        # "you cannot create an unencrypted copy of an encrypted snapshot" (EC2 CopyImage, Encrypted).
+        pytest.param(
+            "aws:ec2/amiCopy:AmiCopy",
+            {"sourceAmiId": "ami-1", "sourceAmiRegion": "eu-west-1", "encrypted": False},
+            None,
+            id="ami-copy-false-follows-source",
+        ),
+        # Data tiering: "Data stored on SSDs ... is always encrypted", but at-rest encryption also covers
+        # the disk during sync, backup and swap and the backups in S3: a Redis OSS group stays refused.
+        pytest.param(
+            GROUP,
+            {"description": "d", "nodeType": "cache.r6gd.xlarge", "dataTieringEnabled": True},
+            "atRestEncryptionEnabled is unset",
+            id="redis-data-tiering-unset",
+        ),
+        # "It is always enabled on a serverless cache and on clusters with durability enabled" (ElastiCache
+        # at-rest encryption): a durable Valkey group is encrypted whatever the flag says.
+        pytest.param(
+            GROUP,
+            {"description": "d", "engine": "valkey", "durability": "sync", "atRestEncryptionEnabled": False},
+            None,
+            id="durable-sync-false",
+        ),
+        pytest.param(
+            NATIVE_GROUP,
+            {
+                "replicationGroupDescription": "d",
+                "engine": "valkey",
+                "durability": "async",
+                "atRestEncryptionEnabled": False,
+            },
+            None,
+            id="native-durable-async-false",
+        ),
+        # "default" lets the service decide, "disabled" is no durability: the flag decides again.
+        pytest.param(
+            GROUP,
+            {
+                "description": "d",
+                "engine": "valkey",
+                "durability": "default",
+                "atRestEncryptionEnabled": False,
+            },
+            "atRestEncryptionEnabled is False",
+            id="durability-default-false",
+        ),
+        pytest.param(
+            GROUP,
+            {
+                "description": "d",
+                "engine": "valkey",
+                "durability": "disabled",
+                "atRestEncryptionEnabled": False,
+            },
+            "atRestEncryptionEnabled is False",
+            id="durability-disabled-false",
+        ),
+    ],
+)
+def test_a_switch_another_input_decides(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None
+) -> None:
+    assert_decided(findings(RULE, resource_type, inputs), fragment)
+
+
+def test_an_unknown_durability_leaves_an_explicit_off_undecided() -> None:
+    inputs = {"description": "d", "engine": "valkey", "atRestEncryptionEnabled": False}
+    assert findings(RULE, GROUP, {**inputs, "durability": UNKNOWN_STRING_VALUE}) == ([], 1)
+    # ...but not an encrypting one: the flag alone decides there.
+    assert findings(
+        RULE, GROUP, {**inputs, "atRestEncryptionEnabled": True, "durability": UNKNOWN_STRING_VALUE}
+    ) == (
+        [],
+        0,
+    )
