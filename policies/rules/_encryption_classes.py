@@ -102,6 +102,84 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
     "aws-native:s3:Bucket bucketEncryption.serverSideEncryptionConfiguration[].blockedEncryptionTypes.encryptionType": (
         "the upload encryption types the bucket refuses (SSE-C), not whether objects are encrypted"
     ),
+    # Copies follow their source, whose own switch is judged where it is declared (a volume, an AMI's
+    # devices), as an RDS restore follows its snapshot: false does not decrypt, and no copy is named
+    # without a source.
+    **dict.fromkeys(
+        (
+            "aws:ebs/snapshotCopy:SnapshotCopy encrypted",
+            "aws:ec2/amiCopy:AmiCopy encrypted",
+        ),
+        'false is no off: "Copies of encrypted snapshots are encrypted, even if you omit this parameter ... '
+        'You cannot set this parameter to false" (EC2 CopySnapshot), "you cannot create an unencrypted '
+        "copy of an encrypted snapshot\" (CopyImage); unset or false, the copy keeps its source's state",
+    ),
+    **dict.fromkeys(
+        (
+            "aws:dlm/lifecyclePolicy:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
+            "aws-native:dlm:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
+            "aws:dlm/lifecyclePolicy:LifecyclePolicy "
+            "policyDetails.action.crossRegionCopies[].encryptionConfiguration.encrypted",
+            "aws-native:dlm:LifecyclePolicy "
+            "policyDetails.actions[].crossRegionCopy[].encryptionConfiguration.encrypted",
+        ),
+        'false is no off: "Copies of encrypted snapshots are encrypted, even if this parameter is false" '
+        "(DLM CrossRegionCopyRule/EncryptionConfiguration); a copy keeps the state of the snapshot the policy "
+        "took of its target volumes, judged where they are declared",
+    ),
+    # Mode-valued inputs whose every value encrypts, or whose store encrypts whatever the mode.
+    **dict.fromkeys(
+        (
+            "aws:glue/securityConfiguration:SecurityConfiguration "
+            "encryptionConfiguration.s3Encryption.s3EncryptionMode",
+            "aws-native:glue:SecurityConfiguration encryptionConfiguration.s3Encryptions[].s3EncryptionMode",
+            "aws-native:glue:MlTransform transformEncryption.mlUserDataEncryption.mlUserDataEncryptionMode",
+            "aws:athena/database:Database encryptionConfiguration.encryptionOption",
+            "aws:athena/workgroup:Workgroup configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+            "aws-native:athena:WorkGroup "
+            "workGroupConfiguration.resultConfiguration.encryptionConfiguration.encryptionOption",
+            "aws-native:athena:WorkGroup "
+            "workGroupConfigurationUpdates.resultConfigurationUpdates.encryptionConfiguration.encryptionOption",
+            "aws-native:emrcontainers:SecurityConfiguration securityConfigurationData.encryptionConfiguration."
+            "atRestEncryptionConfiguration.s3EncryptionConfiguration.encryptionOption",
+            "aws-native:databrew:Job encryptionMode",
+            "aws:dms/endpoint:Endpoint redshiftSettings.encryptionMode",
+            "aws:dms/s3Endpoint:S3Endpoint encryptionMode",
+            "aws-native:dms:Endpoint redshiftSettings.encryptionMode",
+            "aws-native:dms:Endpoint s3Settings.encryptionMode",
+            "aws:synthetics/canary:Canary artifactConfig.s3Encryption.encryptionMode",
+            "aws-native:synthetics:Canary artifactConfig.s3Encryption.encryptionMode",
+            "aws:timestreamquery/scheduledQuery:ScheduledQuery errorReportConfiguration.s3Configuration.encryptionOption",
+            "aws-native:timestream:ScheduledQuery errorReportConfiguration.s3Configuration.encryptionOption",
+            "aws:timestreamwrite/table:Table "
+            "magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.encryptionOption",
+            "aws-native:timestream:Table "
+            "magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.encryptionOption",
+        ),
+        "the data lands in S3, which encrypts every new object (SSE-S3 at least) whatever the mode (SSE_S3, "
+        "SSE_KMS, CSE_KMS or DISABLED); the mode picks the key",
+    ),
+    **dict.fromkeys(
+        (
+            "aws:glue/securityConfiguration:SecurityConfiguration "
+            "encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode",
+            "aws-native:glue:SecurityConfiguration encryptionConfiguration.cloudWatchEncryption.cloudWatchEncryptionMode",
+        ),
+        "the logs land in CloudWatch Logs, which always encrypts log data at rest; DISABLED only drops the KMS key",
+    ),
+    "aws:codegurureviewer/repositoryAssociation:RepositoryAssociation kmsKeyDetails.encryptionOption": _KEY_KIND,
+    "aws-native:opensearchservice:Domain encryptionAtRestOptions.encryptionMode": (
+        "DISK (volume) or NATIVE (index-level, which requires encryption at rest enabled): where it is "
+        "encrypted, not whether; encryptionAtRestOptions.enabled is the switch"
+    ),
+    **dict.fromkeys(
+        (
+            "aws:directconnect/connection:Connection encryptionMode",
+            "aws-native:workspaces:Directory endpointEncryptionMode",
+            "aws-native:iam:SamlProvider assertionEncryptionMode",
+        ),
+        _IN_TRANSIT + " (MACsec, TLS endpoints, SAML assertions)",
+    ),
     **dict.fromkeys(
         (
             "aws:ec2/amiCopy:AmiCopy ebsBlockDevices[].encrypted",
@@ -116,16 +194,14 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
 NOT_YET_JUDGED: dict[str, str] = {
     **dict.fromkeys(
         (
-            "aws:ebs/snapshotCopy:SnapshotCopy encrypted",
-            "aws:ec2/amiCopy:AmiCopy encrypted",
-            "aws:dlm/lifecyclePolicy:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
-            "aws-native:dlm:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
-            "aws:dlm/lifecyclePolicy:LifecyclePolicy "
-            "policyDetails.action.crossRegionCopies[].encryptionConfiguration.encrypted",
-            "aws-native:dlm:LifecyclePolicy "
-            "policyDetails.actions[].crossRegionCopy[].encryptionConfiguration.encrypted",
+            "aws:apigateway/methodSettings:MethodSettings settings.cacheDataEncrypted",
+            "aws-native:apigateway:Stage methodSettings[].cacheDataEncrypted",
+            "aws-native:apigateway:Deployment stageDescription.cacheDataEncrypted",
+            "aws-native:apigateway:Deployment stageDescription.methodSettings[].cacheDataEncrypted",
         ),
-        "a copy with false keeps its source's state (a copy of an encrypted snapshot stays encrypted): "
-        "refusing false needs the source's state, which the stack does not hold",
+        "whether a method caches spans the stage (cacheClusterEnabled: then GET methods cache by default) "
+        "and its method settings (cachingEnabled), separate resources in pulumi-aws, and the flag's default "
+        'is not documented ("Specifies whether the cached responses are encrypted"): refusing false needs '
+        "that cross-resource gate, or a method that caches nothing would be refused (FSBP APIGateway.5)",
     ),
 }

@@ -97,6 +97,20 @@ _GLUE_CATALOG = (
     ),
 )
 
+#: A Glue security configuration's job bookmarks: "Valid values: `CSE-KMS`, `DISABLED`. Default value:
+#: `DISABLED`" (pulumi-aws); aws-native makes the same CreateSecurityConfiguration call ("The encryption
+#: mode to use for job bookmarks data", DISABLED | CSE-KMS, not required). The bookmarks are stored by
+#: Glue, not in a bucket or log group that encrypts anyway (the S3 and CloudWatch modes are not switches:
+#: NOT_ENCRYPTION_SWITCHES).
+_GLUE_SECURITY = (
+    Switch(
+        "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode",
+        "job_bookmarks_encryption_mode='CSE-KMS' (with kms_key_arn)",
+        on=("CSE-KMS",),
+        unset="the default mode is 'DISABLED': Glue stores job bookmarks unencrypted",
+    ),
+)
+
 
 def _storage(
     unset: str | None, *sources: str, unless: tuple[str, tuple[str, ...]] | None = None
@@ -343,6 +357,8 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # leaves table metadata unencrypted.
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": _GLUE_CATALOG,
     "aws-native:glue:DataCatalogEncryptionSettings": _GLUE_CATALOG,
+    "aws:glue/securityConfiguration:SecurityConfiguration": _GLUE_SECURITY,
+    "aws-native:glue:SecurityConfiguration": _GLUE_SECURITY,
     # CodeBuild artifacts, S3 logs and report exports written unencrypted.
     "aws:codebuild/project:Project": _disabled(
         "artifacts.encryptionDisabled",

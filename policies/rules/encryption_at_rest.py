@@ -6,7 +6,7 @@ finding however the platform's own resources are built.
 is encrypted only when an input says so, the input(s) read, the values that encrypt, and what an
 *unset* input means (AWS's or the provider's default, from the provider's docstring and the service's
 API reference). An explicit off
-(``false``, ``NONE``) is refused, unless another input makes AWS encrypt anyway (a durable
+(``false``, ``NONE``, ``DISABLED``) is refused, unless another input makes AWS encrypt anyway (a durable
 ElastiCache group); an unset input is refused where the default stores the data
 unencrypted, and passes where it encrypts or where the resource takes its encryption from a source it
 names (a snapshot, a replica's source, a global cluster): that source is judged where it is declared.
@@ -194,14 +194,14 @@ data_stores_encrypted_at_rest = resource_rule(
     name="data-stores-encrypted-at-rest",
     description=(
         "Data stores are encrypted at rest, as a class (ENCRYPTION_SWITCHES in "
-        "policies/rules/_encryption_switches.py): an explicit off (false, 'NONE', encryptionDisabled true) is "
+        "policies/rules/_encryption_switches.py): an explicit off (false, 'NONE', 'DISABLED', encryptionDisabled true) is "
         "refused, and so is an unset switch whose default stores data unencrypted (RDS instances and clusters, "
         "DocumentDB and Neptune clusters, global clusters without a source, EFS, Kinesis streams, Direct PUT "
         "Firehose streams, Redis OSS replication groups, OpenSearch domains, DAX, WorkSpaces volumes, the Glue "
-        "Data Catalog, EBS volumes and imported snapshots left to the account's default). Fix: set "
-        "encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
-        "encrypt_at_rest.enabled=True, catalog_encryption_mode='SSE-KMS' or encryption_disabled=False "
-        "(optionally with your KMS key)."
+        "Data Catalog, Glue job bookmarks, EBS volumes and imported snapshots left to the account's default). "
+        "Fix: set encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
+        "encrypt_at_rest.enabled=True, catalog_encryption_mode='SSE-KMS', "
+        "job_bookmarks_encryption_mode='CSE-KMS' or encryption_disabled=False (optionally with your KMS key)."
     ),
     resource_types=list(ENCRYPTION_SWITCHES),
     check=_encrypted_at_rest,

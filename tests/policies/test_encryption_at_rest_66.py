@@ -10,10 +10,97 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.one_resource import assert_decided, findings
+from tests.policies.test_encryption_at_rest_65 import installed, unclassified
 
 RULE = "data-stores-encrypted-at-rest"
+GLUE = "aws:glue/securityConfiguration:SecurityConfiguration"
+NATIVE_GLUE = "aws-native:glue:SecurityConfiguration"
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 NATIVE_GROUP = "aws-native:elasticache:ReplicationGroup"
+
+
+BOOKMARKS = "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode"
+
+
+def _glue(bookmarks: dict[str, Any], s3: str = "SSE-S3", logs: str = "DISABLED") -> dict[str, Any]:
+    # pulumi-aws: the three blocks are required, each mode defaults to DISABLED.
+    return {
+        "encryptionConfiguration": {
+            "cloudwatchEncryption": {"cloudwatchEncryptionMode": logs},
+            "jobBookmarksEncryption": bookmarks,
+            "s3Encryption": {"s3EncryptionMode": s3},
+        }
+    }
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            GLUE,
+            _glue({"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": "arn:aws:kms:eu-west-1:1:key/k"}),
+            None,
+            id="bookmarks-cse-kms",
+        ),
+        pytest.param(
+            GLUE,
+            _glue({"jobBookmarksEncryptionMode": "DISABLED"}),
+            f"{BOOKMARKS} is 'DISABLED'",
+            id="bookmarks-disabled",
+        ),
+        # "Valid values: `CSE-KMS`, `DISABLED`. Default value: `DISABLED`." (pulumi-aws's docstring).
+        pytest.param(GLUE, _glue({}), f"{BOOKMARKS} is unset", id="bookmarks-unset"),
+        # S3 and CloudWatch Logs encrypt whatever the mode: DISABLED there only drops the KMS key.
+        pytest.param(
+            GLUE,
+            _glue({"jobBookmarksEncryptionMode": "CSE-KMS"}, s3="DISABLED", logs="DISABLED"),
+            None,
+            id="s3-and-logs-disabled",
+        ),
+        pytest.param(
+            NATIVE_GLUE,
+            {
+                "encryptionConfiguration": {
+                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "DISABLED"},
+                    "s3Encryptions": [{"s3EncryptionMode": "DISABLED"}],
+                }
+            },
+            f"{BOOKMARKS} is 'DISABLED'",
+            id="native-bookmarks-disabled",
+        ),
+        pytest.param(
+            NATIVE_GLUE,
+            {"name": "jobs", "encryptionConfiguration": {}},
+            f"{BOOKMARKS} is unset",
+            id="native-unset",
+        ),
+    ],
+)
+def test_glue_job_bookmarks_are_a_mode_valued_switch(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    extra = () if fragment is None else ("subject: ", "Fix: set job_bookmarks_encryption_mode='CSE-KMS'")
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment, *extra)
+
+
+def test_the_class_scan_finds_mode_valued_switches() -> None:
+    candidates = installed()
+    for key in [
+        f"{GLUE} {BOOKMARKS}",
+        f"{GLUE} encryptionConfiguration.s3Encryption.s3EncryptionMode",
+        f"{GLUE} encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode",
+        f"{NATIVE_GLUE} encryptionConfiguration.s3Encryptions[].s3EncryptionMode",
+        "aws-native:glue:MlTransform transformEncryption.mlUserDataEncryption.mlUserDataEncryptionMode",
+        "aws:athena/database:Database encryptionConfiguration.encryptionOption",
+        "aws:apigateway/methodSettings:MethodSettings settings.cacheDataEncrypted",
+    ]:
+        assert key in candidates, key
+    assert not [key for key in candidates if "transitencryptionmode" in key.lower()]
+    # A new mode-valued input of a provider is unclassified until someone judges it.
+    assert unclassified({"aws:newservice/store:Store archiveEncryptionMode"}) == [
+        "aws:newservice/store:Store archiveEncryptionMode"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -236,6 +236,7 @@ TWINS: dict[str, set[str]] = {
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": {
         "aws-native:glue:DataCatalogEncryptionSettings"
     },
+    "aws:glue/securityConfiguration:SecurityConfiguration": {"aws-native:glue:SecurityConfiguration"},
     "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
     "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
     "aws:workspaces/workspace:Workspace": {"aws-native:workspaces:Workspace"},
