@@ -111,6 +111,15 @@ _GLUE_SECURITY = (
     ),
 )
 
+#: An Elastic Disaster Recovery replication template's staging volumes (the same DRS inputs).
+_DRS = (
+    Switch(
+        "ebsEncryption",
+        "ebs_encryption='DEFAULT' (or 'CUSTOM' with ebs_encryption_key_arn)",
+        on=("DEFAULT", "CUSTOM"),
+    ),
+)
+
 
 def _storage(
     unset: str | None, *sources: str, unless: tuple[str, tuple[str, ...]] | None = None
@@ -359,6 +368,11 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     "aws-native:glue:DataCatalogEncryptionSettings": _GLUE_CATALOG,
     "aws:glue/securityConfiguration:SecurityConfiguration": _GLUE_SECURITY,
     "aws-native:glue:SecurityConfiguration": _GLUE_SECURITY,
+    # Elastic Disaster Recovery: the replicated disks land on EBS volumes in the staging area, "The type of
+    # EBS encryption to be used during replication" DEFAULT | CUSTOM | NONE (CreateReplicationConfiguration
+    # Template; required by both providers, so never unset): NONE asks for none.
+    "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate": _DRS,
+    "aws-native:drs:ReplicationConfigurationTemplate": _DRS,
     # CodeBuild artifacts, S3 logs and report exports written unencrypted.
     "aws:codebuild/project:Project": _disabled(
         "artifacts.encryptionDisabled",

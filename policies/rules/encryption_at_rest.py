@@ -194,14 +194,15 @@ data_stores_encrypted_at_rest = resource_rule(
     name="data-stores-encrypted-at-rest",
     description=(
         "Data stores are encrypted at rest, as a class (ENCRYPTION_SWITCHES in "
-        "policies/rules/_encryption_switches.py): an explicit off (false, 'NONE', 'DISABLED', encryptionDisabled true) is "
-        "refused, and so is an unset switch whose default stores data unencrypted (RDS instances and clusters, "
+        "policies/rules/_encryption_switches.py): an explicit off (false, 'NONE', 'DISABLED', encryptionDisabled "
+        "true) is refused, and so is an unset switch whose default stores data unencrypted (RDS instances and clusters, "
         "DocumentDB and Neptune clusters, global clusters without a source, EFS, Kinesis streams, Direct PUT "
         "Firehose streams, Redis OSS replication groups, OpenSearch domains, DAX, WorkSpaces volumes, the Glue "
         "Data Catalog, Glue job bookmarks, EBS volumes and imported snapshots left to the account's default). "
         "Fix: set encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
         "encrypt_at_rest.enabled=True, catalog_encryption_mode='SSE-KMS', "
-        "job_bookmarks_encryption_mode='CSE-KMS' or encryption_disabled=False (optionally with your KMS key)."
+        "job_bookmarks_encryption_mode='CSE-KMS', ebs_encryption='DEFAULT' or encryption_disabled=False "
+        "(optionally with your KMS key)."
     ),
     resource_types=list(ENCRYPTION_SWITCHES),
     check=_encrypted_at_rest,

@@ -440,7 +440,7 @@ SWITCH_INPUT = re.compile(
     r"(?i)^(?:encrypted|storageEncrypted|encryptionType|encryptAtRest|encryptionAtRestOptions|"
     r"atRestEncryptionEnabled|serverSideEncryption|sseSpecification|streamEncryption|encryptionAtRest|"
     r"kmsEncrypted|encryptionDisabled|(?!transit)\w+EncryptionEnabled|\w*EncryptionConfigurationInput|"
-    r"(?!transit)\w*EncryptionMode|\w*EncryptionOption|\w+DataEncrypted)$"
+    r"(?!transit)\w*EncryptionMode|\w*EncryptionOption|\w+DataEncrypted|ebsEncryption)$"
 )
 
 

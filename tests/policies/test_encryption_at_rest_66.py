@@ -4,6 +4,7 @@ decides; each through the same one-resource helpers the rule's own tests use."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.one_resource import assert_decided, findings
 from tests.policies.test_encryption_at_rest_65 import installed, unclassified
+from tests.policies.test_resource_policy_class_63 import provider_sources
 
 RULE = "data-stores-encrypted-at-rest"
 GLUE = "aws:glue/securityConfiguration:SecurityConfiguration"
@@ -189,3 +191,80 @@ def test_an_unknown_durability_leaves_an_explicit_off_undecided() -> None:
         [],
         0,
     )
+
+
+DRS = "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate"
+NATIVE_DRS = "aws-native:drs:ReplicationConfigurationTemplate"
+STAGING = {"stagingAreaSubnetId": "subnet-1", "replicationServersSecurityGroupsIds": ["sg-1"]}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        # The replicated disks land on EBS volumes in the staging area: "The type of EBS encryption to be
+        # used during replication", DEFAULT | CUSTOM | NONE (DRS CreateReplicationConfigurationTemplate;
+        # required by both providers, so never unset).
+        pytest.param(DRS, {**STAGING, "ebsEncryption": "DEFAULT"}, None, id="default-key"),
+        pytest.param(
+            DRS,
+            {**STAGING, "ebsEncryption": "CUSTOM", "ebsEncryptionKeyArn": "arn:aws:kms:x"},
+            None,
+            id="custom",
+        ),
+        pytest.param(DRS, {**STAGING, "ebsEncryption": "NONE"}, "ebsEncryption is 'NONE'", id="none"),
+        pytest.param(
+            NATIVE_DRS, {**STAGING, "ebsEncryption": "NONE"}, "ebsEncryption is 'NONE'", id="native-none"
+        ),
+    ],
+)
+def test_a_drs_replication_template_is_refused_without_ebs_encryption(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    extra = (
+        () if fragment is None else ("subject: ", "unencrypted at rest", "Fix: set ebs_encryption='DEFAULT'")
+    )
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment, *extra)
+
+
+#: A value that asks for no encryption.
+OFF_VALUES = {"NONE", "DISABLED", "DISABLE", "UNENCRYPTED", "PLAINTEXT", "NO_ENCRYPTION", "OFF"}
+
+#: aws-native enums named for encryption with an off value (``OFF_VALUES``), each read: the inputs they
+#: type are judged (``ENCRYPTION_SWITCHES``) or none is an at-rest switch. The name scan misses a switch
+#: named otherwise (``ebsEncryption``); the enums a provider ships name every such value.
+OFF_VALUED_ENUMS = {
+    "ReplicationConfigurationTemplateEbsEncryption": "judged: DRS ebsEncryption",
+    "TaskDefinitionEfsVolumeConfigurationTransitEncryption": "in transit",
+    "LocationEfsInTransitEncryption": "in transit",
+    "ClusterEncryptionInTransitClientBroker": "in transit",
+    "ConnectorKafkaClusterEncryptionInTransitType": "in transit",
+    "ConnectorAs2ConfigPropertiesEncryptionAlgorithm": "AS2 messages in transit",
+    "TransitGatewayEncryptionSupport": "VPC traffic in transit",
+    "BucketBlockedEncryptionTypeListItem": "the upload types a bucket refuses",
+    "BucketSseKmsEncryptedObjectsStatus": "a replication rule's filter on SSE-KMS objects",
+    **dict.fromkeys(
+        (
+            "OriginEndpointEncryptionContractConfigurationPresetSpeke20Audio",
+            "OriginEndpointEncryptionContractConfigurationPresetSpeke20Video",
+            "PackagingConfigurationEncryptionContractConfigurationPresetSpeke20Audio",
+            "PackagingConfigurationEncryptionContractConfigurationPresetSpeke20Video",
+        ),
+        "DRM presets for viewers",
+    ),
+}
+_ENUM = re.compile(r"^class (\w*(?:Encrypt|Sse)\w*)\(.*?\):\n(.*?)(?=^class |\Z)", re.S | re.M)
+
+
+def test_every_off_valued_encryption_enum_of_aws_native_is_read() -> None:
+    root, _ = provider_sources()
+    found = set()
+    for source in (root / "pulumi_aws_native").rglob("_enums.py"):
+        for name, body in _ENUM.findall(source.read_text()):
+            values = re.findall(r'^\s+\w+ = "([^"]+)"', body, re.M)
+            if name.startswith("VpcEncryptionControl"):  # which gateways a VPC's encryption control exempts
+                continue
+            if OFF_VALUES & {value.upper() for value in values}:
+                found.add(name)
+    assert sorted(found - set(OFF_VALUED_ENUMS)) == []
+    assert sorted(set(OFF_VALUED_ENUMS) - found) == []

@@ -237,6 +237,9 @@ TWINS: dict[str, set[str]] = {
         "aws-native:glue:DataCatalogEncryptionSettings"
     },
     "aws:glue/securityConfiguration:SecurityConfiguration": {"aws-native:glue:SecurityConfiguration"},
+    "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate": {
+        "aws-native:drs:ReplicationConfigurationTemplate"
+    },
     "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
     "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
     "aws:workspaces/workspace:Workspace": {"aws-native:workspaces:Workspace"},
