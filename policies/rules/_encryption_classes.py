@@ -191,17 +191,4 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
 
 #: ``type input`` switches this rule does not judge yet, and why (each a known gap, listed so that the
 #: class scan still fails on a new one).
-NOT_YET_JUDGED: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "aws:apigateway/methodSettings:MethodSettings settings.cacheDataEncrypted",
-            "aws-native:apigateway:Stage methodSettings[].cacheDataEncrypted",
-            "aws-native:apigateway:Deployment stageDescription.cacheDataEncrypted",
-            "aws-native:apigateway:Deployment stageDescription.methodSettings[].cacheDataEncrypted",
-        ),
-        "whether a method caches spans the stage (cacheClusterEnabled: then GET methods cache by default) "
-        "and its method settings (cachingEnabled), separate resources in pulumi-aws, and the flag's default "
-        'is not documented ("Specifies whether the cached responses are encrypted"): refusing false needs '
-        "that cross-resource gate, or a method that caches nothing would be refused (FSBP APIGateway.5)",
-    ),
-}
+NOT_YET_JUDGED: dict[str, str] = {}

@@ -25,6 +25,9 @@ class Switch:
     to encrypt (AWS then refuses the switch on): any value passes, the source is judged where declared.
     ``unseen``: the unset default hangs on an account setting no resource check can read (EBS encryption
     by default): the message says the data *may* be unencrypted and why setting the switch is still asked.
+    ``stores_when``: a boolean beside the switch (in the same object) saying whether that object stores
+    anything (an API Gateway method's ``cachingEnabled``): the switch is judged only where it is true (an
+    unknown one leaves a switch that would be refused undecided).
     ``always``: (input, values) that make AWS encrypt the store whatever the switch says, unset or off (a
     durable ElastiCache group); an unknown value leaves the switch undecided.
     ``fix``: what to write, in Python.
@@ -39,6 +42,7 @@ class Switch:
     stores_nothing: tuple[str, ...] = ()
     unseen: bool = False
     always: tuple[str, tuple[str, ...]] | None = None
+    stores_when: str | None = None
 
 
 _RDS_DEFAULT = "RDS creates the storage unencrypted by default (CreateDBInstance/CreateDBCluster: StorageEncrypted false)"
@@ -119,6 +123,22 @@ _DRS = (
         on=("DEFAULT", "CUSTOM"),
     ),
 )
+
+
+#: An API Gateway method's cache (MethodSetting, StageDescription): "Specifies whether the cached responses
+#: are encrypted" (API Gateway, MethodSetting.cacheDataEncrypted), the API's non-nullable Boolean, false
+#: when not set; only where the method caches ("cachingEnabled ... A cache cluster must be enabled on the
+#: stage for responses to be cached").
+def _cache(*paths: str) -> tuple[Switch, ...]:
+    return tuple(
+        Switch(
+            path,
+            "cache_data_encrypted=True",
+            unset="API Gateway caches the method's responses unencrypted unless the flag is true",
+            stores_when="cachingEnabled",
+        )
+        for path in paths
+    )
 
 
 def _storage(
@@ -373,6 +393,13 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # Template; required by both providers, so never unset): NONE asks for none.
     "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate": _DRS,
     "aws-native:drs:ReplicationConfigurationTemplate": _DRS,
+    # API Gateway caches, per method that caches (a stage's GET methods also cache by default when its
+    # cache cluster is on: that default spans the stage and its method settings, not judged here).
+    "aws:apigateway/methodSettings:MethodSettings": _cache("settings.cacheDataEncrypted"),
+    "aws-native:apigateway:Stage": _cache("methodSettings[].cacheDataEncrypted"),
+    "aws-native:apigateway:Deployment": _cache(
+        "stageDescription.cacheDataEncrypted", "stageDescription.methodSettings[].cacheDataEncrypted"
+    ),
     # CodeBuild artifacts, S3 logs and report exports written unencrypted.
     "aws:codebuild/project:Project": _disabled(
         "artifacts.encryptionDisabled",

@@ -131,6 +131,12 @@ def _encrypted_anyway(props: Any, switch: Switch) -> bool:
     return isinstance(value, str) and value.lower() in values
 
 
+def _beside(path: str, name: str) -> str:
+    """The path of ``name`` in the object holding ``path``'s last step."""
+    head, dot, _ = path.rpartition(".")
+    return f"{head}{dot}{name}"
+
+
 def _either(props: Any, switch: Switch, *tests: Callable[[Any, Switch], bool]) -> bool:
     """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
     unknown: UnknownValueError | None = None
@@ -157,7 +163,17 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
             # Stores nothing or not: any value of the switch passes with a source, so none is decided.
             unknown = unknown or error
             continue
+        gates = _leaves(args.props, _beside(switch.path, switch.stores_when)) if switch.stores_when else None
         for path, value in _leaves(args.props, switch.path):
+            # The gate beside this element (the same list steps reach both): whether it stores anything.
+            gate = True if gates is None else next(gates)[1]
+            if gate is not True and not isinstance(value, UnknownValueError):
+                if isinstance(gate, UnknownValueError):
+                    if value is None or value == "" or not _encrypts(value, switch.on):
+                        unknown = unknown or gate
+                    continue
+                if not is_true(gate):
+                    continue  # not known to store anything: any value passes
             if isinstance(value, UnknownValueError):
                 unknown = unknown or value
             # '' is unset: pulumi-aws's string switches (a launch template's ebs.encrypted "true"/"false")
@@ -198,10 +214,10 @@ data_stores_encrypted_at_rest = resource_rule(
         "true) is refused, and so is an unset switch whose default stores data unencrypted (RDS instances and clusters, "
         "DocumentDB and Neptune clusters, global clusters without a source, EFS, Kinesis streams, Direct PUT "
         "Firehose streams, Redis OSS replication groups, OpenSearch domains, DAX, WorkSpaces volumes, the Glue "
-        "Data Catalog, Glue job bookmarks, EBS volumes and imported snapshots left to the account's default). "
+        "Data Catalog, Glue job bookmarks, API Gateway methods that cache, EBS volumes and imported snapshots left to the account's default). "
         "Fix: set encrypted/storage_encrypted/at_rest_encryption_enabled=True, encryption_type='KMS', "
         "encrypt_at_rest.enabled=True, catalog_encryption_mode='SSE-KMS', "
-        "job_bookmarks_encryption_mode='CSE-KMS', ebs_encryption='DEFAULT' or encryption_disabled=False "
+        "job_bookmarks_encryption_mode='CSE-KMS', ebs_encryption='DEFAULT', cache_data_encrypted=True or encryption_disabled=False "
         "(optionally with your KMS key)."
     ),
     resource_types=list(ENCRYPTION_SWITCHES),

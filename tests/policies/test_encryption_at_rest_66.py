@@ -268,3 +268,91 @@ def test_every_off_valued_encryption_enum_of_aws_native_is_read() -> None:
                 found.add(name)
     assert sorted(found - set(OFF_VALUED_ENUMS)) == []
     assert sorted(set(OFF_VALUED_ENUMS) - found) == []
+
+
+METHOD = "aws:apigateway/methodSettings:MethodSettings"
+NATIVE_STAGE = "aws-native:apigateway:Stage"
+NATIVE_DEPLOYMENT = "aws-native:apigateway:Deployment"
+CACHE_FIX = "Fix: set cache_data_encrypted=True"
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            METHOD,
+            {"methodPath": "*/*", "settings": {"cachingEnabled": True, "cacheDataEncrypted": True}},
+            None,
+            id="caching-encrypted",
+        ),
+        pytest.param(
+            METHOD,
+            {"methodPath": "*/*", "settings": {"cachingEnabled": True, "cacheDataEncrypted": False}},
+            "settings.cacheDataEncrypted is False",
+            id="caching-off",
+        ),
+        # MethodSetting.cacheDataEncrypted is the API's non-nullable Boolean: unset is false, read back so.
+        pytest.param(
+            METHOD,
+            {"methodPath": "*/*", "settings": {"cachingEnabled": True}},
+            "settings.cacheDataEncrypted is",
+            id="caching-unset",
+        ),
+        # A method that does not cache stores nothing.
+        pytest.param(
+            METHOD,
+            {"methodPath": "*/*", "settings": {"cachingEnabled": False, "cacheDataEncrypted": False}},
+            None,
+            id="not-caching",
+        ),
+        pytest.param(
+            METHOD, {"methodPath": "*/*", "settings": {"metricsEnabled": True}}, None, id="no-cache-setting"
+        ),
+        pytest.param(
+            NATIVE_STAGE,
+            {
+                "restApiId": "a",
+                "methodSettings": [
+                    {"httpMethod": "GET", "resourcePath": "/a", "cachingEnabled": False},
+                    {
+                        "httpMethod": "GET",
+                        "resourcePath": "/b",
+                        "cachingEnabled": True,
+                        "cacheDataEncrypted": False,
+                    },
+                ],
+            },
+            "methodSettings[1].cacheDataEncrypted is False",
+            id="native-stage-second-method",
+        ),
+        pytest.param(
+            NATIVE_DEPLOYMENT,
+            {"restApiId": "a", "stageDescription": {"cachingEnabled": True, "cacheClusterEnabled": True}},
+            "stageDescription.cacheDataEncrypted is unset",
+            id="native-deployment-unset",
+        ),
+    ],
+)
+def test_an_api_gateway_cache_is_encrypted_where_a_method_caches(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    if outputs and fragment is not None:
+        fragment = fragment.removesuffix(" unset")  # read back false after create
+    extra = () if fragment is None else ("subject: ", "unencrypted at rest", CACHE_FIX)
+    assert_decided(findings(RULE, resource_type, inputs, outputs=outputs), fragment, *extra)
+
+
+def test_an_unknown_caching_flag_leaves_an_unencrypted_cache_undecided() -> None:
+    settings = {"cachingEnabled": UNKNOWN_STRING_VALUE, "cacheDataEncrypted": False}
+    assert findings(RULE, METHOD, {"methodPath": "*/*", "settings": settings}) == ([], 1)
+    settings = {"cachingEnabled": UNKNOWN_STRING_VALUE, "cacheDataEncrypted": True}
+    assert findings(RULE, METHOD, {"methodPath": "*/*", "settings": settings}) == ([], 0)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+def test_a_method_not_known_to_cache_is_not_judged(outputs: bool) -> None:
+    # cachingEnabled unset: the method caches only if a stage default says so (another resource), and
+    # after create it reads back false: one verdict for both.
+    inputs = {"methodPath": "*/*", "settings": {"cacheDataEncrypted": False}}
+    assert findings(RULE, METHOD, inputs, outputs=outputs) == ([], 0)

@@ -240,6 +240,10 @@ TWINS: dict[str, set[str]] = {
     "aws:drs/replicationConfigurationTemplate:ReplicationConfigurationTemplate": {
         "aws-native:drs:ReplicationConfigurationTemplate"
     },
+    "aws:apigateway/methodSettings:MethodSettings": {
+        "aws-native:apigateway:Stage",
+        "aws-native:apigateway:Deployment",
+    },
     "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
     "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
     "aws:workspaces/workspace:Workspace": {"aws-native:workspaces:Workspace"},

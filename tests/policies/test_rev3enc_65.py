@@ -201,6 +201,18 @@ def _nested(path: str, value: Any) -> dict[str, Any]:
     return {first: _nested(tail, value) if dot else value}
 
 
+def _with_gate(switch: Switch, value: Any) -> dict[str, Any]:
+    """Inputs setting the switch to ``value`` (None: leaving it unset) where its object stores something
+    (its ``stores_when`` true beside it)."""
+    if switch.stores_when is None:
+        return {} if value is None else _nested(switch.path, value)
+    prefix, _, last = switch.path.rpartition(".")
+    leaf = {switch.stores_when: True, **({} if value is None else {last: value})}
+    if prefix.endswith("[]"):
+        return _nested(prefix.removesuffix("[]"), [leaf]) if "." in prefix else {prefix[:-2]: [leaf]}
+    return _nested(prefix, leaf) if prefix else leaf
+
+
 def _off(switch: Switch) -> Any:
     if switch.on == (False,):
         return True
@@ -219,14 +231,16 @@ def test_each_refusal_names_the_resource_the_input_path_and_the_fix(
     resource_type: str, switch: Switch
 ) -> None:
     shown_path = switch.path.replace("[]", "[0]")
-    messages, undecided = findings(RULE, resource_type, _nested(switch.path, _off(switch)))
+    messages, undecided = findings(RULE, resource_type, _with_gate(switch, _off(switch)))
     mine = [m for m in messages if m.startswith(f"subject: {shown_path} is ")]
     assert undecided == 0
     assert len(mine) == 1, messages  # (a WorkSpace's other flag, unset, is refused on its own)
     assert mine[0].endswith(f"Fix: set {switch.fix}.")
     if switch.unset is not None:  # unset refused where the default is unencrypted
         [message] = [
-            m for m in findings(RULE, resource_type, {})[0] if m.startswith(f"subject: {shown_path} ")
+            m
+            for m in findings(RULE, resource_type, _with_gate(switch, None))[0]
+            if m.startswith(f"subject: {shown_path} ")
         ]
         assert message.startswith(f"subject: {shown_path} is unset and {switch.unset}: ")
         assert message.endswith(f"Fix: set {switch.fix}.")
