@@ -5,9 +5,11 @@ emitter took about 8 ms per fixture document and libyaml's (``CSafeDumper``) abo
 The two differ on some values: characters beyond the Basic Multilingual Plane (libyaml escapes
 them), NEL and other non-printable characters, a key holding a line break, an empty key and keys
 written in 123 characters or more (PyYAML writes them as ``? `` keys). A document holding any
-string outside printable ASCII, an empty key or a key of 100 characters or more keeps PyYAML's
-emitter, so every file's bytes are what ``yaml.safe_dump`` with the same options writes
-(tests/test_yaml_text.py compares the two).
+string outside printable ASCII, an empty key, a key of 100 characters or more, or a value that is not
+a dict, list, string, number, boolean or None (a date, bytes, a set: libyaml tags or folds some of
+them otherwise) keeps PyYAML's emitter, and a ``default_style`` is PyYAML's alone, so every file's
+bytes are what ``yaml.safe_dump`` with the same options writes (tests/test_yaml_text.py and
+tests/test_yaml_text_66.py compare the two).
 
 Either emitter is fed by :class:`_PlainRepresenter`, which builds PyYAML's node tree for plain data
 (dicts, lists, text, integers, booleans and None) without its generic dispatch, and hands every
@@ -22,6 +24,7 @@ from typing import Any
 import yaml
 
 _LONG_KEY = 100
+_PLAIN_SCALARS = (int, float, bool, type(None))
 _STR, _NULL, _BOOL, _INT = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "null", "bool", "int"))
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
@@ -101,19 +104,16 @@ class _PlainCSafeDumper(_PlainRepresenter, getattr(yaml, "CSafeDumper", yaml.Saf
 
 def dump_document(document: dict[str, Any], **options: Any) -> str:
     """``yaml.safe_dump(document, sort_keys=False, **options)``, faster where that is the same text.
-    With a ``default_style`` every scalar is styled: PyYAML's own representer makes those nodes."""
-    if options.get("default_style") is not None:
-        fast = getattr(yaml, "CSafeDumper", None)
-        dumper = yaml.SafeDumper if fast is None or emitters_may_differ(document) else fast
-        return yaml.dump(document, Dumper=dumper, sort_keys=False, **options)
+    With a ``default_style`` or ``canonical``, ``yaml.safe_dump`` itself: libyaml writes such a
+    document's tags (``! "1"`` for ``!!int "1"``) or folds its double-quoted strings otherwise."""
+    if options.get("default_style") is not None or options.get("canonical"):
+        return yaml.safe_dump(document, sort_keys=False, **options)
     plain = _PlainSafeDumper if emitters_may_differ(document) else _PlainCSafeDumper
     return yaml.dump(document, Dumper=plain, sort_keys=False, **options)
 
 
 def emitters_may_differ(value: Any, *, key: bool = False) -> bool:
     """Whether libyaml's emitter might write ``value`` differently from PyYAML's."""
-    if key and not isinstance(value, str):
-        return len(str(value)) >= _LONG_KEY  # a number or date written as a long key
     if isinstance(value, str):
         # Printable ASCII (" " to "~"): what isascii() and isprintable() say together.
         return (key and (value == "" or len(value) >= _LONG_KEY)) or not (
@@ -125,4 +125,8 @@ def emitters_may_differ(value: Any, *, key: bool = False) -> bool:
         )
     if isinstance(value, list):
         return any(emitters_may_differ(item) for item in value)
-    return False
+    if type(value) in _PLAIN_SCALARS:
+        return key and len(str(value)) >= _LONG_KEY  # a number written as a long key
+    # Dates, bytes, sets, tuples...: libyaml writes a date's or a set's tag in a flow collection
+    # as `! ` and folds a binary value otherwise, and their text is not checked.
+    return True
