@@ -239,9 +239,12 @@ class _RefusingSession(boto3.Session):
     reused when it is asked for with the same arguments under the same environment (every variable
     :data:`_CLIENT_ENVIRONMENT_PREFIXES` names, so a client made inside :func:`sealed`, aimed at
     :data:`UNREACHABLE_ENDPOINT`, is never handed out under another environment) and the same
-    botocore loader; the session itself is one per region. The SDK only reads these clients'
-    methods and metadata and calls them (refused before any request is made); it registers no
-    handler on them."""
+    botocore loader; the session itself is one per region. Only the current environment's clients
+    are kept: a build under another one (a variable the seal leaves alone, such as
+    ``AWS_CA_BUNDLE`` or ``AWS_MAX_ATTEMPTS``, changed in a long process) drops them, so a process
+    whose environment keeps changing holds one set per region (about 2.4 MB), not one per
+    environment it ever built under. The SDK only reads these clients' methods and metadata and
+    calls them (refused before any request is made); it registers no handler on them."""
 
     def __init__(self, region: str) -> None:
         super().__init__(
@@ -249,24 +252,28 @@ class _RefusingSession(boto3.Session):
         )
         self.events.register("before-call", _refuse)
         self._made: dict[tuple[Any, ...], Any] = {}
+        self._environment: tuple[Any, ...] = ()
 
     def _made_once(self, kind: str, make: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> Any:
-        key = (
-            kind,
-            args,
-            tuple(sorted((name, _argument_key(value)) for name, value in kwargs.items())),
-            tuple(
-                sorted((n, v) for n, v in os.environ.items() if n.startswith(_CLIENT_ENVIRONMENT_PREFIXES))
-            ),
-            id(self._session.get_component("data_loader")),
-        )
-        try:
-            made = self._made.get(key)
-        except TypeError:  # an argument that cannot be a key: a client of its own
-            return make(*args, **kwargs)
-        if made is None:
-            made = self._made[key] = make(*args, **kwargs)
-        return made
+        with _LOCK:  # a build holds it already; any other caller too, while it reads the environment
+            environment = (
+                tuple(
+                    sorted(
+                        (n, v) for n, v in os.environ.items() if n.startswith(_CLIENT_ENVIRONMENT_PREFIXES)
+                    )
+                ),
+                id(self._session.get_component("data_loader")),
+            )
+            if environment != self._environment:
+                self._made, self._environment = {}, environment
+            key = (kind, args, tuple(sorted((name, _argument_key(value)) for name, value in kwargs.items())))
+            try:
+                made = self._made.get(key)
+            except TypeError:  # an argument that cannot be a key: a client of its own
+                return make(*args, **kwargs)
+            if made is None:
+                made = self._made[key] = make(*args, **kwargs)
+            return made
 
     def client(self, *args: Any, **kwargs: Any) -> Any:
         return self._made_once("client", super().client, args, kwargs)

@@ -41,10 +41,11 @@ def test_a_regions_clients_serve_its_later_builds_and_no_other_region_or_environ
     with pytest.raises(_offline_sdk.OfflineAwsError, match=r"\(s3\.ListBuckets\)"):
         outside.list_buckets()
 
-    # Sealed again, the sealed clients come back, still refusing.
+    # Sealed again: sealed clients (made anew: a region keeps only the clients of the environment
+    # it was last asked under), never the one made outside, still refusing.
     with _offline_sdk.sealed("eu-west-1"):
         again = _offline_sdk.pipeline_session("eu-west-1", "bucket-a")
-    assert again.s3_client is first.s3_client
+    assert again.s3_client is not outside
     assert again.s3_client.meta.endpoint_url == _offline_sdk.UNREACHABLE_ENDPOINT
     with pytest.raises(_offline_sdk.OfflineAwsError, match=r"\(sagemaker\.ListPipelines\)"):
         again.sagemaker_client.list_pipelines()
