@@ -102,31 +102,6 @@ NOT_ENCRYPTION_SWITCHES: dict[str, str] = {
     "aws-native:s3:Bucket bucketEncryption.serverSideEncryptionConfiguration[].blockedEncryptionTypes.encryptionType": (
         "the upload encryption types the bucket refuses (SSE-C), not whether objects are encrypted"
     ),
-    # Copies follow their source, whose own switch is judged where it is declared (a volume, an AMI's
-    # devices), as an RDS restore follows its snapshot: false does not decrypt, and no copy is named
-    # without a source.
-    **dict.fromkeys(
-        (
-            "aws:ebs/snapshotCopy:SnapshotCopy encrypted",
-            "aws:ec2/amiCopy:AmiCopy encrypted",
-        ),
-        'false is no off: "Copies of encrypted snapshots are encrypted, even if you omit this parameter ... '
-        'You cannot set this parameter to false" (EC2 CopySnapshot), "you cannot create an unencrypted '
-        "copy of an encrypted snapshot\" (CopyImage); unset or false, the copy keeps its source's state",
-    ),
-    **dict.fromkeys(
-        (
-            "aws:dlm/lifecyclePolicy:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
-            "aws-native:dlm:LifecyclePolicy policyDetails.schedules[].crossRegionCopyRules[].encrypted",
-            "aws:dlm/lifecyclePolicy:LifecyclePolicy "
-            "policyDetails.action.crossRegionCopies[].encryptionConfiguration.encrypted",
-            "aws-native:dlm:LifecyclePolicy "
-            "policyDetails.actions[].crossRegionCopy[].encryptionConfiguration.encrypted",
-        ),
-        'false is no off: "Copies of encrypted snapshots are encrypted, even if this parameter is false" '
-        "(DLM CrossRegionCopyRule/EncryptionConfiguration); a copy keeps the state of the snapshot the policy "
-        "took of its target volumes, judged where they are declared",
-    ),
     # Mode-valued inputs whose every value encrypts, or whose store encrypts whatever the mode.
     **dict.fromkeys(
         (

@@ -115,6 +115,32 @@ _GLUE_SECURITY = (
     ),
 )
 
+#: A copy of an EBS snapshot or AMI: "To encrypt a copy of an unencrypted snapshot if encryption by default
+#: is not enabled, enable encryption using this parameter ... Copies of encrypted snapshots are encrypted,
+#: even if you omit this parameter" (EC2 CopySnapshot, Encrypted); "You can encrypt a copy of an
+#: unencrypted snapshot, but you cannot create an unencrypted copy of an encrypted snapshot" (CopyImage).
+#: False keeps an unencrypted source's copy unencrypted: an off, refused as everywhere (true always
+#: works). Unset follows the source the copy names (required), as a restore follows its snapshot.
+_COPY = (Switch("encrypted", "encrypted=True"),)
+
+
+#: A DLM policy's cross-Region copies: "To encrypt a copy of an unencrypted snapshot if encryption by
+#: default is not enabled, enable encryption using this parameter. Copies of encrypted snapshots are
+#: encrypted, even if this parameter is false" (DLM CrossRegionCopyRule, EncryptionConfiguration). The
+#: snapshots are of whatever volumes or instances carry the target tags (or, for an event policy, shared by
+#: another account), not a source the stack names: false or unset (pulumi-aws's action block, optional
+#: there; required elsewhere) copies an unencrypted one unencrypted.
+def _dlm(*paths: str) -> tuple[Switch, ...]:
+    return tuple(
+        Switch(
+            path,
+            "encrypted=True on the cross-Region copy (optionally with cmk_arn)",
+            unset="DLM copies an unencrypted snapshot unencrypted unless encrypted is true",
+        )
+        for path in paths
+    )
+
+
 #: An Elastic Disaster Recovery replication template's staging volumes (the same DRS inputs).
 _DRS = (
     Switch(
@@ -386,6 +412,17 @@ ENCRYPTION_SWITCHES: dict[str, tuple[Switch, ...]] = {
     # leaves table metadata unencrypted.
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": _GLUE_CATALOG,
     "aws-native:glue:DataCatalogEncryptionSettings": _GLUE_CATALOG,
+    # EBS snapshot and AMI copies, DLM cross-Region copies: an explicit false is refused (_COPY, _dlm).
+    "aws:ebs/snapshotCopy:SnapshotCopy": _COPY,
+    "aws:ec2/amiCopy:AmiCopy": _COPY,
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": _dlm(
+        "policyDetails.schedules[].crossRegionCopyRules[].encrypted",
+        "policyDetails.action.crossRegionCopies[].encryptionConfiguration.encrypted",
+    ),
+    "aws-native:dlm:LifecyclePolicy": _dlm(
+        "policyDetails.schedules[].crossRegionCopyRules[].encrypted",
+        "policyDetails.actions[].crossRegionCopy[].encryptionConfiguration.encrypted",
+    ),
     "aws:glue/securityConfiguration:SecurityConfiguration": _GLUE_SECURITY,
     "aws-native:glue:SecurityConfiguration": _GLUE_SECURITY,
     # Elastic Disaster Recovery: the replicated disks land on EBS volumes in the staging area, "The type of

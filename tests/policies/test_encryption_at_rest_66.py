@@ -1,5 +1,5 @@
 """``data-stores-encrypted-at-rest``, session 66: mode-valued switches (a value such as ``DISABLED``, not a
-boolean) found as a class, copies that follow their source, and a switch whose meaning another input
+boolean) found as a class, and a switch whose meaning another input
 decides; each through the same one-resource helpers the rule's own tests use."""
 
 from __future__ import annotations
@@ -108,21 +108,6 @@ def test_the_class_scan_finds_mode_valued_switches() -> None:
 @pytest.mark.parametrize(
     ("resource_type", "inputs", "fragment"),
     [
-        # A copy keeps its source's encryption: "Copies of encrypted snapshots are encrypted, even if you
-        # omit this parameter ... You cannot set this parameter to false" (EC2 CopySnapshot, Encrypted).
-        pytest.param(
-            "aws:ebs/snapshotCopy:SnapshotCopy",
-            {"sourceSnapshotId": "snap-1", "sourceRegion": "eu-west-1", "encrypted": False},
-            None,
-            id="snapshot-copy-false-follows-source",
-        ),
-        # "you cannot create an unencrypted copy of an encrypted snapshot" (EC2 CopyImage, Encrypted).
-        pytest.param(
-            "aws:ec2/amiCopy:AmiCopy",
-            {"sourceAmiId": "ami-1", "sourceAmiRegion": "eu-west-1", "encrypted": False},
-            None,
-            id="ami-copy-false-follows-source",
-        ),
         # Data tiering: "Data stored on SSDs ... is always encrypted", but at-rest encryption also covers
         # the disk during sync, backup and swap and the backups in S3: a Redis OSS group stays refused.
         pytest.param(

@@ -245,6 +245,10 @@ TWINS: dict[str, set[str]] = {
         "aws-native:apigateway:Deployment",
     },
     "aws:ebs/snapshotImport:SnapshotImport": set(),  # no CloudFormation resource
+    # Copies (data-stores-encrypted-at-rest, session 66): CloudFormation copies no snapshot or AMI.
+    "aws:ebs/snapshotCopy:SnapshotCopy": set(),
+    "aws:ec2/amiCopy:AmiCopy": set(),
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": {"aws-native:dlm:LifecyclePolicy"},
     "aws:ec2/ami:Ami": set(),  # CloudFormation registers no AMI
     "aws:workspaces/workspace:Workspace": {"aws-native:workspaces:Workspace"},
     "aws:ebs/encryptionByDefault:EncryptionByDefault": set(),  # no CloudFormation resource

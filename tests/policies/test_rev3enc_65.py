@@ -205,7 +205,8 @@ def _with_gate(switch: Switch, value: Any) -> dict[str, Any]:
     """Inputs setting the switch to ``value`` (None: leaving it unset) where its object stores something
     (its ``stores_when`` true beside it)."""
     if switch.stores_when is None:
-        return {} if value is None else _nested(switch.path, value)
+        # An unset switch in a list is read in an element that exists (a DLM copy rule without it).
+        return {} if value is None and "[]" not in switch.path else _nested(switch.path, value)
     prefix, _, last = switch.path.rpartition(".")
     leaf = {switch.stores_when: True, **({} if value is None else {last: value})}
     if prefix.endswith("[]"):
