@@ -28,8 +28,9 @@ class Switch:
     ``stores_when``: a boolean beside the switch (in the same object) saying whether that object stores
     anything (an API Gateway method's ``cachingEnabled``): the switch is judged only where it is true (an
     unknown one leaves a switch that would be refused undecided).
-    ``always``: (input, values) that make AWS encrypt the store whatever the switch says, unset or off (a
-    durable ElastiCache group); an unknown value leaves the switch undecided.
+    ``always``: (input, values) pairs that together make AWS encrypt the store whatever the switch says,
+    unset or off (a durable Valkey group); one known not to hold decides (the switch is read), an unknown
+    one otherwise leaves the switch undecided.
     ``fix``: what to write, in Python.
     """
 
@@ -41,7 +42,7 @@ class Switch:
     unless: tuple[str, tuple[str, ...]] | None = None
     stores_nothing: tuple[str, ...] = ()
     unseen: bool = False
-    always: tuple[str, tuple[str, ...]] | None = None
+    always: tuple[tuple[str, tuple[str, ...]], ...] = ()
     stores_when: str | None = None
 
 
@@ -63,7 +64,9 @@ _WORKSPACE_FIX = (
 #: One ElastiCache replication group (both providers send the same CreateReplicationGroup inputs). "In
 #: some cases, encryption at-rest may be enabled even when this value is false" (CreateReplicationGroup,
 #: AtRestEncryptionEnabled): "It is always enabled ... on clusters with durability enabled" (ElastiCache
-#: User Guide, At-Rest Encryption), a durability of sync or async ("default" lets the service decide).
+#: User Guide, At-Rest Encryption), a durability of sync or async ("default" lets the service decide), on
+#: Valkey only: "Durability for ElastiCache is supported on Valkey 9.0 or later" (Durability, Limitations),
+#: so a Redis OSS group's durability decides nothing (not supported there) and its flag is read.
 #: Data tiering is no such case: "Data stored on SSDs ... is always encrypted", but the flag also covers
 #: the disk during sync, backup and swap and the backups in S3.
 _REPLICATION_GROUP = (
@@ -73,7 +76,7 @@ _REPLICATION_GROUP = (
         unset="a Redis OSS replication group is unencrypted at rest by default",
         sources=("globalReplicationGroupId",),
         unless=("engine", ("valkey",)),
-        always=("durability", ("sync", "async")),
+        always=(("engine", ("valkey",)), ("durability", ("sync", "async"))),
     ),
 )
 #: An OpenSearch or (legacy) Elasticsearch domain of pulumi-aws: one encrypt_at_rest block.

@@ -123,12 +123,20 @@ def _unset_encrypts(props: Any, switch: Switch) -> bool:
 
 
 def _encrypted_anyway(props: Any, switch: Switch) -> bool:
-    """Whether AWS encrypts the store whatever the switch says (``Switch.always``); an unknown raises."""
-    if switch.always is None:
-        return False
-    path, values = switch.always
-    value = get(props, path)
-    return isinstance(value, str) and value.lower() in values
+    """Whether AWS encrypts the store whatever the switch says (every pair of ``Switch.always`` holds): one
+    known not to hold decides (False); an unknown one raises only when none is known not to hold."""
+    unknown: UnknownValueError | None = None
+    for path, values in switch.always:
+        try:
+            value = get(props, path)
+        except UnknownValueError as error:
+            unknown = unknown or error
+            continue
+        if not (isinstance(value, str) and value.lower() in values):
+            return False
+    if unknown is not None:
+        raise unknown
+    return bool(switch.always)
 
 
 def _beside(path: str, name: str) -> str:

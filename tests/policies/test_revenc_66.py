@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
 from tests.policies.one_resource import assert_decided, findings
 
@@ -115,3 +115,55 @@ def test_an_unknown_copy_flag_is_undecided_and_hides_no_known_off() -> None:
     messages, undecided = findings(RULE, DLM, _dlm(_schedule(UNKNOWN_BOOLEAN_VALUE), _schedule(False)))
     assert [m for m in messages if "schedules[1].crossRegionCopyRules[0].encrypted is False" in m] == messages
     assert len(messages) == 1 and undecided == 1
+
+
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        # "Durability for ElastiCache is supported on Valkey 9.0 or later" (ElastiCache, Durability
+        # limitations): a Redis OSS group's durability encrypts nothing, its flag decides, known or not.
+        pytest.param(
+            {"engine": "redis", "durability": UNKNOWN_STRING_VALUE, "atRestEncryptionEnabled": False},
+            (["atRestEncryptionEnabled is False"], 0),
+            id="redis-false-unknown-durability",
+        ),
+        pytest.param(
+            {"durability": UNKNOWN_STRING_VALUE},  # engine unset: pulumi-aws's redis
+            (["atRestEncryptionEnabled is unset"], 0),
+            id="redis-unset-unknown-durability",
+        ),
+        pytest.param(
+            {"engine": "redis", "durability": "sync", "atRestEncryptionEnabled": False},
+            (["atRestEncryptionEnabled is False"], 0),
+            id="redis-false-durable",
+        ),
+        # A known non-durable setting decides whatever the engine.
+        pytest.param(
+            {"engine": UNKNOWN_STRING_VALUE, "durability": "disabled", "atRestEncryptionEnabled": False},
+            (["atRestEncryptionEnabled is False"], 0),
+            id="unknown-engine-not-durable",
+        ),
+        # Durable only if the engine is Valkey: undecided, never passed or refused.
+        pytest.param(
+            {"engine": UNKNOWN_STRING_VALUE, "durability": "sync", "atRestEncryptionEnabled": False},
+            ([], 1),
+            id="unknown-engine-durable",
+        ),
+        pytest.param(
+            {"engine": "valkey", "durability": "async", "atRestEncryptionEnabled": False},
+            ([], 0),
+            id="valkey-durable",
+        ),
+    ],
+)
+def test_durability_encrypts_a_valkey_group_only(
+    inputs: dict[str, Any], expected: tuple[list[str], int]
+) -> None:
+    messages, undecided = findings(RULE, GROUP, {"description": "d", **inputs})
+    fragments, count = expected
+    assert undecided == count
+    assert len(messages) == len(fragments)
+    assert all(f"subject: {fragment}" in m for fragment, m in zip(fragments, messages, strict=True))
