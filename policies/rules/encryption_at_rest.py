@@ -174,14 +174,15 @@ def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         gates = _leaves(args.props, _beside(switch.path, switch.stores_when)) if switch.stores_when else None
         for path, value in _leaves(args.props, switch.path):
             # The gate beside this element (the same list steps reach both): whether it stores anything.
-            gate = True if gates is None else next(gates)[1]
-            if gate is not True and not isinstance(value, UnknownValueError):
+            if gates is not None:
+                gate = next(gates)[1]
                 if isinstance(gate, UnknownValueError):
-                    if value is None or value == "" or not _encrypts(value, switch.on):
+                    # Undecided unless the switch is known on (then either way passes).
+                    if isinstance(value, UnknownValueError) or not _encrypts(value, switch.on):
                         unknown = unknown or gate
                     continue
                 if not is_true(gate):
-                    continue  # not known to store anything: any value passes
+                    continue  # not known to store anything: any value passes, an unknown one too
             if isinstance(value, UnknownValueError):
                 unknown = unknown or value
             # '' is unset: pulumi-aws's string switches (a launch template's ebs.encrypted "true"/"false")

@@ -167,3 +167,28 @@ def test_durability_encrypts_a_valkey_group_only(
     assert undecided == count
     assert len(messages) == len(fragments)
     assert all(f"subject: {fragment}" in m for fragment, m in zip(fragments, messages, strict=True))
+
+
+METHOD = "aws:apigateway/methodSettings:MethodSettings"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        # A method known not to cache stores nothing: an unknown flag decides nothing there.
+        pytest.param(
+            {"cachingEnabled": False, "cacheDataEncrypted": UNKNOWN_BOOLEAN_VALUE}, 0, id="not-caching"
+        ),
+        pytest.param({"cachingEnabled": True, "cacheDataEncrypted": UNKNOWN_BOOLEAN_VALUE}, 1, id="caching"),
+        pytest.param(
+            {"cachingEnabled": UNKNOWN_BOOLEAN_VALUE, "cacheDataEncrypted": UNKNOWN_BOOLEAN_VALUE},
+            1,
+            id="both",
+        ),
+        pytest.param({"cachingEnabled": UNKNOWN_BOOLEAN_VALUE}, 1, id="unknown-gate-unset-flag"),
+    ],
+)
+def test_an_unknown_cache_flag_is_undecided_only_where_the_method_may_cache(
+    settings: dict[str, Any], expected: int
+) -> None:
+    assert findings(RULE, METHOD, {"methodPath": "*/*", "settings": settings}) == ([], expected)
