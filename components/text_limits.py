@@ -74,12 +74,17 @@ def _remember(text: str) -> None:
 POINTER: Final = "listed at {key}"
 """What a problem says in place of a list of names an earlier problem of its file lists."""
 
+POINTER_SAME_KEY: Final = "listed at {key} in its first problem"
+""":data:`POINTER` where the earlier problem is at this problem's own key (a key several problems
+share, such as ``monitoring.drift_features`` for each endpoint of a wide family): the bare pointer
+would name the key the reader is reading."""
+
 
 def lists_said_once(problems: Sequence[tuple[Hashable, str, str]], shown: int, cut: int) -> list[str]:
     """The messages of ``problems`` (each its file, the key it is at as shown, its message) with
     each list of two names or more that :func:`listed` composed said once per file: the first
-    problem holding it lists it, the later ones say ``listed at <its key>`` (:data:`POINTER`)
-    instead, whichever check wrote them (40 endpoints naming an unknown family, 500 unknown keys of
+    problem holding it lists it, the later ones say ``listed at <its key>`` (:data:`POINTER`;
+    ``... in its first problem`` at that same key, :data:`POINTER_SAME_KEY`) instead, whichever check wrote them (40 endpoints naming an unknown family, 500 unknown keys of
     one map each listing the keys allowed there). Only what a reader sees is read: the first
     ``shown`` problems, the first ``cut`` characters of each."""
     messages = [message for _, _, message in problems]
@@ -98,7 +103,8 @@ def lists_said_once(problems: Sequence[tuple[Hashable, str, str]], shown: int, c
             parts.append(message[end:start])
             end = start + len(text)
             at = first.setdefault((scope, text), (number, key))
-            parts.append(text if at[0] == number else POINTER.format(key=at[1]))
+            pointer = POINTER_SAME_KEY if at[1] == key else POINTER
+            parts.append(text if at[0] == number else pointer.format(key=at[1]))
         if parts:
             messages[number] = "".join(parts) + message[end:]
     return messages

@@ -74,9 +74,14 @@ def test_a_wide_family_s_inputs_are_listed_once_for_its_three_endpoints(tmp_path
     head = "unset, so endpoint {}'s drift alarm would watch the {} model inputs of model family customer-churn's feature group ("
     assert drift == [
         head.format("customer-churn", len(inputs)) + listed(inputs) + tail,
-        # Session 66: the pointer names the first problem's key (one wording for every list).
-        head.format("churn-2", len(inputs)) + "listed at monitoring.drift_features" + tail,
-        head.format("churn-3", len(inputs)) + "listed at monitoring.drift_features" + tail,
+        # Session 66: the pointer names the first problem's key (one wording for every list), and
+        # says which problem there when it is this problem's own key (test_final_66).
+        head.format("churn-2", len(inputs))
+        + "listed at monitoring.drift_features in its first problem"
+        + tail,
+        head.format("churn-3", len(inputs))
+        + "listed at monitoring.drift_features in its first problem"
+        + tail,
     ]
     assert len(inputs) > 30 and str(error).count(listed(inputs)) == 1
 
