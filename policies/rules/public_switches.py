@@ -342,21 +342,38 @@ def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str]
 
 
 def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
-    """Pack-config problems: an entry of the rule's ``publicByDesign`` missing from the note's, which
-    would exempt a public resource with no note at all."""
+    """Pack-config problems: an entry of the rule's ``publicByDesign`` no entry of the note's covers,
+    which would exempt a public resource with no note at all. A note entry covers it when it names
+    the same resource with a reason and no ``type`` or the same one (:func:`listed_reason` then notes
+    every resource the rule's entry exempts, with the note's reason)."""
     lists = []
     for policy in (RULE_NAME, NOTE_NAME):
         value = config.get(policy)
         entries = value.get(LIST_KEY, []) if isinstance(value, Mapping) else []
         lists.append(entries if isinstance(entries, list) else [])
     exempted, noted = lists
-    missing = [entry for entry in exempted if entry not in noted]
+    missing = [entry for entry in exempted if not any(_covers(note, entry) for note in noted)]
     if not missing:
         return []
     return [
         f"{NOTE_NAME}.{LIST_KEY}: {RULE_NAME}.{LIST_KEY}'s entries would be exempted without a note: "
         f"{missing!r}; list each for both policies"
     ]
+
+
+def _covers(note: Any, entry: Any) -> bool:
+    """Whether the note's entry ``note`` notes every resource the rule's ``entry`` exempts."""
+    if note == entry:
+        return True
+    if not (isinstance(note, Mapping) and isinstance(entry, Mapping)):
+        return False
+    reason = note.get("reason")
+    return (
+        isinstance(reason, str)
+        and bool(reason.strip())
+        and note.get("resource") == entry.get("resource")
+        and note.get("type") in (None, entry.get("type"))
+    )
 
 
 def _public_unless_listed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
