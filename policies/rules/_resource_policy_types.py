@@ -173,6 +173,22 @@ DOCUMENTS: Mapping[str, str | tuple[str, ...]] = {
     "aws-native:organizations:ResourcePolicy": "content",
 }
 
+#: The policies of :data:`DOCUMENTS` that S3 judges public as it judges a bucket policy (Block Public
+#: Access's ``BlockPublicPolicy`` refuses "bucket and access point policies" granting public access;
+#: these access points hold a ``publicAccessBlockConfiguration``): read with S3's meaning of a fixed
+#: value, no ``*`` or ``?`` under any operator (``_bucket_policy.public_allows``), not IAM's literal
+#: ``StringEquals``, so what Block Public Access refuses at ``pulumi up`` is refused at preview.
+S3_JUDGED: frozenset[str] = frozenset(
+    {
+        "aws:s3/accessPoint:AccessPoint",
+        "aws:s3control/accessPointPolicy:AccessPointPolicy",
+        "aws-native:s3:AccessPoint",
+        "aws-native:s3express:AccessPoint",
+        "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+        "aws-native:s3:MultiRegionAccessPointPolicy",
+    }
+)
+
 #: Grants that are not policy documents: pulumi type token -> ((input path, the value that shares with
 #: every AWS account or the public), ...). ``tests/policies/test_public_shares_63.py`` scans the SDKs'
 #: input descriptions ("Use `all` to make the snapshot public", an ``"all"`` group) for the class.

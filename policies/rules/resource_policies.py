@@ -35,7 +35,7 @@ from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_co
 from ._common import ARN_PATTERN_HINT, FSBP, HIGH, MANDATORY, framework, resource_rule
 from ._deny_credit import credited
 from ._iam_documents import INVALID, Findings, Tri, Unknown, as_list, parse_document, read, statements
-from ._resource_policy_types import DOCUMENTS, SHARES
+from ._resource_policy_types import DOCUMENTS, S3_JUDGED, SHARES
 
 Check = Iterator[str]
 
@@ -108,7 +108,11 @@ class PublicResourcePolicy:
     def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         kind = args.resource_type
         if kind in self.DOCUMENTS:
-            yield from self._documents(document_paths(kind), args.props)
+            # An S3 access point's policy is judged public as S3 judges a bucket policy: Block Public
+            # Access refuses "bucket and access point policies" that are public to S3, where a ``*``
+            # or ``?`` is a wildcard under every operator (``_bucket_policy.public_allows``).
+            literal = kind not in S3_JUDGED
+            yield from self._documents(document_paths(kind), args.props, literal=literal)
         elif kind in self.LAMBDA_PERMISSIONS:
             yield from self._lambda_permission(args.props, self.LAMBDA_CONDITIONS)
         elif kind in self.LAYER_PERMISSIONS:
@@ -121,9 +125,10 @@ class PublicResourcePolicy:
     # --- one statement -----------------------------------------------------------------
 
     @staticmethod
-    def public(statement: Any) -> tuple[Tri, str]:
+    def public(statement: Any, *, literal: bool = True) -> tuple[Tri, str]:
         """Whether ``statement`` lets anyone in unconditionally (an :class:`Unknown` when the
-        unknown parts decide it), and who."""
+        unknown parts decide it), and who (``literal``: ``_bucket_policy.pins``; False for the
+        policies S3 judges, :data:`S3_JUDGED`)."""
         if isinstance(statement, Unknown):
             return statement, "an unknown statement"
         allow = _known_allow(statement)
@@ -134,7 +139,7 @@ class PublicResourcePolicy:
         if who is None and not _has_unknown(principal):
             return False, ""
         condition = statement.get("Condition")
-        if restricting_condition(condition, AWS_RESTRICTING_KEYS):
+        if restricting_condition(condition, AWS_RESTRICTING_KEYS, literal=literal):
             return False, ""
         # What is known does not decide it: an unknown Effect, Principal or Condition might.
         for part in (allow, None if who else principal, condition):
@@ -142,14 +147,15 @@ class PublicResourcePolicy:
                 return _first_unknown(part), who or "an unknown principal"
         return True, who or ""
 
-    def _statements(self, prop: str, document: Any) -> Check:
+    def _statements(self, prop: str, document: Any, *, literal: bool = True) -> Check:
         findings = Findings()
         found = statements(document)
         for label, statement in found:
-            verdict, who = self.public(statement)
+            verdict, who = self.public(statement, literal=literal)
             if verdict is not False and isinstance(statement, dict):
                 # A Deny to everyone but fixed values of one key leaves the Allow no wider.
-                verdict = _narrowed(verdict, credited(statement, [s for _, s in found]))
+                credit = credited(statement, [s for _, s in found], literal=literal)
+                verdict = _narrowed(verdict, credit)
             sid = statement.get("Sid") if isinstance(statement, dict) else None
             named = f"{label} (Sid {sid!r})" if isinstance(sid, str) and sid else label
 
@@ -162,7 +168,7 @@ class PublicResourcePolicy:
             findings.add(verdict, message)
         yield from findings.report()
 
-    def _documents(self, paths: tuple[str, ...], props: Any) -> Check:
+    def _documents(self, paths: tuple[str, ...], props: Any, *, literal: bool = True) -> Check:
         """Every document at ``paths``; one not known at preview is undecided once the known
         ones are reported."""
         pending: Unknown | None = None
@@ -179,7 +185,7 @@ class PublicResourcePolicy:
                     pending = pending or document
                 else:
                     try:
-                        yield from self._statements(label, document)
+                        yield from self._statements(label, document, literal=literal)
                     except UnknownValueError as error:
                         pending = pending or Unknown(error)
         if pending is not None:

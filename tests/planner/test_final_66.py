@@ -1,4 +1,6 @@
-"""Session 66, final read: a pack config whose note covers every exemption is not refused.
+"""Session 66, final read: what the day's policy changes left for an adopting team.
+
+1. A pack config whose note covers every exemption is not refused.
 
 ``bin/plan`` reads ``policies/<environment>.json`` (``registry.load_pack_config``) and ``pulumi
 preview --policy-pack policies`` configures ``policies.analyzer.PackAnalyzer``: both refuse an entry
@@ -7,6 +9,14 @@ of ``public-access-switches-kept-on.publicByDesign`` that ``public-by-design-not
 does cover was refused as "exempted without a note": a rule entry narrowed to one ``type`` beside a
 note entry for the same resource of any type, or the same resource with another wording of its
 reason (the note reports its own). A note entry narrower than the exemption is still refused.
+
+2. An S3 access point's policy is public as S3 reads it. Session 66 made ``s3-bucket-policy-not-public``
+read a ``*`` or ``?`` under ``StringEquals`` (and a Deny's ``StringNotEquals``) as a wildcard, as S3's
+Block Public Access does, while ``resource-policy-not-public`` kept IAM's literal reading for every
+type it reads, S3 access points and Multi-Region Access Points included: the same policy refused as
+a bucket policy passed as an access point policy, and ``BlockPublicPolicy`` ("bucket and access point
+policies") refused it at ``pulumi up``. Those types are now read as S3 reads them; SQS and the other
+services keep the literal reading.
 """
 
 from __future__ import annotations
@@ -19,6 +29,8 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2 as pb
 
 from policies.registry import PackConfigError, load_pack_config
+from policies.rules._resource_policy_types import DOCUMENTS, S3_JUDGED
+from tests.policies.one_resource import assert_decided, findings
 from tests.policies.test_pack_analyzer_66 import Context, configure, reported
 
 RULE = "public-access-switches-kept-on"
@@ -55,3 +67,48 @@ def test_an_exemption_the_note_covers_is_accepted(
     load_pack_config(path)
     # Under the CLI too: served, the listed App Runner service noted, not refused.
     assert reported(configure(config, Context()), "public-api") == [(NOTE, pb.ADVISORY)]
+
+
+ACCESS_POINTS = [
+    "aws:s3control/accessPointPolicy:AccessPointPolicy",
+    "aws-native:s3:AccessPoint",
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+]
+
+
+def _policy(statement_condition: dict[str, Any] | None, deny_condition: dict[str, Any] | None) -> str:
+    """Allow anyone s3:GetObject (with ``statement_condition``), and Deny everyone under ``deny_condition``."""
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+    statements = [{**allow, "Condition": statement_condition} if statement_condition else allow]
+    if deny_condition:
+        statements.append({**allow, "Effect": "Deny", "Condition": deny_condition})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+@pytest.mark.parametrize(
+    ("allow_condition", "deny_condition", "public"),
+    [
+        pytest.param(
+            {"StringEquals": {"aws:SourceVpce": "vpce-1a2b*"}}, None, True, id="equals-star-not-fixed"
+        ),
+        pytest.param(
+            None, {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b*"}}, True, id="deny-star-not-fixed"
+        ),
+        pytest.param({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}, None, False, id="fixed-endpoint"),
+    ],
+)
+def test_an_access_point_policy_is_public_as_s3_reads_it(
+    allow_condition: dict[str, Any] | None, deny_condition: dict[str, Any] | None, public: bool
+) -> None:
+    assert S3_JUDGED.issubset(DOCUMENTS)
+    document = _policy(allow_condition, deny_condition)
+    for resource_type in ACCESS_POINTS:
+        inputs: dict[str, Any] = {"policy": document}
+        if "multiRegion" in resource_type:
+            inputs = {"details": {"name": "shared", "policy": document}}
+        result = findings("resource-policy-not-public", resource_type, inputs)
+        assert_decided(result, "allows Principal" if public else None)
+    # Another service's policy is evaluated by IAM: StringEquals compares literally.
+    assert_decided(
+        findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", {"policy": document}), None
+    )
