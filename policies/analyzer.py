@@ -24,6 +24,13 @@ BASE_SERVICER: Any = engine._PolicyAnalyzerServicer  # no public name: PolicyPac
 #: The engine's own gRPC and protobuf modules (untyped here: no stubs in the environment).
 _GRPC: Any = engine.grpc
 _JSON_FORMAT: Any = engine.json_format
+#: The engine's enforcement levels (analyzer.proto's enum) as a config file writes them.
+_LEVELS: dict[int, str] = {
+    engine.proto.ADVISORY: "advisory",
+    engine.proto.MANDATORY: "mandatory",
+    engine.proto.DISABLED: "disabled",
+    engine.proto.REMEDIATE: "remediate",
+}
 
 
 class PackConfigRefused(ValueError):
@@ -35,7 +42,11 @@ class PackAnalyzer(BASE_SERVICER):
 
     def Configure(self, request: Any, context: Any) -> Any:
         config = {
-            name: _JSON_FORMAT.MessageToDict(request.policyConfig[name].properties)
+            name: {
+                **_JSON_FORMAT.MessageToDict(request.policyConfig[name].properties),
+                # The level as a config file writes it: a disabled policy requires nothing.
+                "enforcementLevel": _LEVELS.get(request.policyConfig[name].enforcementLevel),
+            }
             for name in request.policyConfig
         }
         problems = public_switches.unnoted_exemptions(config)

@@ -344,8 +344,13 @@ def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str]
 def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
     """Pack-config problems: an entry of the rule's ``publicByDesign`` no entry of the note's covers,
     which would exempt a public resource with no note at all. A note entry covers it when it names
-    the same resource with a reason and no ``type`` or the same one (:func:`listed_reason` then notes
-    every resource the rule's entry exempts, with the note's reason)."""
+    the same resource (or, by its logical name, the resource a URN entry names) with a reason and no
+    ``type`` or the same one (:func:`listed_reason` then notes every resource the rule's entry
+    exempts, with the note's reason). Nothing is required of a config that disables either policy
+    (its own level, or ``all``'s when it gives none): a disabled rule exempts nothing, and a disabled
+    note is a team's choice to see no notes."""
+    if DISABLED in (_level(config, RULE_NAME), _level(config, NOTE_NAME)):
+        return []
     lists = []
     for policy in (RULE_NAME, NOTE_NAME):
         value = config.get(policy)
@@ -361,19 +366,44 @@ def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
     ]
 
 
+DISABLED = "disabled"
+
+
+def _level(config: Mapping[str, Any], policy: str) -> str | None:
+    """The enforcement level a pack config gives ``policy``: its own (a level, or an object's
+    ``enforcementLevel``), else ``all``'s; None when neither gives one (the pack's default)."""
+    for name in (policy, "all"):
+        value = config.get(name)
+        level = value.get("enforcementLevel") if isinstance(value, Mapping) else value
+        if isinstance(level, str):
+            return level
+    return None
+
+
 def _covers(note: Any, entry: Any) -> bool:
     """Whether the note's entry ``note`` notes every resource the rule's ``entry`` exempts."""
     if note == entry:
         return True
     if not (isinstance(note, Mapping) and isinstance(entry, Mapping)):
         return False
-    reason = note.get("reason")
-    return (
-        isinstance(reason, str)
-        and bool(reason.strip())
-        and note.get("resource") == entry.get("resource")
-        and note.get("type") in (None, entry.get("type"))
-    )
+    reason, named, exempted = note.get("reason"), note.get("resource"), entry.get("resource")
+    if not (isinstance(reason, str) and reason.strip() and isinstance(named, str)):
+        return False
+    if named == exempted:
+        return note.get("type") in (None, entry.get("type"))
+    # A logical name notes every resource of that name, the one a URN entry names among them.
+    urn = _urn_parts(exempted)
+    return urn is not None and named == urn[1] and note.get("type") in (None, entry.get("type"), urn[0])
+
+
+def _urn_parts(value: Any) -> tuple[str, str] | None:
+    """``(type, logical name)`` of a URN (``urn:pulumi:<stack>::<project>::<parent$>type::<name>``)."""
+    if not (isinstance(value, str) and value.startswith("urn:pulumi:")):
+        return None
+    parts = value.split("::", 3)
+    if len(parts) != 4:
+        return None
+    return parts[2].rsplit("$", 1)[-1], parts[3]
 
 
 def _public_unless_listed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
