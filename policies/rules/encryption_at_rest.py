@@ -24,7 +24,8 @@ The S3, SNS, SQS, CloudWatch Logs, SageMaker, Athena, CloudTrail and EKS rules j
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -87,18 +88,27 @@ def _leaves(obj: Any, path: str, shown_path: str = "") -> Iterator[tuple[str, An
         yield from _leaves(element, rest, f"{shown_path}{head}[{index}].")
 
 
-def _any_set(props: Any, paths: tuple[str, ...]) -> bool:
-    """Whether one of ``paths`` is set; an unknown one raises only when no other is known set."""
+def _any_holds(tests: Iterable[Callable[[], bool]]) -> bool:
+    """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
     unknown: UnknownValueError | None = None
-    for path in paths:
+    for test in tests:
         try:
-            if is_set(get(props, path)):
+            if test():
                 return True
         except UnknownValueError as error:
             unknown = unknown or error
     if unknown is not None:
         raise unknown
     return False
+
+
+def _any_set(props: Any, paths: tuple[str, ...]) -> bool:
+    """Whether one of ``paths`` is set; an unknown one raises only when no other is known set."""
+    return _any_holds(functools.partial(_is_set_at, props, path) for path in paths)
+
+
+def _is_set_at(props: Any, path: str) -> bool:
+    return is_set(get(props, path))
 
 
 def _unset_encrypts(props: Any, switch: Switch) -> bool:
@@ -147,16 +157,7 @@ def _beside(path: str, name: str) -> str:
 
 def _either(props: Any, switch: Switch, *tests: Callable[[Any, Switch], bool]) -> bool:
     """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
-    unknown: UnknownValueError | None = None
-    for test in tests:
-        try:
-            if test(props, switch):
-                return True
-        except UnknownValueError as error:
-            unknown = unknown or error
-    if unknown is not None:
-        raise unknown
-    return False
+    return _any_holds(functools.partial(test, props, switch) for test in tests)
 
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
