@@ -39,6 +39,7 @@ import contextlib
 import contextvars
 import dataclasses
 import functools
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -493,12 +494,24 @@ def _plain(value: Any) -> Any:
 
 
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
+    """The region and account the mocks answer in: this platform's ``region``/``account_id``, else the
+    AWS provider's own config (``aws:region``, a single ``aws:allowedAccountIds`` entry), as another
+    team's program sets them; else the defaults."""
     platform = platform_map(config)
-    region = platform.get("region")
+    region = platform.get("region", config.get("aws:region"))
     account = platform.get("account_id")
+    if account is None:
+        allowed = config.get("aws:allowedAccountIds")
+        if isinstance(allowed, str):
+            try:
+                allowed = json.loads(allowed)
+            except ValueError:
+                allowed = None
+        if isinstance(allowed, list) and len(allowed) == 1:
+            account = allowed[0]
     return (
-        region if isinstance(region, str) else DEFAULT_REGION,
-        account if isinstance(account, str) else DEFAULT_ACCOUNT,
+        region if isinstance(region, str) and region else DEFAULT_REGION,
+        account if isinstance(account, str) and account else DEFAULT_ACCOUNT,
     )
 
 
