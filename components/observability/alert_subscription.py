@@ -42,12 +42,15 @@ class AlertSubscription(BaseModel):
 
     @model_validator(mode="after")
     def _endpoint_matches_protocol(self) -> AlertSubscription:
-        if self.protocol == "https":
-            problem = https_url_problem(self.endpoint) or chat_webhook_problem(self.endpoint)
-        else:
+        what = "an e-mail address"
+        if self.protocol == "email":
             problem = email_problem(self.endpoint)
+        elif problem := https_url_problem(self.endpoint):
+            what = "an https:// URL"
+        elif problem := chat_webhook_problem(self.endpoint):
+            # An https:// URL, but one that never confirms: say that, not that the URL is wrong.
+            what = "an endpoint that confirms SNS subscriptions"
         if problem:
-            what = "an https:// URL" if self.protocol == "https" else "an e-mail address"
             fail_at(
                 "AlertSubscription",
                 ("endpoint",),
