@@ -88,7 +88,7 @@ def test_a_validator_that_raises_unexpectedly_is_a_problem_of_its_section(monkey
     def broken(value: str) -> str:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr("stacks.config._validate_cidr", broken)
+    monkeypatch.setattr("stacks.config_sections._validate_cidr", broken)
     raw = load_stack_document("dev")["config"][CONFIG_KEY]
 
     with pytest.raises(ConfigError) as raised:
