@@ -15,10 +15,10 @@ from .inference_endpoint_spec import (
     DataCaptureSpec,
     ModelSource,
     _endpoint_name,
-    _sagemaker_name,
     _Spec,
     container_environment_problem,
 )
+from .sagemaker_names import _sagemaker_name
 
 ROUTING_STRATEGIES = {"least_outstanding_requests": "LEAST_OUTSTANDING_REQUESTS", "random": "RANDOM"}
 """``routing`` → SageMaker's ``RoutingStrategy``."""

@@ -99,7 +99,7 @@ LENGTH_BESIDE = {
         "len(name) > PIPELINE_NAME_MAX",
         256,
     ),
-    ("components/serving/inference_endpoint_spec.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
+    ("components/serving/sagemaker_names.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
         "len(value) > SAGEMAKER_NAME_MAX",
         63,
     ),
@@ -125,7 +125,7 @@ UNBOUNDED_PREFIXES = {
 }
 BOUND_VALUES = {
     "PIPELINE_NAME_MAX": ("components.naming", 256),
-    "SAGEMAKER_NAME_MAX": ("components.serving.inference_endpoint_spec", 63),
+    "SAGEMAKER_NAME_MAX": ("components.serving.sagemaker_names", 63),
     "_SAGEMAKER_NAME_MAX": ("components.data.feature_store_spec", 64),
     "MAX_MODEL_CARD_NAME": ("stacks.model_cards", 63),
 }
