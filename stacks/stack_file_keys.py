@@ -1,0 +1,153 @@
+"""The keys a stack file may set: Pulumi's top-level keys, the ``config:`` keys as the engine reads
+them (a typo of the project's namespace refused), and the project's own declarations
+(``Pulumi.yaml``'s ``config:`` block). Part of :mod:`stacks.stack_file`, which re-exports
+:func:`read_project_config`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from stacks.config import ConfigError, project_dir
+from stacks.delivery_config import TOKEN_KEY
+from stacks.engine_yaml import config_key
+from stacks.input_limits import listed
+from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT
+from stacks.project_config import PROJECT_FILE, ProjectConfig, project_config
+from stacks.stack_file_text import _read_text, load_yaml
+
+# Top-level keys Pulumi itself understands in a stack file.
+_STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
+# Project-namespace keys this program reads; anything else under `mlops-platform:` is a typo.
+_PROJECT_KEYS = frozenset({CONFIG_KEY, KUBECONFIG_KEY, TOKEN_KEY})
+
+
+def _engine_config_keys(
+    config: dict[str, Any],
+    source: str,
+    project: ProjectConfig | None,
+    deferred: list[ConfigError],
+    *,
+    declarations_known: bool = True,
+) -> dict[str, Any]:
+    """``config`` under the keys Pulumi reads its keys as (:func:`~stacks.engine_yaml.config_key`);
+    a key Pulumi cannot parse (Pulumi refuses to load such a file), one written in two forms
+    (Pulumi would keep either) or one of the project's this program does not read (a typo) is
+    refused, naming the key as written; a key ``project`` (Pulumi.yaml) declares is no typo, and
+    none is judged a typo where the project's declarations are not known (``declarations_known``).
+    The refusals go to ``deferred``, the platform value being read as written; raised at once where
+    the platform value itself is written twice (which of the two Pulumi keeps is not known)."""
+    written_as: dict[str, str] = {}
+    ambiguous = False
+    problems = []
+    for written in config:
+        key = config_key(written, PROJECT)
+        if key is None:
+            problems.append(
+                (
+                    written,
+                    "is not a configuration key Pulumi can read: keys are `<namespace>:<name>` (e.g. "
+                    f"`{CONFIG_KEY}`, `aws:region`) or a name of the {PROJECT} namespace alone "
+                    "(`platform`), and Pulumi refuses to load a file with another",
+                )
+            )
+        elif key in written_as:
+            problems.append((written, f"is {key}, written twice (also as {written_as[key]})"))
+            ambiguous = ambiguous or key == CONFIG_KEY
+        elif (
+            key.startswith(f"{PROJECT}:")
+            and key not in _PROJECT_KEYS
+            and declarations_known
+            and not (project is not None and project.declares(key))
+        ):
+            problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?"))
+        else:
+            written_as[key] = written
+    if ambiguous:
+        raise ConfigError.joined(source, [*deferred, ConfigError(source, problems)])
+    if problems:
+        deferred.append(ConfigError(source, problems))
+    return {key: config[written] for key, written in written_as.items()}
+
+
+def _may_be_misspelt(written: str, config: Mapping[str, Any], project: ProjectConfig | None) -> bool:
+    """Whether the stack file's key ``written`` may be the platform key misspelt: refused (Pulumi
+    cannot parse it, or it is not a key of the project's namespace this program reads), or one of
+    that namespace a project file this program cannot read may declare (``config`` holds the
+    keys kept, as Pulumi reads them)."""
+    key = config_key(written, PROJECT)
+    if key is None or key not in config:
+        return True
+    return (
+        key.startswith(f"{PROJECT}:")
+        and key not in _PROJECT_KEYS
+        and not (project is not None and project.declares(key))
+    )
+
+
+def _missing_platform(environments: tuple[str, ...]) -> str:
+    """Why a stack file without the platform value is refused; a stack importing ESC environments
+    may get it from them at `pulumi up`, which the offline plan cannot see, so it says so."""
+    if not environments:
+        return "missing required key"
+    return f"missing required key: {_esc_note(environments, CONFIG_KEY)}"
+
+
+def _esc_note(environments: tuple[str, ...], what: str) -> str:
+    """Why a key the stack file leaves out is refused though ESC may set it: the environments
+    listed (:func:`listed`, so said once per file)."""
+    return (
+        f"the stack imports the Pulumi ESC environment(s) {listed(environments)} (`environment:`), "
+        "which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs Pulumi Cloud): "
+        f"to plan this stack offline, set {what} in this stack file"
+    )
+
+
+def _project_of(source: str, deferred: list[ConfigError]) -> tuple[ProjectConfig | None, bool]:
+    """The project's config declarations (:func:`read_project_config`), and whether they are known.
+    A project file Pulumi would refuse whose ``config:`` block declares nothing inside the platform
+    value leaves that value as the stack file writes it: its problems go to ``deferred`` (None,
+    False). A project file that is no valid YAML, or that may declare something inside the
+    platform value, is refused at once."""
+    path = project_dir(source) / PROJECT_FILE
+    if not path.is_file():
+        return None, True
+    try:
+        document = load_yaml(_read_text(path, str(path)), str(path))
+    except ConfigError as error:
+        raise ConfigError.joined(source, [*deferred, error]) from None
+    try:
+        return project_config(document, str(path)), True
+    except ConfigError as error:
+        if _may_set_platform(document):
+            raise ConfigError.joined(source, [*deferred, error]) from None
+        deferred.append(error)
+        return None, False
+
+
+def _may_set_platform(document: Any) -> bool:
+    """Whether a project file's ``document`` (one Pulumi refuses) may declare a default or value
+    inside the platform value: unless its ``config:`` block is absent, a folder's name, or a map
+    none of whose keys names ``platform`` (in any namespace, as a path's first segment too)."""
+    if not isinstance(document, dict):
+        return True
+    block = document.get("config")
+    if block is None or isinstance(block, str):
+        return False
+    if not isinstance(block, dict):
+        return True
+    name = CONFIG_KEY.split(":", 1)[1]
+    return any(
+        str(written).rsplit(":", 1)[-1].split(".")[0].split("[")[0].strip() == name for written in block
+    )
+
+
+def read_project_config(source: str) -> ProjectConfig | None:
+    """The ``config:`` declarations of the project of stack file ``source`` (the ``Pulumi.yaml``
+    of :func:`~stacks.config.project_dir`, the folder Pulumi runs the program in), read as stack
+    files are; None when there is no project file or it declares no config."""
+    path = project_dir(source) / PROJECT_FILE
+    if not path.is_file():
+        return None
+    return project_config(load_yaml(_read_text(path, str(path)), str(path)), str(path))
