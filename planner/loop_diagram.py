@@ -27,284 +27,77 @@ node of its type, joined to the pipelines it references. The output is sorted, s
 always renders the same text (the README embeds the prod loop and a test compares).
 
     python -m planner --stack prod --format loop
+
+The parts live beside this module, each public name still importable from here: the resource
+types, roles, lanes and the :class:`Loop` in :mod:`planner.loop_model`, the reading of recorded
+inputs in :mod:`planner.loop_inputs`, the Kubernetes paging path in :mod:`planner.loop_kubernetes`
+and the Mermaid drawing in :mod:`planner.loop_render`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from components.training.definition import iter_steps
-from planner.recorder import RecordedResource, ResourceGraph, known_inputs
-from policies.rules._capture_watchers import document_values, reads_capture, requests_destination
-
-RULE = "aws:cloudwatch/eventRule:EventRule"
-TARGET = "aws:cloudwatch/eventTarget:EventTarget"
-PIPE = "aws:pipes/pipe:Pipe"
-QUEUE = "aws:sqs/queue:Queue"
-BUCKET = "aws:s3/bucket:Bucket"
-TOPIC = "aws:sns/topic:Topic"
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-API_DESTINATION = "aws:cloudwatch/eventApiDestination:EventApiDestination"
-PIPELINE = "aws:sagemaker/pipeline:Pipeline"
-PACKAGE_GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
-MODEL = "aws:sagemaker/model:Model"
-ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
-EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
-INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent"
-SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
-HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
-MODEL_SERVER_COMPONENTS = {"model-server": False, "model-server-canary": True}
-"""A model server Deployment's ``app.kubernetes.io/component`` label: is it a canary?"""
-
-LIVE_DRIFT = "LiveDrift"
-"""The monitor kind of a pipeline over an endpoint's data capture (``monitoring.evidently``)."""
-ALARM_STATE_CHANGE = "CloudWatch Alarm State Change"
-PACKAGE_STATE_CHANGE = "SageMaker Model Package State Change"
-MONITOR_KINDS = {
-    "DataQuality": ("data-quality monitor", "drift alarm"),
-    "ModelQuality": ("model-quality monitor", "model-quality alarm"),
-    "ModelBias": ("bias monitor", "bias alarm"),
-    "ModelExplainability": ("explainability monitor", "explainability alarm"),
-    LIVE_DRIFT: ("live-drift pipeline", "live-drift alarm"),
-}
-
-LANES = (
-    ("train", "Train"),
-    ("deliver", "Register and deliver"),
-    ("serve", "Serve"),
-    ("monitor", "Monitor"),
-    ("page", "Page"),
+from planner.loop_inputs import (
+    _by_name,
+    _definition,
+    _deployed_environment,
+    _Index,
+    _mentions,
+    _names,
+    _package_group_of,
+    _pattern,
+    _pattern_strings,
+    _publishes,
+    _requests_destination,
+    _scores_only,
+    _strings,
+    _values_under,
 )
-# Role key → (lane, singular, plural). Roles keyed ``monitor:<monitoring type>``,
-# ``alarms:<monitoring type>`` and ``target:<resource kind>`` (a trigger target of another type)
-# come from the graph.
-ROLES: dict[str, tuple[str, str, str]] = {
-    "data": ("train", "S3 datasets bucket", "S3 datasets buckets"),
-    "new_data_rule": ("train", "new-data rule", "new-data rules"),
-    "batch": ("train", "SQS + Pipe batching", "SQS + Pipe batchings"),
-    "schedule": ("train", "schedule rule", "schedule rules"),
-    "retrain_rule": ("train", "retraining rule", "retraining rules"),
-    "pipeline": ("train", "training pipeline", "training pipelines"),
-    "registry": ("deliver", "model package group", "model package groups"),
-    "approval_rule": ("deliver", "approval rule", "approval rules"),
-    "approvals_topic": ("deliver", "approvals topic", "approvals topics"),
-    "dispatch": ("deliver", "EventBridge API destination", "EventBridge API destinations"),
-    "deploy": ("deliver", "deploy workflow", "deploy workflows"),
-    "next_stacks": ("deliver", "next environment", "next environments"),
-    "endpoint": ("serve", "SageMaker endpoint", "SageMaker endpoints"),
-    "shadow_test": ("serve", "shadow test", "shadow tests"),
-    "batch_scoring": ("serve", "batch scoring pipeline", "batch scoring pipelines"),
-    "k8s_serving": ("serve", "Kubernetes serving", "Kubernetes servings"),
-    "capture": ("monitor", "data capture", "data captures"),
-    "endpoint_alarms": ("monitor", "endpoint alarm", "endpoint alarms"),
-    "pipeline_alarms": ("monitor", "pipeline metric alarm", "pipeline metric alarms"),
-    "prometheus_rule": ("page", "PrometheusRule", "PrometheusRules"),
-    "alertmanager": ("page", "Alertmanager", "Alertmanagers"),
-    "failure_rules": ("page", "failure rule", "failure rules"),
-    "alert_topic": ("page", "alert topic", "alert topics"),
-    "alert_subscriptions": ("page", "subscription", "subscriptions"),
-    "approvals_subscriptions": ("deliver", "subscription", "subscriptions"),
-    "webhook": ("page", "webhook", "webhooks"),
-}
-TYPE_NAMES = {
-    "aws:sfn/stateMachine:StateMachine": ("Step Functions state machine", "Step Functions state machines"),
-    "aws:lambda/function:Function": ("Lambda function", "Lambda functions"),
-}
-"""Names of trigger targets between a rule and a pipeline; any other type is named by its token."""
-_ROLE_ORDER = {role: index for index, role in enumerate(ROLES)}
-_PREFIX_AFTER = {"target": "retrain_rule", "monitor": "capture", "alarms": "capture"}
-"""Where roles keyed ``<prefix>:...`` sort: after this role (monitors before their alarms)."""
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+from planner.loop_kubernetes import _kubernetes_alerting
+from planner.loop_model import (
+    ALARM,
+    ALARM_STATE_CHANGE,
+    API_DESTINATION,
+    BUCKET,
+    DEPLOYMENT,
+    ENDPOINT,
+    ENDPOINT_CONFIG,
+    EXPERIMENT,
+    HELM_RELEASE,
+    INFERENCE_COMPONENT,
+    LIVE_DRIFT,
+    MODEL,
+    MODEL_SERVER_COMPONENTS,
+    PACKAGE_GROUP,
+    PACKAGE_STATE_CHANGE,
+    PIPE,
+    PIPELINE,
+    QUEUE,
+    RULE,
+    SCHEDULE,
+    SUBSCRIPTION,
+    TARGET,
+    TOPIC,
+    Loop,
+)
+from planner.loop_model import LANES as LANES
+from planner.loop_model import MONITOR_KINDS as MONITOR_KINDS
+from planner.loop_model import PROMETHEUS_RULE as PROMETHEUS_RULE
+from planner.loop_model import ROLES as ROLES
+from planner.loop_model import TYPE_NAMES as TYPE_NAMES
+from planner.loop_model import Edge as Edge
+from planner.loop_render import SHORT_IDS as SHORT_IDS
+from planner.loop_render import label as label
+from planner.loop_render import node_id as node_id
+from planner.loop_render import render
+from planner.recorder import RecordedResource, ResourceGraph, known_inputs
+from policies.rules._capture_watchers import document_values, reads_capture
+
 _GITHUB_REPOSITORY = re.compile(r"^/repos/([^/]+/[^/]+)/")
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    dotted: bool = False
-    """A reference that is not a step of the loop: what a failure rule watches, the registry
-    version an endpoint serves, the alarms an endpoint rolls back on."""
-    text: str = ""
-
-
-@dataclass
-class Loop:
-    """The loop's nodes (role → what it counts) and edges, all from references in the graph."""
-
-    members: dict[str, set[str]] = field(default_factory=dict)
-    details: dict[str, set[str]] = field(default_factory=dict)
-    """Extra facts a node's label shows (variant counts, repositories, protocols)."""
-    edges: dict[tuple[str, str], Edge] = field(default_factory=dict)
-
-    def add(self, role: str, member: str, *details: str) -> None:
-        self.members.setdefault(role, set()).add(member)
-        self.details.setdefault(role, set()).update(details)
-
-    def connect(
-        self, source: str | None, target: str | None, *, dotted: bool = False, text: str = ""
-    ) -> None:
-        """An edge between two roles present in the loop; a solid edge wins over a dotted one."""
-        if source is None or target is None or source == target:
-            return
-        if source not in self.members or target not in self.members:
-            return
-        known = self.edges.get((source, target))
-        if known is None or (known.dotted and not dotted):
-            self.edges[(source, target)] = Edge(source, target, dotted, text)
-
-    @property
-    def pairs(self) -> set[tuple[str, str]]:
-        return set(self.edges)
-
-
-# -- reading the recorded inputs ------------------------------------------------------------------
-
-
-def _strings(value: Any) -> Iterator[str]:
-    """Every string inside a nested input value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _values_under(value: Any, key: str) -> Iterator[Any]:
-    """Every value stored under ``key`` at any depth (event patterns nest ``$or`` and detail)."""
-    if isinstance(value, Mapping):
-        for name, item in value.items():
-            if name == key:
-                yield item
-            yield from _values_under(item, key)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _values_under(item, key)
-
-
-def _pattern(rule: RecordedResource) -> dict[str, Any]:
-    text = rule.inputs.get("eventPattern")
-    if not isinstance(text, str):
-        return {}
-    try:
-        pattern = json.loads(text)
-    except ValueError:
-        return {}
-    return pattern if isinstance(pattern, dict) else {}
-
-
-def _pattern_strings(pattern: Mapping[str, Any], key: str) -> set[str]:
-    """The strings an event pattern matches under ``key``: plain values and the operands of
-    ``prefix``/``equals-ignore-case`` matchers."""
-    return {s for value in _values_under(pattern, key) for s in _strings(value)}
-
-
-def _scores_only(definition: Mapping[str, Any]) -> bool:
-    """A pipeline (its parsed definition) that runs Transform steps and trains nothing (no Training
-    or Tuning step, in a Condition's branches as at the top): batch scoring, not training (its
-    processing steps, such as an Evidently report, score no model)."""
-    kinds = {step.get("Type") for step in iter_steps(definition.get("Steps") or [])}
-    return "Transform" in kinds and not kinds & {"Training", "Tuning"}
-
-
-def _definition(pipeline: RecordedResource) -> dict[str, Any]:
-    try:
-        document = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
-    except ValueError:
-        return {}
-    return document if isinstance(document, dict) else {}
-
-
-def _requests_destination(config: RecordedResource | None) -> str | None:
-    """Where an endpoint configuration lands the requests it records, as the pack reads it (a
-    pulumi-aws configuration: an unset ``enableCapture`` is false)."""
-    capture = config.inputs.get("dataCaptureConfig") if config else None
-    return requests_destination(capture, captures_when_unset=False)
-
-
-def _publishes(strings: frozenset[str], alarm: RecordedResource) -> bool:
-    """Whether a pipeline whose definition holds ``strings`` publishes the metric ``alarm`` watches:
-    its namespace, its name and each dimension as ``NAME=VALUE`` are values of the definition (the
-    arguments of a step that puts the metric)."""
-    namespace, metric = alarm.inputs.get("namespace"), alarm.inputs.get("metricName")
-    dimensions = alarm.inputs.get("dimensions") or {}
-    return (
-        isinstance(namespace, str)
-        and isinstance(metric, str)
-        and {namespace, metric} <= strings
-        and all(f"{name}={value}" in strings for name, value in dimensions.items())
-    )
-
-
-def _names(resource: RecordedResource) -> set[str]:
-    """The physical names and ARN a reference to ``resource`` may carry."""
-    found = {resource.outputs.get(key) for key in ("arn", "name", "id")}
-    for key in ("name", "pipelineName", "modelPackageGroupName", "jobDefinitionName", "bucket"):
-        found.add(resource.inputs.get(key))
-    return {name for name in found if isinstance(name, str) and name}
-
-
-def _mentions(text: str, name: str) -> bool:
-    """Whether ``text`` names ``name`` as a whole name (not as the prefix of a longer one)."""
-    return re.search(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?![A-Za-z0-9_-])", text) is not None
-
-
-def _by_name(table: Mapping[str, T], name: object) -> T | None:
-    """``table``'s entry for ``name``; None for a name that is not a string (it names nothing)."""
-    return table.get(name) if isinstance(name, str) else None
-
-
-def _package_group_of(reference: str, groups: Mapping[str, RecordedResource]) -> RecordedResource | None:
-    """The model package group a model package ARN (``...:model-package/<group>/<version>``) or a
-    group ARN names."""
-    match = re.search(r":model-package(?:-group)?/([^/]+)", reference)
-    return groups.get(match.group(1)) if match else None
-
-
-class _Index:
-    """Lookups by the names and ARNs references carry."""
-
-    def __init__(self, graph: ResourceGraph) -> None:
-        self.graph = graph
-        self.by_urn = {resource.urn: resource for resource in graph}
-        self.by_arn: dict[str, RecordedResource] = {}
-        self.by_type_and_name: dict[tuple[str, str], RecordedResource] = {}
-        for resource in graph:
-            if not resource.is_cloud_resource:
-                continue
-            arn = resource.outputs.get("arn")
-            if isinstance(arn, str):
-                self.by_arn.setdefault(arn, resource)
-            for name in _names(resource):
-                self.by_type_and_name.setdefault((resource.type, name), resource)
-        self.groups = {
-            name: group
-            for group in graph.of_type(PACKAGE_GROUP)
-            for name in (group.inputs.get("modelPackageGroupName"), group.outputs.get("id"))
-            if isinstance(name, str)
-        }
-
-    def named(self, type_token: str, name: Any) -> RecordedResource | None:
-        return self.by_type_and_name.get((type_token, name)) if isinstance(name, str) else None
-
-    def depends_on(self, resource: RecordedResource, type_token: str) -> list[RecordedResource]:
-        """The resources of ``type_token`` whose outputs flow into ``resource``'s inputs."""
-        urns = {urn for urns in resource.property_dependencies.values() for urn in urns}
-        return [self.by_urn[urn] for urn in sorted(urns) if self.by_urn.get(urn, resource).type == type_token]
 
 
 # -- deriving the loop ----------------------------------------------------------------------------
@@ -653,216 +446,6 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     return loop
 
 
-def _deployed_environment(target: RecordedResource, environment: str | None) -> str | None:
-    """The environment a dispatch's deploy workflow run deploys: the one after the payload's
-    ``source_environment`` (the stack's own when the template has none) in the promotion order."""
-    from delivery.approved_model import next_environment
-    from delivery.stacks import PROMOTION_ORDER
-
-    template = (target.inputs.get("inputTransformer") or {}).get("inputTemplate")
-    try:
-        payload = json.loads(template).get("client_payload") or {} if isinstance(template, str) else {}
-    except (ValueError, AttributeError):
-        payload = {}
-    source = payload.get("source_environment") if isinstance(payload, dict) else None
-    source = source if isinstance(source, str) else environment
-    return next_environment(source) if source in PROMOTION_ORDER else None
-
-
-def _matchers(route: Mapping[str, Any]) -> dict[str, str]:
-    """An Alertmanager route's equality matchers (``matchers: ['k="v"']`` or legacy ``match``)."""
-    found = {str(k): str(v) for k, v in (route.get("match") or {}).items()}
-    for matcher in route.get("matchers") or ():
-        match = re.fullmatch(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"?([^"]*)"?\s*', str(matcher))
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
-
-
-def _kubernetes_alerting(
-    graph: ResourceGraph,
-    index: _Index,
-    loop: Loop,
-    servings: list[RecordedResource],
-    member: Callable[..., None],
-    role_of: Callable[[RecordedResource | None], str | None],
-) -> None:
-    alert_labels: list[dict[str, str]] = []
-    for rule in graph.of_type(PROMETHEUS_RULE):
-        labels = [
-            dict(r.get("labels") or {})
-            for group in ((rule.inputs.get("spec") or {}).get("groups") or ())
-            for r in group.get("rules") or ()
-            if r.get("alert")
-        ]
-        watched = [
-            s
-            for s in servings
-            if any(
-                (s.inputs.get("metadata") or {}).get("name") in (label.get("serving"), label.get("service"))
-                or f'service="{(s.inputs.get("metadata") or {}).get("name")}"' in text
-                for label in labels
-                for text in _strings(rule.inputs.get("spec"))
-            )
-        ]
-        if not watched:
-            continue
-        member(rule, "prometheus_rule")
-        loop.connect("k8s_serving", "prometheus_rule")
-        alert_labels += labels
-    for release in graph.of_type(HELM_RELEASE):
-        config = ((release.inputs.get("values") or {}).get("alertmanager") or {}).get("config") or {}
-        receivers = {r.get("name"): r for r in config.get("receivers") or ()}
-        routes = [config.get("route") or {}, *((config.get("route") or {}).get("routes") or ())]
-        matched = [
-            receivers.get(route.get("receiver"))
-            for route in routes[1:]
-            if (matchers := _matchers(route))
-            and any(all(labels.get(k) == v for k, v in matchers.items()) for labels in alert_labels)
-        ]
-        routed = [receiver for receiver in matched if receiver]
-        if not routed:
-            continue
-        member(release, "alertmanager")
-        loop.connect("prometheus_rule", "alertmanager")
-        for receiver in routed:
-            for sns in receiver.get("sns_configs") or ():
-                loop.connect("alertmanager", role_of(index.by_arn.get(sns.get("topic_arn", ""))))
-            for hook in receiver.get("webhook_configs") or ():
-                host = urlsplit(str(hook.get("url", ""))).hostname or "webhook"
-                loop.add("webhook", host, f"host:{host}")
-                loop.connect("alertmanager", "webhook")
-
-
-# -- rendering ------------------------------------------------------------------------------------
-
-
-SHORT_IDS = {
-    "data": "s3",
-    "new_data_rule": "new",
-    "batch": "batch",
-    "schedule": "cron",
-    "retrain_rule": "retrain",
-    "pipeline": "train",
-    "registry": "reg",
-    "approval_rule": "appr",
-    "approvals_topic": "apprsns",
-    "dispatch": "dest",
-    "deploy": "deploy",
-    "next_stacks": "next",
-    "endpoint": "ep",
-    "shadow_test": "shadow",
-    "batch_scoring": "bscore",
-    "k8s_serving": "k8s",
-    "capture": "cap",
-    "endpoint_alarms": "epalm",
-    "pipeline_alarms": "plalm",
-    "prometheus_rule": "prom",
-    "alertmanager": "am",
-    "failure_rules": "fail",
-    "alert_topic": "sns",
-    "alert_subscriptions": "subs",
-    "approvals_subscriptions": "apprsubs",
-    "webhook": "hook",
-    "monitor:DataQuality": "dq",
-    "monitor:ModelQuality": "mq",
-    "monitor:ModelBias": "bias",
-    "monitor:ModelExplainability": "expl",
-    "alarms:DataQuality": "dqalm",
-    "alarms:ModelQuality": "mqalm",
-    "alarms:ModelBias": "biasalm",
-    "alarms:ModelExplainability": "explalm",
-    f"monitor:{LIVE_DRIFT}": "ld",
-    f"alarms:{LIVE_DRIFT}": "ldalm",
-}
-"""Short node ids keep the README's block small; any other role's id is its sanitised key
-(``target:StateMachine`` → ``l_target_StateMachine``), which no short id starts like."""
-
-
-def node_id(role: str) -> str:
-    """A Mermaid-safe node id: ``pipeline`` → ``l_train``, ``target:StateMachine`` →
-    ``l_target_StateMachine``.
-
-    The prefix keeps ids clear of Mermaid keywords (``end``) and of ids starting with ``o`` or
-    ``x``, which Mermaid would read as circle or cross arrow heads (as in :mod:`planner.diagram`).
-    """
-    return "l_" + _ID_UNSAFE.sub("_", SHORT_IDS.get(role, role))
-
-
-def _lane_and_names(role: str, loop: Loop) -> tuple[str, str, str]:
-    if role in ROLES:
-        return ROLES[role]
-    prefix, _, rest = role.partition(":")
-    if prefix == "monitor":
-        singular = MONITOR_KINDS.get(rest, (f"{rest} monitor", ""))[0]
-        return "monitor", singular, singular + "s"
-    if prefix == "alarms":
-        singular = MONITOR_KINDS.get(rest, ("", f"{rest} alarm"))[1]
-        return "monitor", singular, singular + "s"
-    type_token = min(loop.details.get(role, ()), default=rest)
-    return ("train", *TYPE_NAMES.get(type_token, (rest, rest + "s")))
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return singular if n == 1 else f"{n} {plural}"
-
-
-def label(role: str, loop: Loop) -> str:
-    """A node's text: what it is and how many (``2 SageMaker endpoints<br/>5 variants``)."""
-    _, singular, plural = _lane_and_names(role, loop)
-    details = sorted(loop.details.get(role, ()))
-    n = len(loop.members[role])
-    text = _count(n, singular, plural)
-    extra = ""
-    if role == "endpoint":
-        variants = sum(int(d.rsplit(":", 1)[1]) for d in details if ":variants:" in d)
-        shadows = sum(int(d.rsplit(":", 1)[1]) for d in details if ":shadows:" in d)
-        if variants > n or shadows:
-            extra = _count(variants, "variant", "variants") if variants > 1 else "1 variant"
-            extra += f" + {shadows} shadow" if shadows else ""
-    elif role == "k8s_serving":
-        canaries = sum(1 for d in details if d.startswith("canary:"))
-        text = _count(n - canaries, singular, plural)
-        extra = _count(canaries, "canary", "canaries") if canaries else ""
-    elif role == "next_stacks":
-        text = f"{', '.join(d.split(':', 1)[1] for d in details)} stacks"
-    elif role in ("deploy", "webhook") or role.endswith("_subscriptions"):
-        extra = ", ".join(d.split(":", 1)[1] for d in details)
-        if role == "deploy" and all(d.startswith("repo:") for d in details):
-            text = f"GitHub {text}"
-    text = f"{text}<br/>{extra}" if extra else text
-    return text.replace('"', "#quot;")
-
-
 def render_loop(graph: ResourceGraph) -> str:
     """The loop as Mermaid source (no code fence)."""
     return render(derive_loop(graph))
-
-
-def _sort_key(role: str) -> tuple[int, int, str]:
-    if role in _ROLE_ORDER:
-        return (_ROLE_ORDER[role], 0, "")
-    prefix, _, rest = role.partition(":")
-    kinds = list(MONITOR_KINDS)
-    rank = {"target": 1, "monitor": 2, "alarms": 3}.get(prefix, 4) * 10 + (
-        kinds.index(rest) if rest in kinds else len(kinds)
-    )
-    return (_ROLE_ORDER.get(_PREFIX_AFTER.get(prefix, ""), len(_ROLE_ORDER)), rank, rest)
-
-
-def render(loop: Loop) -> str:
-    roles = sorted(loop.members, key=_sort_key)
-    lines = ["flowchart LR"]
-    for lane, title in LANES:
-        in_lane = [role for role in roles if _lane_and_names(role, loop)[0] == lane]
-        if not in_lane:
-            continue
-        lines.append(f'  subgraph lane_{lane}["{title}"]')
-        lines += [f'    {node_id(role)}["{label(role, loop)}"]' for role in in_lane]
-        lines.append("  end")
-    order = {role: index for index, role in enumerate(roles)}
-    for edge in sorted(loop.edges.values(), key=lambda e: (order[e.source], order[e.target])):
-        arrow = "-.->" if edge.dotted else "-->"
-        text = f"|{edge.text}|" if edge.text else ""
-        lines.append(f"  {node_id(edge.source)} {arrow}{text} {node_id(edge.target)}")
-    return "\n".join(lines) + "\n"
