@@ -13,6 +13,7 @@ import pytest
 from google.protobuf import struct_pb2
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime import rpc
+from pydantic import TypeAdapter
 
 from components import component_package
 from components.component_package import COMPONENTS, PACKAGE, schema
@@ -298,7 +299,7 @@ def test_a_bad_spec_is_reported_as_the_stack_file_would_be_and_creates_nothing()
 
 def test_invalid_json_names_the_input() -> None:
     with pytest.raises(ValueError, match=r"(?s)^groups_json: .*Invalid JSON"):
-        component_package._from_json(component_package.TypeAdapter(list[int]), "[1, 2", "groups_json")
+        component_package._from_json(TypeAdapter(list[int]), "[1, 2", "groups_json")
 
 
 def test_a_missing_required_input_is_named() -> None:
