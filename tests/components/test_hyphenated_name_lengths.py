@@ -93,10 +93,10 @@ REGEXES = [
         "arn:aws:sagemaker:eu-west-1:123456789012:model-package/{}/3",
         63,
     ),
-    ("components.training.definition", "_FEATURE_GROUP", "{}", 64),
+    ("components.training.definition_sections", "_FEATURE_GROUP", "{}", 64),
     ("components.training.steps.extract_features", "_FEATURE", "{}", 64),
     (
-        "components.training.definition",
+        "components.training.definition_patterns",
         "_TRACKING_SERVER_ARN",
         "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/{}",
         256,

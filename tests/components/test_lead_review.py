@@ -107,7 +107,7 @@ LENGTH_BESIDE = {
         "len(value) <= _SAGEMAKER_NAME_MAX",
         64,
     ),
-    ("components/training/definition.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
+    ("components/training/definition_checks.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
         "len(s.model_package_group_name) <= 63",
         63,
     ),
