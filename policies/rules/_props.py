@@ -1,0 +1,176 @@
+"""Reading the engine's props: proxied maps and lists, dotted paths, one-item blocks, numbers as
+floats, JSON documents and tags (the readings ``_common`` re-exports; see its docstring for why).
+
+Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeGuard
+
+from pulumi_policy.proxy import UnknownValueError
+
+# --- reading props ---------------------------------------------------------------------
+
+
+# The built-in types answer without the ABCs' isinstance checks, which a policy evaluation makes
+# millions of (every read of every resource's props); anything else (the engine's proxies) asks.
+_NEITHER = frozenset({str, bytes, int, float, bool, type(None)})
+
+
+def is_map(value: Any) -> TypeGuard[Mapping[Any, Any]]:
+    kind = type(value)
+    if kind is dict:
+        return True
+    if kind is list or kind is tuple or kind in _NEITHER:
+        return False
+    return isinstance(value, Mapping)
+
+
+def is_seq(value: Any) -> bool:
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return True
+    if kind is dict or kind in _NEITHER:
+        return False
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
+def one(value: Any) -> Any:
+    """A nested block that some providers send as a one-item list."""
+    if is_seq(value):
+        return value[0] if len(value) else None
+    return value
+
+
+def get(obj: Any, path: str, default: Any = None) -> Any:
+    """Read a dotted camelCase path; ``None`` (what mocks record for unknowns) counts as unset.
+
+    Reading through the engine's proxy raises ``UnknownValueError`` for an unknown value;
+    that is deliberate: the engine turns it into a "cannot be decided at preview" note.
+    """
+    current = obj
+    for part in path.split("."):
+        current = one(current)
+        if not is_map(current):
+            return default
+        current = current.get(part)
+        if current is None:
+            return default
+    return current
+
+
+def get_or_none(obj: Any, path: str) -> Any:
+    """Like :func:`get` but an unknown value reads as ``None``; for matching, never for checks."""
+    try:
+        return get(obj, path)
+    except UnknownValueError:
+        return None
+
+
+def items(value: Any) -> list[Any]:
+    """A list input as a plain list (``None`` -> ``[]``, a single object -> ``[obj]``)."""
+    if value is None:
+        return []
+    if is_seq(value):
+        return list(value)
+    return [value]
+
+
+def is_set(value: Any) -> bool:
+    """Present and not empty."""
+    if value is None or value == "":
+        return False
+    if is_seq(value) or is_map(value):
+        return len(value) > 0
+    return True
+
+
+def is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def to_plain(value: Any) -> Any:
+    """Copy proxied props into plain dicts/lists (reading every value, so unknowns raise)."""
+    if is_map(value):
+        return {key: to_plain(value[key]) for key in value}
+    if is_seq(value):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing a key repeated in one object (``ValueError``).
+
+    ``{"Statement": [...], "Statement": []}`` reads as its last value here (and in Python, Go's
+    ``encoding/json``), but a parser keeping the first, or refusing it, reads another policy: a
+    policy document whose meaning depends on the reader is not judged, it is refused.
+    """
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key {key!r} is repeated in one object")
+        result[key] = value
+    return result
+
+
+def parse_json(value: Any, *, strict: bool = False) -> Any:
+    """A JSON document input: a string (the wire shape) or an object (what mocks record).
+
+    ``strict``: a string repeating a key in one object is None, as unparsable (policy documents).
+    """
+    if isinstance(value, str):
+        try:
+            return json.loads(value, object_pairs_hook=unique_keys if strict else None)
+        except ValueError:
+            return None
+    if is_map(value) or is_seq(value):
+        return to_plain(value)
+    return None
+
+
+UNKNOWN_TAG_VALUE = "<known after apply>"
+
+
+def tag_map(value: Any) -> dict[str, Any]:
+    """Tags as a dict: pulumi-aws sends a map, aws-native a list of ``{key, value}``.
+
+    A tag whose value is not known at preview still counts as present.
+    """
+    result: dict[str, Any] = {}
+    if is_map(value):
+        for key in value:
+            result[str(key)] = _known_or_placeholder(value, key)
+        return result
+    for item in items(value):
+        if is_map(item):
+            key = item.get("key", item.get("Key"))
+            if key is not None:
+                result[str(key)] = _known_or_placeholder(item, "value" if "value" in item else "Value")
+    return result
+
+
+def _known_or_placeholder(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except UnknownValueError:
+        return UNKNOWN_TAG_VALUE
