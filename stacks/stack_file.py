@@ -50,7 +50,12 @@ from stacks.stack_file_keys import (
     _project_of,
     read_project_config,
 )
-from stacks.stack_file_names import STACK_FILE_SUFFIX, _extension_problem, is_unread_extension
+from stacks.stack_file_names import (
+    STACK_FILE_SUFFIX,
+    UNREAD_SUFFIXES,
+    _extension_problem,
+    is_unread_extension,
+)
 from stacks.stack_file_text import _read_text, load_yaml
 from stacks.stack_file_yaml import dump_stack_document, reading_loader, writing_dumper
 
@@ -285,6 +290,7 @@ def _with_platform_problems(
 __all__ = [
     "MAX_STACK_FILE_BYTES",
     "STACK_FILE_SUFFIX",
+    "UNREAD_SUFFIXES",
     "StackFile",
     "dump_stack_document",
     "is_unread_extension",
