@@ -2,8 +2,9 @@
 
 ``provider/`` hosts these classes with ``pulumi.provider.experimental.component_provider_host``;
 a TypeScript, Go, C#, Java or YAML program adds them with ``pulumi package add <repo>/provider@<tag>``.
-The schema is inferred from the type annotations below (no ``from __future__ import annotations``
-here: the analyzer reads the annotations as types).
+The schema is inferred from the type annotations of the classes :data:`COMPONENTS` lists (no
+``from __future__ import annotations`` in their modules: the analyzer reads the annotations as
+types).
 
 Each class is a thin boundary: its inputs are what the schema can express (strings, numbers,
 booleans, lists and maps of them, ``pulumi.Input``), and it builds the Python component of the

@@ -160,8 +160,9 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
 
 
 def _refuse_duplicate(loader: Any, problem: _ValueProblem) -> None:
-    """A key written twice: noted on a loader gathering them (:func:`load_yaml`'s), which reads on
-    so that one run names every duplicate of the file; raised at once by another."""
+    """A key written twice: noted on a loader gathering them
+    (:func:`~stacks.stack_file_text.load_yaml`'s), which reads on so that one run names every
+    duplicate of the file; raised at once by another."""
     gathered = getattr(loader, "duplicate_keys", None)
     if gathered is None:
         raise problem
@@ -251,6 +252,6 @@ _StackFileDumper = writing_dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
 
 def dump_stack_document(document: Any) -> str:
     """``document`` as stack-file text, keys in their order, that Pulumi's engine (and
-    :func:`load_yaml`) reads back as ``document``: ``yaml.safe_dump`` leaves text such as ``1e3``
-    or ``012345678901`` unquoted, which the engine reads as a number."""
+    :func:`~stacks.stack_file_text.load_yaml`) reads back as ``document``: ``yaml.safe_dump``
+    leaves text such as ``1e3`` or ``012345678901`` unquoted, which the engine reads as a number."""
     return yaml.dump(document, Dumper=_StackFileDumper, sort_keys=False, allow_unicode=True)
