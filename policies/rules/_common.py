@@ -5,8 +5,8 @@ Why they exist: at preview the engine hands rules *proxied* props
 objects, never ``dict``/``list``, and reading a value that is not known yet raises
 ``UnknownValueError``. Numbers arrive as floats (the engine's props and config go
 through a protobuf ``Struct``). Nested one-item blocks are objects in pulumi-aws 7 but
-some providers still send one-item lists. The helpers below absorb those differences so
-the rules read like the controls they implement.
+some providers still send one-item lists. The helpers below and the readings of props in
+``_props`` absorb those differences so the rules read like the controls they implement.
 
 The parts live beside this module, each name still importable from here: the readings of props in
 ``_props``, the stack graph (:class:`StackIndex`) in ``_stack_index``, what a stack rule could not

@@ -25,7 +25,7 @@
    name>``: the name is the assumer's, the role id fixed, so ``aws:ResourceTag/owner =
    ${aws:userid}`` reaches only resources tagged for this role (any of its sessions): the holder's
    own, as a principal tag of the role is. Kept scoping nothing on managed, user and group policies
-   (``_common._HOLDERS_OWN`` says why).
+   (``_iam_patterns._HOLDERS_OWN`` says why).
 4. A stack rule's undecided note showed one reason per resource, the first added
    (``UndecidedCollector``), and ``alarm-topic-key-usable`` passed it only its first; a verdict
    (``all3``/``any3``) kept its first :class:`Unknown`. An alarm notifying a topic whose key policy
