@@ -51,6 +51,21 @@ SPLITS = {
         "definition_checks",
         "definition_settings",
     ),
+    "stacks.composition.foundation": (
+        "foundation_scope",
+        "foundation_roles",
+        "foundation_network",
+        "foundation_audit",
+    ),
+    "stacks.composition.observability": (
+        "observability_alerts",
+        "observability_families",
+        "observability_monitors",
+        "observability_alarms",
+        "observability_dashboard",
+    ),
+    "policies.rules._common": ("_props", "_stack_index", "_undecided_resources", "_iam_patterns"),
+    "policies.rules._iam_documents": ("_three_valued", "_iam_statements", "_iam_conditions"),
 }
 
 
