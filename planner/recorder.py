@@ -62,6 +62,7 @@ from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unkno
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
 from planner.unreturned_outputs import with_unreturned_unknown
+from stacks.input_limits import json_text_problem
 from stacks.project import PROJECT, config_secret_keys, engine_config_values, platform_map
 
 if TYPE_CHECKING:
@@ -503,8 +504,10 @@ def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
     if account is None:
         allowed = config.get("aws:allowedAccountIds")
         if isinstance(allowed, str):
+            # Parsed as platform_map parses the platform's text: never one nested past the limit
+            # (parsing recurses once per level: a RecursionError, not the default account).
             try:
-                allowed = json.loads(allowed)
+                allowed = None if json_text_problem(allowed) else json.loads(allowed)
             except ValueError:
                 allowed = None
         if isinstance(allowed, list) and len(allowed) == 1:
@@ -513,6 +516,32 @@ def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
         region if isinstance(region, str) and region else DEFAULT_REGION,
         account if isinstance(account, str) and account else DEFAULT_ACCOUNT,
     )
+
+
+def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str, account: str) -> list[str]:
+    """A warning per explicit AWS provider whose known ``region`` or ``allowedAccountIds`` is not the
+    mocks' own: the mocks answer every resource in ``config``'s region and account (:func:`_mock_target`),
+    whichever provider it names, so its ARNs would not be the ones that provider's account gives."""
+    messages = []
+    for resource in recorded:
+        if resource.type != f"{PROVIDER_PREFIX}aws":
+            continue
+        pinned, allowed = resource.inputs.get("region"), resource.inputs.get("allowedAccountIds")
+        if isinstance(allowed, str) and not json_text_problem(allowed):
+            with contextlib.suppress(ValueError):
+                allowed = json.loads(allowed)  # the SDK sends a provider's list input as JSON text
+        found = []
+        if isinstance(pinned, str) and pinned and pinned != region:
+            found.append(f"region {pinned!r}")
+        if isinstance(allowed, list) and allowed and account not in allowed:
+            found.append(f"allowedAccountIds {allowed!r}")
+        if found:
+            messages.append(
+                f"provider {resource.name!r} pins {' and '.join(found)}, but the mocks answer every "
+                f"resource in region {region!r} and account {account!r}: give record_program's config "
+                "the same aws:region and aws:allowedAccountIds (docs/reuse.md)"
+            )
+    return messages
 
 
 def record_program(
@@ -591,7 +620,7 @@ def record_program(
         exports=exports,
         config=config,
         secret_exports=frozenset(secret_exports),
-        warnings=tuple(warnings.messages),
+        warnings=(*warnings.messages, *_provider_target_warnings(monitor.recorded, region, account)),
         holds_unknowns=monitor.holds_unknowns
         or monitor.marked_unknowns
         or without_unknowns(exports) != exports,
