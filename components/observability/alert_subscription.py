@@ -24,7 +24,7 @@ def chat_webhook_problem(url: str) -> str | None:
         return (
             f"'{url}' is a chat incoming webhook, which cannot confirm an SNS subscription (SNS never "
             "delivers to it): subscribe the channel with AWS Chatbot to the stack's alert_topic_arn "
-            "output, or use a https endpoint that confirms SNS subscriptions (PagerDuty, Opsgenie, a relay)"
+            "output, or use an https endpoint that confirms SNS subscriptions (PagerDuty, Opsgenie, a relay)"
         )
     return None
 
