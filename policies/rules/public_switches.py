@@ -341,6 +341,10 @@ def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str]
     return None
 
 
+DISABLED = "disabled"
+"""The enforcement level that runs nothing (a disabled policy requires nothing of the other)."""
+
+
 def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
     """Pack-config problems: an entry of the rule's ``publicByDesign`` no entry of the note's covers,
     which would exempt a public resource with no note at all. A note entry covers it when it names
@@ -364,9 +368,6 @@ def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
         f"{NOTE_NAME}.{LIST_KEY}: {RULE_NAME}.{LIST_KEY}'s entries would be exempted without a note: "
         f"{missing!r}; list each for both policies"
     ]
-
-
-DISABLED = "disabled"
 
 
 def _level(config: Mapping[str, Any], policy: str) -> str | None:
