@@ -502,20 +502,26 @@ def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
     region = platform.get("region", config.get("aws:region"))
     account = platform.get("account_id")
     if account is None:
-        allowed = config.get("aws:allowedAccountIds")
-        if isinstance(allowed, str):
-            # Parsed as platform_map parses the platform's text: never one nested past the limit
-            # (parsing recurses once per level: a RecursionError, not the default account).
-            try:
-                allowed = None if json_text_problem(allowed) else json.loads(allowed)
-            except ValueError:
-                allowed = None
-        if isinstance(allowed, list) and len(allowed) == 1:
+        allowed = _account_list(config.get("aws:allowedAccountIds"))
+        if allowed is not None and len(allowed) == 1:
             account = allowed[0]
     return (
         region if isinstance(region, str) and region else DEFAULT_REGION,
         account if isinstance(account, str) and account else DEFAULT_ACCOUNT,
     )
+
+
+def _account_list(value: Any) -> list[Any] | None:
+    """An ``allowedAccountIds`` value as a list: the list itself, or the JSON text the engine passes
+    config (and the SDK a provider's list input) as, parsed as ``platform_map`` parses the platform's
+    text: never one nested past the limit (parsing recurses once per level: a RecursionError).
+    None for anything else."""
+    if isinstance(value, str):
+        try:
+            value = None if json_text_problem(value) else json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, list) else None
 
 
 def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str, account: str) -> list[str]:
@@ -526,14 +532,14 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
     for resource in recorded:
         if resource.type != f"{PROVIDER_PREFIX}aws":
             continue
-        pinned, allowed = resource.inputs.get("region"), resource.inputs.get("allowedAccountIds")
-        if isinstance(allowed, str) and not json_text_problem(allowed):
-            with contextlib.suppress(ValueError):
-                allowed = json.loads(allowed)  # the SDK sends a provider's list input as JSON text
+        pinned, allowed = (
+            resource.inputs.get("region"),
+            _account_list(resource.inputs.get("allowedAccountIds")),
+        )
         found = []
         if isinstance(pinned, str) and pinned and pinned != region:
             found.append(f"region {pinned!r}")
-        if isinstance(allowed, list) and allowed and account not in allowed:
+        if allowed and account not in allowed:
             found.append(f"allowedAccountIds {allowed!r}")
         if found:
             messages.append(
