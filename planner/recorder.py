@@ -306,7 +306,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         offline (:mod:`planner.reads`), not by the mocks, and recorded in ``reads``."""
         urn = self.make_urn(request.parent, request.type, request.name)
         response, state = read_response(request, urn, self._stack_outputs)
-        read_id = request.id if request.id != UNKNOWN else None
+        read_id = response.id or None  # none for a read skipped for its unknown id (read_response)
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, read_id or "", state)
         self.reads.append(
             RecordedResource(
