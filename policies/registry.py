@@ -158,43 +158,54 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
                 continue
             if key not in schema:
                 problems.append(f"{name}.{key}: not a config property of this policy ({sorted(schema)})")
-            elif not matches_schema(item, schema[key]):
-                where, problem = schema_problem(item, schema[key]) or ("", "")
-                # Inside the value: name the property, or an item of a list of objects
-                # (`publicByDesign[0].reason`, `publicByDesign[0]`); a list of strings reads whole.
-                if "." in where or (where and schema[key].get("items", {}).get("type") == "object"):
-                    problems.append(f"{name}.{key}{where}: {problem}")
-                else:
-                    problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")
+            else:
+                problems.extend(_property_problems(f"{name}.{key}", item, schema[key]))
     if not problems:
         # Across policies: a list two policies each hold (the engine gives each only its own config).
         problems.extend(public_switches.unnoted_exemptions(config))
     return problems
 
 
-def schema_problem(value: Any, schema: Mapping[str, Any], where: str = "") -> tuple[str, str] | None:
-    """The first place (``[0].reason``, "" for the value itself) where ``value`` does not fit
-    ``schema`` and what is wrong there; None when it fits."""
+def _property_problems(path: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
+    """Every problem of one policy's config property, each at its place: inside the value, the
+    property or item of a list of objects (`publicByDesign[0].reason`, `publicByDesign[1]`); a
+    value that is not an object or a list of objects (a list of strings reads whole) once."""
+    found = schema_problems(value, schema)
+    if not found:
+        return []
+    lists_objects = schema.get("items", {}).get("type") == "object"
+    if all("." in where or (where and lists_objects) for where, _ in found):
+        return [f"{path}{where}: {problem}" for where, problem in found]
+    return [f"{path}: {value!r} does not match {schema}"]
+
+
+def schema_problems(value: Any, schema: Mapping[str, Any], where: str = "") -> list[tuple[str, str]]:
+    """Every place (``[0].reason``, "" for the value itself) where ``value`` does not fit
+    ``schema``, with what is wrong there; empty when it fits. A place that does not fit is not
+    looked into (an item of the wrong type has no properties to report)."""
     if not _matches_here(value, schema):
-        return where, f"{value!r} does not match {dict(schema)}"
+        return [(where, f"{value!r} does not match {dict(schema)}")]
+    found: list[tuple[str, str]] = []
     if schema.get("type") == "array" and "items" in schema:
         for index, item in enumerate(value):
-            found = schema_problem(item, schema["items"], f"{where}[{index}]")
-            if found:
-                return found
+            found.extend(schema_problems(item, schema["items"], f"{where}[{index}]"))
     if schema.get("type") == "object":
         properties = schema.get("properties", {})
-        for key in schema.get("required", []):
-            if key not in value:
-                return f"{where}.{key}", "required, missing"
+        found.extend(
+            (f"{where}.{key}", "required, missing") for key in schema.get("required", []) if key not in value
+        )
         for key, item in value.items():
             if key in properties:
-                found = schema_problem(item, properties[key], f"{where}.{key}")
-                if found:
-                    return found
+                found.extend(schema_problems(item, properties[key], f"{where}.{key}"))
             elif schema.get("additionalProperties") is False:
-                return f"{where}.{key}", f"not a property here ({sorted(properties)})"
-    return None
+                found.append((f"{where}.{key}", f"not a property here ({sorted(properties)})"))
+    return found
+
+
+def schema_problem(value: Any, schema: Mapping[str, Any], where: str = "") -> tuple[str, str] | None:
+    """The first of :func:`schema_problems`; None when ``value`` fits ``schema``."""
+    found = schema_problems(value, schema, where)
+    return found[0] if found else None
 
 
 def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
