@@ -24,13 +24,6 @@ BASE_SERVICER: Any = engine._PolicyAnalyzerServicer  # no public name: PolicyPac
 #: The engine's own gRPC and protobuf modules (untyped here: no stubs in the environment).
 _GRPC: Any = engine.grpc
 _JSON_FORMAT: Any = engine.json_format
-#: The engine's enforcement levels (analyzer.proto's enum) as a config file writes them.
-_LEVELS: dict[int, str] = {
-    engine.proto.ADVISORY: "advisory",
-    engine.proto.MANDATORY: "mandatory",
-    engine.proto.DISABLED: "disabled",
-    engine.proto.REMEDIATE: "remediate",
-}
 
 
 class PackConfigRefused(ValueError):
@@ -41,15 +34,11 @@ class PackAnalyzer(BASE_SERVICER):
     """pulumi-policy's analyzer servicer whose ``Configure`` refuses a config the policies disagree on."""
 
     def Configure(self, request: Any, context: Any) -> Any:
-        config = {
-            name: {
-                **_JSON_FORMAT.MessageToDict(request.policyConfig[name].properties),
-                # The level as a config file writes it: a disabled policy requires nothing.
-                "enforcementLevel": _LEVELS.get(request.policyConfig[name].enforcementLevel),
-            }
-            for name in request.policyConfig
-        }
-        problems = public_switches.unnoted_exemptions(config)
+        configs = request.policyConfig
+        config = {name: _JSON_FORMAT.MessageToDict(configs[name].properties) for name in configs}
+        # The engine sends each policy's resolved level: a disabled policy requires nothing.
+        disabled = {name for name in configs if configs[name].enforcementLevel == engine.proto.DISABLED}
+        problems = public_switches.unnoted_exemptions(config, disabled)
         if problems:
             message = "policy pack config: " + "; ".join(problems)
             if context is not None:

@@ -50,7 +50,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError  # raised by args.not_applicable()
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from .registry import ALL_POLICIES, INITIAL_CONFIG, PACK_ENFORCEMENT_LEVEL
+from .registry import ALL_POLICIES, resolve_config
 from .rules._common import UndecidedResources, resource_types_of
 
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -134,52 +134,6 @@ class PolicyEvaluationError(RuntimeError):
 
 
 # --- config ------------------------------------------------------------------------------
-
-
-def _level(value: Any, where: str) -> EnforcementLevel:
-    if isinstance(value, EnforcementLevel):
-        return value
-    try:
-        return EnforcementLevel(value)
-    except ValueError:
-        levels = [level.value for level in EnforcementLevel]
-        raise ValueError(f"{where}: {value!r} is not a valid enforcement level ({levels})") from None
-
-
-def _normalize(config: Mapping[str, Any]) -> dict[str, tuple[EnforcementLevel | None, dict[str, Any]]]:
-    result: dict[str, tuple[EnforcementLevel | None, dict[str, Any]]] = {}
-    for name, value in config.items():
-        if isinstance(value, str | EnforcementLevel):
-            result[name] = (_level(value, name), {})
-        elif isinstance(value, Mapping):
-            level = value.get("enforcementLevel")
-            props = {k: v for k, v in value.items() if k != "enforcementLevel"}
-            result[name] = (_level(level, f"{name}.enforcementLevel") if level is not None else None, props)
-        else:
-            raise ValueError(f"{name}: {value!r} must be an enforcement level or an object")
-    return result
-
-
-def resolve_config(
-    config: Mapping[str, Any] | None,
-    policies: Sequence[Policy] = ALL_POLICIES,
-) -> dict[str, tuple[EnforcementLevel, dict[str, Any]]]:
-    """``policy name -> (enforcement level, config properties)`` the analyzer would use."""
-    result: dict[str, tuple[EnforcementLevel, dict[str, Any]]] = {}
-    for policy in policies:
-        schema = policy.config_schema.properties if policy.config_schema else {}
-        defaults = {key: prop["default"] for key, prop in schema.items() if "default" in prop}
-        result[policy.name] = (policy.enforcement_level or PACK_ENFORCEMENT_LEVEL, defaults)
-    for layer in (INITIAL_CONFIG, config or {}):
-        normalized = _normalize(layer)
-        everyone = normalized.pop("all", (None, {}))[0]
-        if everyone is not None:
-            result = {name: (everyone, props) for name, (_, props) in result.items()}
-        for name, (level, props) in normalized.items():
-            if name in result:
-                current_level, current_props = result[name]
-                result[name] = (level or current_level, {**current_props, **props})
-    return result
 
 
 def enabled_policies(

@@ -84,6 +84,68 @@ LEVELS = frozenset(level.value for level in EnforcementLevel)
 PACK_DIR = Path(__file__).resolve().parent
 
 
+def _enforcement_level(value: Any, where: str) -> EnforcementLevel:
+    if isinstance(value, EnforcementLevel):
+        return value
+    try:
+        return EnforcementLevel(value)
+    except ValueError:
+        levels = [level.value for level in EnforcementLevel]
+        raise ValueError(f"{where}: {value!r} is not a valid enforcement level ({levels})") from None
+
+
+def _normalize(config: Mapping[str, Any]) -> dict[str, tuple[EnforcementLevel | None, dict[str, Any]]]:
+    result: dict[str, tuple[EnforcementLevel | None, dict[str, Any]]] = {}
+    for name, value in config.items():
+        if isinstance(value, str | EnforcementLevel):
+            result[name] = (_enforcement_level(value, name), {})
+        elif isinstance(value, Mapping):
+            level = value.get("enforcementLevel")
+            props = {k: v for k, v in value.items() if k != "enforcementLevel"}
+            result[name] = (
+                _enforcement_level(level, f"{name}.enforcementLevel") if level is not None else None,
+                props,
+            )
+        else:
+            raise ValueError(f"{name}: {value!r} must be an enforcement level or an object")
+    return result
+
+
+def resolve_config(
+    config: Mapping[str, Any] | None,
+    policies: Sequence[Policy] = ALL_POLICIES,
+) -> dict[str, tuple[EnforcementLevel, dict[str, Any]]]:
+    """``policy name -> (enforcement level, config properties)`` the analyzer would use: schema
+    defaults, then :data:`INITIAL_CONFIG`, then ``config`` (``all`` before each policy's own), as
+    the CLI's reconciliation does."""
+    result: dict[str, tuple[EnforcementLevel, dict[str, Any]]] = {}
+    for policy in policies:
+        schema = policy.config_schema.properties if policy.config_schema else {}
+        defaults = {key: prop["default"] for key, prop in schema.items() if "default" in prop}
+        result[policy.name] = (policy.enforcement_level or PACK_ENFORCEMENT_LEVEL, defaults)
+    for layer in (INITIAL_CONFIG, config or {}):
+        normalized = _normalize(layer)
+        everyone = normalized.pop("all", (None, {}))[0]
+        if everyone is not None:
+            result = {name: (everyone, props) for name, (_, props) in result.items()}
+        for name, (level, props) in normalized.items():
+            if name in result:
+                current_level, current_props = result[name]
+                result[name] = (level or current_level, {**current_props, **props})
+    return result
+
+
+def disabled_policies(
+    config: Mapping[str, Any] | None, policies: Sequence[Policy] = ALL_POLICIES
+) -> frozenset[str]:
+    """The names of the policies ``config`` disables, resolved as the engine resolves levels."""
+    return frozenset(
+        name
+        for name, (level, _) in resolve_config(config, policies).items()
+        if level is EnforcementLevel.DISABLED
+    )
+
+
 def get_policy(name: str) -> Policy:
     """The policy called ``name``; ``KeyError`` lists the known names."""
     for policy in ALL_POLICIES:
@@ -162,7 +224,7 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
                 problems.extend(_property_problems(f"{name}.{key}", item, schema[key]))
     if not problems:
         # Across policies: a list two policies each hold (the engine gives each only its own config).
-        problems.extend(public_switches.unnoted_exemptions(config))
+        problems.extend(public_switches.unnoted_exemptions(config, disabled_policies(config, policies)))
     return problems
 
 

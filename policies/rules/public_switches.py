@@ -28,7 +28,7 @@ outputs. An unknown value is undecided (the engine's ``UnknownValueError``), nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -341,19 +341,15 @@ def listed_reason(args: ResourceValidationArgs, entries: Any) -> tuple[str, str]
     return None
 
 
-DISABLED = "disabled"
-"""The enforcement level that runs nothing (a disabled policy requires nothing of the other)."""
-
-
-def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
+def unnoted_exemptions(config: Mapping[str, Any], disabled: Collection[str]) -> list[str]:
     """Pack-config problems: an entry of the rule's ``publicByDesign`` no entry of the note's covers,
     which would exempt a public resource with no note at all. A note entry covers it when it names
     the same resource (or, by its logical name, the resource a URN entry names) with a reason and no
     ``type`` or the same one (:func:`listed_reason` then notes every resource the rule's entry
-    exempts, with the note's reason). Nothing is required of a config that disables either policy
-    (its own level, or ``all``'s when it gives none): a disabled rule exempts nothing, and a disabled
-    note is a team's choice to see no notes."""
-    if DISABLED in (_level(config, RULE_NAME), _level(config, NOTE_NAME)):
+    exempts, with the note's reason). Nothing is required when ``disabled`` (the policies the
+    config's resolved levels disable: the caller resolves them as the engine does) holds either
+    policy: a disabled rule exempts nothing, and a disabled note is a team's choice to see no notes."""
+    if RULE_NAME in disabled or NOTE_NAME in disabled:
         return []
     lists = []
     for policy in (RULE_NAME, NOTE_NAME):
@@ -368,17 +364,6 @@ def unnoted_exemptions(config: Mapping[str, Any]) -> list[str]:
         f"{NOTE_NAME}.{LIST_KEY}: {RULE_NAME}.{LIST_KEY}'s entries would be exempted without a note: "
         f"{missing!r}; list each for both policies"
     ]
-
-
-def _level(config: Mapping[str, Any], policy: str) -> str | None:
-    """The enforcement level a pack config gives ``policy``: its own (a level, or an object's
-    ``enforcementLevel``), else ``all``'s; None when neither gives one (the pack's default)."""
-    for name in (policy, "all"):
-        value = config.get(name)
-        level = value.get("enforcementLevel") if isinstance(value, Mapping) else value
-        if isinstance(level, str):
-            return level
-    return None
 
 
 def _covers(note: Any, entry: Any) -> bool:

@@ -1,8 +1,9 @@
 """e02432a's pack-config reading, checked against the engine's semantics.
 
-``_level`` (which policy a file config disables) must agree with ``policies.local.resolve_config``,
-the mirror of the CLI's ``ReconcilePolicyPackConfig`` (defaults, then ``all``, then each policy's own
-level; ``remediate`` is a running level). A note entry by logical name covers a rule entry by URN
+Which policy a file config disables is read through ``policies.local.resolve_config``, the mirror of
+the CLI's ``ReconcilePolicyPackConfig`` (defaults, then ``all``, then each policy's own level;
+``remediate`` is a running level): an unnoted exemption is refused exactly when neither policy
+resolves to ``disabled``. A note entry by logical name covers a rule entry by URN
 however the URN is spelt: a name holding ``::``, several ``$`` parents, another stack or project.
 """
 
@@ -14,7 +15,7 @@ import pytest
 
 from policies.local import resolve_config
 from policies.registry import validate_pack_config
-from policies.rules.public_switches import NOTE_NAME, RULE_NAME, _level
+from policies.rules.public_switches import NOTE_NAME, RULE_NAME
 
 APP_RUNNER = "aws:apprunner/service:Service"
 REASON = "customer-facing API (ADR-12)"
@@ -32,8 +33,17 @@ LEVEL_CONFIGS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("config", LEVEL_CONFIGS)
 def test_disabled_as_the_engine_resolves_it(config: dict[str, Any]) -> None:
     resolved = resolve_config(config)
-    for policy in (RULE_NAME, NOTE_NAME):
-        assert (_level(config, policy) == "disabled") is (resolved[policy][0].value == "disabled")
+    either_disabled = any(resolved[policy][0].value == "disabled" for policy in (RULE_NAME, NOTE_NAME))
+    rule = config.get(RULE_NAME)
+    exempting = {
+        **config,
+        RULE_NAME: {
+            **({"enforcementLevel": rule} if isinstance(rule, str) else rule or {}),
+            "publicByDesign": [{"resource": "api", "reason": REASON}],
+        },
+    }
+    refused = [p for p in validate_pack_config(exempting) if "exempted without a note" in p]
+    assert (refused == []) is either_disabled
 
 
 @pytest.mark.parametrize(
