@@ -114,7 +114,7 @@ _GLUE_SECURITY = (
         "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode",
         "job_bookmarks_encryption_mode='CSE-KMS' (with kms_key_arn)",
         on=("CSE-KMS",),
-        unset="the default mode is 'DISABLED': Glue stores job bookmarks unencrypted",
+        unset="the default mode is 'DISABLED': job bookmark data is not encrypted with a KMS key (CSE-KMS)",
     ),
 )
 
