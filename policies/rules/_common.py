@@ -65,7 +65,16 @@ from ._props import (
     to_plain,
     unique_keys,
 )
-from ._stack_index import Found, StackIndex, ValuesOf, deps, hashable, of_type, reaches_within
+from ._stack_index import (
+    Found,
+    StackIndex,
+    ValuesOf,
+    deps,
+    hashable,
+    of_type,
+    own_or_unset,
+    reaches_within,
+)
 from ._undecided_resources import UndecidedCollector, UndecidedResources, Undeterminable, each_resource
 
 ADVISORY = EnforcementLevel.ADVISORY
@@ -314,6 +323,7 @@ __all__ = [
     "number",
     "of_type",
     "one",
+    "own_or_unset",
     "parse_json",
     "policy_statements",
     "principal_is_public",

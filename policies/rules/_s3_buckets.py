@@ -6,7 +6,10 @@ bucket through the engine's property dependencies on their ``bucket`` input, or 
 A bucket's own deprecated inline blocks are read per type: pulumi-aws ``Bucket``
 (``serverSideEncryptionConfiguration.rule``, ``logging``), ``BucketV2`` (list forms:
 ``serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]``) and
-``aws-native:s3:Bucket`` (``bucketEncryption``, ``loggingConfiguration``).
+``aws-native:s3:Bucket`` (``bucketEncryption``, ``loggingConfiguration``). A pulumi-aws bucket's
+inline blocks are Optional+Computed: at preview the planned state reports one the program left
+unset as unknown, and after create S3's own state (no policy, no logging, versioning off, SSE-S3),
+so :func:`inline_block` reads that placeholder as unset (``_stack_index.own_or_unset``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,18 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ._common import StackIndex, deps, get, get_or_none, is_map, is_set, items, parse_json, tag_map
+from ._common import (
+    StackIndex,
+    deps,
+    get,
+    get_or_none,
+    is_map,
+    is_set,
+    items,
+    own_or_unset,
+    parse_json,
+    tag_map,
+)
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
@@ -152,6 +166,14 @@ def is_aws_managed_key(key: Any) -> bool:
     return isinstance(key, str) and bool(AWS_MANAGED_KEY.search(key))
 
 
+def inline_block(bucket: PolicyResource, key: str) -> Any:
+    """The bucket's own top-level ``key`` (``policy``, ``versioning``, ``logging``...): for a
+    pulumi-aws bucket None where the planned state holds the placeholder of a block left unset."""
+    if bucket.resource_type == NATIVE_BUCKET:
+        return get(bucket.props, key)
+    return own_or_unset(bucket, key)
+
+
 def inline_sse(bucket: PolicyResource) -> tuple[str, list[Any], str] | None:
     """``(path, rules, by-default key)`` of the bucket's own encryption block, if it has one."""
     props = bucket.props
@@ -165,13 +187,13 @@ def inline_sse(bucket: PolicyResource) -> tuple[str, list[Any], str] | None:
             "serverSideEncryptionByDefault",
         )
     if bucket.resource_type == BUCKET_V2:
-        configs = [c for c in items(get(props, "serverSideEncryptionConfigurations")) if is_map(c)]
+        configs = [c for c in items(inline_block(bucket, "serverSideEncryptionConfigurations")) if is_map(c)]
         if not configs:
             return None
         rules = [r for c in configs for r in items(get(c, "rules"))]
         # BucketV2's nested blocks are lists, this one named in the plural (at most one item).
         return "serverSideEncryptionConfigurations[].rules", rules, "applyServerSideEncryptionByDefaults"
-    rule = get(props, "serverSideEncryptionConfiguration.rule")
+    rule = get(inline_block(bucket, "serverSideEncryptionConfiguration"), "rule")
     if rule is None:
         return None
     return "serverSideEncryptionConfiguration.rule", items(rule), "applyServerSideEncryptionByDefault"
@@ -182,5 +204,5 @@ def inline_logging(bucket: PolicyResource) -> bool:
     if bucket.resource_type == NATIVE_BUCKET:
         return is_map(get(props, "loggingConfiguration"))
     if bucket.resource_type == BUCKET_V2:
-        return any(is_set(get(entry, "targetBucket")) for entry in items(get(props, "loggings")))
-    return is_set(get(props, "logging.targetBucket"))
+        return any(is_set(get(entry, "targetBucket")) for entry in items(inline_block(bucket, "loggings")))
+    return is_set(get(inline_block(bucket, "logging"), "targetBucket"))

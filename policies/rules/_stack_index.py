@@ -170,6 +170,26 @@ def deps(resource: PolicyResource, prop: str | None = None) -> list[PolicyResour
     return list(seen.values())
 
 
+def own_or_unset(resource: PolicyResource, key: str) -> Any:
+    """``resource``'s top-level ``key``, or None where it is the planned state's placeholder for a
+    property the program left unset: unknown, and computed from nothing the resource depends on.
+
+    At preview the engine gives stack policies the provider's planned state (pulumi's
+    ``AnalyzeResources`` reads outputs, and pulumi-terraform-bridge's ``Create`` with ``preview``
+    returns ``diff.ProposedState``), where an Optional+Computed property absent from the inputs is
+    unknown until AWS answers (a pulumi-aws bucket's inline ``policy``, a KMS key's ``policy``, a
+    security group's ``ingress``). A value the program computes from another resource's output
+    carries a property dependency on it: that one raises ``UnknownValueError`` as any unknown does.
+    Use it only where AWS's answer for an unset property is what "unset" means to the rule.
+    """
+    try:
+        return resource.props.get(key)
+    except UnknownValueError:
+        if resource.property_dependencies.get(key):
+            raise
+        return None
+
+
 def reaches_within(start: PolicyResource, max_hops: int = 3) -> set[str]:
     """URNs of what ``start`` consumes directly or through up to ``max_hops`` resources: one walk
     per start, asked of each target by membership."""

@@ -69,6 +69,7 @@ from ._s3_buckets import (
     VERSIONING_TYPES,
     Companions,
     bucket_arns,
+    inline_block,
     inline_logging,
     inline_sse,
     is_access_log_bucket,
@@ -349,7 +350,7 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
     def tls_only(bucket: PolicyResource) -> bool:
         documents = [policy_document(p.resource_type, p.props) for p in companions(bucket, POLICY_TYPES)]
         if bucket.resource_type != NATIVE_BUCKET:
-            documents.append(get(bucket.props, "policy"))
+            documents.append(inline_block(bucket, "policy"))
         arns = bucket_arns(bucket)
         return any(is_set(d) and not tls_only_problems(parse_json(d, strict=True), arns) for d in documents)
 
@@ -362,8 +363,8 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
         props = bucket.props
         if bucket.resource_type == NATIVE_BUCKET:
             return get(props, "versioningConfiguration.status") == "Enabled"
-        return is_true(get(props, "versioning.enabled")) or any(
-            is_true(get(v, "enabled")) for v in items(get(props, "versionings"))
+        return is_true(get(inline_block(bucket, "versioning"), "enabled")) or any(
+            is_true(get(v, "enabled")) for v in items(inline_block(bucket, "versionings"))
         )
 
     def encrypted(bucket: PolicyResource) -> bool:

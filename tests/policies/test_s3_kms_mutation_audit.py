@@ -743,6 +743,8 @@ def test_a_bucket_policy_unknown_at_preview_is_undecided() -> None:
     assert undecided(PUBLIC_RULE, [policy]) == ["p"]
     specs = [s for s in bucket_stack("inputs") if s["name"] != "policy"]
     specs[0]["inputs"]["policy"] = UNKNOWN
+    specs[0]["deps"] = {"policy": ["reader"]}  # an inline policy built from a role's ARN
+    specs.append({"type": "aws:iam/role:Role", "name": "reader", "inputs": {"assumeRolePolicy": "{}"}})
     assert undecided(BASELINE_RULE, specs) == ["data"]
 
 

@@ -1,0 +1,104 @@
+"""Stack rules at a real preview, where the engine gives them the provider's *planned* state.
+
+``AnalyzeStack`` reads each resource's outputs at preview too (pulumi's step generator,
+``AnalyzeResources``: "AnalyzeStack is called on the final outputs of each resource"); for a
+resource to create, pulumi-terraform-bridge's ``Create`` with ``preview`` returns
+``diff.ProposedState``: the inputs, plus every Optional+Computed property the program left unset
+as *unknown* (a pulumi-aws bucket's deprecated ``policy``, ``versioning``, ``logging`` and
+``serverSideEncryptionConfiguration``). The offline plan sees those as absent. After create they
+read back what AWS has (no bucket policy, no logging, versioning off, S3's SSE-S3 default), so a stack rule that stopped at the placeholder said nothing at preview and failed
+the ``pulumi up`` after everything was created. An unknown that nothing the resource depends
+on computes (no property dependency) is that placeholder; one computed from another resource's
+output stays undecided.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import build
+from tests.policies.engine_shapes import as_outputs
+from tests.policies.test_policy_s3_network_hardening_rules import bucket_stack
+
+#: What a Create preview reports for a pulumi-aws bucket's inline blocks the program left unset.
+BUCKET_PLACEHOLDERS = {
+    "policy": UNKNOWN_STRING_VALUE,
+    "logging": UNKNOWN_OBJECT_VALUE,
+    "versioning": UNKNOWN_OBJECT_VALUE,
+    "serverSideEncryptionConfiguration": UNKNOWN_OBJECT_VALUE,
+}
+
+
+def previewed(specs: list[dict[str, Any]], name: str, placeholders: dict[str, Any]) -> list[dict[str, Any]]:
+    """``specs`` with ``name``'s unset ``placeholders`` unknown, as the planned state reports them."""
+    specs = copy.deepcopy(specs)
+    for spec in specs:
+        if spec["name"] == name:
+            spec["inputs"] = {**placeholders, **spec["inputs"]}
+    return specs
+
+
+def report(policy: str, specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], int]:
+    records: Any = build(specs)
+    if outputs:
+        records = as_outputs(records)
+    result = evaluate_report(records, None, [get_policy(policy)])
+    return [v.message for v in result.violations if v.policy_name == policy], len(result.undecided)
+
+
+#: The same for a ``BucketV2``, whose inline blocks are lists.
+BUCKET_V2_PLACEHOLDERS = {
+    "policy": UNKNOWN_STRING_VALUE,
+    "loggings": UNKNOWN_ARRAY_VALUE,
+    "versionings": UNKNOWN_ARRAY_VALUE,
+    "serverSideEncryptionConfigurations": UNKNOWN_ARRAY_VALUE,
+}
+
+
+def bare(resource_type: str) -> list[dict[str, Any]]:
+    """A bucket with no companion at all: no block, no policy, no versioning, no SSE-KMS, no logging."""
+    return [{"type": resource_type, "name": "data", "inputs": {"bucket": "acme-data"}}]
+
+
+S3_CASES = [
+    pytest.param("s3-bucket-security-baseline", "bucket 'data' lacks", id="baseline"),
+    pytest.param("s3-sse-kms-encrypted", "bucket 'data'", id="sse-kms"),
+    pytest.param("s3-bucket-access-logging", "bucket 'data' has no server access logging", id="logging"),
+]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "placeholders"),
+    [
+        pytest.param("aws:s3/bucket:Bucket", BUCKET_PLACEHOLDERS, id="bucket"),
+        pytest.param("aws:s3/bucketV2:BucketV2", BUCKET_V2_PLACEHOLDERS, id="bucket-v2"),
+    ],
+)
+@pytest.mark.parametrize(("policy", "fragment"), S3_CASES)
+def test_a_bare_bucket_fails_at_preview_as_it_fails_after_create(
+    policy: str, fragment: str, resource_type: str, placeholders: dict[str, Any]
+) -> None:
+    at_preview = report(policy, previewed(bare(resource_type), "data", placeholders))
+    after_create = report(policy, bare(resource_type), outputs=True)
+    for messages, undecided in (at_preview, after_create):
+        assert undecided == 0
+        assert len(messages) == 1 and fragment in messages[0], messages
+
+
+@pytest.mark.parametrize(("policy", "fragment"), S3_CASES)
+def test_a_bucket_with_its_companions_passes_at_preview(policy: str, fragment: str) -> None:
+    assert report(policy, previewed(bucket_stack("inputs"), "data", BUCKET_PLACEHOLDERS)) == ([], 0)
+
+
+def test_an_inline_policy_computed_from_another_resource_stays_undecided() -> None:
+    # The program sets the deprecated inline policy from a role's ARN: unknown at preview, and not S3's.
+    specs = previewed(bucket_stack("inputs", policy=[]), "data", BUCKET_PLACEHOLDERS)
+    specs.append({"type": "aws:iam/role:Role", "name": "reader", "inputs": {"assumeRolePolicy": "{}"}})
+    specs[0]["deps"] = {"policy": ["reader"]}
+    assert report("s3-bucket-security-baseline", specs) == ([], 1)
