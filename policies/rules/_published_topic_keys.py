@@ -164,7 +164,8 @@ def _keys_of(topic: PolicyResource, stack: StackIndex) -> tuple[list[PolicyResou
 
 def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
     """The key's policy: the last KeyPolicy of the stack naming it (applied after the key) in its
-    Region, else its own ``policy``/``keyPolicy`` (``None``: KMS's default key policy). A key id is
+    Region, else its own ``policy``/``keyPolicy`` (``None``, or a pulumi-aws key's unknown ``policy``
+    that nothing it depends on computes: KMS's default key policy). A key id is
     Region-scoped (a multi-Region key's replicas share their primary's): a KeyPolicy managed in, or
     naming by ARN, another Region names another key; one whose Region is not known yet is undecided."""
     ids = [v for v in _key_values(key) if isinstance(v, str) and v]
@@ -184,7 +185,13 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
         # A replica key takes its primary's multi-Region key id, which may exist already: while its
         # own id and ARN are not known (preview) a KeyPolicy naming that id may be its policy.
         return keys.unknown(f"the id of KMS key {key.name!r} (a KeyPolicy's keyId is {literal!r})")
-    raw = keys.read(key.props, "keyPolicy" if key.resource_type.startswith("aws-native:") else "policy")
+    if key.resource_type.startswith("aws-native:"):
+        return keys.parse_policy(keys.read(key.props, "keyPolicy"))
+    raw = keys.read(key.props, "policy")
+    if isinstance(raw, keys.Unknown) and not deps(key, "policy"):
+        # Optional+Computed: at preview the planned state's placeholder of a policy the program left
+        # unset (``_stack_index.own_or_unset``), which KMS creates with its default key policy.
+        raw = None
     return keys.parse_policy(raw)
 
 

@@ -5,8 +5,9 @@
 resource to create, pulumi-terraform-bridge's ``Create`` with ``preview`` returns
 ``diff.ProposedState``: the inputs, plus every Optional+Computed property the program left unset
 as *unknown* (a pulumi-aws bucket's deprecated ``policy``, ``versioning``, ``logging`` and
-``serverSideEncryptionConfiguration``). The offline plan sees those as absent. After create they
-read back what AWS has (no bucket policy, no logging, versioning off, S3's SSE-S3 default), so a stack rule that stopped at the placeholder said nothing at preview and failed
+``serverSideEncryptionConfiguration``, a KMS key's ``policy``). The offline plan sees those as
+absent. After create they read back what AWS has (no bucket policy, no logging, versioning off,
+S3's SSE-S3 default, KMS's default key policy), so a stack rule that stopped at the placeholder said nothing at preview and failed
 the ``pulumi up`` after everything was created. An unknown that nothing the resource depends
 on computes (no property dependency) is that placeholder; one computed from another resource's
 output stays undecided.
@@ -24,6 +25,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import build
 from tests.policies.engine_shapes import as_outputs
+from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
 from tests.policies.test_policy_s3_network_hardening_rules import bucket_stack
 
 #: What a Create preview reports for a pulumi-aws bucket's inline blocks the program left unset.
@@ -42,6 +44,10 @@ def previewed(specs: list[dict[str, Any]], name: str, placeholders: dict[str, An
         if spec["name"] == name:
             spec["inputs"] = {**placeholders, **spec["inputs"]}
     return specs
+
+
+KEY_PLACEHOLDER = {"policy": UNKNOWN_STRING_VALUE}
+"""What a Create preview reports for a KMS key's ``policy`` the program left unset."""
 
 
 def report(policy: str, specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], int]:
@@ -102,3 +108,32 @@ def test_an_inline_policy_computed_from_another_resource_stays_undecided() -> No
     specs.append({"type": "aws:iam/role:Role", "name": "reader", "inputs": {"assumeRolePolicy": "{}"}})
     specs[0]["deps"] = {"policy": ["reader"]}
     assert report("s3-bucket-security-baseline", specs) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    ("grants", "fragment"),
+    [
+        pytest.param((), "does not let cloudwatch.amazonaws.com use it", id="default-key-policy-fails"),
+        pytest.param((CLOUDWATCH_KEY_GRANT,), None, id="granting-policy-passes"),
+    ],
+)
+def test_a_key_policy_left_unset_is_kms_default_at_preview(
+    grants: tuple[Any, ...], fragment: str | None
+) -> None:
+    # A key without `policy` (KMS gives it its default, root only): the planned state's is unknown.
+    specs = topic_key_stack(*grants, policy=bool(grants))
+    at_preview = report("alarm-topic-key-usable", previewed(specs, "notifications-key", KEY_PLACEHOLDER))
+    after_create = report("alarm-topic-key-usable", specs, outputs=True)
+    for messages, undecided in (at_preview, after_create):
+        assert undecided == 0
+        if fragment is None:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and fragment in messages[0], messages
+
+
+def test_a_key_policy_computed_from_another_resource_stays_undecided() -> None:
+    specs = previewed(topic_key_stack(policy=False), "notifications-key", KEY_PLACEHOLDER)
+    specs.append({"type": "aws:iam/role:Role", "name": "admin", "inputs": {"assumeRolePolicy": "{}"}})
+    specs[0]["deps"] = {"policy": ["admin"]}
+    assert report("alarm-topic-key-usable", specs) == ([], 1)

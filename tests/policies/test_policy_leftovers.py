@@ -653,6 +653,8 @@ def test_values_unknown_at_preview_are_undecided_not_passed() -> None:
     key's conditions need and the alarm does not give yet: undecided, then judged on the outputs."""
     specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
     _by_name(specs, "notifications-key")["inputs"]["policy"] = UNKNOWN_STRING_VALUE
+    _by_name(specs, "notifications-key")["deps"] = {"policy": ["key-admin"]}  # the ARN it is built from
+    specs.append({"type": "aws:iam/role:Role", "name": "key-admin", "inputs": {"assumeRolePolicy": "{}"}})
     assert _topic_key(specs)[1] != []
     specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
     _by_name(specs, "errors")["inputs"]["alarmActions"] = [UNKNOWN_STRING_VALUE]

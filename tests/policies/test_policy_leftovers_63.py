@@ -304,9 +304,10 @@ def _pager_beside_a_key_policy_unknown_at_preview() -> list[dict[str, Any]]:
     """The alarm notifies the stack's topic (by ARN and dependency), whose key's policy is built from
     values unknown at preview, and a central pager outside the stack."""
     specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
-    next(spec for spec in specs if spec["name"] == "notifications-key")["inputs"]["policy"] = (
-        UNKNOWN_STRING_VALUE
-    )
+    key = next(spec for spec in specs if spec["name"] == "notifications-key")
+    key["inputs"]["policy"] = UNKNOWN_STRING_VALUE
+    key["deps"] = {"policy": ["key-admin"]}  # built from the key administrators' role ARN
+    specs.append({"type": "aws:iam/role:Role", "name": "key-admin", "inputs": {"assumeRolePolicy": "{}"}})
     next(spec for spec in specs if spec["name"] == "errors")["inputs"]["alarmActions"] = [OWN, PAGER]
     return specs
 
