@@ -33,6 +33,7 @@ from ._common import (
     is_map,
     items,
     of_type,
+    own_or_unset,
     resource_rule,
     stack_rule,
     str_list,
@@ -42,6 +43,7 @@ from ._network_graph import (
     EGRESS_RULE_TYPES,
     GROUP_TYPES,
     RULE_TYPES,
+    SECURITY_GROUP,
     VPC_TYPES,
     VpcAttachments,
     group_owners,
@@ -175,7 +177,15 @@ def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
         members.setdefault(key, (group, []))[1].append((contributor, cidrs))
 
     def collect_group(group: PolicyResource) -> StackFindings:
-        cidrs = [c for _, cs in ingress_cidrs(group.resource_type, group.props) for c in cs]
+        if (
+            group.resource_type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+            and own_or_unset(group, "ingress") is None
+        ):
+            # No inline rules: at preview the planned state's placeholder of an ``ingress`` left unset
+            # (Optional+Computed), which reads back empty after create (separate rules come later).
+            cidrs: list[str] = []
+        else:
+            cidrs = [c for _, cs in ingress_cidrs(group.resource_type, group.props) for c in cs]
         add(group.urn, group, group, cidrs)
         return iter(())
 

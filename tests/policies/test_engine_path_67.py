@@ -5,9 +5,10 @@
 resource to create, pulumi-terraform-bridge's ``Create`` with ``preview`` returns
 ``diff.ProposedState``: the inputs, plus every Optional+Computed property the program left unset
 as *unknown* (a pulumi-aws bucket's deprecated ``policy``, ``versioning``, ``logging`` and
-``serverSideEncryptionConfiguration``, a KMS key's ``policy``). The offline plan sees those as
-absent. After create they read back what AWS has (no bucket policy, no logging, versioning off,
-S3's SSE-S3 default, KMS's default key policy), so a stack rule that stopped at the placeholder said nothing at preview and failed
+``serverSideEncryptionConfiguration``, a KMS key's ``policy``, a security group's ``ingress``).
+The offline plan sees those as absent. After create they read back what AWS has (no bucket
+policy, no logging, versioning off, S3's SSE-S3 default, KMS's default key policy, no inline
+ingress), so a stack rule that stopped at the placeholder said nothing at preview and failed
 the ``pulumi up`` after everything was created. An unknown that nothing the resource depends
 on computes (no property dependency) is that placeholder; one computed from another resource's
 output stays undecided.
@@ -137,3 +138,39 @@ def test_a_key_policy_computed_from_another_resource_stays_undecided() -> None:
     specs.append({"type": "aws:iam/role:Role", "name": "admin", "inputs": {"assumeRolePolicy": "{}"}})
     specs[0]["deps"] = {"policy": ["admin"]}
     assert report("alarm-topic-key-usable", specs) == ([], 1)
+
+
+def ingress_rule(name: str, cidr: str) -> dict[str, Any]:
+    return {
+        "type": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "name": name,
+        "deps": {"securityGroupId": ["web"]},
+        "inputs": {"securityGroupId": UNKNOWN_STRING_VALUE, "ipProtocol": "-1", "cidrIpv4": cidr},
+    }
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        pytest.param([ingress_rule("vpc", "10.0.0.0/16")], None, id="vpc-only-passes"),
+        pytest.param(
+            [ingress_rule("low", "0.0.0.0/1"), ingress_rule("high", "128.0.0.0/1")],
+            "security group 'web': ingress from high, low together covers 0.0.0.0/0",
+            id="halves-covering-the-internet-fail",
+        ),
+    ],
+)
+def test_a_security_group_without_inline_ingress_is_decided_at_preview(
+    rules: list[dict[str, Any]], fragment: str | None
+) -> None:
+    group = {
+        "type": "aws:ec2/securityGroup:SecurityGroup",
+        "name": "web",
+        "inputs": {"vpcId": "vpc-1", "ingress": UNKNOWN_ARRAY_VALUE, "egress": UNKNOWN_ARRAY_VALUE},
+    }
+    messages, undecided = report("security-group-ingress-union-restricted", [group, *rules])
+    assert undecided == 0
+    if fragment is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and fragment in messages[0], messages
