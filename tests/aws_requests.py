@@ -345,6 +345,27 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
         ),
     ),
     "aws-native:sagemaker:InferenceComponent": _inference_component(),
+    # A shadow test (pulumi-aws-native): the API's members camelCased, tags already a list of
+    # ``{key, value}``; the schedule's times are the API's timestamps, as ISO 8601 text.
+    "aws-native:sagemaker:InferenceExperiment": (
+        Call(
+            "sagemaker",
+            "CreateInferenceExperiment",
+            {
+                "name": "Name",
+                "type": "Type",
+                "schedule": "Schedule",
+                "description": "Description",
+                "roleArn": "RoleArn",
+                "endpointName": "EndpointName",
+                "modelVariants": "ModelVariants",
+                "dataStorageConfig": "DataStorageConfig",
+                "shadowModeConfig": "ShadowModeConfig",
+                "kmsKey": "KmsKey",
+                "tags": "Tags",
+            },
+        ),
+    ),
     **{
         f"aws-native:sagemaker:{kind}JobDefinition": (_native_monitor_definition(kind),)
         for kind in ("ModelQuality", "ModelBias", "ModelExplainability")
@@ -818,6 +839,24 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "endTime": "EndTime",
                 "scalableTargetAction": "ScalableTargetAction",
             },
+        ),
+    ),
+    # EKS: the pod identity of a Kubernetes serving's (or Alertmanager's) service account.
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": (
+        Call(
+            "eks",
+            "CreatePodIdentityAssociation",
+            {
+                "clusterName": "clusterName",
+                "namespace": "namespace",
+                "serviceAccount": "serviceAccount",
+                "roleArn": "roleArn",
+                "targetRoleArn": "targetRoleArn",
+                "disableSessionTags": "disableSessionTags",
+                "policy": "policy",
+                "tags": _tag_map("tags"),
+            },
+            provider_fills={"clientRequestToken": _TOKEN},
         ),
     ),
     **FOUNDATION_REQUESTS,
