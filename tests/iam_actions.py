@@ -22,6 +22,8 @@ from tests.api_models import _session, service_model
 # IAM service prefix -> the botocore services whose operations are its actions.
 SERVICES: dict[str, tuple[str, ...]] = {
     "states": ("stepfunctions",),
+    # S3 Control's operations (access points, batch jobs...) are ``s3:`` actions too.
+    "s3": ("s3", "s3control"),
     # InvokeEndpoint is sagemaker-runtime's, PutRecord sagemaker-featurestore-runtime's,
     # BatchPutMetrics sagemaker-metrics': all ``sagemaker:`` actions.
     "sagemaker": (
@@ -62,8 +64,14 @@ ACTION_ONLY: dict[str, frozenset[str]] = {
             "PutBucketNotification",  # PutBucketNotificationConfiguration
             "GetBucketPublicAccessBlock",  # GetPublicAccessBlock
             "PutBucketPublicAccessBlock",  # PutPublicAccessBlock
+            "GetAccountPublicAccessBlock",  # S3 Control's GetPublicAccessBlock
+            "PutAccountPublicAccessBlock",  # S3 Control's PutPublicAccessBlock
         }
     ),
+    # IAM database authentication: connecting to the database, no API call.
+    "rds-db": frozenset({"connect"}),
+    # Amazon Chime's SCIM access key for the account (no operation in botocore's chime model).
+    "chime": frozenset({"CreateApiKey"}),
     # Lambda's Invoke is the lambda:InvokeFunction action.
     "lambda": frozenset({"InvokeFunction"}),
     # SageMaker with MLflow: the tracking server's MLflow REST API (no botocore model); the

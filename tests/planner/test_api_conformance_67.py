@@ -378,6 +378,22 @@ def test_every_action_the_platforms_policies_name_is_an_action_of_its_service(
     }, holders
 
 
+def test_every_action_the_policy_packs_tables_name_is_an_action_of_its_service() -> None:
+    """A guard rule's table entry that names no action (a typo) makes the rule blind to it."""
+    from policies.rules import _iam_actions as tables
+
+    named = {
+        table: actions
+        for table in ("CREDENTIAL_ACTIONS", "DATA_READ_ACTIONS", "PERMISSIONS_ACTIONS", "NO_RESOURCE_LEVEL")
+        if (actions := getattr(tables, table))
+    }
+    assert len(named) == 4
+    problems = [
+        f"{table}: {error}" for table, actions in named.items() for a in actions if (error := action_error(a))
+    ]
+    assert problems == []
+
+
 @pytest.mark.parametrize(
     ("action", "refused"),
     [
@@ -387,6 +403,10 @@ def test_every_action_the_platforms_policies_name_is_an_action_of_its_service(
         pytest.param("states:StartExecution", None, id="a-prefix-of-another-name"),
         pytest.param("kms:GenerateDataKey*", None, id="a-wildcard"),
         pytest.param("iam:PassRole", None, id="action-only"),
+        pytest.param("s3:PutAccessPointPolicy", None, id="an-s3-control-operation"),
+        pytest.param(
+            "s3:PutPublicAccessBlock", "use s3:PutBucketPublicAccessBlock", id="s3-control-no-action"
+        ),
         pytest.param("sagemaker-mlflow:LogBatch", None, id="a-service-botocore-lacks"),
         pytest.param("*", None, id="everything"),
         pytest.param("sagemaker:CreateTrainingJobs", "no action of sagemaker", id="a-typo"),
