@@ -5,7 +5,9 @@ listed here, each with where AWS documents it: actions with no operation of that
 authorises ListObjectsV2, ``iam:PassRole`` no call at all) and services botocore has no model of
 (``sagemaker-mlflow``, the MLflow REST API of SageMaker's tracking servers). Operation names that are
 *not* actions (``s3:ListObjectsV2``) are refused with the action to use instead. A wildcard must match
-at least one action of its service. IAM compares action names case-insensitively, as here.
+at least one action of its service. A botocore name that is not the service's IAM prefix
+(``stepfunctions``, ``bedrock-runtime``) is refused with the prefix. IAM compares action names
+case-insensitively, as here.
 """
 
 from __future__ import annotations
@@ -61,11 +63,27 @@ ACTION_ONLY: dict[str, frozenset[str]] = {
             "PutEncryptionConfiguration",  # PutBucketEncryption
             "GetLifecycleConfiguration",  # GetBucketLifecycleConfiguration
             "PutLifecycleConfiguration",  # PutBucketLifecycleConfiguration
-            "PutBucketNotification",  # PutBucketNotificationConfiguration
             "GetBucketPublicAccessBlock",  # GetPublicAccessBlock
             "PutBucketPublicAccessBlock",  # PutPublicAccessBlock
             "GetAccountPublicAccessBlock",  # S3 Control's GetPublicAccessBlock
             "PutAccountPublicAccessBlock",  # S3 Control's PutPublicAccessBlock
+            # The actions NOT_ACTIONS names for S3's operations of other names (their botocore
+            # documentation: "you must have the s3:... permission").
+            "ListAllMyBuckets",  # ListBuckets
+            "GetAccelerateConfiguration",
+            "PutAccelerateConfiguration",
+            "GetAnalyticsConfiguration",
+            "PutAnalyticsConfiguration",
+            "GetIntelligentTieringConfiguration",
+            "PutIntelligentTieringConfiguration",
+            "GetInventoryConfiguration",
+            "PutInventoryConfiguration",
+            "GetMetricsConfiguration",
+            "PutMetricsConfiguration",
+            "GetReplicationConfiguration",
+            "PutReplicationConfiguration",
+            "GetBucketObjectLockConfiguration",
+            "PutBucketObjectLockConfiguration",
         }
     ),
     # IAM database authentication: connecting to the database, no API call.
@@ -126,13 +144,79 @@ NOT_ACTIONS: dict[str, str] = {
     "s3:PutBucketNotificationConfiguration": "s3:PutBucketNotification",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+    # S3's other operations whose permission has another name, as each one's documentation in
+    # botocore's s3 and s3control models states (S3 on Outposts', S3 Express One Zone's and S3
+    # Object Lambda's actions have prefixes of their own).
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
+    "s3:ListDirectoryBuckets": "s3express:ListAllMyDirectoryBuckets",
+    "s3:CreateSession": "s3express:CreateSession",
+    "s3:UploadPartCopy": "s3:GetObject and s3:PutObject",
+    "s3:SelectObjectContent": "s3:GetObject",
+    "s3:DeleteObjects": "s3:DeleteObject",
+    "s3:WriteGetObjectResponse": "s3-object-lambda:WriteGetObjectResponse",
+    "s3:DeletePublicAccessBlock": "s3:PutBucketPublicAccessBlock (s3:PutAccountPublicAccessBlock for the account's)",
+    "s3:DeleteBucketCors": "s3:PutBucketCORS",
+    "s3:DeleteBucketEncryption": "s3:PutEncryptionConfiguration",
+    "s3:DeleteBucketLifecycle": "s3:PutLifecycleConfiguration",
+    "s3:DeleteBucketOwnershipControls": "s3:PutBucketOwnershipControls",
+    "s3:DeleteBucketTagging": "s3:PutBucketTagging",
+    "s3:GetBucketLifecycle": "s3:GetLifecycleConfiguration",
+    "s3:PutBucketLifecycle": "s3:PutLifecycleConfiguration",
+    "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
+    "s3:GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
+    "s3:PutBucketAccelerateConfiguration": "s3:PutAccelerateConfiguration",
+    "s3:GetBucketAnalyticsConfiguration": "s3:GetAnalyticsConfiguration",
+    "s3:ListBucketAnalyticsConfigurations": "s3:GetAnalyticsConfiguration",
+    "s3:PutBucketAnalyticsConfiguration": "s3:PutAnalyticsConfiguration",
+    "s3:DeleteBucketAnalyticsConfiguration": "s3:PutAnalyticsConfiguration",
+    "s3:GetBucketIntelligentTieringConfiguration": "s3:GetIntelligentTieringConfiguration",
+    "s3:ListBucketIntelligentTieringConfigurations": "s3:GetIntelligentTieringConfiguration",
+    "s3:PutBucketIntelligentTieringConfiguration": "s3:PutIntelligentTieringConfiguration",
+    "s3:DeleteBucketIntelligentTieringConfiguration": "s3:PutIntelligentTieringConfiguration",
+    "s3:GetBucketInventoryConfiguration": "s3:GetInventoryConfiguration",
+    "s3:ListBucketInventoryConfigurations": "s3:GetInventoryConfiguration",
+    "s3:PutBucketInventoryConfiguration": "s3:PutInventoryConfiguration",
+    "s3:DeleteBucketInventoryConfiguration": "s3:PutInventoryConfiguration",
+    "s3:GetBucketMetricsConfiguration": "s3:GetMetricsConfiguration",
+    "s3:ListBucketMetricsConfigurations": "s3:GetMetricsConfiguration",
+    "s3:PutBucketMetricsConfiguration": "s3:PutMetricsConfiguration",
+    "s3:DeleteBucketMetricsConfiguration": "s3:PutMetricsConfiguration",
+    "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
+    "s3:PutBucketReplication": "s3:PutReplicationConfiguration",
+    "s3:DeleteBucketReplication": "s3:PutReplicationConfiguration",
+    "s3:GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
+    "s3:PutObjectLockConfiguration": "s3:PutBucketObjectLockConfiguration",
+    # S3 Control's operations on S3 on Outposts buckets and on directory buckets' access points.
+    "s3:GetBucket": "s3-outposts:GetBucket",
+    "s3:ListRegionalBuckets": "s3-outposts:ListRegionalBuckets",
+    "s3:DeleteBucketLifecycleConfiguration": "s3:PutLifecycleConfiguration",
+    "s3:GetAccessPointScope": "s3express:GetAccessPointScope",
+    "s3:PutAccessPointScope": "s3express:PutAccessPointScope",
+    "s3:DeleteAccessPointScope": "s3express:DeleteAccessPointScope",
+    "s3:ListAccessPointsForDirectoryBuckets": "s3express:ListAccessPointsForDirectoryBuckets",
     "kms:ReEncrypt": "kms:ReEncryptFrom and kms:ReEncryptTo",
     "lambda:Invoke": "lambda:InvokeFunction",
 }
 
 
-#: botocore's names of services whose IAM prefix is another (``stepfunctions`` is ``states``).
-SDK_NAMES = frozenset(service for services in SERVICES.values() for service in services) - set(SERVICES)
+#: botocore's names of services whose IAM prefix is another (``stepfunctions`` is ``states``), and
+#: the prefix: those of SERVICES, and of services whose actions this module does not read.
+SDK_NAMES: dict[str, str] = {
+    service: prefix for prefix, services in SERVICES.items() for service in services if service != prefix
+} | {
+    "bedrock-runtime": "bedrock",
+    "bedrock-agent": "bedrock",
+    "bedrock-agent-runtime": "bedrock",
+    "elb": "elasticloadbalancing",
+    "elbv2": "elasticloadbalancing",
+    "efs": "elasticfilesystem",
+    "emr": "elasticmapreduce",
+    "sesv2": "ses",
+    "dynamodbstreams": "dynamodb",
+    "iot-data": "iot",
+    "apigatewaymanagementapi": "execute-api",
+}
+_NOT_ACTIONS = {operation.lower(): action for operation, action in NOT_ACTIONS.items()}
 
 
 @cache
@@ -160,11 +244,13 @@ def action_error(action: str) -> str | None:
     prefix, _, name = action.partition(":")
     if not name:
         return f"{action!r} is not <service>:<action>"
+    if prefix in SDK_NAMES:
+        return f"{action!r}: {prefix!r} is botocore's name of the service, its IAM prefix is {SDK_NAMES[prefix]!r}"
     known = service_actions(prefix)
     if not known:
         return f"{action!r}: no service {prefix!r} in botocore's models or this module's tables"
-    if action in NOT_ACTIONS:
-        return f"{action!r} is an operation, not an IAM action: use {NOT_ACTIONS[action]}"
+    if advice := _NOT_ACTIONS.get(action.lower()):
+        return f"{action!r} is an operation, not an IAM action: use {advice}"
     pattern = action.lower()
     if any(fnmatchcase(known_action, pattern) for known_action in known):
         return None
