@@ -59,7 +59,7 @@ def test_listed_reason_reads_past_malformed_entries_and_strips_the_reason(
     ],
 )
 def test_unnoted_exemptions_reads_a_non_list_as_no_entries(rule: Any, note: Any, problems: int) -> None:
-    found = unnoted_exemptions({RULE: {"publicByDesign": rule}, NOTE: {"publicByDesign": note}})
+    found = unnoted_exemptions({RULE: {"publicByDesign": rule}, NOTE: {"publicByDesign": note}}, frozenset())
     assert [p.split(":")[0] for p in found] == [f"{NOTE}.publicByDesign"] * problems
 
 

@@ -103,6 +103,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 import policies.local
+import policies.registry
 from policies import controls
 from policies.local import duration_seconds, evaluate_report, resolve_config
 from policies.registry import (
@@ -161,7 +162,7 @@ def test_a_config_entry_that_is_neither_a_level_nor_an_object_is_an_error(value)
 
 def test_the_config_file_wins_over_the_packs_initial_config(monkeypatch: pytest.MonkeyPatch) -> None:
     probe = _probe(EnforcementLevel.ADVISORY)
-    monkeypatch.setattr(policies.local, "INITIAL_CONFIG", {probe.name: "mandatory"})
+    monkeypatch.setattr(policies.registry, "INITIAL_CONFIG", {probe.name: "mandatory"})
 
     assert _levels(None, probe) == (EnforcementLevel.MANDATORY, ["mandatory"])
     assert _levels({probe.name: "advisory"}, probe) == (EnforcementLevel.ADVISORY, ["advisory"])
