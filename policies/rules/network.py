@@ -48,6 +48,7 @@ from ._network_graph import (
     VpcAttachments,
     group_owners,
     ingress_cidrs,
+    internet_reach,
     networks,
     open_to_internet,
     rule_group,
@@ -205,18 +206,22 @@ def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
     yield from undecided.each(args.resources, (*GROUP_TYPES, DEFAULT_SECURITY_GROUP), collect_group)
     yield from undecided.each(args.resources, RULE_TYPES, collect_rule)
     for key, (group, contributors) in members.items():
-        if len(contributors) < 2:
-            continue  # one resource alone is the resource rule's case
+        if len([cidrs for _, cidrs in contributors if cidrs]) < 2:
+            continue  # one resource's CIDRs alone are the resource rule's case
         if any(whole_spaces(networks(cidrs)) for _, cidrs in contributors):
             continue  # already reported by security-group-no-unrestricted-ingress
-        covered = whole_spaces(networks(c for _, cidrs in contributors for c in cidrs))
+        # A contributor reaching more than a /8 alone is reported by that rule too, on itself; the
+        # group's union is reported here all the same (halves are the classic split).
+        union = networks(c for _, cidrs in contributors for c in cidrs)
+        covered = internet_reach(union)
         if covered:
             names = ", ".join(sorted(c.name for c, cidrs in contributors if cidrs))
             label = repr(group.name) if group else key
             yield (
                 (
-                    f"security group {label}: ingress from {names} together covers {', '.join(covered)}, the "
-                    "whole internet: restrict the sources to the VPC CIDR, a prefix list or a security group."
+                    f"security group {label}: ingress from {names} together covers {', '.join(covered)}, "
+                    f"{'the' if whole_spaces(union) else 'as open as the'} whole internet: restrict the sources "
+                    "to the VPC CIDR, a prefix list or a security group."
                 ),
                 group.urn if group else contributors[0][0].urn,
             )
@@ -324,8 +329,10 @@ def _vpc_default_sg(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFin
 security_group_no_unrestricted_ingress = resource_rule(
     name="security-group-no-unrestricted-ingress",
     description=(
-        "Security groups must not accept ingress from the whole internet: 0.0.0.0/0, ::/0, or CIDRs "
-        "that together cover either space (0.0.0.0/1 + 128.0.0.0/1). Fix: restrict the source to "
+        "Security groups must not accept ingress from the whole internet: 0.0.0.0/0, ::/0, CIDRs "
+        "that together cover either space (0.0.0.0/1 + 128.0.0.0/1), or that reach more public addresses "
+        "than a /8 of IPv4 or a /32 of IPv6 (0.0.0.0/1 alone, every other /8; private and other "
+        "special-purpose ranges do not count). Fix: restrict the source to "
         "the VPC CIDR, a prefix list or another security group."
     ),
     resource_types=[*GROUP_TYPES, DEFAULT_SECURITY_GROUP, *RULE_TYPES],
@@ -341,7 +348,7 @@ security_group_ingress_union_restricted = stack_rule(
     description=(
         "The ingress CIDRs of one security group, across its inline rules and separate rule resources "
         "(SecurityGroupRule, SecurityGroupIngressRule, aws-native SecurityGroupIngress), must not together "
-        "cover 0.0.0.0/0 or ::/0. Fix: restrict the sources to the VPC CIDR, a prefix list or a security group."
+        "cover 0.0.0.0/0 or ::/0, nor reach more public addresses than a /8 of IPv4 or a /32 of IPv6. Fix: restrict the sources to the VPC CIDR, a prefix list or a security group."
     ),
     check=_ingress_union,
     enforcement_level=MANDATORY,

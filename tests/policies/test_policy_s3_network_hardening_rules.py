@@ -435,8 +435,8 @@ CASES = [
         "security-group-no-unrestricted-ingress",
         SG,
         {"ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/1"]}]},
-        None,
-        id="half-the-internet-alone-is-left-to-the-cidr-rule",
+        "public IPv4 addresses (more than a /8)",
+        id="half-the-internet-alone-fails",
     ),
     pytest.param(
         "security-group-no-unrestricted-ingress",
@@ -1168,8 +1168,8 @@ STACK_CASES += [
     *both(
         "security-group-ingress-union-restricted",
         lambda s: group_stack(s, ["0.0.0.0/1", "128.0.0.0/2"]),
-        None,
-        "three-quarters-of-the-internet-is-left-to-the-cidr-rule",
+        "public IPv4 addresses (more than a /8), as open as the whole internet",
+        "three-quarters-of-the-internet-fail",
     ),
     *both(
         "security-group-ingress-union-restricted",

@@ -1,0 +1,98 @@
+"""Bypass classes an adversary of the pack found (session 67), each closed as a class.
+
+Network ingress "as good as the internet": a security group's sources were refused only when they
+covered the whole address space (``0.0.0.0/0``, ``::/0``, or CIDRs whose union is). Half the internet
+(``0.0.0.0/1``), every address but one, or every other /8 passed, though any attacker can pick a
+source address in them. A source now counts as the internet when it reaches more public addresses
+than a /8 of IPv4 or a /32 of IPv6 (S3's meaning of public, where a wider ``aws:SourceIp`` is public),
+counted on the union of the CIDRs with the special-purpose ranges (private, shared, loopback,
+link-local, multicast, reserved; IPv6 unique-local, link-local, multicast) left out, inline, on rule
+resources and across them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import pytest
+
+from tests.policies.conftest import run_policy
+from tests.policies.one_resource import assert_decided, findings
+
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+NATIVE_SG = "aws-native:ec2:SecurityGroup"
+NO_OPEN_INGRESS = "security-group-no-unrestricted-ingress"
+UNION = "security-group-ingress-union-restricted"
+
+#: Every IPv4 address but 255.255.255.255: /1, /2, ... /32 blocks.
+ALL_BUT_ONE = [
+    str(n)
+    for n in ipaddress.ip_network("0.0.0.0/0").address_exclude(ipaddress.ip_network("255.255.255.255/32"))
+]
+#: Every even /8: half the internet, no two blocks adjacent (their union collapses to nothing wider).
+EVEN_EIGHTS = [f"{first}.0.0.0/8" for first in range(0, 256, 2)]
+
+
+def _inline(cidrs: list[str]) -> dict[str, Any]:
+    return {"ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": cidrs}]}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(SG, _inline(["0.0.0.0/1"]), "0.0.0.0/1", id="half-the-internet-inline"),
+        pytest.param(SG, _inline(ALL_BUT_ONE), "public IPv4 addresses", id="all-but-one-address"),
+        pytest.param(SG, _inline(EVEN_EIGHTS), "public IPv4 addresses", id="every-other-slash-8"),
+        pytest.param(
+            SG_RULE,
+            {"type": "ingress", "protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["3.0.0.0/8", "52.0.0.0/8"]},
+            "public IPv4 addresses",
+            id="two-public-slash-8-rule",
+        ),
+        pytest.param(INGRESS_RULE, {"ipProtocol": "-1", "cidrIpv6": "2000::/3"}, "2000::/3", id="ipv6-global-unicast"),
+        pytest.param(
+            NATIVE_SG,
+            {"groupDescription": "d", "securityGroupIngress": [{"ipProtocol": "tcp", "cidrIp": "128.0.0.0/2"}]},
+            "128.0.0.0/2",
+            id="aws-native-quarter",
+        ),
+    ],
+)  # fmt: skip
+def test_a_source_reaching_more_than_a_slash_8_of_the_internet_is_refused(
+    resource_type: str, inputs: dict[str, Any], fragment: str
+) -> None:
+    assert_decided(findings(NO_OPEN_INGRESS, resource_type, inputs), fragment)
+    assert_decided(findings(NO_OPEN_INGRESS, resource_type, inputs, outputs=True), fragment)
+
+
+@pytest.mark.parametrize(
+    "cidrs",
+    [
+        pytest.param(
+            ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"], id="private-and-shared"
+        ),
+        pytest.param(["3.0.0.0/8"], id="one-public-slash-8"),
+        pytest.param(["fd00::/8", "2001:db8::/32"], id="ula-and-one-ipv6-slash-32"),
+    ],
+)
+def test_private_ranges_and_a_slash_8_are_not_the_internet(cidrs: list[str]) -> None:
+    assert_decided(findings(NO_OPEN_INGRESS, SG, _inline(cidrs)), None)
+
+
+def test_rule_resources_reaching_more_than_a_slash_8_together_are_refused_on_their_group() -> None:
+    group = {"type": SG, "name": "web", "inputs": {"vpcId": "vpc-1", **_inline(["10.0.0.0/16"])}}
+    low = {
+        "type": INGRESS_RULE,
+        "name": "low",
+        "inputs": {"ipProtocol": "-1", "cidrIpv4": "3.0.0.0/8"},
+        "deps": {"securityGroupId": ["web"]},
+    }
+    high = {"type": INGRESS_RULE, "name": "high", "inputs": {"ipProtocol": "-1", "cidrIpv4": "52.0.0.0/8"}, "deps": {"securityGroupId": ["web"]}}  # fmt: skip
+    violations = run_policy(UNION, [group, low, high])
+    assert [v.resource_name for v in violations] == ["web"]
+    assert (
+        "ingress from high, low, web together covers 33554432 public IPv4 addresses" in violations[0].message
+    )
