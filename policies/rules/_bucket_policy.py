@@ -12,7 +12,8 @@ who or where the request comes from (``aws:SourceArn``, ``aws:SourceAccount``,
 ``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:PrincipalOrgID``, ``aws:PrincipalAccount``,
 ``aws:SourceIp`` ...). Negated operators, ``...IfExists``, ``ForAllValues:``, ``Null`` and
 wildcard values do not restrict; a condition on an unrelated key does not either, nor a CIDR
-broader than /8 (IPv4) or /32 (IPv6), nor an ARN pattern without a fixed account (``arn:aws:s3:::my-bucket*``:
+broader than /8 (IPv4) or /32 (IPv6) or CIDRs that together reach more public addresses than
+one such range (``_cidrs.internet_reach``), nor an ARN pattern without a fixed account (``arn:aws:s3:::my-bucket*``:
 bucket ARNs carry no account, so another account's bucket of that prefix matches) or under
 ``StringLike`` with a wildcard before its account (text matching lets it take colons; ``ArnLike``
 matches field by field): ``_common.arn_pattern_pins_account``, the reading every rule shares. ``StringEquals``
@@ -31,6 +32,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._cidrs import IPNetwork, internet_reach, networks
 from ._common import (
     arn_pattern_pins_account,
     has_wildcard,
@@ -300,33 +302,26 @@ def _mapped_v4(network: ipaddress.IPv6Network) -> ipaddress.IPv4Network | None:
 
 def pins(name: str, values: list[Any], operator: str, *, literal: bool = True) -> bool:
     """Whether ``values`` under the matching ``operator`` (``StringEquals``, ``IpAddress``...) pin
-    the key ``name`` (lower case) to fixed values: none empty or wildcard, no CIDR list covering
-    every address. ``literal``: ``*`` and ``?`` under ``StringEquals``/``StringEqualsIgnoreCase`` are
+    the key ``name`` (lower case) to fixed values: none empty or wildcard, no CIDR list reaching as
+    far as the internet. ``literal``: ``*`` and ``?`` under ``StringEquals``/``StringEqualsIgnoreCase`` are
     the characters (IAM's evaluation); False reads them as wildcards (S3's meaning of public)."""
     if not values or not all(_fixed(name, v, operator, literal=literal) for v in values):
         return False
-    return not (name == "aws:sourceip" and _whole_space(values))
+    return not (name == "aws:sourceip" and _reaches_internet(values))
 
 
-def _whole_space(cidrs: list[Any]) -> bool:
-    # One list per version: collapse_addresses takes networks of a single version.
-    v4: list[ipaddress.IPv4Network] = []
-    v6: list[ipaddress.IPv6Network] = []
-    for cidr in cidrs:
-        try:
-            network = ipaddress.ip_network(str(cidr), strict=False)
-        except ValueError:
-            continue
-        if isinstance(network, ipaddress.IPv4Network):
-            v4.append(network)
-        else:
-            mapped = _mapped_v4(network)  # ``::ffff:10.0.0.0/104`` is ``10.0.0.0/8``
-            if mapped is not None:
-                v4.append(mapped)
-            v6.append(network)
-    if v4 and [str(n) for n in ipaddress.collapse_addresses(v4)] == ["0.0.0.0/0"]:
-        return True
-    return bool(v6) and [str(n) for n in ipaddress.collapse_addresses(v6)] == ["::/0"]
+def _reaches_internet(cidrs: list[Any]) -> bool:
+    """Whether ``aws:SourceIp`` values, each narrow enough alone, together reach the internet
+    (:func:`_cidrs.internet_reach`: a whole space, or more public addresses than a /8 of IPv4 or a /32
+    of IPv6): 128 /8s are half the internet, as public as ``0.0.0.0/1``. IPv4-mapped IPv6 ranges
+    (``::ffff:10.0.0.0/104``) count as the IPv4 range they map."""
+    found: list[IPNetwork] = []
+    for network in networks(cidrs):
+        mapped = _mapped_v4(network) if isinstance(network, ipaddress.IPv6Network) else None
+        found.append(network if mapped is None else mapped)
+        if mapped is not None:
+            found.append(network)
+    return bool(internet_reach(found))
 
 
 def anyone_allowed(statement: Mapping[str, Any]) -> str | None:

@@ -20,6 +20,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from ._cidrs import internet_reach, networks, whole_spaces
 from ._common import (
     ADVISORY,
     CHECKOV,
@@ -48,11 +49,8 @@ from ._network_graph import (
     VpcAttachments,
     group_owners,
     ingress_cidrs,
-    internet_reach,
-    networks,
     open_to_internet,
     rule_group,
-    whole_spaces,
 )
 from ._undecided import Undecided
 

@@ -13,12 +13,13 @@ resources and across them.
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any
 
 import pytest
 
 from tests.policies.conftest import run_policy
-from tests.policies.one_resource import assert_decided, findings
+from tests.policies.one_resource import assert_decided, findings, open_to_anyone
 
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -95,4 +96,55 @@ def test_rule_resources_reaching_more_than_a_slash_8_together_are_refused_on_the
     assert [v.resource_name for v in violations] == ["web"]
     assert (
         "ingress from high, low, web together covers 33554432 public IPv4 addresses" in violations[0].message
+    )
+
+
+# --- the same CIDR reading in resource policies' aws:SourceIp --------------------------------------
+
+#: (resource type, policy property, rule, action, extra inputs) of the rules that credit an
+#: ``aws:SourceIp`` condition as pinning an open principal.
+SOURCE_IP_RULES = [
+    pytest.param(
+        "aws:s3/bucketPolicy:BucketPolicy", "s3-bucket-policy-not-public", "s3:GetObject", id="bucket-policy"
+    ),
+    pytest.param(
+        "aws:sqs/queuePolicy:QueuePolicy", "resource-policy-not-public", "sqs:SendMessage", id="queue"
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource_type", "rule", "action"), SOURCE_IP_RULES)
+@pytest.mark.parametrize(
+    ("cidrs", "public"),
+    [
+        pytest.param(EVEN_EIGHTS, True, id="every-other-slash-8"),
+        pytest.param(["3.0.0.0/8", "52.0.0.0/8"], True, id="two-public-slash-8"),
+        pytest.param(["::ffff:3.0.0.0/104", "52.0.0.0/8"], True, id="mapped-and-plain-slash-8"),
+        pytest.param(["203.0.113.0/24", "198.51.100.0/24"], False, id="two-office-ranges"),
+        pytest.param(["10.0.0.0/8", "172.16.0.0/12"], False, id="private-ranges"),
+    ],
+)
+def test_source_ip_pins_only_while_the_union_stays_within_a_slash_8(
+    resource_type: str, rule: str, action: str, cidrs: list[str], public: bool
+) -> None:
+    """S3's meaning of public judges each ``aws:SourceIp`` value by its width alone, so 128 /8s (half
+    the internet) pinned the Allow: the values are now read as one set, like a security group's."""
+    policy = open_to_anyone(action, {"IpAddress": {"aws:SourceIp": cidrs}})
+    assert_decided(
+        findings(rule, resource_type, {"bucket": "b", "policy": policy}), "Principal '*'" if public else None
+    )
+
+
+def test_a_deny_outside_half_the_internet_credits_nothing() -> None:
+    """The private-API pattern (an Allow to ``*`` with a Deny ``NotIpAddress``) reads the Deny's
+    values the same way: a Deny of every request from outside 128 /8s leaves half the internet in."""
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}
+    deny = {**allow, "Effect": "Deny", "Condition": {"NotIpAddress": {"aws:SourceIp": EVEN_EIGHTS}}}
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [allow, deny]})
+    result = findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", {"policy": policy})
+    assert_decided(result, "Principal '*'")
+    narrow = {**deny, "Condition": {"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [allow, narrow]})
+    assert_decided(
+        findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", {"policy": policy}), None
     )

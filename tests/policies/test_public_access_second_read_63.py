@@ -126,11 +126,13 @@ BROAD = [
     pytest.param("::ffff:0.0.0.0/97", id="mapped-half-of-ipv4"),
     pytest.param(EVERY_V4_MAPPED, id="every-ipv4-slash-8-mapped"),
     pytest.param(HALF_AND_HALF, id="mapped-and-plain-slash-8s-adding-up"),
+    # every address but one /8: more public addresses than a /8 (tests/policies/test_adversary_67.py)
+    pytest.param(EVERY_V4_MAPPED[:255], id="all-but-one-slash-8-mapped"),
 ]
 NARROW = [
     pytest.param("::ffff:10.0.0.0/104", id="mapped-slash-8"),
     pytest.param("2001:db8::/32", id="ipv6-slash-32"),
-    pytest.param(EVERY_V4_MAPPED[:255], id="all-but-one-slash-8-mapped"),
+    pytest.param(EVERY_V4_MAPPED[1:2], id="one-public-slash-8-mapped"),
 ]
 
 
