@@ -34,6 +34,78 @@ VPC = "aws:ec2/vpc:Vpc"
 VPC_TYPES = (VPC, "aws:ec2/defaultVpc:DefaultVpc", "aws-native:ec2:Vpc")
 
 
+PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+NATIVE_PREFIX_LIST = "aws-native:ec2:PrefixList"
+PREFIX_LIST_TYPES = (PREFIX_LIST, NATIVE_PREFIX_LIST)
+#: Where each ingress-bearing type names the prefix lists it admits: ``(input the dependency is
+#: recorded on, dotted path of the literal ids)``.
+PREFIX_LIST_REFERENCES: Mapping[str, tuple[str, str]] = {
+    SECURITY_GROUP: ("ingress", "ingress[].prefixListIds"),
+    DEFAULT_SECURITY_GROUP: ("ingress", "ingress[].prefixListIds"),
+    NATIVE_SECURITY_GROUP: ("securityGroupIngress", "securityGroupIngress[].sourcePrefixListId"),
+    SECURITY_GROUP_RULE: ("prefixListIds", "prefixListIds"),
+    INGRESS_RULE: ("prefixListId", "prefixListId"),
+    NATIVE_INGRESS: ("sourcePrefixListId", "sourcePrefixListId"),
+}
+
+
+class PrefixLists:
+    """The stack's managed prefix lists (pulumi-aws and aws-native) with their CIDRs: their
+    ``entries`` and the ``ManagedPrefixListEntry`` resources naming them. Ingress from a prefix list
+    is ingress from its CIDRs: one holding ``0.0.0.0/0`` opens the group as the CIDR itself would."""
+
+    def __init__(self, resources: Iterable[PolicyResource]) -> None:
+        listed = list(resources)
+        self._lists = {r.urn: r for r in listed if r.resource_type in PREFIX_LIST_TYPES}
+        self._ids: dict[str, str] = {}
+        for urn, prefix_list in self._lists.items():
+            for key in ("id", "prefixListId"):
+                value = get_or_none(prefix_list.props, key)
+                if isinstance(value, str) and value:
+                    self._ids[value] = urn
+        self._entries: dict[str, list[PolicyResource]] = {}
+        for entry in listed:
+            if entry.resource_type != PREFIX_LIST_ENTRY:
+                continue
+            targets = [d.urn for d in deps(entry, "prefixListId") if d.urn in self._lists]
+            named = self._ids.get(str(get_or_none(entry.props, "prefixListId")))
+            for urn in targets or ([named] if named else []):
+                self._entries.setdefault(urn, []).append(entry)
+
+    def admitted(self, resource: PolicyResource) -> list[tuple[str, list[str]]]:
+        """``(prefix list name, CIDRs)`` of each stack prefix list ``resource``'s ingress admits
+        (through a dependency or a known id). Raises ``UnknownValueError`` for a CIDR unknown at preview."""
+        where = PREFIX_LIST_REFERENCES.get(resource.resource_type)
+        if where is None or (
+            resource.resource_type == SECURITY_GROUP_RULE and get_or_none(resource.props, "type") != "ingress"
+        ):
+            return []
+        prop, path = where
+        urns = [d.urn for d in deps(resource, prop) if d.urn in self._lists]
+        urns += [self._ids[i] for i in _literal_ids(resource.props, path) if i in self._ids]
+        found = []
+        for urn in dict.fromkeys(urns):
+            prefix_list = self._lists[urn]
+            cidrs = [get(e, "cidr") for e in items(get(prefix_list.props, "entries"))]
+            cidrs += [get(e.props, "cidr") for e in self._entries.get(urn, [])]
+            found.append((prefix_list.name, [c for c in cidrs if isinstance(c, str)]))
+        return found
+
+
+def _literal_ids(props: Any, path: str) -> list[str]:
+    """The known prefix-list ids at ``path`` (``list[].key`` steps into each item); unknowns skipped."""
+    head, _, tail = path.partition("[].")
+    if not tail:
+        return [v for v in items(get_or_none(props, head)) if isinstance(v, str)]
+    return [
+        v
+        for item in items(get_or_none(props, head))
+        for v in items(get_or_none(item, tail))
+        if isinstance(v, str)
+    ]
+
+
 def ingress_cidrs(resource_type: str, props: Any) -> list[tuple[str, list[str]]]:
     """``(path, CIDRs)`` of each ingress rule a resource declares (egress and other types: none)."""
     if resource_type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):

@@ -46,6 +46,7 @@ from ._network_graph import (
     RULE_TYPES,
     SECURITY_GROUP,
     VPC_TYPES,
+    PrefixLists,
     VpcAttachments,
     group_owners,
     ingress_cidrs,
@@ -66,6 +67,9 @@ FLOW_LOG_TYPES = (FLOW_LOG, NATIVE_FLOW_LOG)
 
 Check = Iterator[str]
 StackFindings = Iterator[tuple[str, str | None]]
+#: A security group's ingress from one resource: the resource, its own CIDRs, ``(name, CIDRs)`` of the
+#: stack prefix lists it admits.
+Contribution = tuple[PolicyResource, list[str], list[tuple[str, list[str]]]]
 
 
 # --- EKS -------------------------------------------------------------------------------
@@ -168,12 +172,13 @@ def _group_owners(resources: list[PolicyResource]) -> dict[str, PolicyResource]:
 
 def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
     owners = _group_owners(args.resources)
+    prefix_lists = PrefixLists(args.resources)
     undecided = Undecided()
-    # group key -> (group resource or None, [(contributor, cidrs)])
-    members: dict[str, tuple[PolicyResource | None, list[tuple[PolicyResource, list[str]]]]] = {}
+    # group key -> (group resource or None, [(contributor, own CIDRs, [(prefix list, its CIDRs)])])
+    members: dict[str, tuple[PolicyResource | None, list[Contribution]]] = {}
 
-    def add(key: str, group: PolicyResource | None, contributor: PolicyResource, cidrs: list[str]) -> None:
-        members.setdefault(key, (group, []))[1].append((contributor, cidrs))
+    def add(key: str, group: PolicyResource | None, contribution: Contribution) -> None:
+        members.setdefault(key, (group, []))[1].append(contribution)
 
     def collect_group(group: PolicyResource) -> StackFindings:
         if (
@@ -182,46 +187,52 @@ def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
         ):
             # No inline rules: at preview the planned state's placeholder of an ``ingress`` left unset
             # (Optional+Computed), which reads back empty after create (separate rules come later).
-            cidrs: list[str] = []
+            add(group.urn, group, (group, [], []))
         else:
             cidrs = [c for _, cs in ingress_cidrs(group.resource_type, group.props) for c in cs]
-        add(group.urn, group, group, cidrs)
+            add(group.urn, group, (group, cidrs, prefix_lists.admitted(group)))
         return iter(())
 
     def collect_rule(rule: PolicyResource) -> StackFindings:
         cidrs = [c for _, cs in ingress_cidrs(rule.resource_type, rule.props) for c in cs]
-        if not cidrs:
+        listed = prefix_lists.admitted(rule)
+        if not cidrs and not listed:
             return iter(())
         target = rule_group(rule, owners)
         if target is None:
             return iter(())
         if isinstance(target, str):
-            add(target, None, rule, cidrs)
+            add(target, None, (rule, cidrs, listed))
         else:
-            add(target.urn, target, rule, cidrs)
+            add(target.urn, target, (rule, cidrs, listed))
         return iter(())
 
     yield from undecided.each(args.resources, (*GROUP_TYPES, DEFAULT_SECURITY_GROUP), collect_group)
     yield from undecided.each(args.resources, RULE_TYPES, collect_rule)
-    for key, (group, contributors) in members.items():
-        if len([cidrs for _, cidrs in contributors if cidrs]) < 2:
+    for key, (group, contributions) in members.items():
+        lists = sorted({name for _, _, listed in contributions for name, _ in listed})
+        if not lists and len([cidrs for _, cidrs, _ in contributions if cidrs]) < 2:
             continue  # one resource's CIDRs alone are the resource rule's case
-        if any(whole_spaces(networks(cidrs)) for _, cidrs in contributors):
+        if any(whole_spaces(networks(cidrs)) for _, cidrs, _ in contributions):
             continue  # already reported by security-group-no-unrestricted-ingress
         # A contributor reaching more than a /8 alone is reported by that rule too, on itself; the
         # group's union is reported here all the same (halves are the classic split).
-        union = networks(c for _, cidrs in contributors for c in cidrs)
+        every = [
+            c for _, cidrs, listed in contributions for c in (*cidrs, *(c for _, cs in listed for c in cs))
+        ]
+        union = networks(every)
         covered = internet_reach(union)
         if covered:
-            names = ", ".join(sorted(c.name for c, cidrs in contributors if cidrs))
+            names = ", ".join(sorted(c.name for c, cidrs, listed in contributions if cidrs or listed))
+            via = f" (through prefix list {', '.join(repr(n) for n in lists)})" if lists else ""
             label = repr(group.name) if group else key
             yield (
                 (
-                    f"security group {label}: ingress from {names} together covers {', '.join(covered)}, "
+                    f"security group {label}: ingress from {names}{via} together covers {', '.join(covered)}, "
                     f"{'the' if whole_spaces(union) else 'as open as the'} whole internet: restrict the sources "
                     "to the VPC CIDR, a prefix list or a security group."
                 ),
-                group.urn if group else contributors[0][0].urn,
+                group.urn if group else contributions[0][0].urn,
             )
     undecided.raise_if_any()
 
@@ -346,7 +357,9 @@ security_group_ingress_union_restricted = stack_rule(
     description=(
         "The ingress CIDRs of one security group, across its inline rules and separate rule resources "
         "(SecurityGroupRule, SecurityGroupIngressRule, aws-native SecurityGroupIngress), must not together "
-        "cover 0.0.0.0/0 or ::/0, nor reach more public addresses than a /8 of IPv4 or a /32 of IPv6. Fix: restrict the sources to the VPC CIDR, a prefix list or a security group."
+        "cover 0.0.0.0/0 or ::/0, nor reach more public addresses than a /8 of IPv4 or a /32 of IPv6; the "
+        "CIDRs of a managed prefix list of the stack (ManagedPrefixList entries, ManagedPrefixListEntry, "
+        "aws-native PrefixList) count where a group or rule admits it (prefixListIds). Fix: restrict the sources to the VPC CIDR, a prefix list or a security group."
     ),
     check=_ingress_union,
     enforcement_level=MANDATORY,

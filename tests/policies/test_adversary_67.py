@@ -148,3 +148,69 @@ def test_a_deny_outside_half_the_internet_credits_nothing() -> None:
     assert_decided(
         findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", {"policy": policy}), None
     )
+
+
+# --- the internet through a managed prefix list --------------------------------------------------
+
+PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+NATIVE_PREFIX_LIST = "aws-native:ec2:PrefixList"
+NATIVE_INGRESS = "aws-native:ec2:SecurityGroupIngress"
+
+
+def _prefix_list(kind: str, cidrs: list[str]) -> list[dict[str, Any]]:
+    """A prefix list holding ``cidrs``: in its ``entries``, or (``entry``) in entry resources."""
+    entries = [{"cidr": cidr, "description": "x"} for cidr in cidrs]
+    if kind == "native":
+        return [{"type": NATIVE_PREFIX_LIST, "name": "open", "inputs": {"addressFamily": "IPv4", "maxEntries": 5, "entries": entries}}]  # fmt: skip
+    if kind == "entry":
+        listed = {"type": PREFIX_LIST, "name": "open", "inputs": {"addressFamily": "IPv4", "maxEntries": 5}}
+        return [listed] + [
+            {"type": PREFIX_LIST_ENTRY, "name": f"entry-{i}", "inputs": {"cidr": c}, "deps": {"prefixListId": ["open"]}}
+            for i, c in enumerate(cidrs)
+        ]  # fmt: skip
+    return [{"type": PREFIX_LIST, "name": "open", "inputs": {"addressFamily": "IPv4", "maxEntries": 5, "entries": entries}}]  # fmt: skip
+
+
+#: (name, spec of a group or rule taking ingress from the prefix list "open"), each alone.
+REFERENCES = [
+    pytest.param(
+        {"type": SG, "name": "web", "inputs": {"vpcId": "vpc-1", "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "prefixListIds": ["pl-unknown"]}]}, "deps": {"ingress": ["open"]}},
+        id="group-inline",
+    ),
+    pytest.param(
+        {"type": SG_RULE, "name": "rule", "inputs": {"type": "ingress", "protocol": "tcp", "fromPort": 443, "toPort": 443, "securityGroupId": "sg-1"}, "deps": {"prefixListIds": ["open"]}},
+        id="security-group-rule",
+    ),
+    pytest.param(
+        {"type": INGRESS_RULE, "name": "rule", "inputs": {"ipProtocol": "-1", "securityGroupId": "sg-1"}, "deps": {"prefixListId": ["open"]}},
+        id="ingress-rule",
+    ),
+    pytest.param(
+        {"type": NATIVE_INGRESS, "name": "rule", "inputs": {"ipProtocol": "-1", "groupId": "sg-1"}, "deps": {"sourcePrefixListId": ["open"]}},
+        id="aws-native-ingress",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["entries", "entry", "native"])
+@pytest.mark.parametrize("reference", REFERENCES)
+def test_ingress_from_a_prefix_list_of_the_internet_is_refused(reference: dict[str, Any], kind: str) -> None:
+    """A managed prefix list of the stack is a set of CIDRs like any other: ingress from one holding
+    ``0.0.0.0/0`` (or half the internet) is ingress from the internet."""
+    violations = run_policy(UNION, [*_prefix_list(kind, ["0.0.0.0/1", "128.0.0.0/1"]), reference])
+    assert len(violations) == 1, violations
+    assert "prefix list 'open'" in violations[0].message and "covers 0.0.0.0/0" in violations[0].message
+    assert run_policy(UNION, [*_prefix_list(kind, ["10.0.0.0/16", "203.0.113.0/24"]), reference]) == []
+
+
+def test_a_prefix_list_named_by_its_known_id_counts_after_create() -> None:
+    """After create the ids are known and a rule may name the list literally, with no dependency."""
+    listed = _prefix_list("entries", ["0.0.0.0/0"])
+    listed[0]["inputs"] |= {"id": "pl-0open"}
+    rule = {"type": INGRESS_RULE, "name": "rule", "inputs": {"ipProtocol": "-1", "securityGroupId": "sg-1", "prefixListId": "pl-0open"}}  # fmt: skip
+    egress = {"type": SG_RULE, "name": "out", "inputs": {"type": "egress", "protocol": "-1", "fromPort": 0, "toPort": 0, "securityGroupId": "sg-2", "prefixListIds": ["pl-0open"]}}  # fmt: skip
+    violations = run_policy(UNION, [*listed, rule, egress])
+    assert [(v.resource_name, "covers 0.0.0.0/0, the whole internet" in v.message) for v in violations] == [
+        ("rule", True)
+    ]
