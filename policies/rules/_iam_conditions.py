@@ -33,8 +33,9 @@ class ConditionKey:
     ``"arn"`` (an ARN: a pattern pins only with a fixed account, so a wildcard account or an S3
     bucket pattern such as ``arn:aws:s3:::my-bucket*`` defeats it: ``arn_pattern_pins_account``),
     ``"orgpath"`` (must at least name the organization), ``"userid"`` (a wildcard only after a
-    fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role) or ``"text"``
-    (anything but ``*``).
+    fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role), ``"endpoint"``
+    (a service endpoint, ``kms:ViaService``: a pattern must name the service, ``s3.*.amazonaws.com``;
+    ``*.amazonaws.com`` is every service) or ``"text"`` (anything but ``*``).
 
     ``pins``: ``"caller"`` (the key pins who calls: a policy variable the request supplies pins
     nothing) or ``"resource"`` (an identity policy's key scoping which resources its holder reaches:
@@ -72,7 +73,19 @@ def _restricting_value(
         return bool(colon) and bool(unique_id) and not has_wildcard(unique_id)
     if kind == "arn":  # a pattern pins only by a fixed account; S3 bucket ARNs have none
         return arn_pattern_pins_account(value, as_text=as_text)
+    if kind == "endpoint":  # a pattern pins only by naming the service (``s3.*.amazonaws.com``)
+        return not any(iam_wildcard(value, ignore_case=True).fullmatch(probe) for probe in _ANY_SERVICE)
     return True
+
+
+#: Endpoints of a service no pattern names on purpose, in two partitions and regions: a
+#: ``kms:ViaService`` pattern matching one of them (``*.amazonaws.com``, ``*.eu-west-1.amazonaws.com``)
+#: matches every service's endpoint.
+_ANY_SERVICE = (
+    "zq-any-service.eu-west-1.amazonaws.com",
+    "zq-any-service.us-east-1.amazonaws.com",
+    "zq-any-service.cn-north-1.amazonaws.com.cn",
+)
 
 
 def positive_operator(operator: str) -> str | None:

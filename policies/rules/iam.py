@@ -166,7 +166,7 @@ RESOURCE_SCOPE_KEYS: tuple[ConditionKey, ...] = (
     ConditionKey("aws:ResourceOrgID", "id", "resource"),
     ConditionKey("aws:ResourceOrgPaths", "orgpath", "resource"),
     ConditionKey("s3:ResourceAccount", "id", "resource"),
-    ConditionKey("kms:ViaService", "text", "resource"),
+    ConditionKey("kms:ViaService", "endpoint", "resource"),
     ConditionKey("cloudwatch:namespace", "text", "resource"),
     ConditionKey("iam:PermissionsBoundary", "arn", "resource"),
     ConditionKey("ec2:Vpc", "arn", "resource"),

@@ -214,3 +214,25 @@ def test_a_prefix_list_named_by_its_known_id_counts_after_create() -> None:
     assert [(v.resource_name, "covers 0.0.0.0/0, the whole internet" in v.message) for v in violations] == [
         ("rule", True)
     ]
+
+
+# --- kms:ViaService patterns that name every service --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("via", "scoped"),
+    [
+        pytest.param("*.amazonaws.com", False, id="every-service"),
+        pytest.param("*.eu-west-1.amazonaws.com", False, id="every-service-of-a-region"),
+        pytest.param(["s3.eu-west-1.amazonaws.com", "*amazonaws.com*"], False, id="one-of-the-values-every-service"),
+        pytest.param("s3.*.amazonaws.com", True, id="s3-in-any-region"),
+        pytest.param(["s3.eu-west-1.amazonaws.com", "sagemaker.eu-west-1.amazonaws.com"], True, id="two-services"),
+    ],
+)  # fmt: skip
+def test_a_via_service_pattern_scopes_a_key_only_when_it_names_the_services(via: Any, scoped: bool) -> None:
+    """``kms:ViaService`` scopes ``kms:Decrypt`` on ``*`` to the keys a service uses on the caller's
+    behalf; a pattern matching any service's endpoint (``*.amazonaws.com``) scopes nothing."""
+    statement = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringLike": {"kms:ViaService": via}}}  # fmt: skip
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    result = findings("iam-no-unscoped-sensitive-actions", "aws:iam/policy:Policy", {"policy": policy})
+    assert_decided(result, None if scoped else "kms:Decrypt (reads data or secrets) on every resource")
