@@ -52,7 +52,6 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     get,
-    get_or_none,
     is_set,
     items,
     number,
@@ -180,13 +179,17 @@ alarm_fires_on_the_bad_side = resource_rule(
 RATE_METRICS = frozenset({"Invocation4XXErrors", "Invocation5XXErrors"})
 
 
-def _never_reached(props: Any, threshold: float | None, ceiling: float = 1.0) -> bool:
+def _never_reached(props: Any, ceiling: float = 1.0) -> bool:
     """A rate (0 to ``ceiling``) compared above a threshold it cannot pass: over the ceiling, or the
-    ceiling itself with a strict ``GreaterThanThreshold`` (an anomaly band has no fixed threshold)."""
-    if threshold is None or is_set(get_or_none(props, "thresholdMetricId")):
+    ceiling itself with a strict ``GreaterThanThreshold`` (an anomaly band has no fixed threshold).
+    Raises ``UnknownValueError`` when the verdict hangs on a value unknown at preview (a threshold, a
+    band, or the operator at the ceiling): such an alarm may never fire, so it is undecided, not passed."""
+    threshold = number(get(props, "threshold"))
+    if threshold is None or threshold < ceiling:
         return False
-    operator = _text(get_or_none(props, "comparisonOperator"))
-    return threshold > ceiling or (threshold == ceiling and operator == "GreaterThanThreshold")
+    if is_set(get(props, "thresholdMetricId")):
+        return False
+    return threshold > ceiling or _text(get(props, "comparisonOperator")) == "GreaterThanThreshold"
 
 
 def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -194,8 +197,7 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     meaning = watched.meaning if watched else None
     if watched is None or meaning is None:
         return
-    threshold = number(get_or_none(args.props, "threshold"))
-    if watched.ratio and _never_reached(args.props, threshold, watched.ratio_ceiling):
+    if watched.ratio and _never_reached(args.props, watched.ratio_ceiling):
         yield (
             f"the alarm's error ratio of {watched.label} is at most {watched.ratio_ceiling:g} (every "
             f"request failed), but the threshold is {shown(get(args.props, 'threshold'))}, which it "
@@ -206,7 +208,7 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         if meaning.kind == "errors" and statistic == "Average" and part.name in RATE_METRICS:
             # SageMaker sends 1 per failed request and 0 per other one: the Average is the share of
             # requests that failed (an error rate, AWS's other documented statistic), never above 1.
-            if _never_reached(args.props, threshold):
+            if _never_reached(args.props):
                 yield (
                     f"{part.where} of {part.label} is 'Average', the share of requests that failed (0 to 1), "
                     f"but the threshold is {shown(get(args.props, 'threshold'))}, which it never exceeds: "

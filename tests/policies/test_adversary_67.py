@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE
 
 from tests.policies.conftest import run_policy
 from tests.policies.one_resource import assert_decided, findings, open_to_anyone
@@ -236,3 +237,41 @@ def test_a_via_service_pattern_scopes_a_key_only_when_it_names_the_services(via:
     policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
     result = findings("iam-no-unscoped-sensitive-actions", "aws:iam/policy:Policy", {"policy": policy})
     assert_decided(result, None if scoped else "kms:Decrypt (reads data or secrets) on every resource")
+
+
+# --- an alarm threshold not known at preview ------------------------------------------------------
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+AVERAGE_OF_ERRORS = {
+    "metricName": "Invocation5XXErrors",
+    "namespace": "AWS/SageMaker",
+    "statistic": "Average",
+    "comparisonOperator": "GreaterThanThreshold",
+    "evaluationPeriods": 1,
+    "period": 60,
+    "alarmActions": ["arn:aws:sns:eu-west-1:111122223333:alerts"],
+    "dimensions": {"EndpointName": "e", "VariantName": "v"},
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "verdict"),
+    [
+        pytest.param({"threshold": UNKNOWN_NUMBER_VALUE}, "undecided", id="threshold-unknown"),
+        pytest.param({"threshold": 1, "comparisonOperator": UNKNOWN_STRING_VALUE}, "undecided", id="ceiling-operator-unknown"),
+        pytest.param({"threshold": 5, "comparisonOperator": UNKNOWN_STRING_VALUE}, "refused", id="over-the-ceiling-any-operator"),
+        pytest.param({"threshold": 0.05, "comparisonOperator": UNKNOWN_STRING_VALUE}, "passes", id="below-the-ceiling-any-operator"),
+        pytest.param({"threshold": 5, "thresholdMetricId": UNKNOWN_STRING_VALUE}, "undecided", id="band-unknown"),
+    ],
+)  # fmt: skip
+def test_an_error_share_alarm_whose_threshold_is_unknown_is_undecided(
+    changes: dict[str, Any], verdict: str
+) -> None:
+    """The Average of a SageMaker error count is a share (0 to 1): a threshold over 1 never fires. A
+    threshold (or operator, at exactly 1) unknown at preview may be such a one: undecided, not a pass."""
+    messages, undecided = findings("alarm-statistic-fits-the-metric", ALARM, {**AVERAGE_OF_ERRORS, **changes})
+    assert (bool(messages), undecided) == {
+        "undecided": (False, 1),
+        "refused": (True, 0),
+        "passes": (False, 0),
+    }[verdict]
