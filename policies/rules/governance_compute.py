@@ -36,6 +36,7 @@ from ._common import (
     stack_rule,
     str_list,
 )
+from ._ec2_capacity import CAPACITY_TYPES, gpu_capacity
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
 from ._serving import ENDPOINTS, endpoint_config_of, scaled_target_actions, variant_targets
 from .sagemaker import ENDPOINT_CONFIGS, NATIVE_INFERENCE_EXPERIMENT, experiment_instances
@@ -358,6 +359,15 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             count = max(count, capacity.get(key, 0.0))
             total += count
             parts.append((count, f"{resource.name}.{path}={instance_type} x{int(count)}"))
+    for resource in stack.of_type(CAPACITY_TYPES):
+        try:
+            found_ec2 = list(gpu_capacity([resource], families))
+        except UnknownValueError as error:  # a type or ceiling known after create
+            undecided.add(resource, error)
+            continue
+        for _, path, gpus, ceiling in found_ec2:
+            total += ceiling
+            parts.append((ceiling, f"{resource.name}.{path}={'/'.join(gpus)} x{int(ceiling)}"))
     if total > quota:
         # The biggest askers first; a stack with fifty endpoints gets a readable message.
         ranked = [text for _, text in sorted(parts, key=lambda part: -part[0])]
@@ -381,7 +391,9 @@ gpu_instance_quota = stack_rule(
     description=(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
         "maxCapacity, managedInstanceScaling.maxInstanceCount), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
-        "monitoring jobs, pipeline steps, HyperPod instance groups, Studio apps) must stay within "
+        "monitoring jobs, pipeline steps, HyperPod instance groups, Studio apps; outside SageMaker, EC2 "
+        "instances and spot requests, EKS node groups and Auto Scaling groups at maxSize, their types "
+        "given or from the launch template they use) must stay within "
         "maxGpuInstances; a GPU pipeline step's count set by an expression other than a defaulted "
         "parameter fails. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."

@@ -17,9 +17,11 @@ import json
 from typing import Any
 
 import pytest
-from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE
 
-from tests.policies.conftest import run_policy
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import build, run_policy
 from tests.policies.one_resource import assert_decided, findings, open_to_anyone
 
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -275,3 +277,49 @@ def test_an_error_share_alarm_whose_threshold_is_unknown_is_undecided(
         "refused": (True, 0),
         "passes": (False, 0),
     }[verdict]
+
+
+# --- GPU instances outside SageMaker ----------------------------------------------------------------
+
+GPU_QUOTA = "gpu-instance-quota"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+
+
+def _gpu_fleet(kind: str, instance_type: str, size: int) -> list[dict[str, Any]]:
+    """EC2 capacity of ``size`` instances of ``instance_type``, the way ``kind`` asks for it."""
+    template = {"type": LAUNCH_TEMPLATE, "name": "template", "inputs": {"instanceType": instance_type}}
+    scaling = {"desiredSize": 1, "minSize": 1, "maxSize": size}
+    if kind == "instances":
+        return [{"type": "aws:ec2/instance:Instance", "name": f"box-{i}", "inputs": {"ami": "ami-1", "instanceType": instance_type}} for i in range(size)]  # fmt: skip
+    if kind == "node-group":
+        return [{"type": "aws:eks/nodeGroup:NodeGroup", "name": "gpus", "inputs": {"clusterName": "c", "nodeRoleArn": "r", "subnetIds": ["s"], "instanceTypes": [instance_type], "scalingConfig": scaling}}]  # fmt: skip
+    if kind == "node-group-template":
+        return [template, {"type": "aws:eks/nodeGroup:NodeGroup", "name": "gpus", "inputs": {"clusterName": "c", "nodeRoleArn": "r", "subnetIds": ["s"], "scalingConfig": scaling}, "deps": {"launchTemplate": ["template"]}}]  # fmt: skip
+    if kind == "native-node-group":
+        return [{"type": "aws-native:eks:Nodegroup", "name": "gpus", "inputs": {"clusterName": "c", "nodeRole": "r", "subnets": ["s"], "instanceTypes": [instance_type], "scalingConfig": scaling}}]  # fmt: skip
+    if kind == "auto-scaling-group":
+        return [template, {"type": "aws:autoscaling/group:Group", "name": "gpus", "inputs": {"maxSize": size, "minSize": 0}, "deps": {"launchTemplate": ["template"]}}]  # fmt: skip
+    assert kind == "mixed-auto-scaling-group"
+    overrides = {"launchTemplate": {"launchTemplateSpecification": {"launchTemplateId": "lt-1"}, "overrides": [{"instanceType": "m5.large"}, {"instanceType": instance_type}]}}  # fmt: skip
+    return [{"type": "aws:autoscaling/group:Group", "name": "gpus", "inputs": {"maxSize": size, "minSize": 0, "mixedInstancesPolicy": overrides}}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["instances", "node-group", "node-group-template", "native-node-group", "auto-scaling-group", "mixed-auto-scaling-group"],
+)  # fmt: skip
+def test_gpu_instances_outside_sagemaker_count_against_the_quota(kind: str) -> None:
+    """EC2 instances, EKS node groups and Auto Scaling groups run GPUs as SageMaker does: counted at
+    their ceiling (maxSize), the quota (4 by default) holds them too."""
+    over = run_policy(GPU_QUOTA, _gpu_fleet(kind, "p4d.24xlarge", 5))
+    assert len(over) == 1 and "asks for 5 GPU instances, over maxGpuInstances=4" in over[0].message, over
+    assert "p4d.24xlarge" in over[0].message
+    assert run_policy(GPU_QUOTA, _gpu_fleet(kind, "p4d.24xlarge", 4)) == []
+    assert run_policy(GPU_QUOTA, _gpu_fleet(kind, "m5.large", 50)) == []
+
+
+def test_a_node_group_whose_types_are_unknown_at_preview_is_undecided() -> None:
+    group = _gpu_fleet("node-group", "p4d.24xlarge", 5)
+    group[0]["inputs"]["instanceTypes"] = UNKNOWN_ARRAY_VALUE
+    report = evaluate_report(build(group), None, [get_policy(GPU_QUOTA)])
+    assert report.violations == [] and [u.policy_name for u in report.undecided] == [GPU_QUOTA]

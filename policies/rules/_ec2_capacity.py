@@ -1,0 +1,89 @@
+"""EC2 capacity a stack asks for outside SageMaker: instances, EKS managed node groups and Auto
+Scaling groups, each with the instance types it may run and its ceiling (shared by the GPU quota in
+``governance_compute``). A GPU instance is a GPU instance whether SageMaker or EC2 runs it.
+
+Instance types come from the resource itself (``instanceType``, a node group's ``instanceTypes``, a
+mixed-instances group's overrides) or, when it names none, from the launch templates and launch
+configurations it depends on. A group that may run several types counts once, at its ceiling,
+when any of them is a GPU (as a flexible HyperPod group does).
+
+Imports nothing from ``components/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pulumi_policy import PolicyResource
+
+from ._common import deps, get, items, number
+
+INSTANCE = "aws:ec2/instance:Instance"
+SPOT_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+NATIVE_NODE_GROUP = "aws-native:eks:Nodegroup"
+AUTO_SCALING_GROUP = "aws:autoscaling/group:Group"
+NATIVE_AUTO_SCALING_GROUP = "aws-native:autoscaling:AutoScalingGroup"
+#: Launch templates and configurations, and where each keeps its instance type.
+TEMPLATES = {
+    "aws:ec2/launchTemplate:LaunchTemplate": "instanceType",
+    "aws-native:ec2:LaunchTemplate": "launchTemplateData.instanceType",
+    "aws:ec2/launchConfiguration:LaunchConfiguration": "instanceType",
+    "aws-native:autoscaling:LaunchConfiguration": "instanceType",
+}
+#: Each capacity type: (where it names its own types, where its ceiling is; None: one instance).
+CAPACITY: dict[str, tuple[tuple[str, ...], str | None]] = {
+    INSTANCE: (("instanceType",), None),
+    SPOT_REQUEST: (("instanceType",), None),
+    NODE_GROUP: (("instanceTypes",), "scalingConfig.maxSize"),
+    NATIVE_NODE_GROUP: (("instanceTypes",), "scalingConfig.maxSize"),
+    AUTO_SCALING_GROUP: (("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",), "maxSize"),
+    NATIVE_AUTO_SCALING_GROUP: (("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",), "maxSize"),
+}
+CAPACITY_TYPES = tuple(CAPACITY)
+
+
+def _read(props: Any, path: str) -> list[str]:
+    """The instance types at ``path`` (``[]`` steps into each element of a list)."""
+    head, _, tail = path.partition("[].")
+    values = [get(item, tail) for item in items(get(props, head))] if tail else items(get(props, head))
+    return [v for v in values if isinstance(v, str) and v]
+
+
+def ec2_family(instance_type: Any) -> str | None:
+    """``p4d.24xlarge`` -> ``p4d``; anything else (an ``ml.`` type, not a string) -> None."""
+    if not isinstance(instance_type, str):
+        return None
+    parts = instance_type.strip().lower().split(".")
+    return parts[0] if len(parts) == 2 else None
+
+
+def ec2_capacity(resource: PolicyResource) -> tuple[str, list[str], float]:
+    """``(path, instance types, ceiling)`` of one capacity resource. Raises ``UnknownValueError`` when
+    a type or the ceiling is unknown at preview."""
+    own, ceiling_path = CAPACITY[resource.resource_type]
+    types = [t for path in own for t in _read(resource.props, path)]
+    path = own[0]
+    if not types:
+        templates = [d for d in deps(resource) if d.resource_type in TEMPLATES]
+        types = [t for d in templates for t in _read(d.props, TEMPLATES[d.resource_type])]
+        path = "launch template instanceType"
+    ceiling = 1.0 if ceiling_path is None else (number(get(resource.props, ceiling_path)) or 0.0)
+    return path, types, ceiling
+
+
+def gpu_capacity(
+    resources: Iterable[PolicyResource], families: set[str]
+) -> Iterable[tuple[PolicyResource, str, list[str], float]]:
+    """``(resource, path, its GPU types, ceiling)`` of each capacity resource that may run a GPU."""
+    for resource in resources:
+        if resource.resource_type not in CAPACITY:
+            continue
+        path, types, ceiling = ec2_capacity(resource)
+        gpus = [t for t in types if ec2_family(t) in families]
+        if gpus and ceiling:
+            yield resource, path, gpus, ceiling
+
+
+__all__ = ["CAPACITY_TYPES", "ec2_capacity", "ec2_family", "gpu_capacity"]
