@@ -88,12 +88,20 @@ def is_set(value: Any) -> bool:
     return True
 
 
+#: The strings a bool input is read as, however the provider reads them: pulumi-aws hands a string to
+#: a bool input through cty (``"true"``/``"1"``, ``"false"``/``"0"``) or Go's ``strconv.ParseBool``
+#: (also ``t``/``T``/``True``/``TRUE``, ``f``/``F``/``False``/``FALSE``). Compared lower-cased: a
+#: spelling one reader refuses fails ``pulumi up``, so counting it either way decides nothing wrongly.
+_TRUE_STRINGS = frozenset({"true", "1", "t"})
+_FALSE_STRINGS = frozenset({"false", "0", "f"})
+
+
 def is_true(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() == "true")
+    return value is True or (isinstance(value, str) and value.lower() in _TRUE_STRINGS)
 
 
 def is_false(value: Any) -> bool:
-    return value is False or (isinstance(value, str) and value.lower() == "false")
+    return value is False or (isinstance(value, str) and value.lower() in _FALSE_STRINGS)
 
 
 def number(value: Any) -> float | None:

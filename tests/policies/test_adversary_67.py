@@ -323,3 +323,37 @@ def test_a_node_group_whose_types_are_unknown_at_preview_is_undecided() -> None:
     group[0]["inputs"]["instanceTypes"] = UNKNOWN_ARRAY_VALUE
     report = evaluate_report(build(group), None, [get_policy(GPU_QUOTA)])
     assert report.violations == [] and [u.policy_name for u in report.undecided] == [GPU_QUOTA]
+
+
+# --- booleans spelled as the provider reads them --------------------------------------------------
+
+TRAIL = {"s3BucketName": "b", "kmsKeyId": "k", "enableLogFileValidation": True, "isMultiRegionTrail": True}
+ALARM_WITH_ACTIONS = {**AVERAGE_OF_ERRORS, "statistic": "Sum", "threshold": 1}
+
+
+@pytest.mark.parametrize("spelling", ["0", "f", "False"])
+@pytest.mark.parametrize(
+    ("rule", "resource_type", "inputs", "fragment"),
+    [
+        pytest.param("cloudtrail-multi-region", "aws:cloudtrail/trail:Trail", {**TRAIL, "enableLogging": None}, "enableLogging is", id="trail-stopped"),
+        pytest.param("alarm-has-actions", ALARM, {**ALARM_WITH_ACTIONS, "actionsEnabled": None}, "actionsEnabled is", id="alarm-muted"),
+    ],
+)  # fmt: skip
+def test_a_false_switch_spelled_as_the_provider_reads_it_is_refused(
+    rule: str, resource_type: str, inputs: dict[str, Any], fragment: str, spelling: str
+) -> None:
+    """The bridge hands a string to a bool input through cty (``"1"``/``"0"``) or Go's ParseBool
+    (``t``/``f``/``True``/``FALSE``...): ``"0"`` stops a trail as ``False`` does."""
+    switch = next(key for key, value in inputs.items() if value is None)
+    assert_decided(findings(rule, resource_type, {**inputs, switch: spelling}), fragment)
+
+
+@pytest.mark.parametrize("spelling", ["1", "t", "TRUE"])
+def test_a_true_switch_spelled_as_the_provider_reads_it_counts(spelling: str) -> None:
+    """An online store enabled by ``"1"`` needs its key as one enabled by ``True``; a model isolated
+    by ``"1"`` is isolated."""
+    online = {"onlineStoreConfig": {"enableOnlineStore": spelling}}
+    result = findings("feature-group-kms-encrypted", "aws:sagemaker/featureGroup:FeatureGroup", online)
+    assert_decided(result, "onlineStoreConfig.securityConfig.kmsKeyId is unset")
+    isolated = {"enableNetworkIsolation": spelling}
+    assert_decided(findings("model-network-isolation", "aws:sagemaker/model:Model", isolated), None)
