@@ -33,8 +33,11 @@ from ._watched_metrics import ENDPOINT_DIMENSION, Watched, _side, watched_metric
 # --- rollback alarms ------------------------------------------------------------------------------
 
 
-def _alarm_name(alarm: PolicyResource) -> Any:
-    return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+def _alarm_name(alarm: PolicyResource) -> str | None:
+    """A CloudWatch alarm's name (pulumi-aws ``name``, aws-native ``alarmName``); a value that is no
+    string (a map, a list: refused by the provider) names no alarm."""
+    name = get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+    return name if isinstance(name, str) else None
 
 
 def _alarm_names(alarm: PolicyResource) -> tuple[Any]:

@@ -459,9 +459,11 @@ endpoint_autoscaling_configured = stack_rule(
 # --- safe rollout --------------------------------------------------------------------------
 
 
-def _alarm_name(alarm: PolicyResource) -> Any:
-    """A CloudWatch alarm's name: pulumi-aws ``name``, aws-native ``alarmName``."""
-    return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+def _alarm_name(alarm: PolicyResource) -> str | None:
+    """A CloudWatch alarm's name: pulumi-aws ``name``, aws-native ``alarmName``; a value that is no
+    string (a map, a list: refused by the provider) names no alarm."""
+    name = get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+    return name if isinstance(name, str) else None
 
 
 #: The shortest baking period the rollback alarms can judge: SageMaker publishes endpoint metrics

@@ -357,3 +357,20 @@ def test_a_true_switch_spelled_as_the_provider_reads_it_counts(spelling: str) ->
     assert_decided(result, "onlineStoreConfig.securityConfig.kmsKeyId is unset")
     isolated = {"enableNetworkIsolation": spelling}
     assert_decided(findings("model-network-isolation", "aws:sagemaker/model:Model", isolated), None)
+
+
+# --- a name that is no string -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["endpoint-safe-rollout", "rollback-alarms-can-fire"])
+@pytest.mark.parametrize("name", [{"x": 1}, {}, ["a"]], ids=["map", "empty-map", "list"])
+def test_an_alarm_named_by_a_map_names_no_alarm_and_crashes_nothing(rule: str, name: Any) -> None:
+    """A map where an alarm's name goes (the provider refuses it) made the rollout rules raise
+    ``TypeError: unhashable``, failing the whole pack; it now names no alarm."""
+    alarm = {"type": ALARM, "name": "odd", "inputs": {**AVERAGE_OF_ERRORS, "threshold": 0.05, "name": name}}
+    rollback = {"autoRollbackConfiguration": {"alarms": [{"alarmName": "latency"}]}}
+    endpoint = {"type": "aws:sagemaker/endpoint:Endpoint", "name": "ep", "inputs": {"endpointConfigName": "c", "deploymentConfig": rollback}}  # fmt: skip
+    report = evaluate_report(build([alarm, endpoint]), None, [get_policy(rule)])
+    assert all(
+        "'latency'" in v.message or "latency" in v.message for v in report.violations if "alarm" in v.message
+    )
