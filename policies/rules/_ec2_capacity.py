@@ -17,7 +17,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from ._common import deps, get, items, number
+from ._common import deps, get, items, number, own_or_unset
 
 INSTANCE = "aws:ec2/instance:Instance"
 SPOT_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
@@ -44,10 +44,17 @@ CAPACITY: dict[str, tuple[tuple[str, ...], str | None]] = {
 CAPACITY_TYPES = tuple(CAPACITY)
 
 
-def _read(props: Any, path: str) -> list[str]:
-    """The instance types at ``path`` (``[]`` steps into each element of a list)."""
+def _read(resource: PolicyResource, path: str) -> list[str]:
+    """The instance types at ``path`` (``[]`` steps into each element of a list). A top-level input the
+    program left unset reads as unset at a real preview too, where the planned state holds an unknown
+    for it (an instance's or node group's types are Optional+Computed: a launch template may give
+    them): :func:`own_or_unset`."""
     head, _, tail = path.partition("[].")
-    values = [get(item, tail) for item in items(get(props, head))] if tail else items(get(props, head))
+    first, _, rest = head.partition(".")
+    value = own_or_unset(resource, first)
+    if rest:
+        value = get(value, rest)
+    values = [get(item, tail) for item in items(value)] if tail else items(value)
     return [v for v in values if isinstance(v, str) and v]
 
 
@@ -63,11 +70,11 @@ def ec2_capacity(resource: PolicyResource) -> tuple[str, list[str], float]:
     """``(path, instance types, ceiling)`` of one capacity resource. Raises ``UnknownValueError`` when
     a type or the ceiling is unknown at preview."""
     own, ceiling_path = CAPACITY[resource.resource_type]
-    types = [t for path in own for t in _read(resource.props, path)]
+    types = [t for path in own for t in _read(resource, path)]
     path = own[0]
     if not types:
         templates = [d for d in deps(resource) if d.resource_type in TEMPLATES]
-        types = [t for d in templates for t in _read(d.props, TEMPLATES[d.resource_type])]
+        types = [t for d in templates for t in _read(d, TEMPLATES[d.resource_type])]
         path = "launch template instanceType"
     ceiling = 1.0 if ceiling_path is None else (number(get(resource.props, ceiling_path)) or 0.0)
     return path, types, ceiling

@@ -15,7 +15,7 @@ from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
 from ._cidrs import internet_reach, networks, whole_spaces
-from ._common import deps, get, get_or_none, items, str_list
+from ._common import deps, get, get_or_none, items, own_or_unset, str_list
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 NATIVE_SECURITY_GROUP = "aws-native:ec2:SecurityGroup"
@@ -87,7 +87,9 @@ class PrefixLists:
         found = []
         for urn in dict.fromkeys(urns):
             prefix_list = self._lists[urn]
-            cidrs = [get(e, "cidr") for e in items(get(prefix_list.props, "entries"))]
+            # A list whose entries live in ManagedPrefixListEntry resources leaves ``entries`` unset:
+            # the planned state's placeholder at a real preview (Optional+Computed) reads as none.
+            cidrs = [get(e, "cidr") for e in items(own_or_unset(prefix_list, "entries"))]
             cidrs += [get(e.props, "cidr") for e in self._entries.get(urn, [])]
             found.append((prefix_list.name, [c for c in cidrs if isinstance(c, str)]))
         return found

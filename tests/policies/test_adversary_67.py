@@ -318,11 +318,20 @@ def test_gpu_instances_outside_sagemaker_count_against_the_quota(kind: str) -> N
     assert run_policy(GPU_QUOTA, _gpu_fleet(kind, "m5.large", 50)) == []
 
 
-def test_a_node_group_whose_types_are_unknown_at_preview_is_undecided() -> None:
-    group = _gpu_fleet("node-group", "p4d.24xlarge", 5)
-    group[0]["inputs"]["instanceTypes"] = UNKNOWN_ARRAY_VALUE
-    report = evaluate_report(build(group), None, [get_policy(GPU_QUOTA)])
+def test_a_node_group_whose_types_are_unknown_at_preview_is_undecided_or_its_template_s() -> None:
+    """Types computed from another resource's output are undecided at preview; the planned state's
+    placeholder for types left unset (no dependency: Optional+Computed) reads as unset, so the launch
+    template's type counts."""
+    computed = _gpu_fleet("node-group", "p4d.24xlarge", 5)
+    computed[0]["inputs"]["instanceTypes"] = UNKNOWN_ARRAY_VALUE
+    computed[0]["deps"] = {"instanceTypes": ["template"]}
+    computed.append({"type": LAUNCH_TEMPLATE, "name": "template", "inputs": {}})
+    report = evaluate_report(build(computed), None, [get_policy(GPU_QUOTA)])
     assert report.violations == [] and [u.policy_name for u in report.undecided] == [GPU_QUOTA]
+    placeholder = _gpu_fleet("node-group-template", "p4d.24xlarge", 5)
+    placeholder[1]["inputs"]["instanceTypes"] = UNKNOWN_ARRAY_VALUE
+    over = run_policy(GPU_QUOTA, placeholder)
+    assert len(over) == 1 and "gpus.launch template instanceType=p4d.24xlarge x5" in over[0].message
 
 
 # --- booleans spelled as the provider reads them --------------------------------------------------
@@ -374,3 +383,14 @@ def test_an_alarm_named_by_a_map_names_no_alarm_and_crashes_nothing(rule: str, n
     assert all(
         "'latency'" in v.message or "latency" in v.message for v in report.violations if "alarm" in v.message
     )
+
+
+def test_a_prefix_list_s_unset_entries_at_a_real_preview_read_as_none() -> None:
+    """At a real preview a list whose entries are separate resources holds the planned state's
+    placeholder for ``entries`` (no dependency): its entry resources still count, and nothing is undecided."""
+    specs = _prefix_list("entry", ["0.0.0.0/0"])
+    specs[0]["inputs"]["entries"] = UNKNOWN_ARRAY_VALUE
+    rule = {"type": INGRESS_RULE, "name": "rule", "inputs": {"ipProtocol": "-1", "securityGroupId": "sg-1"}, "deps": {"prefixListId": ["open"]}}  # fmt: skip
+    report = evaluate_report(build([*specs, rule]), None, [get_policy(UNION)])
+    assert report.undecided == [] and len(report.violations) == 1
+    assert "through prefix list 'open'" in report.violations[0].message
