@@ -34,6 +34,7 @@ from ._common import (
     is_true,
     items,
     number,
+    own_or_unset,
     reaches_within,
     shown,
     stack_rule,
@@ -277,8 +278,10 @@ def _capacity_kept(target: PolicyResource, stack: StackIndex, minimum: float, un
     """What undoes a target's minimum once it is created: a scheduled action that lowers its
     ``minCapacity`` or ``maxCapacity`` below the minimum (pulumi-aws ``ScheduledAction``, or the
     aws-native target's own ``scheduledActions``), and a ``suspendedState`` that stops scaling out
-    (the target tracking policy then never adds capacity). A bound of 0 reads as unset."""
-    if is_true(get(target.props, "suspendedState.dynamicScalingOutSuspended")):
+    (the target tracking policy then never adds capacity). A bound of 0 reads as unset. A
+    pulumi-aws target's ``suspendedState`` is Optional+Computed: at preview the planned state's
+    placeholder of one left unset, which reads back nothing suspended (``own_or_unset``)."""
+    if is_true(get(own_or_unset(target, "suspendedState"), "dynamicScalingOutSuspended")):
         yield (
             (
                 f"scaling target {target.name!r} has suspendedState.dynamicScalingOutSuspended true: its "

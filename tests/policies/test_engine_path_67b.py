@@ -1,0 +1,62 @@
+"""Stack rules at a real preview, reading a resource other than the one they are called on: the
+rest of the class of tests/policies/test_engine_path_67.py.
+
+At ``pulumi preview`` the engine gives stack rules each resource's planned state (pulumi's
+``stepGenerator.AnalyzeResources`` sends ``Outputs``; pulumi-terraform-bridge's ``Create`` with
+``preview`` returns ``diff.ProposedState``), where a pulumi-aws property the program left unset that
+the provider computes (Optional+Computed) is unknown. A pulumi-aws ``appautoscaling.Target``'s
+``suspendedState`` is one (``pulumi_aws.appautoscaling.Target.suspended_state`` is an output that is
+always set); after create it reads back nothing suspended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE
+
+from tests.policies.test_engine_path_67 import previewed, report
+from tests.policies.test_policy_evasion_audit import TARGET, _scaling_stack
+
+AUTOSCALING = "endpoint-autoscaling-configured"
+
+
+@pytest.mark.parametrize(
+    ("target_extra", "action", "fragment"),
+    [
+        pytest.param({}, None, None, id="nothing-suspended-passes"),
+        pytest.param(
+            {},
+            {"minCapacity": 1, "maxCapacity": 4},
+            "scheduled action 'nightly' sets scalableTargetAction.minCapacity to 1",
+            id="scheduled-action-below-the-minimum-fails",
+        ),
+    ],
+)
+def test_a_suspended_state_left_unset_is_decided_at_preview(
+    target_extra: dict[str, Any], action: dict[str, Any] | None, fragment: str | None
+) -> None:
+    specs = _scaling_stack(TARGET, target_extra, action)
+    at_preview = report(AUTOSCALING, previewed(specs, "target", {"suspendedState": UNKNOWN_OBJECT_VALUE}))
+    after_create = report(AUTOSCALING, specs, outputs=True)
+    for messages, undecided in (at_preview, after_create):
+        assert undecided == 0
+        if fragment is None:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and fragment in messages[0], messages
+
+
+def test_a_suspended_state_computed_from_another_resource_stays_undecided() -> None:
+    specs = _scaling_stack(
+        TARGET, {"suspendedState": {"dynamicScalingOutSuspended": UNKNOWN_BOOLEAN_VALUE}}, None
+    )
+    assert report(AUTOSCALING, specs) == ([], 1)
+    specs = previewed(_scaling_stack(TARGET, {}, None), "target", {"suspendedState": UNKNOWN_OBJECT_VALUE})
+    specs.append({"type": "aws:ssm/parameter:Parameter", "name": "switch", "inputs": {"type": "String"}})
+    next(s for s in specs if s["name"] == "target")["deps"] = {
+        "resourceId": ["endpoint"],
+        "suspendedState": ["switch"],
+    }
+    assert report(AUTOSCALING, specs) == ([], 1)
