@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE
 
 from tests.policies.test_engine_path_67 import previewed, report
 from tests.policies.test_policy_evasion_audit import TARGET, _scaling_stack
@@ -60,3 +60,16 @@ def test_a_suspended_state_computed_from_another_resource_stays_undecided() -> N
         "suspendedState": ["switch"],
     }
     assert report(AUTOSCALING, specs) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    "group_type",
+    [
+        pytest.param("aws:ec2/securityGroup:SecurityGroup", id="security-group"),
+        pytest.param("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", id="adopted-default-group"),
+    ],
+)
+def test_a_group_whose_ingress_is_left_unset_is_decided_at_preview(group_type: str) -> None:
+    # The private network's two groups and its adopted default group leave `ingress` unset.
+    group = {"type": group_type, "name": "g", "inputs": {"vpcId": "vpc-1", "ingress": UNKNOWN_ARRAY_VALUE}}
+    assert report("security-group-ingress-union-restricted", [group]) == ([], 0)
