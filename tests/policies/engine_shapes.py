@@ -1,8 +1,11 @@
 """Recorded resources reshaped the way the engine hands them to stack policies after ``pulumi up``.
 
-At ``pulumi preview`` stack policies see each resource's planned state: its inputs, with unknowns,
-and every Optional+Computed property left unset unknown too (pulumi-terraform-bridge's preview
-``Create`` returns ``diff.ProposedState``; tests/policies/test_engine_path_67.py); once ``pulumi up``
+At ``pulumi preview`` stack policies see each resource's planned state: for a resource to create
+(or replace), its inputs, with unknowns, and every Optional+Computed property left unset unknown too
+(pulumi-terraform-bridge's preview ``Create`` returns ``diff.ProposedState``;
+tests/policies/test_engine_path_67.py); one that exists keeps its state's values of what is
+unchanged (the preview ``Update``'s plan), and one whose provider's configuration is unknown at
+preview has no properties at all (pulumi's ``provider.Create``); once ``pulumi up``
 has created them they see the resources' *outputs*: every state property of the provider, with
 what was not set reported as pulumi-aws's bridged (SDKv2) state reports it, computed values
 filled in (``id``, ``arn``, ``region``, ``tagsAll``, generated ``name``, ``namePrefix``), and the
