@@ -26,6 +26,13 @@ LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
 """Values CloudWatch Logs accepts for ``retentionInDays``."""
 
 
+INT32_MAX: Final = 2**31 - 1
+"""The largest value an AWS API ``Integer`` (a Java ``int``) or a Kubernetes ``int32`` field holds:
+the bound of a count or size whose own limit neither AWS nor Kubernetes documents (a feature
+group's TTL, an inference component's memory ceiling, a serving's replicas), so that a value AWS or
+the API server would refuse as no integer of its type is refused naming the key instead."""
+
+
 def in_range(args: object, field: str, low: int, high: int) -> None:
     """Raise ``ValueError`` naming ``<Args>.<field>`` unless its value is within ``low``-``high``."""
     integer_in_range(f"{type(args).__name__}.{field}", getattr(args, field), low, high)

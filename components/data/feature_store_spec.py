@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at, listed
+from ..limits import INT32_MAX, SPEC_CONFIG, fail_at, listed
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
 _SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
@@ -48,8 +48,9 @@ class FeatureSpec(_Spec):
 
 
 class OnlineTtl(_Spec):
-    value: Annotated[int, Field(ge=1)] = Field(
-        description="How many units a record lives in the online store."
+    value: Annotated[int, Field(ge=1, le=INT32_MAX)] = Field(
+        description="How many units a record lives in the online store (`TtlDuration.Value`, a 32-bit "
+        "integer)."
     )
     unit: Literal["Seconds", "Minutes", "Hours", "Days", "Weeks"] = Field(description="Unit of `value`.")
 

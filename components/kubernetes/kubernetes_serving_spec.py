@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import INT32_MAX, SPEC_CONFIG, fail_at
 
 ROLLOUT_SLACK_SECONDS = 900
 """Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
@@ -340,15 +340,15 @@ class KubernetesServingSpec(GpuPlacement):
         description="Prometheus port, named `metrics` on the Service for a ServiceMonitor. Equal to `port` "
         "for servers that serve /metrics on their HTTP port (vLLM, TGI).",
     )
-    replicas: Annotated[int, Field(ge=1)] = Field(
+    replicas: Annotated[int, Field(ge=1, le=INT32_MAX)] = Field(
         default=2, description="Replicas at creation; the HPA owns the count afterwards."
     )
-    min_replicas: Annotated[int, Field(ge=1)] = Field(
+    min_replicas: Annotated[int, Field(ge=1, le=INT32_MAX)] = Field(
         default=2,
         description="Fewest replicas the HPA keeps; at most `replicas`. Above 1, the PDB keeps a pod "
         "running by default.",
     )
-    max_replicas: Annotated[int, Field(ge=1)] = Field(
+    max_replicas: Annotated[int, Field(ge=1, le=INT32_MAX)] = Field(
         default=4, description="Most replicas the HPA runs; at least `replicas`."
     )
     gpus: Annotated[int, Field(ge=0, le=16)] = Field(default=1, description="GPUs per pod; 0 serves on CPU.")

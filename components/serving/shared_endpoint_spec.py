@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..instance_types import instance_resources, validate_instance_type
 from ..invocation_alarms import latency_slo_problem
-from ..limits import fail_at
+from ..limits import INT32_MAX, fail_at
 from .inference_endpoint_spec import (
     MAX_ENVIRONMENT,
     DataCaptureSpec,
@@ -30,7 +30,7 @@ class ComputeSpec(_Spec):
     memory_mb: Annotated[int, Field(ge=128)] = Field(
         description="Memory reserved for each copy, in MiB (`MinMemoryRequiredInMb`, at least 128)."
     )
-    max_memory_mb: Annotated[int, Field(ge=128)] | None = Field(
+    max_memory_mb: Annotated[int, Field(ge=128, le=INT32_MAX)] | None = Field(
         default=None,
         description="Most memory a copy may use, in MiB (`MaxMemoryRequiredInMb`); at least `memory_mb`. "
         "Default: no limit beyond the instance's.",

@@ -1,0 +1,130 @@
+"""Session 67: what an adopting team's edits of a stack file meet that AWS or Kubernetes would refuse.
+
+A count or size AWS's API types as ``Integer`` (a Java ``int``), or Kubernetes as ``int32``, with no
+upper bound in the model, passed validation and the plan at any size: ``online_ttl: {value:
+10000000000, unit: Seconds}`` planned clean and failed at ``pulumi up``. Each such field is now
+bounded by ``components.limits.INT32_MAX``: the largest value is accepted, one more is refused
+naming the stack file and the key, and ``bin/plan`` exits 2 with nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.limits import INT32_MAX
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+SOURCE = "stacks/Pulumi.prod.yaml"
+IMAGE = "333333333333.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
+SHARED: dict[str, Any] = {
+    "name": "small-models",
+    "instance_type": "ml.g5.12xlarge",
+    "initial_instance_count": 2,
+    "managed_scaling": {"min_instances": 2, "max_instances": 3},
+    "components": [
+        {
+            "name": "churn",
+            "model": {"latest_approved_of": "customer-churn"},
+            "compute": {"cpu_cores": 4, "memory_mb": 16384, "accelerators": 1},
+        }
+    ],
+}
+
+Edit = Callable[[dict[str, Any], int], None]
+
+
+def _ttl(platform: dict[str, Any], value: int) -> None:
+    platform["feature_groups"][0]["online_ttl"] = {"value": value, "unit": "Seconds"}
+
+
+def _max_memory(platform: dict[str, Any], value: int) -> None:
+    shared = copy.deepcopy(SHARED)
+    shared["components"][0]["compute"]["max_memory_mb"] = value
+    platform["shared_endpoints"] = [shared]
+
+
+def _serving(*counts: str) -> Edit:
+    """A Kubernetes serving whose replica ``counts`` take the value (the others 1)."""
+
+    def edit(platform: dict[str, Any], value: int) -> None:
+        serving: dict[str, Any] = {"name": "churn-gpu", "image": IMAGE, "replicas": 1, "min_replicas": 1}
+        serving["max_replicas"] = 1
+        serving.update(dict.fromkeys(counts, value))
+        platform["kubernetes_serving"] = {
+            "cluster_arn": "arn:aws:eks:eu-west-1:333333333333:cluster/ml",
+            "servings": [serving],
+        }
+
+    return edit
+
+
+CASES = [
+    pytest.param(_ttl, "feature_groups[0].online_ttl.value", id="feature-group-ttl-TtlDuration.Value"),
+    pytest.param(
+        _max_memory,
+        "shared_endpoints[0].components[0].compute.max_memory_mb",
+        id="inference-component-MaxMemoryRequiredInMb",
+    ),
+    pytest.param(
+        _serving("max_replicas"), "kubernetes_serving.servings[0].max_replicas", id="hpa-maxReplicas"
+    ),
+    pytest.param(
+        _serving("replicas", "max_replicas"),
+        "kubernetes_serving.servings[0].replicas",
+        id="deployment-replicas",
+    ),
+    pytest.param(
+        _serving("min_replicas", "replicas", "max_replicas"),
+        "kubernetes_serving.servings[0].min_replicas",
+        id="hpa-minReplicas",
+    ),
+]
+
+
+def _platform(edit: Edit, value: int) -> dict[str, Any]:
+    platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
+    edit(platform, value)
+    return platform
+
+
+@pytest.mark.parametrize(("edit", "key"), CASES)
+def test_a_32_bit_integer_is_bounded_at_its_type(edit: Edit, key: str) -> None:
+    config = parse_platform_config(_platform(edit, INT32_MAX), SOURCE)  # the largest: accepted
+    assert config.region == "eu-west-1"
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_platform(edit, INT32_MAX + 1), SOURCE)
+
+    messages = dict(raised.value.problems)
+    assert messages[f"{CONFIG_KEY}.{key}"] == (
+        f"Input should be less than or equal to {INT32_MAX} (got {INT32_MAX + 1})"
+    )
+    assert f"{SOURCE}: {CONFIG_KEY}.{key}: " in str(raised.value)
+
+
+def test_bin_plan_refuses_a_ttl_past_32_bits_naming_file_and_key(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    _ttl(document["config"][CONFIG_KEY], 10**10)
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    out, err = io.StringIO(), io.StringIO()
+
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["--config", str(path), "--format", "json"])
+
+    assert (status, out.getvalue()) == (EXIT_INVALID_CONFIG, "")
+    assert (
+        f"  {path}: {CONFIG_KEY}.feature_groups[0].online_ttl.value: Input should be less than or equal to"
+        in (err.getvalue())
+    )
+    assert "Traceback" not in err.getvalue()
