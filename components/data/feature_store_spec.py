@@ -99,6 +99,19 @@ class FeatureGroupSpec(_Spec):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             fail_at(model, ("features",), duplicates, f"duplicate feature names: {listed(duplicates)}")
+        folded = [name.lower() for name in names]
+        alike = sorted({name for name in names if folded.count(name.lower()) > 1})
+        if alike and self.offline:
+            # Athena: "Athena accepts mixed case in DDL and DML queries, but lower cases the names
+            # when it executes the query" (Name databases, tables, and columns).
+            fail_at(
+                model,
+                ("features",),
+                alike,
+                f"feature names {listed(alike)} differ only in case, but the offline store's Glue table "
+                "lower-cases its column names (Athena reads them that way), so they would be one column: "
+                "rename one",
+            )
         types = {feature.name: feature.type for feature in self.features}
         if self.record_identifier not in types:
             fail_at(

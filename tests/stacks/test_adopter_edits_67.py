@@ -128,3 +128,33 @@ def test_bin_plan_refuses_a_ttl_past_32_bits_naming_file_and_key(tmp_path: Path)
         in (err.getvalue())
     )
     assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("offline", "refused"),
+    [
+        pytest.param(True, True, id="offline-store-one-glue-column"),
+        pytest.param(False, False, id="online-store-only-names-kept-apart"),
+    ],
+)
+def test_feature_names_differing_in_case_collide_in_the_offline_store(offline: bool, refused: bool) -> None:
+    platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
+    group = platform["feature_groups"][0]
+    group["offline"] = offline
+    group["features"].append({"name": "Tenure_Months", "type": "Integral"})  # beside tenure_months
+
+    if not refused:
+        config = parse_platform_config(platform, SOURCE)
+        assert [f.name for f in config.feature_groups[0].features][-1] == "Tenure_Months"
+        return
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, SOURCE)
+
+    assert raised.value.problems == [
+        (
+            f"{CONFIG_KEY}.feature_groups[0].features",
+            "feature names Tenure_Months, tenure_months differ only in case, but the offline store's Glue "
+            "table lower-cases its column names (Athena reads them that way), so they would be one column: "
+            "rename one",
+        )
+    ]
