@@ -49,6 +49,7 @@ from stacks.stack_file_keys import (
     _missing_platform,
     _project_of,
     read_project_config,
+    secret_text_problems,
 )
 from stacks.stack_file_names import (
     STACK_FILE_SUFFIX,
@@ -232,6 +233,9 @@ def read_stack_file(path: str | Path) -> StackFile:
     project, declarations_known = _project_of(source, deferred)
     written = config
     config = _engine_config_keys(config, source, project, deferred, declarations_known=declarations_known)
+    secret_problems = secret_text_problems(config)
+    if secret_problems:
+        deferred.append(ConfigError(source, secret_problems))
     # A map under an unknown key (`confg:`, `mlops-platform:platfrom`) may be the platform value
     # misspelt: without the platform key, what Pulumi would read there is then not known.
     misspelt = CONFIG_KEY not in config and (

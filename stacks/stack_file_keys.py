@@ -13,7 +13,7 @@ from stacks.config import ConfigError, project_dir
 from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import config_key
 from stacks.input_limits import listed
-from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT
+from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, is_secure
 from stacks.project_config import PROJECT_FILE, ProjectConfig, project_config
 from stacks.stack_file_text import _read_text, load_yaml
 
@@ -69,6 +69,43 @@ def _engine_config_keys(
     if problems:
         deferred.append(ConfigError(source, problems))
     return {key: config[written] for key, written in written_as.items()}
+
+
+_SECRET_TEXTS: dict[str, tuple[str, str, str]] = {
+    KUBECONFIG_KEY: (
+        "the kubeconfig file's contents",
+        "the Kubernetes provider reads an empty kubeconfig as none and falls back to $KUBECONFIG or "
+        "~/.kube/config, whichever cluster that is",
+        'pulumi config set --secret kubeconfig "$(cat kubeconfig)"',
+    ),
+    TOKEN_KEY: (
+        "the GitHub token",
+        "the approval dispatch would call GitHub with no token",
+        f"pulumi config set --secret {TOKEN_KEY.split(':', 1)[1]} <token>",
+    ),
+}
+"""The project's secret values: what each holds, what an empty one would do at `pulumi up`, and
+how to set it."""
+_NOT_TEXT = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "a map"}
+
+
+def secret_text_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with the stack file's kubeconfig or approval dispatch token (``config`` keyed
+    as Pulumi reads the keys) where the offline plan can read it: not text (a number, map, list or
+    boolean, which the program would get as their JSON text), or empty. An encrypted one
+    (``secure:``) is left to `pulumi up`, which decrypts it."""
+    problems = []
+    for key, (holds, if_empty, setting) in _SECRET_TEXTS.items():
+        if key not in config or is_secure(config[key]):
+            continue
+        value = config[key]
+        if value is not None and not isinstance(value, str):
+            problems.append(
+                (key, f"must be text, {holds}, not {_NOT_TEXT.get(type(value), 'that')}: {setting}")
+            )
+        elif not (value or "").strip():
+            problems.append((key, f"is empty, and {if_empty}: set it ({setting}) or remove it"))
+    return problems
 
 
 def _may_be_misspelt(written: str, config: Mapping[str, Any], project: ProjectConfig | None) -> bool:

@@ -21,6 +21,7 @@ import pytest
 from components.limits import INT32_MAX
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
 from tests.yaml_text import dump_document
 
@@ -158,3 +159,59 @@ def test_feature_names_differing_in_case_collide_in_the_offline_store(offline: b
             "rename one",
         )
     ]
+
+
+KUBECONFIG_SET = 'pulumi config set --secret kubeconfig "$(cat kubeconfig)"'
+EMPTY_KUBECONFIG = (
+    "is empty, and the Kubernetes provider reads an empty kubeconfig as none and falls back to "
+    f"$KUBECONFIG or ~/.kube/config, whichever cluster that is: set it ({KUBECONFIG_SET}) or remove it"
+)
+EMPTY_TOKEN = (
+    "is empty, and the approval dispatch would call GitHub with no token: set it (pulumi config set "
+    "--secret approval_dispatch_token <token>) or remove it"
+)
+
+
+KUBECONFIG, TOKEN = "mlops-platform:kubeconfig", "mlops-platform:approval_dispatch_token"
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "problem"),
+    [
+        pytest.param(
+            KUBECONFIG,
+            5,
+            f"must be text, the kubeconfig file's contents, not a number: {KUBECONFIG_SET}",
+            id="kubeconfig-number",
+        ),
+        pytest.param(
+            "kubeconfig",  # the project's namespace alone: the same key
+            {"clusters": []},
+            f"must be text, the kubeconfig file's contents, not a map: {KUBECONFIG_SET}",
+            id="kubeconfig-map",
+        ),
+        pytest.param(KUBECONFIG, "", EMPTY_KUBECONFIG, id="kubeconfig-empty"),
+        pytest.param(KUBECONFIG, None, EMPTY_KUBECONFIG, id="kubeconfig-null-read-as-empty"),
+        pytest.param(TOKEN, "  ", EMPTY_TOKEN, id="token-blank"),
+        pytest.param(KUBECONFIG, "apiVersion: v1", None, id="kubeconfig-text"),
+        pytest.param(KUBECONFIG, {"secure": "v1:abc"}, None, id="kubeconfig-encrypted"),
+    ],
+)
+def test_a_secret_stack_value_is_text_that_is_not_empty(
+    tmp_path: Path, written: str, value: Any, problem: str | None
+) -> None:
+    document = load_stack_document("prod")
+    document["config"].pop(TOKEN, None)
+    document["config"][written] = value
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+
+    if problem is None:
+        assert read_stack_file(str(path)).config[KUBECONFIG] == value
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    key = TOKEN if written == TOKEN else KUBECONFIG
+    assert raised.value.problems == [(key, problem)]
+    assert f"  {path}: {key}: " in str(raised.value)
