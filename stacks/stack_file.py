@@ -262,7 +262,7 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError.joined(source, deferred)
     if CONFIG_KEY not in config:
         raise ConfigError.joined(
-            source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])]
+            source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments, written))])]
         )
     stack_file = StackFile(path=source, stack=stack, config=config, environments=environments)
     if deferred:

@@ -6,6 +6,7 @@ them (a typo of the project's namespace refused), and the project's own declarat
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -123,12 +124,40 @@ def _may_be_misspelt(written: str, config: Mapping[str, Any], project: ProjectCo
     )
 
 
-def _missing_platform(environments: tuple[str, ...]) -> str:
+def _missing_platform(environments: tuple[str, ...], written: Mapping[str, Any] | None = None) -> str:
     """Why a stack file without the platform value is refused; a stack importing ESC environments
-    may get it from them at `pulumi up`, which the offline plan cannot see, so it says so."""
+    may get it from them at `pulumi up`, which the offline plan cannot see, so it says so. A map
+    under a key of another namespace spelt like it (``MLOPS-PLATFORM:platform``,
+    ``mlops-platfrom:platform``: ``written``, the stack file's keys as written) is named: Pulumi
+    keeps it as that namespace's key, which the program never reads."""
+    lookalikes = _platform_lookalikes(written or {})
+    said = "missing required key"
+    if lookalikes:
+        said += (
+            f"; {listed(lookalikes)} holds a map, but in a namespace other than {PROJECT} (Pulumi "
+            f"compares keys with their case), which the program never reads: rename it to {CONFIG_KEY}"
+        )
     if not environments:
-        return "missing required key"
-    return f"missing required key: {_esc_note(environments, CONFIG_KEY)}"
+        return said
+    return f"{said}: {_esc_note(environments, CONFIG_KEY)}"
+
+
+def _platform_lookalikes(written: Mapping[str, Any]) -> list[str]:
+    """The keys of ``written`` (as the stack file writes them) holding a map under a key Pulumi reads
+    as another than the platform key but spelt like it, compared without case."""
+    return [
+        str(key)
+        for key, value in written.items()
+        if isinstance(value, dict)
+        and (full := config_key(str(key), PROJECT)) is not None
+        and full != CONFIG_KEY
+        and difflib.SequenceMatcher(None, full.lower(), CONFIG_KEY).ratio() >= _LOOKALIKE
+    ]
+
+
+_LOOKALIKE = 0.9
+"""How alike a key must be to the platform key to be named as it misspelt: one letter of its 23
+changed, swapped or cased otherwise (``mlops_platform:platform``), not ``aws:defaultTags``."""
 
 
 def _esc_note(environments: tuple[str, ...], what: str) -> str:

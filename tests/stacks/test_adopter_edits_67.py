@@ -215,3 +215,42 @@ def test_a_secret_stack_value_is_text_that_is_not_empty(
     key = TOKEN if written == TOKEN else KUBECONFIG
     assert raised.value.problems == [(key, problem)]
     assert f"  {path}: {key}: " in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param("MLOPS-PLATFORM:platform", id="namespace-upper-case"),
+        pytest.param("mlops_platform:platform", id="namespace-underscore"),
+        pytest.param("mlops-platfrom:platform", id="namespace-letters-swapped"),
+    ],
+)
+def test_the_platform_value_under_a_lookalike_namespace_is_named(tmp_path: Path, written: str) -> None:
+    document = load_stack_document("prod")
+    document["config"][written] = document["config"].pop(CONFIG_KEY)
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert raised.value.problems == [
+        (
+            CONFIG_KEY,
+            f"missing required key; {written} holds a map, but in a namespace other than mlops-platform "
+            "(Pulumi compares keys with their case), which the program never reads: rename it to "
+            f"{CONFIG_KEY}",
+        )
+    ]
+
+
+def test_a_missing_platform_value_names_no_unlike_map(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    document["config"]["aws:defaultTags"] = document["config"].pop(CONFIG_KEY)  # a map, unlike the key
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert raised.value.problems == [(CONFIG_KEY, "missing required key")]
