@@ -54,12 +54,13 @@ def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
     return shorten(text, limit)
 
 
-def size_problem(size: int) -> str | None:
-    """Why ``size`` bytes is too large for a stack file, or None."""
+def size_problem(size: int, what: str = "a stack file") -> str | None:
+    """Why ``size`` bytes is too large for ``what`` (a stack file, or the project file read as
+    one), or None."""
     if size <= MAX_STACK_FILE_BYTES:
         return None
     return (
-        f"is {size:,} bytes; a stack file may be at most {MAX_STACK_FILE_BYTES:,} bytes (1 MiB), far more "
+        f"is {size:,} bytes; {what} may be at most {MAX_STACK_FILE_BYTES:,} bytes (1 MiB), far more "
         "than any real stack needs"
     )
 

@@ -27,6 +27,7 @@ from stacks.input_limits import (
     size_problem,
     values_problem,
 )
+from stacks.project_config import PROJECT_FILE
 from stacks.stack_file_names import _unread_twin_hint
 from stacks.stack_file_yaml import _BaseLoader, _StackFileLoader, _ValueProblem
 
@@ -222,7 +223,7 @@ def _decode(data: bytes, source: str) -> str:
         if data.startswith(bom):
             raise ConfigError(
                 source,
-                [("", f"is encoded as {encoding} (it starts with that byte-order mark); a stack file must be "
+                [("", f"is encoded as {encoding} (it starts with that byte-order mark); {_what(source)} must be "
                       "UTF-8: re-save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")],
             )  # fmt: skip
     data = data.removeprefix(codecs.BOM_UTF8)  # allowed by YAML, and harmless
@@ -231,7 +232,7 @@ def _decode(data: bytes, source: str) -> str:
         raise ConfigError(
             source,
             [("", f"has a NUL byte at {_byte_position(data, offset)}: it looks UTF-16 or UTF-32 encoded, or "
-                  "binary; a stack file must be UTF-8 text")],
+                  f"binary; {_what(source)} must be UTF-8 text")],
         )  # fmt: skip
     try:
         return data.decode("utf-8")
@@ -245,8 +246,14 @@ def _decode(data: bytes, source: str) -> str:
         raise ConfigError(
             source,
             [("", f"{_byte_position(data, error.start)}{_near(scan.path)}: byte 0x{byte:02x} is not valid UTF-8{hint}; "
-                  "a stack file must be UTF-8: re-save it as UTF-8")],
+                  f"{_what(source)} must be UTF-8: re-save it as UTF-8")],
         ) from None  # fmt: skip
+
+
+def _what(source: str) -> str:
+    """What the file ``source`` is, as its refusals say: the project's ``Pulumi.yaml`` is read as
+    stack files are (:func:`~stacks.stack_file_keys.read_project_config`), but it is none."""
+    return "a project file" if Path(source).name == PROJECT_FILE else "a stack file"
 
 
 def _byte_position(data: bytes, offset: int) -> str:
@@ -260,7 +267,7 @@ def _read_text(path: str | Path, source: str) -> str:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or device could block or never end
             raise ConfigError(source, [("", "is not a regular file (a directory, pipe or device?)")])
         with open(path, "rb") as stream:
-            problem = size_problem(os.fstat(stream.fileno()).st_size)
+            problem = size_problem(os.fstat(stream.fileno()).st_size, _what(source))
             if problem:
                 raise ConfigError(source, [("", problem)])
             data = stream.read(MAX_STACK_FILE_BYTES + 1)
@@ -270,7 +277,7 @@ def _read_text(path: str | Path, source: str) -> str:
         raise ConfigError(source, [("", f"cannot be read: {error.strerror}")]) from None
     if len(data) > MAX_STACK_FILE_BYTES:  # a pipe or special file, whose size fstat does not know
         raise ConfigError(
-            source, [("", f"is larger than {MAX_STACK_FILE_BYTES:,} bytes, the most a stack file may be")]
+            source, [("", f"is larger than {MAX_STACK_FILE_BYTES:,} bytes, the most {_what(source)} may be")]
         )
     return _decode(data, source)
 

@@ -254,3 +254,45 @@ def test_a_missing_platform_value_names_no_unlike_map(tmp_path: Path) -> None:
         read_stack_file(str(path))
 
     assert raised.value.problems == [(CONFIG_KEY, "missing required key")]
+
+
+@pytest.mark.parametrize(
+    ("project", "stack", "refused", "says"),
+    [
+        pytest.param(
+            b"name: x\x00\n", None, "Pulumi.yaml", "a project file must be UTF-8 text", id="project-nul"
+        ),
+        pytest.param(
+            "name: mlops-platform\n".encode("utf-16"),
+            None,
+            "Pulumi.yaml",
+            "a project file must be UTF-8: re-save it as UTF-8",
+            id="project-utf16",
+        ),
+        pytest.param(
+            b"name: mlops-platform\ndescription: caf\xe9\n",
+            None,
+            "Pulumi.yaml",
+            "a project file must be UTF-8: re-save it as UTF-8",
+            id="project-latin1",
+        ),
+        pytest.param(
+            None, b"config: {}\x00", "Pulumi.prod.yaml", "a stack file must be UTF-8 text", id="stack-nul"
+        ),
+    ],
+)
+def test_an_unreadable_encoding_names_the_kind_of_file(
+    tmp_path: Path, project: bytes | None, stack: bytes | None, refused: str, says: str
+) -> None:
+    document = load_stack_document("prod")
+    (tmp_path / "Pulumi.yaml").write_bytes(project or b"name: mlops-platform\nruntime: python\n")
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_bytes(stack or dump_document(document).encode())
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    [(key, message)] = raised.value.problems
+    assert (raised.value.sources, key) == ((str(tmp_path / refused),), "")
+    assert message.endswith(says) or f"{says} (e.g." in message
+    assert "a stack file" not in message if refused == "Pulumi.yaml" else "a project file" not in message
