@@ -62,7 +62,16 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stand-in: every model family has an Approved version (default); empty: none has, as on a "
         "first deploy, so endpoints serving a family are deferred",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    # An empty value (`make plan STACK=`, `--config "$UNSET"`) is no stack: planning dev in its
+    # place would report dev's verdict as this one's.
+    for option, value, example in (
+        ("--stack", args.stack, "--stack prod"),
+        ("--config", args.config, "--config stacks/Pulumi.prod.yaml"),
+    ):
+        if value is not None and not value.strip():
+            parser.error(f"{option} is empty: give one ({example}), or leave {option} out to plan dev")
+    return args
 
 
 def stack_file_path(stack: str | None, config: str | None) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from components.limits import INT32_MAX
-from planner.__main__ import EXIT_INVALID_CONFIG, main
+from planner.__main__ import EXIT_FAILED, EXIT_INVALID_CONFIG, main
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
@@ -296,3 +296,31 @@ def test_an_unreadable_encoding_names_the_kind_of_file(
     assert (raised.value.sources, key) == ((str(tmp_path / refused),), "")
     assert message.endswith(says) or f"{says} (e.g." in message
     assert "a stack file" not in message if refused == "Pulumi.yaml" else "a project file" not in message
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        pytest.param(
+            ["--stack", ""], "--stack is empty: give one (--stack prod), or leave --stack out", id="stack"
+        ),
+        pytest.param(
+            ["--config", " "],
+            "--config is empty: give one (--config stacks/Pulumi.prod.yaml), or leave --config out",
+            id="config",
+        ),
+    ],
+)
+def test_an_empty_stack_option_plans_nothing_rather_than_dev(argv: list[str], says: str) -> None:
+    """`make plan STACK=` or `bin/plan --config "$UNSET"`: dev's verdict was reported as this one's."""
+    out, err = io.StringIO(), io.StringIO()
+
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        pytest.raises(SystemExit) as exited,
+    ):
+        main([*argv, "--format", "json"])
+
+    assert (exited.value.code, out.getvalue()) == (EXIT_FAILED, "")
+    assert f"error: {says} to plan dev\n" in err.getvalue()
