@@ -275,6 +275,8 @@ def _read_text(path: str | Path, source: str) -> str:
         raise ConfigError(source, [("", "file not found" + _unread_twin_hint(Path(path)))]) from None
     except OSError as error:
         raise ConfigError(source, [("", f"cannot be read: {error.strerror}")]) from None
+    except ValueError:  # os.stat refuses a path holding a NUL byte, which no file's name holds
+        raise ConfigError(source, [("", "cannot be read: its path holds a NUL byte")]) from None
     if len(data) > MAX_STACK_FILE_BYTES:  # a pipe or special file, whose size fstat does not know
         raise ConfigError(
             source, [("", f"is larger than {MAX_STACK_FILE_BYTES:,} bytes, the most {_what(source)} may be")]

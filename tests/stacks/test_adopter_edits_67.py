@@ -324,3 +324,13 @@ def test_an_empty_stack_option_plans_nothing_rather_than_dev(argv: list[str], sa
 
     assert (exited.value.code, out.getvalue()) == (EXIT_FAILED, "")
     assert f"error: {says} to plan dev\n" in err.getvalue()
+
+
+def test_a_stack_file_path_holding_a_nul_is_refused_naming_it() -> None:
+    out, err = io.StringIO(), io.StringIO()
+
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["--config", "stacks/Pulumi.prod\x00.yaml"])
+
+    assert (status, out.getvalue()) == (EXIT_INVALID_CONFIG, "")
+    assert "stacks/Pulumi.prod\x00.yaml: <file>: cannot be read: its path holds a NUL byte" in err.getvalue()
