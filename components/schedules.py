@@ -21,6 +21,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from importlib import resources
 from itertools import pairwise
 from typing import Final
 
@@ -251,8 +252,16 @@ HOURLY_MAX_RUNTIME: Final = {
 
 @cache
 def time_zones() -> frozenset[str]:
-    """IANA time-zone names: the system's database, else the ``tzdata`` package's."""
-    return frozenset(zoneinfo.available_timezones())
+    """IANA time-zone names: the list of the ``tzdata`` package (a dependency), the same on every
+    machine. The system's database (``zoneinfo.available_timezones``) holds whatever its folder
+    does besides, such as Debian's ``localtime`` (a link to the machine's own zone), which no AWS
+    service knows: a stack file naming it planned on one machine and was refused on another. That
+    database is read only where the package is missing, less ``localtime``."""
+    try:
+        listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return frozenset(zoneinfo.available_timezones()) - {"localtime"}
+    return frozenset(listed.split())
 
 
 def time_zone_problem(name: str) -> str | None:

@@ -334,3 +334,34 @@ def test_a_stack_file_path_holding_a_nul_is_refused_naming_it() -> None:
 
     assert (status, out.getvalue()) == (EXIT_INVALID_CONFIG, "")
     assert "stacks/Pulumi.prod\x00.yaml: <file>: cannot be read: its path holds a NUL byte" in err.getvalue()
+
+
+def test_the_time_zones_a_stack_may_name_are_the_same_on_every_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Debian's /usr/share/zoneinfo holds `localtime`, a link to the machine's own zone: read from the
+    system's database, it planned here and was refused where the folder lacks it (and AWS knows none)."""
+    import zoneinfo
+
+    from components import schedules
+
+    machine = {"Europe/Dublin", "UTC", "localtime", "Mars/Olympus_Mons"}
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: set(machine))
+    schedules.time_zones.cache_clear()
+    try:
+        zones = schedules.time_zones()
+        platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
+        platform["endpoints"][0]["variants"][0]["scaling"]["scheduled"][0]["timezone"] = "localtime"
+        with pytest.raises(ConfigError) as raised:
+            parse_platform_config(platform, SOURCE)
+    finally:
+        schedules.time_zones.cache_clear()
+
+    assert {"Europe/Dublin", "Asia/Kolkata", "UTC"} <= zones
+    assert not zones & {"localtime", "Mars/Olympus_Mons"}
+    assert raised.value.problems == [
+        (
+            f"{CONFIG_KEY}.endpoints[0].variants[0].scaling.scheduled[0].timezone",
+            "'localtime' is not an IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)",
+        )
+    ]
