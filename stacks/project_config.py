@@ -261,6 +261,9 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     refuses to load the project."""
     if not isinstance(document, dict):
         raise ConfigError(path, [("", "the project file must be a YAML map (name, runtime, config...)")])
+    identity = _identity_problems(document)
+    if identity:
+        raise ConfigError(path, identity)
     block = document.get("config")
     if isinstance(block, str) and "stackConfigDir" in document:  # RewriteConfigPathIntoStackConfigDir
         raise ConfigError(
@@ -274,9 +277,7 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
         raise ConfigError(
             path, [("config", "must be a map of configuration keys to their values or declarations")]
         )
-    name = document.get("name")
-    if not isinstance(name, str) or not name:
-        raise ConfigError(path, [("name", "missing: Pulumi refuses a project without a non-empty `name`")])
+    name = document["name"]
     problems: list[tuple[str, str]] = []
     declarations = [_declaration(name, str(written), raw, problems) for written, raw in block.items()]
     if problems:
@@ -285,6 +286,38 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     # first one's default or value lands on the stack, and the second finds it set.
     kept = sorted((d for d in declarations if d is not None), key=lambda d: d.written)
     return ProjectConfig(path=path, name=name, declarations=tuple(kept))
+
+
+def _identity_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What Pulumi's ``ValidateProject`` refuses before it reads anything else of a project file,
+    so that no command runs: no ``name`` (or one that is no non-empty text), no ``runtime``, or a
+    runtime that is neither a name nor a map holding one (the project schema's ``runtime``)."""
+    problems = []
+    name = document.get("name")
+    if not isinstance(name, str) or not name:
+        problems.append(("name", "missing: Pulumi refuses a project without a non-empty `name`"))
+    runtime = document.get("runtime")
+    if "runtime" not in document:
+        problems.append(
+            ("runtime", "missing: Pulumi refuses a project without a `runtime` (this program's is `python`)")
+        )
+    elif not (
+        (isinstance(runtime, str) and runtime)
+        or (
+            isinstance(runtime, dict)
+            and isinstance(runtime.get("name"), str)
+            and runtime["name"]
+            and isinstance(runtime.get("options", {}), dict)
+        )
+    ):
+        problems.append(
+            (
+                "runtime",
+                "must be the runtime's name (`python`) or a map with it (`{name: python, options: {...}}`), "
+                "as Pulumi's project schema says",
+            )
+        )
+    return problems
 
 
 def _decrypted(value: Any) -> Any:

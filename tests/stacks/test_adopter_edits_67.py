@@ -365,3 +365,47 @@ def test_the_time_zones_a_stack_may_name_are_the_same_on_every_machine(
             "'localtime' is not an IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)",
         )
     ]
+
+
+NO_NAME = "missing: Pulumi refuses a project without a non-empty `name`"
+NO_RUNTIME = "missing: Pulumi refuses a project without a `runtime` (this program's is `python`)"
+BAD_RUNTIME = (
+    "must be the runtime's name (`python`) or a map with it (`{name: python, options: {...}}`), as Pulumi's "
+    "project schema says"
+)
+
+
+@pytest.mark.parametrize(
+    ("project", "problems"),
+    [
+        pytest.param("runtime: python\n", [("name", NO_NAME)], id="no-name"),
+        pytest.param("name: ''\nruntime: python\n", [("name", NO_NAME)], id="empty-name"),
+        pytest.param("name: mlops-platform\n", [("runtime", NO_RUNTIME)], id="no-runtime"),
+        pytest.param("description: x\n", [("name", NO_NAME), ("runtime", NO_RUNTIME)], id="neither"),
+        pytest.param("name: mlops-platform\nruntime: 5\n", [("runtime", BAD_RUNTIME)], id="runtime-number"),
+        pytest.param(
+            "name: mlops-platform\nruntime: {options: {toolchain: uv}}\n",
+            [("runtime", BAD_RUNTIME)],
+            id="runtime-no-name",
+        ),
+        pytest.param(
+            "name: mlops-platform\nruntime: {name: python, options: {toolchain: uv}}\n", [], id="runtime-map"
+        ),
+    ],
+)
+def test_a_project_file_pulumi_cannot_load_is_refused_beside_a_valid_stack_file(
+    tmp_path: Path, project: str, problems: list[tuple[str, str]]
+) -> None:
+    """Pulumi's ValidateProject refuses a project without a name or runtime before any command runs."""
+    (tmp_path / "Pulumi.yaml").write_text(project)
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(load_stack_document("prod")))
+
+    if not problems:
+        assert read_stack_file(str(path)).stack == "prod"
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert raised.value.problems == problems
+    assert set(raised.value.sources) == {str(tmp_path / "Pulumi.yaml")}
