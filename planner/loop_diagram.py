@@ -164,15 +164,6 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             member(pipeline, "batch_scoring" if _scores_only(definitions[pipeline.urn]) else "pipeline")
     for group in graph.of_type(PACKAGE_GROUP):
         member(group, "registry")
-    for pipe in graph.of_type(PIPE):
-        source, target = (
-            index.by_arn.get(pipe.inputs.get("source", "")),
-            index.by_arn.get(pipe.inputs.get("target", "")),
-        )
-        if role_of(target) == "pipeline":
-            member(pipe, "batch")
-            if source is not None and source.type == QUEUE:
-                roles[source.urn] = "batch"
 
     def reaches_pipeline(resource: RecordedResource) -> list[RecordedResource]:
         """The pipelines a trigger target of an unknown type (a state machine, say) starts: those
@@ -183,6 +174,27 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             if any(_mentions(text, name) for text in texts for name in _names(pipeline)):
                 found[pipeline.urn] = pipeline
         return list(found.values())
+
+    # A pipe batches into a pipeline directly, or into a state machine that starts one per batch
+    # (a pipe cannot batch into a pipeline itself): queue, pipe and starter are the batching.
+    batch_starts: list[RecordedResource] = []
+    for pipe in graph.of_type(PIPE):
+        source, target = (
+            index.by_arn.get(pipe.inputs.get("source", "")),
+            index.by_arn.get(pipe.inputs.get("target", "")),
+        )
+        if target is None:
+            continue
+        if role_of(target) == "pipeline":
+            batch_starts.append(target)
+        elif role_of(target) is None and (started := reaches_pipeline(target)):
+            roles[target.urn] = "batch"
+            batch_starts += started
+        else:
+            continue
+        member(pipe, "batch")
+        if source is not None and source.type == QUEUE:
+            roles[source.urn] = "batch"
 
     # Topics: the one the approval rule targets carries approvals; one that alarms act on, other
     # rules target or Alertmanager publishes to pages. Others (async inference results) are not
@@ -431,9 +443,8 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             watched_resources += [endpoints.get(name) for name in _pattern_strings(pattern, "EndpointName")]
             for watched_resource in watched_resources:
                 loop.connect(role_of(watched_resource), role, dotted=True)
-    for pipe in graph.of_type(PIPE):
-        if role_of(pipe) == "batch":
-            loop.connect("batch", role_of(index.by_arn.get(pipe.inputs.get("target", ""))))
+    for pipeline in batch_starts:
+        loop.connect("batch", role_of(pipeline))
 
     # Paging: subscriptions, and the Kubernetes path (PrometheusRule → Alertmanager → receiver).
     for subscription in graph.of_type(SUBSCRIPTION):

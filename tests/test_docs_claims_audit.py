@@ -1490,7 +1490,9 @@ def test_the_retraining_gate_is_the_one_monitoring_md_describes(prod: ResourceGr
     assert int(per_page) == retraining_gate.RUNS_PER_PAGE
     assert int(runs.replace(",", "")) == retraining_gate.RUNS_PER_PAGE * retraining_gate.MAX_RUN_PAGES
     pipelines = {r.inputs["pipelineName"] for r in prod.of_type("aws:sagemaker/pipeline:Pipeline")}
-    [gate] = prod.of_type("aws:sfn/stateMachine:StateMachine")
+    [gate] = [
+        m for m in prod.of_type("aws:sfn/stateMachine:StateMachine") if m.name.endswith("-retraining-gate")
+    ]
     assert gate.inputs["type"] == "STANDARD"
     assert gate.inputs["name"].removesuffix("-retraining") in pipelines
     states = json.loads(gate.inputs["definition"])["States"]

@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.pipes as pipes
+import pulumi_aws.sfn as sfn
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
@@ -21,10 +22,16 @@ from ..limits import (
     service_role_path_problem,
     tags_problem,
 )
-from ..naming import child_name
+from ..naming import child_name, fit
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
-from .retraining_gate import MAX_COOLDOWN_SECONDS, RetrainingGate, RetrainingGateArgs
+from .retraining_gate import (
+    API_RETRY,
+    MAX_COOLDOWN_SECONDS,
+    STATE_MACHINE_NAME_LIMIT,
+    RetrainingGate,
+    RetrainingGateArgs,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,8 @@ class NewDataSource:
     prefix: str
     """Key prefix whose new objects start a run, e.g. ``training-data/<family>/``."""
     batching_window_seconds: int
-    """Seconds the pipe gathers new-object events into one run, 0-300; 0 starts a run per object."""
+    """Seconds the pipe gathers new-object events into one batch, hence one run, 0-300; 0 starts a
+    run per object."""
     queue_kms_key_arn: pulumi.Input[str]
     """Key of the buffering queue; EventBridge must be allowed to use it (the notifications key)."""
 
@@ -94,17 +102,61 @@ def drift_event_pattern(alarm_names: Sequence[str]) -> dict[str, Any]:
     }
 
 
+NEW_DATA_BATCH_SIZE = 10000
+"""The most records an SQS source batches (with a batching window; without one it takes 10)."""
+NEW_DATA_RECORD = "{}"
+"""What the pipe passes on per new-object event (its input template): nothing of the event, so a
+batch of :data:`NEW_DATA_BATCH_SIZE` stays far below Step Functions' 262,144-character input (whole
+SQS records, about 2 KB each, would exceed it from about 130 objects and fail the batch)."""
+STEP_FUNCTIONS_INPUT_LIMIT = 262144
+"""Characters of a Step Functions execution's input, the most a pipe may send it in one batch."""
+
+
+def new_data_starter_name(pipeline_name: str) -> str:
+    """The new-data starter's state machine name, derived from the pipeline's (unique per account),
+    so its ARN is known before it exists and the pipe's role can name it."""
+    return fit(f"{pipeline_name}-new-data", STATE_MACHINE_NAME_LIMIT)
+
+
+def new_data_starter_definition(pipeline_name: str) -> dict[str, Any]:
+    """One batch of new-object events in (a JSON array, one element per object), one pipeline run
+    out: EventBridge Pipes batches only into targets with a batch API or that take the whole batch
+    as one input (Lambda, Step Functions), and a SageMaker pipeline is neither, so the pipe cannot
+    start it once per batch itself. The client token is a hash of the execution, so a retried start
+    cannot start a second run."""
+    return {
+        "Comment": f"Start {pipeline_name} once per batch of new training data",
+        "StartAt": "StartTraining",
+        "States": {
+            "StartTraining": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sagemaker:startPipelineExecution",
+                "Parameters": {
+                    "PipelineName": pipeline_name,
+                    "PipelineExecutionDescription.$": (
+                        "States.Format('New training data: {} object(s)', States.ArrayLength($))"
+                    ),
+                    "ClientRequestToken.$": "States.Hash($$.Execution.Id, 'SHA-256')",
+                },
+                "Retry": API_RETRY,
+                "End": True,
+            }
+        },
+    }
+
+
 class PipelineTriggers(pulumi.ComponentResource):
     """The continuous-training loop's entry points for one pipeline.
 
     - schedule: an EventBridge schedule rule targeting the pipeline;
     - new data: S3 "Object Created" events under a prefix → a KMS-encrypted SQS queue → an
-      EventBridge pipe whose batching window turns a burst of uploads into one run;
+      EventBridge pipe whose batching window turns a burst of uploads into one batch → a Step
+      Functions state machine that starts one run per batch (a pipe cannot batch into a pipeline);
     - drift: an EventBridge rule on the named alarms entering ALARM → a :class:`RetrainingGate`
       (Step Functions) that starts the pipeline at most once per cooldown.
 
-    Security posture: the roles EventBridge and the pipe assume may start executions of this one
-    pipeline and nothing else (plus, for the pipe, consume its own queue).
+    Security posture: the roles EventBridge and the new-data starter assume may start executions of
+    this one pipeline and nothing else; the pipe's may consume its own queue and start its starter.
     """
 
     rule_arns: pulumi.Output[list[str]]
@@ -121,7 +173,7 @@ class PipelineTriggers(pulumi.ComponentResource):
         rules: list[cloudwatch.EventRule] = []
 
         if args.schedule:
-            starter = self._starter_role("events", "events.amazonaws.com", [])
+            starter = self._starter_role("events", "events.amazonaws.com", [self._starts_pipeline()])
             rule = cloudwatch.EventRule(
                 child_name(f"{name}-schedule", "aws:cloudwatch/eventRule:EventRule"),
                 schedule_expression=args.schedule,
@@ -182,7 +234,14 @@ class PipelineTriggers(pulumi.ComponentResource):
         )
         return rule
 
-    def _starter_role(self, suffix: str, service: str, extra: list[dict[str, Any]]) -> ExecutionRole:
+    def _starts_pipeline(self) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Action": "sagemaker:StartPipelineExecution",
+            "Resource": self._args.pipeline_arn,
+        }
+
+    def _starter_role(self, suffix: str, service: str, statements: list[dict[str, Any]]) -> ExecutionRole:
         args = self._args
         return ExecutionRole(
             f"{self._name}-{suffix}",
@@ -191,14 +250,7 @@ class PipelineTriggers(pulumi.ComponentResource):
                 trusted_service=service,
                 account_id=args.account_id,
                 path=args.role_path,
-                statements=[
-                    {
-                        "Effect": "Allow",
-                        "Action": "sagemaker:StartPipelineExecution",
-                        "Resource": args.pipeline_arn,
-                    },
-                    *extra,
-                ],
+                statements=statements,
                 tags=args.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -245,6 +297,22 @@ class PipelineTriggers(pulumi.ComponentResource):
             opts=child,
         )
         cloudwatch.EventTarget(f"{name}-new-data", rule=rule.name, arn=queue.arn, opts=child)
+        starter_name = pulumi.Output.from_input(args.pipeline_name).apply(new_data_starter_name)
+        starter_arn = starter_name.apply(
+            lambda n: f"arn:aws:states:{args.region}:{args.account_id}:stateMachine:{n}"
+        )
+        runner = self._starter_role("new-data-starter", "states.amazonaws.com", [self._starts_pipeline()])
+        starter = sfn.StateMachine(
+            f"{name}-new-data",
+            name=starter_name,
+            type="STANDARD",
+            role_arn=runner.role_arn,
+            definition=pulumi.Output.from_input(args.pipeline_name).apply(
+                lambda pipeline: json.dumps(new_data_starter_definition(pipeline))
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
         consumer = self._starter_role(
             "pipe",
             "pipes.amazonaws.com",
@@ -255,6 +323,7 @@ class PipelineTriggers(pulumi.ComponentResource):
                     "Resource": queue.arn,
                 },
                 {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": source.queue_kms_key_arn},
+                {"Effect": "Allow", "Action": "states:StartExecution", "Resource": starter_arn},
             ],
         )
         pipes.Pipe(
@@ -264,15 +333,20 @@ class PipelineTriggers(pulumi.ComponentResource):
             source=queue.arn,
             source_parameters=pipes.PipeSourceParametersArgs(
                 sqs_queue_parameters=pipes.PipeSourceParametersSqsQueueParametersArgs(
-                    batch_size=10000 if source.batching_window_seconds else 1,
+                    batch_size=NEW_DATA_BATCH_SIZE if source.batching_window_seconds else 1,
                     maximum_batching_window_in_seconds=source.batching_window_seconds,
                 )
             ),
-            target=args.pipeline_arn,
+            target=starter.arn,
             target_parameters=pipes.PipeTargetParametersArgs(
-                sagemaker_pipeline_parameters=pipes.PipeTargetParametersSagemakerPipelineParametersArgs(
-                    pipeline_parameters=[]
-                )
+                input_template=NEW_DATA_RECORD,
+                # A Standard workflow is started asynchronously (StartExecution), the whole batch
+                # its input.
+                step_function_state_machine_parameters=(
+                    pipes.PipeTargetParametersStepFunctionStateMachineParametersArgs(
+                        invocation_type="FIRE_AND_FORGET"
+                    )
+                ),
             ),
             tags=dict(args.tags),
             opts=child,

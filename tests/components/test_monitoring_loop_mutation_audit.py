@@ -70,6 +70,11 @@ def _role_policy(graph: ResourceGraph, role_arn: str) -> tuple[str, list[dict[st
     return trust["Principal"]["Service"], statements(policy_of(permissions))
 
 
+def _machines(graph: ResourceGraph, suffix: str) -> list[Any]:
+    """The state machines whose resource name ends in ``suffix`` (the gate's, the new-data starter's)."""
+    return [m for m in graph.of_type("aws:sfn/stateMachine:StateMachine") if m.name.endswith(suffix)]
+
+
 def _target_of(graph: ResourceGraph, rule_name: str) -> Any:
     [rule] = [r for r in graph.of_type(RULE) if r.name == rule_name]
     [target] = [t for t in graph.of_type(TARGET) if graph.referenced(t, "rule") == [rule]]
@@ -80,13 +85,13 @@ def _target_of(graph: ResourceGraph, rule_name: str) -> Any:
 
 
 def test_a_drift_alarm_starts_the_retraining_gate_not_the_pipeline(triggers: ResourceGraph) -> None:
-    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    [gate] = _machines(triggers, "-retraining-gate")
     target = _target_of(triggers, "triggers-drift")
     assert target.inputs["arn"] == gate.outputs["arn"] != PIPELINE_ARN
 
 
 def test_eventbridge_starts_the_gate_as_a_role_that_may_start_only_that_gate(triggers: ResourceGraph) -> None:
-    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    [gate] = _machines(triggers, "-retraining-gate")
     target = _target_of(triggers, "triggers-drift")
     # A Step Functions target needs a role: without one EventBridge cannot start the gate at all.
     assert target.inputs.get("roleArn")
@@ -153,7 +158,7 @@ def test_a_direct_caller_leaving_the_cooldown_out_gets_the_stack_files_day(trigg
     a stack file would have waited a day."""
     stack_default = TrainingSpec.model_fields["retraining_cooldown_hours"].default * 3600
     assert stack_default == 24 * 3600
-    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    [gate] = _machines(triggers, "-retraining-gate")
     states = json.loads(gate.inputs["definition"])["States"]
     assert states["Cooldown"] == {"Type": "Wait", "Seconds": stack_default, "End": True}
 
@@ -171,14 +176,14 @@ def test_the_pipe_gathers_a_whole_window_of_uploads_into_one_run(triggers: Resou
     }
 
 
-def test_the_pipe_may_read_and_decrypt_its_queue_and_start_only_the_pipeline(triggers: ResourceGraph) -> None:
+def test_the_pipe_may_read_and_decrypt_its_queue_and_start_only_its_starter(triggers: ResourceGraph) -> None:
     [pipe] = triggers.of_type("aws:pipes/pipe:Pipe")
     [queue] = triggers.of_type("aws:sqs/queue:Queue")
+    [starter] = _machines(triggers, "-new-data")
     assert pipe.inputs["source"] == queue.outputs["arn"]
     assert _role_policy(triggers, pipe.inputs["roleArn"]) == (
         "pipes.amazonaws.com",
         [
-            {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": PIPELINE_ARN},
             {
                 "Effect": "Allow",
                 "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
@@ -186,7 +191,13 @@ def test_the_pipe_may_read_and_decrypt_its_queue_and_start_only_the_pipeline(tri
             },
             # The queue is KMS-encrypted: without Decrypt the pipe receives nothing.
             {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": queue.inputs["kmsMasterKeyId"]},
+            {"Effect": "Allow", "Action": "states:StartExecution", "Resource": starter.outputs["arn"]},
         ],
+    )
+    # The starter, not the pipe, starts the pipeline: that one only.
+    assert _role_policy(triggers, starter.inputs["roleArn"]) == (
+        "states.amazonaws.com",
+        [{"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": PIPELINE_ARN}],
     )
 
 

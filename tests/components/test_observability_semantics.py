@@ -310,7 +310,8 @@ def test_new_data_events_reach_the_queue_the_pipe_drains_as_the_pipes_service() 
     )
     assert "roleArn" not in new_data.inputs
     [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
-    assert (pipe.inputs["source"], pipe.inputs["target"]) == (queue.outputs["arn"], PIPELINE_ARN)
+    [starter] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+    assert (pipe.inputs["source"], pipe.inputs["target"]) == (queue.outputs["arn"], starter.outputs["arn"])
     assert _trusted_service(graph, pipe) == "pipes.amazonaws.com"
     schedule = targets["triggers-schedule"]
     assert schedule.inputs["arn"] == PIPELINE_ARN

@@ -126,8 +126,12 @@ def test_scheduled_and_new_data_runs_pass_no_parameters_so_they_read_the_watched
     graph = _triggers(schedule="cron(0 3 ? * MON *)", new_data=_new_data())
     targets = {t.name: t for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")}
     assert targets["triggers-schedule"].inputs["sagemakerPipelineTarget"] == {"pipelineParameterLists": []}
-    [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
-    assert pipe.inputs["targetParameters"] == {"sagemakerPipelineParameters": {"pipelineParameters": []}}
+    [starter] = [
+        m for m in graph.of_type("aws:sfn/stateMachine:StateMachine") if m.name.endswith("-new-data")
+    ]
+    [start] = json.loads(starter.inputs["definition"])["States"].values()
+    assert start["Resource"].endswith(":sagemaker:startPipelineExecution")
+    assert not [key for key in start["Parameters"] if key.startswith("PipelineParameters")]
 
 
 def test_new_data_events_outlive_a_day_of_failed_starts() -> None:

@@ -138,10 +138,13 @@ def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, sta
     [queue] = within(graph, "triggers-customer-churn", "aws:sqs/queue:Queue")
     assert queue.inputs["kmsMasterKeyId"] == graph.named("kms-notifications-key").outputs["arn"]
     [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
-    assert (
-        pipe.inputs["source"] == queue.outputs["arn"]
-        and pipe.inputs["target"] == _pipeline(graph).outputs["arn"]
-    )
+    # The pipe batches into the new-data starter, which starts the pipeline once per batch.
+    [starter] = [
+        m
+        for m in within(graph, "triggers-customer-churn", "aws:sfn/stateMachine:StateMachine")
+        if m.name.endswith("-new-data")
+    ]
+    assert pipe.inputs["source"] == queue.outputs["arn"] and pipe.inputs["target"] == starter.outputs["arn"]
     assert pipe.inputs["sourceParameters"]["sqsQueueParameters"]["maximumBatchingWindowInSeconds"] == 300
     [policy] = [r for r in graph.referenced(pipe, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
     granted = {
@@ -149,8 +152,17 @@ def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, sta
         for s in statements(policy_of(policy))
         for action in as_list(s["Action"])
     }
-    assert granted["sagemaker:StartPipelineExecution"] == [_pipeline(graph).outputs["arn"]]
+    assert granted["states:StartExecution"] == [starter.outputs["arn"]]
+    assert "sagemaker:StartPipelineExecution" not in granted
     assert granted["sqs:ReceiveMessage"] == [queue.outputs["arn"]]
+    [runner] = [r for r in graph.referenced(starter, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert statements(policy_of(runner)) == [
+        {
+            "Effect": "Allow",
+            "Action": "sagemaker:StartPipelineExecution",
+            "Resource": _pipeline(graph).outputs["arn"],
+        }
+    ]
     [queue_policy] = within(graph, "triggers-customer-churn", "aws:sqs/queuePolicy:QueuePolicy")
     [allow] = [s for s in statements(policy_of(queue_policy)) if s["Effect"] == "Allow"]
     assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
@@ -280,5 +292,9 @@ def test_the_stack_files_retraining_cooldown_is_the_gates_wait(stack_graphs, wri
         (stack_graphs["staging"], 24 * 3600),
         (recorded_stack(str(write_stack("staging", six_hours))), 6 * 3600),
     ):
-        [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+        [gate] = [
+            m
+            for m in graph.of_type("aws:sfn/stateMachine:StateMachine")
+            if m.name.endswith("-retraining-gate")
+        ]
         assert json.loads(gate.inputs["definition"])["States"]["Cooldown"]["Seconds"] == seconds

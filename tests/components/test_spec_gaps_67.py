@@ -1,0 +1,103 @@
+"""Gaps between what the docs promise and what a real account would do (session 67's audit).
+
+1. "Uploads within the batching window start only one run" (docs/architecture.md): EventBridge
+   Pipes batches only into targets that take a batch (a batch API, or the whole batch as one input:
+   Lambda, Step Functions); a pipe with a SageMaker pipeline target cannot batch its source at all
+   (AWS, "Amazon EventBridge Pipes batching and concurrency"). The pipe now batches into a Step
+   Functions state machine that starts the pipeline once per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+import pytest
+
+from components.training.pipeline_triggers import (
+    STEP_FUNCTIONS_INPUT_LIMIT,
+    NewDataSource,
+    new_data_starter_definition,
+    new_data_starter_name,
+)
+from tests.aws_sessions import mocked_aws
+from tests.components.pipeline_triggers_fixture import PIPELINE_NAME, record_triggers
+from tests.components.test_retraining_gate import sdk_integration_casing  # noqa: F401 (a fixture)
+
+QUEUE_KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+# Targets EventBridge Pipes delivers a batch to (AWS's list of batchable targets), by type token.
+BATCH_TARGETS = {STATE_MACHINE: "stepFunctionStateMachineParameters", "aws:lambda/function:Function": None}
+
+
+@pytest.mark.parametrize("window", [0, 300], ids=["no-window-one-run-per-object", "window-one-run-per-batch"])
+def test_the_new_data_pipe_batches_only_into_a_target_that_takes_a_batch(window: int) -> None:
+    graph, _ = record_triggers(
+        new_data=NewDataSource(
+            bucket_name="datasets",
+            prefix="training-data/customer-churn/",
+            batching_window_seconds=window,
+            queue_kms_key_arn=QUEUE_KEY,
+        )
+    )
+    [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
+    polling = pipe.inputs["sourceParameters"]["sqsQueueParameters"]
+    [target] = [r for r in graph.resources if r.outputs.get("arn") == pipe.inputs["target"]]
+    if polling["batchSize"] > 1 or polling["maximumBatchingWindowInSeconds"]:
+        assert target.type in BATCH_TARGETS, f"a pipe cannot batch into a {target.type}"
+    assert target.type == STATE_MACHINE and target.inputs["type"] == "STANDARD"
+    # A Standard workflow is started asynchronously; the batch is its input, as a JSON array of
+    # each event's input template: the largest batch must fit Step Functions' input.
+    parameters = pipe.inputs["targetParameters"]
+    assert parameters["stepFunctionStateMachineParameters"] == {"invocationType": "FIRE_AND_FORGET"}
+    batch = json.dumps([json.loads(parameters["inputTemplate"])] * polling["batchSize"])
+    assert len(batch) <= STEP_FUNCTIONS_INPUT_LIMIT
+    # The starter is the pipeline's, and starts that pipeline.
+    assert target.inputs["name"] == new_data_starter_name(PIPELINE_NAME)
+    assert json.loads(target.inputs["definition"]) == new_data_starter_definition(PIPELINE_NAME)
+
+
+def test_a_batch_of_uploads_starts_exactly_one_run(sdk_integration_casing: None) -> None:  # noqa: F811
+    """Executed by moto's Step Functions interpreter against moto's SageMaker: one batch of three
+    object events is one run, which says how many objects it was started for; its client token is a
+    hash of the execution, so a retried start cannot start a second run."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    region, pipeline = "eu-west-1", "prod-customer-churn-training"
+    with mocked_aws(region, config={"stepfunctions": {"execute_state_machine": True}}) as session:
+        role = session.client("iam").create_role(RoleName="starter", AssumeRolePolicyDocument="{}")["Role"][
+            "Arn"
+        ]
+        sagemaker = session.client("sagemaker")
+        sagemaker.create_pipeline(
+            PipelineName=pipeline,
+            PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
+            RoleArn=role,
+        )
+        sfn = session.client("stepfunctions")
+        machine = sfn.create_state_machine(
+            name=new_data_starter_name(pipeline),
+            definition=json.dumps(new_data_starter_definition(pipeline)),
+            roleArn=role,
+        )["stateMachineArn"]
+        execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps([{}, {}, {}]))[
+            "executionArn"
+        ]
+        status = _ended(sfn, execution)
+        assert status == "SUCCEEDED", sfn.get_execution_history(executionArn=execution)["events"][-1]
+        [run] = sagemaker.list_pipeline_executions(PipelineName=pipeline)["PipelineExecutionSummaries"]
+        assert run["PipelineExecutionDescription"] == "New training data: 3 object(s)"
+        [stored] = sagemaker_backends["123456789012"][region].pipelines[pipeline].pipeline_executions.values()
+        assert stored.client_request_token == hashlib.sha256(execution.encode()).hexdigest()
+
+
+def _ended(sfn: Any, execution: str, timeout: float = 20) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = sfn.describe_execution(executionArn=execution)["status"]
+        if status != "RUNNING":
+            return str(status)
+        time.sleep(0.05)
+    raise AssertionError(f"{execution} still running")
