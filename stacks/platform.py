@@ -176,6 +176,7 @@ def build_platform(
             [family for family, t in triggers.items() if t.retrains],
             batch_scoring,
             list(observed.live_drift),
+            [family for family, t in triggers.items() if t.starts_on_new_data],
         ),
         cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,

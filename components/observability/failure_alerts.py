@@ -202,6 +202,9 @@ class FailureAlertsArgs:
     """The stack's model package groups, whose rejected versions page; none: no rejection rule."""
     retraining_gate_names: Sequence[str] = ()
     """The stack's retraining gates (Step Functions state machines); none: no gate rule."""
+    new_data_starter_names: Sequence[str] = ()
+    """The stack's new-data starters (Step Functions state machines that start a training run per
+    batch of new data); their failed executions page through the gates' rule."""
     transform_model_names: Sequence[pulumi.Input[str]] = ()
     """The SageMaker models the stack's transform jobs run (batch scoring), whose failed jobs page;
     none: no transform rule. Matched by model, not job name: a pipeline names its jobs."""
@@ -287,20 +290,20 @@ class FailureAlertsArgs:
                     ),
                 )
             )
-        if self.retraining_gate_names:
+        if self.retraining_gate_names or self.new_data_starter_names:
             gates = [
                 f"arn:aws:states:{region}:{self.account_id}:stateMachine:{n}"
-                for n in self.retraining_gate_names
+                for n in (*self.retraining_gate_names, *self.new_data_starter_names)
             ]
             rules.append(
                 FailureRule(
                     key="retraining-gates",
-                    description="A drift or quality alarm of this stack could not start retraining",
+                    description="An alarm or new training data of this stack could not start retraining",
                     pattern=retraining_gate_pattern(gates),
                     input_paths={"execution": "$.detail.executionArn", "status": "$.detail.status"},
                     message=(
-                        "Retraining gate execution <execution> is <status>: an alarm did not start "
-                        "retraining; the execution's history shows the failed step. "
+                        "Retraining trigger execution <execution> is <status>: an alarm or new training "
+                        "data did not start retraining; the execution's history shows the failed step. "
                         f"https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/<execution>"
                     ),
                 )

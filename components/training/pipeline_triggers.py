@@ -163,6 +163,8 @@ class PipelineTriggers(pulumi.ComponentResource):
     """ARNs of the EventBridge rules created (schedule, new data, drift: those enabled)."""
     retrains: bool
     """Whether alarms start retraining here (through a retraining gate)."""
+    starts_on_new_data: bool
+    """Whether new data starts runs here (through a new-data starter, :func:`new_data_starter_name`)."""
 
     def __init__(
         self, name: str, args: PipelineTriggersArgs, opts: pulumi.ResourceOptions | None = None
@@ -170,6 +172,7 @@ class PipelineTriggers(pulumi.ComponentResource):
         super().__init__("mlops:training:PipelineTriggers", name, None, opts)
         self._name, self._args = name, args
         self.retrains = bool(args.drift_alarm_names)
+        self.starts_on_new_data = args.new_data is not None
         rules: list[cloudwatch.EventRule] = []
 
         if args.schedule:

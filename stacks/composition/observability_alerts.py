@@ -11,6 +11,7 @@ import pulumi
 from components.observability.alert_topic import AlertTopic, AlertTopicArgs
 from components.observability.cost_guardrails import CostGuardrails, CostGuardrailsArgs
 from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
+from components.training.pipeline_triggers import new_data_starter_name
 from components.training.retraining_gate import gate_name
 from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
@@ -108,9 +109,11 @@ def build_failure_alerts(
     retrained_families: Sequence[str] = (),
     batch_scoring: Mapping[str, BatchScoring] | None = None,
     live_drift: Sequence[str] = (),
+    new_data_families: Sequence[str] = (),
 ) -> FailureAlerts | None:
     """Pipeline, job and monitor failures, endpoint rollbacks, rejected model versions and alarms
-    that could not start retraining (``retrained_families``: those with a retraining gate) of this
+    that could not start retraining (``retrained_families``: those with a retraining gate; and
+    ``new_data_families``, those whose new data starts runs, with a new-data starter) of this
     stack page the alert topic; so do failed runs of the ``batch_scoring`` pipelines (by family)
     and failed transform jobs of their models, and failed runs of the endpoints' live-drift
     pipelines (``live_drift``: endpoint names)."""
@@ -141,6 +144,10 @@ def build_failure_alerts(
             retraining_gate_names=[
                 gate_name(naming.training_pipeline_name(config.model_package_group(family)))
                 for family in retrained_families
+            ],
+            new_data_starter_names=[
+                new_data_starter_name(naming.training_pipeline_name(config.model_package_group(family)))
+                for family in new_data_families
             ],
             transform_model_names=[scoring.model_name for scoring in batch_scoring.values()],
             tags=config.resource_tags,

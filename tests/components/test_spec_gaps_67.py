@@ -5,6 +5,8 @@
    Lambda, Step Functions); a pipe with a SageMaker pipeline target cannot batch its source at all
    (AWS, "Amazon EventBridge Pipes batching and concurrency"). The pipe now batches into a Step
    Functions state machine that starts the pipeline once per batch.
+2. "Failures page the same topic" (docs/monitoring.md): a new-data starter whose execution fails
+   (the pipeline cannot be started) pages through the retraining-gates rule, as a gate does.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from typing import Any
 
 import pytest
+from moto.events.models import EventPattern
 
 from components.training.pipeline_triggers import (
     STEP_FUNCTIONS_INPUT_LIMIT,
@@ -22,6 +25,7 @@ from components.training.pipeline_triggers import (
     new_data_starter_definition,
     new_data_starter_name,
 )
+from planner.recorder import ResourceGraph
 from tests.aws_sessions import mocked_aws
 from tests.components.pipeline_triggers_fixture import PIPELINE_NAME, record_triggers
 from tests.components.test_retraining_gate import sdk_integration_casing  # noqa: F401 (a fixture)
@@ -101,3 +105,38 @@ def _ended(sfn: Any, execution: str, timeout: float = 20) -> str:
             return str(status)
         time.sleep(0.05)
     raise AssertionError(f"{execution} still running")
+
+
+def _execution_event(machine_arn: str, status: str) -> dict[str, Any]:
+    """The event Step Functions sends when a Standard execution changes status (user guide sample)."""
+    execution = machine_arn.replace(":stateMachine:", ":execution:") + ":0d4f1f8a-1b8e-4c4e-9a55-0d7a2f7b7c11"
+    region, account = machine_arn.split(":")[3:5]
+    return {
+        "version": "0",
+        "id": "315c1398-40ff-a850-213b-158f73e60175",
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": account,
+        "time": "2026-12-07T03:00:00Z",
+        "region": region,
+        "resources": [execution],
+        "detail": {"executionArn": execution, "stateMachineArn": machine_arn, "status": status},
+    }
+
+
+def test_a_new_data_start_that_fails_pages(stack_graphs: dict[str, ResourceGraph]) -> None:
+    graph = stack_graphs["prod"]
+    starters = [m for m in graph.of_type(STATE_MACHINE) if m.name.endswith("-new-data")]
+    assert starters, "the prod fixture starts runs on new data"
+    [rule] = [
+        r
+        for r in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if r.name == "failure-alerts-retraining-gates"
+    ]
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    for starter in starters:
+        arn = starter.outputs["arn"]
+        for status in ("FAILED", "TIMED_OUT", "ABORTED"):
+            assert pattern.matches_event(_execution_event(arn, status)), (starter.name, status)
+        assert not pattern.matches_event(_execution_event(arn, "SUCCEEDED"))
+        assert not pattern.matches_event(_execution_event(arn.replace(":prod-", ":staging-"), "FAILED"))

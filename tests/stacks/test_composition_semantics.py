@@ -136,11 +136,14 @@ def test_failure_alerts_name_every_familys_pipelines_endpoints_groups_and_gates(
     assert sorted(endpoints) == ["prod-customer-churn", "prod-scoring"]
     groups = _rule(two_families, "failure-alerts-model-rejections")["detail"]["ModelPackageGroupName"]
     assert sorted(groups) == ["prod-churn-v2", "prod-customer-churn"]
-    # prod retrains on drift: both families have a retraining gate, both gates are watched.
+    # prod retrains on drift and on new data: both families have a retraining gate and a new-data
+    # starter, all four are watched.
     gates = _rule(two_families, "failure-alerts-retraining-gates")["detail"]["stateMachineArn"]
     state_machine = "arn:aws:states:eu-west-1:333333333333:stateMachine:"
     assert sorted(gates) == [
+        f"{state_machine}prod-churn-v2-training-new-data",
         f"{state_machine}prod-churn-v2-training-retraining",
+        f"{state_machine}prod-customer-churn-training-new-data",
         f"{state_machine}prod-customer-churn-training-retraining",
     ]
 
