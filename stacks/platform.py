@@ -148,10 +148,10 @@ def build_platform(
     )
     serving = resolve_serving(config, resolve_model_package, deployed)
     batch_plan = resolve_batch_scoring(config, resolve_model_package)
-    triggers = build_pipeline_triggers(
-        config, foundation, serving, pipelines, opts, list(batch_plan.packages)
-    )
     alerts = build_alerts(config, foundation, opts)
+    triggers = build_pipeline_triggers(
+        config, foundation, serving, pipelines, opts, list(batch_plan.packages), alerts
+    )
     endpoints, shared_endpoints = build_endpoints(config, foundation, alerts, serving, opts)
     observed = build_observability(config, foundation, alerts, serving, endpoints, opts)
     # Before the failure alerts: their transform rule names the batch-scoring models.

@@ -23,6 +23,7 @@ from ..limits import (
     tags_problem,
 )
 from ..naming import child_name, fit
+from ..output_text import concat
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
 from .retraining_gate import (
@@ -74,6 +75,9 @@ class PipelineTriggersArgs:
     run, through a :class:`RetrainingGate` (at most one run per ``retraining_cooldown_seconds``)."""
     retraining_cooldown_seconds: int = 24 * 3600
     """Shortest time between two runs the alarms start, 3600 s to 30 days."""
+    alarm_topic_arn: pulumi.Input[str] | None = None
+    """SNS topic paged when new data waits in the queue longer than :data:`NEW_DATA_WAIT_SECONDS`
+    (the pipe cannot start runs, and the data expires a day after it landed); None: no such alarm."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -108,6 +112,12 @@ NEW_DATA_RECORD = "{}"
 """What the pipe passes on per new-object event (its input template): nothing of the event, so a
 batch of :data:`NEW_DATA_BATCH_SIZE` stays far below Step Functions' 262,144-character input (whole
 SQS records, about 2 KB each, would exceed it from about 130 objects and fail the batch)."""
+NEW_DATA_RETENTION_SECONDS = 24 * 3600
+"""How long a new-object event waits in the queue for its run before SQS drops it."""
+NEW_DATA_WAIT_SECONDS = 3600
+"""Age of the oldest waiting new-object event that pages: a batch is consumed within its window
+(at most 300 s), and one the pipe could not deliver comes back after the visibility timeout (at
+most 600 s) for another try; an hour of that is a broken trigger, with a day left to fix it."""
 STEP_FUNCTIONS_INPUT_LIMIT = 262144
 """Characters of a Step Functions execution's input, the most a pipe may send it in one batch."""
 
@@ -151,7 +161,8 @@ class PipelineTriggers(pulumi.ComponentResource):
     - schedule: an EventBridge schedule rule targeting the pipeline;
     - new data: S3 "Object Created" events under a prefix → a KMS-encrypted SQS queue → an
       EventBridge pipe whose batching window turns a burst of uploads into one batch → a Step
-      Functions state machine that starts one run per batch (a pipe cannot batch into a pipeline);
+      Functions state machine that starts one run per batch (a pipe cannot batch into a pipeline),
+      and, with ``alarm_topic_arn``, an alarm paging when an upload has waited over an hour;
     - drift: an EventBridge rule on the named alarms entering ALARM → a :class:`RetrainingGate`
       (Step Functions) that starts the pipeline at most once per cooldown.
 
@@ -259,6 +270,35 @@ class PipelineTriggers(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _waiting_alarm(self, queue: sqs.Queue, topic_arn: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
+        """Pages when new data has waited an hour without starting a run (the pipe or its starter
+        cannot deliver): the data would otherwise expire from the queue untrained, silently."""
+        args = self._args
+        return cloudwatch.MetricAlarm(
+            f"{self._name}-new-data-waiting",
+            name=concat(args.pipeline_name, "-new-data-waiting"),
+            alarm_description=concat(
+                "New training data for ",
+                args.pipeline_name,
+                f" has waited over {NEW_DATA_WAIT_SECONDS // 60} minutes without starting a run; it "
+                f"expires {NEW_DATA_RETENTION_SECONDS // 3600} hours after it landed",
+            ),
+            namespace="AWS/SQS",
+            metric_name="ApproximateAgeOfOldestMessage",
+            dimensions={"QueueName": queue.name},
+            statistic="Maximum",
+            period=300,
+            evaluation_periods=1,
+            threshold=NEW_DATA_WAIT_SECONDS,
+            comparison_operator="GreaterThanThreshold",
+            # An idle queue publishes nothing: no data waiting is no failure.
+            treat_missing_data="notBreaching",
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     def _new_data(self, source: NewDataSource) -> cloudwatch.EventRule:
         name, args = self._name, self._args
         child = pulumi.ResourceOptions(parent=self)
@@ -266,7 +306,7 @@ class PipelineTriggers(pulumi.ComponentResource):
             child_name(f"{name}-new-data", "aws:sqs/queue:Queue"),
             kms_master_key_id=source.queue_kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
-            message_retention_seconds=86400,
+            message_retention_seconds=NEW_DATA_RETENTION_SECONDS,
             # Longer than the pipe's batching window, so a batch is not redelivered while it forms.
             visibility_timeout_seconds=max(60, source.batching_window_seconds * 2),
             tags=dict(args.tags),
@@ -300,6 +340,8 @@ class PipelineTriggers(pulumi.ComponentResource):
             opts=child,
         )
         cloudwatch.EventTarget(f"{name}-new-data", rule=rule.name, arn=queue.arn, opts=child)
+        if args.alarm_topic_arn is not None:
+            self._waiting_alarm(queue, args.alarm_topic_arn)
         starter_name = pulumi.Output.from_input(args.pipeline_name).apply(new_data_starter_name)
         starter_arn = starter_name.apply(
             lambda n: f"arn:aws:states:{args.region}:{args.account_id}:stateMachine:{n}"

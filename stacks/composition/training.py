@@ -9,6 +9,7 @@ import pulumi
 from components.data.feature_query_workgroup import FeatureQueryWorkgroup
 from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
+from components.observability.alert_topic import AlertTopic
 from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
 from components.output_text import concat
@@ -119,6 +120,7 @@ def build_pipeline_triggers(
     pipelines: dict[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
     batch_scored: Sequence[str] = (),
+    alerts: AlertTopic | None = None,
 ) -> dict[str, PipelineTriggers]:
     training = config.training
     drift_alarms = drift_alarms_by_family(config, serving.monitored, batch_scored, serving.live_drift)
@@ -147,6 +149,7 @@ def build_pipeline_triggers(
                 ),
                 drift_alarm_names=drift_alarms.get(family, []),
                 retraining_cooldown_seconds=training.retraining_cooldown_hours * 3600,
+                alarm_topic_arn=alerts.topic_arn if alerts else None,
             ),
             opts,
         )

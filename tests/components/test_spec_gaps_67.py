@@ -6,7 +6,8 @@
    (AWS, "Amazon EventBridge Pipes batching and concurrency"). The pipe now batches into a Step
    Functions state machine that starts the pipeline once per batch.
 2. "Failures page the same topic" (docs/monitoring.md): a new-data starter whose execution fails
-   (the pipeline cannot be started) pages through the retraining-gates rule, as a gate does.
+   (the pipeline cannot be started) pages through the retraining-gates rule, as a gate does; and new
+   data the pipe cannot deliver pages before the queue drops it (``<pipeline>-new-data-waiting``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from moto.events.models import EventPattern
 
 from components.training.pipeline_triggers import (
+    NEW_DATA_WAIT_SECONDS,
     STEP_FUNCTIONS_INPUT_LIMIT,
     NewDataSource,
     new_data_starter_definition,
@@ -140,3 +142,42 @@ def test_a_new_data_start_that_fails_pages(stack_graphs: dict[str, ResourceGraph
             assert pattern.matches_event(_execution_event(arn, status)), (starter.name, status)
         assert not pattern.matches_event(_execution_event(arn, "SUCCEEDED"))
         assert not pattern.matches_event(_execution_event(arn.replace(":prod-", ":staging-"), "FAILED"))
+
+
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
+
+
+@pytest.mark.parametrize(
+    ("oldest_seconds", "pages"),
+    [(0, False), (600, False), (NEW_DATA_WAIT_SECONDS, False), (NEW_DATA_WAIT_SECONDS + 60, True)],
+    ids=["consumed", "retried-once", "an-hour", "stuck-past-an-hour"],
+)
+def test_new_data_that_waits_over_an_hour_pages_before_it_expires(oldest_seconds: int, pages: bool) -> None:
+    graph, _ = record_triggers(
+        new_data=NewDataSource(
+            bucket_name="datasets",
+            prefix="training-data/customer-churn/",
+            batching_window_seconds=300,
+            queue_kms_key_arn=QUEUE_KEY,
+        ),
+        alarm_topic_arn=TOPIC,
+    )
+    [queue] = graph.of_type("aws:sqs/queue:Queue")
+    [alarm] = graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    inputs = alarm.inputs
+    assert (inputs["namespace"], inputs["metricName"]) == ("AWS/SQS", "ApproximateAgeOfOldestMessage")
+    assert inputs["dimensions"] == {"QueueName": queue.outputs["name"]}
+    assert inputs["alarmActions"] == inputs["okActions"] == [TOPIC]
+    assert inputs["treatMissingData"] == "notBreaching", "an idle queue publishes nothing: no page"
+    # One 5-minute period, its oldest message: does this age page?
+    assert inputs["statistic"] == "Maximum" and inputs["evaluationPeriods"] == 1
+    assert inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert (oldest_seconds > inputs["threshold"]) is pages
+    # Paged well before SQS drops the event, and never while a batch is merely forming or retried.
+    window, visibility = 300, queue.inputs["visibilityTimeoutSeconds"]
+    assert window + visibility < inputs["threshold"] < queue.inputs["messageRetentionSeconds"] / 2
+
+
+def test_triggers_without_new_data_have_no_waiting_alarm() -> None:
+    graph, _ = record_triggers(schedule="cron(0 3 ? * MON *)", alarm_topic_arn=TOPIC)
+    assert not graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
