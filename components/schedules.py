@@ -256,12 +256,20 @@ def time_zones() -> frozenset[str]:
     machine. The system's database (``zoneinfo.available_timezones``) holds whatever its folder
     does besides, such as Debian's ``localtime`` (a link to the machine's own zone), which no AWS
     service knows: a stack file naming it planned on one machine and was refused on another. That
-    database is read only where the package is missing, less ``localtime``."""
+    database is read only where the package is missing, less ``localtime``. Neither holds
+    ``Factory``, tzdata's placeholder for a zone not yet set (offset 0, abbreviation ``-00``):
+    Application Auto Scaling takes "the canonical names of the IANA time zones supported by
+    Joda-Time", whose build compiles tzdata's regional files, ``etcetera`` and ``backward`` but not
+    ``factory``."""
     try:
-        listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+        listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
     except (ModuleNotFoundError, OSError):
-        return frozenset(zoneinfo.available_timezones()) - {"localtime"}
-    return frozenset(listed.split())
+        listed = [zone for zone in zoneinfo.available_timezones() if zone != "localtime"]
+    return frozenset(listed) - {FACTORY_ZONE}
+
+
+FACTORY_ZONE: Final = "Factory"
+"""tzdata's zone for a machine whose zone is not yet set, which no AWS scheduler knows."""
 
 
 def time_zone_problem(name: str) -> str | None:
@@ -269,6 +277,11 @@ def time_zone_problem(name: str) -> str | None:
     zones = time_zones()
     if not zones:
         return "no IANA time-zone database on this machine: install the tzdata package"
+    if name == FACTORY_ZONE:
+        return (
+            f"'{name}' is tzdata's placeholder for a zone not yet set, which AWS does not take: name the "
+            "zone the schedule keeps (e.g. UTC, Europe/Berlin, America/New_York)"
+        )
     if name not in zones:
         close = sorted(zone for zone in zones if zone.lower() == name.lower())
         hint = f"; did you mean {close[0]}?" if close else " (e.g. UTC, Europe/Berlin, America/New_York)"

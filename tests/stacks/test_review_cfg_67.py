@@ -1,0 +1,53 @@
+"""Session 67, second read of the adopter-edit fixes: what they still let through that AWS or Pulumi
+refuses, or read silently as something else.
+
+- ``Factory``, in tzdata's list, is its placeholder for a zone not yet set; Application Auto Scaling
+  takes Joda-Time's zones, which omit it: it planned clean and failed at ``pulumi up``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from tests.conftest import load_stack_document
+
+SOURCE = "stacks/Pulumi.prod.yaml"
+SCHEDULED = "endpoints[0].variants[0].scaling.scheduled[0].timezone"
+FACTORY = (
+    "'Factory' is tzdata's placeholder for a zone not yet set, which AWS does not take: name the zone the "
+    "schedule keeps (e.g. UTC, Europe/Berlin, America/New_York)"
+)
+
+
+def _zone(zone: str) -> Any:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["variants"][0]["scaling"]["scheduled"][0]["timezone"] = zone
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "problems"),
+    [
+        pytest.param(_zone("Factory"), [(SCHEDULED, FACTORY)], id="tzdata-Factory-no-aws-zone"),
+        pytest.param(_zone("Etc/GMT+5"), [], id="Etc-GMT-offset-zone-kept"),
+        pytest.param(_zone("UTC"), [], id="UTC-kept"),
+    ],
+)
+def test_a_stack_value_aws_refuses_or_reads_otherwise_is_named(
+    edit: Any, problems: list[tuple[str, str]]
+) -> None:
+    platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
+    edit(platform)
+
+    if not problems:
+        assert parse_platform_config(platform, SOURCE).account_id == "333333333333"
+        return
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, SOURCE)
+
+    assert raised.value.problems == [(f"{CONFIG_KEY}.{key}", said) for key, said in problems]
+    assert f"{SOURCE}: {CONFIG_KEY}.{problems[0][0]}: " in str(raised.value)
