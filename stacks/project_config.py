@@ -288,6 +288,11 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     return ProjectConfig(path=path, name=name, declarations=tuple(kept))
 
 
+_RUNTIME_KEYS = frozenset({"name", "options"})
+"""The keys of a runtime map: Pulumi's project schema (``project.json``) allows no other
+(``additionalProperties: false``)."""
+
+
 def _identity_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What Pulumi's ``ValidateProject`` refuses before it reads anything else of a project file,
     so that no command runs: no ``name`` (or one that is no non-empty text), no ``runtime``, or a
@@ -308,13 +313,14 @@ def _identity_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
             and isinstance(runtime.get("name"), str)
             and runtime["name"]
             and isinstance(runtime.get("options", {}), dict)
+            and set(runtime) <= _RUNTIME_KEYS
         )
     ):
         problems.append(
             (
                 "runtime",
-                "must be the runtime's name (`python`) or a map with it (`{name: python, options: {...}}`), "
-                "as Pulumi's project schema says",
+                "must be the runtime's name (`python`) or a map with it and nothing but `options` "
+                "(`{name: python, options: {...}}`), as Pulumi's project schema says",
             )
         )
     return problems

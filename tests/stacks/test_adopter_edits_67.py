@@ -370,8 +370,8 @@ def test_the_time_zones_a_stack_may_name_are_the_same_on_every_machine(
 NO_NAME = "missing: Pulumi refuses a project without a non-empty `name`"
 NO_RUNTIME = "missing: Pulumi refuses a project without a `runtime` (this program's is `python`)"
 BAD_RUNTIME = (
-    "must be the runtime's name (`python`) or a map with it (`{name: python, options: {...}}`), as Pulumi's "
-    "project schema says"
+    "must be the runtime's name (`python`) or a map with it and nothing but `options` (`{name: python, "
+    "options: {...}}`), as Pulumi's project schema says"
 )
 
 

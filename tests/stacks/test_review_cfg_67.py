@@ -3,16 +3,21 @@ refuses, or read silently as something else.
 
 - ``Factory``, in tzdata's list, is its placeholder for a zone not yet set; Application Auto Scaling
   takes Joda-Time's zones, which omit it: it planned clean and failed at ``pulumi up``.
+- A ``runtime`` map with a key besides ``name`` and ``options`` is refused by Pulumi's project schema
+  (``additionalProperties: false``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
 
 SOURCE = "stacks/Pulumi.prod.yaml"
 SCHEDULED = "endpoints[0].variants[0].scaling.scheduled[0].timezone"
@@ -51,3 +56,31 @@ def test_a_stack_value_aws_refuses_or_reads_otherwise_is_named(
 
     assert raised.value.problems == [(f"{CONFIG_KEY}.{key}", said) for key, said in problems]
     assert f"{SOURCE}: {CONFIG_KEY}.{problems[0][0]}: " in str(raised.value)
+
+
+RUNTIME = (
+    "must be the runtime's name (`python`) or a map with it and nothing but `options` (`{name: python, "
+    "options: {...}}`), as Pulumi's project schema says"
+)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "refused"),
+    [
+        pytest.param("{name: python, toolchain: uv}", True, id="runtime-map-unknown-key"),
+        pytest.param("{name: python}", False, id="runtime-map-name-only-kept"),
+    ],
+)
+def test_a_runtime_map_holds_only_name_and_options(tmp_path: Path, runtime: str, refused: bool) -> None:
+    (tmp_path / "Pulumi.yaml").write_text(f"name: mlops-platform\nruntime: {runtime}\n")
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(load_stack_document("prod")))
+
+    if not refused:
+        assert read_stack_file(str(path)).stack == "prod"
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert raised.value.problems == [("runtime", RUNTIME)]
+    assert raised.value.sources == (str(tmp_path / "Pulumi.yaml"),)
