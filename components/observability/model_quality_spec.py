@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..limits import PHYSICAL_NAME_LIMITS, SPEC_CONFIG, fail_at
 from ..training.definition import ProblemType
@@ -137,6 +137,18 @@ class ModelQualitySpec(BaseModel):
         description="How long labels take to arrive: each run analyses the predictions of one schedule "
         "interval (an hour when hourly, a day when daily) that ended this long ago.",
     )
+
+    @field_validator("inference_attribute", "probability_attribute")
+    @classmethod
+    def _names_a_field(cls, value: str | None) -> str | None:
+        """An empty attribute was read as unset (column 0) by the monitor but as set by the stack's
+        checks: it names no field or column, so it is refused rather than guessed."""
+        if value is not None and not value.strip():
+            raise ValueError(
+                "is empty: name the response's field or CSV column index (e.g. '0', the first "
+                "column), or leave the key out for column 0"
+            )
+        return value
 
     @model_validator(mode="after")
     def _probability_only_for_binary(self) -> ModelQualitySpec:

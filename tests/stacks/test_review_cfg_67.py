@@ -5,6 +5,7 @@ refuses, or read silently as something else.
   takes Joda-Time's zones, which omit it: it planned clean and failed at ``pulumi up``.
 - A ``runtime`` map with a key besides ``name`` and ``options`` is refused by Pulumi's project schema
   (``additionalProperties: false``).
+- ``inference_attribute: ""`` was column 0 to the monitor but "set" to the stack's checks.
 """
 
 from __future__ import annotations
@@ -25,11 +26,22 @@ FACTORY = (
     "'Factory' is tzdata's placeholder for a zone not yet set, which AWS does not take: name the zone the "
     "schedule keeps (e.g. UTC, Europe/Berlin, America/New_York)"
 )
+EMPTY_ATTRIBUTE = (
+    "is empty: name the response's field or CSV column index (e.g. '0', the first column), or leave the "
+    "key out for column 0"
+)
 
 
 def _zone(zone: str) -> Any:
     def edit(platform: dict[str, Any]) -> None:
         platform["endpoints"][0]["variants"][0]["scaling"]["scheduled"][0]["timezone"] = zone
+
+    return edit
+
+
+def _monitor(**attributes: str) -> Any:
+    def edit(platform: dict[str, Any]) -> None:
+        platform.setdefault("monitoring", {}).setdefault("model_monitors", {}).update(attributes)
 
     return edit
 
@@ -40,6 +52,17 @@ def _zone(zone: str) -> Any:
         pytest.param(_zone("Factory"), [(SCHEDULED, FACTORY)], id="tzdata-Factory-no-aws-zone"),
         pytest.param(_zone("Etc/GMT+5"), [], id="Etc-GMT-offset-zone-kept"),
         pytest.param(_zone("UTC"), [], id="UTC-kept"),
+        pytest.param(
+            _monitor(inference_attribute=""),
+            [("monitoring.model_monitors.inference_attribute", EMPTY_ATTRIBUTE)],
+            id="empty-inference-attribute",
+        ),
+        pytest.param(
+            _monitor(probability_attribute=" "),
+            [("monitoring.model_monitors.probability_attribute", EMPTY_ATTRIBUTE)],
+            id="blank-probability-attribute",
+        ),
+        pytest.param(_monitor(inference_attribute="0"), [], id="inference-attribute-column-0-kept"),
     ],
 )
 def test_a_stack_value_aws_refuses_or_reads_otherwise_is_named(
