@@ -6,6 +6,7 @@ refuses, or read silently as something else.
 - A ``runtime`` map with a key besides ``name`` and ``options`` is refused by Pulumi's project schema
   (``additionalProperties: false``).
 - ``inference_attribute: ""`` was column 0 to the monitor but "set" to the stack's checks.
+- A trusted registry listed twice, or the stack's own account, only repeated ARNs in every role.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def _monitor(**attributes: str) -> Any:
     return edit
 
 
+def _trusted(*accounts: str) -> Any:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["trusted_image_registry_accounts"] = list(accounts)
+
+    return edit
+
+
 @pytest.mark.parametrize(
     ("edit", "problems"),
     [
@@ -63,6 +71,21 @@ def _monitor(**attributes: str) -> Any:
             id="blank-probability-attribute",
         ),
         pytest.param(_monitor(inference_attribute="0"), [], id="inference-attribute-column-0-kept"),
+        pytest.param(
+            _trusted("444444444444", "555555555555", "444444444444", "333333333333"),
+            [
+                (
+                    "trusted_image_registry_accounts[2]",
+                    "is listed already at trusted_image_registry_accounts[0]: list each once",
+                ),
+                (
+                    "trusted_image_registry_accounts[3]",
+                    "is this stack's own account_id, whose images the roles pull already: remove it",
+                ),
+            ],
+            id="trusted-registry-repeated-and-own-account",
+        ),
+        pytest.param(_trusted("444444444444", "555555555555"), [], id="trusted-registries-distinct-kept"),
     ],
 )
 def test_a_stack_value_aws_refuses_or_reads_otherwise_is_named(
