@@ -94,10 +94,13 @@ def secret_text_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What is wrong with the stack file's kubeconfig or approval dispatch token (``config`` keyed
     as Pulumi reads the keys) where the offline plan can read it: not text (a number, map, list or
     boolean, which the program would get as their JSON text), or empty. An encrypted one
-    (``secure:``) is left to `pulumi up`, which decrypts it."""
+    (``secure:``) is left to `pulumi up`, which decrypts it. One the platform value does not use
+    (no Kubernetes servings, no approval dispatch) is never read, and Pulumi takes any value: a
+    placeholder there is kept."""
     problems = []
+    read = _secrets_read(config.get(CONFIG_KEY))
     for key, (holds, if_empty, setting) in _SECRET_TEXTS.items():
-        if key not in config or is_secure(config[key]):
+        if key not in config or is_secure(config[key]) or key not in read:
             continue
         value = config[key]
         if value is not None and not isinstance(value, str):
@@ -107,6 +110,24 @@ def secret_text_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         elif not (value or "").strip():
             problems.append((key, f"is empty, and {if_empty}: set it ({setting}) or remove it"))
     return problems
+
+
+def _secrets_read(platform: Any) -> frozenset[str]:
+    """The secret values the program reads for the platform value ``platform`` as the stack file
+    writes it: the kubeconfig where ``kubernetes_serving`` has servings, the token where
+    ``delivery.approval_dispatch`` is set. A value not written as a map here (from an ESC
+    environment, or refused later) may read either."""
+    if not isinstance(platform, dict):
+        return frozenset(_SECRET_TEXTS)
+    serving, delivery = platform.get("kubernetes_serving"), platform.get("delivery")
+    read = set()
+    if serving is not None and (not isinstance(serving, dict) or serving.get("servings") not in (None, [])):
+        read.add(KUBECONFIG_KEY)
+    if delivery is not None and (
+        not isinstance(delivery, dict) or delivery.get("approval_dispatch") is not None
+    ):
+        read.add(TOKEN_KEY)
+    return frozenset(read)
 
 
 def _may_be_misspelt(written: str, config: Mapping[str, Any], project: ProjectConfig | None) -> bool:

@@ -202,6 +202,11 @@ def test_a_secret_stack_value_is_text_that_is_not_empty(
 ) -> None:
     document = load_stack_document("prod")
     document["config"].pop(TOKEN, None)
+    platform = document["config"][
+        CONFIG_KEY
+    ]  # reads both (unread, a placeholder is kept: test_review_cfg_67)
+    _serving()(platform, 1)
+    platform["delivery"] = {"approval_dispatch": {"repository": "example-org/mlops-deploy"}}
     document["config"][written] = value
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))

@@ -7,6 +7,8 @@ refuses, or read silently as something else.
   (``additionalProperties: false``).
 - ``inference_attribute: ""`` was column 0 to the monitor but "set" to the stack's checks.
 - A trusted registry listed twice, or the stack's own account, only repeated ARNs in every role.
+- An empty kubeconfig or token in clear was refused even where the platform value never reads it
+  (no Kubernetes servings, no approval dispatch): Pulumi takes any value there, so a placeholder stays.
 """
 
 from __future__ import annotations
@@ -130,3 +132,49 @@ def test_a_runtime_map_holds_only_name_and_options(tmp_path: Path, runtime: str,
 
     assert raised.value.problems == [("runtime", RUNTIME)]
     assert raised.value.sources == (str(tmp_path / "Pulumi.yaml"),)
+
+
+KUBECONFIG, TOKEN = "mlops-platform:kubeconfig", "mlops-platform:approval_dispatch_token"
+SERVING = {
+    "cluster_arn": "arn:aws:eks:eu-west-1:333333333333:cluster/ml",
+    "servings": [
+        {
+            "name": "churn-gpu",
+            "image": "333333333333.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64,
+            "replicas": 1,
+            "min_replicas": 1,
+            "max_replicas": 1,
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("serves_on_kubernetes", "refused"),
+    [
+        pytest.param(False, [], id="unread-placeholders-kept"),
+        pytest.param(True, [KUBECONFIG], id="kubeconfig-read-by-servings-refused-token-unread-kept"),
+    ],
+)
+def test_a_secret_placeholder_is_refused_only_where_the_program_reads_it(
+    tmp_path: Path, serves_on_kubernetes: bool, refused: list[str]
+) -> None:
+    document = load_stack_document("prod")
+    document["config"].update({KUBECONFIG: "", TOKEN: ""})
+    document["config"][CONFIG_KEY].pop("delivery")  # no approval dispatch: the token is never read
+    if serves_on_kubernetes:
+        document["config"][CONFIG_KEY]["kubernetes_serving"] = SERVING
+    (tmp_path / "Pulumi.yaml").write_text("name: mlops-platform\nruntime: python\n")
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+
+    if not refused:
+        assert read_stack_file(str(path)).config[TOKEN] == ""
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert [key for key, _ in raised.value.problems] == refused
+    assert raised.value.problems[0][1].startswith(
+        "is empty, and the Kubernetes provider reads an empty kubeconfig"
+    )
