@@ -63,6 +63,9 @@ NAME_PREFIX_SUFFIX = "20261202003000000000000001"
 #: Provider defaults of unset properties, per type token and dotted path ("[]" steps into lists).
 DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": {"actionsEnabled": True, "treatMissingData": "missing"},
+    # A trail's `enableLogging` and `includeGlobalServiceEvents`: "Defaults to `true`" (schema defaults:
+    # the provider calls StartLogging and reads the trail back logging).
+    "aws:cloudtrail/trail:Trail": {"enableLogging": True, "includeGlobalServiceEvents": True},
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
         "productionVariants[].initialVariantWeight": 1.0,
         "shadowProductionVariants[].initialVariantWeight": 1.0,
