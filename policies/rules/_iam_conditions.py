@@ -34,8 +34,9 @@ class ConditionKey:
     bucket pattern such as ``arn:aws:s3:::my-bucket*`` defeats it: ``arn_pattern_pins_account``),
     ``"orgpath"`` (must at least name the organization), ``"userid"`` (a wildcard only after a
     fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role), ``"endpoint"``
-    (a service endpoint, ``kms:ViaService``: a pattern must name the service, ``s3.*.amazonaws.com``;
-    ``*.amazonaws.com`` is every service) or ``"text"`` (anything but ``*``).
+    (a service endpoint, ``kms:ViaService``: a pattern must name the service, its first label
+    without a wildcard, ``s3.*.amazonaws.com``; ``*.amazonaws.com`` is every service, ``s*.amazonaws.com``
+    every service whose name starts with ``s``: S3, SageMaker, Secrets Manager, SSM, SQS, SNS...) or ``"text"`` (anything but ``*``).
 
     ``pins``: ``"caller"`` (the key pins who calls: a policy variable the request supplies pins
     nothing) or ``"resource"`` (an identity policy's key scoping which resources its holder reaches:
@@ -74,18 +75,9 @@ def _restricting_value(
     if kind == "arn":  # a pattern pins only by a fixed account; S3 bucket ARNs have none
         return arn_pattern_pins_account(value, as_text=as_text)
     if kind == "endpoint":  # a pattern pins only by naming the service (``s3.*.amazonaws.com``)
-        return not any(iam_wildcard(value, ignore_case=True).fullmatch(probe) for probe in _ANY_SERVICE)
+        service, dot, _ = value.partition(".")
+        return bool(dot) and bool(service) and not has_wildcard(service)
     return True
-
-
-#: Endpoints of a service no pattern names on purpose, in two partitions and regions: a
-#: ``kms:ViaService`` pattern matching one of them (``*.amazonaws.com``, ``*.eu-west-1.amazonaws.com``)
-#: matches every service's endpoint.
-_ANY_SERVICE = (
-    "zq-any-service.eu-west-1.amazonaws.com",
-    "zq-any-service.us-east-1.amazonaws.com",
-    "zq-any-service.cn-north-1.amazonaws.com.cn",
-)
 
 
 def positive_operator(operator: str) -> str | None:

@@ -1,5 +1,7 @@
 """A second read of the adversary's policy-pack commits (session 67): what it left open or misread.
 
+- ``kms:ViaService`` names a service only when the pattern's first label (the service) is fixed:
+  ``s*.amazonaws.com`` is S3, SageMaker, Secrets Manager, SSM, SQS, SNS... as open as ``*.amazonaws.com``.
 - The after-create shape (``engine_shapes.as_outputs``) reads a trail's unset ``enableLogging`` and
   ``includeGlobalServiceEvents`` back as pulumi-aws's schema defaults, true, not SDKv2's zero value:
   a trail that never set them is logging, not "stopped".
@@ -7,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -22,6 +25,22 @@ TRAIL_INPUTS = {
     "enableLogFileValidation": True,
     "isMultiRegionTrail": True,
 }
+
+
+@pytest.mark.parametrize(
+    ("via", "scoped"),
+    [
+        pytest.param("s*.amazonaws.com", False, id="services-starting-with-s"),
+        pytest.param("s?.eu-west-1.amazonaws.com", False, id="two-letter-s-services"),
+        pytest.param("s3*", False, id="no-dot"),
+        pytest.param(["s3.*.amazonaws.com", "sagemaker.eu-west-1.amazonaws.com"], True, id="named-services"),
+    ],
+)
+def test_a_via_service_pattern_with_a_wildcard_service_scopes_nothing(via: Any, scoped: bool) -> None:
+    statement = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringLike": {"kms:ViaService": via}}}  # fmt: skip
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    result = findings("iam-no-unscoped-sensitive-actions", "aws:iam/policy:Policy", {"policy": policy})
+    assert_decided(result, None if scoped else "kms:Decrypt (reads data or secrets) on every resource")
 
 
 @pytest.mark.parametrize(
