@@ -54,6 +54,12 @@ GPU_FAMILIES: frozenset[str] = frozenset(
     }
 )
 
+#: GPU families EC2 runs that SageMaker offers no ``ml.`` type of (botocore's EC2 ``InstanceType``
+#: enum: NVIDIA K520/M60, Graviton T4G, L4 and fractional L4). They count against the GPU quota where
+#: a stack runs EC2 capacity itself (instances, EKS node groups, Auto Scaling groups); no component
+#: reads them (``vt1`` is a video transcoder, not a GPU).
+EC2_ONLY_GPU_FAMILIES: frozenset[str] = frozenset({"g2", "g3", "g3s", "g5g", "g6f", "gr6", "gr6f"})
+
 #: Families (the middle of ``ml.<family>.<size>``) with local NVMe instance storage.
 INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
     {

@@ -17,6 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from ..aws_instance_types import EC2_ONLY_GPU_FAMILIES
 from ._common import (
     GPU_FAMILIES,
     MANDATORY,
@@ -395,7 +396,8 @@ gpu_instance_quota = stack_rule(
         "instances and spot requests, EKS node groups and Auto Scaling groups at maxSize, their types "
         "given or from the launch template they use) must stay within "
         "maxGpuInstances; a GPU pipeline step's count set by an expression other than a defaulted "
-        "parameter fails. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
+        "parameter fails. GPU families: policies/aws_instance_types.py, with EC2's own (g5g, gr6...; "
+        "inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),
     check=_gpu_quota,
@@ -411,7 +413,7 @@ gpu_instance_quota = stack_rule(
         "gpuFamilies": {
             "type": "array",
             "items": {"type": "string"},
-            "default": list(GPU_FAMILIES),
+            "default": sorted({*GPU_FAMILIES, *EC2_ONLY_GPU_FAMILIES}),
             "description": "Instance families that count as GPU.",
         },
     },
