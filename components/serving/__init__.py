@@ -19,6 +19,8 @@ from .inference_endpoint_spec import (
     ScheduledCapacity,
     ServerlessSpec,
     ShadowTestSpec,
+    StepAdjustmentSpec,
+    StepScalingSpec,
     TritonSource,
     VariantSpec,
 )
@@ -72,6 +74,8 @@ __all__ = [
     "SharedEndpoint",
     "SharedEndpointArgs",
     "SharedEndpointSpec",
+    "StepAdjustmentSpec",
+    "StepScalingSpec",
     "TritonSource",
     "VariantSpec",
 ]

@@ -14,6 +14,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 
 from ..output_text import concat
 from .inference_endpoint_spec import ScalingSpec, VariantSpec
+from .step_scaling_spec import NAME_SUFFIX, StepScalingSpec
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 _TrackingConfig = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
@@ -24,6 +25,8 @@ _Dimension = (
 _PredefinedMetric = (
     appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
 )
+_StepConfig = appautoscaling.PolicyStepScalingPolicyConfigurationArgs
+_Step = appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgs
 
 
 def scale_variant(
@@ -110,6 +113,8 @@ def scale_variant(
         )
         if scaling.min_capacity == 0:
             _scale_from_zero(name, endpoint_name, target, scaling, tags, child)
+    for policy in scaling.step:
+        _user_step(name, endpoint_name, variant, policy, target, tags, child)
     for action in scaling.scheduled:
         appautoscaling.ScheduledAction(
             f"{name}-{action.name}",
@@ -125,6 +130,83 @@ def scale_variant(
             opts=child,
         )
     return target
+
+
+def _bound(value: float | None) -> str | None:
+    """A step bound as the provider takes it (text, parsed as a double); None: open-ended."""
+    if value is None:
+        return None
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _user_step(
+    name: str,
+    endpoint_name: pulumi.Output[str],
+    variant: VariantSpec,
+    spec: StepScalingSpec,
+    target: appautoscaling.Target,
+    tags: Mapping[str, str],
+    child: pulumi.ResourceOptions,
+) -> None:
+    """One ``scaling.step`` entry: its StepScaling policy on the variant's target and the alarm that
+    runs it, on the variant's metric (dimensions EndpointName and VariantName)."""
+    scaling = variant.scaling
+    assert scaling is not None
+    physical = concat(endpoint_name, f"-{variant.name}{NAME_SUFFIX}{spec.name}")
+    out = spec.direction == "out"
+    cooldown = spec.cooldown_seconds
+    if cooldown is None:
+        cooldown = scaling.scale_out_cooldown_seconds if out else scaling.scale_in_cooldown_seconds
+    policy = appautoscaling.Policy(
+        f"{name}-step-{spec.name}",
+        name=physical,
+        policy_type="StepScaling",
+        # The target's outputs: the policy is put once the variant is registered as scalable.
+        service_namespace=target.service_namespace,
+        scalable_dimension=target.scalable_dimension,
+        resource_id=target.resource_id,
+        step_scaling_policy_configuration=_StepConfig(
+            adjustment_type=spec.adjustment_type,
+            cooldown=cooldown,
+            metric_aggregation_type=spec.aggregation,
+            min_adjustment_magnitude=spec.min_adjustment_magnitude,
+            step_adjustments=[
+                _Step(
+                    metric_interval_lower_bound=_bound(step.lower_bound),
+                    metric_interval_upper_bound=_bound(step.upper_bound),
+                    scaling_adjustment=step.adjustment,
+                )
+                for step in spec.ordered_steps()
+            ],
+        ),
+        opts=child,
+    )
+    side = "at or above" if out else "at or below"
+    cloudwatch.MetricAlarm(
+        f"{name}-step-{spec.name}",
+        name=physical,
+        alarm_description=(
+            f"Scale {variant.name} {spec.direction} while {spec.metric} {spec.statistic} is {side} "
+            f"{spec.threshold:g} (step policy {spec.name})"
+        ),
+        namespace=spec.namespace,
+        metric_name=spec.metric,
+        dimensions={"EndpointName": endpoint_name, "VariantName": variant.name},
+        statistic=None if spec.percentile else spec.statistic,
+        extended_statistic=spec.statistic if spec.percentile else None,
+        period=spec.period,
+        evaluation_periods=spec.evaluation_periods,
+        datapoints_to_alarm=spec.datapoints_to_alarm or spec.evaluation_periods,
+        threshold=float(spec.threshold),
+        comparison_operator=spec.comparison_operator,
+        # A quiet endpoint publishes no data points: no data is no reason to add instances, and a
+        # missing metric (no instance reporting) no reason to remove them.
+        treat_missing_data="notBreaching",
+        # A scaling trigger, not an alert: its only action runs the policy.
+        alarm_actions=[policy.arn],
+        tags=dict(tags),
+        opts=child,
+    )
 
 
 def _scale_from_zero(

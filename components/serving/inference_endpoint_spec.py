@@ -45,10 +45,12 @@ from .sagemaker_names import (
     resolved_packages_problem,
     sagemaker_name_problem,
 )
+from .step_scaling_spec import StepAdjustmentSpec, StepScalingSpec
 from .variant_spec import (
     DEFAULT_DOWNLOAD_SECONDS,
     DEFAULT_STARTUP_SECONDS,
     LAUNCH_SECONDS,
+    MAX_SCALING_POLICIES,
     MAX_SCHEDULED_ACTIONS,
     SERVERLESS_MEMORY_MB,
     ScalingSpec,
@@ -69,6 +71,7 @@ __all__ = [
     "MAX_EXECUTION_TIMEOUT",
     "MAX_MODEL_DATA_URL",
     "MAX_ROLLBACK_ALARMS",
+    "MAX_SCALING_POLICIES",
     "MAX_SCHEDULED_ACTIONS",
     "MAX_SHADOW_TEST",
     "MODEL_PACKAGE_VERSION_ARN",
@@ -85,6 +88,8 @@ __all__ = [
     "ScheduledCapacity",
     "ServerlessSpec",
     "ShadowTestSpec",
+    "StepAdjustmentSpec",
+    "StepScalingSpec",
     "TritonSource",
     "VariantSpec",
     "container_environment_problem",
@@ -411,7 +416,8 @@ class EndpointSpec(_Spec):
 
 def joined_names(endpoint: EndpointSpec) -> list[tuple[str, tuple[str | int, ...]]]:
     """The names the endpoint's children are registered under, ``<endpoint>-<variant>[-<action>]``
-    (Pulumi resources, alarms, scheduled actions), each with its location in the spec."""
+    and ``<endpoint>-<variant>-step-<policy>`` (Pulumi resources, alarms, scheduled actions, step
+    policies), each with its location in the spec."""
     joined: list[tuple[str, tuple[str | int, ...]]] = []
     for kind in ("variants", "shadow_variants"):
         for position, variant in enumerate(getattr(endpoint, kind)):
@@ -422,6 +428,13 @@ def joined_names(endpoint: EndpointSpec) -> list[tuple[str, tuple[str | int, ...
                     (
                         f"{endpoint.name}-{variant.name}-{action.name}",
                         (*at, "scaling", "scheduled", number, "name"),
+                    )
+                )
+            for number, policy in enumerate(variant.scaling.step if variant.scaling else []):
+                joined.append(
+                    (
+                        f"{endpoint.name}-{variant.name}-step-{policy.name}",
+                        (*at, "scaling", "step", number, "name"),
                     )
                 )
     return joined
@@ -435,6 +448,6 @@ def dotted_key(location: tuple[str | int, ...]) -> str:
 def joined_name_collision(name: str, other: str) -> str:
     """Why ``name`` may not also be ``other``'s (a key such as ``endpoints[0].variants[1].name``)."""
     return (
-        f"'{name}' (endpoint-variant[-scheduled action]) is also {other}'s: resources and alarms named after "
+        f"'{name}' (endpoint-variant[-scheduled action or -step-policy]) is also {other}'s: resources and alarms named after "
         "both would collide; rename one"
     )

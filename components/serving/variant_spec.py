@@ -1,5 +1,5 @@
 """An endpoint's production or shadow variant: its instances or serverless capacity, and the
-autoscaling (target tracking and scheduled limits) of its instance count."""
+autoscaling (target tracking, step policies and scheduled limits) of its instance count."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .model_source_spec import (
     container_environment_problem,
 )
 from .sagemaker_names import _sagemaker_name
+from .step_scaling_spec import GPU_METRICS, StepScalingSpec
 from .triton import DEFAULT_MODEL_ENV, triton_instance_problem
 
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
@@ -31,6 +32,8 @@ leaves ``model_download_timeout_seconds`` and ``container_startup_health_check_t
 unset (its own values, the longest SageMaker waits for them, are used where set)."""
 MAX_SCHEDULED_ACTIONS = 200
 """Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
+MAX_SCALING_POLICIES = 50
+"""Application Auto Scaling's scaling policies per scalable target (its service quota)."""
 
 
 class _Spec(BaseModel):
@@ -158,6 +161,22 @@ class ScalingSpec(_Spec):
         f"{MAX_SCHEDULED_ACTIONS}: Application Auto Scaling's limit per scalable target).",
     )
 
+    step: list[StepScalingSpec] = Field(
+        default_factory=list,
+        description="Step scaling policies, each run by a CloudWatch alarm on one of the variant's metrics "
+        "(scale out above a threshold, in below it), besides the target tracking above. With the "
+        f"target-tracking and scale-from-zero policies, at most {MAX_SCALING_POLICIES} per variant "
+        "(Application Auto Scaling's quota per scalable target). Default: none.",
+    )
+
+    @property
+    def policy_count(self) -> int:
+        """The scaling policies the variant's scalable target gets: one per target-tracking metric,
+        the async scale-from-zero step (backlog_per_instance needs async inference) and the steps."""
+        tracking = [self.invocations_per_instance, self.gpu_utilization_percent, self.backlog_per_instance]
+        from_zero = self.min_capacity == 0 and self.backlog_per_instance is not None
+        return sum(value is not None for value in tracking) + from_zero + len(self.step)
+
     @field_validator("scheduled")
     @classmethod
     def _scheduled_actions_quota(cls, value: list[ScheduledCapacity]) -> list[ScheduledCapacity]:
@@ -191,6 +210,7 @@ class ScalingSpec(_Spec):
                     name,
                     f"duplicate scheduled action name(s) {name}: also scheduled[{names.index(name)}]'s",
                 )
+        self._check_steps()
         for number, action in enumerate(self.scheduled):
             if action.max_capacity > self.max_capacity:
                 fail_at(
@@ -200,6 +220,39 @@ class ScalingSpec(_Spec):
                     f"scheduled '{action.name}' max_capacity exceeds max_capacity {self.max_capacity}",
                 )
         return self
+
+    def _check_steps(self) -> None:
+        names = [policy.name for policy in self.step]
+        for number, name in enumerate(names):
+            if name in names[:number]:
+                # The policy and alarm are named <endpoint>-<variant>-step-<name>.
+                fail_at(
+                    "ScalingSpec",
+                    ("step", number, "name"),
+                    name,
+                    f"duplicate step policy name {name}: also step[{names.index(name)}]'s",
+                )
+        if self.policy_count > MAX_SCALING_POLICIES:
+            fail_at(
+                "ScalingSpec",
+                ("step",),
+                len(self.step),
+                f"{self.policy_count} scaling policies ({len(self.step)} steps and "
+                f"{self.policy_count - len(self.step)} target-tracking or scale-from-zero); Application Auto "
+                f"Scaling takes at most {MAX_SCALING_POLICIES} per scalable target",
+            )
+        for number, policy in enumerate(self.step):
+            if policy.adjustment_type != "ExactCapacity":
+                continue
+            for position, step in enumerate(policy.steps):
+                if not self.min_capacity <= step.adjustment <= self.max_capacity:
+                    fail_at(
+                        "ScalingSpec",
+                        ("step", number, "steps", position, "adjustment"),
+                        step.adjustment,
+                        f"ExactCapacity {step.adjustment} lies outside min_capacity {self.min_capacity} "
+                        f"and max_capacity {self.max_capacity}",
+                    )
 
 
 class VariantSpec(_Spec):
@@ -318,6 +371,14 @@ class VariantSpec(_Spec):
                     scaling.gpu_utilization_percent,
                     f"gpu_utilization_percent needs a GPU instance type (got {self.instance_type})",
                 )
+            for number, policy in enumerate(scaling.step):
+                if policy.metric in GPU_METRICS and not self.is_gpu:
+                    fail_at(
+                        model,
+                        ("scaling", "step", number, "metric"),
+                        policy.metric,
+                        f"{policy.metric} needs a GPU instance type (got {self.instance_type})",
+                    )
         if self.model.triton is not None:
             self._check_triton()
         return self

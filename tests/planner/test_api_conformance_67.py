@@ -141,7 +141,35 @@ GPU_VARIANTS = {
             weight=3,
             initial_instance_count=2,
             environment={"LOG_LEVEL": "info"},
-            scaling={"min_capacity": 2, "max_capacity": 6, "gpu_utilization_percent": 70},
+            scaling={
+                "min_capacity": 2,
+                "max_capacity": 6,
+                "gpu_utilization_percent": 70,
+                # One step policy each way: PutScalingPolicy (StepScaling) and its PutMetricAlarm.
+                "step": [
+                    {
+                        "name": "latency-out",
+                        "direction": "out",
+                        "metric": "ModelLatency",
+                        "statistic": "p99",
+                        "threshold": 200_000,
+                        "steps": [
+                            {"lower_bound": 0, "upper_bound": 150_000.5, "adjustment": 1},
+                            {"lower_bound": 150_000.5, "adjustment": 2},
+                        ],
+                    },
+                    {
+                        "name": "gpu-in",
+                        "direction": "in",
+                        "metric": "GPUUtilization",
+                        "statistic": "Average",
+                        "threshold": 20,
+                        "adjustment_type": "PercentChangeInCapacity",
+                        "min_adjustment_magnitude": 1,
+                        "steps": [{"upper_bound": 0, "adjustment": -50}],
+                    },
+                ],
+            },
         ),
         _variant("canary", "ml.g5.xlarge", weight=1),
     ],
@@ -250,6 +278,22 @@ def _gpu_variants_and_shadow(calls: dict[str, list[dict[str, Any]]]) -> None:
     assert "KmsKeyId" not in config  # local NVMe storage: CreateEndpointConfig refuses a volume key
     [target] = calls["RegisterScalableTarget"]
     assert target["ResourceId"].endswith("/variant/primary")
+    steps = {
+        p["PolicyName"].rsplit("-step-", 1)[-1]: p["StepScalingPolicyConfiguration"]
+        for p in calls["PutScalingPolicy"]
+        if p["PolicyType"] == "StepScaling"
+    }
+    assert steps["latency-out"]["StepAdjustments"] == [
+        {"MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 150_000.5, "ScalingAdjustment": 1},
+        {"MetricIntervalLowerBound": 150_000.5, "ScalingAdjustment": 2},
+    ]
+    assert steps["gpu-in"]["MinAdjustmentMagnitude"] == 1
+    alarms = {
+        a["AlarmName"].rsplit("-step-", 1)[-1]: a
+        for a in calls["PutMetricAlarm"]
+        if "-step-" in a["AlarmName"]
+    }
+    assert (alarms["latency-out"]["ExtendedStatistic"], alarms["gpu-in"]["Statistic"]) == ("p99", "Average")
 
 
 def _shadow_test(calls: dict[str, list[dict[str, Any]]]) -> None:

@@ -167,7 +167,7 @@ def test_a_shadow_variants_joined_name_must_not_repeat_another_endpoints_variant
 
     assert _problems(write_stack, "prod", _second_endpoint("customer", "churn-primary")) == {
         f"{P}.endpoints[1].shadow_variants[0].name": "'customer-churn-primary' (endpoint-variant[-scheduled "
-        "action]) is also endpoints[0].variants[0].name's: resources and alarms named after both would "
+        "action or -step-policy]) is also endpoints[0].variants[0].name's: resources and alarms named after both would "
         "collide; rename one"
     }
 

@@ -1,0 +1,370 @@
+"""A variant's user step scaling: one Application Auto Scaling StepScaling policy and the
+CloudWatch alarm on one of the variant's SageMaker metrics that runs it (``scaling.step``).
+
+A scale-out policy's alarm fires at or above its threshold and adds capacity; a scale-in policy's
+alarm fires at or below it and removes capacity. Each step's bounds are relative to the threshold,
+as Application Auto Scaling reads them (the metric minus the threshold), so scale-out steps lie
+at or above 0 and scale-in steps at or below it.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ..limits import SPEC_CONFIG, fail_at, fail_at_each
+from ..observability.alarm_thresholds import ENDPOINT_METRICS, INVOCATION_METRICS
+
+#: Each metric a step alarm may watch: its namespace (the endpoint alarms' tables) and the statistics
+#: that measure it (SageMaker's "Valid statistics"; latency by its Average or a percentile, errors
+#: by their Sum or Average, the error rate). Every one has the dimensions EndpointName and VariantName.
+INVOCATION_STATISTICS = ("Sum",)
+LATENCY_STATISTICS = ("Average", "percentile")
+ERROR_STATISTICS = ("Sum", "Average")
+UTILISATION_STATISTICS = ("Average", "Minimum", "Maximum")
+STEP_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Invocations": (INVOCATION_METRICS, INVOCATION_STATISTICS),
+    "InvocationsPerInstance": (INVOCATION_METRICS, INVOCATION_STATISTICS),
+    "ModelLatency": (INVOCATION_METRICS, LATENCY_STATISTICS),
+    "OverheadLatency": (INVOCATION_METRICS, LATENCY_STATISTICS),
+    "Invocation4XXErrors": (INVOCATION_METRICS, ERROR_STATISTICS),
+    "Invocation5XXErrors": (INVOCATION_METRICS, ERROR_STATISTICS),
+    **{
+        name: (ENDPOINT_METRICS, UTILISATION_STATISTICS)
+        for name in (
+            "CPUUtilization",
+            "MemoryUtilization",
+            "GPUUtilization",
+            "GPUMemoryUtilization",
+            "DiskUtilization",
+        )
+    },
+}
+GPU_METRICS = ("GPUUtilization", "GPUMemoryUtilization")
+#: Metrics whose low side means spare capacity: the only ones a scale-in alarm watches (fewer
+#: errors or a lower latency say nothing of idle instances, and the policy pack's
+#: alarm-fires-on-the-bad-side refuses them firing low).
+SCALE_IN_METRICS = (
+    "Invocations",
+    "InvocationsPerInstance",
+    *(m for m, (ns, _) in STEP_METRICS.items() if ns == ENDPOINT_METRICS),
+)
+#: ``pNN`` or ``pNN.N``: CloudWatch's percentile statistics (the alarm's ``ExtendedStatistic``).
+PERCENTILE = re.compile(r"p[0-9]{1,2}(?:\.[0-9]+)?")
+AGGREGATIONS = ("Average", "Minimum", "Maximum")
+MAX_ALARM_SECONDS = 86_400
+"""CloudWatch: an alarm's period times its evaluation periods is at most a day."""
+OPERATORS = {"out": "GreaterThanOrEqualToThreshold", "in": "LessThanOrEqualToThreshold"}
+"""The side each direction's alarm fires on: at or above the threshold for out, at or below for in."""
+NAME_SUFFIX = "-step-"
+"""The policy's and the alarm's names are ``<endpoint>-<variant>-step-<name>``: at most 63 + 1 + 63
++ 6 + 64 = 197 characters, within PutScalingPolicy's 256 and PutMetricAlarm's 255."""
+
+
+class StepAdjustmentSpec(BaseModel):
+    """One step: the adjustment made while the metric minus the threshold lies between
+    ``lower_bound`` and ``upper_bound`` (an open bound: to infinity)."""
+
+    model_config = SPEC_CONFIG
+
+    lower_bound: float | int | None = Field(
+        default=None,
+        description="Lower bound of the metric minus the threshold (inclusive above the threshold, "
+        "exclusive below it, as Application Auto Scaling reads it); none: minus infinity (scale-in's "
+        "farthest step only).",
+    )
+    upper_bound: float | int | None = Field(
+        default=None,
+        description="Upper bound of the metric minus the threshold (exclusive above the threshold, "
+        "inclusive below it); none: infinity (scale-out's farthest step only).",
+    )
+    adjustment: int = Field(
+        description="Instances (ChangeInCapacity), percent of the current count (PercentChangeInCapacity) "
+        "or the new count (ExactCapacity): positive to scale out, negative to scale in (ExactCapacity: "
+        "within min_capacity and max_capacity)."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StepAdjustmentSpec:
+        if self.lower_bound is None and self.upper_bound is None:
+            fail_at(
+                "StepAdjustmentSpec", ("upper_bound",), None, "a step needs a lower_bound or an upper_bound"
+            )
+        if (
+            self.lower_bound is not None
+            and self.upper_bound is not None
+            and self.lower_bound >= self.upper_bound
+        ):
+            fail_at(
+                "StepAdjustmentSpec",
+                ("upper_bound",),
+                self.upper_bound,
+                f"upper_bound {self.upper_bound:g} must be above lower_bound {self.lower_bound:g}",
+            )
+        return self
+
+
+class StepScalingSpec(BaseModel):
+    """A step scaling policy of the variant and the CloudWatch alarm on one of its metrics that runs it."""
+
+    model_config = SPEC_CONFIG
+
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,64}$")] = Field(
+        description="1-64 letters, digits or '-', unique within the variant; the policy and its alarm are "
+        "named `<endpoint>-<variant>-step-<name>`."
+    )
+    direction: Literal["out", "in"] = Field(
+        description="`out`: the alarm fires at or above `threshold` and the steps add capacity; `in`: at or "
+        "below it and they remove capacity (Invocations, InvocationsPerInstance and the utilisation "
+        "metrics only)."
+    )
+    metric: str = Field(
+        description=f"The variant's SageMaker metric: {', '.join(STEP_METRICS)} (dimensions EndpointName "
+        "and VariantName; latency in microseconds, GPU metrics 100 per GPU)."
+    )
+    statistic: str = Field(
+        description="Invocations, InvocationsPerInstance: Sum; ModelLatency, OverheadLatency: Average or a "
+        "percentile such as p99; Invocation4XXErrors, Invocation5XXErrors: Sum or Average (the error "
+        "rate, 0-1); utilisation metrics: Average, Minimum or Maximum."
+    )
+    period: Annotated[int, Field(ge=60, le=MAX_ALARM_SECONDS)] = Field(
+        default=60, description="Seconds per data point: 60 or a multiple of it."
+    )
+    evaluation_periods: Annotated[int, Field(ge=1)] = Field(
+        default=3,
+        description="Periods the alarm looks back over; times `period`, at most a day (86400 s).",
+    )
+    datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="Breaching periods among `evaluation_periods` that fire the alarm; default: all of them.",
+    )
+    threshold: Annotated[float | int, Field(gt=0)] = Field(
+        description="The alarm's threshold, in the metric's unit; the steps' bounds are relative to it."
+    )
+    adjustment_type: Literal["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"] = Field(
+        default="ChangeInCapacity", description="How the steps' `adjustment` is read."
+    )
+    steps: list[StepAdjustmentSpec] = Field(
+        min_length=1,
+        description="Contiguous, non-overlapping steps, in order of their bounds: for `out` from 0 up, the "
+        "last one open-ended (no upper_bound); for `in` from an open-ended one (no lower_bound) up to 0.",
+    )
+    min_adjustment_magnitude: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="PercentChangeInCapacity only: the fewest instances a step adds or removes.",
+    )
+    cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] | None = Field(
+        default=None,
+        description="Seconds after a scaling activity before this policy scales again; default: the "
+        "scaling spec's `scale_out_cooldown_seconds` (out) or `scale_in_cooldown_seconds` (in).",
+    )
+    metric_aggregation_type: Literal["Average", "Minimum", "Maximum"] | None = Field(
+        default=None,
+        description="How the policy aggregates the alarm's data points; default and only accepted value: "
+        "the statistic's (Minimum, Maximum, else Average).",
+    )
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        if value not in STEP_METRICS:
+            raise ValueError(f"{value!r} is not a SageMaker variant metric; one of {', '.join(STEP_METRICS)}")
+        return value
+
+    @field_validator("period")
+    @classmethod
+    def _whole_minutes(cls, value: int) -> int:
+        if value % 60:
+            raise ValueError(f"period {value} is not a multiple of 60 (SageMaker publishes per minute)")
+        return value
+
+    @property
+    def namespace(self) -> str:
+        return STEP_METRICS[self.metric][0]
+
+    @property
+    def percentile(self) -> bool:
+        return PERCENTILE.fullmatch(self.statistic) is not None
+
+    @property
+    def aggregation(self) -> str:
+        """The policy's MetricAggregationType that matches the alarm's statistic."""
+        return self.statistic if self.statistic in AGGREGATIONS[1:] else "Average"
+
+    @property
+    def comparison_operator(self) -> str:
+        return OPERATORS[self.direction]
+
+    def ordered_steps(self) -> list[StepAdjustmentSpec]:
+        """The steps from the lowest bounds up (as validated: contiguous)."""
+        return sorted(self.steps, key=_low)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StepScalingSpec:
+        model = "StepScalingSpec"
+        allowed = STEP_METRICS[self.metric][1]
+        if not (self.statistic in allowed or ("percentile" in allowed and self.percentile)):
+            shown = " or ".join("a percentile such as p99" if s == "percentile" else s for s in allowed)
+            fail_at(
+                model,
+                ("statistic",),
+                self.statistic,
+                f"{self.metric} is measured by {shown}, not {self.statistic!r}",
+            )
+        if self.direction == "in" and self.metric not in SCALE_IN_METRICS:
+            fail_at(
+                model,
+                ("metric",),
+                self.metric,
+                f"scale in on spare capacity: {', '.join(SCALE_IN_METRICS)} (low {self.metric} does not "
+                "mean idle instances)",
+            )
+        error_rate = (
+            self.metric in ("Invocation4XXErrors", "Invocation5XXErrors") and self.statistic == "Average"
+        )
+        if error_rate and self.threshold > 1:
+            fail_at(
+                model,
+                ("threshold",),
+                self.threshold,
+                f"the Average of {self.metric} is the share of requests that failed (0 to 1): "
+                f"{self.threshold:g} is never reached; use a threshold up to 1 (0.05 for 5%), or Sum",
+            )
+        if self.datapoints_to_alarm is not None and self.datapoints_to_alarm > self.evaluation_periods:
+            fail_at(
+                model,
+                ("datapoints_to_alarm",),
+                self.datapoints_to_alarm,
+                f"datapoints_to_alarm {self.datapoints_to_alarm} exceeds evaluation_periods {self.evaluation_periods}",
+            )
+        if self.period * self.evaluation_periods > MAX_ALARM_SECONDS:
+            fail_at(
+                model,
+                ("evaluation_periods",),
+                self.evaluation_periods,
+                f"period {self.period} x evaluation_periods {self.evaluation_periods} exceeds a day "
+                f"({MAX_ALARM_SECONDS} s), CloudWatch's longest alarm window",
+            )
+        if self.min_adjustment_magnitude is not None and self.adjustment_type != "PercentChangeInCapacity":
+            fail_at(
+                model,
+                ("min_adjustment_magnitude",),
+                self.min_adjustment_magnitude,
+                f"min_adjustment_magnitude applies to PercentChangeInCapacity only, not {self.adjustment_type}",
+            )
+        if self.metric_aggregation_type is not None and self.metric_aggregation_type != self.aggregation:
+            fail_at(
+                model,
+                ("metric_aggregation_type",),
+                self.metric_aggregation_type,
+                f"statistic {self.statistic} is aggregated as {self.aggregation}, not {self.metric_aggregation_type}",
+            )
+        fail_at_each(model, self._step_problems())
+        return self
+
+    def _step_problems(self) -> list[tuple[tuple[str | int, ...], object, str]]:
+        """What Application Auto Scaling (and the direction) demands of the steps: contiguous and
+        non-overlapping, open at the far end only, on the alarm's side of the threshold, and
+        adjustments that move the way the policy scales."""
+        problems: list[tuple[tuple[str | int, ...], object, str]] = []
+        out = self.direction == "out"
+        for number, step in enumerate(self.steps):
+            at = ("steps", number)
+            bounds = [b for b in (step.lower_bound, step.upper_bound) if b is not None]
+            if out and any(b < 0 for b in bounds):
+                problems.append((at, bounds, "a scale-out step lies at or above the threshold: bounds >= 0"))
+            if not out and any(b > 0 for b in bounds):
+                problems.append((at, bounds, "a scale-in step lies at or below the threshold: bounds <= 0"))
+            if not out and step.upper_bound is not None and step.upper_bound <= -self.threshold:
+                problems.append(
+                    (
+                        (*at, "upper_bound"),
+                        step.upper_bound,
+                        f"the metric never falls below 0, so {step.upper_bound:g} below a threshold of "
+                        f"{self.threshold:g} is never reached",
+                    )
+                )
+            problems += self._adjustment_problem(number, step.adjustment)
+        ordered = sorted(enumerate(self.steps), key=lambda pair: _low(pair[1]))
+        if out and ordered[0][1].lower_bound != 0:
+            first, step = ordered[0]
+            problems.append(
+                (
+                    (*("steps", first), "lower_bound"),
+                    step.lower_bound,
+                    "the lowest scale-out step starts at 0 (the threshold)",
+                )
+            )
+        if not out and ordered[-1][1].upper_bound != 0:
+            last, step = ordered[-1]
+            problems.append(
+                (
+                    (*("steps", last), "upper_bound"),
+                    step.upper_bound,
+                    "the highest scale-in step ends at 0 (the threshold)",
+                )
+            )
+        if out and ordered[-1][1].upper_bound is not None:
+            last, step = ordered[-1]
+            problems.append(
+                (
+                    (*("steps", last), "upper_bound"),
+                    step.upper_bound,
+                    "the highest scale-out step is open-ended: remove its upper_bound",
+                )
+            )
+        if not out and ordered[0][1].lower_bound is not None:
+            first, step = ordered[0]
+            problems.append(
+                (
+                    (*("steps", first), "lower_bound"),
+                    step.lower_bound,
+                    "the lowest scale-in step is open-ended: remove its lower_bound",
+                )
+            )
+        for (_, below), (number, above) in pairwise(ordered):
+            if (
+                below.upper_bound is None
+                or above.lower_bound is None
+                or below.upper_bound != above.lower_bound
+            ):
+                problems.append(
+                    (
+                        ("steps", number, "lower_bound"),
+                        above.lower_bound,
+                        f"steps must be contiguous without overlap: this one starts at {_shown(above.lower_bound)}, "
+                        f"the step below it ends at {_shown(below.upper_bound)}",
+                    )
+                )
+        return problems
+
+    def _adjustment_problem(
+        self, number: int, adjustment: int
+    ) -> list[tuple[tuple[str | int, ...], object, str]]:
+        at = ("steps", number, "adjustment")
+        if self.adjustment_type == "ExactCapacity":
+            if self.direction == "out" and adjustment < 1:
+                return [(at, adjustment, "an ExactCapacity scale-out step sets at least 1 instance")]
+            return []  # the range of the variant's capacity: checked by the scaling spec
+        if self.direction == "out" and adjustment <= 0:
+            return [
+                (at, adjustment, f"a scale-out step adds capacity: a positive adjustment, not {adjustment}")
+            ]
+        if self.direction == "in" and adjustment >= 0:
+            return [
+                (at, adjustment, f"a scale-in step removes capacity: a negative adjustment, not {adjustment}")
+            ]
+        if self.adjustment_type == "PercentChangeInCapacity" and adjustment < -100:
+            return [(at, adjustment, f"a scale-in step removes at most 100 percent, not {-adjustment}")]
+        return []
+
+
+def _low(step: StepAdjustmentSpec) -> float:
+    return float("-inf") if step.lower_bound is None else float(step.lower_bound)
+
+
+def _shown(bound: float | None) -> str:
+    return "infinity" if bound is None else f"{bound:g}"
