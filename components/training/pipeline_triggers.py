@@ -77,7 +77,8 @@ class PipelineTriggersArgs:
     """Shortest time between two runs the alarms start, 3600 s to 30 days."""
     alarm_topic_arn: pulumi.Input[str] | None = None
     """SNS topic paged when new data waits in the queue longer than :data:`NEW_DATA_WAIT_SECONDS`
-    (the pipe cannot start runs, and the data expires a day after it landed); None: no such alarm."""
+    unreceived (the pipe does not poll, and the data expires a day after it landed) or the pipe
+    could not deliver it to the starter (it is in the undelivered queue); None: no such alarms."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -116,8 +117,18 @@ NEW_DATA_RETENTION_SECONDS = 24 * 3600
 """How long a new-object event waits in the queue for its run before SQS drops it."""
 NEW_DATA_WAIT_SECONDS = 3600
 """Age of the oldest waiting new-object event that pages: a batch is consumed within its window
-(at most 300 s), and one the pipe could not deliver comes back after the visibility timeout (at
-most 600 s) for another try; an hour of that is a broken trigger, with a day left to fix it."""
+(at most 300 s), so an hour unreceived is a pipe that does not poll (stopped, deleted, or denied the
+queue's key), with a day left to fix it. A batch the pipe receives but cannot deliver is not seen
+by this age: SQS leaves a message received three times out of ``ApproximateAgeOfOldestMessage``
+(a poison pill) until it is deleted; :data:`NEW_DATA_MAX_RECEIVES` sends it to the undelivered
+queue instead, whose alarm pages."""
+NEW_DATA_MAX_RECEIVES = 5
+"""Receives of a new-object event (a delivery to the starter each, the visibility timeout apart)
+before SQS moves it to the undelivered queue: five, so a briefly throttled start is tried again
+rather than set aside, and a broken one is set aside (and paged) within five visibility timeouts."""
+NEW_DATA_UNDELIVERED_RETENTION_SECONDS = 14 * 24 * 3600
+"""How long an undelivered new-object event stays to be redriven: SQS's longest, as a message keeps
+its first enqueue time in a dead-letter queue and must outlive the source queue's day."""
 STEP_FUNCTIONS_INPUT_LIMIT = 262144
 """Characters of a Step Functions execution's input, the most a pipe may send it in one batch."""
 
@@ -161,8 +172,10 @@ class PipelineTriggers(pulumi.ComponentResource):
     - schedule: an EventBridge schedule rule targeting the pipeline;
     - new data: S3 "Object Created" events under a prefix → a KMS-encrypted SQS queue → an
       EventBridge pipe whose batching window turns a burst of uploads into one batch → a Step
-      Functions state machine that starts one run per batch (a pipe cannot batch into a pipeline),
-      and, with ``alarm_topic_arn``, an alarm paging when an upload has waited over an hour;
+      Functions state machine that starts one run per batch (a pipe cannot batch into a pipeline);
+      an event the pipe fails to deliver :data:`NEW_DATA_MAX_RECEIVES` times moves to an
+      undelivered queue (kept 14 days, to redrive). With ``alarm_topic_arn``, alarms page when an
+      upload has waited over an hour unreceived and when an event is undelivered;
     - drift: an EventBridge rule on the named alarms entering ALARM → a :class:`RetrainingGate`
       (Step Functions) that starts the pipeline at most once per cooldown.
 
@@ -271,8 +284,10 @@ class PipelineTriggers(pulumi.ComponentResource):
         )
 
     def _waiting_alarm(self, queue: sqs.Queue, topic_arn: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
-        """Pages when new data has waited an hour without starting a run (the pipe or its starter
-        cannot deliver): the data would otherwise expire from the queue untrained, silently."""
+        """Pages when new data has waited an hour unreceived (the pipe does not poll): the data
+        would otherwise expire from the queue untrained, silently. A batch received but not
+        delivered pages through :meth:`_undelivered_alarm`; a starter that fails, through the
+        failure alerts."""
         args = self._args
         return cloudwatch.MetricAlarm(
             f"{self._name}-new-data-waiting",
@@ -280,7 +295,7 @@ class PipelineTriggers(pulumi.ComponentResource):
             alarm_description=concat(
                 "New training data for ",
                 args.pipeline_name,
-                f" has waited over {NEW_DATA_WAIT_SECONDS // 60} minutes without starting a run; it "
+                f" has waited over {NEW_DATA_WAIT_SECONDS // 60} minutes unreceived by its pipe; it "
                 f"expires {NEW_DATA_RETENTION_SECONDS // 3600} hours after it landed",
             ),
             namespace="AWS/SQS",
@@ -299,14 +314,64 @@ class PipelineTriggers(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _undelivered_alarm(self, queue: sqs.Queue, topic_arn: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
+        """Pages when a new-object event is in the undelivered queue: the pipe received it
+        :data:`NEW_DATA_MAX_RECEIVES` times and could not start the starter with it."""
+        args = self._args
+        return cloudwatch.MetricAlarm(
+            f"{self._name}-new-data-undelivered",
+            name=concat(args.pipeline_name, "-new-data-undelivered"),
+            alarm_description=concat(
+                "New training data for ",
+                args.pipeline_name,
+                " could not be delivered to its starter: redrive the undelivered queue to the "
+                "new-data queue once the pipe works",
+            ),
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions={"QueueName": queue.name},
+            statistic="Maximum",
+            period=300,
+            evaluation_periods=1,
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
+            # SQS publishes a queue's metrics only while it is active: up to six hours after its
+            # last message or call. Unused (nothing undelivered) it never pages; an undelivered event
+            # nobody redrives keeps it in ALARM when the queue falls asleep, not a false OK.
+            treat_missing_data="ignore",
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     def _new_data(self, source: NewDataSource) -> cloudwatch.EventRule:
         name, args = self._name, self._args
         child = pulumi.ResourceOptions(parent=self)
+        undelivered = sqs.Queue(
+            child_name(f"{name}-new-data-undelivered", "aws:sqs/queue:Queue"),
+            kms_master_key_id=source.queue_kms_key_arn,
+            kms_data_key_reuse_period_seconds=300,
+            message_retention_seconds=NEW_DATA_UNDELIVERED_RETENTION_SECONDS,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        sqs.QueuePolicy(
+            f"{name}-new-data-undelivered",
+            queue_url=undelivered.url,
+            policy=render(document(deny_insecure_transport("sqs:*", undelivered.arn))),
+            opts=child,
+        )
         queue = sqs.Queue(
             child_name(f"{name}-new-data", "aws:sqs/queue:Queue"),
             kms_master_key_id=source.queue_kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=NEW_DATA_RETENTION_SECONDS,
+            # A batch the pipe cannot deliver is received again after the visibility timeout, and
+            # after NEW_DATA_MAX_RECEIVES receives kept for a redrive, and paged.
+            redrive_policy=undelivered.arn.apply(
+                lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": NEW_DATA_MAX_RECEIVES})
+            ),
             # Longer than the pipe's batching window, so a batch is not redelivered while it forms.
             visibility_timeout_seconds=max(60, source.batching_window_seconds * 2),
             tags=dict(args.tags),
@@ -342,6 +407,7 @@ class PipelineTriggers(pulumi.ComponentResource):
         cloudwatch.EventTarget(f"{name}-new-data", rule=rule.name, arn=queue.arn, opts=child)
         if args.alarm_topic_arn is not None:
             self._waiting_alarm(queue, args.alarm_topic_arn)
+            self._undelivered_alarm(undelivered, args.alarm_topic_arn)
         starter_name = pulumi.Output.from_input(args.pipeline_name).apply(new_data_starter_name)
         starter_arn = starter_name.apply(
             lambda n: f"arn:aws:states:{args.region}:{args.account_id}:stateMachine:{n}"
