@@ -306,8 +306,11 @@ class PipelineTriggers(pulumi.ComponentResource):
             evaluation_periods=1,
             threshold=NEW_DATA_WAIT_SECONDS,
             comparison_operator="GreaterThanThreshold",
-            # An idle queue publishes nothing: no data waiting is no failure.
-            treat_missing_data="notBreaching",
+            # SQS publishes a queue's metrics only while it is active: up to six hours after its
+            # last message or call. The pipe's polls keep a working trigger's queue active (an idle
+            # one reads 0, OK); a queue the pipe no longer polls falls asleep with the data still in
+            # it, which must stay in ALARM, not turn OK.
+            treat_missing_data="ignore",
             alarm_actions=[topic_arn],
             ok_actions=[topic_arn],
             tags=dict(args.tags),

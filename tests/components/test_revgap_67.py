@@ -13,6 +13,7 @@ pages.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from components.training.pipeline_triggers import NEW_DATA_MAX_RECEIVES, NewDataSource
 from planner.recorder import ResourceGraph
@@ -94,3 +95,48 @@ def test_a_batch_the_pipe_cannot_deliver_is_kept_and_pages() -> None:
         # The next receive finds it set aside: the source is empty, the undelivered queue pages.
         assert not sqs.receive_message(QueueUrl=url, VisibilityTimeout=0).get("Messages")
         assert pages(undelivered_count())
+
+
+def _states(alarm: dict[str, Any], datapoints: list[int | None]) -> list[str]:
+    """The states a one-period alarm goes through, period by period, as CloudWatch evaluates it
+    (None: no datapoint, handled as ``treatMissingData`` says); it starts in INSUFFICIENT_DATA."""
+    assert alarm["evaluationPeriods"] == 1 and alarm["statistic"] == "Maximum"
+    compare = {"GreaterThanThreshold": float.__gt__, "GreaterThanOrEqualToThreshold": float.__ge__}
+    state, states = "INSUFFICIENT_DATA", []
+    for value in datapoints:
+        if value is None:
+            missing = {
+                "ignore": state,
+                "notBreaching": "OK",
+                "breaching": "ALARM",
+                "missing": "INSUFFICIENT_DATA",
+            }
+            state = missing[alarm["treatMissingData"]]
+        else:
+            state = (
+                "ALARM"
+                if compare[alarm["comparisonOperator"]](float(value), float(alarm["threshold"]))
+                else "OK"
+            )
+        states.append(state)
+    return states
+
+
+def test_a_queue_that_falls_asleep_with_its_data_stays_paged() -> None:
+    """SQS stops publishing a queue's metrics six hours after its last message or call (AWS,
+    "CloudWatch metrics for Amazon SQS": active "for up to six hours if it contains any messages, or
+    if any action accesses it"). A queue the pipe no longer polls, or undelivered events nobody
+    redrives, go quiet with the data still there: the alarm must not turn OK."""
+    alarms = {a.inputs["name"]: a.inputs for a in _graph().of_type(ALARM)}
+    waiting = alarms[f"{PIPELINE_NAME}-new-data-waiting"]
+    # Never used; polled and idle (age 0); the pipe stops with an upload in it; asleep, still there.
+    assert _states(waiting, [None, 0, 4000, None, None]) == [
+        "INSUFFICIENT_DATA",
+        "OK",
+        "ALARM",
+        "ALARM",
+        "ALARM",
+    ]
+    undelivered = alarms[f"{PIPELINE_NAME}-new-data-undelivered"]
+    # Never used; an event set aside; asleep with it; redriven (the move reads the queue: 0).
+    assert _states(undelivered, [None, 1, None, 0]) == ["INSUFFICIENT_DATA", "ALARM", "ALARM", "OK"]
