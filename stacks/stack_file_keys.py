@@ -165,13 +165,15 @@ def _missing_platform(environments: tuple[str, ...], written: Mapping[str, Any] 
 
 def _platform_lookalikes(written: Mapping[str, Any]) -> list[str]:
     """The keys of ``written`` (as the stack file writes them) holding a map under a key Pulumi reads
-    as another than the platform key but spelt like it, compared without case."""
+    in another namespace than the project's but spelt like the platform key, compared without case.
+    A key of the project's own namespace is none: one Pulumi.yaml does not declare is refused as a
+    typo already, and one it declares is meant."""
     return [
         str(key)
         for key, value in written.items()
         if isinstance(value, dict)
         and (full := config_key(str(key), PROJECT)) is not None
-        and full != CONFIG_KEY
+        and not full.startswith(f"{PROJECT}:")
         and difflib.SequenceMatcher(None, full.lower(), CONFIG_KEY).ratio() >= _LOOKALIKE
     ]
 

@@ -282,3 +282,17 @@ def test_a_repeated_trusted_registry_names_where_it_was_first_listed() -> None:
             "is listed already at trusted_image_registry_accounts[1]: list each once",
         )
     ]
+
+
+def test_a_map_under_a_key_the_project_declares_is_not_called_another_namespace(tmp_path: Path) -> None:
+    """``platfrom``, declared in Pulumi.yaml, is a key of the project's own namespace: the refusal
+    does not say it is in another namespace (nor name it: the project means it)."""
+    path = _without_platform(tmp_path, "platfrom", None)
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: mlops-platform\nruntime: python\nconfig:\n  platfrom:\n    type: object\n"
+    )
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(str(path))
+
+    assert raised.value.problems == [(CONFIG_KEY, "missing required key")]
