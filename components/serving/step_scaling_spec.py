@@ -55,8 +55,13 @@ SCALE_IN_METRICS = (
 #: ``pNN`` or ``pNN.N``: CloudWatch's percentile statistics (the alarm's ``ExtendedStatistic``).
 PERCENTILE = re.compile(r"p[0-9]{1,2}(?:\.[0-9]+)?")
 AGGREGATIONS = ("Average", "Minimum", "Maximum")
-MAX_ALARM_SECONDS = 86_400
-"""CloudWatch: an alarm's period times its evaluation periods is at most a day."""
+MAX_PERIOD = 86_400
+"""The longest period this spec takes: a day."""
+MAX_ALARM_SECONDS = 604_800
+"""CloudWatch (PutMetricAlarm): an alarm's period times its evaluation periods is at most seven days..."""
+MAX_SHORT_ALARM_SECONDS = 86_400
+"""... and at most a day when the period is under an hour (SHORT_PERIOD)."""
+SHORT_PERIOD = 3_600
 OPERATORS = {"out": "GreaterThanOrEqualToThreshold", "in": "LessThanOrEqualToThreshold"}
 """The side each direction's alarm fires on: at or above the threshold for out, at or below for in."""
 NAME_SUFFIX = "-step-"
@@ -130,12 +135,13 @@ class StepScalingSpec(BaseModel):
         "percentile such as p99; Invocation4XXErrors, Invocation5XXErrors: Sum or Average (the error "
         "rate, 0-1); utilisation metrics: Average, Minimum or Maximum."
     )
-    period: Annotated[int, Field(ge=60, le=MAX_ALARM_SECONDS)] = Field(
+    period: Annotated[int, Field(ge=60, le=MAX_PERIOD)] = Field(
         default=60, description="Seconds per data point: 60 or a multiple of it."
     )
     evaluation_periods: Annotated[int, Field(ge=1)] = Field(
         default=3,
-        description="Periods the alarm looks back over; times `period`, at most a day (86400 s).",
+        description="Periods the alarm looks back over; times `period`, at most a day (86400 s) for a "
+        "period under an hour, else seven days (604800 s).",
     )
     datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = Field(
         default=None,
@@ -240,13 +246,16 @@ class StepScalingSpec(BaseModel):
                 self.datapoints_to_alarm,
                 f"datapoints_to_alarm {self.datapoints_to_alarm} exceeds evaluation_periods {self.evaluation_periods}",
             )
-        if self.period * self.evaluation_periods > MAX_ALARM_SECONDS:
+        longest = MAX_SHORT_ALARM_SECONDS if self.period < SHORT_PERIOD else MAX_ALARM_SECONDS
+        if self.period * self.evaluation_periods > longest:
+            window = "a day" if longest == MAX_SHORT_ALARM_SECONDS else "seven days"
             fail_at(
                 model,
                 ("evaluation_periods",),
                 self.evaluation_periods,
-                f"period {self.period} x evaluation_periods {self.evaluation_periods} exceeds a day "
-                f"({MAX_ALARM_SECONDS} s), CloudWatch's longest alarm window",
+                f"period {self.period} x evaluation_periods {self.evaluation_periods} exceeds {window} "
+                f"({longest} s), CloudWatch's longest alarm window for "
+                f"{'a period under an hour' if self.period < SHORT_PERIOD else 'a period of an hour or more'}",
             )
         if self.min_adjustment_magnitude is not None and self.adjustment_type != "PercentChangeInCapacity":
             fail_at(

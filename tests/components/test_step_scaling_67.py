@@ -282,7 +282,7 @@ REFUSED: list[tuple[str, dict[str, Any], str, str]] = [
     ("scale-in-on-latency", _with_step(_edit(CPU_IN, metric="ModelLatency")), f"{KEY}[0].metric", "scale in on spare capacity"),
     ("aggregation-not-the-statistics", _with_step(_edit(GPU_EXACT, metric_aggregation_type="Average")), f"{KEY}[0].metric_aggregation_type", "aggregated as Maximum"),
     ("period-not-whole-minutes", _with_step(_edit(LATENCY_OUT, period=90)), f"{KEY}[0].period", "multiple of 60"),
-    ("longer-than-a-day", _with_step(_edit(CPU_IN, period=3600, evaluation_periods=25)), f"{KEY}[0].evaluation_periods", "exceeds a day"),
+    ("longer-than-a-day-of-minutes", _with_step(_edit(CPU_IN, period=60, evaluation_periods=1441)), f"{KEY}[0].evaluation_periods", "exceeds a day"),
     ("more-datapoints-than-periods", _with_step(_edit(LATENCY_OUT, datapoints_to_alarm=4)), f"{KEY}[0].datapoints_to_alarm", "exceeds evaluation_periods 3"),
     ("duplicate-names", _with_step(LATENCY_OUT, _edit(GPU_EXACT, name="latency-out")), f"{KEY}[1].name", "duplicate step policy name"),
     ("gpu-metric-on-cpu", {**_with_step(GPU_EXACT), "variants": [{**_with_step(GPU_EXACT)["variants"][0], "instance_type": "ml.m5.xlarge"}]}, f"{KEY}[0].metric", "needs a GPU instance type"),

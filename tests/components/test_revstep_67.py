@@ -1,0 +1,48 @@
+"""A second read of step scaling (``scaling.step``) against AWS's own limits and metrics.
+
+Spec-level cases only (no recording): each one is a stack file's step policy that AWS takes and
+must plan, or that can never work and must be refused naming the stack file and the key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stacks.config import ConfigError, parse_platform_config
+from tests.components.test_step_scaling_67 import CPU_IN, _edit, _stack_with, _with_step
+
+FILE = "stacks/Pulumi.prod.yaml"
+KEY = "endpoints[0].variants[0].scaling.step"
+
+
+def _refusals(endpoint: dict[str, Any]) -> list[str]:
+    """The reader's refusal lines for ``endpoint`` in the prod stack ([] when it plans)."""
+    try:
+        parse_platform_config(_stack_with(endpoint), FILE)
+    except ConfigError as error:
+        return [line.strip() for line in str(error).splitlines() if line.strip().startswith(FILE)]
+    return []
+
+
+# CloudWatch's PutMetricAlarm: period x evaluation periods at most 604800 s (seven days), and at most
+# 86400 s (a day) for a period under an hour.
+WINDOWS = [
+    ("hourly-for-25-hours", 3600, 25, None),
+    ("hourly-for-seven-days", 3600, 168, None),
+    ("daily-for-seven-days", 86400, 7, None),
+    ("minutes-for-a-day", 60, 1440, None),
+    ("hourly-past-seven-days", 3600, 169, "exceeds seven days"),
+    ("half-hours-past-a-day", 1800, 49, "exceeds a day"),
+]
+
+
+@pytest.mark.parametrize(("case", "period", "periods", "refused"), WINDOWS, ids=[w[0] for w in WINDOWS])
+def test_the_alarm_window_is_cloudwatchs(case: str, period: int, periods: int, refused: str | None) -> None:
+    lines = _refusals(_with_step(_edit(CPU_IN, period=period, evaluation_periods=periods)))
+    if refused is None:
+        assert lines == []
+    else:
+        at = f"{FILE}: mlops-platform:platform.{KEY}[0].evaluation_periods: "
+        assert [line for line in lines if line.startswith(at) and refused in line], lines
