@@ -199,8 +199,10 @@ def _user_step(
         datapoints_to_alarm=spec.datapoints_to_alarm or spec.evaluation_periods,
         threshold=float(spec.threshold),
         comparison_operator=spec.comparison_operator,
-        # A quiet endpoint publishes no data points: no data is no reason to add instances, and a
-        # missing metric (no instance reporting) no reason to remove them.
+        # A variant without traffic publishes zeros (SageMaker: "if a variant's traffic becomes zero
+        # ... SageMaker emits metrics with a value of zero"), which a scale-in alarm on invocations
+        # reads at or below its threshold. Missing data (no instance reporting, a metric outage) is
+        # no reason to add instances, nor to remove them.
         treat_missing_data="notBreaching",
         # A scaling trigger, not an alert: its only action runs the policy.
         alarm_actions=[policy.arn],

@@ -287,13 +287,15 @@ class StepScalingSpec(BaseModel):
                 problems.append((at, bounds, "a scale-out step lies at or above the threshold: bounds >= 0"))
             if not out and any(b > 0 for b in bounds):
                 problems.append((at, bounds, "a scale-in step lies at or below the threshold: bounds <= 0"))
-            if not out and step.upper_bound is not None and step.upper_bound <= -self.threshold:
+            # Below the threshold a step's upper bound is inclusive: an upper_bound of -threshold
+            # holds the metric's 0 (an idle minute: SageMaker then publishes zero invocations).
+            if not out and step.upper_bound is not None and step.upper_bound < -self.threshold:
                 problems.append(
                     (
                         (*at, "upper_bound"),
                         step.upper_bound,
                         f"the metric never falls below 0, so {step.upper_bound:g} below a threshold of "
-                        f"{self.threshold:g} is never reached",
+                        f"{self.threshold:g} is never reached (-{self.threshold:g} is its 0)",
                     )
                 )
             problems += self._adjustment_problem(number, step.adjustment)

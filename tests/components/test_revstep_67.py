@@ -10,8 +10,19 @@ from typing import Any
 
 import pytest
 
+from planner.recorder import RecordedResource
 from stacks.config import ConfigError, parse_platform_config
-from tests.components.test_step_scaling_67 import CPU_IN, _edit, _stack_with, _with_step
+from tests.components.test_step_scaling_67 import (
+    CPU_IN,
+    IDLE_IN,
+    _applied,
+    _edit,
+    _fires,
+    _graph,
+    _pair,
+    _stack_with,
+    _with_step,
+)
 
 FILE = "stacks/Pulumi.prod.yaml"
 KEY = "endpoints[0].variants[0].scaling.step"
@@ -46,3 +57,35 @@ def test_the_alarm_window_is_cloudwatchs(case: str, period: int, periods: int, r
     else:
         at = f"{FILE}: mlops-platform:platform.{KEY}[0].evaluation_periods: "
         assert [line for line in lines if line.startswith(at) and refused in line], lines
+
+
+def _state(alarm: RecordedResource, points: list[float | None]) -> str:
+    """CloudWatch's state for the alarm's last ``evaluationPeriods`` data points (None: no data
+    point that period), as its treatMissingData reads a missing one (notBreaching: good,
+    breaching: bad): ALARM when ``datapointsToAlarm`` of them breach, else OK."""
+    inputs = alarm.inputs
+    assert len(points) == inputs["evaluationPeriods"]
+    missing_breaches = {"notBreaching": False, "breaching": True}[inputs["treatMissingData"]]
+    breaching = sum(missing_breaches if p is None else _fires(alarm, p) for p in points)
+    return "ALARM" if breaching >= inputs["datapointsToAlarm"] else "OK"
+
+
+# (invocations per instance each minute: SageMaker publishes 0 for a minute without traffic, None
+# is a minute without any data point; the state of the idle-in alarm; the step it then applies)
+QUIET = [
+    ("idle-minutes-publish-zero", [0, 0, 0], "ALARM", -2),
+    ("a-trickle", [5, 3, 10], "ALARM", -1),
+    ("busy", [0, 0, 11], "OK", None),
+    ("no-data-at-all", [None, None, None], "OK", None),
+]
+
+
+@pytest.mark.parametrize(("case", "points", "state", "adjustment"), QUIET, ids=[q[0] for q in QUIET])
+def test_an_idle_variant_scales_in_by_its_farthest_step_and_a_metric_outage_does_not(
+    case: str, points: list[float | None], state: str, adjustment: int | None
+) -> None:
+    policy, alarm = _pair(_graph(), IDLE_IN["name"])
+    assert _state(alarm, points) == state
+    if state == "ALARM":
+        # The step holding the breaching value (the latest minute and their average alike).
+        assert _applied(policy, alarm, points[-1]) == adjustment

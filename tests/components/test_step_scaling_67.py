@@ -69,12 +69,25 @@ GPU_EXACT = {
     "cooldown_seconds": 600,
     "steps": [{"lower_bound": 0, "upper_bound": 5.5, "adjustment": 4}, {"lower_bound": 5.5, "adjustment": 6}],
 }
+# Read by tests/components/test_revstep_67.py: an idle minute (zero invocations, the metric's 0)
+# lies in the farthest step, whose upper bound is minus the threshold.
+IDLE_IN = {
+    "name": "idle-in",
+    "direction": "in",
+    "metric": "InvocationsPerInstance",
+    "statistic": "Sum",
+    "threshold": 10,
+    "steps": [
+        {"upper_bound": -10, "adjustment": -2},
+        {"lower_bound": -10, "upper_bound": 0, "adjustment": -1},
+    ],
+}
 SCALING = {
     "min_capacity": 2,
     "max_capacity": 6,
     "scale_in_cooldown_seconds": 900,
     "scale_out_cooldown_seconds": 120,
-    "step": [LATENCY_OUT, CPU_IN, GPU_EXACT],
+    "step": [LATENCY_OUT, CPU_IN, GPU_EXACT, IDLE_IN],
 }
 ENDPOINT = {
     "name": "churn",
@@ -180,7 +193,8 @@ def test_the_alarm_watches_the_variants_metric_as_the_spec_says_and_only_runs_it
     )
     assert inputs["alarmActions"] == [policy.outputs["arn"]]
     assert not inputs.get("okActions") and not inputs.get("insufficientDataActions")
-    # A quiet endpoint publishes nothing: missing data neither adds nor removes instances.
+    # Missing data (no instance reporting) neither adds nor removes instances; an idle variant
+    # publishes zero invocations, which a scale-in alarm reads (tests/components/test_revstep_67.py).
     assert inputs["treatMissingData"] == "notBreaching"
     assert inputs["dimensions"] == {"EndpointName": "test-churn", "VariantName": "primary"}
     namespace = "/aws/sagemaker/Endpoints" if spec["metric"].endswith("Utilization") else "AWS/SageMaker"
@@ -273,7 +287,7 @@ REFUSED: list[tuple[str, dict[str, Any], str, str]] = [
     ("scale-out-closed-at-the-top", _with_step(_edit(LATENCY_OUT, steps=[{"lower_bound": 0, "upper_bound": 10, "adjustment": 1}])), f"{KEY}[0].steps[0].upper_bound", "open-ended"),
     ("scale-in-step-above-the-threshold", _with_step(_edit(CPU_IN, steps=[{"upper_bound": 5, "adjustment": -1}])), f"{KEY}[0].steps[0]", "bounds <= 0"),
     ("scale-in-closed-at-the-bottom", _with_step(_edit(CPU_IN, steps=[{"lower_bound": -10, "upper_bound": 0, "adjustment": -1}])), f"{KEY}[0].steps[0].lower_bound", "open-ended"),
-    ("scale-in-below-zero-unreachable", _with_step(_edit(CPU_IN, steps=[{"upper_bound": -30, "adjustment": -50}, {"lower_bound": -30, "upper_bound": 0, "adjustment": -25}])), f"{KEY}[0].steps[0].upper_bound", "never reached"),
+    ("scale-in-below-zero-unreachable", _with_step(_edit(CPU_IN, steps=[{"upper_bound": -30.5, "adjustment": -50}, {"lower_bound": -30.5, "upper_bound": 0, "adjustment": -25}])), f"{KEY}[0].steps[0].upper_bound", "never reached"),
     ("scale-out-removes", _with_step(_edit(LATENCY_OUT, steps=[{"lower_bound": 0, "adjustment": -1}])), f"{KEY}[0].steps[0].adjustment", "positive adjustment"),
     ("scale-in-adds", _with_step(_edit(CPU_IN, steps=[{"upper_bound": 0, "adjustment": 1}])), f"{KEY}[0].steps[0].adjustment", "negative adjustment"),
     ("exact-capacity-above-max", _with_step(_edit(GPU_EXACT, steps=[{"lower_bound": 0, "adjustment": 7}])), f"{KEY}[0].steps[0].adjustment", "outside min_capacity 2 and max_capacity 6"),
