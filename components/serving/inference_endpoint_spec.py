@@ -45,7 +45,7 @@ from .sagemaker_names import (
     resolved_packages_problem,
     sagemaker_name_problem,
 )
-from .step_scaling_spec import StepAdjustmentSpec, StepScalingSpec
+from .step_scaling_spec import ASYNC_UNPUBLISHED, StepAdjustmentSpec, StepScalingSpec
 from .variant_spec import (
     DEFAULT_DOWNLOAD_SECONDS,
     DEFAULT_STARTUP_SECONDS,
@@ -233,6 +233,16 @@ class EndpointSpec(_Spec):
                     0,
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference",
                 )
+            for number, policy in enumerate(scaling.step):
+                if self.async_inference is not None and policy.metric in ASYNC_UNPUBLISHED:
+                    fail_at(
+                        "EndpointSpec",
+                        ("variants", position, "scaling", "step", number, "metric"),
+                        policy.metric,
+                        f"variant '{variant.name}': an async endpoint does not publish {policy.metric}, so "
+                        "this step's alarm never fires: use ModelLatency, Invocation4XXErrors, "
+                        "Invocation5XXErrors or a utilisation metric (backlog_per_instance scales on the queue)",
+                    )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
                 fail_at(
                     "EndpointSpec",

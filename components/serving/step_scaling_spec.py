@@ -52,6 +52,10 @@ SCALE_IN_METRICS = (
     "InvocationsPerInstance",
     *(m for m, (ns, _) in STEP_METRICS.items() if ns == ENDPOINT_METRICS),
 )
+#: The AWS/SageMaker metrics an asynchronous endpoint does not publish (SageMaker's "Alarms and logs
+#: for tracking metrics from asynchronous endpoints": "Any metric not listed below is not published
+#: ... OverheadLatency, Invocations, InvocationsPerInstance"): a step alarm on them never fires.
+ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
 #: ``pNN`` or ``pNN.N``: CloudWatch's percentile statistics (the alarm's ``ExtendedStatistic``).
 PERCENTILE = re.compile(r"p[0-9]{1,2}(?:\.[0-9]+)?")
 AGGREGATIONS = ("Average", "Minimum", "Maximum")
@@ -128,7 +132,8 @@ class StepScalingSpec(BaseModel):
     )
     metric: str = Field(
         description=f"The variant's SageMaker metric: {', '.join(STEP_METRICS)} (dimensions EndpointName "
-        "and VariantName; latency in microseconds, GPU metrics 100 per GPU)."
+        "and VariantName; latency in microseconds, GPU metrics 100 per GPU). An async endpoint publishes "
+        f"no {', '.join(ASYNC_UNPUBLISHED)}."
     )
     statistic: str = Field(
         description="Invocations, InvocationsPerInstance: Sum; ModelLatency, OverheadLatency: Average or a "

@@ -15,6 +15,7 @@ from stacks.config import ConfigError, parse_platform_config
 from tests.components.test_step_scaling_67 import (
     CPU_IN,
     IDLE_IN,
+    LATENCY_OUT,
     _applied,
     _edit,
     _fires,
@@ -89,3 +90,38 @@ def test_an_idle_variant_scales_in_by_its_farthest_step_and_a_metric_outage_does
     if state == "ALARM":
         # The step holding the breaching value (the latest minute and their average alike).
         assert _applied(policy, alarm, points[-1]) == adjustment
+
+
+ASYNC = {"max_concurrent_invocations_per_instance": 4}
+INVOCATIONS_OUT = {
+    **LATENCY_OUT,
+    "name": "invocations-out",
+    "metric": "InvocationsPerInstance",
+    "statistic": "Sum",
+    "threshold": 500,
+    "steps": [{"lower_bound": 0, "adjustment": 1}],
+}
+# (step, async endpoint, refusal: None when it plans)
+PUBLISHED = [
+    ("invocations-per-instance-on-async", INVOCATIONS_OUT, True, "does not publish InvocationsPerInstance"),
+    ("invocations-on-async", {**INVOCATIONS_OUT, "metric": "Invocations"}, True, "does not publish Invocations"),
+    ("overhead-latency-on-async", {**LATENCY_OUT, "metric": "OverheadLatency"}, True, "does not publish OverheadLatency"),
+    ("model-latency-on-async", LATENCY_OUT, True, None),
+    ("cpu-on-async", CPU_IN, True, None),
+    ("invocations-per-instance-real-time", INVOCATIONS_OUT, False, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "step", "asynchronous", "refused"), PUBLISHED, ids=[p[0] for p in PUBLISHED]
+)
+def test_a_step_alarm_watches_a_metric_the_endpoint_publishes(
+    case: str, step: dict[str, Any], asynchronous: bool, refused: str | None
+) -> None:
+    endpoint = {**_with_step(step), **({"async_inference": ASYNC} if asynchronous else {})}
+    lines = _refusals(endpoint)
+    if refused is None:
+        assert lines == []
+    else:
+        at = f"{FILE}: mlops-platform:platform.{KEY}[0].metric: "
+        assert [line for line in lines if line.startswith(at) and refused in line], lines
