@@ -14,6 +14,7 @@ from planner.recorder import RecordedResource
 from stacks.config import ConfigError, parse_platform_config
 from tests.components.test_step_scaling_67 import (
     CPU_IN,
+    GPU_EXACT,
     IDLE_IN,
     LATENCY_OUT,
     _applied,
@@ -125,3 +126,38 @@ def test_a_step_alarm_watches_a_metric_the_endpoint_publishes(
     else:
         at = f"{FILE}: mlops-platform:platform.{KEY}[0].metric: "
         assert [line for line in lines if line.startswith(at) and refused in line], lines
+
+
+# Validators no other case reaches: each a step policy AWS would take that can never act as written.
+NEVER_ACTS = [
+    (
+        "error-rate-above-1",
+        _with_step({**LATENCY_OUT, "metric": "Invocation5XXErrors", "statistic": "Average", "threshold": 2}),
+        f"{KEY}[0].threshold",
+        "share of requests that failed",
+    ),
+    (
+        "scale-in-past-100-percent",
+        _with_step({**CPU_IN, "steps": [{"upper_bound": -20, "adjustment": -150}, {"lower_bound": -20, "upper_bound": 0, "adjustment": -25}]}),
+        f"{KEY}[0].steps[0].adjustment",
+        "at most 100 percent",
+    ),
+    (
+        "exact-capacity-scale-out-to-zero",
+        {
+            **_with_step({**GPU_EXACT, "steps": [{"lower_bound": 0, "adjustment": 0}]}, min_capacity=0, backlog_per_instance=5),
+            "async_inference": ASYNC,
+        },
+        f"{KEY}[0].steps[0].adjustment",
+        "sets at least 1 instance",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "endpoint", "key", "fragment"), NEVER_ACTS, ids=[c[0] for c in NEVER_ACTS])
+def test_a_step_that_never_acts_as_written_is_refused(
+    case: str, endpoint: dict[str, Any], key: str, fragment: str
+) -> None:
+    lines = _refusals(endpoint)
+    at = f"{FILE}: mlops-platform:platform.{key}: "
+    assert [line for line in lines if line.startswith(at) and fragment in line], lines
