@@ -169,8 +169,10 @@ class StepScalingSpec(BaseModel):
     )
     cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] | None = Field(
         default=None,
-        description="Seconds after a scaling activity before this policy scales again; default: the "
-        "scaling spec's `scale_out_cooldown_seconds` (out) or `scale_in_cooldown_seconds` (in).",
+        description="The policy's cooldown, as Application Auto Scaling reads it: `in`, no further scale-in for "
+        "this long after one (a scale-out ends it); `out`, a further alarm within it adds only what its step "
+        "asks beyond the instances just added. Default: the scaling spec's `scale_out_cooldown_seconds` "
+        "(out) or `scale_in_cooldown_seconds` (in).",
     )
     metric_aggregation_type: Literal["Average", "Minimum", "Maximum"] | None = Field(
         default=None,
