@@ -176,8 +176,8 @@ class StepScalingSpec(BaseModel):
     )
     metric_aggregation_type: Literal["Average", "Minimum", "Maximum"] | None = Field(
         default=None,
-        description="How the policy aggregates the alarm's data points; default and only accepted value: "
-        "the statistic's (Minimum, Maximum, else Average).",
+        description="How the policy aggregates the alarm's data points over its evaluation periods to pick a "
+        "step (e.g. Maximum: by the worst minute); default: the statistic's (Minimum, Maximum, else Average).",
     )
 
     @field_validator("metric")
@@ -204,7 +204,10 @@ class StepScalingSpec(BaseModel):
 
     @property
     def aggregation(self) -> str:
-        """The policy's MetricAggregationType that matches the alarm's statistic."""
+        """The policy's MetricAggregationType: as set, else the one that matches the alarm's statistic
+        (AWS CDK's default: the statistic if Minimum, Maximum or Average, otherwise Average)."""
+        if self.metric_aggregation_type is not None:
+            return self.metric_aggregation_type
         return self.statistic if self.statistic in AGGREGATIONS[1:] else "Average"
 
     @property
@@ -270,13 +273,6 @@ class StepScalingSpec(BaseModel):
                 ("min_adjustment_magnitude",),
                 self.min_adjustment_magnitude,
                 f"min_adjustment_magnitude applies to PercentChangeInCapacity only, not {self.adjustment_type}",
-            )
-        if self.metric_aggregation_type is not None and self.metric_aggregation_type != self.aggregation:
-            fail_at(
-                model,
-                ("metric_aggregation_type",),
-                self.metric_aggregation_type,
-                f"statistic {self.statistic} is aggregated as {self.aggregation}, not {self.metric_aggregation_type}",
             )
         fail_at_each(model, self._step_problems())
         return self

@@ -72,10 +72,14 @@ def _state(alarm: RecordedResource, points: list[float | None]) -> str:
     return "ALARM" if breaching >= inputs["datapointsToAlarm"] else "OK"
 
 
+AGGREGATE = {"Average": lambda points: sum(points) / len(points), "Minimum": min, "Maximum": max}
+
 # (invocations per instance each minute: SageMaker publishes 0 for a minute without traffic, None
-# is a minute without any data point; the state of the idle-in alarm; the step it then applies)
+# is a minute without any data point; the state of the idle-in alarm; the step it then applies,
+# picked by the policy's aggregation of the minutes: their Maximum)
 QUIET = [
     ("idle-minutes-publish-zero", [0, 0, 0], "ALARM", -2),
+    ("one-request-keeps-the-near-step", [0, 0, 1], "ALARM", -1),
     ("a-trickle", [5, 3, 10], "ALARM", -1),
     ("busy", [0, 0, 11], "OK", None),
     ("no-data-at-all", [None, None, None], "OK", None),
@@ -89,8 +93,10 @@ def test_an_idle_variant_scales_in_by_its_farthest_step_and_a_metric_outage_does
     policy, alarm = _pair(_graph(), IDLE_IN["name"])
     assert _state(alarm, points) == state
     if state == "ALARM":
-        # The step holding the breaching value (the latest minute and their average alike).
-        assert _applied(policy, alarm, points[-1]) == adjustment
+        aggregation = policy.inputs["stepScalingPolicyConfiguration"]["metricAggregationType"]
+        assert aggregation == IDLE_IN["metric_aggregation_type"]  # set, though the statistic is Sum
+        known = [p for p in points if p is not None]
+        assert _applied(policy, alarm, AGGREGATE[aggregation](known)) == adjustment
 
 
 ASYNC = {"max_concurrent_invocations_per_instance": 4}

@@ -70,12 +70,14 @@ GPU_EXACT = {
     "steps": [{"lower_bound": 0, "upper_bound": 5.5, "adjustment": 4}, {"lower_bound": 5.5, "adjustment": 6}],
 }
 # Read by tests/components/test_revstep_67.py: an idle minute (zero invocations, the metric's 0)
-# lies in the farthest step, whose upper bound is minus the threshold.
+# lies in the farthest step, whose upper bound is minus the threshold; the step is picked by the
+# busiest of the alarm's minutes (Maximum), not by the statistic's default (Average).
 IDLE_IN = {
     "name": "idle-in",
     "direction": "in",
     "metric": "InvocationsPerInstance",
     "statistic": "Sum",
+    "metric_aggregation_type": "Maximum",
     "threshold": 10,
     "steps": [
         {"upper_bound": -10, "adjustment": -2},
@@ -294,7 +296,6 @@ REFUSED: list[tuple[str, dict[str, Any], str, str]] = [
     ("min-magnitude-without-percent", _with_step(_edit(LATENCY_OUT, min_adjustment_magnitude=2)), f"{KEY}[0].min_adjustment_magnitude", "PercentChangeInCapacity only"),
     ("percentile-of-invocations", _with_step(_edit(LATENCY_OUT, metric="InvocationsPerInstance")), f"{KEY}[0].statistic", "measured by Sum"),
     ("scale-in-on-latency", _with_step(_edit(CPU_IN, metric="ModelLatency")), f"{KEY}[0].metric", "scale in on spare capacity"),
-    ("aggregation-not-the-statistics", _with_step(_edit(GPU_EXACT, metric_aggregation_type="Average")), f"{KEY}[0].metric_aggregation_type", "aggregated as Maximum"),
     ("period-not-whole-minutes", _with_step(_edit(LATENCY_OUT, period=90)), f"{KEY}[0].period", "multiple of 60"),
     ("longer-than-a-day-of-minutes", _with_step(_edit(CPU_IN, period=60, evaluation_periods=1441)), f"{KEY}[0].evaluation_periods", "exceeds a day"),
     ("more-datapoints-than-periods", _with_step(_edit(LATENCY_OUT, datapoints_to_alarm=4)), f"{KEY}[0].datapoints_to_alarm", "exceeds evaluation_periods 3"),
