@@ -44,6 +44,9 @@ STEP_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     },
 }
 GPU_METRICS = ("GPUUtilization", "GPUMemoryUtilization")
+#: Utilisation metrics of at most 100 on any instance (CPUUtilization is 100 per vCPU, the GPU
+#: metrics 100 per GPU: checked against the instance by the variant).
+PERCENT_METRICS = ("MemoryUtilization", "DiskUtilization")
 #: Metrics whose low side means spare capacity: the only ones a scale-in alarm watches (fewer
 #: errors or a lower latency say nothing of idle instances, and the policy pack's
 #: alarm-fires-on-the-bad-side refuses them firing low).
@@ -237,6 +240,14 @@ class StepScalingSpec(BaseModel):
                 self.metric,
                 f"scale in on spare capacity: {', '.join(SCALE_IN_METRICS)} (low {self.metric} does not "
                 "mean idle instances)",
+            )
+        if self.metric in PERCENT_METRICS and self.threshold > 100:
+            # Out: the alarm never fires; in: it always does, scaling in to min_capacity.
+            fail_at(
+                model,
+                ("threshold",),
+                self.threshold,
+                f"{self.metric} is a percentage of the instance (0 to 100): {self.threshold:g} is never reached",
             )
         error_rate = (
             self.metric in ("Invocation4XXErrors", "Invocation5XXErrors") and self.statistic == "Average"

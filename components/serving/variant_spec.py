@@ -379,6 +379,15 @@ class VariantSpec(_Spec):
                         policy.metric,
                         f"{policy.metric} needs a GPU instance type (got {self.instance_type})",
                     )
+                elif policy.metric in GPU_METRICS and policy.threshold > 100 * self.gpus:
+                    # Out: the alarm never fires; in: it always does, scaling in to min_capacity.
+                    fail_at(
+                        model,
+                        ("scaling", "step", number, "threshold"),
+                        policy.threshold,
+                        f"{policy.metric} is 100 per GPU: at most {100 * self.gpus} on {self.instance_type} "
+                        f"({self.gpus} GPU(s)), so {policy.threshold:g} is never reached",
+                    )
         if self.model.triton is not None:
             self._check_triton()
         return self

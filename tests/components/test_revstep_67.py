@@ -167,3 +167,32 @@ def test_a_step_that_never_acts_as_written_is_refused(
     lines = _refusals(endpoint)
     at = f"{FILE}: mlops-platform:platform.{key}: "
     assert [line for line in lines if line.startswith(at) and fragment in line], lines
+
+
+# (metric, instance type, threshold, refusal: None when it plans). ml.g5.xlarge has one GPU,
+# ml.g5.12xlarge four: GPUUtilization reaches 100 and 400 on them (SageMaker: 100 per GPU).
+CEILINGS = [
+    ("gpu-on-one-gpu-at-100", "GPUUtilization", "ml.g5.xlarge", 100, None),
+    ("gpu-on-one-gpu-above-100", "GPUUtilization", "ml.g5.xlarge", 150, "at most 100 on ml.g5.xlarge"),
+    ("gpu-on-four-gpus-at-300", "GPUUtilization", "ml.g5.12xlarge", 300, None),
+    ("gpu-memory-on-four-gpus-above-400", "GPUMemoryUtilization", "ml.g5.12xlarge", 401, "at most 400"),
+    ("memory-above-100", "MemoryUtilization", "ml.g5.xlarge", 120, "0 to 100"),
+    ("disk-at-100", "DiskUtilization", "ml.g5.xlarge", 100, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "instance_type", "threshold", "refused"), CEILINGS, ids=[c[0] for c in CEILINGS]
+)
+def test_a_utilisation_threshold_lies_within_what_the_instance_reports(
+    case: str, metric: str, instance_type: str, threshold: float, refused: str | None
+) -> None:
+    step = {**GPU_EXACT, "metric": metric, "threshold": threshold}
+    endpoint = _with_step(step)
+    endpoint["variants"][0]["instance_type"] = instance_type
+    lines = _refusals(endpoint)
+    if refused is None:
+        assert lines == []
+    else:
+        at = f"{FILE}: mlops-platform:platform.{KEY}[0].threshold: "
+        assert [line for line in lines if line.startswith(at) and refused in line], lines
