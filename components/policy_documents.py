@@ -359,9 +359,11 @@ def _ecr_pull_from(repositories: list[str]) -> list[Statement]:
 
 
 def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement]:
-    """Pull images from the given registries (the platform's own account and trusted ones)."""
+    """Pull images from the given registries (the platform's own account and trusted ones), each
+    account's once: a trusted list may repeat an account or hold the platform's own, which IAM takes
+    and which pulls nothing more."""
     return _ecr_pull_from(
-        [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registry_account_ids]
+        [f"arn:aws:ecr:{region}:{account}:repository/*" for account in dict.fromkeys(registry_account_ids)]
     )
 
 

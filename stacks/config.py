@@ -300,27 +300,6 @@ class PlatformConfig(_Section):
         return value
 
     @model_validator(mode="after")
-    def _trusted_registries_listed_once(self) -> PlatformConfig:
-        """Each trusted registry once, and never the stack's own account (its images are pulled
-        already): a repeat only repeats the ARN in every execution role's pull statement, and is
-        likelier a paste of the wrong account than meant."""
-        seen: dict[str, int] = {}
-        problems: list[tuple[tuple[str | int, ...], object, str]] = []
-        for index, account in enumerate(self.trusted_image_registry_accounts):
-            if account == self.account_id:
-                said = "is this stack's own account_id, whose images the roles pull already: remove it"
-            elif account in seen:
-                said = (
-                    f"is listed already at trusted_image_registry_accounts[{seen[account]}]: list each once"
-                )
-            else:
-                seen[account] = index
-                continue
-            problems.append((("trusted_image_registry_accounts", index), account, said))
-        fail_at_each("PlatformConfig", problems)
-        return self
-
-    @model_validator(mode="after")
     def _joined_names_are_distinct(self) -> PlatformConfig:
         """Children of an endpoint are named ``<endpoint>-<variant>[-<action>]`` (Pulumi resources,
         alarms): endpoint ``a-b`` with variant ``c`` and endpoint ``a`` with variant ``b-c`` would

@@ -11,7 +11,6 @@ kills a mutant the earlier tests let live (a branch dropped, a bound moved, a ca
 - An oversized project file is called one; 1 MiB is kept and one byte more refused (JSON values too).
 - ``INT32_MAX`` is 2**31 - 1 itself (replicas, the HPA's bounds, a feature group's TTL).
 - ``Factory`` is never hinted at; without the tzdata package the system's zones less ``localtime``.
-- A repeated trusted registry names the index where it was first listed.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from pydantic import ValidationError
 from components.data.feature_store_spec import OnlineTtl
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
 from components.schedules import time_zone_problem
-from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.config import CONFIG_KEY, ConfigError
 from stacks.input_limits import MAX_STACK_FILE_BYTES, json_text_problem, size_problem
 from stacks.stack_file import read_stack_file
 from stacks.stack_file_keys import secret_text_problems
@@ -267,21 +266,6 @@ def test_without_the_tzdata_package_the_systems_zones_are_read_less_its_own(
         schedules.time_zones.cache_clear()
 
     assert zones == {"Europe/Dublin", "UTC"}
-
-
-def test_a_repeated_trusted_registry_names_where_it_was_first_listed() -> None:
-    platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
-    platform["trusted_image_registry_accounts"] = ["444444444444", "555555555555", "555555555555"]
-
-    with pytest.raises(ConfigError) as raised:
-        parse_platform_config(platform, "stacks/Pulumi.prod.yaml")
-
-    assert raised.value.problems == [
-        (
-            f"{CONFIG_KEY}.trusted_image_registry_accounts[2]",
-            "is listed already at trusted_image_registry_accounts[1]: list each once",
-        )
-    ]
 
 
 def test_a_map_under_a_key_the_project_declares_is_not_called_another_namespace(tmp_path: Path) -> None:

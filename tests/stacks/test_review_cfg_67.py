@@ -6,7 +6,8 @@ refuses, or read silently as something else.
 - A ``runtime`` map with a key besides ``name`` and ``options`` is refused by Pulumi's project schema
   (``additionalProperties: false``).
 - ``inference_attribute: ""`` was column 0 to the monitor but "set" to the stack's checks.
-- A trusted registry listed twice, or the stack's own account, only repeated ARNs in every role.
+- A trusted registry listed twice, or the stack's own account, only repeated ARNs in every role: IAM
+  takes it and an adopter may paste a shared list, so it plans and each account's ARN is listed once.
 - An empty kubeconfig or token in clear was refused even where the platform value never reads it
   (no Kubernetes servings, no approval dispatch): Pulumi takes any value there, so a placeholder stays.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from components.policy_documents import ecr_pull
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
@@ -73,20 +75,6 @@ def _trusted(*accounts: str) -> Any:
             id="blank-probability-attribute",
         ),
         pytest.param(_monitor(inference_attribute="0"), [], id="inference-attribute-column-0-kept"),
-        pytest.param(
-            _trusted("444444444444", "555555555555", "444444444444", "333333333333"),
-            [
-                (
-                    "trusted_image_registry_accounts[2]",
-                    "is listed already at trusted_image_registry_accounts[0]: list each once",
-                ),
-                (
-                    "trusted_image_registry_accounts[3]",
-                    "is this stack's own account_id, whose images the roles pull already: remove it",
-                ),
-            ],
-            id="trusted-registry-repeated-and-own-account",
-        ),
         pytest.param(_trusted("444444444444", "555555555555"), [], id="trusted-registries-distinct-kept"),
     ],
 )
@@ -104,6 +92,21 @@ def test_a_stack_value_aws_refuses_or_reads_otherwise_is_named(
 
     assert raised.value.problems == [(f"{CONFIG_KEY}.{key}", said) for key, said in problems]
     assert f"{SOURCE}: {CONFIG_KEY}.{problems[0][0]}: " in str(raised.value)
+
+
+def test_a_trusted_registry_repeated_or_the_stacks_own_plans_and_is_pulled_once() -> None:
+    """IAM takes a repeated resource ARN, and a team may paste one list of its accounts into every
+    stack file: a repeat, or the stack's own account, plans, and the roles' pull statement (every
+    execution role's, through ``ecr_pull``) names each registry once."""
+    platform: dict[str, Any] = load_stack_document("prod")["config"][CONFIG_KEY]
+    _trusted("444444444444", "555555555555", "444444444444", "333333333333")(platform)
+    config = parse_platform_config(platform, SOURCE)
+
+    _, pull = ecr_pull(config.region, [config.account_id, *config.trusted_image_registry_accounts])
+    assert pull["Resource"] == [
+        f"arn:aws:ecr:{config.region}:{account}:repository/*"
+        for account in ("333333333333", "444444444444", "555555555555")
+    ]
 
 
 RUNTIME = (
