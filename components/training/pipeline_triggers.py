@@ -124,8 +124,11 @@ by this age: SQS leaves a message received three times out of ``ApproximateAgeOf
 queue instead, whose alarm pages."""
 NEW_DATA_MAX_RECEIVES = 5
 """Receives of a new-object event (a delivery to the starter each, the visibility timeout apart)
-before SQS moves it to the undelivered queue: five, so a briefly throttled start is tried again
-rather than set aside, and a broken one is set aside (and paged) within five visibility timeouts."""
+before SQS moves it to the undelivered queue: five, so a short refusal (a role's change still
+propagating) is tried again rather than set aside, and a broken delivery is set aside (and paged)
+within five visibility timeouts. A throttled or briefly failing call the pipe retries itself
+without counting a receive (EventBridge Pipes, error handling), and a run that fails in SageMaker
+fails in the starter's execution, after the delivery: neither sends good data here."""
 NEW_DATA_UNDELIVERED_RETENTION_SECONDS = 14 * 24 * 3600
 """How long an undelivered new-object event stays to be redriven: SQS's longest, as a message keeps
 its first enqueue time in a dead-letter queue and must outlive the source queue's day."""

@@ -1,7 +1,7 @@
 """Second read of the new-data trigger's redesign (session 67).
 
 A batch the pipe receives but cannot hand to its starter (its role may not start it, the state
-machine is gone, Step Functions throttles) comes back after the visibility timeout and is received
+machine is gone) comes back after the visibility timeout and is received
 again. SQS leaves a message received three times out of ``ApproximateAgeOfOldestMessage`` until it
 is deleted (AWS, "Available CloudWatch metrics for Amazon SQS": "the age of a poison-pill message
 isn't included in the metric until the poison-pill message is consumed successfully"), so the
