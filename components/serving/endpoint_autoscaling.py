@@ -13,10 +13,12 @@ import pulumi_aws.appautoscaling as appautoscaling
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..output_text import concat
+from .endpoint_metrics import endpoint_kind, publishes
 from .inference_endpoint_spec import ScalingSpec, VariantSpec
 from .step_scaling_spec import NAME_SUFFIX, StepScalingSpec
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+INVOCATIONS_PER_INSTANCE = "SageMakerVariantInvocationsPerInstance"
 _TrackingConfig = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
 _CustomMetric = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs
 _Dimension = (
@@ -78,11 +80,14 @@ def scale_variant(
             opts=child,
         )
 
-    if scaling.invocations_per_instance is not None:
+    kind = endpoint_kind(asynchronous=asynchronous, serverless=False)
+    # Real-time only: an async endpoint publishes no InvocationsPerInstance (the spec refuses an
+    # explicit target there; the default is not applied).
+    if scaling.invocations_per_instance is not None and publishes(kind, INVOCATIONS_PER_INSTANCE):
         tracking(
             "invocations",
             float(scaling.invocations_per_instance),
-            predefined=_PredefinedMetric(predefined_metric_type="SageMakerVariantInvocationsPerInstance"),
+            predefined=_PredefinedMetric(predefined_metric_type=INVOCATIONS_PER_INSTANCE),
         )
     if scaling.gpu_utilization_percent is not None:
         tracking(

@@ -271,6 +271,8 @@ class EndpointSpec(_Spec):
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs backlog_per_instance, "
                     "the policy that starts the first instance again",
                 )
+            if self.async_inference is not None:
+                self._async_scaling(position, variant.name, scaling)
         self._one_kind_of_storage()
         if self.async_inference is not None and self.shadow_variants:
             fail_at(
@@ -418,6 +420,35 @@ class EndpointSpec(_Spec):
             return configured
         padded = math.ceil(self.deployment_duration_seconds * 1.1 / 60) * 60
         return min(max(padded, 600), MAX_EXECUTION_TIMEOUT)
+
+    @staticmethod
+    def _async_scaling(position: int, variant: str, scaling: ScalingSpec) -> None:
+        """An async endpoint publishes no InvocationsPerInstance (endpoint_metrics.py): a target
+        tracking on it never acts. The default target is real-time's only; one set here is refused,
+        and the variant needs a policy on what async publishes."""
+        key = ("variants", position, "scaling")
+        if "invocations_per_instance" in scaling.model_fields_set and scaling.invocations_per_instance:
+            fail_at(
+                "EndpointSpec",
+                (*key, "invocations_per_instance"),
+                scaling.invocations_per_instance,
+                f"variant '{variant}': an async endpoint does not publish InvocationsPerInstance, so this "
+                "target-tracking policy never acts: remove it and set backlog_per_instance (queued requests "
+                "per instance) instead",
+            )
+        # At min_capacity 0 the missing backlog_per_instance is refused below, as scale-from-zero's.
+        if (
+            scaling.min_capacity
+            and scaling.backlog_per_instance is None
+            and scaling.gpu_utilization_percent is None
+        ):
+            fail_at(
+                "EndpointSpec",
+                (*key, "backlog_per_instance"),
+                None,
+                f"variant '{variant}': an async endpoint scales on its queue, not on invocations (it publishes "
+                "no InvocationsPerInstance): set backlog_per_instance (or gpu_utilization_percent)",
+            )
 
     @property
     def is_serverless(self) -> bool:

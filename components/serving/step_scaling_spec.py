@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..limits import SPEC_CONFIG, fail_at, fail_at_each
 from ..observability.alarm_thresholds import ENDPOINT_METRICS, INVOCATION_METRICS
+from .endpoint_metrics import publishes
 
 #: Each metric a step alarm may watch: its namespace (the endpoint alarms' tables) and the statistics
 #: that measure it (SageMaker's "Valid statistics"; latency by its Average or a percentile, errors
@@ -55,10 +56,9 @@ SCALE_IN_METRICS = (
     "InvocationsPerInstance",
     *(m for m, (ns, _) in STEP_METRICS.items() if ns == ENDPOINT_METRICS),
 )
-#: The AWS/SageMaker metrics an asynchronous endpoint does not publish (SageMaker's "Alarms and logs
-#: for tracking metrics from asynchronous endpoints": "Any metric not listed below is not published
-#: ... OverheadLatency, Invocations, InvocationsPerInstance"): a step alarm on them never fires.
-ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
+#: The step metrics an asynchronous endpoint does not publish (components/serving/endpoint_metrics.py:
+#: OverheadLatency, Invocations, InvocationsPerInstance): a step alarm on them never fires.
+ASYNC_UNPUBLISHED = tuple(m for m in STEP_METRICS if not publishes("async", m))
 #: ``pNN`` or ``pNN.N``: CloudWatch's percentile statistics (the alarm's ``ExtendedStatistic``).
 PERCENTILE = re.compile(r"p[0-9]{1,2}(?:\.[0-9]+)?")
 AGGREGATIONS = ("Average", "Minimum", "Maximum")

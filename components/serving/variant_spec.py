@@ -135,7 +135,10 @@ class ScalingSpec(_Spec):
         description="Most instances the autoscaler runs; also caps every scheduled `max_capacity`."
     )
     invocations_per_instance: Annotated[int, Field(ge=1)] | None = Field(
-        default=100, description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute)."
+        default=100,
+        description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute). Real-time "
+        "endpoints only: an async endpoint publishes no InvocationsPerInstance, so there the default is not "
+        "applied and a value is refused (use `backlog_per_instance`).",
     )
     gpu_utilization_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
         default=None,

@@ -320,6 +320,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
         variants = [
             v for v in items(get(config.props, "productionVariants")) if is_map(v) and not is_serverless(v)
         ]
+        asynchronous = is_set(get(config.props, "asyncInferenceConfig"))
         targets = variant_targets(endpoint, stack)
         for variant in variants:
             name = get(variant, "variantName")
@@ -346,7 +347,8 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                     )
                 yield from _capacity_kept(target, stack, minimum, "instances")
                 policies = scaling_policies_of(target, stack)
-                if not any(get(p.props, "policyType") == "TargetTrackingScaling" for p in policies):
+                tracking = [p for p in policies if get(p.props, "policyType") == "TargetTrackingScaling"]
+                if not tracking:
                     yield (
                         (
                             f"scaling target {target.name!r} has no TargetTrackingScaling policy: add "
@@ -355,8 +357,40 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         ),
                         target.urn,
                     )
+                elif asynchronous and not any(_tracks_published_async(p) for p in tracking):
+                    yield (
+                        (
+                            f"scaling target {target.name!r} of async endpoint {endpoint.name!r} tracks only "
+                            f"metrics an async endpoint does not publish ({', '.join(ASYNC_UNPUBLISHED)}), so it "
+                            "never scales: add a TargetTrackingScaling policy on ApproximateBacklogSizePerInstance "
+                            "(customized_metric_specification, namespace AWS/SageMaker, dimension EndpointName)."
+                        ),
+                        target.urn,
+                    )
 
     yield from each_resource(args.resources, ENDPOINTS, check)
+
+
+#: The metrics SageMaker does not publish for an async endpoint ("Alarms and logs for tracking
+#: metrics from asynchronous endpoints": "Any metric not listed below is not published ... Such
+#: metrics include ...: OverheadLatency, Invocations, InvocationsPerInstance"), and the predefined
+#: target-tracking metric that reads InvocationsPerInstance.
+ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
+_ASYNC_UNPUBLISHED_PREDEFINED = ("SageMakerVariantInvocationsPerInstance",)
+
+
+def _tracks_published_async(policy: PolicyResource) -> bool:
+    """Whether a target-tracking policy reads a metric an async endpoint publishes (an unknown
+    value counts as one: the rule judges what it can see)."""
+    config = get(policy.props, "targetTrackingScalingPolicyConfiguration")
+    predefined = get_or_none(get_or_none(config, "predefinedMetricSpecification"), "predefinedMetricType")
+    if isinstance(predefined, str):
+        return predefined not in _ASYNC_UNPUBLISHED_PREDEFINED
+    customized = get_or_none(config, "customizedMetricSpecification")
+    name = get_or_none(customized, "metricName")
+    if isinstance(name, str):
+        return name not in ASYNC_UNPUBLISHED
+    return True
 
 
 def _component_scaling(
@@ -438,7 +472,9 @@ endpoint_autoscaling_configured = stack_rule(
         "(serviceNamespace sagemaker, scalableDimension sagemaker:variant:DesiredInstanceCount, "
         "resourceId endpoint/<endpoint>/variant/<variant>) with minCapacity >= minCapacity (default 2) "
         "and a TargetTrackingScaling policy, and no scheduled action or suspended scale-out that undoes "
-        "them. Serverless variants are exempt. An endpoint of inference "
+        "them; on an async endpoint at least one such policy must track a metric it publishes (not "
+        "SageMakerVariantInvocationsPerInstance: async endpoints publish no InvocationsPerInstance; use "
+        "ApproximateBacklogSizePerInstance). Serverless variants are exempt. An endpoint of inference "
         "components instead needs managedInstanceScaling ENABLED with minInstanceCount >= minCapacity, "
         "and each component a target on sagemaker:inference-component:DesiredCopyCount "
         "(inference-component/<name>) with the same minimum and a TargetTrackingScaling policy. Fix: add "

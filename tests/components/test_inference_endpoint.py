@@ -389,14 +389,15 @@ def _async_policies(scaling: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize(
     ("scaling", "expected"),
     [
-        # Async on invocations only: no backlog target (there is none to track).
-        ({"min_capacity": 1, "invocations_per_instance": 50}, {"invocations"}),
+        # The default invocations target is real-time's: an async endpoint publishes no
+        # InvocationsPerInstance (an explicit one is refused: tests/components/test_async_metrics_67.py).
+        ({"min_capacity": 1, "backlog_per_instance": 5}, {"backlog"}),
         # A variant that never goes below one instance has nothing to start from zero.
         ({"min_capacity": 1, "invocations_per_instance": None, "backlog_per_instance": 5}, {"backlog"}),
         ({"min_capacity": 0, "invocations_per_instance": None, "backlog_per_instance": 5},
          {"backlog", "from-zero", "HasBacklogWithoutCapacity"}),
     ],
-    ids=["invocations-only", "backlog-from-one", "backlog-from-zero"],
+    ids=["default-invocations-not-applied", "backlog-from-one", "backlog-from-zero"],
 )  # fmt: skip
 def test_async_scale_from_zero_only_when_the_variant_may_reach_zero(scaling, expected) -> None:
     assert _async_policies(scaling) == expected

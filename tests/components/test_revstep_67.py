@@ -125,7 +125,9 @@ PUBLISHED = [
 def test_a_step_alarm_watches_a_metric_the_endpoint_publishes(
     case: str, step: dict[str, Any], asynchronous: bool, refused: str | None
 ) -> None:
-    endpoint = {**_with_step(step), **({"async_inference": ASYNC} if asynchronous else {})}
+    # Async scales on its queue (its default invocations target is refused: it publishes none).
+    scaling = {"invocations_per_instance": None, "backlog_per_instance": 5} if asynchronous else {}
+    endpoint = {**_with_step(step, **scaling), **({"async_inference": ASYNC} if asynchronous else {})}
     lines = _refusals(endpoint)
     if refused is None:
         assert lines == []

@@ -1417,6 +1417,14 @@ def _shadow_test(platform: dict[str, Any]) -> None:
 
 def _asynchronous(platform: dict[str, Any]) -> None:
     platform["endpoints"][0]["async_inference"] = {"max_concurrent_invocations_per_instance": 4}
+    # Async scales on its queue: it publishes no InvocationsPerInstance (an explicit target is refused).
+    for variant in platform["endpoints"][0]["variants"]:
+        if variant.get("scaling"):
+            variant["scaling"] = {
+                **variant["scaling"],
+                "invocations_per_instance": None,
+                "backlog_per_instance": 5,
+            }
 
 
 def _shared(platform: dict[str, Any]) -> None:

@@ -2044,7 +2044,19 @@ SERVING_PROBES = [
                     },
                     "clientConfig": {"maxConcurrentInvocationsPerInstance": 4},
                 }
-            }
+            },
+            # Async publishes no InvocationsPerInstance: it tracks its queue per instance.
+            scaling={
+                "targetTrackingScalingPolicyConfiguration": {
+                    "targetValue": 5,
+                    "customizedMetricSpecification": {
+                        "metricName": "ApproximateBacklogSizePerInstance",
+                        "namespace": "AWS/SageMaker",
+                        "statistic": "Average",
+                        "dimensions": [{"name": "EndpointName", "value": "churn"}],
+                    },
+                }
+            },
         ),
         id="async-inference",
     ),

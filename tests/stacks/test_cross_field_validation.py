@@ -386,7 +386,7 @@ def test_a_serverless_endpoint_takes_no_shadow_variant() -> None:
     ("backlog", "minimum", "problems"),
     [
         pytest.param(5, 0, {}, id="async-with-backlog-may-schedule-zero"),
-        pytest.param(None, 1, {}, id="async-without-backlog-may-schedule-one"),
+        pytest.param(5, 1, {}, id="async-with-backlog-may-schedule-one"),
         pytest.param(
             None,
             0,
@@ -406,7 +406,6 @@ def test_a_scheduled_scale_to_zero_needs_async_inference_and_a_backlog_target(
     scaling = {
         "min_capacity": 1,
         "max_capacity": 3,
-        "invocations_per_instance": 100,
         "backlog_per_instance": backlog,
         "scheduled": [
             {"name": "night", "schedule": "cron(0 20 * * ? *)", "min_capacity": minimum, "max_capacity": 2}

@@ -302,11 +302,17 @@ def _instances(name: str = "primary", **changes: Any) -> dict[str, Any]:
     }
 
 
+ASYNC_NEEDS_BACKLOG = (
+    "variant 'primary': an async endpoint scales on its queue, not on invocations (it publishes no "
+    "InvocationsPerInstance): set backlog_per_instance (or gpu_utilization_percent)"
+)
+
+
 def _scaling(minimum: int, backlog: int | None) -> dict[str, Any]:
     return {
         "min_capacity": minimum,
         "max_capacity": 3,
-        "invocations_per_instance": 100,
+        # Unset: the default invocations target is real-time's (async refuses one).
         "backlog_per_instance": backlog,
     }
 
@@ -315,7 +321,13 @@ def _scaling(minimum: int, backlog: int | None) -> dict[str, Any]:
     ("asynchronous", "minimum", "backlog", "problem"),
     [
         pytest.param(True, 0, 5, None, id="async-with-backlog-scales-to-zero"),
-        pytest.param(True, 1, None, None, id="async-without-backlog-at-one"),
+        pytest.param(
+            True,
+            1,
+            None,
+            ("variants.0.scaling.backlog_per_instance", ASYNC_NEEDS_BACKLOG),
+            id="async-without-backlog-at-one",
+        ),
         pytest.param(True, 1, 5, None, id="async-with-backlog-at-one"),
         pytest.param(False, 1, None, None, id="real-time-at-one"),
         pytest.param(

@@ -138,6 +138,8 @@ def _base(model_monitors: dict[str, Any]) -> dict[str, Any]:
     second = copy.deepcopy(first)
     second |= {"name": "async", "shadow_variants": [], "async_inference": {"notifications": True}}
     second["variants"][0]["scaling"]["backlog_per_instance"] = 5.0
+    # Async publishes no InvocationsPerInstance: its target (the copied prod one) is refused.
+    second["variants"][0]["scaling"]["invocations_per_instance"] = None
     platform["endpoints"].append(second)
     # A shared endpoint: its inference components are named <prefix>-<endpoint>-<component>.
     platform["shared_endpoints"] = [
