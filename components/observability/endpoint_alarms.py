@@ -12,6 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 from ..invocation_alarms import AlarmSettings, error_and_latency_alarms
 from ..limits import satisfies, tags_problem
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from ..serving.endpoint_metrics import REQUESTS_METRIC, EndpointKind, publishes
 from ..serving.inference_endpoint_spec import sagemaker_name_problem
 from .alarm_thresholds import (
     DRIFT_METRICS,
@@ -38,6 +39,10 @@ class VariantAlarms:
     5xx and latency alarms are therefore not the endpoint's rollback alarms. None: no such alarms."""
     latency_p99_slo_ms: int | None = None
     """The p99 ``ModelLatency`` objective, in milliseconds, of the alarm above."""
+    kind: EndpointKind = "real-time"
+    """Its endpoint's kind, which decides the metrics SageMaker publishes for it
+    (components/serving/endpoint_metrics.py): an alarm is only made on one of them (an async
+    endpoint's no-traffic alarm counts InvocationsProcessed: it publishes no Invocations)."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +137,9 @@ class EndpointAlarms(pulumi.ComponentResource):
                 alarms += self._errors_and_latency(
                     variant.name, variant.max_5xx_per_minute, variant.latency_p99_slo_ms, dimensions
                 )
-            if variant.instance_based:
+            if variant.instance_based and publishes(variant.kind, "DiskUtilization"):
                 alarms.append(self._utilisation(variant, "disk", "DiskUtilization", limits.disk_percent))
-            if variant.gpus:
+            if variant.gpus and publishes(variant.kind, "GPUUtilization"):
                 alarms.append(self._gpu(variant, "gpu", "GPUUtilization", limits.gpu_utilization_percent))
                 alarms.append(
                     self._gpu(variant, "gpu-memory", "GPUMemoryUtilization", limits.gpu_memory_percent)
@@ -210,19 +215,20 @@ class EndpointAlarms(pulumi.ComponentResource):
 
     def _no_traffic(self, variant: VariantAlarms, dimensions: dict[str, str]) -> cloudwatch.MetricAlarm:
         hours = self._args.thresholds.business_hours
+        requests = "invocations" if variant.kind != "async" else "processed async invocations"
         window = f"HOUR(f) >= {hours.start_hour_utc} AND HOUR(f) < {hours.end_hour_utc}"
         if hours.weekdays_only:
             window = f"DAY(f) <= 5 AND {window}"
         return self._alarm(
             f"{variant.name}-no-traffic",
-            f"{variant.name}: no invocations for 15 minutes in business hours",
+            f"{variant.name}: no {requests} for 15 minutes in business hours",
             metric_queries=[
                 cloudwatch.MetricAlarmMetricQueryArgs(
                     id="m1",
                     return_data=False,
                     metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
                         namespace=INVOCATION_METRICS,
-                        metric_name="Invocations",
+                        metric_name=REQUESTS_METRIC[variant.kind],
                         dimensions=dimensions,
                         stat="Sum",
                         period=300,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -12,6 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 
 from ..limits import PHYSICAL_NAME_LIMITS, region_problem, satisfies
 from ..output_text import json_text
+from ..serving.endpoint_metrics import REQUESTS_METRIC, EndpointKind, publishes
 from ..training.evidently import DRIFT_SHARE_METRIC, FAMILY_DIMENSION, NAMESPACE, PIPELINE_DIMENSION
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 
@@ -71,6 +72,11 @@ class DashboardEndpoint:
     live_drift: tuple[str, str] | None = None
     """``(family, pipeline dimension)`` of the endpoint's Evidently live-drift reports, whose share of
     drifted columns is graphed (None: no graph)."""
+    kind: EndpointKind = "real-time"
+    """Its kind, which decides the metrics SageMaker publishes for it
+    (components/serving/endpoint_metrics.py): only those are graphed. An async endpoint's traffic
+    is the requests it processed and its scaling metric its queue per instance; a serverless one
+    has no per-instance metrics but its concurrency utilisation."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,11 @@ def _graph(
 
 
 def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> list[dict[str, Any]]:
+    kind = endpoint.kind
+
     def per_variant(namespace: str, metric: str, label_suffix: str = "", **options: Any) -> list[list[Any]]:
+        if not publishes(kind, metric):  # never published: an empty line
+            return []
         return [
             [
                 namespace,
@@ -171,15 +181,14 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
             "height": 1,
             "properties": {"markdown": f"## {endpoint.name} — capacity: {capacity or 'serverless / fixed'}"},
         },
-        _graph("Invocations", per_variant(INVOCATION_METRICS, "Invocations", stat="Sum"), region, 0, top + 1),
         _graph(
-            "Invocations per instance (autoscaling metric)",
-            per_variant(INVOCATION_METRICS, "InvocationsPerInstance", stat="Sum"),
+            "Invocations" if kind != "async" else "Invocations processed (async)",
+            per_variant(INVOCATION_METRICS, REQUESTS_METRIC[kind], stat="Sum"),
             region,
-            8,
+            0,
             top + 1,
-            annotations={"horizontal": targets},
         ),
+        _scaling_graph(endpoint, per_variant, targets, region, top + 1),
         _graph(
             "Model latency (µs): p50 / p90 / p99",
             [
@@ -196,13 +205,15 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
         _graph(
             "Errors",
             per_variant(INVOCATION_METRICS, "Invocation4XXErrors", stat="Sum")
-            + per_variant(INVOCATION_METRICS, "Invocation5XXErrors", stat="Sum"),
+            + per_variant(INVOCATION_METRICS, "Invocation5XXErrors", stat="Sum")
+            # Async: requests that failed outside the model too (download, upload, expiry).
+            + per_variant(INVOCATION_METRICS, "InvocationFailures", stat="Sum"),
             region,
             0,
             top + 7,
         ),
         _graph(
-            "CPU (100 % per vCPU), memory and disk (%)",
+            "CPU (100 % per vCPU), memory and disk (%)" if kind != "serverless" else "Memory (%)",
             per_variant(ENDPOINT_METRICS, "CPUUtilization")
             + per_variant(ENDPOINT_METRICS, "MemoryUtilization")
             + per_variant(ENDPOINT_METRICS, "DiskUtilization"),
@@ -212,7 +223,7 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
             period=300,
         ),
     ]
-    if any(v.gpu for v in endpoint.variants):
+    if any(v.gpu for v in endpoint.variants) and publishes(kind, "GPUUtilization"):
         widgets.append(
             _graph(
                 "GPU and GPU memory (100 % per GPU)",
@@ -284,6 +295,46 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
     return widgets
 
 
+def _scaling_graph(
+    endpoint: DashboardEndpoint,
+    per_variant: Callable[..., list[list[Any]]],
+    targets: list[dict[str, Any]],
+    region: str,
+    top: int,
+) -> dict[str, Any]:
+    """The metric the variants scale on, by kind: invocations per instance (real-time), the queue
+    per instance (async: ApproximateBacklogSizePerInstance, dimension EndpointName only), the
+    share of the maximum concurrency in use (serverless)."""
+    if endpoint.kind == "async":
+        return _graph(
+            "Queued requests per instance (autoscaling metric)",
+            [
+                [INVOCATION_METRICS, metric, "EndpointName", endpoint.name, {"label": metric}]
+                for metric in ("ApproximateBacklogSizePerInstance", "ApproximateBacklogSize")
+            ],
+            region,
+            8,
+            top,
+            stat="Average",
+        )
+    if endpoint.kind == "serverless":
+        return _graph(
+            "Concurrency utilisation (serverless)",
+            per_variant(INVOCATION_METRICS, "ServerlessConcurrentExecutionsUtilization", stat="Average"),
+            region,
+            8,
+            top,
+        )
+    return _graph(
+        "Invocations per instance (autoscaling metric)",
+        per_variant(INVOCATION_METRICS, "InvocationsPerInstance", stat="Sum"),
+        region,
+        8,
+        top,
+        annotations={"horizontal": targets},
+    )
+
+
 def _comparison_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> list[dict[str, Any]]:
     """Champion against challengers and shadow, side by side: p99 model latency against the SLO,
     5xx error rate (errors over invocations, in percent) and invocations, one line per variant,
@@ -296,11 +347,14 @@ def _comparison_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> l
     def variant_metric(v: DashboardVariant, metric: str, **options: Any) -> list[Any]:
         return [INVOCATION_METRICS, metric, "EndpointName", endpoint.name, "VariantName", v.name, options]
 
+    # The error rate's denominator: an async endpoint publishes no Invocations (a rate over it
+    # would be empty), only the requests it processed.
+    requests = REQUESTS_METRIC[endpoint.kind]
     error_rate: list[list[Any]] = []
     for index, v in enumerate(endpoint.variants):
         error_rate += [
             variant_metric(v, "Invocation5XXErrors", id=f"e{index}", stat="Sum", visible=False),
-            variant_metric(v, "Invocations", id=f"n{index}", stat="Sum", visible=False),
+            variant_metric(v, requests, id=f"n{index}", stat="Sum", visible=False),
             [
                 {
                     "expression": f"100 * FILL(e{index}, 0) / n{index}",
@@ -332,7 +386,7 @@ def _comparison_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> l
         _graph("Champion vs challenger: 5xx error rate (%)", error_rate, region, 8, top + 1, period=300),
         _graph(
             "Champion vs challenger: invocations",
-            [variant_metric(v, "Invocations", stat="Sum", label=labelled(v)) for v in endpoint.variants],
+            [variant_metric(v, requests, stat="Sum", label=labelled(v)) for v in endpoint.variants],
             region,
             16,
             top + 1,

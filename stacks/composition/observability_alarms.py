@@ -13,6 +13,7 @@ from components.observability.drift_report_alarm import DriftReportAlarm, DriftR
 from components.observability.endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from components.observability.model_monitoring import ModelMonitoring
 from components.observability.model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
+from components.serving.endpoint_metrics import endpoint_kind
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
@@ -65,7 +66,14 @@ def _endpoint_alarms(
             endpoint_name=config.endpoint_name(spec.name),
             variants=[
                 *(
-                    VariantAlarms(name=v.name, gpus=v.gpus, instance_based=v.serverless is None)
+                    VariantAlarms(
+                        name=v.name,
+                        gpus=v.gpus,
+                        instance_based=v.serverless is None,
+                        kind=endpoint_kind(
+                            asynchronous=spec.async_inference is not None, serverless=spec.is_serverless
+                        ),
+                    )
                     for v in spec.variants
                 ),
                 # A shadow has no rollback alarms (no deployment rolls back on it): its 5xx and

@@ -15,6 +15,7 @@ from components.observability.monitoring_dashboard import (
     MonitoringDashboard,
     MonitoringDashboardArgs,
 )
+from components.serving.endpoint_metrics import endpoint_kind
 from components.serving.inference_endpoint_spec import EndpointSpec
 from stacks import naming
 from stacks.composition.observability_families import (
@@ -85,13 +86,21 @@ def build_dashboard(
                         if spec.name in live
                         else None
                     ),
+                    kind=endpoint_kind(
+                        asynchronous=spec.async_inference is not None, serverless=spec.is_serverless
+                    ),
                     variants=[
                         DashboardVariant(
                             name=v.name,
                             gpu=v.is_gpu,
                             min_capacity=v.scaling.min_capacity if v.scaling else None,
                             max_capacity=v.scaling.max_capacity if v.scaling else None,
-                            invocations_target=v.scaling.invocations_per_instance if v.scaling else None,
+                            # Real-time only: async neither publishes nor tracks invocations per instance.
+                            invocations_target=(
+                                v.scaling.invocations_per_instance
+                                if v.scaling and spec.async_inference is None
+                                else None
+                            ),
                             role="champion" if position == 0 else "challenger",
                         )
                         for position, v in enumerate(spec.variants)

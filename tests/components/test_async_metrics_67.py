@@ -135,6 +135,33 @@ def _widget_metrics(dashboard: Any) -> list[tuple[str, str, str]]:
     return found
 
 
+def test_every_alarm_policy_and_graph_reads_a_metric_its_endpoint_kind_publishes() -> None:
+    config, graph = _graph()
+    reads: list[tuple[str, str, str]] = []  # (what, endpoint, metric)
+    for alarm in graph.of_type(ALARM):
+        reads += [(f"alarm {alarm.name}", endpoint, metric) for endpoint, metric in _alarm_metrics(alarm)]
+    for policy in graph.of_type(POLICY):
+        read = _policy_metric(policy)
+        if read is not None:
+            reads.append((f"policy {policy.name}", *read))
+    [dashboard] = graph.of_type(DASHBOARD)
+    reads += [
+        (f"graph {title!r}", endpoint, metric) for title, endpoint, metric in _widget_metrics(dashboard)
+    ]
+    kinds = {_kind_of(config, endpoint) for _, endpoint, _ in reads}
+    # The walk saw every kind (serverless has no dashboard row: it captures no traffic).
+    assert kinds == set(KINDS.values())
+    unpublished = [
+        (what, metric)
+        for what, endpoint, metric in reads
+        if not publishes(_kind_of(config, endpoint), metric)
+    ]
+    assert unpublished == []
+    # What replaced the unpublished ones on async: its queue, its processed requests.
+    queue = {metric for _, endpoint, metric in reads if _kind_of(config, endpoint) == "async"}
+    assert {"ApproximateBacklogSizePerInstance", "InvocationsProcessed"} <= queue
+
+
 @pytest.mark.parametrize(
     ("scaling", "key", "fragment"),
     [
