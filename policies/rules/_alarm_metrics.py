@@ -51,6 +51,8 @@ METRICS: Mapping[tuple[str, str], Metric] = {
     (INVOCATION_METRICS, "Invocation5XXErrors"): ERRORS,
     (INVOCATION_METRICS, "Invocation4XXErrors"): ERRORS,
     (INVOCATION_METRICS, "InvocationModelErrors"): ERRORS,
+    # An async endpoint's failed requests (model, download, upload or expiry), counted.
+    (INVOCATION_METRICS, "InvocationFailures"): ERRORS,
     (INVOCATION_METRICS, "ModelLatency"): LATENCY,
     (INVOCATION_METRICS, "OverheadLatency"): LATENCY,
     (INVOCATION_METRICS, "HasBacklogWithoutCapacity"): BACKLOG,
@@ -58,6 +60,11 @@ METRICS: Mapping[tuple[str, str], Metric] = {
     (INVOCATION_METRICS, "ApproximateBacklogSizePerInstance"): BACKLOG,
     **{(ENDPOINT_METRICS, name): UTILISATION for name in UTILISATION_METRICS},
 }
+#: The metrics SageMaker does not publish for an async endpoint ("Alarms and logs for tracking
+#: metrics from asynchronous endpoints": "Any metric not listed below is not published if the
+#: endpoint is enabled for asynchronous inference. Such metrics include ...: OverheadLatency,
+#: Invocations, InvocationsPerInstance"): an alarm on one never fires, a ratio over one is empty.
+ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
 #: The unit SageMaker publishes each metric in (AWS's "Units:" of the endpoint metrics): an alarm or
 #: query that names another unit reads no data points, so it never leaves INSUFFICIENT_DATA.
 METRIC_UNITS: Mapping[tuple[str, str], str] = {

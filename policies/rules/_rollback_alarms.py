@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from ._alarm_metrics import ALARMS, METRIC_UNITS, Findings
+from ._alarm_metrics import ALARMS, ASYNC_UNPUBLISHED, METRIC_UNITS, Findings
 from ._common import (
     HIGH,
     MANDATORY,
@@ -20,6 +20,7 @@ from ._common import (
     get,
     get_or_none,
     is_map,
+    is_set,
     items,
     number,
     of_type,
@@ -27,7 +28,7 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINTS
+from ._serving import ENDPOINTS, endpoint_config_of
 from ._watched_metrics import ENDPOINT_DIMENSION, Watched, _side, watched_metric
 
 # --- rollback alarms ------------------------------------------------------------------------------
@@ -59,6 +60,8 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
 
     def check(endpoint: PolicyResource, untimed: list[str]) -> Findings:
         name = get_or_none(endpoint.props, "name") or get_or_none(endpoint.props, "endpointName")
+        config = endpoint_config_of(endpoint, stack)
+        asynchronous = config is not None and is_set(get_or_none(config.props, "asyncInferenceConfig"))
         for alarm in _rollback_alarms(endpoint, stack):
             watched = watched_metric(alarm.props)
             operator, side = _side(alarm.props)
@@ -68,6 +71,17 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     f"{where} evaluates a metric-math expression whose direction is not known: roll back on a "
                     "plain failure metric (5xx errors, latency) or an error ratio such as 100*m1/m2 (this "
                     "endpoint's error Sum over its Invocations Sum, same dimensions and period).",
+                    alarm.urn,
+                )
+                continue
+            # An async endpoint publishes no Invocations: neither a metric nor a ratio's denominator.
+            read = {p.name for p in watched.plain} | ({watched.denominator} if watched.denominator else set())
+            unpublished = sorted(read & set(ASYNC_UNPUBLISHED))
+            if asynchronous and unpublished:
+                yield (
+                    f"{where} reads {', '.join(unpublished)}, which an async endpoint does not publish, so "
+                    "it never fires: roll back on Invocation5XXErrors or ModelLatency, or an error ratio over "
+                    "InvocationsProcessed.",
                     alarm.urn,
                 )
                 continue
@@ -233,7 +247,9 @@ rollback_alarms_can_fire = stack_rule(
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
         "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
-        "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric, able "
+        "several endpoints' metrics must include it; on an async endpoint none of Invocations, "
+        "InvocationsPerInstance, OverheadLatency, which it does not publish, nor an error ratio over "
+        "Invocations: use InvocationsProcessed), in no unit but SageMaker's own for the metric, able "
         "to go into ALARM (period x (datapoints - 1)) within the deployment's execution timeout and termination wait: a rollback alarm "
         "that cannot fire never rolls a bad deployment back (without an update policy SageMaker's default "
         "blue/green has no documented baking period or timeout: undecided). Fix: point the rollback list at the "

@@ -29,6 +29,10 @@ from ._common import (
     items,
 )
 
+#: What an error ratio divides by: a real-time or serverless endpoint's Invocations, an async one's
+#: InvocationsProcessed.
+TRAFFIC_METRICS = ("Invocations", "InvocationsProcessed")
+
 
 @dataclass(frozen=True)
 class Watched:
@@ -49,6 +53,9 @@ class Watched:
     # math): its threshold is the ratio's, which reaches at most ``ratio_ceiling`` (1, or the scale).
     ratio: bool = False
     ratio_ceiling: float = 1.0
+    # A ratio's denominator: Invocations, or InvocationsProcessed (an async endpoint publishes no
+    # Invocations, only the requests it processed).
+    denominator: str = ""
 
     @property
     def plain(self) -> tuple[Watched, ...]:
@@ -153,15 +160,17 @@ def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expressi
         or errors.statistic != "Sum"
     ):
         return None
+    denominator = ""
     for other in others:
         traffic = _query_metric(queries, other)
         if (
             traffic is None
-            or (traffic.namespace, traffic.name, traffic.statistic)
-            != (INVOCATION_METRICS, "Invocations", "Sum")
+            or (traffic.namespace, traffic.statistic) != (INVOCATION_METRICS, "Sum")
+            or traffic.name not in TRAFFIC_METRICS
             or not _same_series(part, other)
         ):
             return None
+        denominator = traffic.name
     ceiling = math.prod(scales) if scales else 1.0
     return Watched(
         errors.namespace,
@@ -172,6 +181,7 @@ def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expressi
         parts=(errors,),
         ratio=True,
         ratio_ceiling=ceiling,
+        denominator=denominator,
     )
 
 

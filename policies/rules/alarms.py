@@ -26,6 +26,7 @@ from pulumi_policy import ResourceValidationArgs
 
 from ._alarm_metrics import (
     ALARMS,
+    ASYNC_UNPUBLISHED,
     BACKLOG,
     DRIFT_METRICS,
     ENDPOINT_METRICS,
@@ -72,6 +73,7 @@ from ._watched_metrics import (
     ENDPOINT_DIMENSION,
     IDENTITY,
     RATIO,
+    TRAFFIC_METRICS,
     Watched,
     _side,
     _text,
@@ -81,6 +83,7 @@ from ._watched_metrics import (
 __all__ = [
     "AGGREGATE",
     "ALARMS",
+    "ASYNC_UNPUBLISHED",
     "BACKLOG",
     "DEMAND_KINDS",
     "DRIFT_METRICS",
@@ -103,6 +106,7 @@ __all__ = [
     "RATE_METRICS",
     "RATIO",
     "SCALING_POLICY_ARN",
+    "TRAFFIC_METRICS",
     "UTILISATION",
     "UTILISATION_METRICS",
     "VARIANT_DEFAULT_COOLDOWN",

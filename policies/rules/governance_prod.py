@@ -17,6 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from ._alarm_metrics import ASYNC_UNPUBLISHED
 from ._capture_watchers import CaptureWatchers
 from ._common import (
     ADVISORY,
@@ -371,11 +372,8 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     yield from each_resource(args.resources, ENDPOINTS, check)
 
 
-#: The metrics SageMaker does not publish for an async endpoint ("Alarms and logs for tracking
-#: metrics from asynchronous endpoints": "Any metric not listed below is not published ... Such
-#: metrics include ...: OverheadLatency, Invocations, InvocationsPerInstance"), and the predefined
-#: target-tracking metric that reads InvocationsPerInstance.
-ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
+#: The predefined target-tracking metric that reads InvocationsPerInstance, which an async
+#: endpoint does not publish (ASYNC_UNPUBLISHED).
 _ASYNC_UNPUBLISHED_PREDEFINED = ("SageMakerVariantInvocationsPerInstance",)
 
 

@@ -258,3 +258,33 @@ def test_the_pack_wants_an_async_endpoint_tracking_a_metric_it_publishes(
         assert "ApproximateBacklogSizePerInstance" in found[0]
     else:
         assert found == []
+
+
+@pytest.mark.parametrize(
+    ("asynchronous", "traffic", "errors", "fragment"),
+    [
+        pytest.param(True, "Invocations", "Invocation5XXErrors", "reads Invocations, which an async endpoint does not publish", id="async-ratio-over-invocations-never-fires"),
+        pytest.param(True, "InvocationsProcessed", "Invocation5XXErrors", None, id="async-ratio-over-processed"),
+        pytest.param(True, "InvocationsProcessed", "InvocationFailures", None, id="async-failure-ratio-over-processed"),
+        pytest.param(False, "Invocations", "Invocation5XXErrors", None, id="real-time-ratio-over-invocations"),
+    ],
+)  # fmt: skip
+def test_a_rollback_alarm_of_an_async_endpoint_reads_what_it_publishes(
+    asynchronous: bool, traffic: str, errors: str, fragment: str | None
+) -> None:
+    from tests.policies.test_policy_false_positive_audit import (
+        _messages,
+        _query,
+        _ratio_alarm,
+        _rollback_stack,
+    )
+
+    alarm = _ratio_alarm("100 * m1 / m2", errors=errors, traffic=_query("m2", traffic))
+    stack = _rollback_stack(alarm)
+    if asynchronous:
+        stack[0]["inputs"] = {**stack[0]["inputs"], **ASYNC_CONFIG}
+    found = _messages("rollback-alarms-can-fire", stack, outputs=False)
+    if fragment is None:
+        assert found == []
+    else:
+        assert [m for m in found if fragment in m], found
