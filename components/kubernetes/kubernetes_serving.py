@@ -245,7 +245,6 @@ class KubernetesServing(pulumi.ComponentResource):
         service_account: pulumi.Input[str],
         opts: pulumi.ResourceOptions,
     ) -> apps.Deployment:
-        rollout = f"{spec.start_allowance_seconds + 300}s"
         return apps.Deployment(
             f"{name}-deployment",
             metadata=self._metadata(spec, namespace),
@@ -256,9 +255,8 @@ class KubernetesServing(pulumi.ComponentResource):
                 opts,
                 pulumi.ResourceOptions(
                     ignore_changes=["spec.replicas"],
-                    # Pulumi waits for the rollout (10 minutes by default): let Kubernetes' own progress
-                    # deadline decide, since a GPU pod may need a new node, a large image and a slow load.
-                    custom_timeouts=pulumi.CustomTimeouts(create=rollout, update=rollout),
+                    # The HPA may have scaled the Deployment up to max_replicas before a rollout.
+                    custom_timeouts=_rollout_timeouts(spec, spec.max_replicas),
                 ),
             ),
         )
@@ -278,7 +276,6 @@ class KubernetesServing(pulumi.ComponentResource):
         variant = spec.model_copy(
             update={"image": canary.image, "replicas": canary.replicas, "env": {**spec.env, **canary.env}}
         )
-        rollout = f"{spec.start_allowance_seconds + 300}s"
         return apps.Deployment(
             f"{name}-canary-deployment",
             metadata=meta.ObjectMetaArgs(
@@ -289,7 +286,7 @@ class KubernetesServing(pulumi.ComponentResource):
             spec=self._deployment_spec(variant, service_account, CANARY),
             opts=pulumi.ResourceOptions.merge(
                 opts,
-                pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create=rollout, update=rollout)),
+                pulumi.ResourceOptions(custom_timeouts=_rollout_timeouts(spec, canary.replicas)),
             ),
         )
 
@@ -305,7 +302,9 @@ class KubernetesServing(pulumi.ComponentResource):
                 type="RollingUpdate",
                 rolling_update=apps.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge=1),
             ),
-            # A model that never becomes ready fails the rollout instead of hanging it.
+            # A new pod that is not ready within its start allowance marks the rollout failed
+            # (ProgressDeadlineExceeded; the old pods keep serving). The deadline restarts with each new
+            # pod that becomes ready, so it bounds one step of the rollout, not the whole of it.
             progress_deadline_seconds=spec.start_allowance_seconds,
             revision_history_limit=5,
             template=core.PodTemplateSpecArgs(
@@ -618,6 +617,26 @@ class KubernetesServing(pulumi.ComponentResource):
             ),
             opts=opts,
         )
+
+
+ROLLOUT_WAIT_MARGIN_SECONDS = 300
+"""What Pulumi waits on top of the pods' start allowances before it fails a Deployment's create or update."""
+
+
+def _rollout_timeouts(spec: KubernetesServingSpec, pods: int) -> pulumi.CustomTimeouts:
+    """How long Pulumi waits for a Deployment of up to ``pods`` pods (10 minutes by default), since a GPU
+    pod may need a new node, a large image and a slow model load (:attr:`start_allowance_seconds`).
+
+    A create starts every pod at once: one allowance. An update rolls them one at a time (maxSurge 1,
+    maxUnavailable 0: the next new pod starts once the last is ready), and Pulumi's wait covers the whole
+    rollout, where Kubernetes' progress deadline is per step: one allowance per pod. Pulumi does not stop
+    at a ProgressDeadlineExceeded (it reports it and waits on), so a shorter wait failed a healthy
+    rollout of a scaled-out Deployment (4 pods of a 10-minute load took over the 30 minutes given)."""
+    allowance = spec.start_allowance_seconds
+    return pulumi.CustomTimeouts(
+        create=f"{allowance + ROLLOUT_WAIT_MARGIN_SECONDS}s",
+        update=f"{pods * allowance + ROLLOUT_WAIT_MARGIN_SECONDS}s",
+    )
 
 
 def _ingress(

@@ -262,10 +262,11 @@ def test_the_hpa_owns_the_replica_count_and_the_rollout_may_outlast_a_slow_model
     spec = deployment.inputs["spec"]
     assert spec["replicas"] == 3
     assert deployment.ignore_changes == ("spec.replicas",)
-    # Kubernetes fails a rollout that makes no progress; Pulumi waits a little longer than that.
+    # Kubernetes fails a rollout step that makes no progress; Pulumi waits a little longer than that
+    # for a create (every pod at once) and that for each of up to max_replicas pods for an update.
     assert spec["progressDeadlineSeconds"] == 1200 + ROLLOUT_SLACK_SECONDS
-    wait = f"{1200 + ROLLOUT_SLACK_SECONDS + 300}s"
-    assert deployment.custom_timeouts == {"create": wait, "update": wait}
+    wait = 1200 + ROLLOUT_SLACK_SECONDS
+    assert deployment.custom_timeouts == {"create": f"{wait + 300}s", "update": f"{5 * wait + 300}s"}
 
 
 # --- Service, HPA, PDB -----------------------------------------------------------------------
