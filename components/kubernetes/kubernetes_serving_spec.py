@@ -266,7 +266,7 @@ class ServingAlerts(_Spec):
     gpu_saturation_percent: Annotated[int, Field(ge=1, le=100)] = Field(
         default=95,
         description=f"Alert when the pods' average GPU utilisation ({GPU_UTILIZATION_METRIC}) stays above this "
-        "(only for servings with gpus > 0).",
+        "(only for servings with gpus > 0); above `target_gpu_utilization`, where the HPA holds it.",
     )
     gpu_saturation_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
         default=15, description="How long the GPU utilisation must stay above the threshold."
@@ -536,6 +536,21 @@ class KubernetesServingSpec(GpuPlacement):
                 ("target_gpu_utilization",),
                 self.target_gpu_utilization,
                 "target_gpu_utilization needs gpus > 0: a CPU server has no GPU to measure",
+            )
+        saturation = self.alerts.gpu_saturation_percent
+        if (
+            self.alerts.enabled
+            and self.gpus > 0
+            and self.target_gpu_utilization is not None
+            and saturation <= self.target_gpu_utilization
+        ):
+            fail_at(
+                model,
+                ("alerts", "gpu_saturation_percent"),
+                saturation,
+                f"alerts.gpu_saturation_percent ({saturation}) must be above target_gpu_utilization "
+                f"({self.target_gpu_utilization}): the HPA holds the pods' average GPU utilisation near its "
+                "target, so the saturation alert would fire while the HPA scales as intended",
             )
         gpu_metric_twice = (
             self.custom_metric is not None and self.custom_metric.name == GPU_UTILIZATION_METRIC

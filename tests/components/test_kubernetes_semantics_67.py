@@ -4,8 +4,9 @@ One recording of a scaled, canaried GPU serving with non-default values (so a va
 field, or swapped with another, shows): Pulumi's wait covers a rollout of every pod the HPA may run, one
 at a time, not one pod's start; the HPA slows scale-down only, by the spec's window, and scales only the
 stable Deployment; the startup probe outlasts the model's load before liveness may restart the pod, on
-the container's own port; the canary's pods are placed and sized like the stable ones; and the default
-not-ready alert waits out a new pod's progress deadline.
+the container's own port; the canary's pods are placed and sized like the stable ones; the default
+not-ready alert waits out a new pod's progress deadline; and the GPU saturation alert sits above the
+utilisation the HPA holds the pods at, or it would page while the HPA works as intended.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from components.kubernetes.kubernetes_serving import (
     KubernetesServingSpec,
 )
 from planner.recorder import RecordedResource, ResourceGraph, record_program
+from stacks.config import CONFIG_KEY
+from tests.config_problems import stack_file_problems
 from tests.recorded import computed_once
+from tests.stack_edits import at
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
@@ -149,3 +153,37 @@ def test_the_default_not_ready_alert_waits_out_a_new_pods_progress_deadline(grap
     # A pod of a healthy scale-out is unavailable until it is ready: no page before its deadline.
     assert deadline <= minutes * 60 < deadline + 60
     assert not_ready["expr"].endswith("> 0")
+
+
+@pytest.mark.parametrize(
+    ("saturation", "refused"),
+    [(69, True), (70, True), (71, False)],
+    ids=["below-the-target", "at-the-target", "above-the-target"],
+)
+def test_the_gpu_saturation_alert_lies_above_the_hpas_target(saturation: int, refused: bool) -> None:
+    gpu = {**SPEC, "target_gpu_utilization": 70, "alerts": {"gpu_saturation_percent": saturation}}
+    if not refused:
+        KubernetesServingSpec.model_validate(gpu)
+        return
+    with pytest.raises(ValueError, match="must be above target_gpu_utilization") as error:
+        KubernetesServingSpec.model_validate(gpu)
+    [problem] = error.value.errors()  # type: ignore[attr-defined]
+    assert problem["loc"] == ("alerts", "gpu_saturation_percent")
+    # No alert to misfire: a CPU serving, or one whose alerts are off, keeps its thresholds.
+    KubernetesServingSpec.model_validate(
+        {**gpu, "alerts": {"gpu_saturation_percent": saturation, "enabled": False}}
+    )
+
+
+def test_a_stack_file_with_the_saturation_alert_at_the_target_is_refused_naming_the_key(write_stack) -> None:
+    serving = {
+        "name": "churn",
+        "image": IMAGE,
+        "target_gpu_utilization": 80,
+        "alerts": {"gpu_saturation_percent": 80},
+    }
+    monitored = {"servings": [serving], "monitoring": {"grafana_admin_secret": {"name": "grafana-admin"}}}
+    problems = stack_file_problems(write_stack("prod", at("kubernetes_serving", monitored)))
+    key = f"{CONFIG_KEY}.kubernetes_serving.servings[0].alerts.gpu_saturation_percent"
+    assert list(problems) == [key]
+    assert "must be above target_gpu_utilization (80)" in problems[key]
