@@ -35,6 +35,10 @@ from .kubernetes_serving_spec import (
 RUN_AS_ID = 10001
 """UID, GID and fsGroup of the server: non-root and above the host's user range."""
 _ZONE, _HOST = "topology.kubernetes.io/zone", "kubernetes.io/hostname"
+TERMINATION_GRACE_SECONDS = 60
+"""How long a stopping pod has: the pre-stop wait, then in-flight requests after SIGTERM."""
+PRE_STOP_SECONDS = 10
+"""How long a stopping pod keeps serving before SIGTERM, while its endpoint leaves every node's proxy."""
 
 
 @dataclass(frozen=True)
@@ -347,7 +351,7 @@ class KubernetesServing(pulumi.ComponentResource):
             node_selector=dict(spec.gpu_node_selector) if gpu else None,
             tolerations=[_toleration(t) for t in spec.gpu_tolerations] if gpu else None,
             topology_spread_constraints=[self._spread(spec, key, component) for key in (_ZONE, _HOST)],
-            termination_grace_period_seconds=60,
+            termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
         )
 
     def _create_inference_service(
@@ -449,6 +453,13 @@ class KubernetesServing(pulumi.ComponentResource):
                 failures=math.ceil(spec.startup_timeout_seconds / 10),
             ),
             readiness_probe=_probe(spec.readiness_path, period=10, timeout=3, failures=3),
+            # A deleted pod leaves the Service's endpoints while the kubelet stops it, not before: each
+            # node's kube-proxy (and any ingress controller) still sends it new requests for a few
+            # seconds. Keep serving through that before the server gets SIGTERM, so a rollout step or a
+            # scale-in drops no request (the kubelet's own sleep: no binary needed in the image).
+            lifecycle=core.LifecycleArgs(
+                pre_stop=core.LifecycleHandlerArgs(sleep=core.SleepActionArgs(seconds=PRE_STOP_SECONDS))
+            ),
             liveness_probe=_probe(spec.liveness_path, period=20, timeout=5, failures=3),
             security_context=core.SecurityContextArgs(
                 privileged=False,

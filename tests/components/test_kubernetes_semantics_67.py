@@ -4,7 +4,8 @@ One recording of a scaled, canaried GPU serving with non-default values (so a va
 field, or swapped with another, shows): Pulumi's wait covers a rollout of every pod the HPA may run, one
 at a time, not one pod's start; the HPA slows scale-down only, by the spec's window, and scales only the
 stable Deployment; the startup probe outlasts the model's load before liveness may restart the pod, on
-the container's own port; the canary's pods are placed and sized like the stable ones; the default
+the container's own port; a stopping pod keeps serving while its endpoint leaves the proxies, then has
+time for its requests; the canary's pods are placed and sized like the stable ones; the default
 not-ready alert waits out a new pod's progress deadline; and the GPU saturation alert sits above the
 utilisation the HPA holds the pods at, or it would page while the HPA works as intended.
 """
@@ -131,6 +132,19 @@ def test_the_startup_probe_outlasts_the_load_on_the_containers_own_port(
     for probe in (startup, ready, live):
         assert probe["httpGet"]["port"] == "http"
         assert probe["timeoutSeconds"] < probe["periodSeconds"]
+
+
+@pytest.mark.parametrize("name", ["churn", "churn-canary"])
+def test_a_stopping_pod_serves_until_its_endpoint_is_gone_then_finishes_its_requests(
+    graph: ResourceGraph, name: str
+) -> None:
+    pod = _deployments(graph)[name].inputs["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    # The kubelet's own sleep (no binary in a distroless image), before SIGTERM: long enough for every
+    # node's proxy to drop the endpoint, short enough to leave most of the grace period to the requests.
+    wait = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert set(container["lifecycle"]["preStop"]) == {"sleep"}
+    assert 5 <= wait <= pod["terminationGracePeriodSeconds"] - 30
 
 
 def test_the_canarys_pods_are_placed_and_sized_like_the_stable_ones(graph: ResourceGraph) -> None:
