@@ -88,10 +88,12 @@ def is_set(value: Any) -> bool:
     return True
 
 
-#: The strings a bool input is read as, however the provider reads them: pulumi-aws hands a string to
-#: a bool input through cty (``"true"``/``"1"``, ``"false"``/``"0"``) or Go's ``strconv.ParseBool``
-#: (also ``t``/``T``/``True``/``TRUE``, ``f``/``F``/``False``/``FALSE``). Compared lower-cased: a
-#: spelling one reader refuses fails ``pulumi up``, so counting it either way decides nothing wrongly.
+#: The strings a bool input is read as: pulumi-aws passes a string given for a bool input to its plan,
+#: which converts it through cty (go-cty conversion_primitive.go: ``"true"``/``"1"``, ``"false"``/
+#: ``"0"``; any other spelling fails the plan). The SDK's input validation before it reads Go's
+#: ``strconv.ParseBool`` spellings (``t``, ``TRUE``...), which the plan then refuses. Wider than cty on
+#: purpose, compared lower-cased: a spelling the plan refuses fails ``pulumi up`` either way, so
+#: counting it decides nothing wrongly. aws-native refuses every string for a boolean.
 _TRUE_STRINGS = frozenset({"true", "1", "t"})
 _FALSE_STRINGS = frozenset({"false", "0", "f"})
 
