@@ -291,59 +291,62 @@ class PipelineTriggers(pulumi.ComponentResource):
         would otherwise expire from the queue untrained, silently. A batch received but not
         delivered pages through :meth:`_undelivered_alarm`; a starter that fails, through the
         failure alerts."""
-        args = self._args
-        return cloudwatch.MetricAlarm(
-            f"{self._name}-new-data-waiting",
-            name=concat(args.pipeline_name, "-new-data-waiting"),
-            alarm_description=concat(
-                "New training data for ",
-                args.pipeline_name,
+        return self._queue_alarm(
+            "waiting",
+            (
                 f" has waited over {NEW_DATA_WAIT_SECONDS // 60} minutes unreceived by its pipe; it "
-                f"expires {NEW_DATA_RETENTION_SECONDS // 3600} hours after it landed",
+                f"expires {NEW_DATA_RETENTION_SECONDS // 3600} hours after it landed"
             ),
-            namespace="AWS/SQS",
+            queue,
             metric_name="ApproximateAgeOfOldestMessage",
-            dimensions={"QueueName": queue.name},
-            statistic="Maximum",
-            period=300,
-            evaluation_periods=1,
             threshold=NEW_DATA_WAIT_SECONDS,
-            comparison_operator="GreaterThanThreshold",
-            # SQS publishes a queue's metrics only while it is active: up to six hours after its
-            # last message or call. The pipe's polls keep a working trigger's queue active (an idle
-            # one reads 0, OK); a queue the pipe no longer polls falls asleep with the data still in
-            # it, which must stay in ALARM, not turn OK.
-            treat_missing_data="ignore",
-            alarm_actions=[topic_arn],
-            ok_actions=[topic_arn],
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            topic_arn=topic_arn,
         )
 
     def _undelivered_alarm(self, queue: sqs.Queue, topic_arn: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
         """Pages when a new-object event is in the undelivered queue: the pipe received it
         :data:`NEW_DATA_MAX_RECEIVES` times and could not start the starter with it."""
+        return self._queue_alarm(
+            "undelivered",
+            (
+                " could not be delivered to its starter: redrive the undelivered queue to the "
+                "new-data queue once the pipe works"
+            ),
+            queue,
+            metric_name="ApproximateNumberOfMessagesVisible",
+            threshold=0,
+            topic_arn=topic_arn,
+        )
+
+    def _queue_alarm(
+        self,
+        suffix: str,
+        problem: str,
+        queue: sqs.Queue,
+        *,
+        metric_name: str,
+        threshold: int,
+        topic_arn: pulumi.Input[str],
+    ) -> cloudwatch.MetricAlarm:
+        """``<pipeline>-new-data-<suffix>``: pages while ``queue``'s ``metric_name`` (its five-minute
+        maximum) is above ``threshold``."""
         args = self._args
         return cloudwatch.MetricAlarm(
-            f"{self._name}-new-data-undelivered",
-            name=concat(args.pipeline_name, "-new-data-undelivered"),
-            alarm_description=concat(
-                "New training data for ",
-                args.pipeline_name,
-                " could not be delivered to its starter: redrive the undelivered queue to the "
-                "new-data queue once the pipe works",
-            ),
+            f"{self._name}-new-data-{suffix}",
+            name=concat(args.pipeline_name, f"-new-data-{suffix}"),
+            alarm_description=concat("New training data for ", args.pipeline_name, problem),
             namespace="AWS/SQS",
-            metric_name="ApproximateNumberOfMessagesVisible",
+            metric_name=metric_name,
             dimensions={"QueueName": queue.name},
             statistic="Maximum",
             period=300,
             evaluation_periods=1,
-            threshold=0,
+            threshold=threshold,
             comparison_operator="GreaterThanThreshold",
             # SQS publishes a queue's metrics only while it is active: up to six hours after its
-            # last message or call. Unused (nothing undelivered) it never pages; an undelivered event
-            # nobody redrives keeps it in ALARM when the queue falls asleep, not a false OK.
+            # last message or call. The pipe's polls keep a working trigger's queue active (an idle
+            # one reads 0, OK); a queue that falls asleep with data still in it (unreceived, or
+            # undelivered and not redriven) must stay in ALARM, not turn OK.
             treat_missing_data="ignore",
             alarm_actions=[topic_arn],
             ok_actions=[topic_arn],
