@@ -266,7 +266,8 @@ class ServingAlerts(_Spec):
     gpu_saturation_percent: Annotated[int, Field(ge=1, le=100)] = Field(
         default=95,
         description=f"Alert when the pods' average GPU utilisation ({GPU_UTILIZATION_METRIC}) stays above this "
-        "(only for servings with gpus > 0); above `target_gpu_utilization`, where the HPA holds it.",
+        "(only for servings with gpus > 0); at least 1.1 x `target_gpu_utilization`: the HPA leaves the "
+        "utilisation anywhere up to that (its 10% tolerance) without scaling out.",
     )
     gpu_saturation_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
         default=15, description="How long the GPU utilisation must stay above the threshold."
@@ -542,15 +543,18 @@ class KubernetesServingSpec(GpuPlacement):
             self.alerts.enabled
             and self.gpus > 0
             and self.target_gpu_utilization is not None
-            and saturation <= self.target_gpu_utilization
+            # The HPA scales only when the metric is more than its tolerance (10%, fixed on EKS) away
+            # from the target: up to 1.1 x the target it leaves the pods as they are.
+            and saturation * 10 < self.target_gpu_utilization * 11
         ):
             fail_at(
                 model,
                 ("alerts", "gpu_saturation_percent"),
                 saturation,
-                f"alerts.gpu_saturation_percent ({saturation}) must be above target_gpu_utilization "
-                f"({self.target_gpu_utilization}): the HPA holds the pods' average GPU utilisation near its "
-                "target, so the saturation alert would fire while the HPA scales as intended",
+                f"alerts.gpu_saturation_percent ({saturation}) must be at least 1.1 x target_gpu_utilization "
+                f"({self.target_gpu_utilization}), i.e. {(self.target_gpu_utilization * 11 + 9) // 10}: the HPA "
+                "leaves the pods' average GPU utilisation anywhere up to 10% above its target without scaling "
+                "out, so the saturation alert would fire while the HPA scales as intended",
             )
         gpu_metric_twice = (
             self.custom_metric is not None and self.custom_metric.name == GPU_UTILIZATION_METRIC
