@@ -65,6 +65,24 @@ METRICS: Mapping[tuple[str, str], Metric] = {
 #: endpoint is enabled for asynchronous inference. Such metrics include ...: OverheadLatency,
 #: Invocations, InvocationsPerInstance"): an alarm on one never fires, a ratio over one is empty.
 ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
+#: The metrics SageMaker publishes for an async endpoint only (the same page's queue and request
+#: tables): a real-time or serverless endpoint publishes none, so an alarm on one never fires.
+ASYNC_ONLY = (
+    "ApproximateBacklogSize",
+    "ApproximateBacklogSizePerInstance",
+    "ApproximateAgeOfOldestRequest",
+    "HasBacklogWithoutCapacity",
+    "RequestDownloadFailures",
+    "ResponseUploadFailures",
+    "NotificationFailures",
+    "RequestDownloadLatency",
+    "ResponseUploadLatency",
+    "ExpiredRequests",
+    "InvocationFailures",
+    "InvocationsProcessed",
+    "TimeInBacklog",
+    "TotalProcessingTime",
+)
 #: The unit SageMaker publishes each metric in (AWS's "Units:" of the endpoint metrics): an alarm or
 #: query that names another unit reads no data points, so it never leaves INSUFFICIENT_DATA.
 METRIC_UNITS: Mapping[tuple[str, str], str] = {

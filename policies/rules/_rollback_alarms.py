@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from ._alarm_metrics import ALARMS, ASYNC_UNPUBLISHED, METRIC_UNITS, Findings
+from ._alarm_metrics import ALARMS, ASYNC_ONLY, ASYNC_UNPUBLISHED, METRIC_UNITS, Findings
 from ._common import (
     HIGH,
     MANDATORY,
@@ -82,6 +82,17 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     f"{where} reads {', '.join(unpublished)}, which an async endpoint does not publish, so "
                     "it never fires: roll back on Invocation5XXErrors or ModelLatency, or an error ratio over "
                     "InvocationsProcessed.",
+                    alarm.urn,
+                )
+                continue
+            # ... and a real-time or serverless one none of an async endpoint's queue and request metrics.
+            async_only = sorted(read & set(ASYNC_ONLY))
+            # Unknown at preview: undecided (get raises), never judged real-time.
+            if async_only and config is not None and not is_set(get(config.props, "asyncInferenceConfig")):
+                yield (
+                    f"{where} reads {', '.join(async_only)}, which only an async endpoint publishes (this "
+                    "endpoint's configuration has no asyncInferenceConfig), so it never fires: roll back on "
+                    "Invocation5XXErrors or ModelLatency, or an error ratio over Invocations.",
                     alarm.urn,
                 )
                 continue
@@ -249,7 +260,8 @@ rollback_alarms_can_fire = stack_rule(
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
         "several endpoints' metrics must include it; on an async endpoint none of Invocations, "
         "InvocationsPerInstance, OverheadLatency, which it does not publish, nor an error ratio over "
-        "Invocations: use InvocationsProcessed), in no unit but SageMaker's own for the metric, able "
+        "Invocations: use InvocationsProcessed; on any other endpoint none of the metrics only an async "
+        "endpoint publishes, such as InvocationsProcessed, InvocationFailures or its backlog), in no unit but SageMaker's own for the metric, able "
         "to go into ALARM (period x (datapoints - 1)) within the deployment's execution timeout and termination wait: a rollback alarm "
         "that cannot fire never rolls a bad deployment back (without an update policy SageMaker's default "
         "blue/green has no documented baking period or timeout: undecided). Fix: point the rollback list at the "
