@@ -24,16 +24,24 @@ INSTANCE_METRICS: Final = frozenset(
 #: The invocation metrics every kind publishes (namespace ``AWS/SageMaker``).
 _COMMON: Final = frozenset({"Invocation4XXErrors", "Invocation5XXErrors", "ModelLatency"})
 
-PUBLISHED: Final[dict[EndpointKind, frozenset[str]]] = {
-    "real-time": _COMMON | INSTANCE_METRICS | {"Invocations", "InvocationsPerInstance", "OverheadLatency"},
-    "async": _COMMON
-    | INSTANCE_METRICS
-    | {
-        # Dimension EndpointName only.
+#: The async metrics SageMaker publishes per endpoint, with the dimension EndpointName only (its
+#: queue is the endpoint's): a query that adds VariantName matches no data. Every other metric here
+#: has the dimensions EndpointName and VariantName.
+ENDPOINT_ONLY: Final = frozenset(
+    {
         "ApproximateBacklogSize",
         "ApproximateBacklogSizePerInstance",
         "ApproximateAgeOfOldestRequest",
         "HasBacklogWithoutCapacity",
+    }
+)
+
+PUBLISHED: Final[dict[EndpointKind, frozenset[str]]] = {
+    "real-time": _COMMON | INSTANCE_METRICS | {"Invocations", "InvocationsPerInstance", "OverheadLatency"},
+    "async": _COMMON
+    | INSTANCE_METRICS
+    | ENDPOINT_ONLY
+    | {
         # Dimensions EndpointName and VariantName.
         "RequestDownloadFailures",
         "ResponseUploadFailures",
@@ -76,6 +84,12 @@ def publishes(kind: EndpointKind, metric: str) -> bool:
     """Whether an endpoint of this kind publishes ``metric`` (a CloudWatch metric name, or an
     Application Auto Scaling predefined metric type)."""
     return PREDEFINED_METRICS.get(metric, metric) in PUBLISHED[kind]
+
+
+def dimensions(metric: str) -> frozenset[str]:
+    """The exact dimension names SageMaker publishes ``metric`` with (a query naming another set
+    reads nothing)."""
+    return frozenset({"EndpointName"} if metric in ENDPOINT_ONLY else {"EndpointName", "VariantName"})
 
 
 def endpoint_kind(*, asynchronous: bool, serverless: bool) -> EndpointKind:

@@ -6,10 +6,81 @@ metric only an async endpoint publishes is refused (it never fires)."""
 
 from __future__ import annotations
 
+import json
+
+import pulumi
 import pytest
 
-from components.serving.endpoint_metrics import PREDEFINED_METRICS, PUBLISHED, publishes
+from components.serving.endpoint_autoscaling import scale_variant
+from components.serving.endpoint_metrics import PREDEFINED_METRICS, PUBLISHED, dimensions, publishes
+from planner.recorder import ResourceGraph, record_program
 from policies.rules import _alarm_metrics, governance_prod
+from tests.components.test_async_metrics_67 import ALARM, ASYNC, DASHBOARD, POLICY, SAGEMAKER, _config, _graph
+from tests.recorded import computed_once
+
+
+def _reads(graph: ResourceGraph) -> list[tuple[str, str, set[str]]]:
+    """(what, metric, dimension names) of every SageMaker metric an alarm, a target-tracking policy
+    or a dashboard graph of ``graph`` queries."""
+    reads: list[tuple[str, str, set[str]]] = []
+    for alarm in graph.of_type(ALARM):
+        inputs = alarm.inputs
+        metrics = [inputs] if inputs.get("metricName") else []
+        metrics += [q["metric"] for q in inputs.get("metricQueries") or [] if q.get("metric")]
+        reads += [
+            (f"alarm {alarm.name}", m["metricName"], set(m.get("dimensions") or {}))
+            for m in metrics
+            if m.get("namespace") in SAGEMAKER
+        ]
+    for policy in graph.of_type(POLICY):
+        tracking = policy.inputs.get("targetTrackingScalingPolicyConfiguration") or {}
+        custom = tracking.get("customizedMetricSpecification")
+        if custom and custom.get("namespace") in SAGEMAKER:
+            names = {d["name"] for d in custom.get("dimensions") or []}
+            reads.append((f"policy {policy.name}", custom["metricName"], names))
+    for dashboard in graph.of_type(DASHBOARD):
+        for widget in json.loads(dashboard.inputs["dashboardBody"])["widgets"]:
+            for line in widget.get("properties", {}).get("metrics", []):
+                if line and isinstance(line[0], str) and line[0] in SAGEMAKER:
+                    title = widget["properties"]["title"]
+                    reads.append((f"graph {title!r}", line[1], set(line[2:-1:2])))
+    return reads
+
+
+def _from_zero() -> ResourceGraph:
+    """An async variant scaling from zero: its backlog tracking and the HasBacklogWithoutCapacity
+    alarm that starts the first instance."""
+    # The prod stack keeps two instances: the spec's copy at zero (scale_variant reads no more).
+    variant = _config(ASYNC).endpoints[0].variants[0]
+    assert variant.scaling is not None
+    variant = variant.model_copy(update={"scaling": variant.scaling.model_copy(update={"min_capacity": 0})})
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("test:index:Parent", "parent")
+        scale_variant(
+            "queue-primary",
+            endpoint_name=pulumi.Output.from_input("queue"),
+            variant=variant,
+            asynchronous=True,
+            tags={},
+            parent=parent,
+        )
+
+    return record_program(program)
+
+
+def test_every_metric_is_queried_with_the_dimensions_sagemaker_publishes_it_with() -> None:
+    _, graph = _graph()
+    reads = _reads(graph) + _reads(computed_once("revasync-67-from-zero", _from_zero))
+    metrics = {metric for _, metric, _ in reads}
+    # The walk saw both dimension sets: the queue's and the variants'.
+    assert {
+        "ApproximateBacklogSizePerInstance",
+        "HasBacklogWithoutCapacity",
+        "InvocationsProcessed",
+    } <= metrics
+    wrong = [(what, metric, sorted(dims)) for what, metric, dims in reads if dims != dimensions(metric)]
+    assert wrong == []
 
 
 def test_the_pack_s_async_lists_are_the_table_s() -> None:
