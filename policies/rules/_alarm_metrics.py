@@ -65,6 +65,14 @@ METRICS: Mapping[tuple[str, str], Metric] = {
 #: endpoint is enabled for asynchronous inference. Such metrics include ...: OverheadLatency,
 #: Invocations, InvocationsPerInstance"): an alarm on one never fires, a ratio over one is empty.
 ASYNC_UNPUBLISHED = ("Invocations", "InvocationsPerInstance", "OverheadLatency")
+#: The async metrics SageMaker publishes per endpoint, with the dimension EndpointName only: a query
+#: that adds VariantName (or any other dimension) matches no data.
+ASYNC_ENDPOINT_ONLY = (
+    "ApproximateBacklogSize",
+    "ApproximateBacklogSizePerInstance",
+    "ApproximateAgeOfOldestRequest",
+    "HasBacklogWithoutCapacity",
+)
 #: The metrics SageMaker publishes for an async endpoint only (the same page's queue and request
 #: tables): a real-time or serverless endpoint publishes none, so an alarm on one never fires.
 ASYNC_ONLY = (

@@ -17,7 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from ._alarm_metrics import ASYNC_UNPUBLISHED
+from ._alarm_metrics import ASYNC_ENDPOINT_ONLY, ASYNC_UNPUBLISHED
 from ._capture_watchers import CaptureWatchers
 from ._common import (
     ADVISORY,
@@ -362,8 +362,9 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                     yield (
                         (
                             f"scaling target {target.name!r} of async endpoint {endpoint.name!r} tracks only "
-                            f"metrics an async endpoint does not publish ({', '.join(ASYNC_UNPUBLISHED)}), so it "
-                            "never scales: add a TargetTrackingScaling policy on ApproximateBacklogSizePerInstance "
+                            f"metrics an async endpoint does not publish ({', '.join(ASYNC_UNPUBLISHED)}, or its queue "
+                            "metrics with a dimension beyond EndpointName, such as VariantName), so it never "
+                            "scales: add a TargetTrackingScaling policy on ApproximateBacklogSizePerInstance "
                             "(customized_metric_specification, namespace AWS/SageMaker, dimension EndpointName)."
                         ),
                         target.urn,
@@ -386,8 +387,14 @@ def _tracks_published_async(policy: PolicyResource) -> bool:
         return predefined not in _ASYNC_UNPUBLISHED_PREDEFINED
     customized = get_or_none(config, "customizedMetricSpecification")
     name = get_or_none(customized, "metricName")
-    if isinstance(name, str):
-        return name not in ASYNC_UNPUBLISHED
+    if not isinstance(name, str):
+        return True
+    if name in ASYNC_UNPUBLISHED:
+        return False
+    if name in ASYNC_ENDPOINT_ONLY:
+        # Published with EndpointName alone: another dimension (VariantName) matches no data.
+        names = {get_or_none(d, "name") for d in items(get_or_none(customized, "dimensions"))}
+        return None in names or names <= {"EndpointName"}
     return True
 
 
@@ -472,7 +479,8 @@ endpoint_autoscaling_configured = stack_rule(
         "and a TargetTrackingScaling policy, and no scheduled action or suspended scale-out that undoes "
         "them; on an async endpoint at least one such policy must track a metric it publishes (not "
         "SageMakerVariantInvocationsPerInstance: async endpoints publish no InvocationsPerInstance; use "
-        "ApproximateBacklogSizePerInstance). Serverless variants are exempt. An endpoint of inference "
+        "ApproximateBacklogSizePerInstance with the dimension EndpointName alone: it is published per "
+        "endpoint, and a VariantName matches no data). Serverless variants are exempt. An endpoint of inference "
         "components instead needs managedInstanceScaling ENABLED with minInstanceCount >= minCapacity, "
         "and each component a target on sagemaker:inference-component:DesiredCopyCount "
         "(inference-component/<name>) with the same minimum and a TargetTrackingScaling policy. Fix: add "

@@ -12,7 +12,12 @@ import pulumi
 import pytest
 
 from components.serving.endpoint_autoscaling import scale_variant
-from components.serving.endpoint_metrics import PREDEFINED_METRICS, PUBLISHED, dimensions, publishes
+from components.serving.endpoint_metrics import (
+    PREDEFINED_METRICS,
+    PUBLISHED,
+    dimensions,
+    publishes,
+)
 from planner.recorder import ResourceGraph, record_program
 from policies.rules import _alarm_metrics, governance_prod
 from tests.components.test_async_metrics_67 import ALARM, ASYNC, DASHBOARD, POLICY, SAGEMAKER, _config, _graph
@@ -124,3 +129,40 @@ def test_a_rollback_alarm_of_a_real_time_endpoint_reads_no_async_only_metric(
         assert found == []
     else:
         assert [m for m in found if fragment in m], found
+
+
+BACKLOG = {
+    "metricName": "ApproximateBacklogSizePerInstance",
+    "namespace": "AWS/SageMaker",
+    "statistic": "Average",
+}
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "violated"),
+    [
+        pytest.param(["EndpointName", "VariantName"], True, id="backlog-per-variant-matches-no-data"),
+        pytest.param(["EndpointName"], False, id="backlog-per-endpoint"),
+    ],
+)
+def test_an_async_endpoint_tracks_its_backlog_by_endpoint_alone(
+    dimensions: list[str], violated: bool
+) -> None:
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.components.test_async_metrics_67 import ASYNC_CONFIG
+    from tests.policies.conftest import build
+    from tests.policies.test_policy_false_positive_audit import _serving
+
+    rule = "endpoint-autoscaling-configured"
+    metric = {**BACKLOG, "dimensions": [{"name": name, "value": "churn"} for name in dimensions]}
+    tracking = {"targetValue": 5, "customizedMetricSpecification": metric}
+    specs = _serving(config=ASYNC_CONFIG, scaling={"targetTrackingScalingPolicyConfiguration": tracking})
+    report = evaluate_report(
+        build(specs), {rule: {"enforcementLevel": "mandatory", "minCapacity": 2}}, [get_policy(rule)]
+    )
+    found = [v.message for v in report.violations]
+    if violated:
+        assert len(found) == 1 and "such as VariantName), so it never scales" in found[0], found
+    else:
+        assert found == []
