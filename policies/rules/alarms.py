@@ -26,6 +26,8 @@ from pulumi_policy import ResourceValidationArgs
 
 from ._alarm_metrics import (
     ALARMS,
+    ASYNC_ENDPOINT_ONLY,
+    ASYNC_ONLY,
     ASYNC_UNPUBLISHED,
     BACKLOG,
     DRIFT_METRICS,
@@ -83,6 +85,8 @@ from ._watched_metrics import (
 __all__ = [
     "AGGREGATE",
     "ALARMS",
+    "ASYNC_ENDPOINT_ONLY",
+    "ASYNC_ONLY",
     "ASYNC_UNPUBLISHED",
     "BACKLOG",
     "DEMAND_KINDS",
