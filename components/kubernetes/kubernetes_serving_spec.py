@@ -543,18 +543,27 @@ class KubernetesServingSpec(GpuPlacement):
             self.alerts.enabled
             and self.gpus > 0
             and self.target_gpu_utilization is not None
-            # The HPA scales only when the metric is more than its tolerance (10%, fixed on EKS) away
-            # from the target: up to 1.1 x the target it leaves the pods as they are.
+            # The HPA scales only when the metric is more than its tolerance away from the target: the
+            # cluster's 10% (kube-controller-manager's default, which EKS does not let a cluster change;
+            # the HPA rendered here sets no behavior.*.tolerance). Up to 1.1 x the target it leaves the
+            # pods as they are.
             and saturation * 10 < self.target_gpu_utilization * 11
         ):
+            smallest = (self.target_gpu_utilization * 11 + 9) // 10
+            fix = (
+                f"i.e. {smallest}"
+                if smallest <= 100
+                else f"{smallest}, above the 100 it can take: set target_gpu_utilization to 90 or less, or "
+                "alerts.enabled to false"
+            )
             fail_at(
                 model,
                 ("alerts", "gpu_saturation_percent"),
                 saturation,
                 f"alerts.gpu_saturation_percent ({saturation}) must be at least 1.1 x target_gpu_utilization "
-                f"({self.target_gpu_utilization}), i.e. {(self.target_gpu_utilization * 11 + 9) // 10}: the HPA "
-                "leaves the pods' average GPU utilisation anywhere up to 10% above its target without scaling "
-                "out, so the saturation alert would fire while the HPA scales as intended",
+                f"({self.target_gpu_utilization}), {fix}: the HPA leaves the pods' average GPU utilisation "
+                "anywhere up to 10% above its target without scaling out, so the saturation alert would fire "
+                "while the HPA scales as intended",
             )
         gpu_metric_twice = (
             self.custom_metric is not None and self.custom_metric.name == GPU_UTILIZATION_METRIC
