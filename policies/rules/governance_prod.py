@@ -363,7 +363,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         (
                             f"scaling target {target.name!r} of async endpoint {endpoint.name!r} tracks only "
                             f"metrics an async endpoint does not publish ({', '.join(ASYNC_UNPUBLISHED)}, or its queue "
-                            "metrics with a dimension beyond EndpointName, such as VariantName), so it never "
+                            "metrics by dimensions other than EndpointName alone, none or such as VariantName), so it never "
                             "scales: add a TargetTrackingScaling policy on ApproximateBacklogSizePerInstance "
                             "(customized_metric_specification, namespace AWS/SageMaker, dimension EndpointName)."
                         ),
@@ -392,9 +392,13 @@ def _tracks_published_async(policy: PolicyResource) -> bool:
     if name in ASYNC_UNPUBLISHED:
         return False
     if name in ASYNC_ENDPOINT_ONLY:
-        # Published with EndpointName alone: another dimension (VariantName) matches no data.
-        names = {get_or_none(d, "name") for d in items(get_or_none(customized, "dimensions"))}
-        return None in names or names <= {"EndpointName"}
+        # Published with EndpointName alone: another dimension (VariantName), or none, matches no data.
+        try:
+            dimensions = get(customized, "dimensions")
+        except UnknownValueError:
+            return True
+        names = {get_or_none(d, "name") for d in items(dimensions)}
+        return None in names or names == {"EndpointName"}
     return True
 
 

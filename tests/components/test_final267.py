@@ -1,11 +1,14 @@
 """Session 67's last read (final267): a GPU saturation threshold no value can satisfy names what to
-change instead of a threshold above 100."""
+change instead of a threshold above 100; an async endpoint's backlog tracking without EndpointName
+reads no data."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE
 
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
 from tests.components.test_kubernetes_semantics_67 import SPEC
@@ -37,3 +40,35 @@ def test_the_saturation_message_names_a_threshold_the_key_can_take(target: int, 
         KubernetesServingSpec.model_validate(
             {**gpu, "alerts": {"gpu_saturation_percent": (target * 11 + 9) // 10}}
         )
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "violated"),
+    [
+        # SageMaker publishes the backlog with EndpointName: a query with no dimension matches no data.
+        pytest.param([], True, id="backlog-without-dimensions-matches-no-data"),
+        # Not known at preview: not refused on what the rule cannot see.
+        pytest.param(UNKNOWN_ARRAY_VALUE, False, id="dimensions-unknown-at-preview"),
+    ],
+)
+def test_an_async_endpoints_backlog_tracking_names_its_endpoint(dimensions: Any, violated: bool) -> None:
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.components.test_async_metrics_67 import ASYNC_CONFIG
+    from tests.components.test_revasync_67 import BACKLOG
+    from tests.policies.conftest import build
+    from tests.policies.test_policy_false_positive_audit import _serving
+
+    rule = "endpoint-autoscaling-configured"
+    tracking = {"targetValue": 5, "customizedMetricSpecification": {**BACKLOG, "dimensions": dimensions}}
+    specs = _serving(config=ASYNC_CONFIG, scaling={"targetTrackingScalingPolicyConfiguration": tracking})
+    report = evaluate_report(
+        build(specs), {rule: {"enforcementLevel": "mandatory", "minCapacity": 2}}, [get_policy(rule)]
+    )
+    found = [v.message for v in report.violations]
+    if violated:
+        assert len(found) == 1 and "other than EndpointName alone, none or such as VariantName" in found[0], (
+            found
+        )
+    else:
+        assert found == []
