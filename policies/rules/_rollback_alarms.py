@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from ._alarm_metrics import ALARMS, ASYNC_ONLY, ASYNC_UNPUBLISHED, METRIC_UNITS, Findings
+from ._alarm_metrics import ALARMS, ASYNC_ONLY, ASYNC_UNPUBLISHED, INVOCATION_METRICS, METRIC_UNITS, Findings
 from ._common import (
     HIGH,
     MANDATORY,
@@ -74,8 +74,11 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     alarm.urn,
                 )
                 continue
-            # An async endpoint publishes no Invocations: neither a metric nor a ratio's denominator.
-            read = {p.name for p in watched.plain} | ({watched.denominator} if watched.denominator else set())
+            # An async endpoint publishes no Invocations: neither a metric nor a ratio's denominator
+            # (SageMaker's: a metric of that name in the application's namespace is its own to publish).
+            read = {p.name for p in watched.plain if p.namespace == INVOCATION_METRICS} | (
+                {watched.denominator} if watched.denominator else set()
+            )
             unpublished = sorted(read & set(ASYNC_UNPUBLISHED))
             if asynchronous and unpublished:
                 yield (

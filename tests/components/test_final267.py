@@ -1,6 +1,7 @@
 """Session 67's last read (final267): a GPU saturation threshold no value can satisfy names what to
 change instead of a threshold above 100; an async endpoint's backlog tracking without EndpointName
-reads no data."""
+reads no data; a rollback alarm on the application's metric of an async metric's name is
+not SageMaker's."""
 
 from __future__ import annotations
 
@@ -72,3 +73,35 @@ def test_an_async_endpoints_backlog_tracking_names_its_endpoint(dimensions: Any,
         )
     else:
         assert found == []
+
+
+@pytest.mark.parametrize(
+    ("namespace", "fragment"),
+    [
+        pytest.param(
+            "AWS/SageMaker", "which only an async endpoint publishes", id="sagemakers-own-never-fires"
+        ),
+        # The application's own metric of that name (extraBadWhenHighMetrics) is its to publish.
+        pytest.param("Shop", None, id="an-applications-metric-of-that-name"),
+    ],
+)
+def test_only_sagemakers_async_metrics_are_async_only(namespace: str, fragment: str | None) -> None:
+    from tests.policies.test_policy_false_positive_audit import _messages, _rollback_stack
+
+    alarm = {
+        "name": "churn-5xx-rate",
+        "namespace": namespace,
+        "metricName": "InvocationFailures",
+        "dimensions": {"EndpointName": "churn"},
+        "statistic": "Sum",
+        "period": 60,
+        "evaluationPeriods": 3,
+        "threshold": 1,
+        "comparisonOperator": "GreaterThanThreshold",
+    }
+    config = {"rollback-alarms-can-fire": {"extraBadWhenHighMetrics": ["Shop:InvocationFailures"]}}
+    found = _messages("rollback-alarms-can-fire", _rollback_stack(alarm), config)
+    if fragment is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and fragment in found[0], found
