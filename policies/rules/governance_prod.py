@@ -17,7 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from ._alarm_metrics import ASYNC_ENDPOINT_ONLY, ASYNC_UNPUBLISHED
+from ._alarm_metrics import ASYNC_ENDPOINT_ONLY, ASYNC_UNPUBLISHED, INVOCATION_METRICS
 from ._capture_watchers import CaptureWatchers
 from ._common import (
     ADVISORY,
@@ -387,7 +387,10 @@ def _tracks_published_async(policy: PolicyResource) -> bool:
         return predefined not in _ASYNC_UNPUBLISHED_PREDEFINED
     customized = get_or_none(config, "customizedMetricSpecification")
     name = get_or_none(customized, "metricName")
-    if not isinstance(name, str):
+    namespace = get_or_none(customized, "namespace")
+    # SageMaker's names only in SageMaker's namespace: an application's own metric of the same name
+    # (a queue it publishes itself) is the team's to judge.
+    if not isinstance(name, str) or (isinstance(namespace, str) and namespace != INVOCATION_METRICS):
         return True
     if name in ASYNC_UNPUBLISHED:
         return False
