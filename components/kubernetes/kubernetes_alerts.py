@@ -22,6 +22,14 @@ ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager"
 publishing role to it."""
 KUBE_STATE_UNAVAILABLE = "kube_deployment_status_replicas_unavailable"
 """kube-state-metrics' (kube-prometheus-stack's) count of a Deployment's unavailable replicas."""
+KUBE_STATE_CONDITION = "kube_deployment_status_condition"
+"""kube-state-metrics' Deployment conditions: one series per ``condition`` and ``status`` (true, false,
+unknown), 1 for the condition's current status and 0 for the two others (``reason`` labels it too)."""
+KUBERNETES_DEFAULT_PROGRESS_DEADLINE_SECONDS = 600
+"""A Deployment's ``progressDeadlineSeconds`` when its spec sets none (apps/v1's default): KServe's
+``<name>-predictor`` Deployment, whose spec the platform does not write."""
+STUCK_ROLLOUT_MARGIN_MINUTES = 5
+"""Past the progress deadline (and the start allowance): the controller's and the scrape's lag."""
 ERROR_WINDOW = "5m"
 LATENCY_FOR = "10m"
 
@@ -33,7 +41,7 @@ def _selector(spec: KubernetesServingSpec, extra: str = "") -> str:
 
 def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames) -> list[dict[str, Any]]:
     """The serving's alerting rules (one PrometheusRule group): 5xx ratio, p99 latency, GPU saturation
-    (GPU servings only) and pods not ready, with the spec's thresholds."""
+    (GPU servings only), pods not ready and a stuck rollout, with the spec's thresholds."""
     alerts = spec.alerts
     where = f"{spec.namespace}/{spec.name}"
     labels = {"namespace": spec.namespace, "serving": spec.name, ROUTE_LABEL[0]: ROUTE_LABEL[1]}
@@ -108,7 +116,52 @@ def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames
             },
         }
     )
+    rules.append(_stuck_rollout_rule(spec, labels, deployment))
     return rules
+
+
+def progress_deadline_seconds(spec: KubernetesServingSpec) -> int:
+    """The serving's Deployments' progress deadline: its start allowance where the platform writes the
+    Deployment (and the canary's); Kubernetes' default for KServe's predictor."""
+    if spec.kserve is not None:
+        return KUBERNETES_DEFAULT_PROGRESS_DEADLINE_SECONDS
+    return spec.start_allowance_seconds
+
+
+def _stuck_rollout_rule(
+    spec: KubernetesServingSpec, labels: dict[str, str], deployment: str
+) -> dict[str, Any]:
+    """A rollout that has stopped: maxUnavailable 0 leaves every old pod serving while the surge pod
+    never becomes ready, so no replica is unavailable and ModelServerPodsNotReady stays silent.
+
+    The Deployment controller sets ``Progressing`` to False (ProgressDeadlineExceeded, or
+    FailedRSCreate) once a step has made no progress for the progress deadline, and back to True when
+    a pod becomes ready: per step, never for a healthy rollout of many pods. The generation and
+    updated-replica series do not tell that: ``observed_generation`` catches up within seconds of a
+    spec change however the rollout goes, and ``replicas_updated < spec_replicas`` holds for the whole
+    of a healthy rollout of n pods (up to n start allowances). Where the deadline is shorter than the
+    start allowance (KServe's predictor), ``for`` waits out the rest, so a slow but healthy start
+    does not page."""
+    where = f"{spec.namespace}/{spec.name}"
+    deadline = progress_deadline_seconds(spec)
+    wait = max(0, math.ceil((spec.start_allowance_seconds - deadline) / 60)) + STUCK_ROLLOUT_MARGIN_MINUTES
+    selector = f'namespace="{spec.namespace}",{deployment},condition="Progressing",status="false"'
+    return {
+        "alert": "ModelServerRolloutStuck",
+        # == 1: kube-state-metrics exports the status="false" series with 0 while the condition is True.
+        "expr": f"{KUBE_STATE_CONDITION}{{{selector}}} == 1",
+        "for": f"{wait}m",
+        "labels": {**labels, "severity": "critical"},
+        "annotations": {
+            "summary": f"{where}: rollout made no progress for {math.ceil(deadline / 60) + wait} minutes",
+            "description": "Deployment {{ $labels.deployment }}: Progressing is False ({{ $labels.reason }}): "
+            "its new pod has not become ready within the start allowance (no node or GPU for the surge "
+            "pod, a crash-looping image, a model that does not load); the old pods still serve the "
+            "previous version. Look at `kubectl -n "
+            f"{spec.namespace} describe deployment {{{{ $labels.deployment }}}}` and the new pod's "
+            "events and logs; fix and re-deploy, or `kubectl rollout undo` to the previous version.",
+        },
+    }
 
 
 def alertmanager_config(

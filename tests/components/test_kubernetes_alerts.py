@@ -125,6 +125,7 @@ def test_thresholds_and_durations_come_from_the_serving_spec(graph: ResourceGrap
         "ModelServerHighLatencyP99": "warning",
         "ModelServerGpuSaturated": "warning",
         "ModelServerPodsNotReady": "critical",
+        "ModelServerRolloutStuck": "critical",
     }
     for rule in rules.values():
         assert rule["labels"][ROUTE_LABEL[0]] == ROUTE_LABEL[1]
@@ -136,7 +137,12 @@ def test_thresholds_and_durations_come_from_the_serving_spec(graph: ResourceGrap
 def test_a_cpu_serving_has_no_gpu_alert_and_the_default_thresholds(graph: ResourceGraph) -> None:
     [fraud] = [r for r in graph.of_type(RULE) if r.inputs["metadata"]["name"] == "risk-serving-fraud-alerts"]
     rules = _rules(fraud)
-    assert set(rules) == {"ModelServerHighErrorRate", "ModelServerHighLatencyP99", "ModelServerPodsNotReady"}
+    assert set(rules) == {
+        "ModelServerHighErrorRate",
+        "ModelServerHighLatencyP99",
+        "ModelServerPodsNotReady",
+        "ModelServerRolloutStuck",
+    }
     assert rules["ModelServerHighErrorRate"]["expr"].endswith("> 5")
     assert rules["ModelServerHighLatencyP99"]["expr"].endswith("> 2")
     # The pods' start allowance: the default 600 s startup timeout plus 15 minutes for a new node and
