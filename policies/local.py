@@ -50,7 +50,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError  # raised by args.not_applicable()
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from .registry import ALL_POLICIES, resolve_config
+from .registry import ALL_POLICIES, disabled_policies, resolve_config
 from .rules._common import UndecidedResources, resource_types_of
 
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -140,8 +140,8 @@ def enabled_policies(
     config: Mapping[str, Any] | None, policies: Sequence[Policy] = ALL_POLICIES
 ) -> list[Policy]:
     """The policies ``config`` leaves enabled (resolved level not ``disabled``)."""
-    settings = resolve_config(config, policies)
-    return [p for p in policies if settings[p.name][0] is not EnforcementLevel.DISABLED]
+    disabled = disabled_policies(config, policies)
+    return [p for p in policies if p.name not in disabled]
 
 
 # --- building the policy SDK's objects -------------------------------------------------
