@@ -11,6 +11,12 @@ from ..limits import SPEC_CONFIG
 
 ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
 INVOCATION_METRICS = "AWS/SageMaker"
+# Where the built-in Model Monitor container publishes a real-time endpoint's per-feature drift,
+# with the `Endpoint` and `MonitoringSchedule` dimensions. AWS's pages disagree (the data-quality
+# page says `/aws/sagemaker/Endpoints/data-metric` with `EndpointName`/`ScheduleName`); this is the
+# form AWS's own deployed sample alarms on (aws-samples/amazon-sagemaker-drift-detection's
+# deployment stack), as do the bias-drift page and example notebooks; the bring-your-own-container
+# page recommends the same two dimensions.
 DRIFT_METRICS = "aws/sagemaker/Endpoints/data-metrics"
 # CloudWatch evaluates at most 10 metrics in one alarm's metric math.
 MAX_DRIFT_FEATURES = 10
