@@ -13,12 +13,12 @@ import pulumi_aws.appautoscaling as appautoscaling
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..output_text import concat
-from .endpoint_metrics import endpoint_kind, publishes
+from .endpoint_metrics import endpoint_kind
 from .inference_endpoint_spec import ScalingSpec, VariantSpec
 from .step_scaling_spec import NAME_SUFFIX, StepScalingSpec
+from .variant_spec import INVOCATIONS_PER_INSTANCE
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-INVOCATIONS_PER_INSTANCE = "SageMakerVariantInvocationsPerInstance"
 _TrackingConfig = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
 _CustomMetric = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs
 _Dimension = (
@@ -80,20 +80,22 @@ def scale_variant(
             opts=child,
         )
 
+    # The spec decides which target-tracking policies there are (and counts them against the
+    # quota): one per metric it sets that this kind of endpoint publishes (endpoint_metrics.py).
+    # An async endpoint publishes no InvocationsPerInstance, so the default target is not applied.
     kind = endpoint_kind(asynchronous=asynchronous, serverless=False)
-    # Real-time only: an async endpoint publishes no InvocationsPerInstance (the spec refuses an
-    # explicit target there; the default is not applied).
-    if scaling.invocations_per_instance is not None and publishes(kind, INVOCATIONS_PER_INSTANCE):
+    tracked = scaling.target_tracking(kind)
+    if "invocations" in tracked:
         tracking(
             "invocations",
-            float(scaling.invocations_per_instance),
+            tracked["invocations"],
             predefined=_PredefinedMetric(predefined_metric_type=INVOCATIONS_PER_INSTANCE),
         )
-    if scaling.gpu_utilization_percent is not None:
+    if "gpu" in tracked:
         tracking(
             "gpu",
             # GPUUtilization is 0-100 per GPU, summed over the instance's GPUs.
-            float(scaling.gpu_utilization_percent) * variant.gpus,
+            tracked["gpu"] * variant.gpus,
             customized=_CustomMetric(
                 metric_name="GPUUtilization",
                 namespace="/aws/sagemaker/Endpoints",
@@ -105,10 +107,10 @@ def scale_variant(
                 ],
             ),
         )
-    if asynchronous and scaling.backlog_per_instance is not None:
+    if "backlog" in tracked:
         tracking(
             "backlog",
-            float(scaling.backlog_per_instance),
+            tracked["backlog"],
             customized=_CustomMetric(
                 metric_name="ApproximateBacklogSizePerInstance",
                 namespace="AWS/SageMaker",
@@ -116,8 +118,8 @@ def scale_variant(
                 dimensions=[_Dimension(name="EndpointName", value=endpoint_name)],
             ),
         )
-        if scaling.min_capacity == 0:
-            _scale_from_zero(name, endpoint_name, target, scaling, tags, child)
+    if scaling.scales_from_zero(kind):
+        _scale_from_zero(name, endpoint_name, target, scaling, tags, child)
     for policy in scaling.step:
         _user_step(name, endpoint_name, variant, policy, target, tags, child)
     for action in scaling.scheduled:

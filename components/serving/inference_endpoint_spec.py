@@ -24,6 +24,7 @@ from .deployment_spec import (
     ShadowTestSpec,
     rollback_alarm_name_problem,
 )
+from .endpoint_metrics import endpoint_kind
 from .model_source_spec import (
     MAX_CONTAINER_IMAGE,
     MAX_ENVIRONMENT,
@@ -233,6 +234,12 @@ class EndpointSpec(_Spec):
                     0,
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference",
                 )
+            # Counted as the component makes them, which depends on the kind of endpoint.
+            quota = scaling.policy_quota_problem(
+                endpoint_kind(asynchronous=self.async_inference is not None, serverless=False)
+            )
+            if quota:
+                fail_at("EndpointSpec", ("variants", position, "scaling", "step"), len(scaling.step), quota)
             for number, policy in enumerate(scaling.step):
                 if self.async_inference is not None and policy.metric in ASYNC_UNPUBLISHED:
                     fail_at(

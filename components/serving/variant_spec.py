@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ..instance_types import gpu_count, has_instance_store, is_gpu, offered_instance_type
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
+from .endpoint_metrics import EndpointKind, publishes
 from .model_source_spec import (
     MAX_ENVIRONMENT,
     MAX_ENVIRONMENT_TEXT,
@@ -34,6 +35,8 @@ MAX_SCHEDULED_ACTIONS = 200
 """Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
 MAX_SCALING_POLICIES = 50
 """Application Auto Scaling's scaling policies per scalable target (its service quota)."""
+INVOCATIONS_PER_INSTANCE = "SageMakerVariantInvocationsPerInstance"
+"""Application Auto Scaling's predefined metric of the invocations target."""
 
 
 class _Spec(BaseModel):
@@ -172,13 +175,43 @@ class ScalingSpec(_Spec):
         "(Application Auto Scaling's quota per scalable target). Default: none.",
     )
 
-    @property
-    def policy_count(self) -> int:
-        """The scaling policies the variant's scalable target gets: one per target-tracking metric,
-        the async scale-from-zero step (backlog_per_instance needs async inference) and the steps."""
-        tracking = [self.invocations_per_instance, self.gpu_utilization_percent, self.backlog_per_instance]
-        from_zero = self.min_capacity == 0 and self.backlog_per_instance is not None
-        return sum(value is not None for value in tracking) + from_zero + len(self.step)
+    def target_tracking(self, kind: EndpointKind) -> dict[str, float]:
+        """The target-tracking policies the variant's scalable target gets on an endpoint of this
+        kind, with their targets as set here (``endpoint_autoscaling.scale_variant`` creates these
+        and no others): one per metric set that the endpoint publishes (endpoint_metrics.py). An
+        async endpoint publishes no InvocationsPerInstance, so the invocations default is not
+        applied there; only an async one publishes the backlog."""
+        metrics = {
+            "invocations": (self.invocations_per_instance, INVOCATIONS_PER_INSTANCE),
+            "gpu": (self.gpu_utilization_percent, "GPUUtilization"),
+            "backlog": (self.backlog_per_instance, "ApproximateBacklogSizePerInstance"),
+        }
+        return {
+            policy: float(target)
+            for policy, (target, metric) in metrics.items()
+            if target is not None and publishes(kind, metric)
+        }
+
+    def scales_from_zero(self, kind: EndpointKind) -> bool:
+        """Whether the variant gets the scale-from-zero step policy: at min_capacity 0 with the
+        backlog target (target tracking cannot leave zero instances)."""
+        return self.min_capacity == 0 and "backlog" in self.target_tracking(kind)
+
+    def policy_count(self, kind: EndpointKind) -> int:
+        """The scaling policies the variant's scalable target gets on an endpoint of this kind: its
+        target-tracking policies, the scale-from-zero step and the user's steps."""
+        return len(self.target_tracking(kind)) + self.scales_from_zero(kind) + len(self.step)
+
+    def policy_quota_problem(self, kind: EndpointKind) -> str | None:
+        """Why Application Auto Scaling would refuse the variant's policies, if it would."""
+        count = self.policy_count(kind)
+        if count <= MAX_SCALING_POLICIES:
+            return None
+        return (
+            f"{count} scaling policies ({len(self.step)} steps and {count - len(self.step)} "
+            f"target-tracking or scale-from-zero); Application Auto Scaling takes at most "
+            f"{MAX_SCALING_POLICIES} per scalable target"
+        )
 
     @field_validator("scheduled")
     @classmethod
@@ -235,15 +268,7 @@ class ScalingSpec(_Spec):
                     name,
                     f"duplicate step policy name {name}: also step[{names.index(name)}]'s",
                 )
-        if self.policy_count > MAX_SCALING_POLICIES:
-            fail_at(
-                "ScalingSpec",
-                ("step",),
-                len(self.step),
-                f"{self.policy_count} scaling policies ({len(self.step)} steps and "
-                f"{self.policy_count - len(self.step)} target-tracking or scale-from-zero); Application Auto "
-                f"Scaling takes at most {MAX_SCALING_POLICIES} per scalable target",
-            )
+        # The quota is checked by the endpoint, which knows its kind (the policies differ by it).
         for number, policy in enumerate(self.step):
             if policy.adjustment_type != "ExactCapacity":
                 continue

@@ -332,5 +332,5 @@ def test_the_edges_of_the_refusals_are_accepted() -> None:
         _edit(LATENCY_OUT, name="errors", metric="Invocation4XXErrors", statistic="Average", threshold=1),
     )  # fmt: skip
     variant = parse_platform_config(_stack_with(fits), "stacks/Pulumi.prod.yaml").endpoints[0].variants[0]
-    assert variant.scaling is not None and variant.scaling.policy_count == 50
+    assert variant.scaling is not None and variant.scaling.policy_count("real-time") == 50
     assert math.isclose(variant.scaling.step[46].steps[0].upper_bound or 0, -29.9)
