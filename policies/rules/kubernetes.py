@@ -434,11 +434,13 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     selected = selected or any(
         get(e, "key") in keys for t in terms for e in items(get(t, "matchExpressions"))
     )
-    tolerated = any(_tolerates(t, gpu) for t in items(pod.get("tolerations")))
+    effect = str(cfg["gpuTaintEffect"])
+    tolerated = any(_tolerates(t, gpu, effect) for t in items(pod.get("tolerations")))
     if not (selected or tolerated):
         yield (
-            f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration: "
-            f"select GPU nodes (one of {sorted(keys)}) or tolerate the '{gpu}' taint."
+            f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration "
+            f"of effect {effect} (or no effect): select GPU nodes (one of {sorted(keys)}) or tolerate the "
+            f"'{gpu}:{effect}' taint."
         )
 
 
@@ -460,9 +462,15 @@ def _visible_devices(container: Any) -> str | None:
     return None
 
 
-def _tolerates(toleration: Any, taint: str) -> bool:
-    """A toleration of the ``taint`` key: naming it, or an empty key with ``operator: Exists``,
-    which Kubernetes reads as tolerating every taint."""
+def _tolerates(toleration: Any, taint: str, effect: str) -> bool:
+    """A toleration of the taint with key ``taint`` and ``effect``, as Kubernetes matches them
+    (``Toleration.ToleratesTaint``): its effect is that one or empty (every effect), and it names the
+    key, or has an empty key with ``operator: Exists`` (every key). A PreferNoSchedule or NoExecute
+    toleration does not let a pod onto nodes tainted NoSchedule. The taint's value is not the pack's
+    to know: a toleration naming the key is taken whatever its operator and value."""
+    tolerated = get(toleration, "effect")
+    if tolerated and tolerated != effect:
+        return False
     key = get(toleration, "key")
     return key == taint or (not key and get(toleration, "operator") == "Exists")
 
@@ -547,8 +555,9 @@ k8s_gpu_pods_well_formed = _workload_rule(
     "k8s-gpu-pods-well-formed",
     (
         "Pods that use GPUs must set the GPU in limits (requests equal to limits when given) and target GPU nodes "
-        "through a GPU nodeSelector/affinity key or a toleration for the GPU taint. Fix: set "
-        "resources.limits['nvidia.com/gpu'] and a nodeSelector or toleration."
+        "through a GPU nodeSelector/affinity key or a toleration for the GPU taint (its key, and its effect "
+        "or none). Fix: set resources.limits['nvidia.com/gpu'] and a nodeSelector such as "
+        "nvidia.com/gpu.present or a toleration of nvidia.com/gpu:NoSchedule."
     ),
     _gpu_pods,
     level=MANDATORY,
@@ -570,9 +579,18 @@ k8s_gpu_pods_well_formed = _workload_rule(
                 "k8s.amazonaws.com/accelerator",
                 "karpenter.k8s.aws/instance-gpu-manufacturer",
                 "karpenter.k8s.aws/instance-gpu-name",
-                "eks.amazonaws.com/nodegroup",
             ],
-            "description": "Node labels that select GPU nodes.",
+            "description": "Node labels that select GPU nodes. Not `eks.amazonaws.com/nodegroup` by "
+            "default: a node group's name says nothing about its instances (add it where every node "
+            "group a GPU pod may name is a GPU one).",
+        },
+        "gpuTaintEffect": {
+            "type": "string",
+            "enum": ["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            "default": "NoSchedule",
+            "description": "Effect of the GPU nodes' taint (key `gpuResourceName`; EKS and the NVIDIA "
+            "device plugin's convention: NoSchedule). Only a toleration of this effect, or of none, "
+            "tolerates it.",
         },
     },
 )

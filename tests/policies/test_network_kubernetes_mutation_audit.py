@@ -42,7 +42,7 @@ kubernetes.py (74 mutations, 27 survived: 23 caught now, 1 bug, 3 equivalent):
 - ``@sha1:`` does not pin an image; ``privileged``, ``hostPID``/``hostIPC``/``hostNetwork`` and a
   pod-level ``runAsNonRoot`` written as strings are read as the bools they spell; ``drop: ["all"]``
   drops every capability; ``minUid`` is honoured; ephemeral containers run as a high UID too;
-- a GPU pod selects GPU nodes by ``nodeSelector`` alone (``eks.amazonaws.com/nodegroup`` included);
+- a GPU pod selects GPU nodes by ``nodeSelector`` alone (not by ``eks.amazonaws.com/nodegroup``: a name);
 - KServe's ``art`` explainer field is a container.
 
 The bugs (each with its CHANGELOG.md entry):
@@ -669,9 +669,9 @@ GPU_RESOURCES = {
 }
 NO_GPU_NODES = (
     "spec.template.spec.nodeSelector has no GPU key and spec.template.spec.tolerations has no 'nvidia.com/gpu' "
-    "toleration: select GPU nodes (one of ['eks.amazonaws.com/nodegroup', 'k8s.amazonaws.com/accelerator', "
+    "toleration of effect NoSchedule (or no effect): select GPU nodes (one of ['k8s.amazonaws.com/accelerator', "
     "'karpenter.k8s.aws/instance-gpu-manufacturer', 'karpenter.k8s.aws/instance-gpu-name', 'nvidia.com/gpu', "
-    "'nvidia.com/gpu.present', 'nvidia.com/gpu.product']) or tolerate the 'nvidia.com/gpu' taint."
+    "'nvidia.com/gpu.present', 'nvidia.com/gpu.product']) or tolerate the 'nvidia.com/gpu:NoSchedule' taint."
 )
 
 
@@ -679,7 +679,8 @@ NO_GPU_NODES = (
     ("selector", "found"),
     [
         pytest.param({"karpenter.k8s.aws/instance-gpu-name": "a10g"}, [], id="gpu-label-selects"),
-        pytest.param({"eks.amazonaws.com/nodegroup": "gpu"}, [], id="a-node-group-selects"),
+        # A node group's name says nothing about its instances (test_gpu_node_placement_68.py).
+        pytest.param({"eks.amazonaws.com/nodegroup": "gpu"}, [NO_GPU_NODES], id="a-node-group-does-not"),
         pytest.param({"kubernetes.io/arch": "amd64"}, [NO_GPU_NODES], id="another-label-does-not"),
     ],
 )

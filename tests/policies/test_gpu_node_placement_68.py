@@ -1,0 +1,88 @@
+"""k8s-gpu-pods-well-formed: a GPU pod reaches GPU nodes by a toleration Kubernetes matches to the
+GPU taint (``nvidia.com/gpu:NoSchedule``: a toleration's effect must be that one or empty, as in
+``Toleration.ToleratesTaint``) or by a node label that says GPU (a node group's name does not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.policies.one_resource import assert_decided, findings
+
+RULE = "k8s-gpu-pods-well-formed"
+POD = "kubernetes:core/v1:Pod"
+GPU = "nvidia.com/gpu"
+
+
+def _pod(tolerations: list[dict[str, Any]], **placement: Any) -> dict[str, Any]:
+    container = {"name": "server", "image": "model@sha256:abc", "resources": {"limits": {GPU: 1}}}
+    spec = {"containers": [container], "tolerations": tolerations, **placement}
+    return {"metadata": {"namespace": "serving"}, "spec": spec}
+
+
+def _exists(effect: str | None = None, key: str | None = GPU) -> dict[str, Any]:
+    toleration = {"operator": "Exists"}
+    return {
+        **({"key": key} if key is not None else {}),
+        **toleration,
+        **({"effect": effect} if effect else {}),
+    }
+
+
+TOLERATIONS = [
+    pytest.param([_exists("NoSchedule")], None, id="no-schedule-tolerates"),
+    pytest.param([_exists()], None, id="no-effect-tolerates-every-effect"),
+    pytest.param([{"key": GPU, "operator": "Equal", "value": "true", "effect": "NoSchedule"}], None, id="equal-tolerates"),
+    pytest.param([_exists("NoSchedule", key=None)], None, id="keyless-no-schedule-tolerates"),
+    pytest.param([_exists("PreferNoSchedule")], "tolerations", id="prefer-no-schedule-does-not"),
+    pytest.param([_exists("NoExecute")], "tolerations", id="no-execute-does-not"),
+    pytest.param([_exists("PreferNoSchedule", key=None)], "tolerations", id="keyless-prefer-does-not"),
+    pytest.param([_exists("NoExecute"), _exists("NoSchedule")], None, id="one-matching-of-two-tolerates"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("tolerations", "fragment"), TOLERATIONS)
+def test_only_a_toleration_whose_effect_matches_the_gpu_taint_tolerates_it(
+    tolerations: list[dict[str, Any]], fragment: str | None
+) -> None:
+    assert_decided(findings(RULE, POD, _pod(tolerations)), fragment, f"'{GPU}:NoSchedule'")
+
+
+def test_the_gpu_taint_effect_is_configurable(check_resource: Any) -> None:
+    """A cluster that taints its GPU nodes NoExecute: that toleration matches, a NoSchedule one not."""
+    config = {RULE: {"gpuTaintEffect": "NoExecute"}}
+    assert check_resource(RULE, POD, _pod([_exists("NoExecute")]), config) == []
+    [refused] = check_resource(RULE, POD, _pod([_exists("NoSchedule")]), config)
+    assert f"'{GPU}:NoExecute'" in refused.message
+
+
+NODEGROUP = "eks.amazonaws.com/nodegroup"
+AFFINITY = {
+    "nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [
+                {"matchExpressions": [{"key": NODEGROUP, "operator": "In", "values": ["ml"]}]}
+            ]
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("placement", "fragment"),
+    [
+        pytest.param({"nodeSelector": {NODEGROUP: "ml"}}, "nodeSelector", id="node-group-selector-does-not"),
+        pytest.param({"affinity": AFFINITY}, "nodeSelector", id="node-group-affinity-does-not"),
+        pytest.param({"nodeSelector": {NODEGROUP: "ml", "nvidia.com/gpu.present": "true"}}, None, id="gpu-label-does"),
+    ],
+)  # fmt: skip
+def test_a_node_group_name_does_not_select_gpu_nodes(placement: dict[str, Any], fragment: str | None) -> None:
+    assert_decided(findings(RULE, POD, _pod([], **placement)), fragment)
+
+
+def test_a_node_group_selects_gpu_nodes_where_the_config_says_its_groups_are_gpu_ones(
+    check_resource: Any,
+) -> None:
+    config = {RULE: {"gpuNodeSelectorKeys": [NODEGROUP]}}
+    assert check_resource(RULE, POD, _pod([], nodeSelector={NODEGROUP: "ml"}), config) == []
