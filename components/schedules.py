@@ -28,6 +28,10 @@ from typing import Final
 _MONTHS: Final = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS: Final = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 RATE_UNITS: Final = ("minute", "hour", "day")
+RATE_MAX: Final = 2**31 - 1
+"""Largest ``rate(N unit)`` value taken. AWS documents none (EventBridge rules: "a positive number";
+EventBridge Scheduler and Application Auto Scaling: "a positive integer"), so the bound is the
+largest signed 32-bit integer: a value beyond it would overflow the fields AWS's APIs hold integers in."""
 EVENTBRIDGE_MAX_LENGTH: Final = 256
 """Longest ``ScheduleExpression`` EventBridge's PutRule takes (and SageMaker's ScheduleConfig)."""
 SCALING_MAX_LENGTH: Final = 1600
@@ -133,7 +137,8 @@ def cron_fields_problem(fields: str) -> str | None:
 
 
 def rate_problem(expression: str) -> str | None:
-    """Why ``rate(N unit)`` is not a valid rate, or None: N ≥ 1, ``minute``/``hour``/``day`` for 1, plural above."""
+    """Why ``rate(N unit)`` is not a valid rate, or None: 1 ≤ N ≤ :data:`RATE_MAX`,
+    ``minute``/``hour``/``day`` for 1, plural above."""
     match = _RATE.match(expression)
     if match is None:
         return f"'{expression}' is not rate(N unit), e.g. rate(5 minutes) or rate(1 hour)"
@@ -142,6 +147,11 @@ def rate_problem(expression: str) -> str | None:
         return f"'{expression}': the unit is minute(s), hour(s) or day(s)"
     if value < 1:
         return f"'{expression}': the value must be a positive whole number"
+    if value > RATE_MAX:
+        return (
+            f"'{expression}': {value} is more than {RATE_MAX}, the largest 32-bit integer; AWS documents "
+            "no upper bound for a rate's value, so what would overflow a 32-bit field is refused"
+        )
     expected = unit.rstrip("s") + ("" if value == 1 else "s")
     if unit != expected:
         return f"'{expression}': write rate({value} {expected}) (singular for 1, plural above)"
