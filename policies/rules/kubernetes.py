@@ -431,8 +431,11 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     terms = items(
         pod.get("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")
     )
+    # NotIn and DoesNotExist on a GPU label keep the pod off the nodes that carry it.
     selected = selected or any(
-        get(e, "key") in keys for t in terms for e in items(get(t, "matchExpressions"))
+        get(e, "key") in keys and get(e, "operator") not in _EXCLUDING
+        for t in terms
+        for e in items(get(t, "matchExpressions"))
     )
     effect = str(cfg["gpuTaintEffect"])
     tolerated = any(_tolerates(t, gpu, effect) for t in items(pod.get("tolerations")))
@@ -443,6 +446,9 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
             f"'{gpu}:{effect}' taint."
         )
 
+
+#: Node selector operators that select the nodes *without* the label (or its values).
+_EXCLUDING = frozenset({"NotIn", "DoesNotExist"})
 
 #: What ``NVIDIA_VISIBLE_DEVICES`` says when it exposes no GPU (the NVIDIA container runtime's own values).
 _NO_DEVICES = frozenset({"", "void", "none"})

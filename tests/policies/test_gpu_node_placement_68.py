@@ -86,3 +86,24 @@ def test_a_node_group_selects_gpu_nodes_where_the_config_says_its_groups_are_gpu
 ) -> None:
     config = {RULE: {"gpuNodeSelectorKeys": [NODEGROUP]}}
     assert check_resource(RULE, POD, _pod([], nodeSelector={NODEGROUP: "ml"}), config) == []
+
+
+def _affinity(key: str, operator: str, values: list[str] | None = None) -> dict[str, Any]:
+    expression = {"key": key, "operator": operator, **({"values": values} if values else {})}
+    required = {"nodeSelectorTerms": [{"matchExpressions": [expression]}]}
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": required}}
+
+
+@pytest.mark.parametrize(
+    ("affinity", "fragment"),
+    [
+        pytest.param(_affinity("nvidia.com/gpu.present", "In", ["true"]), None, id="in-selects"),
+        pytest.param(_affinity("nvidia.com/gpu.product", "Exists"), None, id="exists-selects"),
+        pytest.param(_affinity("nvidia.com/gpu.present", "DoesNotExist"), "nodeSelector", id="does-not-exist-excludes"),
+        pytest.param(_affinity("k8s.amazonaws.com/accelerator", "NotIn", ["nvidia-tesla-t4"]), "nodeSelector", id="not-in-excludes"),
+    ],
+)  # fmt: skip
+def test_an_affinity_that_keeps_the_pod_off_gpu_labels_does_not_select_gpu_nodes(
+    affinity: dict[str, Any], fragment: str | None
+) -> None:
+    assert_decided(findings(RULE, POD, _pod([], affinity=affinity)), fragment)
