@@ -431,12 +431,8 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     terms = items(
         pod.get("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")
     )
-    # NotIn and DoesNotExist on a GPU label keep the pod off the nodes that carry it.
-    selected = selected or any(
-        get(e, "key") in keys and get(e, "operator") not in _EXCLUDING
-        for t in terms
-        for e in items(get(t, "matchExpressions"))
-    )
+    # nodeSelector and the required affinity must both match: either one confining the pod suffices.
+    selected = selected or _affinity_needs_gpu_label(terms, keys)
     effect = str(cfg["gpuTaintEffect"])
     tolerated = any(_tolerates(t, gpu, effect) for t in items(pod.get("tolerations")))
     if not (selected or tolerated):
@@ -449,6 +445,23 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
 
 #: Node selector operators that select the nodes *without* the label (or its values).
 _EXCLUDING = frozenset({"NotIn", "DoesNotExist"})
+
+
+def _affinity_needs_gpu_label(terms: list[Any], keys: set[str]) -> bool:
+    """Whether a required node affinity admits only nodes with a GPU label. Its terms are ORed, so
+    every term that admits a node needs, among its ANDed expressions, one on a GPU label that is not
+    ``NotIn``/``DoesNotExist`` (which keep the pod off the nodes carrying it); a term with neither
+    ``matchExpressions`` nor ``matchFields`` matches no node (Kubernetes' NodeSelectorTerm), and a
+    ``matchFields`` term without such an expression admits the nodes it names, GPU or not."""
+    admitting = [t for t in terms if items(get(t, "matchExpressions")) or items(get(t, "matchFields"))]
+    return bool(admitting) and all(
+        any(
+            get(e, "key") in keys and get(e, "operator") not in _EXCLUDING
+            for e in items(get(t, "matchExpressions"))
+        )
+        for t in admitting
+    )
+
 
 #: What ``NVIDIA_VISIBLE_DEVICES`` says when it exposes no GPU (the NVIDIA container runtime's own values).
 _NO_DEVICES = frozenset({"", "void", "none"})

@@ -107,3 +107,43 @@ def test_an_affinity_that_keeps_the_pod_off_gpu_labels_does_not_select_gpu_nodes
     affinity: dict[str, Any], fragment: str | None
 ) -> None:
     assert_decided(findings(RULE, POD, _pod([], affinity=affinity)), fragment)
+
+
+GPU_IN = {"key": "nvidia.com/gpu.present", "operator": "In", "values": ["true"]}
+ZONE_IN = {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eu-west-1a"]}
+NOT_GPU = {"key": "k8s.amazonaws.com/accelerator", "operator": "DoesNotExist"}
+
+
+def _terms(*terms: dict[str, Any]) -> dict[str, Any]:
+    required = {"nodeSelectorTerms": list(terms)}
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": required}}
+
+
+@pytest.mark.parametrize(
+    ("affinity", "fragment"),
+    [
+        # nodeSelectorTerms are ORed: a term without a GPU expression admits nodes without GPUs.
+        pytest.param(_terms({"matchExpressions": [GPU_IN]}, {"matchExpressions": [ZONE_IN]}), "nodeSelector", id="a-term-without-gpu-label-admits-others"),
+        pytest.param(_terms({"matchExpressions": [ZONE_IN]}, {"matchExpressions": [GPU_IN]}), "nodeSelector", id="second-term-gpu-first-not"),
+        pytest.param(_terms({"matchExpressions": [NOT_GPU]}, {"matchExpressions": [GPU_IN]}), "nodeSelector", id="an-excluding-term-admits-others"),
+        pytest.param(_terms({"matchExpressions": [GPU_IN]}, {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["cpu-1"]}]}), "nodeSelector", id="a-match-fields-term-admits-that-node"),
+        # Every term needs a GPU label: selected. Within a term, expressions are ANDed.
+        pytest.param(_terms({"matchExpressions": [GPU_IN]}, {"matchExpressions": [{"key": "nvidia.com/gpu.product", "operator": "Exists"}, ZONE_IN]}), None, id="every-term-has-a-gpu-label"),
+        pytest.param(_terms({"matchExpressions": [ZONE_IN, GPU_IN]}), None, id="anded-with-another-label"),
+        pytest.param(_terms({"matchExpressions": [NOT_GPU, GPU_IN]}), None, id="anded-with-an-exclusion"),
+        # An empty term matches no node (Kubernetes: "a null or empty node selector term matches no objects").
+        pytest.param(_terms({"matchExpressions": [GPU_IN]}, {}), None, id="an-empty-term-admits-nothing"),
+        pytest.param(_terms({}), "nodeSelector", id="only-an-empty-term-selects-nothing"),
+    ],
+)  # fmt: skip
+def test_every_ored_affinity_term_must_keep_the_pod_on_gpu_labels(
+    affinity: dict[str, Any], fragment: str | None
+) -> None:
+    assert_decided(findings(RULE, POD, _pod([], affinity=affinity)), fragment)
+
+
+def test_a_gpu_node_selector_confines_the_pod_whatever_its_affinity() -> None:
+    """nodeSelector and the required affinity must both match: a GPU nodeSelector is enough."""
+    affinity = _terms({"matchExpressions": [GPU_IN]}, {"matchExpressions": [ZONE_IN]})
+    placement = {"nodeSelector": {"nvidia.com/gpu.present": "true"}, "affinity": affinity}
+    assert_decided(findings(RULE, POD, _pod([], **placement)), None)
