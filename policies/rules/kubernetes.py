@@ -436,10 +436,12 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     effect = str(cfg["gpuTaintEffect"])
     tolerated = any(_tolerates(t, gpu, effect) for t in items(pod.get("tolerations")))
     if not (selected or tolerated):
+        # A NoExecute taint evicts a pod whose toleration sets tolerationSeconds once they pass.
+        kept = " without tolerationSeconds" if effect == "NoExecute" else ""
         yield (
             f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration "
-            f"of effect {effect} (or no effect): select GPU nodes (one of {sorted(keys)}) or tolerate the "
-            f"'{gpu}:{effect}' taint."
+            f"of effect {effect} (or no effect){kept}: select GPU nodes (one of {sorted(keys)}) or tolerate "
+            f"the '{gpu}:{effect}' taint."
         )
 
 
@@ -485,10 +487,14 @@ def _tolerates(toleration: Any, taint: str, effect: str) -> bool:
     """A toleration of the taint with key ``taint`` and ``effect``, as Kubernetes matches them
     (``Toleration.ToleratesTaint``): its effect is that one or empty (every effect), and it names the
     key, or has an empty key with ``operator: Exists`` (every key). A PreferNoSchedule or NoExecute
-    toleration does not let a pod onto nodes tainted NoSchedule. The taint's value is not the pack's
-    to know: a toleration naming the key is taken whatever its operator and value."""
+    toleration does not let a pod onto nodes tainted NoSchedule. Of a NoExecute taint, a toleration
+    with ``tolerationSeconds`` (only a NoExecute one may set it) lets the pod stay that long, then
+    Kubernetes evicts it: it does not count. The taint's value is not the pack's to know: a
+    toleration naming the key is taken whatever its operator and value."""
     tolerated = get(toleration, "effect")
     if tolerated and tolerated != effect:
+        return False
+    if effect == "NoExecute" and get(toleration, "tolerationSeconds") is not None:
         return False
     key = get(toleration, "key")
     return key == taint or (not key and get(toleration, "operator") == "Exists")
@@ -609,7 +615,7 @@ k8s_gpu_pods_well_formed = _workload_rule(
             "default": "NoSchedule",
             "description": "Effect of the GPU nodes' taint (key `gpuResourceName`; EKS and the NVIDIA "
             "device plugin's convention: NoSchedule). Only a toleration of this effect, or of none, "
-            "tolerates it.",
+            "tolerates it (of NoExecute, one without tolerationSeconds: the pod is evicted once they pass).",
         },
     },
 )

@@ -147,3 +147,24 @@ def test_a_gpu_node_selector_confines_the_pod_whatever_its_affinity() -> None:
     affinity = _terms({"matchExpressions": [GPU_IN]}, {"matchExpressions": [ZONE_IN]})
     placement = {"nodeSelector": {"nvidia.com/gpu.present": "true"}, "affinity": affinity}
     assert_decided(findings(RULE, POD, _pod([], **placement)), None)
+
+
+@pytest.mark.parametrize(
+    ("toleration", "refused"),
+    [
+        pytest.param({**_exists("NoExecute"), "tolerationSeconds": 300}, True, id="bounded-is-evicted"),
+        pytest.param({**_exists("NoExecute", key=None), "tolerationSeconds": 0}, True, id="keyless-bounded-is-evicted"),
+        pytest.param(_exists("NoExecute"), False, id="unbounded-stays"),
+        pytest.param(_exists(), False, id="no-effect-stays"),
+    ],
+)  # fmt: skip
+def test_a_no_execute_toleration_with_seconds_does_not_keep_the_pod(
+    check_resource: Any, toleration: dict[str, Any], refused: bool
+) -> None:
+    """Kubernetes evicts a pod from a NoExecute-tainted node once its toleration's tolerationSeconds
+    have passed (unset: it tolerates the taint forever): such a toleration does not place the pod."""
+    config = {RULE: {"gpuTaintEffect": "NoExecute"}}
+    found = check_resource(RULE, POD, _pod([toleration]), config)
+    assert [refused] == [bool(found)], found
+    if refused:
+        assert "tolerationSeconds" in found[0].message, found[0].message
