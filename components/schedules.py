@@ -31,7 +31,7 @@ RATE_UNITS: Final = ("minute", "hour", "day")
 RATE_MAX: Final = 2**31 - 1
 """Largest ``rate(N unit)`` value taken. AWS documents none (EventBridge rules: "a positive number";
 EventBridge Scheduler and Application Auto Scaling: "a positive integer"), so the bound is the
-largest signed 32-bit integer: a value beyond it would overflow the fields AWS's APIs hold integers in."""
+largest signed 32-bit integer: a value beyond it would overflow a signed 32-bit field, should AWS hold it in one."""
 EVENTBRIDGE_MAX_LENGTH: Final = 256
 """Longest ``ScheduleExpression`` EventBridge's PutRule takes (and SageMaker's ScheduleConfig)."""
 SCALING_MAX_LENGTH: Final = 1600
@@ -149,8 +149,8 @@ def rate_problem(expression: str) -> str | None:
         return f"'{expression}': the value must be a positive whole number"
     if value > RATE_MAX:
         return (
-            f"'{expression}': {value} is more than {RATE_MAX}, the largest 32-bit integer; AWS documents "
-            "no upper bound for a rate's value, so what would overflow a 32-bit field is refused"
+            f"'{expression}': {value} is more than {RATE_MAX}, the largest signed 32-bit integer; AWS "
+            "documents no upper bound for a rate's value, so one a signed 32-bit field cannot hold is refused"
         )
     expected = unit.rstrip("s") + ("" if value == 1 else "s")
     if unit != expected:

@@ -1,6 +1,6 @@
 """A stack file's ``rate(N unit)`` schedules: AWS documents no upper bound for N (EventBridge rules:
 "a positive number"; EventBridge Scheduler and Application Auto Scaling: "a positive integer"), so
-a value past the largest 32-bit integer is refused, naming the file and the key, and saying why."""
+a value past the largest signed 32-bit integer is refused, naming the file and the key, and saying why."""
 
 from __future__ import annotations
 
@@ -71,3 +71,11 @@ def test_the_bound_holds_for_every_unit(expression: str, refused: bool) -> None:
     problem = eventbridge_schedule_problem(expression)
     assert (problem is not None and "32-bit" in problem) == refused, problem
     assert (eventbridge_schedule_problem(expression, one_time=True) is not None) == refused
+
+
+def test_the_refusal_names_the_bound_as_a_signed_32_bit_one() -> None:
+    """2147483647 is the largest *signed* 32-bit integer (an unsigned field holds 4294967295): the
+    message must not say a value between them overflows any 32-bit field."""
+    problem = eventbridge_schedule_problem(TOO_LARGE)
+    assert problem is not None and "largest signed 32-bit integer" in problem, problem
+    assert "overflow a 32-bit field" not in problem, problem
