@@ -438,8 +438,14 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     if not (selected or tolerated):
         # A NoExecute taint evicts a pod whose toleration sets tolerationSeconds once they pass.
         kept = " without tolerationSeconds" if effect == "NoExecute" else ""
+        affinity = (
+            f", {pod.path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms "
+            "has a term without a GPU key (the terms are ORed: each needs one, not NotIn/DoesNotExist)"
+            if terms
+            else ""
+        )
         yield (
-            f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration "
+            f"{pod.path}.nodeSelector has no GPU key{affinity} and {pod.path}.tolerations has no '{gpu}' toleration "
             f"of effect {effect} (or no effect){kept}: select GPU nodes (one of {sorted(keys)}) or tolerate "
             f"the '{gpu}:{effect}' taint."
         )

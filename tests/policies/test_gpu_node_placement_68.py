@@ -168,3 +168,23 @@ def test_a_no_execute_toleration_with_seconds_does_not_keep_the_pod(
     assert [refused] == [bool(found)], found
     if refused:
         assert "tolerationSeconds" in found[0].message, found[0].message
+
+
+REQUIRED = "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+
+
+@pytest.mark.parametrize(
+    "affinity",
+    [
+        pytest.param(_terms({"matchExpressions": [GPU_IN]}, {"matchExpressions": [ZONE_IN]}), id="ored-term"),
+        pytest.param(_terms({"matchExpressions": [NOT_GPU]}), id="excluding-term"),
+    ],
+)  # fmt: skip
+def test_the_refusal_says_why_a_gpu_affinity_does_not_count(affinity: dict[str, Any]) -> None:
+    """A pod whose affinity names a GPU label is told why that does not select GPU nodes."""
+    assert_decided(findings(RULE, POD, _pod([], affinity=affinity)), f"spec.{REQUIRED} has a term", "ORed")
+
+
+def test_without_a_required_affinity_the_refusal_names_none() -> None:
+    [message], _ = findings(RULE, POD, _pod([]))
+    assert "nodeSelectorTerms" not in message, message
