@@ -588,41 +588,56 @@ def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
     steps = {step.get("id") or step.get("name"): step for step in plan["steps"]}
     assert "bin/plan" in steps["plan"]["run"]
     broken = write_stack("dev", lambda p: p.update(environment="production"), name="Pulumi.broken.yaml")
-    stack = f"broken-{os.getpid()}"  # the step writes plan-<stack>.* into the checkout
-    output, summary = tmp_path / "github-output", tmp_path / "step-summary"
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join([str(Path(real_uv()).parent), os.environ["PATH"]]),
-        "STACK": stack,
-        "STACK_FILE": str(broken),
-        "GITHUB_OUTPUT": str(output),
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "UV_OFFLINE": "1",
-    }
-    try:
-        for step in (steps["plan"], steps["Summarise"]):
-            script = tmp_path / "step.sh"
-            script.write_text(step["run"])
-            step_env = {**env, **{key: str(value) for key, value in step.get("env", {}).items()}}
-            if "STATUS" in step_env:
-                step_env["STATUS"] = output.read_text().split("status=")[1].strip()
-            # GitHub's `shell: bash`.
-            result = subprocess.run(
-                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                cwd=REPO,
-                env=step_env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
-        assert output.read_text() == "status=2\n", "an invalid stack file, not make's 2 for anything"
-        markdown = summary.read_text()
-    finally:
-        for leftover in REPO.glob(f"plan-{stack}.*"):
-            leftover.unlink()
+    uv_folder = str(Path(real_uv()).parent)
+
+    def run_steps() -> dict[str, str]:
+        stack = f"broken-{os.getpid()}"  # the step writes plan-<stack>.* into the checkout
+        output, summary = tmp_path / "github-output", tmp_path / "step-summary"
+        env = {
+            **os.environ,
+            "PATH": os.pathsep.join([uv_folder, os.environ["PATH"]]),
+            "STACK": stack,
+            "STACK_FILE": str(broken),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "UV_OFFLINE": "1",
+        }
+        try:
+            for step in (steps["plan"], steps["Summarise"]):
+                script = tmp_path / "step.sh"
+                script.write_text(step["run"])
+                step_env = {**env, **{key: str(value) for key, value in step.get("env", {}).items()}}
+                if "STATUS" in step_env:
+                    step_env["STATUS"] = output.read_text().split("status=")[1].strip()
+                # GitHub's `shell: bash`.
+                result = subprocess.run(
+                    ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                    cwd=REPO,
+                    env=step_env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                assert result.returncode == 0, result.stdout + result.stderr
+            return {
+                "stack": stack,
+                "stack_file": str(broken),
+                "output": output.read_text(),
+                "markdown": summary.read_text(),
+            }
+        finally:
+            for leftover in REPO.glob(f"plan-{stack}.*"):
+                leftover.unlink()
+
+    # The two steps (bin/plan in a fresh process): once per version of the code (.github/, bin/
+    # and the program are in the cache's fingerprint), of this module and of the stack file's bytes
+    # (tests.recorded.computed_once); a step that fails raises and is not kept. What they wrote
+    # names the stack and the stack file of the run that wrote it.
+    ran = computed_once("plan-step", run_steps, key=[broken.read_bytes(), uv_folder])
+    assert ran["output"] == "status=2\n", "an invalid stack file, not make's 2 for anything"
+    markdown, stack = ran["markdown"], ran["stack"]
     assert f"### Offline plan `{stack}`: ❌ invalid stack file" in markdown
-    assert f"{broken}: mlops-platform:platform.environment: Input should be" in markdown
+    assert f"{ran['stack_file']}: mlops-platform:platform.environment: Input should be" in markdown
 
 
 def test_the_plan_job_fails_unless_the_plan_is_clean(pull_request) -> None:
