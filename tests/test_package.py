@@ -8,7 +8,7 @@ come from this repository's environment through a ``.pth`` entry placed *after* 
 site-packages, so the package itself can only be the installed wheel. What the base install pulls
 is checked on the lock file's dependency closure instead (tests cannot download).
 
-The wheel is built every session; each run of the installed package is kept per version of the
+The wheel is built once per version of what goes into it; each run of the installed package is kept per version of the
 wheel's contents and of the files it reads (:meth:`Consumer.run`), and the venv is made only
 when a run is not kept yet.
 """
@@ -47,21 +47,53 @@ def _uv() -> str:
     ).stdout.strip()
 
 
+SDIST_FILES = ("README.md", "LICENSE", "CHANGELOG.md", ".gitignore")
+"""What goes into the distributions (pyproject's hatch targets; hatch leaves out what .gitignore
+names) besides pyproject.toml and the three folders, which are in the cache's fingerprint."""
+PACKAGED_FOLDERS = ("components", "policies", "packaging")
+
+
+def _dist_key(uv: str) -> list[str | bytes]:
+    """What decides the built distributions beyond the code's fingerprint (which holds pyproject.toml,
+    the installed hatchling and every file of the packaged folders but those under a hidden folder
+    or hidden themselves): the top-level files they take, those hidden files, and uv."""
+    key: list[str | bytes] = [
+        subprocess.run([uv, "--version"], check=True, capture_output=True, text=True).stdout
+    ]
+    for name in SDIST_FILES:
+        path = REPO / name
+        key += [name + "\0", path.read_bytes() if path.exists() else b"\0missing"]
+    for folder in PACKAGED_FOLDERS:
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and any(part.startswith(".") for part in path.relative_to(REPO / folder).parts):
+                key += [str(path.relative_to(REPO)) + "\0", path.read_bytes()]
+    return key
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist and the wheel built from it, once per session: pytest-xdist spreads this module's
-    tests over the workers, and each would build them again (the tests only read the files)."""
+    """The sdist and the wheel built from it, in a folder of the session's: built once per version
+    of what decides them (tests.recorded.computed_once, :func:`_dist_key`) and written once per
+    session (pytest-xdist spreads this module's tests over the workers; the tests only read the
+    files)."""
 
-    def build(out: Path) -> Path:
-        subprocess.run(
-            [_uv(), "build", "--no-build-isolation", "--offline", "--out-dir", str(out)],
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-        )
+    def build() -> dict[str, bytes]:
+        with tempfile.TemporaryDirectory(prefix="package-dist-") as out:
+            subprocess.run(
+                [uv, "build", "--no-build-isolation", "--offline", "--out-dir", out],
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+            )
+            return {path.name: path.read_bytes() for path in Path(out).iterdir() if path.is_file()}
+
+    def write(out: Path) -> Path:
+        for name, data in computed_once("package-dist", build, key=_dist_key(uv)).items():
+            (out / name).write_bytes(data)
         return out
 
-    return once_per_session(tmp_path_factory, "package-dist", build)
+    uv = _uv()
+    return once_per_session(tmp_path_factory, "package-dist", write)
 
 
 @pytest.fixture(scope="module")
