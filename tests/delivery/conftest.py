@@ -13,6 +13,7 @@ from moto import mock_aws
 from delivery.checks import Clients
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
+from tests.aws_sessions import fresh_session
 from tests.conftest import load_stack_document, stack_path
 from tests.delivery.monitoring_schedules import MonitoringSchedules
 from tests.recorded import recorded_stack
@@ -27,6 +28,15 @@ class Cloud:
     schedules: MonitoringSchedules
 
 
+def keyed_session(access_key_id: str, secret_access_key: str) -> boto3.Session:
+    """A new boto3 session in :data:`REGION` with this access key, on the process's shared loader of
+    botocore's service models (tests.aws_sessions.fresh_session: a session of its own would load and
+    parse them again, 0.1-0.3 s); its credentials, handlers and clients are its own."""
+    session = fresh_session(REGION)
+    session._session.set_credentials(access_key_id, secret_access_key)
+    return session
+
+
 @pytest.fixture(scope="session")
 def aws_session() -> tuple[boto3.Session, Clients, MonitoringSchedules]:
     """One boto3 session for the delivery tests (building sessions and clients costs ~0.5 s each).
@@ -35,7 +45,7 @@ def aws_session() -> tuple[boto3.Session, Clients, MonitoringSchedules]:
     mock is active; the monitoring-schedule stand-in is registered on the session, so clients the
     code under test creates from it (``Clients.for_region``) see it too.
     """
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    session = keyed_session("testing", "testing")
     schedules = MonitoringSchedules(region=REGION)
     schedules.install(session.events)
     clients = Clients(

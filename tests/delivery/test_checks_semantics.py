@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
 from moto.sagemaker.models import sagemaker_backends
@@ -26,7 +25,7 @@ from delivery.checks import check
 from delivery.expectations import MonitoringBaselinesExpectation, MonitoringScheduleExpectation, expectations
 from tests.aws_sessions import denied_one_action
 from tests.delivery.cloud import baseline_uris, provision
-from tests.delivery.conftest import REGION, Cloud
+from tests.delivery.conftest import REGION, Cloud, keyed_session
 from tests.delivery.test_verify import (
     DEFAULT_ACCOUNT,
     ENDPOINT,
@@ -94,9 +93,7 @@ def test_a_baseline_file_the_identity_may_not_read_is_access_denied_not_missing(
 ) -> None:
     graph = stack_graphs["prod"]
     key = denied_one_action(aws_session[0].client("iam"), "verifier", "s3:GetObject")  # HeadObject's
-    session = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
-    )
+    session = keyed_session(key["AccessKeyId"], key["SecretAccessKey"])
     cloud.schedules.install(session.events)  # moto has no monitoring schedules: the stand-in's
     clients = _clients_of(session)
     provision(graph, clients, cloud.schedules)  # every baseline file written

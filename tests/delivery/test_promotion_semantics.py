@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
 
@@ -31,7 +30,7 @@ from delivery.stacks import list_stacks
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.aws_sessions import denied_one_action
 from tests.conftest import FIXTURE_STACKS, stack_path
-from tests.delivery.conftest import REGION, Cloud
+from tests.delivery.conftest import Cloud, keyed_session
 from tests.delivery.test_promote import GROUP, _register
 
 
@@ -91,9 +90,7 @@ def test_a_denied_read_of_the_versions_is_an_error_not_nothing_to_deploy(
     cloud: Cloud, aws_session, write_stack, capsys
 ) -> None:
     key = denied_one_action(aws_session[0].client("iam"), "auditor", "sagemaker:ListModelPackages")
-    auditor = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
-    ).client("sagemaker")
+    auditor = keyed_session(key["AccessKeyId"], key["SecretAccessKey"]).client("sagemaker")
     auditor.create_model_package_group(ModelPackageGroupName=GROUP)
     path = write_stack("staging", name="Pulumi.staging.yaml")
 

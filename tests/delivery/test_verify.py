@@ -19,7 +19,7 @@ from planner.recorder import ResourceGraph
 from tests.aws_sessions import denied_one_action
 from tests.conftest import stack_path
 from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
-from tests.delivery.conftest import REGION, Cloud
+from tests.delivery.conftest import REGION, Cloud, keyed_session
 
 ENDPOINT = "prod-customer-churn"
 """The prod fixture's endpoint and model package group: the config name after the stack's prefix."""
@@ -314,9 +314,7 @@ def test_a_read_the_identity_may_not_make_is_a_fail_line_naming_the_call(
     cloud: Cloud, stack_graphs, aws_session, recorded, capsys
 ) -> None:
     key = denied_one_action(aws_session[0].client("iam"), "verifier", "sagemaker:DescribePipeline")
-    session = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
-    )
+    session = keyed_session(key["AccessKeyId"], key["SecretAccessKey"])
     cloud.schedules.install(session.events)  # moto has no monitoring schedules: the stand-in's
     provision(stack_graphs["prod"], _clients_of(session), cloud.schedules)
 
