@@ -25,7 +25,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import Report, evaluate_report
 from policies.registry import ALL_POLICIES
-from tests.policies.conftest import build
+from tests.policies.conftest import PlannedRecord, build
 from tests.policies.test_policy_alarm_rules import step_stack
 from tests.policies.test_policy_inference_component_rules import BASE as COMPONENT_ENDPOINT
 from tests.policies.test_policy_prod_stack_rules import BASE as MODEL_ENDPOINT
@@ -137,10 +137,10 @@ def counting(policy: Any) -> tuple[Any, list[int]]:
     return counted, events
 
 
-def evaluated(specs: Sequence[Mapping[str, Any]], policy: Any) -> tuple[Report, int]:
-    """The report of ``policy`` alone over ``specs``, and what its ``validate`` executed."""
+def evaluated(records: Sequence[PlannedRecord], policy: Any) -> tuple[Report, int]:
+    """The report of ``policy`` alone over ``records``, and what its ``validate`` executed."""
     counted, calls = counting(policy)
-    return evaluate_report(build(specs), PROD, [counted]), calls[0]
+    return evaluate_report(records, PROD, [counted]), calls[0]
 
 
 def per_copy(report: Report) -> tuple[int, int, int, int]:
@@ -151,8 +151,11 @@ def per_copy(report: Report) -> tuple[int, int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def stacks() -> dict[int, list[dict[str, Any]]]:
-    return {copies: copied_stack(copies) for copies in (SMALL, LARGE)}
+def stacks() -> dict[int, list[PlannedRecord]]:
+    """The records of the two copied stacks, built once for the module's evaluations (the records
+    share their inputs with the specs anyway; the pack's rules only read them,
+    tests/policies/test_policy_pack.py)."""
+    return {copies: build(copied_stack(copies)) for copies in (SMALL, LARGE)}
 
 
 @pytest.mark.parametrize("policy", STACK_RULES, ids=lambda policy: policy.name)
