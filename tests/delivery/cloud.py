@@ -64,12 +64,15 @@ def provision(
     if "monitoring schedule" not in omit:
         create_job_definitions(graph, sagemaker)
     if "monitoring baselines" not in omit:
-        for uri in baseline_uris(graph):
+        uris = baseline_uris(graph)
+        buckets = {b["Name"] for b in clients.s3.list_buckets()["Buckets"]} if uris else set()
+        for uri in uris:
             bucket, _, key = uri.removeprefix("s3://").partition("/")
-            if bucket not in {b["Name"] for b in clients.s3.list_buckets()["Buckets"]}:
+            if bucket not in buckets:
                 clients.s3.create_bucket(
                     Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
                 )
+                buckets.add(bucket)
             clients.s3.put_object(Bucket=bucket, Key=key, Body=b"{}")
     if "monitoring schedule" not in omit:
         for schedule in graph.of_type(SCHEDULE):
