@@ -73,6 +73,27 @@ def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", response)
 
 
+_VALID_DEFINITIONS: set[str] = set()
+
+
+@pytest.fixture
+def definitions_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto validates a definition at each CreateStateMachine by parsing it (ANTLR, tens of
+    CPU-ms), and these tests create the same gate again and again: a text that parsed once in this
+    process is not parsed a second time there. Any other text still is (an invalid one still
+    fails), and each execution still parses its own definition."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    validate = StepFunctionsParserBackend._validate_definition
+
+    def validated_once(definition: str) -> None:
+        if definition not in _VALID_DEFINITIONS:
+            validate(definition)
+            _VALID_DEFINITIONS.add(definition)
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "_validate_definition", staticmethod(validated_once))
+
+
 def _timestamps_as_text(value: Any) -> None:
     """A result is JSON in Step Functions: boto3's datetimes become ISO 8601 text, as the service
     gives them (moto's interpreter would keep the objects and fail to store a result holding one)."""
@@ -128,7 +149,9 @@ def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
 
 
 @pytest.fixture
-def aws(sdk_integration_casing: None, cooldown: Cooldown) -> Iterator[dict[str, Any]]:
+def aws(
+    sdk_integration_casing: None, definitions_validated_once: None, cooldown: Cooldown
+) -> Iterator[dict[str, Any]]:
     with (
         mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}) as session,
         _released(cooldown),  # executions still waiting end before moto stops
