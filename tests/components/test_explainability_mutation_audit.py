@@ -111,7 +111,7 @@ from components.observability.model_quality_monitoring import (
     ModelQualityMonitoringArgs,
 )
 from components.observability.model_quality_spec import ModelQualitySpec
-from planner.recorder import RecordedResource, ResourceGraph, record_program
+from planner.recorder import RecordedResource, ResourceGraph, record_program, record_stack_file
 from tests.components.model_quality_args import model_quality_args
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
@@ -659,12 +659,9 @@ def test_a_family_that_does_not_train_here_is_not_checked_against_a_label(write_
     assert stack_file_problems(write_stack("prod", serving_only)) == {}
 
 
-@pytest.fixture(scope="module")
-def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    """Prod's endpoint with a second production variant serving another family (``retention``,
-    whose template differs: ``num_samples`` 7), and retention's own endpoint."""
+def _two_variants_graph() -> ResourceGraph:
+    """Recorded in a folder of its own: the stack file names retention's template by its path."""
     from tests.conftest import load_stack_document
-    from tests.recorded import recorded_stack
     from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
@@ -673,17 +670,30 @@ def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _two_families(platform)
     retention = json.loads(SAMPLE.read_text())
     retention["methods"]["shap"]["num_samples"] = 7
-    folder = tmp_path_factory.mktemp("two-variants")
-    (folder / "retention.json").write_text(json.dumps(retention))
-    platform["models"][1]["explainability_config"] = str(folder / "retention.json")
-    variant = copy.deepcopy(platform["endpoints"][0]["variants"][0])
-    variant.pop("scaling", None)
-    variant |= {"name": "challenger", "model": {"latest_approved_of": "retention"}}
-    platform["endpoints"][0]["variants"].append(variant)
-    serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py): their monitors stay
-    path = folder / "Pulumi.prod.yaml"
-    path.write_text(dump_document(document))
-    return recorded_stack(path)
+    with tempfile.TemporaryDirectory(prefix="two-variants-") as name:
+        folder = Path(name)
+        (folder / "retention.json").write_text(json.dumps(retention))
+        platform["models"][1]["explainability_config"] = str(folder / "retention.json")
+        variant = copy.deepcopy(platform["endpoints"][0]["variants"][0])
+        variant.pop("scaling", None)
+        variant |= {"name": "challenger", "model": {"latest_approved_of": "retention"}}
+        platform["endpoints"][0]["variants"].append(variant)
+        serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py): their monitors stay
+        path = folder / "Pulumi.prod.yaml"
+        path.write_text(dump_document(document))
+        return record_stack_file(str(path))
+
+
+@pytest.fixture(scope="module")
+def two_variants() -> ResourceGraph:
+    """Prod's endpoint with a second production variant serving another family (``retention``,
+    whose template differs: ``num_samples`` 7), and retention's own endpoint. Once per version of
+    the code and of this file (the stack file names a temporary folder, so ``recorded_stack`` would
+    record it again in every run): the template and the stack file are made from the sample and
+    the prod fixture, both in the key."""
+    from tests.recorded import computed_once
+
+    return computed_once("two-variants", _two_variants_graph)
 
 
 def test_the_config_names_the_first_variant_s_model_and_its_family_s_template(
