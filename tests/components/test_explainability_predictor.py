@@ -113,7 +113,7 @@ from tests.components.model_quality_args import KEY_ARN, model_quality_args
 from tests.config_problems import program_refusal
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 
 TEMPLATE_PATH = REPO / "models" / "customer-churn" / "explainability.json"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
@@ -561,32 +561,43 @@ def test_a_template_path_that_is_no_file_is_refused_naming_the_stack_file_and_th
     assert str(path) in line and f"{template_path}: {words}" in line, line
 
 
-def test_a_relative_template_path_starts_at_the_stack_files_project(tmp_path: Path) -> None:
-    """A stack file in another project (``CONFIG=path/to/Pulumi.prod.yaml``, run from here): the
-    template is the one under that project's directory (where its Pulumi.yaml is), both when the
-    file is checked and when the program writes the endpoint's config."""
+def _adopters_config_sample_count() -> int:
+    """The prod stack file in another project, its family's template at ``xai/churn.json`` of
+    that project (a num_samples of 7): the num_samples of the config the program writes."""
     from tests.conftest import load_stack_document
+    from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
-    project = tmp_path / "adopter"
-    (project / "stacks").mkdir(parents=True)
-    (project / "Pulumi.yaml").write_text("name: adopter\nruntime: python\n")
-    (project / "xai").mkdir()
-    theirs = {**GOOD, "methods": {"shap": {**GOOD["methods"]["shap"], "num_samples": 7}}}
-    (project / "xai" / "churn.json").write_text(json.dumps(theirs))
-    # A file of the same relative path here, which must not be the one read.
-    assert not (Path.cwd() / "xai" / "churn.json").exists()
-    document = load_stack_document("prod")
-    platform = document["config"]["mlops-platform:platform"]
-    _explainability_on(platform)
-    platform["models"][0]["explainability_config"] = "xai/churn.json"
-    path = project / "stacks" / "Pulumi.prod.yaml"
-    path.write_text(dump_document(document))
+    with tempfile.TemporaryDirectory(prefix="xai-project-") as name:
+        project = Path(name) / "adopter"
+        (project / "stacks").mkdir(parents=True)
+        (project / "Pulumi.yaml").write_text("name: adopter\nruntime: python\n")
+        (project / "xai").mkdir()
+        theirs = {**GOOD, "methods": {"shap": {**GOOD["methods"]["shap"], "num_samples": 7}}}
+        (project / "xai" / "churn.json").write_text(json.dumps(theirs))
+        document = load_stack_document("prod")
+        platform = document["config"]["mlops-platform:platform"]
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = "xai/churn.json"
+        serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py): their monitors stay
+        path = project / "stacks" / "Pulumi.prod.yaml"
+        path.write_text(dump_document(document))
 
-    graph = record_stack_file(str(path))
+        graph = record_stack_file(str(path))
 
     [written] = _config_objects(graph)
-    assert _written(written)["methods"]["shap"]["num_samples"] == 7
+    return _written(written)["methods"]["shap"]["num_samples"]
+
+
+def test_a_relative_template_path_starts_at_the_stack_files_project() -> None:
+    """A stack file in another project (``CONFIG=path/to/Pulumi.prod.yaml``, run from here): the
+    template is the one under that project's directory (where its Pulumi.yaml is), both when the
+    file is checked and when the program writes the endpoint's config. Recorded once per version of
+    the code and of this file (a new folder each time: ``recorded_stack`` would record it again in
+    every run), with the working directory in the key."""
+    # A file of the same relative path here, which must not be the one read.
+    assert not (Path.cwd() / "xai" / "churn.json").exists()
+    assert computed_once("adopters-template", _adopters_config_sample_count) == 7
 
 
 @pytest.mark.parametrize("column", ["churned", "customer_id"])
