@@ -419,8 +419,15 @@ def test_a_plan_reads_the_explainability_template_as_the_file_is_at_each_use(
 ) -> None:
     """The prod stack with the explainability monitor on (its family has a template): the stack
     file's check and the composition each read the file (no copy kept between them), and the job
-    reads the config written from it."""
-    path = write_stack("prod", _explainability_on)
+    reads the config written from it. The stack is cut to what the endpoints read (tests/stacks/
+    conftest.py, serving_cut: their monitors stay; nothing it removes reads a template)."""
+    from tests.stacks.conftest import serving_cut
+
+    def explainability_served(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        serving_cut(platform)
+
+    path = write_stack("prod", explainability_served)
     reads = _reads(monkeypatch, "explainability.json")
     graph = record_stack_file(str(path))
     assert len(reads) == 2 and reads[0].resolve() == reads[1].resolve(), reads
