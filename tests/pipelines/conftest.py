@@ -37,21 +37,22 @@ CARD_GROUP = "staging-customer-churn"
 """The model package group of ``card_aws``: the staging fixture's churn family (staging's data key)."""
 
 
-_CARD_CLIENTS: dict[str, tuple[Any, Any]] = {}
+_CLIENTS: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
-def _card_client(name: str) -> Any:
-    """``card_aws``'s client of service ``name``, made once per process (three new clients cost
-    each test about 25 CPU-ms): each test gets it with the event handlers it was made with, so
-    none an earlier test registered on it (its own, or the fixture's ``requests``) runs again.
-    The handlers are put back into the client's one emitter (``meta.events``, which its endpoint
-    and signer share), not into a second one. What it reads is the test's own: moto resets its
-    backends for each ``mocked_aws``, and the credentials come from the environment the fixture
-    sets the same way for every test."""
-    if name not in _CARD_CLIENTS:
-        client = boto3.client(name, region_name=CARD_REGION)
-        _CARD_CLIENTS[name] = (client, copy.copy(client.meta.events._emitter))
-    client, handlers = _CARD_CLIENTS[name]
+def shared_client(name: str, region: str = CARD_REGION) -> Any:
+    """A moto-backed fixture's client of service ``name`` in ``region``, made once per process
+    (a new client costs about 8 CPU-ms, and the fixtures make two or three for each test): each
+    call gives it with the event handlers it was made with, so none an earlier test registered on
+    it (its own, or a fixture's) runs again. The handlers are put back into the client's one
+    emitter (``meta.events``, which its endpoint and signer share), not into a second one. What it
+    reads is the test's own: moto resets its backends for each ``mocked_aws``, and the
+    credentials come from the environment, which each fixture using it sets to the same keys.
+    For a fixture's own clients only: the code under test makes its own."""
+    if (name, region) not in _CLIENTS:
+        client = boto3.client(name, region_name=region)
+        _CLIENTS[name, region] = (client, copy.copy(client.meta.events._emitter))
+    client, handlers = _CLIENTS[name, region]
     client.meta.events._emitter = copy.copy(handlers)
     return client
 
@@ -66,7 +67,7 @@ def card_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     # The staging fixture's account: the CLI refuses a version of another account than the stack's.
     monkeypatch.setenv("MOTO_ACCOUNT_ID", CARD_ACCOUNT)
     with mocked_aws(CARD_REGION):
-        clients = {name: _card_client(name) for name in ("sagemaker", "s3", "kms")}
+        clients = {name: shared_client(name) for name in ("sagemaker", "s3", "kms")}
         clients["s3"].create_bucket(
             Bucket=CARD_BUCKET, CreateBucketConfiguration={"LocationConstraint": CARD_REGION}
         )

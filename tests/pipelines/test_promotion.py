@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, promote_model_package
 from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
+from tests.pipelines.conftest import shared_client
 
 REGION = "eu-west-1"
 BUCKET = "artifacts-test"
@@ -29,8 +29,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")  # the dev fixture stack's account
     with mocked_aws(REGION):
-        sagemaker = boto3.client("sagemaker", region_name=REGION)
-        s3 = boto3.client("s3", region_name=REGION)
+        sagemaker, s3 = shared_client("sagemaker", REGION), shared_client("s3", REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
         yield {"sagemaker": sagemaker, "s3": s3}
