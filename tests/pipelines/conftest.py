@@ -3,7 +3,6 @@ churn family on dev and prod settings, and the demand-forecast family (XGBoost r
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -12,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from components.training.definition import TrainingPipelineSettings
@@ -27,6 +25,7 @@ from tests.pipelines.churn_fixtures import (
 )
 from tests.pipelines.definitions import built_definition
 from tests.recorded import computed_once
+from tests.shared_clients import shared_client
 
 CARD_REGION = "eu-west-1"
 CARD_ACCOUNT = "222222222222"
@@ -35,26 +34,6 @@ CARD_BUCKET = "artifacts-test"
 """Where the versions of ``card_aws`` keep their evaluation reports."""
 CARD_GROUP = "staging-customer-churn"
 """The model package group of ``card_aws``: the staging fixture's churn family (staging's data key)."""
-
-
-_CLIENTS: dict[tuple[str, str], tuple[Any, Any]] = {}
-
-
-def shared_client(name: str, region: str = CARD_REGION) -> Any:
-    """A moto-backed fixture's client of service ``name`` in ``region``, made once per process
-    (a new client costs about 8 CPU-ms, and the fixtures make two or three for each test): each
-    call gives it with the event handlers it was made with, so none an earlier test registered on
-    it (its own, or a fixture's) runs again. The handlers are put back into the client's one
-    emitter (``meta.events``, which its endpoint and signer share), not into a second one. What it
-    reads is the test's own: moto resets its backends for each ``mocked_aws``, and the
-    credentials come from the environment, which each fixture using it sets to the same keys.
-    For a fixture's own clients only: the code under test makes its own."""
-    if (name, region) not in _CLIENTS:
-        client = boto3.client(name, region_name=region)
-        _CLIENTS[name, region] = (client, copy.copy(client.meta.events._emitter))
-    client, handlers = _CLIENTS[name, region]
-    client.meta.events._emitter = copy.copy(handlers)
-    return client
 
 
 @pytest.fixture
@@ -67,7 +46,7 @@ def card_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     # The staging fixture's account: the CLI refuses a version of another account than the stack's.
     monkeypatch.setenv("MOTO_ACCOUNT_ID", CARD_ACCOUNT)
     with mocked_aws(CARD_REGION):
-        clients = {name: shared_client(name) for name in ("sagemaker", "s3", "kms")}
+        clients = {name: shared_client(name, CARD_REGION) for name in ("sagemaker", "s3", "kms")}
         clients["s3"].create_bucket(
             Bucket=CARD_BUCKET, CreateBucketConfiguration={"LocationConstraint": CARD_REGION}
         )

@@ -12,7 +12,7 @@ from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, promote_model_package
 from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
-from tests.pipelines.conftest import shared_client
+from tests.shared_clients import shared_client
 
 REGION = "eu-west-1"
 BUCKET = "artifacts-test"
