@@ -20,6 +20,7 @@ import requests
 
 from components.training.steps import extract_features as step
 from tests.aws_sessions import mocked_aws
+from tests.shared_clients import shared_client
 
 DATABASE, TABLE = "sagemaker_featurestore", "prod_customer_churn_labelled_1764547200"
 COLUMNS = ["customer_id", "event_time", "tenure_months", "churned"]
@@ -221,8 +222,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         "MOTO_ACCOUNT_ID": ACCOUNT,
     }.items():
         monkeypatch.setenv(name, value)
-    with mocked_aws(REGION) as session:
-        sagemaker, athena, s3 = (session.client(name) for name in ("sagemaker", "athena", "s3"))
+    with mocked_aws(REGION):
+        sagemaker, athena, s3 = (shared_client(name, REGION) for name in ("sagemaker", "athena", "s3"))
         s3.create_bucket(
             Bucket=f"prod-artifacts-{ACCOUNT}", CreateBucketConfiguration={"LocationConstraint": REGION}
         )
