@@ -16,6 +16,7 @@ import pytest
 
 from components.observability.steps import collect_capture, list_capture
 from tests.aws_sessions import mocked_aws
+from tests.shared_clients import shared_client
 
 REGION = "eu-west-1"
 BUCKET = "artifacts"
@@ -30,8 +31,8 @@ HEADER = ["tenure", "monthly_charges", "contract"]
 
 @pytest.fixture
 def s3() -> Iterator[Any]:
-    with mocked_aws(REGION) as session:
-        client = session.client("s3", region_name=REGION)
+    with mocked_aws(REGION):
+        client = shared_client("s3", REGION)
         client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         yield client
 
