@@ -38,6 +38,7 @@ from planner.recorder import record_program
 from tests.api_models import service_model
 from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import policy_of, statements
+from tests.shared_clients import shared_client
 
 REGION = "eu-west-1"
 PIPELINE = "prod-customer-churn-training"
@@ -153,18 +154,18 @@ def aws(
     sdk_integration_casing: None, definitions_validated_once: None, cooldown: Cooldown
 ) -> Iterator[dict[str, Any]]:
     with (
-        mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}) as session,
+        mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}),
         _released(cooldown),  # executions still waiting end before moto stops
     ):
-        iam = session.client("iam")
+        iam = shared_client("iam", REGION)
         role = iam.create_role(RoleName="gate", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        sagemaker = session.client("sagemaker")
+        sagemaker = shared_client("sagemaker", REGION)
         sagemaker.create_pipeline(
             PipelineName=PIPELINE,
             PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
             RoleArn=role,
         )
-        sfn = session.client("stepfunctions")
+        sfn = shared_client("stepfunctions", REGION)
         gate = sfn.create_state_machine(
             name=gate_name(PIPELINE),
             definition=json.dumps(gate_definition(PIPELINE, COOLDOWN)),
