@@ -123,6 +123,7 @@ from components.training.steps import (
     publish_drift_metrics,
 )
 from tests.aws_sessions import mocked_aws
+from tests.shared_clients import shared_client
 
 # --- DatasetManifest ---------------------------------------------------------------------------
 
@@ -679,8 +680,8 @@ _CAPTURE = "data-capture/churn/prod-churn/"
 
 @pytest.fixture
 def capture_bucket() -> Any:
-    with mocked_aws("eu-west-1") as session:
-        client = session.client("s3", region_name="eu-west-1")
+    with mocked_aws("eu-west-1"):
+        client = shared_client("s3", "eu-west-1")
         client.create_bucket(
             Bucket="artifacts", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
         )
