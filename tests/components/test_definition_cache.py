@@ -10,6 +10,7 @@ import os
 import site
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -111,17 +112,36 @@ def test_every_setting_is_part_of_the_key(change) -> None:
     )
 
 
-def test_every_pipeline_definition_of_a_plan_is_served_by_the_cache(tmp_path, monkeypatch) -> None:
-    """A warm plan composes nothing: every pipeline the prod stack defines (training, batch
-    scoring) goes through the cache, so none pays the SageMaker SDK's import on every plan."""
-    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path / "definitions"))
-    graph = record_stack_file(str(PROD_FIXTURE))
-
+def _prod_plans_pipelines_and_cache() -> tuple[list[str], list[str]]:
+    """The prod fixture recorded with an empty definition cache: its pipelines' definitions, and
+    the texts the cache then holds."""
+    previous = os.environ.get("MLOPS_DEFINITION_CACHE")
+    with tempfile.TemporaryDirectory(prefix="definitions-") as folder:
+        os.environ["MLOPS_DEFINITION_CACHE"] = folder
+        try:
+            graph = record_stack_file(str(PROD_FIXTURE))
+        finally:
+            if previous is None:
+                del os.environ["MLOPS_DEFINITION_CACHE"]
+            else:
+                os.environ["MLOPS_DEFINITION_CACHE"] = previous
+        cached = sorted(path.read_text() for path in Path(folder).glob("*.json"))
     pipelines = graph.of_type("aws:sagemaker/pipeline:Pipeline")
-    kinds = {json.loads(pipeline.inputs["pipelineDefinition"])["Steps"][0]["Type"] for pipeline in pipelines}
-    assert len(pipelines) >= 2 and "Transform" in kinds  # training and batch scoring at least
-    cached = sorted(path.read_text() for path in (tmp_path / "definitions").glob("*.json"))
-    assert sorted(pipeline.inputs["pipelineDefinition"] for pipeline in pipelines) == cached
+    return [pipeline.inputs["pipelineDefinition"] for pipeline in pipelines], cached
+
+
+def test_every_pipeline_definition_of_a_plan_is_served_by_the_cache() -> None:
+    """A warm plan composes nothing: every pipeline the prod stack defines (training, batch
+    scoring) goes through the cache, so none pays the SageMaker SDK's import on every plan.
+    Recorded once per version of the code and of this file (the cache folder is a new one each
+    time, so the recording is not the suite's shared one)."""
+    from tests.recorded import computed_once
+
+    definitions, cached = computed_once("prod-pipelines-and-cache", _prod_plans_pipelines_and_cache)
+
+    kinds = {json.loads(definition)["Steps"][0]["Type"] for definition in definitions}
+    assert len(definitions) >= 2 and "Transform" in kinds  # training and batch scoring at least
+    assert sorted(definitions) == cached
 
 
 # -- what the key covers: the builders' sources, found by following their imports ----------------
