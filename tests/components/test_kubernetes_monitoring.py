@@ -33,6 +33,7 @@ from components.kubernetes.kubernetes_serving_spec import GPU_UTILIZATION_METRIC
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
+from tests.components.kubernetes_schema import validate_manifest
 from tests.recorded import computed_once
 
 COMPONENT = "mlops:kubernetes:KubernetesMonitoring"
@@ -656,14 +657,14 @@ def test_namespaces_and_config_map_are_valid_against_the_kubernetes_schema(
     manifests = [_manifest(r) for r in [*graph.of_type(NAMESPACE), *graph.of_type(CONFIG_MAP)]]
     assert sorted(m["kind"] for m in manifests) == ["ConfigMap", "Namespace", "Namespace"]
     for manifest in manifests:
-        assert kubernetes_validate.validate(manifest, version, strict=True) == version, manifest["kind"]
+        assert validate_manifest(manifest, version) == version, manifest["kind"]
 
 
 def test_schema_validation_catches_a_broken_config_map(graph: ResourceGraph) -> None:
     manifest = _manifest(_only(graph, CONFIG_MAP))
     manifest["data"]["panels"] = 12  # ConfigMap data is strings only
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(manifest, KUBERNETES_VERSIONS[-1], strict=True)
+        validate_manifest(manifest, KUBERNETES_VERSIONS[-1])
 
 
 # --- policy pack ---------------------------------------------------------------------------------

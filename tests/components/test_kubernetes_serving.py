@@ -24,6 +24,7 @@ from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import enabled_policies, evaluate, evaluate_report
 from policies.registry import load_pack_config
 from policies.rules import kubernetes as kubernetes_rules
+from tests.components.kubernetes_schema import validate_manifest
 from tests.recorded import computed_once
 
 COMPONENT = "mlops:kubernetes:KubernetesServing"
@@ -467,7 +468,7 @@ def test_every_manifest_is_valid_against_the_kubernetes_schema(graph: ResourceGr
     }
     for manifest in manifests:
         # strict: no field the schema does not know (a misspelt field fails, not silently dropped).
-        assert kubernetes_validate.validate(manifest, version, strict=True) == version, manifest["kind"]
+        assert validate_manifest(manifest, version) == version, manifest["kind"]
 
 
 def _misspell_probe(manifest: dict[str, Any]) -> None:
@@ -495,7 +496,7 @@ def test_schema_validation_catches_a_broken_manifest(gpu_graph: ResourceGraph, b
     manifest = _manifest(_only(gpu_graph, DEPLOYMENT))
     breakage(manifest)
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(manifest, KUBERNETES_VERSIONS[-1], strict=True)
+        validate_manifest(manifest, KUBERNETES_VERSIONS[-1])
 
 
 # --- policy pack -----------------------------------------------------------------------------

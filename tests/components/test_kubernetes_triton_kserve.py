@@ -23,6 +23,7 @@ from components.kubernetes.kubernetes_serving import (
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate, evaluate_report
 from policies.registry import load_pack_config
+from tests.components.kubernetes_schema import validate_manifest
 from tests.recorded import computed_once
 
 TRITON = "nvcr.io/nvidia/tritonserver@sha256:" + "0123456789abcdef" * 4
@@ -269,9 +270,9 @@ def test_every_manifest_is_valid(request: pytest.FixtureRequest, which: str, ver
         if resource.type == ISVC:
             manifest, pod = _split(manifest)
             jsonschema.validate(manifest, ISVC_SCHEMA)
-            assert kubernetes_validate.validate(pod, version, strict=True) == version
+            assert validate_manifest(pod, version) == version
         else:
-            assert kubernetes_validate.validate(manifest, version, strict=True) == version, manifest["kind"]
+            assert validate_manifest(manifest, version) == version, manifest["kind"]
 
 
 def test_the_isvc_schema_catches_a_misspelt_predictor_field(kserve_custom) -> None:
@@ -279,7 +280,7 @@ def test_the_isvc_schema_catches_a_misspelt_predictor_field(kserve_custom) -> No
     manifest["spec"]["predictor"]["containers"][0]["readynessProbe"] = {}
     _, pod = _split(manifest)
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(pod, KUBERNETES_VERSIONS[-1], strict=True)
+        validate_manifest(pod, KUBERNETES_VERSIONS[-1])
     manifest["spec"]["transformers"] = {}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(manifest, ISVC_SCHEMA)
