@@ -14,6 +14,7 @@ The gate holds its cooldown in a Wait state, which moto's interpreter would wait
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -75,24 +76,36 @@ def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 _VALID_DEFINITIONS: set[str] = set()
+_PROGRAMS: dict[str, Any] = {}
 
 
 @pytest.fixture
-def definitions_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto validates a definition at each CreateStateMachine by parsing it (ANTLR, tens of
-    CPU-ms), and these tests create the same gate again and again: a text that parsed once in this
-    process is not parsed a second time there. Any other text still is (an invalid one still
-    fails), and each execution still parses its own definition."""
+def definitions_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto parses a definition (ANTLR, about 20 CPU-ms) to validate it at each CreateStateMachine
+    and again at each execution, and these tests create and run the same gate again and again. A
+    text that parsed once in this process is not validated a second time there (any other text
+    still is; an invalid one still fails), and each execution runs its own copy of the program
+    moto parsed from its definition the first time (a deep copy: nothing one execution does
+    reaches another's)."""
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
     validate = StepFunctionsParserBackend._validate_definition
+    parse = ExecutionWorker._get_evaluation_entrypoint
 
     def validated_once(definition: str) -> None:
         if definition not in _VALID_DEFINITIONS:
             validate(definition)
             _VALID_DEFINITIONS.add(definition)
 
+    def parsed_once(worker: Any) -> Any:
+        definition = worker._evaluation_details.state_machine_details.definition
+        if definition not in _PROGRAMS:
+            _PROGRAMS[definition] = parse(worker)
+        return copy.deepcopy(_PROGRAMS[definition])
+
     monkeypatch.setattr(StepFunctionsParserBackend, "_validate_definition", staticmethod(validated_once))
+    monkeypatch.setattr(ExecutionWorker, "_get_evaluation_entrypoint", parsed_once)
 
 
 def _timestamps_as_text(value: Any) -> None:
@@ -151,7 +164,7 @@ def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
 
 @pytest.fixture
 def aws(
-    sdk_integration_casing: None, definitions_validated_once: None, cooldown: Cooldown
+    sdk_integration_casing: None, definitions_parsed_once: None, cooldown: Cooldown
 ) -> Iterator[dict[str, Any]]:
     with (
         mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}),
