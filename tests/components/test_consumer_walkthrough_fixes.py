@@ -92,7 +92,7 @@ from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.policy_check import check_policies
-from planner.recorder import record_program
+from planner.recorder import ResourceGraph, record_program
 from tests.component_provider import component_provider
 from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
 from tests.graph_helpers import only, policy_of, statements
@@ -424,6 +424,17 @@ def test_a_shared_endpoint_role_reads_the_model_artifacts_its_components_name() 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _documented_graph(program: str, config: dict[str, Any] | None = None) -> ResourceGraph:
+    """The documented program ``program`` (its text) recorded with ``config``: once per version of
+    the code, of this file and of the text (the key), not in every run."""
+    from tests.recorded import computed_once
+
+    def record() -> ResourceGraph:
+        return record_program(lambda: exec(compile(program, "<documented>", "exec"), {}), config=config)
+
+    return computed_once("documented-program", record, key=[program, repr(config)])
+
+
 def _readme_reuse_snippet() -> str:
     blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
     [snippet] = [block for block in blocks if "SecureBucket(" in block]
@@ -439,7 +450,7 @@ def _readme_reuse_snippet() -> str:
 def test_the_documented_programs_carry_the_tags_the_pack_requires(source: str, environment: str) -> None:
     program = source.replace("mlops_platform.components", "components")
     config = {"mlops-platform:platform": {"environment": environment}}
-    graph = record_program(lambda: exec(compile(program, "<documented>", "exec"), {}), config=config)
+    graph = _documented_graph(program, config)
     assert graph.cloud_resources
     untagged = [
         v.resource_name
@@ -613,7 +624,7 @@ def test_a_team_builds_the_dispatch_connection_key_from_the_package() -> None:
 def test_the_example_alert_topic_key_lets_cloudwatch_alarms_publish() -> None:
     program = (REPO / "examples" / "consumer" / "__main__.py").read_text(encoding="utf-8")
     program = program.replace("mlops_platform.components", "components")
-    graph = record_program(lambda: exec(compile(program, "<example>", "exec"), {}))
+    graph = _documented_graph(program)
     topic = only(graph, "aws:sns/topic:Topic")
     [key] = [
         k for k in graph.of_type("aws:kms/key:Key") if k.outputs["arn"] == topic.inputs["kmsMasterKeyId"]
