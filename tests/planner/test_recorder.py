@@ -14,7 +14,7 @@ import pulumi_aws as aws
 import pytest
 
 from planner.mocks import PlatformMocks
-from planner.recorder import RecordedResource, record_program, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph, record_program, record_stack_file
 from tests.conftest import stack_path
 from tests.recorded import recorded_stack
 
@@ -138,12 +138,36 @@ def test_an_unmocked_invoke_names_itself() -> None:
         record_program(program)
 
 
-def test_a_stack_records_in_the_same_order_every_run() -> None:
+@pytest.fixture(scope="module")
+def fresh_prod() -> tuple[ResourceGraph, list[str]]:
+    """A fresh recording of the prod fixture in this process (one for the module: the tests only
+    read it), each resource's inputs compared before and after the mocks saw them: the graph, and
+    the types of the resources whose inputs a mock changed in place. The comparison only reads the
+    inputs (``_plain`` copies them), so the graph is what an unchecked recording makes."""
+    from planner.recorder import _plain
+
+    changed: list[str] = []
+    new_resource = PlatformMocks.new_resource
+
+    def checked(self: PlatformMocks, args: Any) -> Any:
+        before = json.dumps(_plain(args.inputs), sort_keys=True, default=repr)
+        result = new_resource(self, args)
+        if json.dumps(_plain(args.inputs), sort_keys=True, default=repr) != before:
+            changed.append(args.typ)
+        return result
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(PlatformMocks, "new_resource", checked)
+        graph = record_stack_file(str(stack_path("prod")))
+    return graph, changed
+
+
+def test_a_stack_records_in_the_same_order_every_run(fresh_prod: tuple[ResourceGraph, list[str]]) -> None:
     # Engine calls used to run on a pool of threads and finish in the OS's order: the prod plan's
     # resource order (and text, JSON and PR summary) changed from one run to the next. A fresh
     # recording against the suite's recording of the same file (tests/recorded.py): another run's,
     # often another process's, or, in a session that has none yet, a second fresh one.
-    first = record_stack_file(str(stack_path("prod")))
+    first, _ = fresh_prod
     second = recorded_stack(stack_path("prod"))
     assert [resource.urn for resource in first] == [resource.urn for resource in second]
     assert [_canonical(resource) for resource in first] == [_canonical(resource) for resource in second]
@@ -357,23 +381,12 @@ def test_an_interface_endpoints_dns_name_puts_the_service_before_the_region() ->
     ), entry
 
 
-def test_the_mocks_leave_the_inputs_they_are_given_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_mocks_leave_the_inputs_they_are_given_as_they_were(
+    fresh_prod: tuple[ResourceGraph, list[str]],
+) -> None:
     """The recorder keeps the very inputs the mock monitor hands the mocks (planner/recorder.py
     ``_InputsSeen``): a mock that changed them in place would change the record."""
-    from planner.recorder import _plain
-
-    changed = []
-    new_resource = PlatformMocks.new_resource
-
-    def checked(self: PlatformMocks, args: Any) -> Any:
-        before = json.dumps(_plain(args.inputs), sort_keys=True, default=repr)
-        result = new_resource(self, args)
-        if json.dumps(_plain(args.inputs), sort_keys=True, default=repr) != before:
-            changed.append(args.typ)
-        return result
-
-    monkeypatch.setattr(PlatformMocks, "new_resource", checked)
-    graph = record_stack_file(str(stack_path("prod")))
+    graph, changed = fresh_prod
 
     assert len(graph.cloud_resources) > 200 and changed == []
 
