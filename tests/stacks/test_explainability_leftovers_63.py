@@ -17,6 +17,8 @@ from tests.conftest import REPO, load_stack_document
 from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
 
+TMP = "@TMP@"
+"""In a computed run's output: the test's own project folder."""
 TEMPLATE: dict[str, Any] = {
     "headers": ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"],
     "methods": {"shap": {"baseline": [[24, 65.0, 1560.0, "month-to-month", 1]], "num_samples": 50}},
@@ -52,14 +54,35 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     )
     bad["predictor"]["endpoint_name_prefix"] = "sm-clarify-customer-churn"  # 25 characters
     stack, template_path = _project(tmp_path, bad)
-    run = subprocess.run(
-        ["bin/plan", "--config", str(stack), "--format", "json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    # A real process, run once per version of the code (tests/recorded.py, computed_once), keyed by
+    # every file of the project it reads (the stack file, Pulumi.yaml and the template: this module
+    # writes them); the project's folder, which its output names, is read back as ``TMP``.
+    project = [stack, stack.parent.parent / "Pulumi.yaml", template_path]
+
+    def plan() -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            ["bin/plan", "--config", str(stack), "--format", "json"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+        folder = str(tmp_path)
+        return subprocess.CompletedProcess(
+            result.args,
+            result.returncode,
+            result.stdout.replace(folder, TMP),
+            result.stderr.replace(folder, TMP),
+        )
+
+    run = computed_once(
+        "template-faults-plan",
+        plan,
+        key=[item for path in project for item in (str(path.relative_to(tmp_path)), path.read_bytes())],
     )
+    stack, template_path = (Path(TMP) / path.relative_to(tmp_path) for path in (stack, template_path))
     assert run.returncode == 2, run.stderr
     assert run.stdout == ""
     # Each fault its own line (session 64: one line joining them was cut at 1,000 characters).
