@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -309,7 +310,23 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
-def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod, tmp_path) -> None:
+def _refusal(
+    name: str, expected: type[Exception], pattern: str, compute: Callable[[], object], path: str
+) -> str:
+    """The message of the error ``compute()`` (a recording against a moto registry it makes and
+    throws away) raises, of type ``expected`` and matching ``pattern``, once per version of the
+    code, this module and the stack file at ``path`` (:func:`_once`). A ``compute`` that raises no
+    such error fails here, and that failure is not kept."""
+
+    def refused() -> str:
+        with pytest.raises(expected, match=pattern) as raised:
+            compute()
+        return str(raised.value)
+
+    return _once(name, refused, path)
+
+
+def test_baselines_in_another_bucket_stop_the_deployment(offline_prod, tmp_path) -> None:
     """Recorded cut (``serving_cut``): the refusal is the endpoint's monitoring jobs', which stay
     (batch scoring, cut, reads no baselines)."""
     elsewhere = json.loads(
@@ -317,12 +334,15 @@ def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod
             offline_prod.named("artifacts-bucket").outputs["bucket"], "mlops-dev-artifacts"
         )
     )
-    _register(sagemaker, "Approved", elsewhere)
+    path = _prod_serving(tmp_path, cut=True)
+    pattern = r"s3://mlops-dev-artifacts/baselines/prod-customer-churn/run/.*copy them"
 
-    with pytest.raises(
-        Exception, match=r"s3://mlops-dev-artifacts/baselines/prod-customer-churn/run/.*copy them"
-    ):
-        _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
+    def compute() -> None:
+        with _prod_registry() as sagemaker:
+            _register(sagemaker, "Approved", elsewhere)
+            _record_prod_against(sagemaker, path)
+
+    assert re.search(pattern, _refusal("baselines-elsewhere", Exception, pattern, compute, path))
 
 
 def test_no_approved_version_is_a_deferral_naming_the_group(sagemaker) -> None:
@@ -532,14 +552,17 @@ def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(tmp_pat
     dev stack's endpoint is what deploys; no section cut reads the version (dev scores no batch).
     Each `up` runs on a registry of that content; the dev one is shared (:func:`_once`)."""
     elsewhere = {"ModelDataQuality": _files("s3://artifacts/baselines/another-family/run-1")}
+    prod = _prod_serving(tmp_path, cut=True)
+    pattern = r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/"
 
-    with _prod_registry() as sagemaker:
-        _register(sagemaker, "Approved", elsewhere)
-        with pytest.raises(
-            ModelResolutionError,
-            match=r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/",
-        ):
-            _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
+    def refused() -> None:
+        with _prod_registry() as sagemaker:
+            _register(sagemaker, "Approved", elsewhere)
+            _record_prod_against(sagemaker, prod)
+
+    assert re.search(
+        pattern, _refusal("unusable-baselines-prod", ModelResolutionError, pattern, refused, prod)
+    )
     # dev does not monitor: the same version deploys there (a dev stack reading prod's group here).
     dev = load_stack_document("dev")
     dev["config"]["mlops-platform:platform"]["name_prefix"] = "prod"
