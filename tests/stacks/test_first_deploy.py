@@ -8,6 +8,7 @@ everything else is created; the run after an approval creates the endpoint.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -352,8 +353,27 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(first_up, t
     assert "variant primary" not in warning
 
 
-def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_registry, tmp_path) -> None:
-    """Recorded cut (``_prod_cut``): the endpoint's resolution raises the error."""
+def _refusal(
+    name: str, expected: type[Exception], pattern: str, build: Callable[[Any], object], path: Path
+) -> str:
+    """The message of the error ``build(registry)`` raises, of type ``expected`` and matching
+    ``pattern``, on its own empty registry of the prod fixture's account, once per version of the
+    code, this module and the stack file at ``path`` (:func:`_once`). A ``build`` that raises no
+    such error fails here, and that failure is not kept."""
+
+    return _once(name, lambda registry: _raised(registry, expected, pattern, build), path)
+
+
+def _raised(registry: Any, expected: type[Exception], pattern: str, build: Callable[[Any], object]) -> str:
+    """The message of the error ``build(registry)`` must raise (``expected``, matching ``pattern``)."""
+    with pytest.raises(expected, match=pattern) as raised:
+        build(registry)
+    return str(raised.value)
+
+
+def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(tmp_path) -> None:
+    """Recorded cut (``_prod_cut``): the endpoint's resolution raises the error (the `up` on an
+    empty registry of its own, its error's message shared: :func:`_refusal`)."""
     document = load_stack_document("prod")
     serving_cut(document["config"]["mlops-platform:platform"])
     [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
@@ -363,8 +383,12 @@ def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_re
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
 
-    with pytest.raises(ModelResolutionError, match=r"model-package/prod-customer-churn/7 cannot be read"):
-        _up(path, prod_registry)
+    pattern = r"model-package/prod-customer-churn/7 cannot be read"
+
+    message = _refusal(
+        "pinned-missing", ModelResolutionError, pattern, lambda registry: _up(path, registry), path
+    )
+    assert re.search(pattern, message)
 
 
 def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys, cached_recordings) -> None:
@@ -432,19 +456,27 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
 
 
 def test_a_new_variant_with_nothing_approved_on_a_deployed_endpoint_stops_the_run(
-    first_up, up_after_approval, prod_registry, current_instance_types, tmp_path
+    first_up, up_after_approval, current_instance_types, tmp_path
 ) -> None:
+    """Approval, deploy and the `up` with the challenger run on a registry of their own (the version
+    and the error's message shared: :func:`_once`, :func:`_raised`)."""
     serving, serving_version = up_after_approval
-    assert _approve(prod_registry, first_up) == serving_version, "the version the shared `up` serves"
-    _deploy(serving, prod_registry)
     path = _prod_with_challenger(tmp_path)
+    pattern = (
+        r"endpoint customer-churn is deployed, and its variant challenger follows model package group "
+        r"prod-churn-challenger, which has no Approved version: approve one, or remove the variant"
+    )
 
-    with pytest.raises(
-        ModelResolutionError,
-        match=r"endpoint customer-churn is deployed, and its variant challenger follows model package group "
-        r"prod-churn-challenger, which has no Approved version: approve one, or remove the variant",
-    ):
-        _up(path, prod_registry)
+    def refused(registry: Any) -> tuple[str, str]:
+        approved = _approve(registry, first_up)
+        _deploy(serving, registry)
+        return approved, _raised(
+            registry, ModelResolutionError, pattern, lambda registry: _up(path, registry)
+        )
+
+    version, message = _once("challenger-unapproved-deployed", refused, path)
+    assert version == serving_version, "this registry holds the version the shared `up` serves"
+    assert re.search(pattern, message)
 
 
 def _failing(registry: Any, operation: str, code: str, message: str) -> None:
