@@ -43,9 +43,9 @@ def _python(script: str, environment: dict[str, str], *flags: str) -> subprocess
 
 def _python_once(name: str, script: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """:func:`_python` for a script whose output is a pure function of the code, this module and its
-    environment (no pids, clocks or files of the test's own): run once per version of them
-    (tests.recorded.computed_once, keyed by the script and the environment); a run killed by a
-    signal or timed out raises and is not kept."""
+    environment (no clocks or files of the test's own; process ids only compared with each other,
+    as each run's own): run once per version of them (tests.recorded.computed_once, keyed by the
+    script and the environment); a run killed by a signal or timed out raises and is not kept."""
 
     def run() -> subprocess.CompletedProcess[str]:
         result = _python(script, environment)
@@ -225,7 +225,9 @@ sys.stdout.write(json.dumps(report))
 
 
 def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan() -> None:
-    result = _python(PROTOCOL, {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""})
+    result = _python_once(
+        "protocol", PROTOCOL, {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""}
+    )
     assert result.returncode == 0, result.stderr
     *prints, last = result.stdout.splitlines()
     report = json.loads(last)
@@ -247,47 +249,55 @@ def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan(
     assert report["second reaped"] is True
 
 
-def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build(tmp_path) -> None:
+def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build() -> None:
     """The plan tells the child its region (``open_region``) without waiting; the child opens it
     with the SDK's seal (``_offline_sdk.open_region``) between builds, in the order it was told,
-    and one that fails to open changes no reply."""
-    opened = tmp_path / "opened"
-    result = _python(
-        f"""
-        import json, os
+    and one that fails to open changes no reply. What the child opened is written to a file of the
+    run's own, read once the child is closed."""
+    result = _python_once(
+        "region-told",
+        """
+        import json, os, tempfile
         import planner.definition_composer as composer
         from components.training import _offline_sdk
         composer._warm_up = lambda: None
+        handle, opened = tempfile.mkstemp(prefix="opened-")
+        os.close(handle)
         def open_region(region):
             if region == "nowhere":
                 raise RuntimeError("cannot open")
-            with open({str(opened)!r}, "a") as record:
-                record.write(f"{{region}} {{os.getpid()}}\\n")
+            with open(opened, "a") as record:
+                record.write(f"{region} {os.getpid()}\\n")
         _offline_sdk.open_region = open_region
         def compose(settings):
-            return f"{{settings}} by {{os.getpid()}}"
+            return f"{settings} by {os.getpid()}"
         child = composer.start_if_cold()
         child.open_region("nowhere")
         child.open_region("eu-west-1")
         first = child.build("x", compose)
         child.open_region("us-east-1")
         second = child.build("y", compose)
-        print(json.dumps([child.pid, first, second, child.composed, child.running]))
+        report = [child.pid, first, second, child.composed, child.running]
         child.close()
+        with open(opened) as record:
+            report.append(record.read().splitlines())
+        os.remove(opened)
+        print(json.dumps(report))
         """,
         COLD,
     )
     assert result.returncode == 0, result.stderr
-    pid, first, second, composed, running = json.loads(result.stdout)
+    pid, first, second, composed, running, opened = json.loads(result.stdout)
     assert [first, second, composed, running] == [f"x by {pid}", f"y by {pid}", 2, True]
-    assert opened.read_text().splitlines() == [f"eu-west-1 {pid}", f"us-east-1 {pid}"]
+    assert opened == [f"eu-west-1 {pid}", f"us-east-1 {pid}"]
 
 
 def test_an_interrupt_while_a_region_opens_ends_the_child_and_every_build_keeps_its_own_reply() -> None:
     """Anything but an error while the child opens a region (an interrupt sent to it alone) ends
     the child, without a reply the plan would take for its next build's: every definition is then
     composed in the plan, each its own."""
-    result = _python(
+    result = _python_once(
+        "interrupt-while-opening",
         """
         import json, os
         import planner.definition_composer as composer
@@ -335,7 +345,8 @@ def test_the_child_leaves_a_failure_to_open_a_region_to_the_build_and_an_interru
 
 
 def test_a_child_that_is_gone_is_closed_when_told_a_region() -> None:
-    result = _python(
+    result = _python_once(
+        "gone-told-a-region",
         """
         import json, os, signal
         import planner.definition_composer as composer
@@ -354,7 +365,8 @@ def test_a_child_that_is_gone_is_closed_when_told_a_region() -> None:
 
 
 def test_a_child_that_fails_to_import_leaves_the_plan_composing_itself() -> None:
-    result = _python(
+    result = _python_once(
+        "fails-to-import",
         """
         import json, os
         import planner.definition_composer as composer
@@ -500,7 +512,8 @@ def test_the_shipped_warm_up_names_the_builders_and_the_sdk_they_compose_with() 
 
 
 def test_a_build_that_exits_in_the_child_leaves_it_serving() -> None:
-    result = _python(
+    result = _python_once(
+        "exits-in-the-child",
         """
         import json, os
         import planner.definition_composer as composer
