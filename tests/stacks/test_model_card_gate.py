@@ -4,6 +4,7 @@ the cards state (config errors naming the file and key)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -210,14 +211,22 @@ def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_
     """The staging fixture cut (``serving_cut``): the card gate is the endpoint's resolution, and no
     section cut registers an endpoint or a model (staging scores no batches).
 
-    The `up` once the card exists runs on a registry of its own holding the same version and the
-    card, once per version of the code for every xdist worker and later run
-    (tests.recorded.computed_once): made and thrown away inside the computation, so the graph is a
-    pure function of the code (moto's in uv.lock), this module, the support files, the environment
-    and the stack file (its bytes keyed)."""
+    Each `up` (without the card, then once the card exists) runs on a registry of its own holding
+    the same version (and the card), once per version of the code for every xdist worker and later
+    run (tests.recorded.computed_once): made and thrown away inside the computation, so the error's
+    message and the graph are pure functions of the code (moto's in uv.lock), this module, the
+    support files, the environment and the stack file (its bytes keyed). The first computation
+    checks the error's type and message itself: an `up` that raises no such error fails there and
+    is not kept."""
     path = write_stack("staging", serving_cut, name="Pulumi.staging.yaml")
-    with _staging_registry(), pytest.raises(ModelResolutionError, match=f"no model card {GROUP}-v1"):
-        _up(path)
+    pattern = f"no model card {GROUP}-v1"
+
+    def uncarded_up() -> str:
+        with _staging_registry(), pytest.raises(ModelResolutionError, match=pattern) as raised:
+            _up(path)
+        return str(raised.value)
+
+    assert re.search(pattern, computed_once("uncarded-up", uncarded_up, key=[path.read_bytes()]))
 
     def carded_up() -> Any:
         with _staging_registry() as registry:
