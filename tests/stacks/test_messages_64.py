@@ -17,8 +17,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -32,7 +33,12 @@ from stacks.config import (
 from stacks.input_limits import LISTED_LIMIT, listed
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
+from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
+
+T = TypeVar("T")
+TMP = "@TMP@"
+"""In a computed result's text: the test's own project folder."""
 
 TEMPLATE_FAULTS = {
     "methods.shap.agg_method": ("max", "must be one of mean_abs, median, mean_sq"),
@@ -171,36 +177,60 @@ def _with_encrypted_features(count: int, duplicate: bool, copied: bool = False) 
     return edit
 
 
+def _read_once(name: str, tmp_path: Path, path: Path, compute: Callable[[], T]) -> T:
+    """``compute()`` (reading the stack file at ``path`` of the project in ``tmp_path``) once per
+    version of the code, this module and the project's files (tests.recorded.computed_once, keyed
+    by Pulumi.yaml's and the stack file's bytes and paths in the project): what the offline
+    validation makes of encrypted names is a pure function of them. Text that names the project's
+    folder reads it as ``TMP``; a ``compute`` that raises is not kept."""
+    files = [tmp_path / "Pulumi.yaml", path]
+    return computed_once(
+        name,
+        compute,
+        key=[item for file in files for item in (str(file.relative_to(tmp_path)), file.read_bytes())],
+    )
+
+
+def _refused(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str]], str]:
+    """The problems and text of the error the offline validation of ``path`` raises (the
+    project's folder read as ``TMP``)."""
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(str(path)))
+    return raised.value.problems, str(raised.value).replace(str(tmp_path), TMP)
+
+
 @pytest.mark.parametrize("count", [3, 20])
 def test_distinct_encrypted_feature_names_plan(tmp_path: Path, count: int) -> None:
-    stack = read_stack_file(str(project_folder(tmp_path, edit=_with_encrypted_features(count, False))))
+    path = project_folder(tmp_path, edit=_with_encrypted_features(count, False))
 
-    config = offline_platform_config(stack)
+    def planned() -> tuple[list[str], list[str]]:
+        stack = read_stack_file(str(path))
+        config = offline_platform_config(stack)
+        return [feature.name for feature in config.feature_groups[0].features], list(stack.stand_ins.values())
 
-    names = [feature.name for feature in config.feature_groups[0].features]
+    names, stand_ins = _read_once(f"distinct-{count}", tmp_path, path, planned)
+
     assert len(names) == 7 + count and len(set(names)) == len(names)
-    assert len(set(stack.stand_ins.values())) == count
+    assert len(set(stand_ins)) == count
 
 
 def test_a_duplicate_plain_name_beside_them_is_still_refused(tmp_path: Path) -> None:
     path = project_folder(tmp_path, edit=_with_encrypted_features(20, True))
 
-    with pytest.raises(ConfigError) as raised:
-        offline_platform_config(read_stack_file(str(path)))
+    problems, text = _read_once("plain-duplicate", tmp_path, path, lambda: _refused(path, tmp_path))
 
-    assert raised.value.problems == [
+    assert problems == [
         (f"{CONFIG_KEY}.feature_groups[0].features", "duplicate feature names: tenure_months")
     ]
-    assert str(path) in str(raised.value)
+    assert f"{TMP}/{path.relative_to(tmp_path)}" in text
 
 
 def test_a_copied_ciphertext_is_refused_as_a_duplicate(tmp_path: Path) -> None:
     path = project_folder(tmp_path, edit=_with_encrypted_features(20, False, copied=True))
 
-    with pytest.raises(ConfigError) as raised:
-        offline_platform_config(read_stack_file(str(path)))
+    problems, _ = _read_once("copied-ciphertext", tmp_path, path, lambda: _refused(path, tmp_path))
 
-    [(key, message)] = raised.value.problems
+    [(key, message)] = problems
     assert key == f"{CONFIG_KEY}.feature_groups[0].features"
     assert "is encrypted (`secure:`)" in message and "duplicate feature names: <encrypted>" in message
 
