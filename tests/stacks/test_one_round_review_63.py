@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import operator
+import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from stacks.partial_validation import (
 )
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
+from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
 
 P = CONFIG_KEY
@@ -386,17 +388,34 @@ NEIGHBOURS: dict[str, Callable[[dict[str, Any]], object]] = {
 it (a variant's scaling, a feature group), and checks across sections that read those models."""
 
 
-def test_two_mistakes_in_neighbouring_parts_report_nothing_neither_reports_alone(tmp_path: Path) -> None:
+def test_two_mistakes_in_neighbouring_parts_report_nothing_neither_reports_alone() -> None:
     """Every pair of :data:`NEIGHBOURS`: the pair's problems are at the two mistakes' own keys (a check
     judging what another check refused, or the marker of a failed value, would add one), and no
     check crashes on what is left (tests/conftest.py makes such a crash raise). A check reading a
     value the other mistake failed is skipped whole, so a pair may report less than both alone."""
-    import itertools
-
-    alone = {name: _problems(tmp_path / name, "prod", edit) for name, edit in NEIGHBOURS.items()}
+    alone, pairs = computed_once("neighbour-problem-keys", _neighbour_problem_keys)
     assert all(alone.values()), "each mistake is a problem of its own"
-    for first, second in itertools.combinations(NEIGHBOURS, 2):
-        both = _problems(tmp_path / f"{first}+{second}", "prod", NEIGHBOURS[first], NEIGHBOURS[second])
+    for (first, second), both in pairs.items():
         # Keys, not messages: one message may speak of both values (the region's images without
         # the Model Monitor schedules when model_monitor is false).
         assert set(both) <= set(alone[first]) | set(alone[second]), (first, second)
+
+
+def _neighbour_problem_keys() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
+    """The keys of the problems of each mistake of :data:`NEIGHBOURS` alone, and of each pair's, in
+    project folders of a temporary folder of its own: a pure function of the code, this module and
+    the fixtures (a support file), so computed once per version of them and read by every later
+    run (tests.recorded.computed_once). A stack that is not refused, or a check that crashes,
+    raises here, and nothing is kept."""
+    import itertools
+
+    with tempfile.TemporaryDirectory(prefix="neighbours-") as folder:
+        root = Path(folder)
+        alone = {name: sorted(_problems(root / name, "prod", edit)) for name, edit in NEIGHBOURS.items()}
+        pairs = {
+            (first, second): sorted(
+                _problems(root / f"{first}+{second}", "prod", NEIGHBOURS[first], NEIGHBOURS[second])
+            )
+            for first, second in itertools.combinations(NEIGHBOURS, 2)
+        }
+    return alone, pairs
