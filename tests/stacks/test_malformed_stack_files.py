@@ -2,7 +2,8 @@
 and output of bounded size (tests/stacks/malformed.py generates the cases from the fixtures).
 
 Most cases go through the reader and the parser in-process (a :class:`ConfigError` is what every
-CLI turns into exit 2); a sample, one case of each kind of protection, goes through the planner's
+CLI turns into exit 2), in slices of :data:`SLICE` cases whose outcomes are computed once per
+version of the code and of the tests' support files (tests.recorded.computed_once); a sample, one case of each kind of protection, goes through the planner's
 command line (``planner.__main__.run``, what ``python -m planner`` runs) for the exit status and the
 output a user sees, and two of them through ``python -m planner`` in subprocesses: a file that fails
 as it is read and one that fails deep in its structure, in a fresh interpreter as a user runs it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +50,14 @@ PLANNER_SAMPLE = (
 PROCESS_SAMPLE = ("utf16-le-bom", "nesting-flow-lists")
 """Also through ``python -m planner`` in a fresh interpreter: each process costs about a second of
 imports, and the command line's handling of an invalid file is the same for every kind."""
+
+
+SLICE = 64
+"""Cases whose outcomes one computation holds: consecutive cases, so each xdist worker, handed a run
+of consecutive tests, computes slices of its own on a first run of the code."""
+TMP = "@TMP@"
+"""In a computed outcome: the temporary folder that held the cases' files."""
+INDEX = {case.id: index for index, case in enumerate(CASES)}
 
 
 def _param(case: Case) -> object:
@@ -130,33 +140,56 @@ def test_the_fast_emitter_writes_what_pyyaml_writes() -> None:
         assert dump_document(document) == expected
 
 
-@pytest.fixture(scope="module")
-def cases_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One folder for the cases' files, each case in its own subfolder named by its id.
+Outcome = tuple[str, str, list[tuple[str, str]]] | str
+"""What reading and parsing a case's file did: the :class:`ConfigError` it raised (its source, its
+text and its problems), or, as text, that it raised nothing or another error."""
 
-    pytest's ``tmp_path`` numbers each test's folder by listing every folder made so far, so over
-    this file's ~870 cases it cost more than a case's own parsing; a case's folder holds only its
-    stack file, which no other case reads or writes."""
-    return tmp_path_factory.mktemp("malformed-cases")
+
+@cache
+def _outcomes(first: int) -> dict[str, Outcome]:
+    """The outcomes of the :data:`SLICE` cases from ``CASES[first]``, each case's file in its own
+    folder (named by its id) of a temporary folder read back as ``TMP``: computed once per version
+    of the code and of the tests' support files (tests/stacks/malformed.py and the fixtures make
+    the cases) and read by every worker and later run (tests.recorded.computed_once)."""
+    return computed_once(f"case-outcomes-{first}", lambda: _read_and_parse(CASES[first : first + SLICE]))
+
+
+def _read_and_parse(cases: list[Case]) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    with tempfile.TemporaryDirectory(prefix="malformed-") as directory:
+        for case in cases:
+            folder = Path(directory) / case.id
+            folder.mkdir()
+            path = _write(case, folder)
+            try:
+                parse_platform_config(read_stack_file(path).platform, str(path))
+            except ConfigError as error:
+                outcomes[case.id] = (
+                    error.source.replace(directory, TMP),
+                    str(error).replace(directory, TMP),
+                    [(key, message.replace(directory, TMP)) for key, message in error.problems],
+                )
+            except Exception as error:  # a crash: that case's test fails, naming it
+                outcomes[case.id] = f"raised {type(error).__name__}, not ConfigError: {error}"
+            else:
+                outcomes[case.id] = "raised nothing, not ConfigError"
+    return outcomes
 
 
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_a_malformed_stack_file_is_a_clear_error(case: Case, cases_dir: Path) -> None:
-    folder = cases_dir / case.id
-    folder.mkdir(exist_ok=True)
-    path = _write(case, folder)
+def test_a_malformed_stack_file_is_a_clear_error(case: Case) -> None:
+    index = INDEX[case.id]
+    outcome = _outcomes(index - index % SLICE)[case.id]
+    path = f"{TMP}/{case.id}/Pulumi.{case.base}.yaml"
 
-    with pytest.raises(ConfigError) as raised:
-        parse_platform_config(read_stack_file(path).platform, str(path))
-
-    error = raised.value
-    message = str(error)
+    assert not isinstance(outcome, str), outcome
+    source, message, problems = outcome
     assert len(message) <= MAX_OUTPUT, f"{len(message)} characters of error output"
-    assert error.source == str(path)
+    assert source == path
     assert all(
         line.startswith(f"{path}: ") or line.startswith(f"  {path}: ") for line in message.splitlines()
     )
-    assert names_the_key(case, error.problems), f"expected the key {case.key or '<file>'!r}:\n{message}"
+    assert names_the_key(case, problems), f"expected the key {case.key or '<file>'!r}:\n{message}"
     assert case.fragment in message
 
 
