@@ -11,6 +11,7 @@ stack file, before anything runs.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.config import CONFIG_KEY
 from tests.config_problems import stack_file_problems
 from tests.conftest import load_stack_document
+from tests.recorded import computed_once
 from tests.yaml_text import dump_document
 
 Edit = Callable[[dict[str, Any]], None]
@@ -64,12 +66,50 @@ def _sdk_resolves(framework: str, region: str) -> bool:
     return True
 
 
+TMP = "@TMP@"
+"""In a computed region problem: the temporary folder that held the stack files."""
+
+
+@cache
+def _by_region() -> dict[str, dict[str, Any]]:
+    """For each SageMaker region: whether the SDK resolves the analyzer there (``monitor``), and,
+    where it does, whether the training pipeline's build resolves SageMaker Distribution
+    (``distribution``); and the region problems of the dev fixture moved there (``dev``), with
+    experiment tracking on (``dev-_tracking``), and of the prod fixture with it off
+    (``prod-_no_tracking``, a family trained from a feature group). Computed once per version of
+    the code (the SDK's version is in uv.lock), this module and the fixtures, in a temporary folder
+    of its own read back as ``TMP``, and read by every worker and later run
+    (tests.recorded.computed_once); each region's tests judge its own facts."""
+    return computed_once("by-region", _region_facts)
+
+
+def _region_facts() -> dict[str, dict[str, Any]]:
+    facts: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="regions-") as directory:
+        folder = Path(directory)
+        for region in sorted(SAGEMAKER_REGIONS):
+            monitor = _sdk_resolves("model-monitor", region)
+            facts[region] = {
+                "monitor": monitor,
+                "distribution": monitor and _builds_distribution_steps(region),
+                **{
+                    f"{base}{'-' + edit.__name__ if edit else ''}": [
+                        problem.replace(directory, TMP)
+                        for problem in _region_problems(_in_region(folder, base, region, edit))
+                    ]
+                    for base, edit in (("dev", None), ("dev", _tracking), ("prod", _no_tracking))
+                },
+            }
+    return facts
+
+
 @pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
 def test_a_training_stack_is_refused_exactly_where_the_sdk_cannot_build_its_baseline_steps(
-    tmp_path: Path, region: str
+    region: str,
 ) -> None:
-    problems = _region_problems(_in_region(tmp_path, "dev", region))
-    if _sdk_resolves("model-monitor", region):
+    facts = _by_region()[region]
+    problems = facts["dev"]
+    if facts["monitor"]:
         assert problems == []
     else:
         [problem] = problems
@@ -168,14 +208,15 @@ def test_a_region_without_sagemaker_distribution_serves_a_stack_that_does_not_tr
     ids=["tracking", "feature-training"],
 )
 def test_sagemaker_distribution_steps_are_refused_exactly_where_the_build_cannot_resolve_it(
-    tmp_path: Path, region: str, base: str, edit: Edit, step: str
+    region: str, base: str, edit: Edit, step: str
 ) -> None:
     """TrackExperiment (experiment tracking) and ExtractFeatures (a family trained from a feature
     group) both run SageMaker Distribution."""
-    problems = _region_problems(_in_region(tmp_path, base, region, edit))
-    if not _sdk_resolves("model-monitor", region):
+    facts = _by_region()[region]
+    problems = facts[f"{base}-{edit.__name__}"]
+    if not facts["monitor"]:
         assert problems and "baseline steps" in problems[0]
-    elif _builds_distribution_steps(region):
+    elif facts["distribution"]:
         assert problems == []
     else:
         [problem] = problems
