@@ -13,7 +13,9 @@ next, and a section's failing check hid every cross check (the prod stack at ca-
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from stacks.config import CONFIG_KEY, ConfigError, PlatformConfig
 from stacks.partial_validation import FAILED, Unavailable, partial_instance, refused
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import load_stack_document
+from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
 
 P = CONFIG_KEY
@@ -193,29 +196,40 @@ def test_every_check_across_sections_reports_not_only_the_first_that_fails(tmp_p
 PAIRS = list(itertools.combinations(INDEPENDENT, 2))
 
 
-@pytest.fixture(scope="module")
-def report_alone(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, str]]:
-    """The report of one mutation of INDEPENDENT alone, made once per module (each mutation is in
-    seven pairs) in a folder of its own; every caller gets its own copy of the dict."""
-    folder = tmp_path_factory.mktemp("alone")
-    reports: dict[str, dict[str, str]] = {}
+@cache
+def _independent_reports() -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], dict[str, str]]]:
+    """The report (:func:`_problems`) of each mutation of INDEPENDENT alone (each is in seven pairs)
+    and of each pair of :data:`PAIRS`, each in a project folder of its own of a temporary folder:
+    computed once per version of the code, this module and the fixtures and read by every worker
+    and later run (tests.recorded.computed_once). The reports name no file (the pairs' compare
+    equal to their parts' made in other folders); what :func:`_problems` asserts of every line is
+    asserted as they are made, a failure keeping nothing."""
 
-    def report(name: str) -> dict[str, str]:
-        if name not in reports:
-            reports[name] = _problems(_stack(folder / name, "prod", INDEPENDENT[name]))
-        return dict(reports[name])
+    def make() -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], dict[str, str]]]:
+        with tempfile.TemporaryDirectory(prefix="independent-") as directory:
+            folder = Path(directory)
+            alone = {
+                name: _problems(_stack(folder / name, "prod", mutation))
+                for name, mutation in INDEPENDENT.items()
+            }
+            pairs = {
+                (first, second): _problems(
+                    _stack(folder / f"{first}+{second}", "prod", INDEPENDENT[first], INDEPENDENT[second])
+                )
+                for first, second in PAIRS
+            }
+        return alone, pairs
 
-    return report
+    return computed_once("independent-reports", make)
 
 
 @pytest.mark.parametrize(("first", "second"), PAIRS, ids=[f"{a}+{b}" for a, b in PAIRS])
-def test_two_independent_mistakes_report_what_each_reports_alone(
-    tmp_path: Path, first: str, second: str, report_alone: Callable[[str], dict[str, str]]
-) -> None:
-    alone = [report_alone(name) for name in (first, second)]
+def test_two_independent_mistakes_report_what_each_reports_alone(first: str, second: str) -> None:
+    reports, pairs = _independent_reports()
+    alone = [reports[name] for name in (first, second)]
     assert all(alone), "each mutation is a problem of its own"
     assert not set(alone[0]) & set(alone[1]), "in different keys"
-    both = _problems(_stack(tmp_path / "both", "prod", INDEPENDENT[first], INDEPENDENT[second]))
+    both = pairs[first, second]
     assert both == {**alone[0], **alone[1]}
 
 
