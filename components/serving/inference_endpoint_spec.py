@@ -50,6 +50,7 @@ from .step_scaling_spec import ASYNC_UNPUBLISHED, StepAdjustmentSpec, StepScalin
 from .variant_spec import (
     DEFAULT_DOWNLOAD_SECONDS,
     DEFAULT_STARTUP_SECONDS,
+    INVOCATIONS_PER_INSTANCE,
     LAUNCH_SECONDS,
     MAX_SCALING_POLICIES,
     MAX_SCHEDULED_ACTIONS,
@@ -64,6 +65,7 @@ from .variant_spec import (
 __all__ = [
     "DEFAULT_DOWNLOAD_SECONDS",
     "DEFAULT_STARTUP_SECONDS",
+    "INVOCATIONS_PER_INSTANCE",
     "LAUNCH_SECONDS",
     "MAX_ALARM_NAME",
     "MAX_CONTAINER_IMAGE",
