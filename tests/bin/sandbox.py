@@ -55,6 +55,43 @@ esac
 """
 
 
+# The environment bin/ scripts and uv read besides PATH and HOME (uv's settings, the interpreter
+# bin/bootstrap-uv installs uv with and pip's, a virtual environment uv would pick up); not
+# PYTHONDONTWRITEBYTECODE, which bin/plan unsets and the Makefile unexports.
+_MACHINE_ENVIRONMENT = ("UV_", "PYTHON", "VIRTUAL_ENV", "PIP_")
+_NOT_READ = ("PYTHONDONTWRITEBYTECODE",)
+
+
+def machine_key() -> list[str]:
+    """What a run of bin/ or the Makefile reads of this machine besides the repository: PATH, HOME,
+    the environment of :data:`_MACHINE_ENVIRONMENT`, and each tool it runs (:data:`TOOLS`, python3
+    and the uv bin/bootstrap-uv finds: on PATH, else in .tools/uv-venv) by its resolved path, size
+    and modification time, so an upgraded uv or make is a new key. Part of the key of every
+    ``computed_once`` run of them (tests.recorded keys the code, not the machine); a few stat
+    calls."""
+    key = [
+        os.environ.get("PATH", ""),
+        os.environ.get("HOME", ""),
+        repr(
+            sorted(
+                (k, v)
+                for k, v in os.environ.items()
+                if k.startswith(_MACHINE_ENVIRONMENT) and k not in _NOT_READ
+            )
+        ),
+    ]
+    uv = shutil.which("uv") or str(REPO / ".tools" / "uv-venv" / "bin" / "uv")
+    for tool in (*TOOLS, "python3", uv):
+        found = shutil.which(tool)
+        if found is None:
+            key.append(f"{tool}: absent")
+            continue
+        real = os.path.realpath(found)
+        stat = os.stat(real)
+        key.append(f"{tool}: {found} -> {real} {stat.st_size} {stat.st_mtime_ns}")
+    return key
+
+
 def real_uv() -> str:
     """The uv the test run itself uses (PATH or the repository's .tools venv)."""
     found = subprocess.run([str(REPO / "bin" / "bootstrap-uv")], capture_output=True, text=True, check=True)

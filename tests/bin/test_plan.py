@@ -2,9 +2,11 @@
 
 Each stack file is built here, and each case runs real processes: the exit status CI reads is the
 process's, not a function's return value. Each run's status and streams are a pure function of the
-code (bin/, the Makefile, uv.lock...), this module, tests/bin/sandbox.py, the stack file's bytes
-and the arguments, so each is run once per version of them (tests.recorded.computed_once): in a
-fresh process on the first run of the code, read back by later runs.
+code (bin/, the Makefile, uv.lock...), this module, tests/bin/sandbox.py, the stack file's bytes,
+the arguments and the machine (PATH, HOME, uv's environment and the tools the scripts run, uv and
+make among them: tests.bin.sandbox.machine_key), so each is run once per version of them
+(tests.recorded.computed_once): in a fresh process on the first run of the code, read back by later
+runs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from planner.__main__ import EXIT_FAILED
 from stacks.config import CONFIG_KEY
-from tests.bin.sandbox import PIP_STDOUT, UV_SYNC_STDERR, UV_SYNC_STDOUT, make_sandbox
+from tests.bin.sandbox import PIP_STDOUT, UV_SYNC_STDERR, UV_SYNC_STDOUT, machine_key, make_sandbox
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import computed_once
 from tests.yaml_text import dump_document
@@ -28,8 +30,6 @@ BIN_PLAN = REPO / "bin" / "plan"
 TMP = "@TMP@"
 """In a run's arguments and output: the empty temporary folder of the run's own that holds its
 stack file (and, for make, its sandbox)."""
-MACHINE = [os.environ.get("PATH", ""), os.environ.get("HOME", "")]
-"""Part of every run's key: the uv that bin/plan and the sandbox's stand-in find, and its cache."""
 
 
 def _stack_text(base: str, edit: Callable[[dict], None]) -> str:
@@ -47,8 +47,8 @@ def _bin_plan(
     name: str, *args: str, stack: tuple[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """bin/plan ``args`` in a real process, run once per version of the code, this module, the
-    arguments and ``stack`` (its file name and text, written in ``TMP``). A run killed by a signal
-    raises and is not kept."""
+    arguments, ``stack`` (its file name and text, written in ``TMP``) and the machine
+    (:func:`tests.bin.sandbox.machine_key`). A run killed by a signal raises and is not kept."""
 
     def run() -> subprocess.CompletedProcess[str]:
         with tempfile.TemporaryDirectory(prefix="bin-plan-") as folder:
@@ -68,7 +68,7 @@ def _bin_plan(
             result.args, result.returncode, _untmp(result.stdout, folder), _untmp(result.stderr, folder)
         )
 
-    return computed_once(name, run, key=[*args, *(stack or ()), *MACHINE])
+    return computed_once(name, run, key=[*args, *(stack or ()), *machine_key()])
 
 
 def _unprotected(platform: dict) -> None:
@@ -158,8 +158,9 @@ class MakeRun:
 def _make_plan(name: str, stack: tuple[str, str], *, lock_changed: bool = False) -> MakeRun:
     """``make plan`` of ``stack`` (its file name and text) in a fresh sandbox: a machine without uv
     and a clone without .venv; or, ``lock_changed``, uv on the PATH and a .venv synced for an
-    earlier pyproject.toml and uv.lock. Run once per version of the code, this module, the sandbox
-    and ``stack`` (tests.recorded.computed_once); a run killed by a signal raises and is not kept."""
+    earlier pyproject.toml and uv.lock. Run once per version of the code, this module, the sandbox,
+    ``stack`` and the machine the sandbox links its tools from (:func:`tests.bin.sandbox.machine_key`)
+    (tests.recorded.computed_once); a run killed by a signal raises and is not kept."""
 
     def run() -> MakeRun:
         with tempfile.TemporaryDirectory(prefix="make-plan-") as folder:
@@ -187,7 +188,7 @@ def _make_plan(name: str, stack: tuple[str, str], *, lock_changed: bool = False)
                 (sandbox.repo / "uv.lock").stat().st_mtime,
             )
 
-    return computed_once(name, run, key=[*stack, str(lock_changed), *MACHINE])
+    return computed_once(name, run, key=[*stack, str(lock_changed), *machine_key()])
 
 
 def _set_up_noise_went_to_stderr(result: subprocess.CompletedProcess[str], *noise: str) -> None:

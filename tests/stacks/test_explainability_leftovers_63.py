@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.recorder import record_stack_file
+from tests.bin.sandbox import machine_key
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
@@ -56,7 +57,9 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     stack, template_path = _project(tmp_path, bad)
     # A real process, run once per version of the code (tests/recorded.py, computed_once), keyed by
     # every file of the project it reads (the stack file, Pulumi.yaml and the template: this module
-    # writes them); the project's folder, which its output names, is read back as ``TMP``.
+    # writes them) and by the machine bin/plan runs on (PATH, HOME, uv and the tools it finds:
+    # tests.bin.sandbox.machine_key); the project's folder, which its output names, is read back as
+    # ``TMP``.
     project = [stack, stack.parent.parent / "Pulumi.yaml", template_path]
 
     def plan() -> subprocess.CompletedProcess[str]:
@@ -80,7 +83,10 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     run = computed_once(
         "template-faults-plan",
         plan,
-        key=[item for path in project for item in (str(path.relative_to(tmp_path)), path.read_bytes())],
+        key=[
+            *(item for path in project for item in (str(path.relative_to(tmp_path)), path.read_bytes())),
+            *machine_key(),
+        ],
     )
     stack, template_path = (Path(TMP) / path.relative_to(tmp_path) for path in (stack, template_path))
     assert run.returncode == 2, run.stderr
