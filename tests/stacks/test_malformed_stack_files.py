@@ -140,9 +140,10 @@ def test_the_fast_emitter_writes_what_pyyaml_writes() -> None:
         assert dump_document(document) == expected
 
 
-Outcome = tuple[str, str, list[tuple[str, str]]] | str
+Outcome = tuple[str, str, list[tuple[str, str]], int] | str
 """What reading and parsing a case's file did: the :class:`ConfigError` it raised (its source, its
-text and its problems), or, as text, that it raised nothing or another error."""
+text and its problems, the folder read as ``TMP``; and its text's length as raised, the real folder
+in each line), or, as text, that it raised nothing or another error."""
 
 
 @cache
@@ -164,10 +165,12 @@ def _read_and_parse(cases: list[Case]) -> dict[str, Outcome]:
             try:
                 parse_platform_config(read_stack_file(path).platform, str(path))
             except ConfigError as error:
+                text = str(error)
                 outcomes[case.id] = (
                     error.source.replace(directory, TMP),
-                    str(error).replace(directory, TMP),
+                    text.replace(directory, TMP),
                     [(key, message.replace(directory, TMP)) for key, message in error.problems],
+                    len(text),  # the bound is on what a user sees, the folder's whole path in it
                 )
             except Exception as error:  # a crash: that case's test fails, naming it
                 outcomes[case.id] = f"raised {type(error).__name__}, not ConfigError: {error}"
@@ -183,8 +186,8 @@ def test_a_malformed_stack_file_is_a_clear_error(case: Case) -> None:
     path = f"{TMP}/{case.id}/Pulumi.{case.base}.yaml"
 
     assert not isinstance(outcome, str), outcome
-    source, message, problems = outcome
-    assert len(message) <= MAX_OUTPUT, f"{len(message)} characters of error output"
+    source, message, problems, length = outcome
+    assert length <= MAX_OUTPUT, f"{length} characters of error output"
     assert source == path
     assert all(
         line.startswith(f"{path}: ") or line.startswith(f"  {path}: ") for line in message.splitlines()
