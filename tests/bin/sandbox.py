@@ -58,17 +58,17 @@ esac
 # The environment bin/ scripts and uv read besides PATH and HOME (uv's settings, the interpreter
 # bin/bootstrap-uv installs uv with and pip's, a virtual environment uv would pick up); not
 # PYTHONDONTWRITEBYTECODE, which bin/plan unsets and the Makefile unexports.
-_MACHINE_ENVIRONMENT = ("UV_", "PYTHON", "VIRTUAL_ENV", "PIP_")
+_MACHINE_ENVIRONMENT = ("UV_", "PYTHON", "VIRTUAL_ENV", "PIP_", "XDG_CONFIG")
 _NOT_READ = ("PYTHONDONTWRITEBYTECODE",)
 
 
 def machine_key() -> list[str]:
     """What a run of bin/ or the Makefile reads of this machine besides the repository: PATH, HOME,
-    the environment of :data:`_MACHINE_ENVIRONMENT`, and each tool it runs (:data:`TOOLS`, python3
-    and the uv bin/bootstrap-uv finds: on PATH, else in .tools/uv-venv) by its resolved path, size
-    and modification time, so an upgraded uv or make is a new key. Part of the key of every
-    ``computed_once`` run of them (tests.recorded keys the code, not the machine); a few stat
-    calls."""
+    the environment of :data:`_MACHINE_ENVIRONMENT`, uv's user and system settings (``uv.toml``),
+    and each tool it runs (:data:`TOOLS`, python3 and the uv bin/bootstrap-uv finds: on PATH, else
+    in .tools/uv-venv) by its resolved path, size and modification time, so an upgraded uv or make
+    is a new key. Part of the key of every ``computed_once`` run of them (tests.recorded keys the
+    code, not the machine); a few stat calls."""
     key = [
         os.environ.get("PATH", ""),
         os.environ.get("HOME", ""),
@@ -80,6 +80,9 @@ def machine_key() -> list[str]:
             )
         ),
     ]
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    for settings in (config_home / "uv" / "uv.toml", Path("/etc/xdg/uv/uv.toml"), Path("/etc/uv/uv.toml")):
+        key.append(f"{settings}: {settings.read_text() if settings.is_file() else 'absent'}")
     uv = shutil.which("uv") or str(REPO / ".tools" / "uv-venv" / "bin" / "uv")
     for tool in (*TOOLS, "python3", uv):
         found = shutil.which(tool)
