@@ -588,7 +588,8 @@ def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
     steps = {step.get("id") or step.get("name"): step for step in plan["steps"]}
     assert "bin/plan" in steps["plan"]["run"]
     broken = write_stack("dev", lambda p: p.update(environment="production"), name="Pulumi.broken.yaml")
-    uv_folder = str(Path(real_uv()).parent)
+    uv = real_uv()
+    uv_folder = str(Path(uv).parent)
 
     def run_steps() -> dict[str, str]:
         stack = f"broken-{os.getpid()}"  # the step writes plan-<stack>.* into the checkout
@@ -632,8 +633,18 @@ def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
     # The two steps (bin/plan in a fresh process): once per version of the code (.github/, bin/
     # and the program are in the cache's fingerprint), of this module and of the stack file's bytes
     # (tests.recorded.computed_once); a step that fails raises and is not kept. What they wrote
-    # names the stack and the stack file of the run that wrote it.
-    ran = computed_once("plan-step", run_steps, key=[broken.read_bytes(), uv_folder])
+    # names the stack and the stack file of the run that wrote it. The steps also run what is
+    # outside the code: uv (bin/plan's `uv run`, the summary's), found with bash and the rest on
+    # PATH, configured by HOME's files and UV_* variables: those are in the key too.
+    uv_version = subprocess.run([uv, "--version"], check=True, capture_output=True, text=True).stdout
+    machine = [
+        uv_folder,
+        uv_version,
+        os.environ.get("PATH", ""),
+        os.environ.get("HOME", ""),
+        repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("UV_"))),
+    ]
+    ran = computed_once("plan-step", run_steps, key=[broken.read_bytes(), *machine])
     assert ran["output"] == "status=2\n", "an invalid stack file, not make's 2 for anything"
     markdown, stack = ran["markdown"], ran["stack"]
     assert f"### Offline plan `{stack}`: ❌ invalid stack file" in markdown
