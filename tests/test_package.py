@@ -56,9 +56,19 @@ PACKAGED_FOLDERS = ("components", "policies", "packaging")
 def _dist_key(uv: str) -> list[str | bytes]:
     """What decides the built distributions beyond the code's fingerprint (which holds pyproject.toml,
     the installed hatchling and every file of the packaged folders but those under a hidden folder
-    or hidden themselves): the top-level files they take, those hidden files, and uv."""
+    or hidden themselves): the top-level files they take, those hidden files, and uv, with the
+    variables uv and hatchling read (SOURCE_DATE_EPOCH sets the archives' times, HATCH_BUILD_* the
+    build's hooks and targets) and where uv finds its user configuration (HOME, XDG_CONFIG_HOME)."""
     key: list[str | bytes] = [
-        subprocess.run([uv, "--version"], check=True, capture_output=True, text=True).stdout
+        subprocess.run([uv, "--version"], check=True, capture_output=True, text=True).stdout,
+        repr(
+            sorted(
+                (name, value)
+                for name, value in os.environ.items()
+                if name.startswith(("UV_", "HATCH_"))
+                or name in ("SOURCE_DATE_EPOCH", "HOME", "XDG_CONFIG_HOME")
+            )
+        ),
     ]
     for name in SDIST_FILES:
         path = REPO / name
