@@ -31,7 +31,7 @@ from delivery.stacks import PROMOTION_ORDER, list_stacks
 from delivery.stacks import main as list_stacks_main
 from planner.lazy_provider_imports import DEFAULT_CACHE_DIR as PROVIDER_INDEX_DIR
 from tests import recorded
-from tests.bin.sandbox import real_uv
+from tests.bin.sandbox import machine_key, real_uv
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import computed_once
 from tests.yaml_text import dump_document
@@ -634,17 +634,9 @@ def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
     # and the program are in the cache's fingerprint), of this module and of the stack file's bytes
     # (tests.recorded.computed_once); a step that fails raises and is not kept. What they wrote
     # names the stack and the stack file of the run that wrote it. The steps also run what is
-    # outside the code: uv (bin/plan's `uv run`, the summary's), found with bash and the rest on
-    # PATH, configured by HOME's files and UV_* variables: those are in the key too.
-    uv_version = subprocess.run([uv, "--version"], check=True, capture_output=True, text=True).stdout
-    machine = [
-        uv_folder,
-        uv_version,
-        os.environ.get("PATH", ""),
-        os.environ.get("HOME", ""),
-        repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("UV_"))),
-    ]
-    ran = computed_once("plan-step", run_steps, key=[broken.read_bytes(), *machine])
+    # outside the code (uv, bash and the rest found on PATH, configured by HOME's files and UV_*
+    # variables): tests.bin.sandbox.machine_key, as bin/plan's own kept runs.
+    ran = computed_once("plan-step", run_steps, key=[broken.read_bytes(), uv_folder, *machine_key()])
     assert ran["output"] == "status=2\n", "an invalid stack file, not make's 2 for anything"
     markdown, stack = ran["markdown"], ran["stack"]
     assert f"### Offline plan `{stack}`: ❌ invalid stack file" in markdown
