@@ -45,14 +45,16 @@ def _python_once(name: str, script: str, environment: dict[str, str]) -> subproc
     """:func:`_python` for a script whose output is a pure function of the code, this module and its
     environment (no clocks or files of the test's own; process ids only compared with each other,
     as each run's own): run once per version of them (tests.recorded.computed_once, keyed by the
-    script and the environment); a run killed by a signal or timed out raises and is not kept."""
+    script, the environment given and the ``PYTHON*`` variables the child inherits, which
+    computed_once does not key); a run killed by a signal or timed out raises and is not kept."""
 
     def run() -> subprocess.CompletedProcess[str]:
         result = _python(script, environment)
         assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
         return result
 
-    return computed_once(name, run, key=[script, repr(sorted(environment.items()))])
+    inherited = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    return computed_once(name, run, key=[script, repr(sorted(environment.items())), repr(inherited)])
 
 
 @pytest.fixture
