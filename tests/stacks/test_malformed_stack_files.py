@@ -3,10 +3,11 @@ and output of bounded size (tests/stacks/malformed.py generates the cases from t
 
 Most cases go through the reader and the parser in-process (a :class:`ConfigError` is what every
 CLI turns into exit 2), in slices of :data:`SLICE` cases whose outcomes are computed once per
-version of the code and of the tests' support files (tests.recorded.computed_once); a sample, one case of each kind of protection, goes through the planner's
-command line (``planner.__main__.run``, what ``python -m planner`` runs) for the exit status and the
-output a user sees, and two of them through ``python -m planner`` in subprocesses: a file that fails
-as it is read and one that fails deep in its structure, in a fresh interpreter as a user runs it.
+version of the code and of the tests' support files (tests.recorded.computed_once); a sample, one
+case of each kind of protection, goes through the planner's command line
+(``planner.__main__.run``, what ``python -m planner`` runs) for the exit status and the output a
+user sees, and two of them through ``python -m planner`` in subprocesses: a file that fails as it
+is read and one that fails deep in its structure, in a fresh interpreter as a user runs it.
 How long the worst cases take is measured by ``make bench`` (bench/malformed_bench.py), never
 asserted here.
 """
