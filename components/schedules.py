@@ -31,7 +31,8 @@ RATE_UNITS: Final = ("minute", "hour", "day")
 RATE_MAX: Final = 2**31 - 1
 """Largest ``rate(N unit)`` value taken. AWS documents none (EventBridge rules: "a positive number";
 EventBridge Scheduler and Application Auto Scaling: "a positive integer"), so the bound is the
-largest signed 32-bit integer: a value beyond it would overflow a signed 32-bit field, should AWS hold it in one."""
+largest signed 32-bit integer: a value beyond it would overflow a signed 32-bit field, should AWS
+hold it in one."""
 EVENTBRIDGE_MAX_LENGTH: Final = 256
 """Longest ``ScheduleExpression`` EventBridge's PutRule takes (and SageMaker's ScheduleConfig)."""
 SCALING_MAX_LENGTH: Final = 1600

@@ -491,13 +491,13 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
     (:func:`support_digest`), the file that defines ``compute``, the environment the program reads
     (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``), the working directory, the interpreter, and
     the test modules that file imports (:func:`imported_test_modules`), and ``key``: everything
-    else it depends on (input files' bytes, a test module it reads without importing it,
-    installed packages beyond uv.lock, and for a run of bin/ or the Makefile the machine it runs
-    on: PATH, HOME, the tools it runs and their settings, variables outside those prefixes such as
-    ``UV_*``, ``HATCH_*``, ``SOURCE_DATE_EPOCH``: :func:`tests.bin.sandbox.machine_key`...). ``name`` tells apart the results of one module. Never
-    for live objects (clients, moto state): a copy of one is not the same thing. A ``compute`` that
-    raises is not cached: the error reaches every caller. Without a cache folder (outside the
-    suite's session), every call computes.
+    else it depends on (input files' bytes, a test module it reads without importing it, installed
+    packages beyond uv.lock, and for a run of bin/ or the Makefile the machine it runs on: PATH,
+    HOME, the tools it runs and their settings, variables outside those prefixes such as ``UV_*``,
+    ``HATCH_*``, ``SOURCE_DATE_EPOCH``: :func:`tests.bin.sandbox.machine_key`...). ``name`` tells
+    apart the results of one module. Never for live objects (clients, moto state): a copy of one is
+    not the same thing. A ``compute`` that raises is not cached: the error reaches every caller.
+    Without a cache folder (outside the suite's session), every call computes.
     """
     directory = _cache_dir
     if directory is None:

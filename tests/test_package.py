@@ -8,9 +8,9 @@ come from this repository's environment through a ``.pth`` entry placed *after* 
 site-packages, so the package itself can only be the installed wheel. What the base install pulls
 is checked on the lock file's dependency closure instead (tests cannot download).
 
-The wheel is built once per version of what goes into it; each run of the installed package is kept per version of the
-wheel's contents and of the files it reads (:meth:`Consumer.run`), and the venv is made only
-when a run is not kept yet.
+The wheel is built once per version of what goes into it; each run of the installed package is kept
+per version of the wheel's contents and of the files it reads (:meth:`Consumer.run`), and the venv
+is made only when a run is not kept yet.
 """
 
 from __future__ import annotations

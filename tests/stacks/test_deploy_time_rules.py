@@ -173,9 +173,9 @@ TMP = "@TMP@"
 def _outcomes() -> dict[str, tuple[str, str]]:
     """What reading and parsing each case's stack file (``Pulumi.variant.yaml`` in a folder named by
     the case, of a temporary folder read back as ``TMP``) does: ``("plans", "")``, ``("refused",
-    <the text of the ConfigError it raises>)`` or ``("crashed", <what else it raised>)``. Computed once per version of the code,
-    this module and the fixtures (tests.recorded.computed_once) and read by every worker and later
-    run; each case's test judges its own outcome."""
+    <the text of the ConfigError it raises>)`` or ``("crashed", <what else it raised>)``. Computed
+    once per version of the code, this module and the fixtures (tests.recorded.computed_once) and
+    read by every worker and later run; each case's test judges its own outcome."""
     return computed_once("edge-outcomes", _read_and_parse)
 
 
