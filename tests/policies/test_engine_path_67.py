@@ -59,6 +59,21 @@ def report(policy: str, specs: list[dict[str, Any]], *, outputs: bool = False) -
     return [v.message for v in result.violations if v.policy_name == policy], len(result.undecided)
 
 
+def assert_decided_alike(
+    policy: str, specs: list[dict[str, Any]], name: str, placeholders: dict[str, Any], fragment: str | None
+) -> None:
+    """``policy`` decides ``specs`` at preview (``name``'s unset ``placeholders`` unknown) as it does
+    after create (the outputs): both decided, refused once with ``fragment`` (None: both pass)."""
+    at_preview = report(policy, previewed(specs, name, placeholders))
+    after_create = report(policy, specs, outputs=True)
+    for messages, undecided in (at_preview, after_create):
+        assert undecided == 0
+        if fragment is None:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and fragment in messages[0], messages
+
+
 #: The same for a ``BucketV2``, whose inline blocks are lists.
 BUCKET_V2_PLACEHOLDERS = {
     "policy": UNKNOWN_STRING_VALUE,
@@ -91,11 +106,7 @@ S3_CASES = [
 def test_a_bare_bucket_fails_at_preview_as_it_fails_after_create(
     policy: str, fragment: str, resource_type: str, placeholders: dict[str, Any]
 ) -> None:
-    at_preview = report(policy, previewed(bare(resource_type), "data", placeholders))
-    after_create = report(policy, bare(resource_type), outputs=True)
-    for messages, undecided in (at_preview, after_create):
-        assert undecided == 0
-        assert len(messages) == 1 and fragment in messages[0], messages
+    assert_decided_alike(policy, bare(resource_type), "data", placeholders, fragment)
 
 
 @pytest.mark.parametrize(("policy", "fragment"), S3_CASES)
@@ -123,14 +134,7 @@ def test_a_key_policy_left_unset_is_kms_default_at_preview(
 ) -> None:
     # A key without `policy` (KMS gives it its default, root only): the planned state's is unknown.
     specs = topic_key_stack(*grants, policy=bool(grants))
-    at_preview = report("alarm-topic-key-usable", previewed(specs, "notifications-key", KEY_PLACEHOLDER))
-    after_create = report("alarm-topic-key-usable", specs, outputs=True)
-    for messages, undecided in (at_preview, after_create):
-        assert undecided == 0
-        if fragment is None:
-            assert messages == []
-        else:
-            assert len(messages) == 1 and fragment in messages[0], messages
+    assert_decided_alike("alarm-topic-key-usable", specs, "notifications-key", KEY_PLACEHOLDER, fragment)
 
 
 def test_a_key_policy_computed_from_another_resource_stays_undecided() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE
 
-from tests.policies.test_engine_path_67 import previewed, report
+from tests.policies.test_engine_path_67 import assert_decided_alike, previewed, report
 from tests.policies.test_policy_evasion_audit import TARGET, _scaling_stack
 
 AUTOSCALING = "endpoint-autoscaling-configured"
@@ -38,14 +38,7 @@ def test_a_suspended_state_left_unset_is_decided_at_preview(
     target_extra: dict[str, Any], action: dict[str, Any] | None, fragment: str | None
 ) -> None:
     specs = _scaling_stack(TARGET, target_extra, action)
-    at_preview = report(AUTOSCALING, previewed(specs, "target", {"suspendedState": UNKNOWN_OBJECT_VALUE}))
-    after_create = report(AUTOSCALING, specs, outputs=True)
-    for messages, undecided in (at_preview, after_create):
-        assert undecided == 0
-        if fragment is None:
-            assert messages == []
-        else:
-            assert len(messages) == 1 and fragment in messages[0], messages
+    assert_decided_alike(AUTOSCALING, specs, "target", {"suspendedState": UNKNOWN_OBJECT_VALUE}, fragment)
 
 
 def test_a_suspended_state_computed_from_another_resource_stays_undecided() -> None:
