@@ -271,8 +271,9 @@ def schema_problem(value: Any, schema: Mapping[str, Any], where: str = "") -> tu
 
 
 def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
-    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum, maximum,
-    pattern; for objects properties, required and additionalProperties false."""
+    """The subset of JSON Schema the rules' config schemas use: type (one, or a list of which any
+    fits), items, enum, minimum, maximum, pattern; for objects properties, required and
+    additionalProperties false."""
     return schema_problem(value, schema) is None
 
 
@@ -287,8 +288,11 @@ def _matches_here(value: Any, schema: Mapping[str, Any]) -> bool:
         "integer": is_number and float(value).is_integer(),
         "array": isinstance(value, list),
         "object": isinstance(value, Mapping),
+        "null": value is None,
     }
-    if kind is not None and not checks.get(kind, True):
+    # A list of types (`["string", "null"]`: a setting that may be unset) takes a value of any of them.
+    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+    if kind is not None and not any(checks.get(str(one), True) for one in kinds):
         return False
     if "enum" in schema and value not in schema["enum"]:
         return False

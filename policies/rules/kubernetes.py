@@ -56,6 +56,7 @@ from ._common import (
     shown,
     str_list,
 )
+from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 
 # --- which kinds carry a pod, and where -------------------------------------------------
 
@@ -425,50 +426,7 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
             yield f"{path}.resources.requests['{gpu}'] differs from limits['{gpu}']: make them equal."
     if not uses_gpu or pod.partial:
         return
-    keys = set(str_list(cfg["gpuNodeSelectorKeys"]))
-    selector = pod.get("nodeSelector")
-    selected = is_map(selector) and bool(keys & {str(k) for k in selector})
-    terms = items(
-        pod.get("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")
-    )
-    # nodeSelector and the required affinity must both match: either one confining the pod suffices.
-    selected = selected or _affinity_needs_gpu_label(terms, keys)
-    effect = str(cfg["gpuTaintEffect"])
-    tolerated = any(_tolerates(t, gpu, effect) for t in items(pod.get("tolerations")))
-    if not (selected or tolerated):
-        # A NoExecute taint evicts a pod whose toleration sets tolerationSeconds once they pass.
-        kept = " without tolerationSeconds" if effect == "NoExecute" else ""
-        affinity = (
-            f", {pod.path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms "
-            "has a term without a GPU key (the terms are ORed: each needs one, not NotIn/DoesNotExist)"
-            if terms
-            else ""
-        )
-        yield (
-            f"{pod.path}.nodeSelector has no GPU key{affinity} and {pod.path}.tolerations has no '{gpu}' toleration "
-            f"of effect {effect} (or no effect){kept}: select GPU nodes (one of {sorted(keys)}) or tolerate "
-            f"the '{gpu}:{effect}' taint."
-        )
-
-
-#: Node selector operators that select the nodes *without* the label (or its values).
-_EXCLUDING = frozenset({"NotIn", "DoesNotExist"})
-
-
-def _affinity_needs_gpu_label(terms: list[Any], keys: set[str]) -> bool:
-    """Whether a required node affinity admits only nodes with a GPU label. Its terms are ORed, so
-    every term that admits a node needs, among its ANDed expressions, one on a GPU label that is not
-    ``NotIn``/``DoesNotExist`` (which keep the pod off the nodes carrying it); a term with neither
-    ``matchExpressions`` nor ``matchFields`` matches no node (Kubernetes' NodeSelectorTerm), and a
-    ``matchFields`` term without such an expression admits the nodes it names, GPU or not."""
-    admitting = [t for t in terms if items(get(t, "matchExpressions")) or items(get(t, "matchFields"))]
-    return bool(admitting) and all(
-        any(
-            get(e, "key") in keys and get(e, "operator") not in _EXCLUDING
-            for e in items(get(t, "matchExpressions"))
-        )
-        for t in admitting
-    )
+    yield from placement_problems(pod.path, pod.get, cfg, set(str_list(cfg["gpuNodeSelectorKeys"])))
 
 
 #: What ``NVIDIA_VISIBLE_DEVICES`` says when it exposes no GPU (the NVIDIA container runtime's own values).
@@ -487,23 +445,6 @@ def _visible_devices(container: Any) -> str | None:
             if isinstance(value, str) and value.strip().lower() not in _NO_DEVICES:
                 return value
     return None
-
-
-def _tolerates(toleration: Any, taint: str, effect: str) -> bool:
-    """A toleration of the taint with key ``taint`` and ``effect``, as Kubernetes matches them
-    (``Toleration.ToleratesTaint``): its effect is that one or empty (every effect), and it names the
-    key, or has an empty key with ``operator: Exists`` (every key). A PreferNoSchedule or NoExecute
-    toleration does not let a pod onto nodes tainted NoSchedule. Of a NoExecute taint, a toleration
-    with ``tolerationSeconds`` (only a NoExecute one may set it) lets the pod stay that long, then
-    Kubernetes evicts it: it does not count. The taint's value is not the pack's to know: a
-    toleration naming the key is taken whatever its operator and value."""
-    tolerated = get(toleration, "effect")
-    if tolerated and tolerated != effect:
-        return False
-    if effect == "NoExecute" and get(toleration, "tolerationSeconds") is not None:
-        return False
-    key = get(toleration, "key")
-    return key == taint or (not key and get(toleration, "operator") == "Exists")
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -586,9 +527,11 @@ k8s_gpu_pods_well_formed = _workload_rule(
     "k8s-gpu-pods-well-formed",
     (
         "Pods that use GPUs must set the GPU in limits (requests equal to limits when given) and target GPU nodes "
-        "through a GPU nodeSelector/affinity key or a toleration for the GPU taint (its key, and its effect "
-        "or none). Fix: set resources.limits['nvidia.com/gpu'] and a nodeSelector such as "
-        "nvidia.com/gpu.present or a toleration of nvidia.com/gpu:NoSchedule."
+        "through a GPU nodeSelector/affinity label whose value names GPU nodes (not false, 0 or empty; an "
+        "affinity In such values, Exists or Gt >= 0, in every term) or a toleration of the GPU taint (its key, "
+        "its effect or none, and Exists or, once gpuTaintValue is set, Equal to that value). Fix: set "
+        "resources.limits['nvidia.com/gpu'] and a nodeSelector such as nvidia.com/gpu.present: 'true' or a "
+        "toleration of nvidia.com/gpu:NoSchedule."
     ),
     _gpu_pods,
     level=MANDATORY,
@@ -603,17 +546,13 @@ k8s_gpu_pods_well_formed = _workload_rule(
         "gpuNodeSelectorKeys": {
             "type": "array",
             "items": {"type": "string"},
-            "default": [
-                "nvidia.com/gpu",
-                "nvidia.com/gpu.present",
-                "nvidia.com/gpu.product",
-                "k8s.amazonaws.com/accelerator",
-                "karpenter.k8s.aws/instance-gpu-manufacturer",
-                "karpenter.k8s.aws/instance-gpu-name",
-            ],
-            "description": "Node labels that select GPU nodes. Not `eks.amazonaws.com/nodegroup` by "
-            "default: a node group's name says nothing about its instances (add it where every node "
-            "group a GPU pod may name is a GPU one).",
+            "default": list(GPU_NODE_LABELS),
+            "description": "Node labels that select GPU nodes, with any value but one that says no GPU: "
+            "empty, false, no, off, none (any case) or a number <= 0 (the GPU operator relabels a node "
+            "that lost its GPUs `nvidia.com/gpu.present=false`; a count label says 0). In affinity: In "
+            "such values, Exists, or Gt an integer >= 0 (Lt admits a count of 0). Not "
+            "`eks.amazonaws.com/nodegroup` by default: a node group's name says nothing about its "
+            "instances (add it where every node group a GPU pod may name is a GPU one).",
         },
         "gpuTaintEffect": {
             "type": "string",
@@ -622,6 +561,14 @@ k8s_gpu_pods_well_formed = _workload_rule(
             "description": "Effect of the GPU nodes' taint (key `gpuResourceName`; EKS and the NVIDIA "
             "device plugin's convention: NoSchedule). Only a toleration of this effect, or of none, "
             "tolerates it (of NoExecute, one without tolerationSeconds: the pod is evicted once they pass).",
+        },
+        "gpuTaintValue": {
+            "type": ["string", "null"],
+            "default": None,
+            "description": 'Value of the GPU nodes\' taint ("" for a taint without one), or null: not '
+            "known, and then a toleration naming the key counts whatever its value. When set, an `Equal` "
+            "toleration (or one without operator: Kubernetes' default) counts only with this value; "
+            "`Exists` (with no value) still counts.",
         },
     },
 )
