@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..limits import INT32_MAX, SPEC_CONFIG, fail_at
+from ._gpu_labels import no_gpu_selections
 
 ROLLOUT_SLACK_SECONDS = 900
 """Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
@@ -174,6 +175,13 @@ class GpuPlacement(_Spec):
         bad = invalid_labels(value)
         if bad:
             raise ValueError(f"gpu_node_selector {bad} are not valid node labels: {LABEL_RULES}")
+        no_gpu = no_gpu_selections(value)
+        if no_gpu:
+            raise ValueError(
+                f"gpu_node_selector {no_gpu} select nodes without GPUs (a GPU label's value that is empty, "
+                "false, no, off, none or a number <= 0), where a pod that needs a GPU never gets one: give "
+                "the GPU nodes' value, e.g. nvidia.com/gpu.present: 'true'"
+            )
         return value
 
 
