@@ -62,16 +62,23 @@ def says_no_gpu(value: Any) -> bool:
 
 def selector_confines(selector: Any, keys: set[str], path: str) -> tuple[bool, list[str]]:
     """Whether a ``nodeSelector`` (its labels are ANDed) names a GPU label with a GPU value, and why
-    each GPU label it names does not."""
+    each GPU label it names does not. A value not known at preview leaves it undecided (raises
+    ``UnknownValueError``) only when no known label already confines the pod."""
     if not is_map(selector):
         return False, []
-    confines, why = False, []
+    confines, why, unknown = False, [], None
     for key in sorted(keys & {str(k) for k in selector}):
-        value = selector[key]
+        try:
+            value = selector[key]
+        except UnknownValueError as error:
+            unknown = unknown or error
+            continue
         if says_no_gpu(value):
             why.append(f"{path}['{key}'] is {shown(value)}, a value that labels nodes without GPUs")
         else:
             confines = True
+    if unknown is not None and not confines:
+        raise unknown
     return confines, why
 
 
@@ -106,30 +113,53 @@ def _expression_problem(expression: Any) -> str | None:
     return f"operator {operator!r} is not a node selector operator"
 
 
+def _term_problems(term: Any, keys: set[str], path: str) -> list[str] | None:
+    """None when a required node-affinity term matches no node (neither ``matchExpressions`` nor
+    ``matchFields``), [] when one of its ANDed expressions keeps the pod on GPU nodes, else why
+    none does. An expression not known at preview leaves the term undecided (raises
+    ``UnknownValueError``) only when no known one already keeps the pod on GPU nodes."""
+    expressions = items(get(term, "matchExpressions"))
+    if not (expressions or items(get(term, "matchFields"))):
+        return None
+    problems, unknown = [], None
+    for number, expression in enumerate(expressions):
+        try:
+            key = get(expression, "key")
+            problem = _expression_problem(expression) if key in keys else ""
+        except UnknownValueError as error:
+            unknown = unknown or error
+            continue
+        if problem is None:
+            return []
+        if problem:
+            problems.append(f"{path}.matchExpressions[{number}] '{key}' {problem}")
+    if unknown is not None:
+        raise unknown
+    return problems or [f"{path} names no GPU label"]
+
+
 def affinity_confines(terms: list[Any], keys: set[str], path: str) -> tuple[bool, list[str]]:
     """Whether a required node affinity admits only GPU nodes, and why each term that admits others
     does. Its terms are ORed, so every term that admits a node needs, among its ANDed expressions,
     one on a GPU label that keeps the pod on GPU nodes (see :func:`_expression_problem`); a term with
     neither ``matchExpressions`` nor ``matchFields`` matches no node (Kubernetes' NodeSelectorTerm),
-    and a ``matchFields`` term without such an expression admits the nodes it names, GPU or not."""
+    and a ``matchFields`` term without such an expression admits the nodes it names, GPU or not. A
+    term not known at preview leaves it undecided only when every known term keeps the pod on GPU
+    nodes (one known term that does not decides it)."""
     why: list[str] = []
     admitting = 0
+    unknown: UnknownValueError | None = None
     for index, term in enumerate(terms):
-        expressions = items(get(term, "matchExpressions"))
-        if not (expressions or items(get(term, "matchFields"))):
+        try:
+            problems = _term_problems(term, keys, f"{path}[{index}]")
+        except UnknownValueError as error:
+            unknown = unknown or error
             continue
-        admitting += 1
-        problems = []
-        for number, expression in enumerate(expressions):
-            key = get(expression, "key")
-            if key not in keys:
-                continue
-            problem = _expression_problem(expression)
-            if problem is None:
-                break
-            problems.append(f"{path}[{index}].matchExpressions[{number}] '{key}' {problem}")
-        else:
-            why.extend(problems or [f"{path}[{index}] names no GPU label"])
+        if problems is not None:
+            admitting += 1
+            why.extend(problems)
+    if unknown is not None and not why:
+        raise unknown
     return admitting > 0 and not why, why
 
 
@@ -157,13 +187,17 @@ def tolerates(toleration: Any, taint: str, effect: str, value: str | None) -> tu
     key, operator = get(toleration, "key"), get(toleration, "operator") or ""
     if key != taint and (key or operator != "Exists"):
         return False, None
-    given = get(toleration, "value")
-    given = "" if given is None else str(given)
     if operator not in _OPERATORS:
         return False, f"has operator {operator!r}, not Equal or Exists"
+    if operator != "Exists" and value is None:
+        # The taint's value not known: an Equal toleration counts whatever its own (read it not, so
+        # that one not known at preview does not leave the rule undecided).
+        return True, None
+    given = get(toleration, "value")
+    given = "" if given is None else str(given)
     if operator == "Exists":
         return (True, None) if given == "" else (False, f"sets value {given!r} with operator Exists")
-    if value is None or given == value:
+    if given == value:
         return True, None
     return (
         False,

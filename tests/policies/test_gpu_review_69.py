@@ -1,0 +1,94 @@
+"""Second read of k8s-gpu-pods-well-formed's values (tests/policies/test_gpu_values_69.py): what a
+value not known at preview leaves undecided. Kubernetes ANDs a nodeSelector's labels and a term's
+expressions and ORs the terms (component-helpers nodeaffinity.go), so one known label or expression
+that keeps the pod on GPU nodes decides the pod, whatever the unknown others say; and a toleration's
+value matters only when the taint's (``gpuTaintValue``) is known or the operator is ``Exists``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import build
+
+RULE = "k8s-gpu-pods-well-formed"
+POD = "kubernetes:core/v1:Pod"
+GPU = "nvidia.com/gpu"
+PRESENT = "nvidia.com/gpu.present"
+PRODUCT = "nvidia.com/gpu.product"
+COUNT = "nvidia.com/gpu.count"
+U = UNKNOWN_STRING_VALUE
+
+
+def _pod(**placement: Any) -> dict[str, Any]:
+    container = {"name": "server", "image": "model@sha256:abc", "resources": {"limits": {GPU: 1}}}
+    return {"metadata": {"namespace": "serving"}, "spec": {"containers": [container], **placement}}
+
+
+def _terms(*expressions: list[dict[str, Any]]) -> dict[str, Any]:
+    terms = [{"matchExpressions": list(e)} for e in expressions]
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}}}
+
+
+def _expression(key: str, operator: str, *values: str) -> dict[str, Any]:
+    return {"key": key, "operator": operator, **({"values": list(values)} if values else {})}
+
+
+def _judged(pod: dict[str, Any], taint_value: str | None = None) -> tuple[list[str], int]:
+    """(violation messages, undecided count) at preview, with ``gpuTaintValue``."""
+    records = build([{"type": POD, "name": "subject", "inputs": pod}])
+    report = evaluate_report(records, {RULE: {"gpuTaintValue": taint_value}}, [get_policy(RULE)])
+    return [v.message for v in report.violations if v.policy_name == RULE], len(report.undecided)
+
+
+def _toleration(operator: str, value: str | None) -> dict[str, Any]:
+    return {
+        "key": GPU,
+        "operator": operator,
+        "effect": "NoSchedule",
+        **({"value": value} if value is not None else {}),
+    }
+
+
+#: (pod, gpuTaintValue, a fragment of the refusal or None: admitted), decided at preview.
+DECIDED = [
+    pytest.param(_pod(nodeSelector={PRESENT: "true", PRODUCT: U}), None, None, id="selector-known-gpu-label-then-unknown"),
+    pytest.param(_pod(nodeSelector={COUNT: U, PRESENT: "true"}), None, None, id="selector-unknown-then-known-gpu-label"),
+    pytest.param(_pod(affinity=_terms([_expression(COUNT, "In", U), _expression(PRODUCT, "Exists")])), None, None, id="term-unknown-then-exists"),
+    pytest.param(_pod(affinity=_terms([_expression(PRODUCT, "Exists"), _expression(COUNT, "In", U)])), None, None, id="term-exists-then-unknown"),
+    pytest.param(_pod(affinity=_terms([_expression(COUNT, "Gt", U)], [_expression(PRESENT, "In", "false")])), None,
+                 "nodeSelectorTerms[1].matchExpressions[0] 'nvidia.com/gpu.present' In ['false']", id="a-known-term-that-does-not-count-decides"),
+    pytest.param(_pod(tolerations=[_toleration("Equal", U)]), None, None, id="equal-unknown-value-taint-value-unknown"),
+    pytest.param(_pod(tolerations=[{"key": GPU, "value": U, "effect": "NoSchedule"}]), None, None, id="no-operator-unknown-value-taint-value-unknown"),
+]  # fmt: skip
+UNDECIDED = [
+    pytest.param(_pod(nodeSelector={COUNT: "0", PRESENT: U}), None, id="selector-no-gpu-label-and-unknown"),
+    pytest.param(_pod(nodeSelector={PRESENT: U}), None, id="selector-only-unknown"),
+    pytest.param(_pod(affinity=_terms([_expression(COUNT, "In", "0"), _expression(PRESENT, "In", U)])), None, id="term-no-gpu-and-unknown"),
+    pytest.param(_pod(affinity=_terms([_expression(PRODUCT, "Exists")], [_expression(COUNT, "Gt", U)])), None, id="a-known-term-counts-another-unknown"),
+    pytest.param(_pod(tolerations=[_toleration("Equal", U)]), "true", id="equal-unknown-value-taint-value-known"),
+    pytest.param(_pod(tolerations=[_toleration("Exists", U)]), None, id="exists-unknown-value"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("pod", "taint_value", "refused"), DECIDED)
+def test_a_known_placement_that_decides_is_not_left_undecided_by_an_unknown_value(
+    pod: dict[str, Any], taint_value: str | None, refused: str | None
+) -> None:
+    messages, undecided = _judged(pod, taint_value)
+    assert undecided == 0
+    if refused is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and refused in messages[0], messages
+
+
+@pytest.mark.parametrize(("pod", "taint_value"), UNDECIDED)
+def test_an_unknown_value_that_could_decide_leaves_the_pod_undecided(
+    pod: dict[str, Any], taint_value: str | None
+) -> None:
+    assert _judged(pod, taint_value) == ([], 1)
