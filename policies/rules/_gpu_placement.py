@@ -50,6 +50,15 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
+def _int64(text: str) -> int | None:
+    """``text`` read as Kubernetes reads a Gt/Lt value (strconv.ParseInt base 10, 64 bits: an
+    optional sign and ASCII digits, no blanks), or None when it cannot."""
+    if not _INTEGER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if -(2**63) <= number < 2**63 else None
+
+
 def says_no_gpu(value: Any) -> bool:
     """Whether a node label value names nodes without a GPU: empty, ``false``, ``no``, ``off``,
     ``none`` (any case), or a decimal number <= 0 (a count of none). Props' numbers arrive as floats
@@ -101,13 +110,19 @@ def _expression_problem(expression: Any) -> str | None:
         if values and not no_gpu:
             return None
         return f"In {no_gpu!r} admits nodes without GPUs" if no_gpu else "In without values"
-    if operator == "Gt":
-        # Gt n with n >= 0 admits labels >= 1 only: a count of at least one GPU, never "no GPU".
-        if len(values) == 1 and _INTEGER.fullmatch(values[0]) and int(values[0]) >= 0:
-            return None
-        return f"Gt {values!r} admits a count of 0 (it needs one integer >= 0)"
-    if operator == "Lt":
-        return f"Lt {values!r} admits a count of 0"
+    if operator in ("Gt", "Lt"):
+        bound = _int64(values[0]) if len(values) == 1 else None
+        if bound is None:
+            # The API server refuses more or fewer values than one (ValidateNodeSelectorRequirement);
+            # one that strconv.ParseInt cannot read makes the whole term match no node (nodeaffinity.go
+            # drops a term with a parse error): the pod never schedules.
+            return f"{operator} {values!r} is not one 64-bit integer, so the term matches no node: give one, e.g. Gt ['0']"
+        if operator == "Gt":
+            # Gt n with n >= 0 admits labels >= 1 only: a count of at least one GPU, never "no GPU".
+            return None if bound >= 0 else f"Gt {values!r} admits a count of 0: give an integer >= 0"
+        if bound > 0:
+            return f"Lt {values!r} admits a count of 0: select counts with Gt, e.g. Gt ['0']"
+        return f"Lt {values!r} admits only counts below 0, none of them a GPU's: select counts with Gt, e.g. Gt ['0']"
     if operator in _EXCLUDING:
         return f"{operator} keeps the pod off the nodes with that label"
     return f"operator {operator!r} is not a node selector operator"

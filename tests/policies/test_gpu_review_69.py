@@ -92,3 +92,48 @@ def test_an_unknown_value_that_could_decide_leaves_the_pod_undecided(
     pod: dict[str, Any], taint_value: str | None
 ) -> None:
     assert _judged(pod, taint_value) == ([], 1)
+
+
+KARPENTER_COUNT = "karpenter.k8s.aws/instance-gpu-count"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("0", id="0"),
+        pytest.param("+0", id="a-plus-sign"),
+        pytest.param("007", id="leading-zeros"),
+        pytest.param("9223372036854775807", id="int64-max"),
+    ],
+)
+def test_gt_an_integer_kubernetes_reads_keeps_the_pod_on_gpu_nodes(value: str) -> None:
+    """Kubernetes reads a Gt value with strconv.ParseInt(value, 10, 64): a sign and leading zeros
+    are taken."""
+    affinity = _terms([_expression(KARPENTER_COUNT, "Gt", value)])
+    assert _judged(_pod(affinity=affinity)) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "fragment"),
+    [
+        pytest.param("Gt", ["0.5"], "Gt ['0.5'] is not one 64-bit integer, so the term matches no node", id="gt-a-decimal"),
+        pytest.param("Gt", [" 1"], "Gt [' 1'] is not one 64-bit integer", id="gt-a-blank"),
+        pytest.param("Gt", ["1_0"], "Gt ['1_0'] is not one 64-bit integer", id="gt-an-underscore-python-reads"),
+        pytest.param("Gt", ["9223372036854775808"], "Gt ['9223372036854775808'] is not one 64-bit integer", id="gt-beyond-int64"),
+        pytest.param("Lt", ["-9223372036854775809"], "Lt ['-9223372036854775809'] is not one 64-bit integer", id="lt-below-int64"),
+        pytest.param("Gt", ["0", "1"], "Gt ['0', '1'] is not one 64-bit integer", id="gt-two-values"),
+        pytest.param("Gt", [], "Gt [] is not one 64-bit integer", id="gt-no-value"),
+        pytest.param("Gt", ["-1"], "Gt ['-1'] admits a count of 0: give an integer >= 0", id="gt-minus-1"),
+        pytest.param("Lt", ["1"], "Lt ['1'] admits a count of 0: select counts with Gt", id="lt-1"),
+        pytest.param("Lt", ["0"], "Lt ['0'] admits only counts below 0, none of them a GPU's", id="lt-0-admits-no-count-of-0"),
+        pytest.param("Lt", ["-3"], "Lt ['-3'] admits only counts below 0", id="lt-negative"),
+        pytest.param("Lt", ["-9223372036854775808"], "Lt ['-9223372036854775808'] admits only counts below 0", id="lt-int64-min"),
+    ],
+)  # fmt: skip
+def test_a_gt_or_lt_that_does_not_count_says_what_it_admits(
+    operator: str, values: list[str], fragment: str
+) -> None:
+    affinity = _terms([_expression(KARPENTER_COUNT, operator, *values)])
+    [message], undecided = _judged(_pod(affinity=affinity))
+    assert undecided == 0
+    assert f"nodeSelectorTerms[0].matchExpressions[0] '{KARPENTER_COUNT}' {fragment}" in message, message
