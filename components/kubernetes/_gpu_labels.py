@@ -5,8 +5,8 @@ on nodes that have none).
 A copy of the policy pack's (policies/rules/_gpu_placement.py, which imports nothing from
 ``components/``); tests/components/test_gpu_selector_spec_69.py pins the two equal. The NVIDIA GPU
 operator relabels a node that lost its GPUs ``nvidia.com/gpu.present=false``; GPU feature
-discovery's ``nvidia.com/gpu.count`` and Karpenter's ``karpenter.k8s.aws/instance-gpu-count`` are
-counts.
+discovery's ``nvidia.com/gpu.count`` and Karpenter's ``karpenter.k8s.aws/instance-gpu-count`` (EKS
+Auto Mode's ``eks.amazonaws.com/instance-gpu-count``) are counts.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ GPU_NODE_LABELS: tuple[str, ...] = (
     "karpenter.k8s.aws/instance-gpu-count",
     "karpenter.k8s.aws/instance-gpu-manufacturer",
     "karpenter.k8s.aws/instance-gpu-name",
+    "karpenter.k8s.aws/instance-gpu-memory",
+    "eks.amazonaws.com/instance-gpu-count",
+    "eks.amazonaws.com/instance-gpu-manufacturer",
+    "eks.amazonaws.com/instance-gpu-name",
+    "eks.amazonaws.com/instance-gpu-memory",
 )
 """Labels set on GPU nodes only, or with a "no GPU" value on others (the pack's default
 ``gpuNodeSelectorKeys``)."""

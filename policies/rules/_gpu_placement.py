@@ -6,8 +6,9 @@ Values: a label that names GPU nodes may also be written with a value that names
 The NVIDIA GPU operator labels GPU nodes ``nvidia.com/gpu.present=true`` and relabels a node that lost
 its GPUs ``false`` (gpu-operator controllers/state_manager.go, ``labelGPUNodes``); GPU feature
 discovery's ``nvidia.com/gpu.count`` and Karpenter's ``karpenter.k8s.aws/instance-gpu-count`` are
-counts (Karpenter sets its GPU labels on GPU instance types only: pkg/providers/instancetype/types.go,
-``computeRequirements``). So a value is read as "no GPU" when it is, ignoring case and blanks, empty,
+counts (Karpenter sets its GPU labels, the GPU memory too, on GPU instance types only and declares
+them ``DoesNotExist`` on others: pkg/providers/instancetype/types.go, ``computeRequirements``; EKS
+Auto Mode sets them as ``eks.amazonaws.com/instance-gpu-*``). So a value is read as "no GPU" when it is, ignoring case and blanks, empty,
 ``false``/``no``/``off``/``none``, or a decimal number <= 0; any other value (``true``, ``1``,
 ``Tesla-T4``, ``nvidia-tesla-t4``) names GPU nodes. One rule for every configured key: no GPU model,
 vendor or count is spelled ``false`` or ``0``, so a key needs no declared type.
@@ -31,7 +32,9 @@ from ._props import get, is_map, items
 
 #: The default ``gpuNodeSelectorKeys``: labels set on GPU nodes only (or with a "no GPU" value on
 #: others). The two counts: GPU feature discovery's number of GPUs, and Karpenter's, which
-#: Karpenter's GPU node pools select with ``Gt 0``.
+#: Karpenter's GPU node pools select with ``Gt 0``. EKS Auto Mode, a managed Karpenter, sets the same
+#: GPU labels under ``eks.amazonaws.com/`` (its docs' "EKS Auto Mode Supported Labels"; its example
+#: GPU pod selects ``eks.amazonaws.com/instance-gpu-name: l40s``, auto-accelerated.adoc).
 GPU_NODE_LABELS: tuple[str, ...] = (
     "nvidia.com/gpu",
     "nvidia.com/gpu.present",
@@ -41,6 +44,11 @@ GPU_NODE_LABELS: tuple[str, ...] = (
     "karpenter.k8s.aws/instance-gpu-count",
     "karpenter.k8s.aws/instance-gpu-manufacturer",
     "karpenter.k8s.aws/instance-gpu-name",
+    "karpenter.k8s.aws/instance-gpu-memory",
+    "eks.amazonaws.com/instance-gpu-count",
+    "eks.amazonaws.com/instance-gpu-manufacturer",
+    "eks.amazonaws.com/instance-gpu-name",
+    "eks.amazonaws.com/instance-gpu-memory",
 )
 
 #: Label values that say "no GPU" (compared lower-cased, blanks stripped); numbers <= 0 too.

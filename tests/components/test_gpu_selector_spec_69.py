@@ -125,3 +125,20 @@ def test_the_spec_s_copy_is_the_pack_s() -> None:
         ".0",
         "+0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("selector", "refused"),
+    [
+        pytest.param({"eks.amazonaws.com/instance-gpu-count": "0"}, True, id="auto-mode-count-0"),
+        pytest.param({"eks.amazonaws.com/instance-gpu-memory": "0"}, True, id="auto-mode-memory-0"),
+        pytest.param({"eks.amazonaws.com/instance-gpu-name": "l40s"}, False, id="auto-mode-gpu-name"),
+        pytest.param({"karpenter.k8s.aws/instance-gpu-memory": "24576"}, False, id="karpenter-memory"),
+    ],
+)
+def test_eks_auto_mode_gpu_labels_are_judged_like_the_others(selector: dict[str, str], refused: bool) -> None:
+    if refused:
+        with pytest.raises(ValidationError, match="select nodes without GPUs"):
+            GpuPlacement(gpu_node_selector=selector)
+    else:
+        assert GpuPlacement(gpu_node_selector=selector).gpu_node_selector == selector

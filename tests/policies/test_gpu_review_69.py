@@ -137,3 +137,38 @@ def test_a_gt_or_lt_that_does_not_count_says_what_it_admits(
     [message], undecided = _judged(_pod(affinity=affinity))
     assert undecided == 0
     assert f"nodeSelectorTerms[0].matchExpressions[0] '{KARPENTER_COUNT}' {fragment}" in message, message
+
+
+AUTO_COUNT = "eks.amazonaws.com/instance-gpu-count"
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        # AWS's own EKS Auto Mode GPU pod (EKS user guide, auto-accelerated.adoc): no toleration.
+        pytest.param({"nodeSelector": {"eks.amazonaws.com/instance-gpu-name": "l40s", "eks.amazonaws.com/compute-type": "auto"}}, id="auto-mode-gpu-name"),
+        pytest.param({"nodeSelector": {"eks.amazonaws.com/instance-gpu-memory": "45776"}}, id="auto-mode-gpu-memory"),
+        pytest.param({"nodeSelector": {"eks.amazonaws.com/instance-gpu-manufacturer": "nvidia"}}, id="auto-mode-gpu-manufacturer"),
+        pytest.param({"affinity": _terms([_expression(AUTO_COUNT, "Gt", "0")])}, id="auto-mode-count-gt-0"),
+        pytest.param({"nodeSelector": {"karpenter.k8s.aws/instance-gpu-memory": "24576"}}, id="karpenter-gpu-memory"),
+    ],
+)  # fmt: skip
+def test_eks_auto_mode_and_karpenter_gpu_labels_select_gpu_nodes(placement: dict[str, Any]) -> None:
+    """Karpenter sets its GPU labels (name, manufacturer, count, memory) on GPU instance types only;
+    EKS Auto Mode sets the same under ``eks.amazonaws.com/``."""
+    assert _judged(_pod(**placement)) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        pytest.param({"nodeSelector": {AUTO_COUNT: "0"}}, id="auto-mode-count-0"),
+        pytest.param({"nodeSelector": {"eks.amazonaws.com/instance-gpu-memory": "0"}}, id="auto-mode-memory-0"),
+        pytest.param({"affinity": _terms([_expression(AUTO_COUNT, "Lt", "1")])}, id="auto-mode-count-lt-1"),
+        pytest.param({"nodeSelector": {"eks.amazonaws.com/compute-type": "auto"}}, id="auto-mode-any-node"),
+    ],
+)  # fmt: skip
+def test_eks_auto_mode_labels_that_admit_nodes_without_gpus_do_not_count(placement: dict[str, Any]) -> None:
+    [message], undecided = _judged(_pod(**placement))
+    assert undecided == 0
+    assert "'eks.amazonaws.com/instance-gpu-count'" in message, message

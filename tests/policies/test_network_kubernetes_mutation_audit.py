@@ -669,10 +669,13 @@ GPU_RESOURCES = {
 }
 NO_GPU_NODES = (
     "spec.template.spec.nodeSelector has no GPU key and spec.template.spec.tolerations has no 'nvidia.com/gpu' "
-    "toleration of effect NoSchedule (or no effect): select GPU nodes (one of ['k8s.amazonaws.com/accelerator', "
+    "toleration of effect NoSchedule (or no effect): select GPU nodes (one of ['eks.amazonaws.com/instance-gpu-count', "
+    "'eks.amazonaws.com/instance-gpu-manufacturer', 'eks.amazonaws.com/instance-gpu-memory', "
+    "'eks.amazonaws.com/instance-gpu-name', 'k8s.amazonaws.com/accelerator', "
     "'karpenter.k8s.aws/instance-gpu-count', 'karpenter.k8s.aws/instance-gpu-manufacturer', "
-    "'karpenter.k8s.aws/instance-gpu-name', 'nvidia.com/gpu', 'nvidia.com/gpu.count', 'nvidia.com/gpu.present', "
-    "'nvidia.com/gpu.product']) or tolerate the 'nvidia.com/gpu:NoSchedule' taint."
+    "'karpenter.k8s.aws/instance-gpu-memory', 'karpenter.k8s.aws/instance-gpu-name', 'nvidia.com/gpu', "
+    "'nvidia.com/gpu.count', 'nvidia.com/gpu.present', 'nvidia.com/gpu.product']) or tolerate the "
+    "'nvidia.com/gpu:NoSchedule' taint."
 )
 
 
