@@ -101,6 +101,33 @@ def test_the_default_placement_passes_the_pack(taint_value: str | None) -> None:
 
 SAMPLES = ["", " ", "false", "FALSE", "no", "off", "none", "None", "0", "00", "0.0", "-0", "-1", ".0", "+0",
            "true", "1", "01", "0.5", "1e0", "Tesla-T4", "nvidia", "nonex", "0x0", "0-0"]  # fmt: skip
+#: Numbers at the edges of the decimal pattern: a trailing point, a signed point, an exponent, a
+#: non-ASCII zero (Python's float reads it; the pattern, ASCII only, does not), an underscore.
+EDGES = [
+    "0.",
+    "-0.",
+    "+.0",
+    "-.5",
+    "0e0",
+    "-1e3",
+    "\u0660",
+    "-\u0661",
+    "0_0",
+    "1_0",
+    " -0 ",
+    "\t0\n",
+    "nan",
+    "-inf",
+]
+
+
+def test_the_spec_s_copy_reads_numbers_with_the_pack_s_pattern() -> None:
+    """The pin above compares samples; the pattern and the words themselves are pinned too, so a
+    change to one copy's number reading fails here, whatever the samples."""
+    assert _gpu_labels._DECIMAL.pattern == _gpu_placement._DECIMAL.pattern
+    assert _gpu_labels._DECIMAL.flags == _gpu_placement._DECIMAL.flags
+    assert [_gpu_labels.says_no_gpu(v) for v in EDGES] == [_gpu_placement.says_no_gpu(v) for v in EDGES]
+    assert [v for v in EDGES if _gpu_placement.says_no_gpu(v)] == ["0.", "-0.", "+.0", "-.5", " -0 ", "\t0\n"]
 
 
 def test_the_spec_s_copy_is_the_pack_s() -> None:
