@@ -162,7 +162,8 @@ class GpuPlacement(_Spec):
 
     gpu_node_selector: dict[str, str] = Field(
         default_factory=lambda: {"nvidia.com/gpu.present": "true"},
-        description="Node labels of the GPU nodes (applied to pods that need a GPU).",
+        description="Node labels of the GPU nodes (applied to pods that need a GPU). A GPU label with a "
+        "value that says no GPU (empty, false/no/off/none, a number <= 0) is refused.",
     )
     gpu_tolerations: list[Toleration] = Field(
         default_factory=lambda: [Toleration(key=GPU_RESOURCE)],
@@ -180,7 +181,7 @@ class GpuPlacement(_Spec):
             raise ValueError(
                 f"gpu_node_selector {no_gpu} select nodes without GPUs (a GPU label's value that is empty, "
                 "false, no, off, none or a number <= 0), where a pod that needs a GPU never gets one: give "
-                "the GPU nodes' value, e.g. nvidia.com/gpu.present: 'true'"
+                "the value the GPU nodes carry, e.g. nvidia.com/gpu.present: 'true', or a GPU count of 1 or more"
             )
         return value
 

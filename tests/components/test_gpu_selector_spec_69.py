@@ -169,3 +169,11 @@ def test_eks_auto_mode_gpu_labels_are_judged_like_the_others(selector: dict[str,
             GpuPlacement(gpu_node_selector=selector)
     else:
         assert GpuPlacement(gpu_node_selector=selector).gpu_node_selector == selector
+
+
+def test_the_refusal_names_the_labels_and_how_to_fix_a_count() -> None:
+    with pytest.raises(ValidationError) as raised:
+        GpuPlacement(gpu_node_selector={"nvidia.com/gpu.count": "0", "example.com/pool": "gpu"})
+    message = str(raised.value)
+    assert "gpu_node_selector ['nvidia.com/gpu.count=0'] select nodes without GPUs" in message, message
+    assert "nvidia.com/gpu.present: 'true', or a GPU count of 1 or more" in message, message
