@@ -119,11 +119,13 @@ def _expression_problem(expression: Any) -> str | None:
             return None
         return f"In {no_gpu!r} admits nodes without GPUs" if no_gpu else "In without values"
     if operator in ("Gt", "Lt"):
-        bound = _int64(values[0]) if len(values) == 1 else None
+        if len(values) != 1:
+            # ValidateNodeSelectorRequirement: "must be specified single value when `operator` is 'Lt' or 'Gt'".
+            return f"{operator} {values!r} is refused by the API server, which takes one value: give one, e.g. Gt ['0']"
+        bound = _int64(values[0])
         if bound is None:
-            # The API server refuses more or fewer values than one (ValidateNodeSelectorRequirement);
-            # one that strconv.ParseInt cannot read makes the whole term match no node (nodeaffinity.go
-            # drops a term with a parse error): the pod never schedules.
+            # A value strconv.ParseInt cannot read (the API server takes it) makes the whole term match
+            # no node (nodeaffinity.go keeps a term with a parse error from matching): the pod never schedules.
             return f"{operator} {values!r} is not one 64-bit integer, so the term matches no node: give one, e.g. Gt ['0']"
         if operator == "Gt":
             # Gt n with n >= 0 admits labels >= 1 only: a count of at least one GPU, never "no GPU".
