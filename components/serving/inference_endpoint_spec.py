@@ -55,10 +55,13 @@ from .variant_spec import (
     MAX_SCALING_POLICIES,
     MAX_SCHEDULED_ACTIONS,
     SERVERLESS_MEMORY_MB,
+    TARGET_VALUE_MAX,
+    TARGET_VALUE_MIN,
     ScalingSpec,
     ScheduledCapacity,
     ServerlessSpec,
     VariantSpec,
+    target_value_problem,
 )
 
 # What this module has always offered, wherever it is defined now (stacks, components, adopters).
@@ -82,6 +85,8 @@ __all__ = [
     "ROLLBACK_ALARMS_PER_VARIANT",
     "SAGEMAKER_NAME_MAX",
     "SERVERLESS_MEMORY_MB",
+    "TARGET_VALUE_MAX",
+    "TARGET_VALUE_MIN",
     "AsyncSpec",
     "DataCaptureSpec",
     "DeploymentSpec",
@@ -106,6 +111,7 @@ __all__ = [
     "resolved_packages_problem",
     "rollback_alarm_name_problem",
     "sagemaker_name_problem",
+    "target_value_problem",
 ]
 
 

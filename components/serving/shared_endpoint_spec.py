@@ -17,6 +17,7 @@ from .inference_endpoint_spec import (
     _endpoint_name,
     _Spec,
     container_environment_problem,
+    target_value_problem,
 )
 from .sagemaker_names import _sagemaker_name
 
@@ -68,7 +69,7 @@ class ComponentScalingSpec(_Spec):
     invocations_per_copy: Annotated[int, Field(ge=1)] = Field(
         default=50,
         description="Target tracking on SageMakerInferenceComponentInvocationsPerCopy (invocations a copy "
-        "serves a minute).",
+        "serves a minute); at most 2^359, Application Auto Scaling's largest target value.",
     )
     scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="Seconds after a scale-in before the policy may scale in again."
@@ -77,6 +78,14 @@ class ComponentScalingSpec(_Spec):
         default=60,
         description="Seconds added copies get to take effect before the policy scales out further.",
     )
+
+    @field_validator("invocations_per_copy")
+    @classmethod
+    def _target_value(cls, value: int) -> int:
+        problem = target_value_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _bounds(self) -> ComponentScalingSpec:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at, fail_at_each
+from ..limits import INT32_MAX, SPEC_CONFIG, fail_at, fail_at_each
 from ..observability.alarm_thresholds import ENDPOINT_METRICS, INVOCATION_METRICS
 from .endpoint_metrics import publishes
 
@@ -71,6 +71,14 @@ MAX_SHORT_ALARM_SECONDS = 86_400
 SHORT_PERIOD = 3_600
 OPERATORS = {"out": "GreaterThanOrEqualToThreshold", "in": "LessThanOrEqualToThreshold"}
 """The side each direction's alarm fires on: at or above the threshold for out, at or below for in."""
+MAX_STEP_ADJUSTMENTS = 20
+"""Application Auto Scaling's "Step adjustments per step scaling policy" (its quotas page,
+https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html):
+20 by default. The quota is adjustable, but through a Service Quotas request the stack cannot see,
+so the default is what a stack file is checked against (as IAM's trust-policy size is, in
+components/data/dvc_remote_spec.py)."""
+INT32_MIN = -(2**31)
+"""The smallest value of an AWS API ``Integer`` (ScalingAdjustment's type)."""
 NAME_SUFFIX = "-step-"
 """The policy's and the alarm's names are ``<endpoint>-<variant>-step-<name>``: at most 63 + 1 + 63
 + 6 + 64 = 197 characters, within PutScalingPolicy's 256 and PutMetricAlarm's 255."""
@@ -93,7 +101,7 @@ class StepAdjustmentSpec(BaseModel):
         description="Upper bound of the metric minus the threshold (exclusive above the threshold, "
         "inclusive below it); none: infinity (scale-out's farthest step only).",
     )
-    adjustment: int = Field(
+    adjustment: Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)] = Field(
         description="Instances (ChangeInCapacity), percent of the current count (PercentChangeInCapacity) "
         "or the new count (ExactCapacity): positive to scale out, negative to scale in (ExactCapacity: "
         "within min_capacity and max_capacity)."
@@ -164,9 +172,11 @@ class StepScalingSpec(BaseModel):
     steps: list[StepAdjustmentSpec] = Field(
         min_length=1,
         description="Contiguous, non-overlapping steps, in order of their bounds: for `out` from 0 up, the "
-        "last one open-ended (no upper_bound); for `in` from an open-ended one (no lower_bound) up to 0.",
+        "last one open-ended (no upper_bound); for `in` from an open-ended one (no lower_bound) up to 0. "
+        f"At most {MAX_STEP_ADJUSTMENTS} (Application Auto Scaling's default quota of step adjustments per "
+        "step scaling policy).",
     )
-    min_adjustment_magnitude: Annotated[int, Field(ge=1)] | None = Field(
+    min_adjustment_magnitude: Annotated[int, Field(ge=1, le=INT32_MAX)] | None = Field(
         default=None,
         description="PercentChangeInCapacity only: the fewest instances a step adds or removes.",
     )
@@ -188,6 +198,17 @@ class StepScalingSpec(BaseModel):
     def _known_metric(cls, value: str) -> str:
         if value not in STEP_METRICS:
             raise ValueError(f"{value!r} is not a SageMaker variant metric; one of {', '.join(STEP_METRICS)}")
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _step_quota(cls, value: list[StepAdjustmentSpec]) -> list[StepAdjustmentSpec]:
+        if len(value) > MAX_STEP_ADJUSTMENTS:
+            raise ValueError(
+                f"{len(value)} steps; Application Auto Scaling takes at most {MAX_STEP_ADJUSTMENTS} step "
+                "adjustments per step scaling policy (its default quota): merge steps, or split them "
+                "between two policies with thresholds of their own"
+            )
         return value
 
     @field_validator("period")
@@ -373,6 +394,10 @@ class StepScalingSpec(BaseModel):
         if self.adjustment_type == "ExactCapacity":
             if self.direction == "out" and adjustment < 1:
                 return [(at, adjustment, "an ExactCapacity scale-out step sets at least 1 instance")]
+            if adjustment < 0:
+                # StepAdjustment.ScalingAdjustment: "For exact capacity, you must specify a
+                # non-negative value" (checked here too: the spec is also built on its own).
+                return [(at, adjustment, f"an ExactCapacity step sets a count: 0 or more, not {adjustment}")]
             return []  # the range of the variant's capacity: checked by the scaling spec
         if self.direction == "out" and adjustment <= 0:
             return [

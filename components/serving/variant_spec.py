@@ -35,12 +35,29 @@ MAX_SCHEDULED_ACTIONS = 200
 """Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
 MAX_SCALING_POLICIES = 50
 """Application Auto Scaling's scaling policies per scalable target (its service quota)."""
+TARGET_VALUE_MIN = 2.0**-359
+TARGET_VALUE_MAX = 2.0**359
+"""The positive TargetValue a target-tracking policy takes: "8.515920e-109 to 1.174271e+108
+(Base 10)", 2^-359 to 2^359, in Application Auto Scaling's API reference
+(TargetTrackingScalingPolicyConfiguration) until its current wording, "it won't accept values that
+are either too small or too large ... in the range of -2^360 to 2^360", and in DynamoDB's for the
+same setting. The narrower range is checked; every target the platform sets is positive."""
 INVOCATIONS_PER_INSTANCE = "SageMakerVariantInvocationsPerInstance"
 """Application Auto Scaling's predefined metric of the invocations target."""
 
 
 class _Spec(BaseModel):
     model_config = SPEC_CONFIG
+
+
+def target_value_problem(value: float) -> str | None:
+    """Why Application Auto Scaling would refuse ``value`` as a target-tracking TargetValue, or None."""
+    if TARGET_VALUE_MIN <= value <= TARGET_VALUE_MAX:
+        return None
+    return (
+        f"{value:g} is outside the {TARGET_VALUE_MIN:.6e} to {TARGET_VALUE_MAX:.6e} (2^-359 to 2^359) "
+        "Application Auto Scaling takes as a target value"
+    )
 
 
 class ServerlessSpec(_Spec):
@@ -141,16 +158,19 @@ class ScalingSpec(_Spec):
         default=100,
         description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute). Real-time "
         "endpoints only: an async endpoint publishes no InvocationsPerInstance, so there the default is not "
-        "applied and a value is refused (use `backlog_per_instance`).",
+        "applied and a value is refused (use `backlog_per_instance`). At most 2^359, Application Auto "
+        "Scaling's largest target value.",
     )
     gpu_utilization_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
         default=None,
         description="Target tracking on the variant's average GPU utilisation, in percent of its "
-        "instance's GPUs (GPUUtilization is 100 per GPU: the target is this times the GPU count).",
+        "instance's GPUs (GPUUtilization is 100 per GPU: the target is this times the GPU count). At least "
+        "2^-359, Application Auto Scaling's smallest target value.",
     )
     backlog_per_instance: Annotated[float, Field(gt=0)] | None = Field(
         default=None,
-        description="Async only: target ApproximateBacklogSizePerInstance; scales from zero on backlog.",
+        description="Async only: target ApproximateBacklogSizePerInstance; scales from zero on backlog. "
+        "2^-359 to 2^359, the target values Application Auto Scaling takes.",
     )
     scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300,
@@ -212,6 +232,15 @@ class ScalingSpec(_Spec):
             f"target-tracking or scale-from-zero); Application Auto Scaling takes at most "
             f"{MAX_SCALING_POLICIES} per scalable target"
         )
+
+    @field_validator("invocations_per_instance", "gpu_utilization_percent", "backlog_per_instance")
+    @classmethod
+    def _target_value(cls, value: float | None) -> float | None:
+        # Each is a TargetValue (the GPU one times its instance's GPU count, which stays in range).
+        problem = None if value is None else target_value_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("scheduled")
     @classmethod

@@ -1,0 +1,257 @@
+"""An endpoint's scaling block keeps Application Auto Scaling's documented limits, each at its edge:
+the value at the limit is accepted and the next one refused, naming the field.
+
+Sources: the service's quotas page (step adjustments per step scaling policy: 20, by default;
+scaling policies per scalable target: 50; scheduled actions per scalable target: 200), the API
+reference (StepAdjustment: "For exact capacity, you must specify a non-negative value";
+TargetTrackingScalingPolicyConfiguration's TargetValue, 8.515920e-109 to 1.174271e+108, i.e.
+2^-359 to 2^359) and botocore's model (ScalingAdjustment and MinAdjustmentMagnitude are
+``Integer``; PolicyName and ScheduledActionName 1-256 characters, the latter without ``:``, ``/`` or
+``|``). The specs are driven directly; one case goes through a stack file's parser for the file and
+the key a user sees.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from components.limits import INT32_MAX
+from components.serving.shared_endpoint_spec import ComponentScalingSpec
+from components.serving.step_scaling_spec import MAX_STEP_ADJUSTMENTS, NAME_SUFFIX, StepScalingSpec
+from components.serving.variant_spec import (
+    MAX_SCHEDULED_ACTIONS,
+    TARGET_VALUE_MAX,
+    TARGET_VALUE_MIN,
+    ScalingSpec,
+)
+from stacks.config import ConfigError, parse_platform_config
+from tests.api_models import request_errors
+from tests.conftest import load_stack_document
+
+OUT = {
+    "name": "latency-out",
+    "direction": "out",
+    "metric": "ModelLatency",
+    "statistic": "p99",
+    "threshold": 200_000,
+}
+IN = {
+    "name": "cpu-in",
+    "direction": "in",
+    "metric": "CPUUtilization",
+    "statistic": "Average",
+    "threshold": 30,
+}
+
+
+def _out_steps(count: int, adjustment: int = 1) -> list[dict[str, Any]]:
+    """``count`` contiguous scale-out steps from the threshold up, the last open-ended."""
+    closed = [{"lower_bound": n, "upper_bound": n + 1, "adjustment": adjustment} for n in range(count - 1)]
+    return [*closed, {"lower_bound": count - 1, "adjustment": adjustment}]
+
+
+def _in_steps(count: int, adjustment: int = -1) -> list[dict[str, Any]]:
+    """``count`` contiguous scale-in steps up to the threshold, the lowest open-ended (all within
+    the 30 below a threshold of 30 that a utilisation reaches)."""
+    closed = [{"lower_bound": -n - 1, "upper_bound": -n, "adjustment": adjustment} for n in range(count - 1)]
+    return [*closed, {"upper_bound": -(count - 1), "adjustment": adjustment}]
+
+
+def _refusal(model: type, data: dict[str, Any]) -> dict[str, str]:
+    """The problems validating ``data`` as ``model`` reports, by dotted location."""
+    with pytest.raises(ValidationError) as raised:
+        model.model_validate(data)
+    return {".".join(map(str, e["loc"])): e["msg"] for e in raised.value.errors()}
+
+
+@pytest.mark.parametrize(("policy", "steps"), [(OUT, _out_steps), (IN, _in_steps)], ids=["out", "in"])
+def test_a_step_policy_takes_20_step_adjustments_and_refuses_21(policy, steps) -> None:
+    assert MAX_STEP_ADJUSTMENTS == 20
+    accepted = StepScalingSpec.model_validate({**policy, "steps": steps(20)})
+    assert len(accepted.ordered_steps()) == 20
+    problems = _refusal(StepScalingSpec, {**policy, "steps": steps(21)})
+    assert list(problems) == ["steps"]
+    assert "21 steps" in problems["steps"] and "at most 20 step adjustments" in problems["steps"]
+
+
+# (case, policy, the step's adjustment at the edge, the one past it)
+INTEGER_EDGES = [
+    ("scale-out-adds-at-most-int32", {**OUT, "steps": _out_steps(1, INT32_MAX)}, INT32_MAX, INT32_MAX + 1),
+    ("scale-in-removes-at-most-int32", {**IN, "steps": _in_steps(1, -(2**31))}, -(2**31), -(2**31) - 1),
+    ("exact-capacity-in-sets-zero-or-more", {**IN, "adjustment_type": "ExactCapacity", "steps": _in_steps(1, 0)}, 0, -1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "policy", "edge", "past"), INTEGER_EDGES, ids=[c[0] for c in INTEGER_EDGES])
+def test_a_steps_adjustment_is_an_integer_aws_takes(
+    case: str, policy: dict[str, Any], edge: int, past: int
+) -> None:
+    assert StepScalingSpec.model_validate(policy).steps[0].adjustment == edge
+    beyond = {**policy, "steps": [{**policy["steps"][0], "adjustment": past}]}
+    problems = _refusal(StepScalingSpec, beyond)
+    assert list(problems) == ["steps.0.adjustment"], problems
+
+
+def test_min_adjustment_magnitude_is_an_integer_aws_takes_and_only_for_percent_changes() -> None:
+    percent = {**OUT, "adjustment_type": "PercentChangeInCapacity", "steps": _out_steps(1, 10)}
+    assert StepScalingSpec.model_validate({**percent, "min_adjustment_magnitude": INT32_MAX})
+    assert list(_refusal(StepScalingSpec, {**percent, "min_adjustment_magnitude": INT32_MAX + 1})) == [
+        "min_adjustment_magnitude"
+    ]
+    assert list(_refusal(StepScalingSpec, {**percent, "min_adjustment_magnitude": 0})) == [
+        "min_adjustment_magnitude"
+    ]
+    change = {**OUT, "steps": _out_steps(1), "min_adjustment_magnitude": 1}
+    problems = _refusal(StepScalingSpec, change)
+    assert "PercentChangeInCapacity only" in problems["min_adjustment_magnitude"]
+
+
+BELOW_MIN = math.nextafter(TARGET_VALUE_MIN, 0)
+ABOVE_MAX = math.nextafter(TARGET_VALUE_MAX, math.inf)
+SCALED = {"min_capacity": 1, "max_capacity": 4}
+# (field, the value at each edge, the values past them)
+TARGETS = [
+    ("invocations_per_instance", [1, 2**359], [2**359 + 1]),
+    ("gpu_utilization_percent", [TARGET_VALUE_MIN, 100.0], [BELOW_MIN]),
+    ("backlog_per_instance", [TARGET_VALUE_MIN, TARGET_VALUE_MAX], [BELOW_MIN, ABOVE_MAX]),
+]
+
+
+@pytest.mark.parametrize(("field", "edges", "past"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_a_target_tracking_target_lies_in_the_range_aws_takes(
+    field: str, edges: list[Any], past: list[Any]
+) -> None:
+    assert (TARGET_VALUE_MIN, TARGET_VALUE_MAX) == (2.0**-359, 2.0**359)
+    assert (
+        f"{TARGET_VALUE_MIN:.6e} {TARGET_VALUE_MAX:.6e}" == "8.515920e-109 1.174271e+108"
+    )  # as AWS prints them
+    for value in edges:
+        assert getattr(ScalingSpec.model_validate({**SCALED, field: value}), field) == value
+    for value in past:
+        problems = _refusal(ScalingSpec, {**SCALED, field: value})
+        assert list(problems) == [field] and "target value" in problems[field], problems
+
+
+def test_a_shared_endpoint_components_copy_target_lies_in_the_range_aws_takes() -> None:
+    scaling = {"min_copies": 1, "max_copies": 2}
+    assert ComponentScalingSpec.model_validate({**scaling, "invocations_per_copy": 2**359})
+    problems = _refusal(ComponentScalingSpec, {**scaling, "invocations_per_copy": 2**359 + 1})
+    assert list(problems) == ["invocations_per_copy"] and "target value" in problems["invocations_per_copy"]
+
+
+def _scheduled(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f"s{n}",
+            "schedule": f"cron({n % 60} {n // 60} ? * MON-FRI *)",
+            "min_capacity": 1,
+            "max_capacity": 2,
+        }
+        for n in range(count)
+    ]
+
+
+def test_a_variant_takes_200_scheduled_actions_and_refuses_201() -> None:
+    assert MAX_SCHEDULED_ACTIONS == 200
+    assert len(ScalingSpec.model_validate({**SCALED, "scheduled": _scheduled(200)}).scheduled) == 200
+    problems = _refusal(ScalingSpec, {**SCALED, "scheduled": _scheduled(201)})
+    assert list(problems) == ["scheduled"] and "at most 200" in problems["scheduled"]
+
+
+def test_a_scheduled_actions_limits_are_ordered_and_within_the_variants() -> None:
+    action = {"name": "night", "schedule": "cron(0 22 * * ? *)", "min_capacity": 4, "max_capacity": 4}
+    assert ScalingSpec.model_validate({**SCALED, "scheduled": [action]})
+    assert list(_refusal(ScalingSpec, {**SCALED, "scheduled": [{**action, "min_capacity": 5}]})) == [
+        "scheduled.0.min_capacity"
+    ]
+    too_many = {**action, "min_capacity": 1, "max_capacity": 5}
+    assert list(_refusal(ScalingSpec, {**SCALED, "scheduled": [too_many]})) == ["scheduled.0.max_capacity"]
+
+
+# The longest names the specs allow: a 63-character endpoint and variant, a 64-character action or policy.
+ENDPOINT, VARIANT, LONGEST = "e" * 63, "v" * 63, "a" * 64
+TARGET = {
+    "ServiceNamespace": "sagemaker",
+    "ResourceId": f"endpoint/{ENDPOINT}/variant/{VARIANT}",
+    "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+}
+
+
+def test_the_longest_scheduled_action_and_step_policy_names_are_ones_aws_takes() -> None:
+    action = f"{ENDPOINT}-{VARIANT}-{LONGEST}"
+    policy = f"{ENDPOINT}-{VARIANT}{NAME_SUFFIX}{LONGEST}"
+    assert (len(action), len(policy)) == (192, 197)
+    assert (
+        request_errors(
+            "application-autoscaling",
+            "PutScheduledAction",
+            {
+                **TARGET,
+                "ScheduledActionName": action,
+                "Schedule": "cron(0 22 * * ? *)",
+                "Timezone": "Europe/Berlin",
+            },
+        )
+        == []
+    )
+    assert (
+        request_errors(
+            "application-autoscaling",
+            "PutScalingPolicy",
+            {**TARGET, "PolicyName": policy, "PolicyType": "StepScaling"},
+        )
+        == []
+    )
+    # The model does refuse what the specs refuse (a name past 256, a ':'): the check has teeth.
+    refused = request_errors(
+        "application-autoscaling", "PutScheduledAction", {**TARGET, "ScheduledActionName": "a:b"}
+    )
+    assert [e for e in refused if "ScheduledActionName" in e], refused
+    refused = request_errors(
+        "application-autoscaling",
+        "PutScalingPolicy",
+        {**TARGET, "PolicyName": "p" * 257, "PolicyType": "StepScaling"},
+    )
+    assert [e for e in refused if "PolicyName" in e], refused
+    for name in (LONGEST + "a", "a:b", "a/b", "a|b", " a"):
+        problems = _refusal(ScalingSpec, {**SCALED, "scheduled": [{**_scheduled(1)[0], "name": name}]})
+        assert list(problems) == ["scheduled.0.name"], name
+        assert list(_refusal(StepScalingSpec, {**OUT, "steps": _out_steps(1), "name": name})) == ["name"], (
+            name
+        )
+
+
+FILE = "stacks/Pulumi.prod.yaml"
+VARIANT_SPEC = {
+    "name": "primary",
+    "model": {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"},
+    "instance_type": "ml.m5.xlarge",
+    "initial_instance_count": 2,
+}
+
+
+def _parse(scaling: dict[str, Any]) -> object:
+    platform = load_stack_document("prod")["config"]["mlops-platform:platform"]
+    endpoint = {"name": "churn", "variants": [{**VARIANT_SPEC, "scaling": scaling}]}
+    return parse_platform_config({**platform, "endpoints": [endpoint]}, FILE)
+
+
+def test_a_stack_file_with_21_steps_or_an_out_of_range_target_is_refused_naming_file_and_key() -> None:
+    scaling = {"min_capacity": 2, "max_capacity": 4, "step": [{**OUT, "steps": _out_steps(20)}]}
+    assert _parse(scaling)
+    with pytest.raises(ConfigError) as raised:
+        _parse(
+            {**scaling, "step": [{**OUT, "steps": _out_steps(21)}], "invocations_per_instance": 2**359 + 1}
+        )
+    lines = [line.strip() for line in str(raised.value).splitlines()]
+    at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling."
+    assert [line for line in lines if line.startswith(f"{at}step[0].steps: ") and "at most 20" in line], lines
+    assert [
+        line
+        for line in lines
+        if line.startswith(f"{at}invocations_per_instance: ") and "target value" in line
+    ], lines
