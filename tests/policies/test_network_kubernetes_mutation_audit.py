@@ -555,6 +555,18 @@ BARE_CONTAINER = {
     ],
     "k8s-run-as-high-uid": ["spec.template.spec.containers[0].securityContext.runAsUser is unset"],
     "k8s-gpu-pods-well-formed": [],
+    "k8s-no-host-path-volumes": [],
+    "k8s-no-host-ports": [],
+    "k8s-seccomp-not-unconfined": [],
+    "k8s-seccomp-profile-set": [
+        "spec.template.spec.containers[0].securityContext.seccompProfile is unset, as is "
+        "spec.template.spec.securityContext.seccompProfile"
+    ],
+    "k8s-default-proc-mount": [],
+    "k8s-no-windows-host-process": [],
+    "k8s-selinux-options-default": [],
+    "k8s-apparmor-not-unconfined": [],
+    "k8s-safe-sysctls-only": [],
 }
 
 

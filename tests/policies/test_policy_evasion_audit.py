@@ -1303,6 +1303,15 @@ def test_serving_runtime_containers_are_checked_on_what_they_set(resource_type: 
         "k8s-probes-configured",
         "k8s-resources-bounded",
         "k8s-no-host-namespaces",
+        "k8s-no-host-path-volumes",
+        "k8s-no-host-ports",
+        "k8s-seccomp-not-unconfined",
+        "k8s-seccomp-profile-set",
+        "k8s-default-proc-mount",
+        "k8s-no-windows-host-process",
+        "k8s-selinux-options-default",
+        "k8s-apparmor-not-unconfined",
+        "k8s-safe-sysctls-only",
     )
     for rule in rules:
         assert _report(rule, resource_type, _runtime(plain)) == ([], 0)

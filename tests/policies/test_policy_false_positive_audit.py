@@ -1589,6 +1589,15 @@ K8S_RULES = (
     "k8s-service-account-token-not-automounted",
     "k8s-run-as-high-uid",
     "k8s-gpu-pods-well-formed",
+    "k8s-no-host-path-volumes",
+    "k8s-no-host-ports",
+    "k8s-seccomp-not-unconfined",
+    "k8s-seccomp-profile-set",
+    "k8s-default-proc-mount",
+    "k8s-no-windows-host-process",
+    "k8s-selinux-options-default",
+    "k8s-apparmor-not-unconfined",
+    "k8s-safe-sysctls-only",
 )
 GPU_LIMITS = {
     "limits": {"cpu": "4", "memory": "16Gi", "nvidia.com/gpu": 1},
@@ -1667,6 +1676,7 @@ K8S_PROBES = [
                         "capabilities": {"drop": ["ALL"]},
                         "runAsNonRoot": True,
                         "runAsUser": 10001,
+                        "seccompProfile": {"type": "RuntimeDefault"},
                     }
                 ),
                 securityContext={},

@@ -37,7 +37,11 @@ POD = {
     "containers": [CONTAINER],
     "initContainers": [INIT],
     "automountServiceAccountToken": False,
-    "securityContext": {"runAsNonRoot": True, "runAsUser": 10001},
+    "securityContext": {
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
 }
 RULES = (
     "k8s-probes-configured",
@@ -48,6 +52,15 @@ RULES = (
     "k8s-service-account-token-not-automounted",
     "k8s-run-as-high-uid",
     "k8s-gpu-pods-well-formed",
+    "k8s-no-host-path-volumes",
+    "k8s-no-host-ports",
+    "k8s-seccomp-not-unconfined",
+    "k8s-seccomp-profile-set",
+    "k8s-default-proc-mount",
+    "k8s-no-windows-host-process",
+    "k8s-selinux-options-default",
+    "k8s-apparmor-not-unconfined",
+    "k8s-safe-sysctls-only",
 )
 
 

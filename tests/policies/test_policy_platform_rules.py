@@ -345,6 +345,133 @@ CASES = [
         )
         for flag, name in (("hostNetwork", "network"), ("hostPID", "pid"), ("hostIPC", "ipc"))
     ),
+    # The Pod Security Standards' controls (tests/policies/test_pod_hostpath_seccomp_69.py has the rest).
+    pytest.param(
+        "k8s-no-host-path-volumes",
+        DEPLOYMENT,
+        workload(pod={"volumes": [{"name": "tmp", "emptyDir": {}}]}),
+        None,
+        id="empty-dir-volume-passes",
+    ),
+    pytest.param(
+        "k8s-no-host-path-volumes",
+        DEPLOYMENT,
+        workload(pod={"volumes": [{"name": "root", "hostPath": {"path": "/"}}]}),
+        "spec.template.spec.volumes[0].hostPath",
+        id="host-path-volume-fails",
+    ),
+    pytest.param(
+        "k8s-no-host-ports",
+        DEPLOYMENT,
+        workload(container={"ports": [{"containerPort": 8080}]}),
+        None,
+        id="container-port-passes",
+    ),
+    pytest.param(
+        "k8s-no-host-ports",
+        DEPLOYMENT,
+        workload(container={"ports": [{"containerPort": 8080, "hostPort": 8080}]}),
+        "ports[0].hostPort",
+        id="host-port-fails",
+    ),
+    pytest.param(
+        "k8s-seccomp-not-unconfined", DEPLOYMENT, workload(), None, id="no-seccomp-is-not-unconfined"
+    ),
+    pytest.param(
+        "k8s-seccomp-not-unconfined",
+        DEPLOYMENT,
+        workload(pod={"securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "Unconfined"}}}),
+        "seccompProfile.type is 'Unconfined'",
+        id="unconfined-seccomp-fails",
+    ),
+    pytest.param(
+        "k8s-seccomp-profile-set",
+        DEPLOYMENT,
+        workload(
+            pod={"securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}}
+        ),
+        None,
+        id="runtime-default-seccomp-passes",
+    ),
+    pytest.param(
+        "k8s-seccomp-profile-set",
+        DEPLOYMENT,
+        workload(),
+        "seccompProfile is unset",
+        id="missing-seccomp-fails",
+    ),
+    pytest.param("k8s-default-proc-mount", DEPLOYMENT, workload(), None, id="default-proc-mount-passes"),
+    pytest.param(
+        "k8s-default-proc-mount",
+        DEPLOYMENT,
+        workload(security(procMount="Unmasked")),
+        "securityContext.procMount",
+        id="unmasked-proc-fails",
+    ),
+    pytest.param("k8s-no-windows-host-process", DEPLOYMENT, workload(), None, id="no-host-process-passes"),
+    pytest.param(
+        "k8s-no-windows-host-process",
+        DEPLOYMENT,
+        workload(security(windowsOptions={"hostProcess": True})),
+        "windowsOptions.hostProcess",
+        id="host-process-fails",
+    ),
+    pytest.param(
+        "k8s-selinux-options-default",
+        DEPLOYMENT,
+        workload(security(seLinuxOptions={"level": "s0:c1,c2"})),
+        None,
+        id="selinux-level-passes",
+    ),
+    pytest.param(
+        "k8s-selinux-options-default",
+        DEPLOYMENT,
+        workload(security(seLinuxOptions={"type": "spc_t"})),
+        "seLinuxOptions.type",
+        id="selinux-spc-type-fails",
+    ),
+    pytest.param(
+        "k8s-apparmor-not-unconfined",
+        DEPLOYMENT,
+        workload(security(appArmorProfile={"type": "RuntimeDefault"})),
+        None,
+        id="apparmor-runtime-default-passes",
+    ),
+    pytest.param(
+        "k8s-apparmor-not-unconfined",
+        DEPLOYMENT,
+        workload(security(appArmorProfile={"type": "Unconfined"})),
+        "appArmorProfile.type",
+        id="apparmor-unconfined-fails",
+    ),
+    pytest.param(
+        "k8s-safe-sysctls-only",
+        DEPLOYMENT,
+        workload(
+            pod={
+                "securityContext": {
+                    "runAsNonRoot": True,
+                    "sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1"}],
+                }
+            }
+        ),
+        None,
+        id="safe-sysctl-passes",
+    ),
+    pytest.param(
+        "k8s-safe-sysctls-only",
+        DEPLOYMENT,
+        workload(
+            pod={
+                "securityContext": {
+                    "runAsNonRoot": True,
+                    "sysctls": [{"name": "kernel.msgmax", "value": "65536"}],
+                }
+            }
+        ),
+        "sysctls[0].name",
+        id="unsafe-sysctl-fails",
+    ),
     pytest.param(
         "k8s-service-account-token-not-automounted",
         DEPLOYMENT,

@@ -123,6 +123,15 @@ DEFAULT_LEVELS = {
     "k8s-service-account-token-not-automounted": ADVISORY,
     "k8s-run-as-high-uid": ADVISORY,
     "k8s-gpu-pods-well-formed": MANDATORY,
+    "k8s-no-host-path-volumes": MANDATORY,
+    "k8s-no-host-ports": MANDATORY,
+    "k8s-seccomp-not-unconfined": MANDATORY,
+    "k8s-seccomp-profile-set": ADVISORY,
+    "k8s-default-proc-mount": MANDATORY,
+    "k8s-no-windows-host-process": MANDATORY,
+    "k8s-selinux-options-default": MANDATORY,
+    "k8s-apparmor-not-unconfined": MANDATORY,
+    "k8s-safe-sysctls-only": MANDATORY,
 }
 
 

@@ -1,0 +1,328 @@
+"""Pod Security Standards controls the rest of the Kubernetes hygiene rules do not cover.
+
+The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards/) forbid, in
+their *baseline* profile, hostPath volumes, host ports, an ``Unconfined`` seccomp or AppArmor
+profile, custom SELinux types, users and roles, an unmasked ``/proc``, Windows HostProcess
+containers and sysctls outside a namespaced safe set; their *restricted* profile also demands a
+seccomp profile (``RuntimeDefault`` or ``Localhost``) on every container. None of these is needed
+by an inference pod, and each lets it reach the node. Baseline's controls are mandatory here,
+restricted's advisory.
+
+Every check reads the pod as Kubernetes does: a pod-level ``securityContext`` field applies to each
+container that does not set its own, and the pod-security admission controller checks the pod-level
+field, ``containers``, ``initContainers`` and ``ephemeralContainers`` alike. The pod specs, the kinds
+carrying them, the namespaces exempted and the reading of a Patch (judged only on what it sets) are
+:mod:`.kubernetes`'s. A value unknown at preview leaves the rule undecided on that resource (reading
+it raises, as in the other rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._common import (
+    ADVISORY,
+    HIGH,
+    MANDATORY,
+    MEDIUM,
+    get,
+    get_or_none,
+    is_map,
+    is_true,
+    items,
+    number,
+    shown,
+)
+from .kubernetes import ALL, Check, PodSpec, _workload_rule
+
+
+def _pod_context(pod: PodSpec) -> tuple[str, Any]:
+    return f"{pod.path}.securityContext", pod.get("securityContext")
+
+
+def _contexts(pod: PodSpec) -> list[tuple[str, Any]]:
+    """``(path, securityContext)`` of the pod and of each container, init and ephemeral container:
+    every place the admission controller reads a container-or-pod field."""
+    return [_pod_context(pod)] + [
+        (f"{path}.securityContext", get(container, "securityContext"))
+        for path, container in pod.containers(*ALL)
+    ]
+
+
+@dataclass(frozen=True)
+class NoHostPathVolumes:
+    """PSS baseline, "HostPath Volumes": ``spec.volumes[*].hostPath`` must be undefined. A hostPath
+    volume mounts a node directory into the pod: ``/`` or ``/etc`` is the node, ``/var/run/docker.sock``
+    or the containerd socket starts privileged containers, ``/proc`` reads every process. Checkov's
+    CKV_K8S_27 refuses only the Docker socket; the profile refuses every path, and so does this rule."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for i, volume in enumerate(items(pod.get("volumes"))):
+            host_path = get(volume, "hostPath")
+            if host_path is not None:
+                # The volume is refused whatever its path: one unknown at preview leaves nothing undecided.
+                path = get_or_none(host_path, "path")
+                named = f" (path {path!r})" if isinstance(path, str) else ""
+                yield (
+                    f"{pod.path}.volumes[{i}].hostPath{named} mounts a directory of the node: remove it; "
+                    "use an emptyDir for scratch space, a configMap, secret or projected volume for files, or a "
+                    "persistentVolumeClaim for data."
+                )
+
+
+@dataclass(frozen=True)
+class NoHostPorts:
+    """PSS baseline, "Host Ports": ``ports[*].hostPort`` of every container undefined or 0. A host port
+    binds the node's address, past the Service and its NetworkPolicy, and pins one pod per node."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for path, container in pod.containers(*ALL):
+            for i, port in enumerate(items(get(container, "ports"))):
+                host_port = get(port, "hostPort")
+                if host_port is not None and number(host_port) != 0:
+                    yield (
+                        f"{path}.ports[{i}].hostPort is {shown(host_port)}: remove it; expose the container "
+                        "through a Service."
+                    )
+
+
+#: Seccomp profiles of the restricted profile (``Unconfined`` is baseline's one forbidden value).
+_CONFINED = frozenset({"RuntimeDefault", "Localhost"})
+
+
+@dataclass(frozen=True)
+class SeccompNotUnconfined:
+    """PSS baseline, "Seccomp": ``seccompProfile.type`` must not be ``Unconfined`` at pod level nor in
+    any container (the admission controller refuses the pod-level value even where every container
+    overrides it). Unconfined lets the container make every system call the kernel has."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for at, context in _contexts(pod):
+            if get(context, "seccompProfile.type") == "Unconfined":
+                yield f"{at}.seccompProfile.type is 'Unconfined': set it to RuntimeDefault."
+
+
+@dataclass(frozen=True)
+class SeccompProfileSet:
+    """PSS restricted, "Seccomp": every container runs with a ``RuntimeDefault`` or ``Localhost``
+    profile, its own or, where it sets none, the pod's (pod-security-admission's
+    ``seccompProfile_restricted``: container-level fields may be undefined if the pod-level one is
+    set). Kubernetes' default is Unconfined. ``Localhost`` needs its ``localhostProfile``. Values set
+    to ``Unconfined`` are :class:`SeccompNotUnconfined`'s (mandatory); a Patch is judged on what it sets."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        pod_at, pod_context = _pod_context(pod)
+        pod_profile = get(pod_context, "seccompProfile")
+        yield from self._localhost(pod_at, pod_profile)
+        for path, container in pod.containers(*ALL):
+            at = f"{path}.securityContext"
+            own = get(container, "securityContext.seccompProfile")
+            yield from self._localhost(at, own)
+            if get(own, "type") is None and get(pod_profile, "type") is None and not pod.partial:
+                yield (
+                    f"{at}.seccompProfile is unset, as is {pod_at}.seccompProfile: set "
+                    f"{pod_at}.seccompProfile.type to RuntimeDefault."
+                )
+
+    @staticmethod
+    def _localhost(at: str, profile: Any) -> Check:
+        if get(profile, "type") == "Localhost" and not get(profile, "localhostProfile"):
+            yield f"{at}.seccompProfile.type is 'Localhost' without localhostProfile: name the node's profile file."
+
+
+@dataclass(frozen=True)
+class DefaultProcMount:
+    """PSS baseline, "/proc Mount Type": ``securityContext.procMount`` of every container undefined or
+    ``Default``. ``Unmasked`` exposes the node's ``/proc`` paths the runtime masks (``/proc/kcore``,
+    ``/proc/sysrq-trigger``...)."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for path, container in pod.containers(*ALL):
+            proc_mount = get(container, "securityContext.procMount")
+            if proc_mount is not None and proc_mount != "Default":
+                yield f"{path}.securityContext.procMount is {shown(proc_mount)}: remove it (Default masks /proc)."
+
+
+@dataclass(frozen=True)
+class NoWindowsHostProcess:
+    """PSS baseline, "HostProcess": ``securityContext.windowsOptions.hostProcess`` undefined or false,
+    at pod level and in every container. A HostProcess container runs on the Windows node itself, as
+    a host account."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for at, context in _contexts(pod):
+            if is_true(get(context, "windowsOptions.hostProcess")):
+                yield f"{at}.windowsOptions.hostProcess is true: remove it."
+
+
+#: SELinux types the baseline profile allows (container_engine_t since Kubernetes 1.31).
+_SELINUX_TYPES = frozenset({"container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
+
+
+@dataclass(frozen=True)
+class SelinuxOptionsDefault:
+    """PSS baseline, "SELinux": ``seLinuxOptions.type`` undefined or one of the container types
+    (container_t, container_init_t, container_kvm_t, container_engine_t), ``user`` and ``role``
+    undefined, at pod level and in every container; ``level`` (the MCS categories) is free. Another
+    type (``spc_t``, ``unconfined_t``) lifts the SELinux confinement off the container."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for at, context in _contexts(pod):
+            options = get(context, "seLinuxOptions")
+            selinux_type = get(options, "type")
+            if selinux_type and selinux_type not in _SELINUX_TYPES:
+                yield f"{at}.seLinuxOptions.type is {shown(selinux_type)}: remove it or use {sorted(_SELINUX_TYPES)}."
+            for field in ("user", "role"):
+                if get(options, field):
+                    yield f"{at}.seLinuxOptions.{field} is {shown(get(options, field))}: remove it."
+
+
+@dataclass(frozen=True)
+class AppArmorNotUnconfined:
+    """PSS baseline, "AppArmor": ``appArmorProfile.type`` (Kubernetes 1.30+) undefined,
+    ``RuntimeDefault`` or ``Localhost``, at pod level and in every container: not ``Unconfined``.
+    (The older per-container annotations ``container.apparmor.security.beta.kubernetes.io/*`` live
+    in the pod's metadata, which this rule does not read.)"""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for at, context in _contexts(pod):
+            if get(context, "appArmorProfile.type") == "Unconfined":
+                yield f"{at}.appArmorProfile.type is 'Unconfined': remove it or set RuntimeDefault."
+
+
+#: The sysctls the baseline profile allows: namespaced to the pod, they cannot reach the node or
+#: other pods (the keepalive and fin_timeout ones since Kubernetes 1.29, tcp_rmem/wmem since 1.32).
+SAFE_SYSCTLS = frozenset(
+    {
+        "kernel.shm_rmid_forced",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.ping_group_range",
+        "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+        "net.ipv4.tcp_rmem",
+        "net.ipv4.tcp_wmem",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SafeSysctlsOnly:
+    """PSS baseline, "Sysctls": ``spec.securityContext.sysctls[*].name`` in the safe set. The kubelet
+    also takes ``/`` as the separator (``kernel/shm_rmid_forced``), read here as the same sysctl."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        at, context = _pod_context(pod)
+        for i, sysctl in enumerate(items(get(context, "sysctls"))):
+            name = get(sysctl, "name") if is_map(sysctl) else None
+            if str(name).replace("/", ".") not in SAFE_SYSCTLS:
+                yield f"{at}.sysctls[{i}].name is {shown(name)}: remove it; only {sorted(SAFE_SYSCTLS)} are safe."
+
+
+# --- rules -----------------------------------------------------------------------------
+
+k8s_no_host_path_volumes = _workload_rule(
+    "k8s-no-host-path-volumes",
+    "Pods must not mount hostPath volumes (PSS baseline). Fix: remove volumes[].hostPath; use emptyDir, "
+    "configMap, secret, projected or persistentVolumeClaim volumes.",
+    NoHostPathVolumes(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference="CKV_K8S_27",
+)
+
+k8s_no_host_ports = _workload_rule(
+    "k8s-no-host-ports",
+    "Containers must not bind host ports (PSS baseline). Fix: remove ports[].hostPort; expose a Service.",
+    NoHostPorts(),
+    level=MANDATORY,
+    severity=MEDIUM,
+    reference="CKV_K8S_26",
+)
+
+k8s_seccomp_not_unconfined = _workload_rule(
+    "k8s-seccomp-not-unconfined",
+    "Pods and containers must not set seccompProfile.type Unconfined (PSS baseline). Fix: set RuntimeDefault.",
+    SeccompNotUnconfined(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference="CKV_K8S_31",
+)
+
+k8s_seccomp_profile_set = _workload_rule(
+    "k8s-seccomp-profile-set",
+    "Every container should run with a RuntimeDefault or Localhost seccomp profile, its own or the pod's "
+    "(PSS restricted). Fix: set the pod's securityContext.seccompProfile.type to RuntimeDefault.",
+    SeccompProfileSet(),
+    level=ADVISORY,
+    severity=MEDIUM,
+    reference="CKV_K8S_31",
+    also="CKV_K8S_32",
+)
+
+k8s_default_proc_mount = _workload_rule(
+    "k8s-default-proc-mount",
+    "Containers must not unmask /proc (PSS baseline). Fix: remove securityContext.procMount or set Default.",
+    DefaultProcMount(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference=None,
+)
+
+k8s_no_windows_host_process = _workload_rule(
+    "k8s-no-windows-host-process",
+    "Pods must not run Windows HostProcess containers (PSS baseline). Fix: remove windowsOptions.hostProcess.",
+    NoWindowsHostProcess(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference=None,
+)
+
+k8s_selinux_options_default = _workload_rule(
+    "k8s-selinux-options-default",
+    "Pods and containers must not set a custom SELinux type, user or role (PSS baseline). Fix: remove "
+    "seLinuxOptions.user/role and keep type unset or container_t (container_init_t, container_kvm_t, "
+    "container_engine_t).",
+    SelinuxOptionsDefault(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference=None,
+)
+
+k8s_apparmor_not_unconfined = _workload_rule(
+    "k8s-apparmor-not-unconfined",
+    "Pods and containers must not set appArmorProfile.type Unconfined (PSS baseline). Fix: remove it or set "
+    "RuntimeDefault.",
+    AppArmorNotUnconfined(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference=None,
+)
+
+k8s_safe_sysctls_only = _workload_rule(
+    "k8s-safe-sysctls-only",
+    "Pods must set only the safe, pod-namespaced sysctls (PSS baseline). Fix: remove any other "
+    "securityContext.sysctls entry.",
+    SafeSysctlsOnly(),
+    level=MANDATORY,
+    severity=HIGH,
+    reference=None,
+)
+
+POLICIES = [
+    k8s_no_host_path_volumes,
+    k8s_no_host_ports,
+    k8s_seccomp_not_unconfined,
+    k8s_seccomp_profile_set,
+    k8s_default_proc_mount,
+    k8s_no_windows_host_process,
+    k8s_selinux_options_default,
+    k8s_apparmor_not_unconfined,
+    k8s_safe_sysctls_only,
+]

@@ -1,0 +1,361 @@
+"""The Pod Security Standards controls of ``policies/rules/kubernetes_pod_security.py``.
+
+Each rule refuses the values the standards' baseline (mandatory here) or restricted (advisory) profile
+forbids, and admits the near misses on the other side: hostPath volumes against emptyDir, configMap,
+projected and PVC ones; a seccomp profile read as Kubernetes does (the pod's applies to each container
+that sets none; a container's own overrides it); host ports, /proc mounts, Windows HostProcess,
+SELinux options, AppArmor profiles and sysctls. Pods go through the offline evaluator (the engine's
+unknown-checking proxy), so a value unknown at preview is undecided, never passed.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import Report, evaluate_report
+from policies.registry import POLICY_NAMES, get_policy
+from policies.rules import kubernetes_pod_security
+from tests.policies.conftest import build
+
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+PATCH = "kubernetes:apps/v1:DeploymentPatch"
+POD_KIND = "kubernetes:core/v1:Pod"
+AT = "spec.template.spec"
+DIGEST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
+CONTEXT = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "capabilities": {"drop": ["ALL"]},
+}
+RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
+RULES = {
+    "k8s-no-host-path-volumes": EnforcementLevel.MANDATORY,
+    "k8s-no-host-ports": EnforcementLevel.MANDATORY,
+    "k8s-seccomp-not-unconfined": EnforcementLevel.MANDATORY,
+    "k8s-seccomp-profile-set": EnforcementLevel.ADVISORY,
+    "k8s-default-proc-mount": EnforcementLevel.MANDATORY,
+    "k8s-no-windows-host-process": EnforcementLevel.MANDATORY,
+    "k8s-selinux-options-default": EnforcementLevel.MANDATORY,
+    "k8s-apparmor-not-unconfined": EnforcementLevel.MANDATORY,
+    "k8s-safe-sysctls-only": EnforcementLevel.MANDATORY,
+}
+
+
+def container(name: str = "server", **context: Any) -> dict[str, Any]:
+    """A hardened container; ``context`` changes its securityContext (a value of None removes a key)."""
+    merged = {k: v for k, v in {**CONTEXT, **context}.items() if v is not None}
+    return {"name": name, "image": DIGEST, "securityContext": merged}
+
+
+def pod(*containers: dict[str, Any], seccomp: Any = RUNTIME_DEFAULT, **fields: Any) -> dict[str, Any]:
+    """A hardened pod spec (``seccomp`` None: no pod-level profile); ``fields`` are added to it, a
+    ``securityContext`` one merged into the pod's."""
+    context: dict[str, Any] = {"runAsNonRoot": True, "runAsUser": 10001}
+    if seccomp is not None:
+        context["seccompProfile"] = seccomp
+    context.update(fields.pop("securityContext", {}))
+    return {
+        "containers": list(containers) or [container()],
+        "automountServiceAccountToken": False,
+        "securityContext": context,
+        **fields,
+    }
+
+
+def deployment(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"template": {"spec": copy.deepcopy(spec)}},
+    }
+
+
+def report(rule: str, inputs: dict[str, Any], resource_type: str = DEPLOYMENT) -> Report:
+    return evaluate_report(
+        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
+    )
+
+
+def found(rule: str, inputs: dict[str, Any], resource_type: str = DEPLOYMENT) -> list[str]:
+    """The rule's messages on the one resource, decided at this preview."""
+    result = report(rule, inputs, resource_type)
+    assert result.undecided == []
+    return [v.message for v in result.violations]
+
+
+def undecided(rule: str, inputs: dict[str, Any]) -> bool:
+    result = report(rule, inputs)
+    return bool(result.undecided) and result.violations == []
+
+
+# --- the pack ----------------------------------------------------------------------------------
+
+
+def test_the_rules_are_in_the_pack_at_their_levels() -> None:
+    assert [p.name for p in kubernetes_pod_security.POLICIES] == list(RULES)
+    assert set(RULES) <= POLICY_NAMES
+    for rule, level in RULES.items():
+        assert get_policy(rule).enforcement_level == level, rule
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_a_hardened_pod_passes_every_rule(rule: str) -> None:
+    spec = pod(container(), initContainers=[container("fetch")], volumes=[{"name": "tmp", "emptyDir": {}}])
+    assert found(rule, deployment(spec)) == []
+    assert found(rule, {"metadata": {"name": "w", "namespace": "serving"}, "spec": spec}, POD_KIND) == []
+
+
+# --- hostPath volumes (baseline) ---------------------------------------------------------------
+
+VOLUMES = [
+    {"name": "tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}},
+    {"name": "config", "configMap": {"name": "server"}},
+]
+HOST_PATH_FIX = (
+    "mounts a directory of the node: remove it; use an emptyDir for scratch space, a configMap, secret or "
+    "projected volume for files, or a persistentVolumeClaim for data."
+)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/var/run/docker.sock", "/etc", "/proc", "/run/containerd/containerd.sock"]
+)
+def test_a_host_path_volume_is_refused_whatever_its_path(path: str) -> None:
+    spec = pod(volumes=[*VOLUMES, {"name": "host", "hostPath": {"path": path, "type": ""}}])
+    assert found("k8s-no-host-path-volumes", deployment(spec)) == [
+        f"{AT}.volumes[2].hostPath (path {path!r}) {HOST_PATH_FIX}"
+    ]
+
+
+def test_a_patch_adding_a_host_path_volume_is_refused() -> None:
+    spec = {"volumes": [{"name": "root", "hostPath": {"path": "/"}}]}
+    assert found("k8s-no-host-path-volumes", deployment(spec), PATCH) == [
+        f"{AT}.volumes[0].hostPath (path '/') {HOST_PATH_FIX}"
+    ]
+
+
+def test_a_host_path_whose_path_is_unknown_at_preview_is_still_refused() -> None:
+    spec = pod(volumes=[{"name": "host", "hostPath": {"path": UNKNOWN_STRING_VALUE}}])
+    assert found("k8s-no-host-path-volumes", deployment(spec)) == [
+        f"{AT}.volumes[0].hostPath {HOST_PATH_FIX}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "volume",
+    [
+        pytest.param({"emptyDir": {}}, id="emptyDir"),
+        pytest.param({"configMap": {"name": "server"}}, id="configMap"),
+        pytest.param(
+            {
+                "projected": {
+                    "sources": [{"serviceAccountToken": {"path": "token", "audience": "sts.amazonaws.com"}}]
+                }
+            },
+            id="projected",
+        ),
+        pytest.param({"persistentVolumeClaim": {"claimName": "models"}}, id="persistentVolumeClaim"),
+        pytest.param({"secret": {"secretName": "tls"}}, id="secret"),
+    ],
+)
+def test_volumes_that_do_not_reach_the_node_pass(volume: dict[str, Any]) -> None:
+    assert found("k8s-no-host-path-volumes", deployment(pod(volumes=[{"name": "v", **volume}]))) == []
+
+
+# --- seccomp (baseline: not Unconfined; restricted: set) ---------------------------------------
+
+UNCONFINED = "k8s-seccomp-not-unconfined"
+SET = "k8s-seccomp-profile-set"
+NOT_UNCONFINED_FIX = "seccompProfile.type is 'Unconfined': set it to RuntimeDefault."
+
+
+def test_an_unconfined_pod_profile_is_refused() -> None:
+    spec = pod(seccomp={"type": "Unconfined"})
+    assert found(UNCONFINED, deployment(spec)) == [f"{AT}.securityContext.{NOT_UNCONFINED_FIX}"]
+
+
+def test_an_unconfined_pod_profile_is_refused_even_where_every_container_overrides_it() -> None:
+    """The admission controller refuses the pod-level field itself: a container added later inherits it."""
+    spec = pod(container(seccompProfile=RUNTIME_DEFAULT), seccomp={"type": "Unconfined"})
+    assert found(UNCONFINED, deployment(spec)) == [f"{AT}.securityContext.{NOT_UNCONFINED_FIX}"]
+
+
+@pytest.mark.parametrize("key", ["containers", "initContainers", "ephemeralContainers"])
+def test_an_unconfined_container_overriding_a_good_pod_profile_is_refused(key: str) -> None:
+    spec = pod()
+    spec[key] = [*spec.get(key, []), container("x", seccompProfile={"type": "Unconfined"})]
+    index = len(spec[key]) - 1
+    assert found(UNCONFINED, deployment(spec)) == [
+        f"{AT}.{key}[{index}].securityContext.{NOT_UNCONFINED_FIX}"
+    ]
+    # The advisory rule leaves a profile set to Unconfined to the mandatory one.
+    assert found(SET, deployment(spec)) == []
+
+
+def test_a_patch_setting_an_unconfined_container_is_refused() -> None:
+    spec = {"containers": [{"name": "server", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}]}
+    assert found(UNCONFINED, deployment(spec), PATCH) == [
+        f"{AT}.containers[0].securityContext.{NOT_UNCONFINED_FIX}"
+    ]
+
+
+def test_a_seccomp_profile_unknown_at_preview_is_undecided() -> None:
+    assert undecided(UNCONFINED, deployment(pod(seccomp={"type": UNKNOWN_STRING_VALUE})))
+    assert undecided(
+        SET, deployment(pod(container(seccompProfile={"type": UNKNOWN_STRING_VALUE}), seccomp=None))
+    )
+
+
+def test_a_pod_with_no_profile_anywhere_is_flagged_per_container() -> None:
+    spec = pod(container(), seccomp=None, initContainers=[container("fetch")])
+    fix = f"seccompProfile is unset, as is {AT}.securityContext.seccompProfile: set {AT}.securityContext.seccompProfile.type to RuntimeDefault."
+    assert found(SET, deployment(spec)) == [
+        f"{AT}.containers[0].securityContext.{fix}",
+        f"{AT}.initContainers[0].securityContext.{fix}",
+    ]
+    assert found(UNCONFINED, deployment(spec)) == []
+
+
+def test_a_pod_profile_covers_containers_that_set_none() -> None:
+    spec = pod(container(), initContainers=[container("fetch")], ephemeralContainers=[container("debug")])
+    assert found(SET, deployment(spec)) == []
+
+
+def test_a_localhost_profile_needs_its_file() -> None:
+    good = pod(seccomp={"type": "Localhost", "localhostProfile": "profiles/serve.json"})
+    assert found(SET, deployment(good)) == []
+    bad = pod(seccomp={"type": "Localhost"})
+    assert found(SET, deployment(bad)) == [
+        f"{AT}.securityContext.seccompProfile.type is 'Localhost' without localhostProfile: name the node's "
+        "profile file."
+    ]
+
+
+def test_container_profiles_stand_in_for_the_pod_profile_only_when_every_container_sets_one() -> None:
+    every = pod(
+        container(seccompProfile=RUNTIME_DEFAULT),
+        seccomp=None,
+        initContainers=[
+            container("fetch", seccompProfile={"type": "Localhost", "localhostProfile": "p.json"})
+        ],
+    )
+    assert found(SET, deployment(every)) == []
+    one_missing = copy.deepcopy(every)
+    del one_missing["initContainers"][0]["securityContext"]["seccompProfile"]
+    assert [m.split(":")[0] for m in found(SET, deployment(one_missing))] == [
+        f"{AT}.initContainers[0].securityContext.seccompProfile is unset, as is {AT}.securityContext.seccompProfile"
+    ]
+
+
+def test_a_patch_silent_on_seccomp_is_not_judged_on_it() -> None:
+    spec = {"containers": [{"name": "server", "image": DIGEST}]}
+    assert found(SET, deployment(spec), PATCH) == []
+    assert len(found(SET, deployment(spec))) == 1
+
+
+# --- host ports, /proc, HostProcess, SELinux, AppArmor, sysctls (baseline) ---------------------
+
+
+def _ports(*ports: dict[str, Any]) -> dict[str, Any]:
+    return deployment(pod({**container(), "ports": list(ports)}))
+
+
+def test_a_host_port_is_refused_and_zero_or_unset_passes() -> None:
+    rule = "k8s-no-host-ports"
+    assert found(rule, _ports({"containerPort": 8080, "hostPort": 8080})) == [
+        f"{AT}.containers[0].ports[0].hostPort is 8080: remove it; expose the container through a Service."
+    ]
+    assert found(rule, _ports({"containerPort": 8080}, {"containerPort": 9090, "hostPort": 0})) == []
+    assert found(rule, _ports({"containerPort": 8080}, {"containerPort": 9090, "hostPort": "9090"})) == [
+        f"{AT}.containers[0].ports[1].hostPort is '9090': remove it; expose the container through a Service."
+    ]
+
+
+@pytest.mark.parametrize(("proc_mount", "refused"), [("Unmasked", True), ("Default", False), (None, False)])
+def test_only_the_default_proc_mount_passes(proc_mount: str | None, refused: bool) -> None:
+    spec = pod(container(), initContainers=[container("fetch", procMount=proc_mount)])
+    assert found("k8s-default-proc-mount", deployment(spec)) == (
+        [f"{AT}.initContainers[0].securityContext.procMount is 'Unmasked': remove it (Default masks /proc)."]
+        if refused
+        else []
+    )
+
+
+def test_a_windows_host_process_is_refused_at_pod_and_container_level() -> None:
+    rule = "k8s-no-windows-host-process"
+    spec = pod(
+        container(windowsOptions={"hostProcess": "true"}),
+        securityContext={"windowsOptions": {"hostProcess": True}},
+    )
+    assert found(rule, deployment(spec)) == [
+        f"{AT}.securityContext.windowsOptions.hostProcess is true: remove it.",
+        f"{AT}.containers[0].securityContext.windowsOptions.hostProcess is true: remove it.",
+    ]
+    spec = pod(container(windowsOptions={"hostProcess": False, "runAsUserName": "ContainerUser"}))
+    assert found(rule, deployment(spec)) == []
+
+
+def test_selinux_options_admit_the_container_types_and_levels_only() -> None:
+    rule = "k8s-selinux-options-default"
+    spec = pod(
+        container(seLinuxOptions={"type": "spc_t", "role": "system_r"}),
+        securityContext={"seLinuxOptions": {"user": "system_u", "level": "s0:c1,c2"}},
+    )
+    assert found(rule, deployment(spec)) == [
+        f"{AT}.securityContext.seLinuxOptions.user is 'system_u': remove it.",
+        f"{AT}.containers[0].securityContext.seLinuxOptions.type is 'spc_t': remove it or use "
+        "['container_engine_t', 'container_init_t', 'container_kvm_t', 'container_t'].",
+        f"{AT}.containers[0].securityContext.seLinuxOptions.role is 'system_r': remove it.",
+    ]
+    spec = pod(
+        container(seLinuxOptions={"type": "container_init_t", "level": "s0:c3"}),
+        securityContext={"seLinuxOptions": {"type": "container_t", "level": "s0:c1,c2"}},
+    )
+    assert found(rule, deployment(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [
+        ({"type": "Unconfined"}, True),
+        ({"type": "RuntimeDefault"}, False),
+        ({"type": "Localhost", "localhostProfile": "k8s-serve"}, False),
+    ],
+)
+def test_an_unconfined_apparmor_profile_is_refused(profile: dict[str, Any], refused: bool) -> None:
+    rule = "k8s-apparmor-not-unconfined"
+    spec = pod(container(appArmorProfile=profile), securityContext={"appArmorProfile": profile})
+    message = "appArmorProfile.type is 'Unconfined': remove it or set RuntimeDefault."
+    assert found(rule, deployment(spec)) == (
+        [f"{AT}.securityContext.{message}", f"{AT}.containers[0].securityContext.{message}"]
+        if refused
+        else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [
+        ("kernel.msgmax", True),
+        ("net.core.somaxconn", True),
+        ("vm.overcommit_memory", True),
+        ("net.ipv4.tcp_syncookies", False),
+        ("net.ipv4.ip_unprivileged_port_start", False),
+        ("kernel/shm_rmid_forced", False),
+    ],
+)
+def test_only_safe_sysctls_pass(name: str, refused: bool) -> None:
+    spec = pod(
+        securityContext={
+            "sysctls": [{"name": "net.ipv4.tcp_keepalive_time", "value": "60"}, {"name": name, "value": "1"}]
+        }
+    )
+    messages = found("k8s-safe-sysctls-only", deployment(spec))
+    assert [m.split(":")[0] for m in messages] == (
+        [f"{AT}.securityContext.sysctls[1].name is {name!r}"] if refused else []
+    )
