@@ -75,8 +75,11 @@ MAX_STEP_ADJUSTMENTS = 20
 """Application Auto Scaling's "Step adjustments per step scaling policy" (its quotas page,
 https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html):
 20 by default. The quota is adjustable, but through a Service Quotas request the stack cannot see,
-so the default is what a stack file is checked against (as IAM's trust-policy size is, in
-components/data/dvc_remote_spec.py)."""
+so the default is what a stack file is checked against, as the platform checks its other adjustable
+AWS quotas (IAM's trust-policy size in components/data/dvc_remote_spec.py, a tuning job's training
+jobs in components/training/tuning.py) and as the AWS CDK does (aws-applicationautoscaling's
+StepScalingPolicy refuses more than 40 intervals, twice the default, for the scale-in and scale-out
+policies it makes of them)."""
 INT32_MIN = -(2**31)
 """The smallest value of an AWS API ``Integer`` (ScalingAdjustment's type)."""
 NAME_SUFFIX = "-step-"
@@ -205,9 +208,10 @@ class StepScalingSpec(BaseModel):
     def _step_quota(cls, value: list[StepAdjustmentSpec]) -> list[StepAdjustmentSpec]:
         if len(value) > MAX_STEP_ADJUSTMENTS:
             raise ValueError(
-                f"{len(value)} steps; Application Auto Scaling takes at most {MAX_STEP_ADJUSTMENTS} step "
-                "adjustments per step scaling policy (its default quota): merge steps, or split them "
-                "between two policies with thresholds of their own"
+                f"{len(value)} steps; at most {MAX_STEP_ADJUSTMENTS} step adjustments per step scaling "
+                "policy, Application Auto Scaling's default quota (a raised quota is not read from the "
+                "account: the stack is checked against the default): merge steps, or split them between "
+                "two policies with thresholds of their own"
             )
         return value
 

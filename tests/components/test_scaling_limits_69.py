@@ -76,6 +76,10 @@ def test_a_step_policy_takes_20_step_adjustments_and_refuses_21(policy, steps) -
     problems = _refusal(StepScalingSpec, {**policy, "steps": steps(21)})
     assert list(problems) == ["steps"]
     assert "21 steps" in problems["steps"] and "at most 20 step adjustments" in problems["steps"]
+    # The quota is adjustable: the message says 20 is its default, that a raised one is not read,
+    # and how to stay within it.
+    assert "default quota" in problems["steps"] and "raised quota is not read" in problems["steps"]
+    assert "merge steps, or split them between two policies" in problems["steps"]
 
 
 # (case, policy, the step's adjustment at the edge, the one past it)
