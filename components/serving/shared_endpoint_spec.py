@@ -69,7 +69,7 @@ class ComponentScalingSpec(_Spec):
     invocations_per_copy: Annotated[int, Field(ge=1)] = Field(
         default=50,
         description="Target tracking on SageMakerInferenceComponentInvocationsPerCopy (invocations a copy "
-        "serves a minute); at most 2^359, Application Auto Scaling's largest target value.",
+        "serves a minute); at most 2^359, within every TargetValue range AWS documents.",
     )
     scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="Seconds after a scale-in before the policy may scale in again."

@@ -37,11 +37,13 @@ MAX_SCALING_POLICIES = 50
 """Application Auto Scaling's scaling policies per scalable target (its service quota)."""
 TARGET_VALUE_MIN = 2.0**-359
 TARGET_VALUE_MAX = 2.0**359
-"""The positive TargetValue a target-tracking policy takes: "8.515920e-109 to 1.174271e+108
-(Base 10)", 2^-359 to 2^359, in Application Auto Scaling's API reference
-(TargetTrackingScalingPolicyConfiguration) until its current wording, "it won't accept values that
-are either too small or too large ... in the range of -2^360 to 2^360", and in DynamoDB's for the
-same setting. The narrower range is checked; every target the platform sets is positive."""
+"""The target values checked: 2^-359 to 2^359, the only range AWS has stated in numbers for a
+target-tracking TargetValue ("8.515920e-109 to 1.174271e+108 (Base 10)" in Application Auto Scaling's
+API reference, TargetTrackingScalingPolicyConfiguration, until its current wording, and still in
+DynamoDB's for the same setting). The current wording (also botocore's model) is "it won't accept
+values that are either too small or too large ... in the range of -2^360 to 2^360", which holds the
+older range but names no smallest magnitude: a target within 2^-359 to 2^359 is taken under either.
+Every target the platform sets is positive (the specs' fields are above 0)."""
 INVOCATIONS_PER_INSTANCE = "SageMakerVariantInvocationsPerInstance"
 """Application Auto Scaling's predefined metric of the invocations target."""
 
@@ -51,12 +53,23 @@ class _Spec(BaseModel):
 
 
 def target_value_problem(value: float) -> str | None:
-    """Why Application Auto Scaling would refuse ``value`` as a target-tracking TargetValue, or None."""
+    """Why ``value`` cannot be a target-tracking TargetValue (not within 2^-359 to 2^359), or None."""
     if TARGET_VALUE_MIN <= value <= TARGET_VALUE_MAX:
         return None
+    try:
+        # A float in full (rounded, one past an end would read as the end); an integer as AWS gets it.
+        shown = repr(value) if isinstance(value, float) else f"{value:.6e}"
+    except OverflowError:  # an integer no Double holds (TargetValue's type)
+        shown = "an integer past a Double's range"
+    side = (
+        f"above 2^359 ({TARGET_VALUE_MAX:.6e})"
+        if value > TARGET_VALUE_MAX
+        else f"below 2^-359 ({TARGET_VALUE_MIN:.6e})"
+    )
     return (
-        f"{value:g} is outside the {TARGET_VALUE_MIN:.6e} to {TARGET_VALUE_MAX:.6e} (2^-359 to 2^359) "
-        "Application Auto Scaling takes as a target value"
+        f"{shown} is {side}: a target value lies within 2^-359 to 2^359, the range Application Auto "
+        "Scaling's API reference has given (its current wording, -2^360 to 2^360 refusing values too "
+        "small, holds it)"
     )
 
 
@@ -158,19 +171,19 @@ class ScalingSpec(_Spec):
         default=100,
         description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute). Real-time "
         "endpoints only: an async endpoint publishes no InvocationsPerInstance, so there the default is not "
-        "applied and a value is refused (use `backlog_per_instance`). At most 2^359, Application Auto "
-        "Scaling's largest target value.",
+        "applied and a value is refused (use `backlog_per_instance`). At most 2^359, within every "
+        "TargetValue range AWS documents.",
     )
     gpu_utilization_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
         default=None,
         description="Target tracking on the variant's average GPU utilisation, in percent of its "
         "instance's GPUs (GPUUtilization is 100 per GPU: the target is this times the GPU count). At least "
-        "2^-359, Application Auto Scaling's smallest target value.",
+        "2^-359, within every TargetValue range AWS documents.",
     )
     backlog_per_instance: Annotated[float, Field(gt=0)] | None = Field(
         default=None,
         description="Async only: target ApproximateBacklogSizePerInstance; scales from zero on backlog. "
-        "2^-359 to 2^359, the target values Application Auto Scaling takes.",
+        "2^-359 to 2^359, within every TargetValue range AWS documents.",
     )
     scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300,

@@ -140,6 +140,30 @@ def test_a_target_tracking_target_lies_in_the_range_aws_takes(
         assert list(problems) == [field] and "target value" in problems[field], problems
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("invocations_per_instance", 2**359 + 1, "1.174271e+108 is above 2^359 (1.174271e+108)"),
+        ("invocations_per_instance", 10**400, "an integer past a Double's range is above 2^359"),
+        ("gpu_utilization_percent", BELOW_MIN, "8.5159196800163005e-109 is below 2^-359 (8.515920e-109)"),
+        ("backlog_per_instance", ABOVE_MAX, "1.174271291386917e+108 is above 2^359"),
+    ],
+    ids=["int-just-above", "int-past-a-double", "just-below", "float-just-above"],
+)
+def test_a_refused_target_says_which_end_it_passes_and_why(field: str, value: Any, said: str) -> None:
+    """The side of the range is the value's (a tiny positive target is below it, not above), and an
+    integer no Double holds is refused naming the field, not a crash of the validator."""
+    problems = _refusal(ScalingSpec, {**SCALED, field: value})
+    assert list(problems) == [field], problems
+    assert problems[field].startswith(f"Value error, {said}"), problems
+    assert "the range Application Auto Scaling's API reference has given" in problems[field]
+    assert "-2^360 to 2^360" in problems[field]
+    copies = _refusal(
+        ComponentScalingSpec, {"min_copies": 1, "max_copies": 2, "invocations_per_copy": 10**400}
+    )
+    assert "an integer past a Double's range is above 2^359" in copies["invocations_per_copy"]
+
+
 def test_a_shared_endpoint_components_copy_target_lies_in_the_range_aws_takes() -> None:
     scaling = {"min_copies": 1, "max_copies": 2}
     assert ComponentScalingSpec.model_validate({**scaling, "invocations_per_copy": 2**359})
@@ -259,3 +283,13 @@ def test_a_stack_file_with_21_steps_or_an_out_of_range_target_is_refused_naming_
         for line in lines
         if line.startswith(f"{at}invocations_per_instance: ") and "target value" in line
     ], lines
+
+
+def test_a_stack_files_integer_target_past_a_double_is_refused_naming_file_and_key() -> None:
+    """Not "cannot be validated (OverflowError ...)": the message formats no float of it."""
+    with pytest.raises(ConfigError) as raised:
+        _parse({"min_capacity": 2, "max_capacity": 4, "invocations_per_instance": 10**400})
+    text = str(raised.value)
+    at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling.invocations_per_instance: "
+    assert f"{at}an integer past a Double's range is above 2^359" in text, text
+    assert "cannot be validated" not in text, text
