@@ -87,6 +87,21 @@ NAME_SUFFIX = "-step-"
 + 6 + 64 = 197 characters, within PutScalingPolicy's 256 and PutMetricAlarm's 255."""
 
 
+def double_problem(value: float | int | None, what: str) -> str | None:
+    """Why ``value`` cannot be sent as an AWS ``Double`` (an integer past its range), or None.
+
+    A step's bounds are Doubles (botocore's StepAdjustment: ``MetricScale``, type double) and so is
+    an alarm's threshold (PutMetricAlarm's ``Threshold``); a stack file's integer may be longer than
+    any Double, and converting it would fail the program instead of naming the key."""
+    if not isinstance(value, int):
+        return None
+    try:
+        float(value)
+    except OverflowError:
+        return f"an integer past the range of a Double (about 1.797693e+308), {what}"
+    return None
+
+
 class StepAdjustmentSpec(BaseModel):
     """One step: the adjustment made while the metric minus the threshold lies between
     ``lower_bound`` and ``upper_bound`` (an open bound: to infinity)."""
@@ -109,6 +124,14 @@ class StepAdjustmentSpec(BaseModel):
         "or the new count (ExactCapacity): positive to scale out, negative to scale in (ExactCapacity: "
         "within min_capacity and max_capacity)."
     )
+
+    @field_validator("lower_bound", "upper_bound")
+    @classmethod
+    def _double(cls, value: float | int | None) -> float | int | None:
+        problem = double_problem(value, "Application Auto Scaling's type for a step's bounds")
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> StepAdjustmentSpec:
@@ -213,6 +236,14 @@ class StepScalingSpec(BaseModel):
                 "account: the stack is checked against the default): merge steps, or split them between "
                 "two policies with thresholds of their own"
             )
+        return value
+
+    @field_validator("threshold")
+    @classmethod
+    def _double_threshold(cls, value: float | int) -> float | int:
+        problem = double_problem(value, "CloudWatch's type for an alarm's threshold")
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("period")

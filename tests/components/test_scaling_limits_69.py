@@ -14,6 +14,7 @@ the key a user sees.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -21,7 +22,12 @@ from pydantic import ValidationError
 
 from components.limits import INT32_MAX
 from components.serving.shared_endpoint_spec import ComponentScalingSpec
-from components.serving.step_scaling_spec import MAX_STEP_ADJUSTMENTS, NAME_SUFFIX, StepScalingSpec
+from components.serving.step_scaling_spec import (
+    MAX_STEP_ADJUSTMENTS,
+    NAME_SUFFIX,
+    StepAdjustmentSpec,
+    StepScalingSpec,
+)
 from components.serving.variant_spec import (
     MAX_SCHEDULED_ACTIONS,
     TARGET_VALUE_MAX,
@@ -98,6 +104,32 @@ def test_a_steps_adjustment_is_an_integer_aws_takes(
     beyond = {**policy, "steps": [{**policy["steps"][0], "adjustment": past}]}
     problems = _refusal(StepScalingSpec, beyond)
     assert list(problems) == ["steps.0.adjustment"], problems
+
+
+# The integers either side of the last one a Double holds: 2^1024 - 2^970 rounds up to 2^1024 (overflow).
+LONGEST_DOUBLE = 2**1024 - 2**970 - 1
+PAST_A_DOUBLE = LONGEST_DOUBLE + 1
+
+
+def test_step_bounds_and_the_threshold_are_integers_a_double_holds() -> None:
+    assert float(LONGEST_DOUBLE) == sys.float_info.max
+    with pytest.raises(OverflowError):
+        float(PAST_A_DOUBLE)
+    steps = [
+        {"lower_bound": 0, "upper_bound": LONGEST_DOUBLE, "adjustment": 1},
+        {"lower_bound": LONGEST_DOUBLE, "adjustment": 2},
+    ]
+    accepted = StepScalingSpec.model_validate({**OUT, "threshold": LONGEST_DOUBLE, "steps": steps})
+    assert (accepted.threshold, accepted.steps[1].lower_bound) == (LONGEST_DOUBLE, LONGEST_DOUBLE)
+    past = [{**steps[0], "upper_bound": PAST_A_DOUBLE}, {**steps[1], "lower_bound": PAST_A_DOUBLE}]
+    problems = _refusal(StepScalingSpec, {**OUT, "threshold": PAST_A_DOUBLE, "steps": past})
+    assert sorted(problems) == ["steps.0.upper_bound", "steps.1.lower_bound", "threshold"], problems
+    assert "a Double" in problems["threshold"] and "CloudWatch" in problems["threshold"]
+    assert "Application Auto Scaling's type for a step's bounds" in problems["steps.1.lower_bound"]
+    # Below: a bound as negative as a Double holds, and one past it.
+    low = {"upper_bound": 0, "adjustment": -1}
+    assert StepAdjustmentSpec.model_validate({**low, "lower_bound": -LONGEST_DOUBLE})
+    assert list(_refusal(StepAdjustmentSpec, {**low, "lower_bound": -PAST_A_DOUBLE})) == ["lower_bound"]
 
 
 def test_min_adjustment_magnitude_is_an_integer_aws_takes_and_only_for_percent_changes() -> None:
@@ -293,3 +325,12 @@ def test_a_stack_files_integer_target_past_a_double_is_refused_naming_file_and_k
     at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling.invocations_per_instance: "
     assert f"{at}an integer past a Double's range is above 2^359" in text, text
     assert "cannot be validated" not in text, text
+
+
+def test_a_stack_files_threshold_past_a_double_is_refused_naming_file_and_key() -> None:
+    """Accepted, it would fail the program where the alarm's threshold is made a float."""
+    step = {**OUT, "threshold": PAST_A_DOUBLE, "steps": _out_steps(1)}
+    with pytest.raises(ConfigError) as raised:
+        _parse({"min_capacity": 2, "max_capacity": 4, "step": [step]})
+    at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling.step[0].threshold: "
+    assert f"{at}an integer past the range of a Double" in str(raised.value), str(raised.value)
