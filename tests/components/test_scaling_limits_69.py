@@ -334,3 +334,50 @@ def test_a_stack_files_threshold_past_a_double_is_refused_naming_file_and_key() 
         _parse({"min_capacity": 2, "max_capacity": 4, "step": [step]})
     at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling.step[0].threshold: "
     assert f"{at}an integer past the range of a Double" in str(raised.value), str(raised.value)
+
+
+MODEL = {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"}
+SHARED = {
+    "name": "shared",
+    "instance_type": "ml.m5.xlarge",
+    "initial_instance_count": 2,
+    "managed_scaling": {"min_instances": 2, "max_instances": 4},
+}
+
+
+def _endpoint(scaling: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    variant = {**VARIANT_SPEC, **changes.pop("variant", {}), "scaling": {**SCALED, **scaling}}
+    return {"endpoints": [{"name": "churn", "variants": [variant], **changes}]}
+
+
+def _component(invocations_per_copy: int) -> dict[str, Any]:
+    component = {
+        "name": "churn",
+        "model": MODEL,
+        "compute": {"cpu_cores": 1, "memory_mb": 1024},
+        "scaling": {"min_copies": 1, "max_copies": 2, "invocations_per_copy": invocations_per_copy},
+    }
+    return {"shared_endpoints": [{**SHARED, "components": [component]}]}
+
+
+SCALING_AT = "endpoints[0].variants[0].scaling."
+# (case, the platform config's changes, the key its refusal names): one per check of the specs.
+STACK_FILE_CASES = [
+    ("adjustment-past-int32", _endpoint({"step": [{**OUT, "steps": _out_steps(1, INT32_MAX + 1)}]}), f"{SCALING_AT}step[0].steps[0].adjustment"),
+    ("min-adjustment-magnitude-past-int32", _endpoint({"step": [{**OUT, "adjustment_type": "PercentChangeInCapacity", "min_adjustment_magnitude": INT32_MAX + 1, "steps": _out_steps(1, 10)}]}), f"{SCALING_AT}step[0].min_adjustment_magnitude"),
+    ("negative-exact-capacity", _endpoint({"min_capacity": 0, "step": [{**IN, "adjustment_type": "ExactCapacity", "steps": _in_steps(1, -1)}]}, async_inference={}, ), f"{SCALING_AT}step[0].steps[0].adjustment"),
+    ("gpu-target-below-the-range", _endpoint({"gpu_utilization_percent": BELOW_MIN}, variant={"instance_type": "ml.g5.xlarge"}), f"{SCALING_AT}gpu_utilization_percent"),
+    ("backlog-target-above-the-range", _endpoint({"invocations_per_instance": None, "backlog_per_instance": ABOVE_MAX}, async_inference={}), f"{SCALING_AT}backlog_per_instance"),
+    ("copy-target-above-the-range", _component(2**359 + 1), "shared_endpoints[0].components[0].scaling.invocations_per_copy"),
+    ("bound-past-a-double", _endpoint({"step": [{**OUT, "steps": [{"lower_bound": 0, "upper_bound": PAST_A_DOUBLE, "adjustment": 1}, {"lower_bound": PAST_A_DOUBLE, "adjustment": 2}]}]}), f"{SCALING_AT}step[0].steps[1].lower_bound"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "changes", "key"), STACK_FILE_CASES, ids=[c[0] for c in STACK_FILE_CASES])
+def test_each_check_is_refused_at_the_stack_files_key(case: str, changes: dict[str, Any], key: str) -> None:
+    platform = load_stack_document("prod")["config"]["mlops-platform:platform"]
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config({**platform, **changes}, FILE)
+    lines = [line.strip() for line in str(raised.value).splitlines()]
+    assert [line for line in lines if line.startswith(f"{FILE}: mlops-platform:platform.{key}: ")], lines
+    assert not [line for line in lines if "cannot be validated" in line], lines
