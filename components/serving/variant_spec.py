@@ -37,7 +37,7 @@ MAX_SCALING_POLICIES = 50
 """Application Auto Scaling's scaling policies per scalable target (its service quota)."""
 TARGET_VALUE_MIN = 2.0**-359
 TARGET_VALUE_MAX = 2.0**359
-"""The target values checked: 2^-359 to 2^359, the only range AWS has stated in numbers for a
+"""The target values checked: 2^-359 to 2^359, the range with both ends AWS has given for a
 target-tracking TargetValue ("8.515920e-109 to 1.174271e+108 (Base 10)" in Application Auto Scaling's
 API reference, TargetTrackingScalingPolicyConfiguration, until its current wording, and still in
 DynamoDB's for the same setting). The current wording (also botocore's model) is "it won't accept

@@ -5,10 +5,11 @@ Sources: the service's quotas page (step adjustments per step scaling policy: 20
 scaling policies per scalable target: 50; scheduled actions per scalable target: 200), the API
 reference (StepAdjustment: "For exact capacity, you must specify a non-negative value";
 TargetTrackingScalingPolicyConfiguration's TargetValue, 8.515920e-109 to 1.174271e+108, i.e.
-2^-359 to 2^359) and botocore's model (ScalingAdjustment and MinAdjustmentMagnitude are
-``Integer``; PolicyName and ScheduledActionName 1-256 characters, the latter without ``:``, ``/`` or
-``|``). The specs are driven directly; one case goes through a stack file's parser for the file and
-the key a user sees.
+2^-359 to 2^359, which its current -2^360 to 2^360 holds) and botocore's model (ScalingAdjustment
+and MinAdjustmentMagnitude are ``Integer``, a step's bounds ``MetricScale`` Doubles, CloudWatch's
+Threshold a Double; PolicyName and ScheduledActionName 1-256 characters, the latter without ``:``,
+``/`` or ``|``). The specs are driven directly; the last tests go through a stack file's parser for
+the file and the key a user sees.
 """
 
 from __future__ import annotations
