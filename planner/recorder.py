@@ -469,10 +469,19 @@ def _is_secret(value: Any) -> bool:
 
 
 def _holds_secret(value: Any) -> bool:
-    if _is_map(value):
-        return _is_secret(value) or any(_holds_secret(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_secret(item) for item in value)
+    if type(value) in _SCALARS:
+        return False
+    if _is_map(value):  # _is_secret's test, the map already told
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return True
+        items: Iterable[Any] = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        return False
+    for item in items:  # noqa: SIM110 (a loop, not any() over a generator: the same order and stop, cheaper)
+        if _holds_secret(item):
+            return True
     return False
 
 
@@ -482,7 +491,7 @@ def _plain(value: Any) -> Any:
     if type(value) in _SCALARS:
         return value
     if _is_map(value):
-        if _is_secret(value):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:  # _is_secret, the map told
             return _plain(value.get("value"))
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

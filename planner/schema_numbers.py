@@ -67,8 +67,13 @@ def _input_types(args_class: type) -> Mapping[str, Any]:
         return {}
 
 
+# Values every annotation leaves as they are (only a float becomes an int, only lists and
+# mappings are walked): answered without working out the annotation.
+_UNCHANGED = frozenset({str, int, bool, type(None)})
+
+
 def _typed(value: Any, hint: Any) -> Any:
-    if hint is None or value is None:
+    if hint is None or type(value) in _UNCHANGED:
         return value
     kind, argument = _kind(hint)
     if kind is _Kind.INT:

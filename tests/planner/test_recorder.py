@@ -405,3 +405,23 @@ def test_numbers_in_values_of_another_shape_than_the_schemas_are_left_as_they_ar
     assert recorded == kept
     assert [type(value) for value in recorded["dimensions"]] == [float, float]
     assert type(recorded["alarmActions"]["a"]) is float and type(recorded["period"][0]) is float
+
+
+def test_values_no_annotation_changes_are_returned_as_they_are() -> None:
+    """Text, ints, bools and None are answered by their exact type before the annotation is worked
+    out (planner/schema_numbers.py ``_UNCHANGED``): an integer-typed field keeps a bool a bool and
+    text text, while a whole float beside them still becomes an int, and a float subclass too."""
+    from planner.schema_numbers import with_schema_integers
+
+    class Measured(float):
+        pass
+
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"  # period, evaluationPeriods: int
+    recorded = with_schema_integers(
+        alarm,
+        {"period": True, "evaluationPeriods": "2", "datapointsToAlarm": 3, "threshold": None},
+    )
+    assert recorded == {"period": True, "evaluationPeriods": "2", "datapointsToAlarm": 3, "threshold": None}
+    assert [type(value) for value in recorded.values()] == [bool, str, int, type(None)]
+    measured = with_schema_integers(alarm, {"period": Measured(60.0), "evaluationPeriods": 2.0})
+    assert [type(value) for value in measured.values()] == [int, int]

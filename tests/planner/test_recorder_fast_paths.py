@@ -67,8 +67,18 @@ def test_a_secret_in_a_map_in_a_list_makes_the_input_secret_and_is_recorded_unwr
         [{"a": ({"b": _secret("x")},)}],
         types.MappingProxyType({"a": _secret("x")}),
         _secret(None),
+        # After values that hold none: every item is asked, not only the first.
+        {"a": "x", "b": 1, "c": [None, 2.5, {"d": True}, ("e", _secret("x"))]},
+        ["x", {"a": [1]}, (False, _secret(0))],
     ],
-    ids=["map-list-map", "list-map-tuple-map", "mapping-proxy", "secret-of-none"],
+    ids=[
+        "map-list-map",
+        "list-map-tuple-map",
+        "mapping-proxy",
+        "secret-of-none",
+        "last-of-a-map",
+        "last-of-a-list",
+    ],
 )
 def test_a_nested_secret_is_found_wherever_it_is(value: Any) -> None:
     assert _holds_secret(value) is True

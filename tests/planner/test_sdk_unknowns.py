@@ -21,6 +21,10 @@ from planner import sdk_unknowns
 from tests.fresh_plans import fresh_plan
 
 
+class _Text(str):
+    pass
+
+
 def _holding_itself_then_unknown() -> list[Any]:
     value: list[Any] = []
     value.append(value)
@@ -58,6 +62,11 @@ VALUES: dict[str, Callable[[], Any]] = {
     "a-shared-list-visited-once": _shared_list_seen_twice,
     "a-mapping-that-is-no-dict-is-not-walked": lambda: {"m": MappingProxyType({"u": Unknown()})},
     "a-dict-subclass-is-walked": lambda: {"d": OrderedDict(u=Unknown())},
+    # Text, numbers and None are answered by their exact type (``_SCALARS``); a subclass of one, and
+    # the same scalar object met twice before an unknown, take the SDK's path.
+    "scalars-then-an-unknown": lambda: [True, 2.5, 7, None, "t", 7, {"k": [False, Unknown()]}],
+    "a-str-subclass": lambda: {"s": _Text("x")},
+    "an-unknown-after-a-str-subclass": lambda: [_Text("x"), Unknown()],
 }
 
 
