@@ -82,21 +82,38 @@ def key_lets(document: Any, call: Request, key_arn: Any, key_account: Any = None
         return document
     call = on_the_key_of(call, key_arn, key_account)
     found = statements(document)
+    # What a statement says of the request but for the action (its effect, principal, resource and
+    # condition) is the same for both actions: read once per statement and effect, not per action
+    # (a large stack asks for each of its 2,000 alarms; the verdicts are the same).
+    reached: dict[tuple[int, str], _Reach] = {}
+
+    def applies(index: int, effect: str, action: str) -> Tri:
+        if (index, effect) not in reached:
+            reached[index, effect] = _reach(found[index][1], effect, call, key_arn)
+        return _applies(found[index][1], reached[index, effect], action)
+
     return all3(
         all3(
             [
-                any3(_applies(statement, "allow", action, call, key_arn) for _, statement in found),
-                not3(any3(_applies(statement, "deny", action, call, key_arn) for _, statement in found)),
+                any3(applies(index, "allow", action) for index in range(len(found))),
+                not3(any3(applies(index, "deny", action) for index in range(len(found)))),
             ]
         )
         for action in ACTIONS
     )
 
 
-def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: Any) -> Tri:
-    """Whether the statement applies to ``call``'s request for ``action``. An entry padded with white
-    space is read against the grant (:func:`read_entry`): an Allow by what it surely reaches, a Deny
-    by what it may reach, so that KMS's reading, whichever it is, lets in no less than this one."""
+#: What :func:`_reach` found: the statement's verdict for every action, or (whether it names the
+#: service, whether it is on the key, whether its condition holds, whether it is read widest), to be
+#: joined with whether it covers the action.
+_Reach = Tri | tuple[Tri, Tri, Tri, bool]
+
+
+def _reach(statement: Any, effect: str, call: Request, key_arn: Any) -> _Reach:
+    """What the statement says of ``call``'s request but for the action (:func:`_applies`). An entry
+    padded with white space is read against the grant (:func:`read_entry`): an Allow by what it
+    surely reaches, a Deny by what it may reach, so that KMS's reading, whichever it is, lets in no
+    less than this one."""
     if isinstance(statement, Unknown):
         return statement
     stated = statement.get("Effect")
@@ -108,14 +125,20 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
     names = _names_the_service(statement, call.service, widest)
     if names is False:
         return False  # another principal's statement (most of a key policy's): nothing else matters
-    return all3(
-        [
-            names,
-            covers(statement, action, widest=widest),
-            _on_the_key(statement, key_arn, widest, call),
-            condition_holds(statement.get("Condition"), call, effect),
-        ]
+    return (
+        names,
+        _on_the_key(statement, key_arn, widest, call),
+        condition_holds(statement.get("Condition"), call, effect),
+        widest,
     )
+
+
+def _applies(statement: Any, reach: _Reach, action: str) -> Tri:
+    """Whether the statement applies to the request for ``action``, given its :func:`_reach`."""
+    if not isinstance(reach, tuple):
+        return reach
+    names, on_the_key, holds, widest = reach
+    return all3([names, covers(statement, action, widest=widest), on_the_key, holds])
 
 
 def _names_the_service(statement: Mapping[str, Any], service: str, widest: bool) -> Tri:
