@@ -214,14 +214,24 @@ SAFE_SYSCTLS = frozenset(
 
 @dataclass(frozen=True)
 class SafeSysctlsOnly:
-    """PSS baseline, "Sysctls": ``spec.securityContext.sysctls[*].name`` in the safe set. The kubelet
-    also takes ``/`` as the separator (``kernel/shm_rmid_forced``), read here as the same sysctl."""
+    """PSS baseline, "Sysctls": ``spec.securityContext.sysctls[*].name`` in the safe set, as written.
+    The kubelet also takes ``/`` as the separator (``kernel/shm_rmid_forced``), but the admission
+    controller does not: pod-security-admission's check_sysctls.go looks the name up unchanged in its
+    allowed set, so it refuses the slash spelling, and so does this rule (its message gives the dotted one)."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         at, context = _pod_context(pod)
         for i, sysctl in enumerate(items(get(context, "sysctls"))):
             name = get(sysctl, "name") if is_map(sysctl) else None
-            if str(name).replace("/", ".") not in SAFE_SYSCTLS:
+            if name in SAFE_SYSCTLS:
+                continue
+            dotted = name.replace("/", ".") if isinstance(name, str) else None
+            if dotted in SAFE_SYSCTLS:
+                yield (
+                    f"{at}.sysctls[{i}].name is {shown(name)}: write it {dotted!r}; the Pod Security admission "
+                    "controller refuses the slash-separated spelling of a safe sysctl."
+                )
+            else:
                 yield f"{at}.sysctls[{i}].name is {shown(name)}: remove it; only {sorted(SAFE_SYSCTLS)} are safe."
 
 

@@ -346,7 +346,12 @@ def test_an_unconfined_apparmor_profile_is_refused(profile: dict[str, Any], refu
         ("vm.overcommit_memory", True),
         ("net.ipv4.tcp_syncookies", False),
         ("net.ipv4.ip_unprivileged_port_start", False),
-        ("kernel/shm_rmid_forced", False),
+        ("net.ipv4.tcp_rmem", False),
+        ("net.ipv4.tcp_wmem", False),
+        ("net.ipv4.ip_local_reserved_ports", False),
+        ("net.ipv4.tcp_mem", True),
+        ("kernel.shm_rmid_forced", False),
+        ("kernel/shm_rmid_forced", True),
     ],
 )
 def test_only_safe_sysctls_pass(name: str, refused: bool) -> None:
@@ -359,3 +364,13 @@ def test_only_safe_sysctls_pass(name: str, refused: bool) -> None:
     assert [m.split(":")[0] for m in messages] == (
         [f"{AT}.securityContext.sysctls[1].name is {name!r}"] if refused else []
     )
+
+
+def test_a_safe_sysctl_spelt_with_slashes_is_refused_as_the_admission_controller_does() -> None:
+    """check_sysctls.go looks ``name`` up as written: ``kernel/shm_rmid_forced`` is forbidden there
+    though the kubelet reads it as ``kernel.shm_rmid_forced``; the fix names the dotted spelling."""
+    spec = pod(securityContext={"sysctls": [{"name": "net/ipv4/tcp_syncookies", "value": "1"}]})
+    assert found("k8s-safe-sysctls-only", deployment(spec)) == [
+        f"{AT}.securityContext.sysctls[0].name is 'net/ipv4/tcp_syncookies': write it 'net.ipv4.tcp_syncookies'; "
+        "the Pod Security admission controller refuses the slash-separated spelling of a safe sysctl."
+    ]
