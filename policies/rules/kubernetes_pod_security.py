@@ -29,6 +29,7 @@ from ._common import (
     MEDIUM,
     get,
     get_or_none,
+    is_false,
     is_map,
     is_true,
     items,
@@ -136,9 +137,15 @@ class SeccompProfileSet:
 class DefaultProcMount:
     """PSS baseline, "/proc Mount Type": ``securityContext.procMount`` of every container undefined or
     ``Default``. ``Unmasked`` exposes the node's ``/proc`` paths the runtime masks (``/proc/kcore``,
-    ``/proc/sysrq-trigger``...)."""
+    ``/proc/sysrq-trigger``...). Except in a pod with ``hostUsers: false``: its user namespace keeps
+    those paths from the node, and pod-security admission admits any procMount there (check_procMount.go,
+    ``procMount_1_34``: ``relaxPolicyForUserNamespacePod``; before 1.34 behind the
+    UserNamespacesPodSecurityStandards gate). A Patch is judged on what it sets: one that unmasks
+    /proc without setting ``hostUsers: false`` is refused."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        if is_false(pod.get("hostUsers")):
+            return
         for path, container in pod.containers(*ALL):
             proc_mount = get(container, "securityContext.procMount")
             if proc_mount is not None and proc_mount != "Default":

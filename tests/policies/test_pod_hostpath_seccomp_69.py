@@ -286,6 +286,29 @@ def test_only_the_default_proc_mount_passes(proc_mount: str | None, refused: boo
     )
 
 
+@pytest.mark.parametrize(
+    ("host_users", "refused"), [(False, False), ("false", False), (True, True), (None, True)]
+)
+def test_an_unmasked_proc_passes_only_in_a_user_namespace(host_users: Any, refused: bool) -> None:
+    """check_procMount.go (1.34+) admits any procMount in a pod with ``hostUsers: false``."""
+    spec = pod(container(procMount="Unmasked"), hostUsers=host_users)
+    assert bool(found("k8s-default-proc-mount", deployment(spec))) == refused
+
+
+def test_a_patch_unmasking_proc_is_judged_on_what_it_sets() -> None:
+    rule = "k8s-default-proc-mount"
+    unmasked = {"containers": [{"name": "server", "securityContext": {"procMount": "Unmasked"}}]}
+    assert found(rule, deployment(unmasked), PATCH) == [
+        f"{AT}.containers[0].securityContext.procMount is 'Unmasked': remove it (Default masks /proc)."
+    ]
+    assert found(rule, deployment({**unmasked, "hostUsers": False}), PATCH) == []
+
+
+def test_a_host_users_unknown_at_preview_leaves_an_unmasked_proc_undecided() -> None:
+    spec = pod(container(procMount="Unmasked"), hostUsers=UNKNOWN_STRING_VALUE)
+    assert undecided("k8s-default-proc-mount", deployment(spec))
+
+
 def test_a_windows_host_process_is_refused_at_pod_and_container_level() -> None:
     rule = "k8s-no-windows-host-process"
     spec = pod(
