@@ -76,6 +76,13 @@ POD_SPEC_PATHS: dict[str, str] = {
     "ServingRuntime": "spec",
     "ClusterServingRuntime": "spec",
 }
+#: Kind -> where the metadata of its pods sits (beside the pod spec of a template). KServe's kinds
+#: are left out: their pods' annotations are assembled by the KServe controller.
+POD_METADATA_PATHS: dict[str, str] = {
+    kind: path.removesuffix("spec") + "metadata"
+    for kind, path in POD_SPEC_PATHS.items()
+    if path.endswith("spec") and kind not in {"InferenceService", "ServingRuntime", "ClusterServingRuntime"}
+}
 #: Kinds whose pod spec is a template merged into other pods, read like a Patch (only what it sets):
 #: a KServe serving runtime's containers and pod fields are merged into the predictor pod of every
 #: InferenceService that uses it, under the fields the InferenceService sets itself.
@@ -130,6 +137,21 @@ class PodSpec:
     partial: bool
     singles: tuple[str, ...] = ()
     """Fields that each hold one container, counted with ``containers``."""
+    root: Any = None
+    """The object the pod spec sits in (one ``items`` entry of a List), for :meth:`annotations`."""
+    metadata_path: str | None = None
+    """Where the pods' own metadata sits in ``root`` (None: the kind carries none, as KServe's)."""
+    prefix: str = ""
+    """``root``'s place in the resource (``items[2].`` in a List), for messages."""
+
+    def annotations(self) -> tuple[str, Any]:
+        """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
+        live there (the API server copies them into the securityContext fields when those are unset).
+        Read on demand, so an unknown value leaves only the rule that reads it undecided."""
+        if self.metadata_path is None:
+            return "", None
+        path = f"{self.metadata_path}.annotations"
+        return self.prefix + path, get(self.root, path)
 
     def containers(self, *kinds: str) -> list[tuple[str, Any]]:
         """``(path, container)`` for the given lists (``containers``, ``initContainers``...)."""
@@ -202,6 +224,14 @@ def _kubeconfig_namespace(kubeconfig: Any, context_name: Any) -> str:
     return UNKNOWN_NAMESPACE
 
 
+def _sets_annotations(obj: Any, metadata: str) -> bool:
+    """Whether a patch sets its pods' annotations (an unknown value counts: the rules reading them say so)."""
+    try:
+        return is_set(get(obj, f"{metadata}.annotations"))
+    except UnknownValueError:
+        return True
+
+
 def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     """Every pod spec a Kubernetes resource carries (none for other types)."""
     kind_variant = POD_KINDS.get(resource_type)
@@ -221,12 +251,15 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
         elsewhere = POD_SPEC_ELSEWHERE.get(kind)
         for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
             spec = get(obj, path)
+            metadata = POD_METADATA_PATHS.get(kind) if path == spec_path else None
+            if spec is None and variant == "Patch" and metadata and _sets_annotations(obj, metadata):
+                spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
             if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
                 continue  # the patch leaves the pod alone, or the optional component is absent
             if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
                 continue  # the pods are the referenced workload's, checked as that workload
             partial = variant == "Patch" or kind in PARTIAL_KINDS
-            result.append(PodSpec(prefix + path, spec, namespace, partial, singles))
+            result.append(PodSpec(prefix + path, spec, namespace, partial, singles, obj, metadata, prefix))
     return result
 
 

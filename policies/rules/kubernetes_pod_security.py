@@ -93,16 +93,47 @@ class NoHostPorts:
 _CONFINED = frozenset({"RuntimeDefault", "Localhost"})
 
 
+#: The pre-1.19 seccomp annotations: the pod's, and each container's (the prefix and its name).
+SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
+
+
+def _annotations(pod: PodSpec, *prefixes: str) -> list[tuple[str, str, Any]]:
+    """``(path, key, value)`` of each annotation of the pods' metadata whose key starts with one of
+    ``prefixes``: only those values are read, so another annotation unknown at preview decides nothing."""
+    at, annotations = pod.annotations()
+    keys = [key for key in (annotations if is_map(annotations) else {}) if str(key).startswith(prefixes)]
+    return [(f"{at}[{key!r}]", key, annotations[key]) for key in keys]
+
+
 @dataclass(frozen=True)
 class SeccompNotUnconfined:
     """PSS baseline, "Seccomp": ``seccompProfile.type`` must not be ``Unconfined`` at pod level nor in
     any container (the admission controller refuses the pod-level value even where every container
-    overrides it). Unconfined lets the container make every system call the kernel has."""
+    overrides it). Unconfined lets the container make every system call the kernel has.
+
+    The legacy annotations count too: ``seccomp.security.alpha.kubernetes.io/pod`` and
+    ``container.seccomp.security.alpha.kubernetes.io/<container>`` set to ``unconfined``. The API
+    server copies them into an unset field before admission (``applySeccompVersionSkew`` in the pod
+    strategy), so the pod is refused (or, unenforced, runs Unconfined). Admission's own annotation
+    check (``seccompProfileBaseline_1_0``) is only for policy versions before 1.19. The annotation is
+    refused whether or not the field is set: it has no use left beside the field."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):
             if get(context, "seccompProfile.type") == "Unconfined":
                 yield f"{at}.seccompProfile.type is 'Unconfined': set it to RuntimeDefault."
+        for at, key, value in _annotations(pod, SECCOMP_POD_ANNOTATION, SECCOMP_CONTAINER_ANNOTATION):
+            # The API server copies a container's annotation only into the container it names.
+            container = key.removeprefix(SECCOMP_CONTAINER_ANNOTATION)
+            applies = key == SECCOMP_POD_ANNOTATION or any(
+                get(c, "name") == container for _, c in pod.containers(*ALL)
+            )
+            if applies and value == "unconfined":
+                yield (
+                    f"{at} is 'unconfined': remove the annotation and set securityContext.seccompProfile.type "
+                    "to RuntimeDefault."
+                )
 
 
 @dataclass(frozen=True)
@@ -186,17 +217,32 @@ class SelinuxOptionsDefault:
                     yield f"{at}.seLinuxOptions.{field} is {shown(get(options, field))}: remove it."
 
 
+#: The per-container AppArmor annotation of Kubernetes before 1.30 (the prefix; the container's name follows).
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+
 @dataclass(frozen=True)
 class AppArmorNotUnconfined:
     """PSS baseline, "AppArmor": ``appArmorProfile.type`` (Kubernetes 1.30+) undefined,
     ``RuntimeDefault`` or ``Localhost``, at pod level and in every container: not ``Unconfined``.
-    (The older per-container annotations ``container.apparmor.security.beta.kubernetes.io/*`` live
-    in the pod's metadata, which this rule does not read.)"""
+    The older annotations ``container.apparmor.security.beta.kubernetes.io/*`` in the pods' metadata
+    are read as admission reads them (check_appArmorProfile.go): empty, ``runtime/default`` or
+    ``localhost/<profile>``, any other value (``unconfined``) refused, whichever container it names.
+    KServe's kinds carry no pod metadata of their own and are checked on the fields only."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):
             if get(context, "appArmorProfile.type") == "Unconfined":
                 yield f"{at}.appArmorProfile.type is 'Unconfined': remove it or set RuntimeDefault."
+        for at, _key, value in _annotations(pod, APPARMOR_ANNOTATION):
+            allowed = value in ("", None, "runtime/default") or (
+                isinstance(value, str) and value.startswith("localhost/")
+            )
+            if not allowed:
+                yield (
+                    f"{at} is {shown(value)}: remove the annotation or set it to 'runtime/default' "
+                    "(or securityContext.appArmorProfile.type RuntimeDefault)."
+                )
 
 
 #: The sysctls the baseline profile allows: namespaced to the pod, they cannot reach the node or

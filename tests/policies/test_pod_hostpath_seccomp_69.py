@@ -397,3 +397,114 @@ def test_a_safe_sysctl_spelt_with_slashes_is_refused_as_the_admission_controller
         f"{AT}.securityContext.sysctls[0].name is 'net/ipv4/tcp_syncookies': write it 'net.ipv4.tcp_syncookies'; "
         "the Pod Security admission controller refuses the slash-separated spelling of a safe sysctl."
     ]
+
+
+# --- the legacy seccomp and AppArmor annotations (the API server copies them into the fields) ----
+
+
+def _annotated(annotations: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"template": {"metadata": {"annotations": annotations}, "spec": spec or pod()}},
+    }
+
+
+ANNOTATIONS = f"{AT.removesuffix('spec')}metadata.annotations"
+SECCOMP_FIX = "remove the annotation and set securityContext.seccompProfile.type to RuntimeDefault."
+APPARMOR_FIX = "remove the annotation or set it to 'runtime/default' (or securityContext.appArmorProfile.type RuntimeDefault)."
+
+
+def test_an_unconfined_seccomp_annotation_is_refused_for_the_pod_and_a_container_it_names() -> None:
+    rule = "k8s-seccomp-not-unconfined"
+    pod_key = "seccomp.security.alpha.kubernetes.io/pod"
+    server = "container.seccomp.security.alpha.kubernetes.io/server"
+    assert found(rule, _annotated({pod_key: "unconfined", server: "unconfined"})) == [
+        f"{ANNOTATIONS}[{pod_key!r}] is 'unconfined': {SECCOMP_FIX}",
+        f"{ANNOTATIONS}[{server!r}] is 'unconfined': {SECCOMP_FIX}",
+    ]
+    init = pod(container(), initContainers=[container("fetch")])
+    fetch = "container.seccomp.security.alpha.kubernetes.io/fetch"
+    assert found(rule, _annotated({fetch: "unconfined"}, init)) == [
+        f"{ANNOTATIONS}[{fetch!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
+    # A container annotation naming no container of the pod is copied nowhere; the other values
+    # become RuntimeDefault or Localhost.
+    assert (
+        found(rule, _annotated({"container.seccomp.security.alpha.kubernetes.io/other": "unconfined"})) == []
+    )
+    for value in ("runtime/default", "docker/default", "localhost/serve.json"):
+        assert found(rule, _annotated({pod_key: value, server: value})) == []
+
+
+def test_a_bare_pod_is_judged_on_its_own_annotations() -> None:
+    key = "container.apparmor.security.beta.kubernetes.io/server"
+    inputs = {
+        "metadata": {"name": "w", "namespace": "serving", "annotations": {key: "unconfined"}},
+        "spec": pod(),
+    }
+    assert found("k8s-apparmor-not-unconfined", inputs, POD_KIND) == [
+        f"metadata.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("unconfined", True),
+        ("runtime/default", False),
+        ("localhost/k8s-serve", False),
+        ("", False),
+        ("docker/default", True),
+    ],
+)
+def test_an_apparmor_annotation_is_read_as_admission_reads_it(value: str, refused: bool) -> None:
+    """check_appArmorProfile.go: empty, runtime/default or localhost/*, whatever container the key names."""
+    key = "container.apparmor.security.beta.kubernetes.io/any-name"
+    messages = found("k8s-apparmor-not-unconfined", _annotated({key: value, "team": "ml"}))
+    assert messages == ([f"{ANNOTATIONS}[{key!r}] is {value!r}: {APPARMOR_FIX}"] if refused else [])
+
+
+def test_an_annotation_unknown_at_preview_is_undecided_only_where_it_counts() -> None:
+    unknown = {"container.apparmor.security.beta.kubernetes.io/server": UNKNOWN_STRING_VALUE}
+    assert undecided("k8s-apparmor-not-unconfined", _annotated(unknown))
+    assert found("k8s-seccomp-not-unconfined", _annotated(unknown)) == []
+    assert found("k8s-apparmor-not-unconfined", _annotated({"config-hash": UNKNOWN_STRING_VALUE})) == []
+    assert undecided("k8s-apparmor-not-unconfined", _annotated(UNKNOWN_STRING_VALUE))  # type: ignore[arg-type]
+
+
+def test_a_cron_job_and_a_list_name_their_annotations_path() -> None:
+    key = "seccomp.security.alpha.kubernetes.io/pod"
+    template = {"metadata": {"annotations": {key: "unconfined"}}, "spec": pod()}
+    cron = {
+        "metadata": {"name": "w", "namespace": "serving"},
+        "spec": {"jobTemplate": {"spec": {"template": template}}},
+    }
+    assert found("k8s-seccomp-not-unconfined", cron, "kubernetes:batch/v1:CronJob") == [
+        f"spec.jobTemplate.spec.template.metadata.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
+    listed = {"items": [{"metadata": {"name": "a", "namespace": "serving"}, "spec": {"template": template}}]}
+    assert found("k8s-seccomp-not-unconfined", listed, "kubernetes:apps/v1:DeploymentList") == [
+        f"items[0].spec.template.metadata.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
+
+
+def test_a_patch_is_judged_on_the_annotations_it_sets() -> None:
+    key = "container.apparmor.security.beta.kubernetes.io/server"
+    patch = {
+        "metadata": {"name": "model"},
+        "spec": {"template": {"metadata": {"annotations": {key: "unconfined"}}}},
+    }
+    assert found("k8s-apparmor-not-unconfined", patch, PATCH) == [
+        f"{ANNOTATIONS}[{key!r}] is 'unconfined': {APPARMOR_FIX}"
+    ]
+    unknown = {
+        "metadata": {"name": "model"},
+        "spec": {"template": {"metadata": {"annotations": UNKNOWN_STRING_VALUE}}},
+    }
+    assert report("k8s-apparmor-not-unconfined", unknown, PATCH).undecided
+    assert found("k8s-no-host-path-volumes", unknown, PATCH) == []
+    silent = {
+        "metadata": {"name": "model"},
+        "spec": {"template": {"spec": {"containers": [{"name": "server"}]}}},
+    }
+    assert found("k8s-apparmor-not-unconfined", silent, PATCH) == []
