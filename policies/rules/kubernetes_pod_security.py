@@ -311,7 +311,8 @@ k8s_no_host_ports = _workload_rule(
 
 k8s_seccomp_not_unconfined = _workload_rule(
     "k8s-seccomp-not-unconfined",
-    "Pods and containers must not set seccompProfile.type Unconfined (PSS baseline). Fix: set RuntimeDefault.",
+    "Pods and containers must not set seccompProfile.type Unconfined, nor the legacy seccomp annotations "
+    "'unconfined' (PSS baseline). Fix: set RuntimeDefault.",
     SeccompNotUnconfined(),
     level=MANDATORY,
     severity=HIGH,
@@ -331,7 +332,8 @@ k8s_seccomp_profile_set = _workload_rule(
 
 k8s_default_proc_mount = _workload_rule(
     "k8s-default-proc-mount",
-    "Containers must not unmask /proc (PSS baseline). Fix: remove securityContext.procMount or set Default.",
+    "Containers must not unmask /proc outside a user namespace (PSS baseline). Fix: remove "
+    "securityContext.procMount or set Default (or run the pod with hostUsers: false).",
     DefaultProcMount(),
     level=MANDATORY,
     severity=HIGH,
@@ -360,7 +362,8 @@ k8s_selinux_options_default = _workload_rule(
 
 k8s_apparmor_not_unconfined = _workload_rule(
     "k8s-apparmor-not-unconfined",
-    "Pods and containers must not set appArmorProfile.type Unconfined (PSS baseline). Fix: remove it or set "
+    "Pods and containers must not set appArmorProfile.type Unconfined, nor a container.apparmor.security.beta."
+    "kubernetes.io annotation other than runtime/default or localhost/* (PSS baseline). Fix: remove it or set "
     "RuntimeDefault.",
     AppArmorNotUnconfined(),
     level=MANDATORY,
@@ -370,7 +373,7 @@ k8s_apparmor_not_unconfined = _workload_rule(
 
 k8s_safe_sysctls_only = _workload_rule(
     "k8s-safe-sysctls-only",
-    "Pods must set only the safe, pod-namespaced sysctls (PSS baseline). Fix: remove any other "
+    "Pods must set only the safe, pod-namespaced sysctls, spelt with dots (PSS baseline). Fix: remove any other "
     "securityContext.sysctls entry.",
     SafeSysctlsOnly(),
     level=MANDATORY,
