@@ -142,7 +142,10 @@ class SeccompProfileSet:
     profile, its own or, where it sets none, the pod's (pod-security-admission's
     ``seccompProfile_restricted``: container-level fields may be undefined if the pod-level one is
     set). Kubernetes' default is Unconfined. ``Localhost`` needs its ``localhostProfile``. Values set
-    to ``Unconfined`` are :class:`SeccompNotUnconfined`'s (mandatory); a Patch is judged on what it sets."""
+    to ``Unconfined`` are :class:`SeccompNotUnconfined`'s (mandatory); a Patch is judged on what it sets.
+    Where the fields are unset, a legacy annotation the API server turns into a confined field
+    (``runtime/default``, ``docker/default``, ``localhost/*``, by ``applySeccompVersionSkew``) counts
+    as that field: the pod's, or the container's it names."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         pod_at, pod_context = _pod_context(pod)
@@ -153,10 +156,22 @@ class SeccompProfileSet:
             own = get(container, "securityContext.seccompProfile")
             yield from self._localhost(at, own)
             if get(own, "type") is None and get(pod_profile, "type") is None and not pod.partial:
+                if self._annotated(pod, get(container, "name")):
+                    continue
                 yield (
                     f"{at}.seccompProfile is unset, as is {pod_at}.seccompProfile: set "
                     f"{pod_at}.seccompProfile.type to RuntimeDefault."
                 )
+
+    @staticmethod
+    def _annotated(pod: PodSpec, name: Any) -> bool:
+        keys = (SECCOMP_POD_ANNOTATION, f"{SECCOMP_CONTAINER_ANNOTATION}{name}")
+        return any(
+            key in keys
+            and isinstance(value, str)
+            and (value in ("runtime/default", "docker/default") or value.startswith("localhost/"))
+            for _, key, value in _annotations(pod, *keys)
+        )
 
     @staticmethod
     def _localhost(at: str, profile: Any) -> Check:

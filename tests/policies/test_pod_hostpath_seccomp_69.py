@@ -508,3 +508,26 @@ def test_a_patch_is_judged_on_the_annotations_it_sets() -> None:
         "spec": {"template": {"spec": {"containers": [{"name": "server"}]}}},
     }
     assert found("k8s-apparmor-not-unconfined", silent, PATCH) == []
+
+
+@pytest.mark.parametrize(
+    ("annotations", "flagged"),
+    [
+        ({"seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}, []),
+        ({"seccomp.security.alpha.kubernetes.io/pod": "localhost/serve.json"}, []),
+        ({"container.seccomp.security.alpha.kubernetes.io/server": "docker/default"}, ["fetch"]),
+        ({"container.seccomp.security.alpha.kubernetes.io/server2": "runtime/default"}, ["server", "fetch"]),
+        ({"seccomp.security.alpha.kubernetes.io/pod": "unconfined"}, ["server", "fetch"]),
+        ({"team": "ml"}, ["server", "fetch"]),
+    ],
+)
+def test_a_legacy_seccomp_annotation_stands_in_for_an_unset_field(
+    annotations: dict[str, str], flagged: list[str]
+) -> None:
+    """The API server copies a confining annotation into the unset field, which admission then reads."""
+    spec = pod(container(), initContainers=[container("fetch")], seccomp=None)
+    messages = found("k8s-seccomp-profile-set", _annotated(annotations, spec))
+    paths = {"server": f"{AT}.containers[0]", "fetch": f"{AT}.initContainers[0]"}
+    assert [m.split(".seccompProfile is unset")[0] for m in messages] == [
+        f"{paths[name]}.securityContext" for name in flagged
+    ]
