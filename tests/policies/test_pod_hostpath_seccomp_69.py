@@ -455,6 +455,7 @@ def test_a_bare_pod_is_judged_on_its_own_annotations() -> None:
         ("localhost/k8s-serve", False),
         ("", False),
         ("docker/default", True),
+        ("localhost", True),
     ],
 )
 def test_an_apparmor_annotation_is_read_as_admission_reads_it(value: str, refused: bool) -> None:
@@ -530,4 +531,12 @@ def test_a_legacy_seccomp_annotation_stands_in_for_an_unset_field(
     paths = {"server": f"{AT}.containers[0]", "fetch": f"{AT}.initContainers[0]"}
     assert [m.split(".seccompProfile is unset")[0] for m in messages] == [
         f"{paths[name]}.securityContext" for name in flagged
+    ]
+
+
+def test_a_host_port_on_an_init_container_is_refused() -> None:
+    """check_hostPorts.go visits init containers too (ephemeral ones may not declare ports at all)."""
+    init = {**container("fetch"), "ports": [{"containerPort": 53, "hostPort": 53}]}
+    assert found("k8s-no-host-ports", deployment(pod(container(), initContainers=[init]))) == [
+        f"{AT}.initContainers[0].ports[0].hostPort is 53: remove it; expose the container through a Service."
     ]
