@@ -540,3 +540,17 @@ def test_a_host_port_on_an_init_container_is_refused() -> None:
     assert found("k8s-no-host-ports", deployment(pod(container(), initContainers=[init]))) == [
         f"{AT}.initContainers[0].ports[0].hostPort is 53: remove it; expose the container through a Service."
     ]
+
+
+@pytest.mark.parametrize("value", ["2026-12-07T08:00:00Z", UNKNOWN_STRING_VALUE])
+def test_a_rollout_restart_patch_passes_every_policy(value: str) -> None:
+    """``kubectl rollout restart``'s patch sets only a template annotation: now that such a patch is
+    read as a pod (for the AppArmor and seccomp annotations), no other rule may judge its empty spec."""
+    annotations = {"kubectl.kubernetes.io/restartedAt": value}
+    patch = {"metadata": {"name": "model"}, "spec": {"template": {"metadata": {"annotations": annotations}}}}
+    result = evaluate_report(
+        build([{"type": PATCH, "name": "w", "inputs": patch}]),
+        None,
+        [get_policy(n) for n in sorted(POLICY_NAMES)],
+    )
+    assert (result.violations, result.undecided) == ([], [])
