@@ -76,13 +76,17 @@ POD_SPEC_PATHS: dict[str, str] = {
     "ServingRuntime": "spec",
     "ClusterServingRuntime": "spec",
 }
-#: Kind -> where the metadata of its pods sits (beside the pod spec of a template). KServe's kinds
-#: are left out: their pods' annotations are assembled by the KServe controller.
+#: Kind -> where the metadata of its pods sits (beside the pod spec of a template). An
+#: InferenceService component carries its pods' ``annotations`` itself (KServe's
+#: ComponentExtensionSpec: "Annotations that will be added to the component pod"); a serving
+#: runtime's pods are an InferenceService's, and are read there.
 POD_METADATA_PATHS: dict[str, str] = {
     kind: path.removesuffix("spec") + "metadata"
     for kind, path in POD_SPEC_PATHS.items()
-    if path.endswith("spec") and kind not in {"InferenceService", "ServingRuntime", "ClusterServingRuntime"}
+    if path.endswith("spec") and kind not in {"ServingRuntime", "ClusterServingRuntime"}
 }
+#: Kinds whose every pod spec holds its own pods' ``annotations`` (read as ``<pod spec>.annotations``).
+ANNOTATED_POD_SPECS = frozenset({"InferenceService"})
 #: Kinds whose pod spec is a template merged into other pods, read like a Patch (only what it sets):
 #: a KServe serving runtime's containers and pod fields are merged into the predictor pod of every
 #: InferenceService that uses it, under the fields the InferenceService sets itself.
@@ -140,7 +144,8 @@ class PodSpec:
     root: Any = None
     """The object the pod spec sits in (one ``items`` entry of a List), for :meth:`annotations`."""
     metadata_path: str | None = None
-    """Where the pods' own metadata sits in ``root`` (None: the kind carries none, as KServe's)."""
+    """Where the pods' own metadata sits in ``root`` (an InferenceService component: the component; None: a
+    serving runtime, whose pods are its InferenceServices')."""
     prefix: str = ""
     """``root``'s place in the resource (``items[2].`` in a List), for messages."""
 
@@ -251,7 +256,13 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
         elsewhere = POD_SPEC_ELSEWHERE.get(kind)
         for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
             spec = get(obj, path)
-            metadata = POD_METADATA_PATHS.get(kind) if path == spec_path else None
+            metadata = (
+                path
+                if kind in ANNOTATED_POD_SPECS
+                else POD_METADATA_PATHS.get(kind)
+                if path == spec_path
+                else None
+            )
             if spec is None and variant == "Patch" and metadata and _sets_annotations(obj, metadata):
                 spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
             if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):

@@ -243,7 +243,8 @@ class AppArmorNotUnconfined:
     The older annotations ``container.apparmor.security.beta.kubernetes.io/*`` in the pods' metadata
     are read as admission reads them (check_appArmorProfile.go): empty, ``runtime/default`` or
     ``localhost/<profile>``, any other value (``unconfined``) refused, whichever container it names.
-    KServe's kinds carry no pod metadata of their own and are checked on the fields only."""
+    An InferenceService component's pods get the component's own ``annotations`` (KServe's
+    ComponentExtensionSpec), read there; a serving runtime is checked on the fields only."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):

@@ -554,3 +554,22 @@ def test_a_rollout_restart_patch_passes_every_policy(value: str) -> None:
         [get_policy(n) for n in sorted(POLICY_NAMES)],
     )
     assert (result.violations, result.undecided) == ([], [])
+
+
+def test_an_inference_service_component_is_judged_on_its_own_pod_annotations() -> None:
+    """KServe adds a component's ``annotations`` to its pods; the InferenceService's own metadata is not read."""
+    key = "container.apparmor.security.beta.kubernetes.io/kserve-container"
+    isvc = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+    model = {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://models/m", "securityContext": CONTEXT}
+    inputs = {
+        "metadata": {"name": "m", "namespace": "serving", "annotations": {key: "runtime/default"}},
+        "spec": {
+            "predictor": {"model": model, "annotations": {key: "unconfined"}},
+            "transformer": {"containers": [container()], "annotations": {key: "localhost/t"}},
+            "explainer": {"containers": [container()], "annotations": {key: "unconfined"}},
+        },
+    }
+    assert found("k8s-apparmor-not-unconfined", inputs, isvc) == [
+        f"spec.predictor.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}",
+        f"spec.explainer.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}",
+    ]
