@@ -76,17 +76,16 @@ POD_SPEC_PATHS: dict[str, str] = {
     "ServingRuntime": "spec",
     "ClusterServingRuntime": "spec",
 }
-#: Kind -> where the metadata of its pods sits (beside the pod spec of a template). An
-#: InferenceService component carries its pods' ``annotations`` itself (KServe's
-#: ComponentExtensionSpec: "Annotations that will be added to the component pod"); a serving
-#: runtime's pods are an InferenceService's, and are read there.
+#: Kinds whose every pod spec holds its own pods' ``annotations`` (read as ``<pod spec>.annotations``):
+#: KServe adds an InferenceService component's ``annotations`` (ComponentExtensionSpec) and a serving
+#: runtime's (ServingRuntimePodSpec) to the pods they make.
+ANNOTATED_POD_SPECS = frozenset({"InferenceService", "ServingRuntime", "ClusterServingRuntime"})
+#: Kind -> where the metadata of its pods sits: beside the pod spec of a template, a Pod's own.
 POD_METADATA_PATHS: dict[str, str] = {
     kind: path.removesuffix("spec") + "metadata"
     for kind, path in POD_SPEC_PATHS.items()
-    if path.endswith("spec") and kind not in {"ServingRuntime", "ClusterServingRuntime"}
+    if kind not in ANNOTATED_POD_SPECS
 }
-#: Kinds whose every pod spec holds its own pods' ``annotations`` (read as ``<pod spec>.annotations``).
-ANNOTATED_POD_SPECS = frozenset({"InferenceService"})
 #: Kinds whose pod spec is a template merged into other pods, read like a Patch (only what it sets):
 #: a KServe serving runtime's containers and pod fields are merged into the predictor pod of every
 #: InferenceService that uses it, under the fields the InferenceService sets itself.
@@ -144,8 +143,7 @@ class PodSpec:
     root: Any = None
     """The object the pod spec sits in (one ``items`` entry of a List), for :meth:`annotations`."""
     metadata_path: str | None = None
-    """Where the pods' own metadata sits in ``root`` (an InferenceService component: the component; None: a
-    serving runtime, whose pods are its InferenceServices')."""
+    """Where the pods' own metadata sits in ``root`` (a KServe pod spec: itself, which holds ``annotations``)."""
     prefix: str = ""
     """``root``'s place in the resource (``items[2].`` in a List), for messages."""
 

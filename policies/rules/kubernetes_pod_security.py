@@ -243,8 +243,8 @@ class AppArmorNotUnconfined:
     The older annotations ``container.apparmor.security.beta.kubernetes.io/*`` in the pods' metadata
     are read as admission reads them (check_appArmorProfile.go): empty, ``runtime/default`` or
     ``localhost/<profile>``, any other value (``unconfined``) refused, whichever container it names.
-    An InferenceService component's pods get the component's own ``annotations`` (KServe's
-    ComponentExtensionSpec), read there; a serving runtime is checked on the fields only."""
+    KServe adds an InferenceService component's and a serving runtime's own ``annotations`` to the
+    pods it makes: those are read there."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):

@@ -573,3 +573,24 @@ def test_an_inference_service_component_is_judged_on_its_own_pod_annotations() -
         f"spec.predictor.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}",
         f"spec.explainer.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}",
     ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime",
+        "kubernetes:serving.kserve.io/v1alpha1:ClusterServingRuntime",
+    ],
+)
+def test_a_serving_runtime_is_judged_on_the_annotations_it_adds_to_its_pods(kind: str) -> None:
+    """ServingRuntimePodSpec's ``annotations`` are added to every predictor pod that uses the runtime."""
+    key = "seccomp.security.alpha.kubernetes.io/pod"
+    runtime = {
+        "metadata": {"name": "rt", "namespace": "serving"},
+        "spec": {"containers": [container("kserve-container")]},
+    }
+    assert found("k8s-seccomp-not-unconfined", runtime, kind) == []
+    runtime["spec"]["annotations"] = {key: "unconfined"}
+    assert found("k8s-seccomp-not-unconfined", runtime, kind) == [
+        f"spec.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
