@@ -10,7 +10,9 @@ restricted's advisory.
 
 Every check reads the pod as Kubernetes does: a pod-level ``securityContext`` field applies to each
 container that does not set its own, and the pod-security admission controller checks the pod-level
-field, ``containers``, ``initContainers`` and ``ephemeralContainers`` alike. The pod specs, the kinds
+field, ``containers``, ``initContainers`` and ``ephemeralContainers`` alike; the legacy seccomp and
+AppArmor annotations of the pods' metadata count where the API server or admission reads them. The
+checks follow pod-security-admission's newest policy version (check_*.go). The pod specs, the kinds
 carrying them, the namespaces exempted and the reading of a Patch (judged only on what it sets) are
 :mod:`.kubernetes`'s. A value unknown at preview leaves the rule undecided on that resource (reading
 it raises, as in the other rules).
