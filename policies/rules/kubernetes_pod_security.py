@@ -264,7 +264,9 @@ class AppArmorNotUnconfined:
 
 
 #: The sysctls the baseline profile allows: namespaced to the pod, they cannot reach the node or
-#: other pods (the keepalive and fin_timeout ones since Kubernetes 1.29, tcp_rmem/wmem since 1.32).
+#: other pods. The newest policy version's set: ip_local_reserved_ports since 1.27 (kubernetes#115374),
+#: the keepalive and fin_timeout ones since 1.29 (kubernetes#121240), tcp_rmem/wmem since 1.32
+#: (kubernetes#127489); a cluster enforcing an older version refuses those.
 SAFE_SYSCTLS = frozenset(
     {
         "kernel.shm_rmid_forced",
