@@ -212,7 +212,7 @@ class NoWindowsHostProcess:
                 yield f"{at}.windowsOptions.hostProcess is true: remove it."
 
 
-#: SELinux types the baseline profile allows (container_engine_t since Kubernetes 1.31).
+#: SELinux types the baseline profile allows (container_engine_t since Kubernetes 1.31, kubernetes#126165).
 _SELINUX_TYPES = frozenset({"container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
 
 
