@@ -25,6 +25,11 @@ if str(REPO_ROOT) not in sys.path:  # `pytest` run from anywhere, not only `pyth
 
 from policies.local import Violation, evaluate  # noqa: E402
 from policies.registry import get_policy  # noqa: E402
+from policies.rules.kubernetes_pod_security import POLICIES as _POD_SECURITY_POLICIES  # noqa: E402
+
+#: The Pod Security Standards rules' names (kubernetes_pod_security.py): the tests that run every
+#: workload rule over a kind or a shape run these too.
+POD_SECURITY_RULES = tuple(policy.name for policy in _POD_SECURITY_POLICIES)
 
 
 @dataclass(frozen=True)

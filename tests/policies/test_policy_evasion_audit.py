@@ -133,7 +133,7 @@ import pytest
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
-from tests.policies.conftest import build
+from tests.policies.conftest import POD_SECURITY_RULES, build
 
 ACCOUNT = "111122223333"
 
@@ -1303,15 +1303,7 @@ def test_serving_runtime_containers_are_checked_on_what_they_set(resource_type: 
         "k8s-probes-configured",
         "k8s-resources-bounded",
         "k8s-no-host-namespaces",
-        "k8s-no-host-path-volumes",
-        "k8s-no-host-ports",
-        "k8s-seccomp-not-unconfined",
-        "k8s-seccomp-profile-set",
-        "k8s-default-proc-mount",
-        "k8s-no-windows-host-process",
-        "k8s-selinux-options-default",
-        "k8s-apparmor-not-unconfined",
-        "k8s-safe-sysctls-only",
+        *POD_SECURITY_RULES,
     )
     for rule in rules:
         assert _report(rule, resource_type, _runtime(plain)) == ([], 0)

@@ -119,7 +119,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
 from policies.registry import get_policy, load_pack_config
-from tests.policies.conftest import build
+from tests.policies.conftest import POD_SECURITY_RULES, build
 from tests.policies.engine_shapes import as_outputs
 from tests.policies.test_policy_prod_stack_rules import capture, prod_graph, rollout
 
@@ -1589,15 +1589,7 @@ K8S_RULES = (
     "k8s-service-account-token-not-automounted",
     "k8s-run-as-high-uid",
     "k8s-gpu-pods-well-formed",
-    "k8s-no-host-path-volumes",
-    "k8s-no-host-ports",
-    "k8s-seccomp-not-unconfined",
-    "k8s-seccomp-profile-set",
-    "k8s-default-proc-mount",
-    "k8s-no-windows-host-process",
-    "k8s-selinux-options-default",
-    "k8s-apparmor-not-unconfined",
-    "k8s-safe-sysctls-only",
+    *POD_SECURITY_RULES,
 )
 GPU_LIMITS = {
     "limits": {"cpu": "4", "memory": "16Gi", "nvidia.com/gpu": 1},

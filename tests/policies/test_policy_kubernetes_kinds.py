@@ -14,6 +14,7 @@ import pytest
 
 from policies.rules import kubernetes as k8s
 from policies.rules.kubernetes import POD_KINDS, POD_SPEC_PATHS, pod_specs
+from tests.policies.conftest import POD_SECURITY_RULES
 
 DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
 HARDENED = {
@@ -52,15 +53,7 @@ RULES = (
     "k8s-service-account-token-not-automounted",
     "k8s-run-as-high-uid",
     "k8s-gpu-pods-well-formed",
-    "k8s-no-host-path-volumes",
-    "k8s-no-host-ports",
-    "k8s-seccomp-not-unconfined",
-    "k8s-seccomp-profile-set",
-    "k8s-default-proc-mount",
-    "k8s-no-windows-host-process",
-    "k8s-selinux-options-default",
-    "k8s-apparmor-not-unconfined",
-    "k8s-safe-sysctls-only",
+    *POD_SECURITY_RULES,
 )
 
 
