@@ -119,17 +119,25 @@ class SeccompNotUnconfined:
     server copies them into an unset field before admission (``applySeccompVersionSkew`` in the pod
     strategy), so the pod is refused (or, unenforced, runs Unconfined). Admission's own annotation
     check (``seccompProfileBaseline_1_0``) is only for policy versions before 1.19. The annotation is
-    refused whether or not the field is set: it has no use left beside the field."""
+    refused whether or not the field is set: it has no use left beside the field. A container's
+    annotation counts when the pod has a container of that name, or may have one the object does not
+    list: a Patch's pods keep the containers it leaves alone, and KServe merges a serving runtime's
+    containers into an InferenceService's predictor pod."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):
             if get(context, "seccompProfile.type") == "Unconfined":
                 yield f"{at}.seccompProfile.type is 'Unconfined': set it to RuntimeDefault."
         for at, key, value in _annotations(pod, SECCOMP_POD_ANNOTATION, SECCOMP_CONTAINER_ANNOTATION):
-            # The API server copies a container's annotation only into the container it names.
+            # The API server copies a container's annotation only into the container it names. A pod
+            # read in part (a Patch, a serving runtime) or an InferenceService component's (KServe names
+            # its model container and merges a serving runtime's in) may hold containers not listed here.
             container = key.removeprefix(SECCOMP_CONTAINER_ANNOTATION)
-            applies = key == SECCOMP_POD_ANNOTATION or any(
-                get(c, "name") == container for _, c in pod.containers(*ALL)
+            applies = (
+                key == SECCOMP_POD_ANNOTATION
+                or pod.partial
+                or bool(pod.singles)
+                or any(get(c, "name") == container for _, c in pod.containers(*ALL))
             )
             if applies and value == "unconfined":
                 yield (

@@ -594,3 +594,46 @@ def test_a_serving_runtime_is_judged_on_the_annotations_it_adds_to_its_pods(kind
     assert found("k8s-seccomp-not-unconfined", runtime, kind) == [
         f"spec.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"
     ]
+
+
+def test_a_container_seccomp_annotation_counts_where_the_pod_may_hold_containers_not_listed() -> None:
+    """A Patch's pods keep the containers it leaves alone, a serving runtime's pods get the
+    InferenceService's, and an InferenceService's predictor gets its runtime's and a container KServe
+    names: an annotation naming a container none of them lists still reaches the pod."""
+    rule = "k8s-seccomp-not-unconfined"
+    key = "container.seccomp.security.alpha.kubernetes.io/kserve-container"
+    message = f"{ANNOTATIONS}[{key!r}] is 'unconfined': {SECCOMP_FIX}"
+    patch = {
+        "metadata": {"name": "model"},
+        "spec": {"template": {"metadata": {"annotations": {key: "unconfined"}}}},
+    }
+    assert found(rule, patch, PATCH) == [message]
+    patch["spec"]["template"]["spec"] = {"containers": [container("sidecar")]}
+    assert found(rule, patch, PATCH) == [message]
+    assert (
+        found(
+            rule,
+            {**patch, "spec": {"template": {"metadata": {"annotations": {key: "runtime/default"}}}}},
+            PATCH,
+        )
+        == []
+    )
+    # A whole Deployment lists every container of its pods: one named by no annotation is left alone.
+    assert found(rule, _annotated({key: "unconfined"})) == []
+    runtime = {
+        "metadata": {"name": "rt", "namespace": "serving"},
+        "spec": {"containers": [container("server")], "annotations": {key: "unconfined"}},
+    }
+    runtime_kind = "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime"
+    assert found(rule, runtime, runtime_kind) == [f"spec.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"]
+    model = {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://models/m", "securityContext": CONTEXT}
+    isvc = {
+        "metadata": {"name": "m", "namespace": "serving"},
+        "spec": {"predictor": {"model": model, "annotations": {key: "unconfined"}}},
+    }
+    isvc_kind = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+    assert found(rule, isvc, isvc_kind) == [
+        f"spec.predictor.annotations[{key!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
+    isvc["spec"]["predictor"]["annotations"] = {key: "runtime/default"}
+    assert found(rule, isvc, isvc_kind) == []
