@@ -235,7 +235,7 @@ class SelinuxOptionsDefault:
         for at, context in _contexts(pod):
             options = get(context, "seLinuxOptions")
             selinux_type = get(options, "type")
-            if selinux_type and selinux_type not in _SELINUX_TYPES:
+            if selinux_type and not (isinstance(selinux_type, str) and selinux_type in _SELINUX_TYPES):
                 yield f"{at}.seLinuxOptions.type is {shown(selinux_type)}: remove it or use {sorted(_SELINUX_TYPES)}."
             for field in ("user", "role"):
                 if get(options, field):
@@ -304,7 +304,7 @@ class SafeSysctlsOnly:
         at, context = _pod_context(pod)
         for i, sysctl in enumerate(items(get(context, "sysctls"))):
             name = get(sysctl, "name") if is_map(sysctl) else None
-            if name in SAFE_SYSCTLS:
+            if isinstance(name, str) and name in SAFE_SYSCTLS:  # a map for a name is not hashable
                 continue
             dotted = name.replace("/", ".") if isinstance(name, str) else None
             if dotted in SAFE_SYSCTLS:

@@ -637,3 +637,22 @@ def test_a_container_seccomp_annotation_counts_where_the_pod_may_hold_containers
     ]
     isvc["spec"]["predictor"]["annotations"] = {key: "runtime/default"}
     assert found(rule, isvc, isvc_kind) == []
+
+
+@pytest.mark.parametrize("value", [{"name": "kernel.shm_rmid_forced"}, {}])
+def test_a_map_where_a_name_or_type_belongs_is_refused_not_a_failure(value: dict[str, Any]) -> None:
+    """A sysctl's ``name`` or an ``seLinuxOptions.type`` given as a map (no string Kubernetes takes)
+    is refused naming its path; the rule does not fail on it (a map cannot be looked up in a set)."""
+    sysctls = pod(securityContext={"sysctls": [{"name": value, "value": "1"}]})
+    assert [m.split(" is ")[0] for m in found("k8s-safe-sysctls-only", deployment(sysctls))] == [
+        f"{AT}.securityContext.sysctls[0].name"
+    ]
+    selinux = pod(container(seLinuxOptions={"type": value}))
+    expected = [f"{AT}.containers[0].securityContext.seLinuxOptions.type"] if value else []
+    assert [m.split(" is ")[0] for m in found("k8s-selinux-options-default", deployment(selinux))] == expected
+    known = pod(
+        container(seLinuxOptions={"type": "container_t"}),
+        securityContext={"sysctls": [{"name": "kernel.shm_rmid_forced"}]},
+    )
+    assert found("k8s-safe-sysctls-only", deployment(known)) == []
+    assert found("k8s-selinux-options-default", deployment(known)) == []
