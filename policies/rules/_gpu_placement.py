@@ -133,9 +133,9 @@ def _expression_problem(expression: Any) -> str | None:
         if bound > 0:
             return f"Lt {values!r} admits a count of 0: select counts with Gt, e.g. Gt ['0']"
         return f"Lt {values!r} admits only counts below 0, none of them a GPU's: select counts with Gt, e.g. Gt ['0']"
-    if operator in _EXCLUDING:
+    if isinstance(operator, str) and operator in _EXCLUDING:  # a map is not hashable
         return f"{operator} keeps the pod off the nodes with that label"
-    return f"operator {operator!r} is not a node selector operator"
+    return f"operator {shown(operator)} is not a node selector operator"
 
 
 def _term_problems(term: Any, keys: set[str], path: str) -> list[str] | None:
@@ -150,7 +150,7 @@ def _term_problems(term: Any, keys: set[str], path: str) -> list[str] | None:
     for number, expression in enumerate(expressions):
         try:
             key = get(expression, "key")
-            problem = _expression_problem(expression) if key in keys else ""
+            problem = _expression_problem(expression) if isinstance(key, str) and key in keys else ""
         except UnknownValueError as error:
             unknown = unknown or error
             continue
@@ -212,8 +212,8 @@ def tolerates(toleration: Any, taint: str, effect: str, value: str | None) -> tu
     key, operator = get(toleration, "key"), get(toleration, "operator") or ""
     if key != taint and (key or operator != "Exists"):
         return False, None
-    if operator not in _OPERATORS:
-        return False, f"has operator {operator!r}, not Equal or Exists"
+    if not isinstance(operator, str) or operator not in _OPERATORS:  # a map is not hashable
+        return False, f"has operator {shown(operator)}, not Equal or Exists"
     if operator != "Exists" and value is None:
         # The taint's value not known: an Equal toleration counts whatever its own (read it not, so
         # that one not known at preview does not leave the rule undecided).

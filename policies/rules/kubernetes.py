@@ -439,7 +439,7 @@ def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
 
 def _quantity(value: Any) -> str:
     amount = number(value)
-    if amount is not None and amount == int(amount):
+    if amount is not None and amount.is_integer():  # not inf nor nan, which int() refuses
         return str(int(amount))
     return str(value)
 

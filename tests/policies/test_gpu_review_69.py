@@ -172,3 +172,35 @@ def test_eks_auto_mode_labels_that_admit_nodes_without_gpus_do_not_count(placeme
     [message], undecided = _judged(_pod(**placement))
     assert undecided == 0
     assert "'eks.amazonaws.com/instance-gpu-count'" in message, message
+
+
+@pytest.mark.parametrize(
+    ("placement", "fragment"),
+    [
+        ({"affinity": _terms([{"key": {"a": "b"}, "operator": "Exists"}])}, "nodeSelectorTerms[0] names no GPU label"),
+        ({"affinity": _terms([{"key": COUNT, "operator": {"a": "b"}}])}, "'nvidia.com/gpu.count' operator {'a': 'b'} is not a node selector operator"),
+        ({"tolerations": [{"key": GPU, "operator": {"a": "b"}, "effect": "NoSchedule"}]}, "tolerations[0] has operator {'a': 'b'}, not Equal or Exists"),
+    ],
+)  # fmt: skip
+def test_a_map_where_a_key_or_operator_belongs_is_refused_not_a_failure(
+    placement: dict[str, Any], fragment: str
+) -> None:
+    """A map as an expression's key or operator, or a toleration's operator (no string Kubernetes
+    takes), admits nothing: the pod is refused naming it, and the rule does not fail on it."""
+    messages, undecided = _judged(_pod(**placement))
+    assert undecided == 0 and len(messages) == 1 and fragment in messages[0], messages
+
+
+@pytest.mark.parametrize("amount", [float("inf"), "inf", "nan", "-inf"])
+def test_an_infinite_or_nan_gpu_quantity_is_compared_as_written_not_a_failure(amount: Any) -> None:
+    """A GPU request or limit of inf or nan (no quantity Kubernetes takes) is compared as written:
+    unequal to 1, equal to itself, and the rule does not fail on it."""
+    pod = _pod(nodeSelector={PRESENT: "true"})
+    resources = pod["spec"]["containers"][0]["resources"]
+    resources["requests"] = {GPU: amount}
+    messages, _ = _judged(pod)
+    assert messages == [
+        f"spec.containers[0].resources.requests['{GPU}'] differs from limits['{GPU}']: make them equal."
+    ]
+    resources["limits"] = {GPU: amount}
+    assert _judged(pod) == ([], 0)
