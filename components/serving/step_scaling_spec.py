@@ -87,7 +87,7 @@ NAME_SUFFIX = "-step-"
 + 6 + 64 = 197 characters, within PutScalingPolicy's 256 and PutMetricAlarm's 255."""
 
 
-def double_problem(value: float | int | None, what: str) -> str | None:
+def double_problem(value: float | int | None, what: str, fix: str) -> str | None:
     """Why ``value`` cannot be sent as an AWS ``Double`` (an integer past its range), or None.
 
     A step's bounds are Doubles (botocore's StepAdjustment: ``MetricScale``, type double) and so is
@@ -98,7 +98,7 @@ def double_problem(value: float | int | None, what: str) -> str | None:
     try:
         float(value)
     except OverflowError:
-        return f"an integer past the range of a Double (about 1.797693e+308), {what}"
+        return f"an integer past the range of a Double (about 1.797693e+308), {what}: {fix}"
     return None
 
 
@@ -128,7 +128,11 @@ class StepAdjustmentSpec(BaseModel):
     @field_validator("lower_bound", "upper_bound")
     @classmethod
     def _double(cls, value: float | int | None) -> float | int | None:
-        problem = double_problem(value, "Application Auto Scaling's type for a step's bounds")
+        problem = double_problem(
+            value,
+            "Application Auto Scaling's type for a step's bounds",
+            "give one from -1.797693e+308 to 1.797693e+308 (none: the farthest step's open end)",
+        )
         if problem:
             raise ValueError(problem)
         return value
@@ -241,7 +245,9 @@ class StepScalingSpec(BaseModel):
     @field_validator("threshold")
     @classmethod
     def _double_threshold(cls, value: float | int) -> float | int:
-        problem = double_problem(value, "CloudWatch's type for an alarm's threshold")
+        problem = double_problem(
+            value, "CloudWatch's type for an alarm's threshold", "give a threshold of at most 1.797693e+308"
+        )
         if problem:
             raise ValueError(problem)
         return value

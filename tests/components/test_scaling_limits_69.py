@@ -133,6 +133,23 @@ def test_step_bounds_and_the_threshold_are_integers_a_double_holds() -> None:
     assert list(_refusal(StepAdjustmentSpec, {**low, "lower_bound": -PAST_A_DOUBLE})) == ["lower_bound"]
 
 
+def test_a_bound_or_threshold_past_a_double_is_refused_with_a_fix() -> None:
+    """The refusal says what to write instead: a value a Double holds (a bound may be left out at the
+    farthest step's open end)."""
+    steps = [
+        {"lower_bound": 0, "upper_bound": PAST_A_DOUBLE, "adjustment": 1},
+        {"lower_bound": PAST_A_DOUBLE, "adjustment": 2},
+    ]
+    problems = _refusal(StepScalingSpec, {**OUT, "threshold": PAST_A_DOUBLE, "steps": steps})
+    assert problems["threshold"].endswith(
+        "an alarm's threshold: give a threshold of at most 1.797693e+308"
+    ), problems
+    for at in ("steps.0.upper_bound", "steps.1.lower_bound"):
+        assert problems[at].endswith(
+            "a step's bounds: give one from -1.797693e+308 to 1.797693e+308 (none: the farthest step's open end)"
+        ), problems
+
+
 def test_min_adjustment_magnitude_is_an_integer_aws_takes_and_only_for_percent_changes() -> None:
     percent = {**OUT, "adjustment_type": "PercentChangeInCapacity", "steps": _out_steps(1, 10)}
     assert StepScalingSpec.model_validate({**percent, "min_adjustment_magnitude": INT32_MAX})
