@@ -80,6 +80,10 @@ POD_SPEC_PATHS: dict[str, str] = {
 #: KServe adds an InferenceService component's ``annotations`` (ComponentExtensionSpec) and a serving
 #: runtime's (ServingRuntimePodSpec) to the pods they make.
 ANNOTATED_POD_SPECS = frozenset({"InferenceService", "ServingRuntime", "ClusterServingRuntime"})
+#: Kind -> where metadata sits whose annotations KServe adds to every pod of the object, under each
+#: component's own (which override them): an InferenceService's own (components/predictor.go:
+#: "Labels and annotations priority: predictor component > isvc > ServingRuntimePodSpec").
+SHARED_POD_METADATA: dict[str, str] = {"InferenceService": "metadata"}
 #: Kind -> where the metadata of its pods sits: beside the pod spec of a template, a Pod's own.
 POD_METADATA_PATHS: dict[str, str] = {
     kind: path.removesuffix("spec") + "metadata"
@@ -146,6 +150,8 @@ class PodSpec:
     """Where the pods' own metadata sits in ``root`` (a KServe pod spec: itself, which holds ``annotations``)."""
     prefix: str = ""
     """``root``'s place in the resource (``items[2].`` in a List), for messages."""
+    shared_metadata_path: str | None = None
+    """Where metadata sits whose annotations the pods get under their own (an InferenceService's)."""
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
@@ -155,6 +161,16 @@ class PodSpec:
             return "", None
         path = f"{self.metadata_path}.annotations"
         return self.prefix + path, get(self.root, path)
+
+    def annotation_sources(self) -> list[tuple[str, Any]]:
+        """``(path, annotations)`` of every map the pods' annotations are made of, the one that wins a
+        key first: the pods' own (:meth:`annotations`), then an InferenceService's, which KServe adds to
+        each component's pods under the component's."""
+        sources = [self.annotations()] if self.metadata_path is not None else []
+        if self.shared_metadata_path is not None:
+            path = f"{self.shared_metadata_path}.annotations"
+            sources.append((self.prefix + path, get(self.root, path)))
+        return sources
 
     def containers(self, *kinds: str) -> list[tuple[str, Any]]:
         """``(path, container)`` for the given lists (``containers``, ``initContainers``...)."""
@@ -261,14 +277,18 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
                 if path == spec_path
                 else None
             )
-            if spec is None and variant == "Patch" and metadata and _sets_annotations(obj, metadata):
+            shared = SHARED_POD_METADATA.get(kind)
+            sets = [m for m in (metadata, shared if path == spec_path else None) if m]
+            if spec is None and variant == "Patch" and any(_sets_annotations(obj, m) for m in sets):
                 spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
             if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
                 continue  # the patch leaves the pod alone, or the optional component is absent
             if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
                 continue  # the pods are the referenced workload's, checked as that workload
             partial = variant == "Patch" or kind in PARTIAL_KINDS
-            result.append(PodSpec(prefix + path, spec, namespace, partial, singles, obj, metadata, prefix))
+            result.append(
+                PodSpec(prefix + path, spec, namespace, partial, singles, obj, metadata, prefix, shared)
+            )
     return result
 
 
@@ -301,10 +321,15 @@ def _workload_rule(
 
     def checked(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
         exempt = str_list(cfg["exemptNamespaces"])
+        seen: set[str] = set()
         for pod in pod_specs(args.resource_type, args.props):
             # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
             if (pod.namespace or _provider_namespace(args)) not in exempt:
-                yield from check(pod, cfg)
+                # An InferenceService's own annotations reach each component's pods: said once.
+                for message in check(pod, cfg):
+                    if message not in seen:
+                        seen.add(message)
+                        yield message
 
     return resource_rule(
         name=name,

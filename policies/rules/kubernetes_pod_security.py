@@ -102,10 +102,15 @@ SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
 
 def _annotations(pod: PodSpec, *prefixes: str) -> list[tuple[str, str, Any]]:
     """``(path, key, value)`` of each annotation of the pods' metadata whose key starts with one of
-    ``prefixes``: only those values are read, so another annotation unknown at preview decides nothing."""
-    at, annotations = pod.annotations()
-    keys = [key for key in (annotations if is_map(annotations) else {}) if str(key).startswith(prefixes)]
-    return [(f"{at}[{key!r}]", key, annotations[key]) for key in keys]
+    ``prefixes``: only those values are read, so another annotation unknown at preview decides nothing.
+    Of a key in more than one map (an InferenceService's and its component's), the winning map's."""
+    found: list[tuple[str, str, Any]] = []
+    seen: set[str] = set()
+    for at, source in pod.annotation_sources():
+        keys = [key for key in (source if is_map(source) else {}) if str(key).startswith(prefixes)]
+        found += [(f"{at}[{key!r}]", key, source[key]) for key in keys if key not in seen]
+        seen.update(keys)
+    return found
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,8 @@ class AppArmorNotUnconfined:
     are read as admission reads them (check_appArmorProfile.go): empty, ``runtime/default`` or
     ``localhost/<profile>``, any other value (``unconfined``) refused, whichever container it names.
     KServe adds an InferenceService component's and a serving runtime's own ``annotations`` to the
-    pods it makes: those are read there."""
+    pods it makes, and the InferenceService's own ``metadata.annotations`` under a component's: all
+    are read."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):

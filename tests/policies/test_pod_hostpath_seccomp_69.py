@@ -557,7 +557,7 @@ def test_a_rollout_restart_patch_passes_every_policy(value: str) -> None:
 
 
 def test_an_inference_service_component_is_judged_on_its_own_pod_annotations() -> None:
-    """KServe adds a component's ``annotations`` to its pods; the InferenceService's own metadata is not read."""
+    """KServe adds a component's ``annotations`` to its pods, over the InferenceService's own (here overridden)."""
     key = "container.apparmor.security.beta.kubernetes.io/kserve-container"
     isvc = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
     model = {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://models/m", "securityContext": CONTEXT}
@@ -656,3 +656,35 @@ def test_a_map_where_a_name_or_type_belongs_is_refused_not_a_failure(value: dict
     )
     assert found("k8s-safe-sysctls-only", deployment(known)) == []
     assert found("k8s-selinux-options-default", deployment(known)) == []
+
+
+def test_an_inference_services_own_annotations_reach_its_components_pods() -> None:
+    """KServe's predictor.go makes each component's pod annotations of the serving runtime's, the
+    InferenceService's own ``metadata.annotations`` and the component's, in rising priority: the
+    InferenceService's are read (once, whatever the components), a component's own overrides them."""
+    key = "container.apparmor.security.beta.kubernetes.io/kserve-container"
+    isvc = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+    model = {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://models/m", "securityContext": CONTEXT}
+    spec = {"predictor": {"model": model}, "transformer": {"containers": [container()]}}
+    inputs = {
+        "metadata": {"name": "m", "namespace": "serving", "annotations": {key: "unconfined"}},
+        "spec": spec,
+    }
+    message = f"metadata.annotations[{key!r}] is 'unconfined': {APPARMOR_FIX}"
+    assert found("k8s-apparmor-not-unconfined", inputs, isvc) == [message]
+    spec["predictor"]["annotations"] = {key: "runtime/default"}
+    assert found("k8s-apparmor-not-unconfined", inputs, isvc) == [message]  # the transformer's pods
+    spec["transformer"]["annotations"] = {key: "localhost/serve"}
+    assert found("k8s-apparmor-not-unconfined", inputs, isvc) == []
+    pod_key = "seccomp.security.alpha.kubernetes.io/pod"
+    seccomp = {
+        "metadata": {"name": "m", "namespace": "serving", "annotations": {pod_key: "unconfined"}},
+        "spec": spec,
+    }
+    assert found("k8s-seccomp-not-unconfined", seccomp, isvc) == [
+        f"metadata.annotations[{pod_key!r}] is 'unconfined': {SECCOMP_FIX}"
+    ]
+    patch = {"metadata": {"name": "m", "annotations": {key: "unconfined"}}}
+    assert found("k8s-apparmor-not-unconfined", patch, f"{isvc}Patch") == [message]
+    patch["metadata"]["annotations"] = {key: "runtime/default"}
+    assert found("k8s-apparmor-not-unconfined", patch, f"{isvc}Patch") == []
