@@ -205,12 +205,17 @@ class DefaultProcMount:
     /proc without setting ``hostUsers: false`` is refused."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
-        if is_false(pod.get("hostUsers")):
+        unmasked = [
+            (path, proc_mount)
+            for path, container in pod.containers(*ALL)
+            if (proc_mount := get(container, "securityContext.procMount")) is not None
+            and proc_mount != "Default"
+        ]
+        # hostUsers is read only where a /proc is unmasked: one unknown at preview decides nothing else.
+        if not unmasked or is_false(pod.get("hostUsers")):
             return
-        for path, container in pod.containers(*ALL):
-            proc_mount = get(container, "securityContext.procMount")
-            if proc_mount is not None and proc_mount != "Default":
-                yield f"{path}.securityContext.procMount is {shown(proc_mount)}: remove it (Default masks /proc)."
+        for path, proc_mount in unmasked:
+            yield f"{path}.securityContext.procMount is {shown(proc_mount)}: remove it (Default masks /proc)."
 
 
 @dataclass(frozen=True)

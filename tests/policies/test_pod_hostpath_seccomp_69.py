@@ -688,3 +688,13 @@ def test_an_inference_services_own_annotations_reach_its_components_pods() -> No
     assert found("k8s-apparmor-not-unconfined", patch, f"{isvc}Patch") == [message]
     patch["metadata"]["annotations"] = {key: "runtime/default"}
     assert found("k8s-apparmor-not-unconfined", patch, f"{isvc}Patch") == []
+
+
+@pytest.mark.parametrize("proc_mount", [None, "Default"])
+def test_a_host_users_unknown_at_preview_decides_nothing_where_no_proc_is_unmasked(
+    proc_mount: str | None,
+) -> None:
+    """hostUsers matters only to an Unmasked /proc: a pod that unmasks none passes at preview."""
+    spec = pod(container(procMount=proc_mount), hostUsers=UNKNOWN_STRING_VALUE)
+    result = report("k8s-default-proc-mount", deployment(spec))
+    assert (result.violations, result.undecided) == ([], [])
