@@ -4,10 +4,11 @@ Each mocked resource echoes its inputs (camelCase, as the engine and the policy 
 adds the computed outputs a real create would return: ids in AWS's formats (``vpc-…``,
 ``subnet-…``, a topic's ARN, a queue's URL), ARNs in each service's own format
 (:mod:`planner.arns`), physical names as the provider picks them (the ``name`` the program set, or
-the logical name plus a 7-character suffix where the provider auto-names). Values are derived from
-a hash of the logical name, so a plan is deterministic run to run. The SageMaker, CloudWatch,
-EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs they end up in are checked against
-botocore's service models (``tests/planner/test_api_models.py``).
+the logical name plus a 7-character suffix where the provider auto-names), in the region of the
+resource's (or invoke's) AWS provider: its ``region`` input, else the stack's, as the default
+provider's. Values are derived from a hash of the logical name, so a plan is deterministic run to
+run. The SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs
+they end up in are checked against botocore's service models (``tests/planner/test_api_models.py``).
 
 What a handler does not return (an output AWS computes at create, an input the program left
 unset) is unknown in the recording, as at a preview (:mod:`planner.recorder`): a program that reads
@@ -26,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
 from planner.arns import Arns
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
@@ -57,8 +58,14 @@ COMPUTED_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+# The providers whose ``region`` input places their resources and invokes: pulumi-aws's and
+# pulumi-aws-native's (both default it from ``aws:region``/``aws-native:region``, the stack's).
+_REGIONAL_PROVIDERS: Final = frozenset({"pulumi:providers:aws", "pulumi:providers:aws-native"})
+
+
 class PlatformMocks(Mocks):
-    """Mocks with realistic ids and ARNs for one account and region."""
+    """Mocks with realistic ids and ARNs for one account, answering each resource and invoke in
+    its provider's region (the stack's for the default provider)."""
 
     computed_fields: Mapping[str, frozenset[str]] = COMPUTED_FIELDS
     """Per type, the fields of objects the program sets that only the provider computes."""
@@ -67,6 +74,23 @@ class PlatformMocks(Mocks):
         self.region = region
         self.account_id = account_id
         self.arns = Arns(region, account_id)
+        self._by_region: dict[str, PlatformMocks] = {region: self}
+        """The mocks answering in each region a provider names, made on first use."""
+        self._provider_regions: dict[str, str] = {}
+        """Each explicit AWS provider's region, by the provider id the mocks gave it."""
+
+    def _of_provider(self, reference: str | None) -> PlatformMocks:
+        """The mocks answering in the region of the provider a resource or invoke names
+        (``<urn>::<id>``; empty for the default provider, which is in the stack's region).
+
+        The account stays the stack's: a provider assuming a role in another account
+        (``assumeRoles``) is not modelled, and ``record_program`` warns about one pinning another
+        ``allowedAccountIds``."""
+        region = self._provider_regions.get((reference or "").rpartition("::")[2], self.region)
+        found = self._by_region.get(region)
+        if found is None:
+            found = self._by_region[region] = PlatformMocks(region, self.account_id)
+        return found
 
     # -- resources -------------------------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str, State]:
@@ -74,15 +98,33 @@ class PlatformMocks(Mocks):
         if not args.custom:  # component resources have no cloud state
             return "", {}
         if args.typ.startswith("pulumi:providers:"):
-            return f"{args.name}-provider-id", inputs
+            return self._provider(args.typ, args.name, inputs), inputs
+        mocks = self._of_provider(args.provider)
         physical = f"{args.name}-{digest(args.typ, args.name, length=7)}"
         handler = _OUTPUTS.get(args.typ)
         resource_id, state = (
-            handler(self, args.name, physical, inputs)
+            handler(mocks, args.name, physical, inputs)
             if handler
-            else self._generic(args.typ, physical, inputs)
+            else mocks._generic(args.typ, physical, inputs)
         )
         return resource_id, {**inputs, **state, "id": resource_id}
+
+    def _provider(self, typ: str, name: str, inputs: State) -> str:
+        """The provider's id, noting an AWS provider's region: its ``region`` input, else (unset,
+        empty or unknown) the stack's, as ``aws:region`` defaults it.
+
+        A resource names its provider by ``<urn>::<id>``, and the mocks never see a provider's
+        URN: the id names the region, so that two providers of one name in different regions (an
+        aws and an aws-native ``dr``, or one under each of two component types) are told apart by
+        the id alone."""
+        if typ not in _REGIONAL_PROVIDERS:
+            return f"{name}-provider-id"
+        pinned = inputs.get("region")
+        # At a preview the SDK passes an unknown input as this sentinel string, not as unset.
+        region = pinned if isinstance(pinned, str) and pinned and pinned != rpc.UNKNOWN else self.region
+        provider_id = f"{name}-{region}-provider-id"
+        self._provider_regions[provider_id] = region
+        return provider_id
 
     def _generic(self, typ: str, physical: str, inputs: State) -> tuple[str, State]:
         prefix = _ID_PREFIXES.get(typ)
@@ -108,7 +150,7 @@ class PlatformMocks(Mocks):
             raise NotImplementedError(
                 f"the offline plan has no mock for invoke {args.token}; add one to planner/mocks.py _INVOKES"
             )
-        return handler(self, dict(args.args)), []
+        return handler(self._of_provider(args.provider), dict(args.args)), []
 
 
 def _bucket(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:

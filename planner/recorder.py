@@ -504,7 +504,8 @@ def _plain(value: Any) -> Any:
 
 
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
-    """The region and account the mocks answer in: this platform's ``region``/``account_id``, else the
+    """The stack's region (the default provider's, and so of every resource whose AWS provider sets
+    none) and the account the mocks answer in: this platform's ``region``/``account_id``, else the
     AWS provider's own config (``aws:region``, a single ``aws:allowedAccountIds`` entry), as another
     team's program sets them; else the defaults."""
     platform = platform_map(config)
@@ -533,28 +534,21 @@ def _account_list(value: Any) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
-def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str, account: str) -> list[str]:
-    """A warning per explicit AWS provider whose known ``region`` or ``allowedAccountIds`` is not the
-    mocks' own: the mocks answer every resource in ``config``'s region and account (:func:`_mock_target`),
-    whichever provider it names, so its ARNs would not be the ones that provider's account gives."""
+def _provider_target_warnings(recorded: Iterable[RecordedResource], account: str) -> list[str]:
+    """A warning per explicit AWS provider whose known ``allowedAccountIds`` leaves out the mocks'
+    account: the mocks answer each resource in its provider's region (:class:`PlatformMocks`) but
+    every one in ``config``'s account (:func:`_mock_target`), so its ARNs would not be the ones
+    that provider's account gives."""
     messages = []
     for resource in recorded:
         if resource.type != f"{PROVIDER_PREFIX}aws":
             continue
-        pinned, allowed = (
-            resource.inputs.get("region"),
-            _account_list(resource.inputs.get("allowedAccountIds")),
-        )
-        found = []
-        if isinstance(pinned, str) and pinned and pinned != region:
-            found.append(f"region {pinned!r}")
+        allowed = _account_list(resource.inputs.get("allowedAccountIds"))
         if allowed and account not in allowed:
-            found.append(f"allowedAccountIds {allowed!r}")
-        if found:
             messages.append(
-                f"provider {resource.name!r} pins {' and '.join(found)}, but the mocks answer every "
-                f"resource in region {region!r} and account {account!r}: give record_program's config "
-                "the same aws:region and aws:allowedAccountIds (docs/reuse.md)"
+                f"provider {resource.name!r} pins allowedAccountIds {allowed!r}, but the mocks answer "
+                f"every resource in account {account!r}: give record_program's config the same "
+                "aws:allowedAccountIds (docs/reuse.md)"
             )
     return messages
 
@@ -635,7 +629,7 @@ def record_program(
         exports=exports,
         config=config,
         secret_exports=frozenset(secret_exports),
-        warnings=(*warnings.messages, *_provider_target_warnings(monitor.recorded, region, account)),
+        warnings=(*warnings.messages, *_provider_target_warnings(monitor.recorded, account)),
         holds_unknowns=monitor.holds_unknowns
         or monitor.marked_unknowns
         or without_unknowns(exports) != exports,

@@ -4,7 +4,9 @@ safely.
 The mocks answer every resource in ``config``'s region and account (``_mock_target``), whichever
 provider it names; docs/reuse.md tells another team to pin region and account on an explicit
 provider, whose resources were then answered in ``us-east-1``/``123456789012`` with nothing said.
-The graph's ``warnings`` now names such a provider. And ``aws:allowedAccountIds`` given as JSON text
+The graph's ``warnings`` now names such a provider. (Session 69: the mocks answer in each
+provider's own region now, tests/planner/test_mocks_provider_region_69.py, so only the account is
+warned about.) And ``aws:allowedAccountIds`` given as JSON text
 nested past the input limit raised ``RecursionError`` instead of reading as no account.
 """
 
@@ -31,9 +33,15 @@ def program() -> None:
     [
         pytest.param(
             {},
-            "arn:aws:sns:us-east-1:123456789012:",
-            "region 'eu-west-1' and allowedAccountIds",
+            "arn:aws:sns:eu-west-1:123456789012:",
+            "pins allowedAccountIds",
             id="no-config",
+        ),
+        pytest.param(
+            {"aws:allowedAccountIds": f'["{TEAM}"]'},
+            f"arn:aws:sns:eu-west-1:{TEAM}:",
+            None,
+            id="same-account-another-region",
         ),
         pytest.param(
             {"aws:region": "eu-west-1"},
@@ -67,4 +75,4 @@ def test_an_explicit_provider_pinning_another_target_is_warned(
     else:
         (message,) = about_provider
         assert warned in message
-        assert "aws:region and aws:allowedAccountIds" in message
+        assert "give record_program's config the same aws:allowedAccountIds" in message

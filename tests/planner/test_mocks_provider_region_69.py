@@ -1,0 +1,186 @@
+"""The offline plan's mocks answer each resource and invoke in its own AWS provider's region.
+
+They answered everything in the stack's region: a program with an explicit provider for another
+region (``aws.Provider("use1", region="us-east-1")``: a second region, a CloudFront certificate, a
+DR copy) got its ARNs, endpoints' DNS names, zones and ``get_region`` in the stack's region, which a
+real ``pulumi up`` would not give, and the policy pack compared those ARNs. Now a provider's
+``region`` input places its resources and invokes; one with none, or an unknown one, is in the
+stack's region, as the default provider is. The account stays the stack's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_aws_native as aws_native
+import pytest
+from pulumi.runtime import MockCallArgs, MockResourceArgs, rpc
+
+from planner.mocks import PlatformMocks
+from planner.recorder import ResourceGraph, record_program
+
+STACK_REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+CONFIG = {"aws:region": STACK_REGION, "aws:allowedAccountIds": f'["{ACCOUNT}"]'}
+
+# Label of the resources and invokes under each provider -> the region they must be answered in.
+EXPECTED = {
+    "default": STACK_REGION,
+    "use1": "us-east-1",
+    "no-region": STACK_REGION,
+    "empty-region": STACK_REGION,
+    "unknown-region": STACK_REGION,
+}
+
+
+def _under(label: str, provider: pulumi.ProviderResource | None) -> None:
+    """An S3 bucket, an SNS topic, an interface VPC endpoint, a subnet and the region, zone and
+    caller invokes, all through ``provider`` (the default provider where None); the invokes'
+    answers exported."""
+    opts = pulumi.ResourceOptions(provider=provider)
+    region = EXPECTED[label]
+    aws.s3.Bucket(f"{label}-bucket", opts=opts)
+    aws.sns.Topic(f"{label}-topic", opts=opts)
+    aws.ec2.VpcEndpoint(
+        f"{label}-endpoint",
+        vpc_id="vpc-0123456789abcdef0",
+        service_name=f"com.amazonaws.{region}.sagemaker.api",
+        vpc_endpoint_type="Interface",
+        opts=opts,
+    )
+    # A type without its own handler: the generic ARN.
+    aws.ec2.Subnet(f"{label}-subnet", vpc_id="vpc-0123456789abcdef0", cidr_block="10.0.0.0/24", opts=opts)
+    invoke = pulumi.InvokeOptions(provider=provider)
+    found = aws.get_region(opts=invoke)
+    zones = aws.get_availability_zones(state="available", opts=invoke)
+    caller = aws.get_caller_identity(opts=invoke)
+    pulumi.export(
+        label,
+        {
+            "region": found.region,
+            "endpoint": found.endpoint,
+            "zones": zones.names,
+            "zone_ids": zones.zone_ids,
+            "account": caller.account_id,
+        },
+    )
+
+
+def program() -> None:
+    _under("default", None)
+    _under("use1", aws.Provider("use1", region="us-east-1"))
+    _under("no-region", aws.Provider("no-region"))
+    _under("empty-region", aws.Provider("empty-region", region=""))
+    # A region computed from what the mocks do not return: unknown, as at a preview.
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    unknown = vpc.enable_network_address_usage_metrics.apply(lambda _: "us-east-1")
+    _under("unknown-region", aws.Provider("unknown-region", region=unknown))
+
+
+@pytest.fixture(scope="module")
+def graph() -> ResourceGraph:
+    return record_program(program, config=CONFIG)
+
+
+def _outputs(graph: ResourceGraph, name: str) -> dict[str, Any]:
+    (found,) = [r for r in graph.resources if r.name == name]
+    return found.outputs
+
+
+@pytest.mark.parametrize(("label", "region"), EXPECTED.items(), ids=EXPECTED.keys())
+def test_resources_are_answered_in_their_providers_region(
+    graph: ResourceGraph, label: str, region: str
+) -> None:
+    bucket = _outputs(graph, f"{label}-bucket")
+    assert bucket["region"] == region
+    assert bucket["bucketRegionalDomainName"] == f"{bucket['bucket']}.s3.{region}.amazonaws.com"
+    topic = _outputs(graph, f"{label}-topic")
+    assert topic["arn"] == f"arn:aws:sns:{region}:{ACCOUNT}:{topic['name']}"
+    endpoint = _outputs(graph, f"{label}-endpoint")
+    assert endpoint["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:vpc-endpoint/{endpoint['id']}"
+    subnet = _outputs(graph, f"{label}-subnet")
+    assert subnet["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{subnet['id']}"
+    (entry,) = endpoint["dnsEntries"]
+    assert entry["dnsName"].startswith(f"{endpoint['id']}-")
+    assert entry["dnsName"].endswith(f".sagemaker.api.{region}.vpce.amazonaws.com")
+
+
+def test_each_region_has_its_own_endpoint_zone(graph: ResourceGraph) -> None:
+    """The Route 53 zone AWS hosts an endpoint's regional name in is the region's."""
+    zones = {
+        label: _outputs(graph, f"{label}-endpoint")["dnsEntries"][0]["hostedZoneId"] for label in EXPECTED
+    }
+    assert zones["use1"] != zones["default"]
+    assert {zones[label] for label in EXPECTED if EXPECTED[label] == STACK_REGION} == {zones["default"]}
+
+
+@pytest.mark.parametrize(("label", "region"), EXPECTED.items(), ids=EXPECTED.keys())
+def test_invokes_are_answered_in_their_providers_region(
+    graph: ResourceGraph, label: str, region: str
+) -> None:
+    answers = graph.exports[label]
+    assert answers["region"] == region
+    assert answers["endpoint"] == f"ec2.{region}.amazonaws.com"
+    assert answers["zones"] and all(
+        zone.startswith(region) and len(zone) == len(region) + 1 for zone in answers["zones"]
+    )
+    prefix = {"us-east-1": "use1", "eu-west-1": "euw1"}[region]
+    assert answers["zone_ids"] == [f"{prefix}-az{i}" for i in range(1, len(answers["zones"]) + 1)]
+    # The account stays the stack's: another account's provider is out of the mocks' scope.
+    assert answers["account"] == ACCOUNT
+
+
+def test_us_east_1_has_its_own_zones(graph: ResourceGraph) -> None:
+    """stacks.aws_regions: us-east-1 offers six zones, eu-west-1 three."""
+    assert graph.exports["use1"]["zones"] == [f"us-east-1{z}" for z in "abcdef"]
+    assert graph.exports["default"]["zones"] == [f"eu-west-1{z}" for z in "abc"]
+
+
+def test_a_provider_pinning_another_region_is_no_longer_warned(graph: ResourceGraph) -> None:
+    """The mocks now answer in its region: only a provider pinning another account is warned."""
+    assert [w for w in graph.warnings if "provider '" in w] == []
+
+
+def native_program() -> None:
+    # An aws and an aws-native provider of one name in two regions: told apart by the mocks.
+    aws_provider = aws.Provider("second", region="us-east-1")
+    native = aws_native.Provider("second", region="us-west-2")
+    aws.sns.Topic("aws-topic", opts=pulumi.ResourceOptions(provider=aws_provider))
+    for label, provider in (("default", None), ("second", native)):
+        aws_native.sagemaker.InferenceComponent(
+            f"{label}-component",
+            endpoint_name="shared",
+            specification={"model_name": "model"},
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+
+
+def test_aws_native_resources_are_answered_in_their_providers_region() -> None:
+    graph = record_program(native_program, config=CONFIG)
+    assert _outputs(graph, "aws-topic")["arn"].startswith(f"arn:aws:sns:us-east-1:{ACCOUNT}:")
+    default = _outputs(graph, "default-component")["inferenceComponentArn"]
+    assert default.startswith(f"arn:aws:sagemaker:{STACK_REGION}:{ACCOUNT}:inference-component/")
+    second = _outputs(graph, "second-component")["inferenceComponentArn"]
+    assert second.startswith(f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:inference-component/")
+
+
+@pytest.mark.parametrize(
+    ("region", "answered"),
+    [
+        pytest.param("us-east-1", "us-east-1", id="pinned"),
+        pytest.param(rpc.UNKNOWN, STACK_REGION, id="unknown-at-a-preview"),
+        pytest.param(None, STACK_REGION, id="unset"),
+    ],
+)
+def test_a_providers_region_as_the_mocks_read_it(region: str | None, answered: str) -> None:
+    """At a preview the SDK passes an unknown input as its sentinel string, which is no region."""
+    mocks = PlatformMocks(region=STACK_REGION, account_id=ACCOUNT)
+    inputs = {} if region is None else {"region": region}
+    provider_id, _ = mocks.new_resource(
+        MockResourceArgs("pulumi:providers:aws", "p", inputs, provider="", resource_id="", custom=True)
+    )
+    reference = f"urn:pulumi:test::p::pulumi:providers:aws::p::{provider_id}"
+    answer, _ = mocks.call(MockCallArgs("aws:index/getRegion:getRegion", {}, reference))
+    assert answer["region"] == answered
