@@ -4,11 +4,12 @@ Each mocked resource echoes its inputs (camelCase, as the engine and the policy 
 adds the computed outputs a real create would return: ids in AWS's formats (``vpc-…``,
 ``subnet-…``, a topic's ARN, a queue's URL), ARNs in each service's own format
 (:mod:`planner.arns`), physical names as the provider picks them (the ``name`` the program set, or
-the logical name plus a 7-character suffix where the provider auto-names), in the region of the
-resource's (or invoke's) AWS provider: its ``region`` input, else the stack's, as the default
-provider's. Values are derived from a hash of the logical name, so a plan is deterministic run to
-run. The SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs
-they end up in are checked against botocore's service models (``tests/planner/test_api_models.py``).
+the logical name plus a 7-character suffix where the provider auto-names), in the region a
+pulumi-aws resource (or invoke) sets for itself (its own ``region``), else in its AWS provider's:
+that provider's ``region`` input, else the stack's, as the default provider's. Values are derived
+from a hash of the logical name, so a plan is deterministic run to run. The SageMaker, CloudWatch,
+EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs they end up in are checked against
+botocore's service models (``tests/planner/test_api_models.py``).
 
 What a handler does not return (an output AWS computes at create, an input the program left
 unset) is unknown in the recording, as at a preview (:mod:`planner.recorder`): a program that reads
@@ -62,6 +63,26 @@ COMPUTED_FIELDS: dict[str, frozenset[str]] = {
 # pulumi-aws-native's (both default it from ``aws:region``/``aws-native:region``, the stack's).
 _REGIONAL_PROVIDERS: Final = frozenset({"pulumi:providers:aws", "pulumi:providers:aws-native"})
 
+# pulumi-aws 7 gives nearly every resource and data source a ``region`` of its own, "Region where
+# this resource will be managed. Defaults to the Region set in the provider configuration" (the
+# SDK's docstrings; pulumi-aws-native has none). On these few it is still the deprecated name of
+# another region the resource is about (``stack_set_instance_region``, ``connection_region``,
+# ``aws_region``, ``authorized_aws_region``), not where it is managed.
+_REGION_NOT_MANAGED: Final = frozenset(
+    {
+        "aws:cloudformation/stackSetInstance:StackSetInstance",
+        "aws:directconnect/hostedConnection:HostedConnection",
+        "aws:servicequotas/template:Template",
+        "aws:cfg/aggregateAuthorization:AggregateAuthorization",
+    }
+)
+
+
+def _known_region(value: object) -> str | None:
+    """A region input as the mocks can answer in: a non-empty string, not the unknown sentinel the
+    SDK passes at a preview."""
+    return value if isinstance(value, str) and value and value != rpc.UNKNOWN else None
+
 
 class PlatformMocks(Mocks):
     """Mocks with realistic ids and ARNs for one account, answering each resource and invoke in
@@ -79,14 +100,18 @@ class PlatformMocks(Mocks):
         self._provider_regions: dict[str, str] = {}
         """Each explicit AWS provider's region, by the provider id the mocks gave it."""
 
-    def _of_provider(self, reference: str | None) -> PlatformMocks:
-        """The mocks answering in the region of the provider a resource or invoke names
-        (``<urn>::<id>``; empty for the default provider, which is in the stack's region).
+    def _answering(self, token: str, reference: str | None, inputs: Mapping[str, object]) -> PlatformMocks:
+        """The mocks answering a resource or invoke of ``token``: in its own ``region`` input where
+        it is a pulumi-aws one that sets a known one (:data:`_REGION_NOT_MANAGED` aside), else in
+        the region of the provider it names (``<urn>::<id>``; empty for the default provider, which
+        is in the stack's region).
 
         The account stays the stack's: a provider assuming a role in another account
         (``assumeRoles``) is not modelled, and ``record_program`` warns about one pinning another
         ``allowedAccountIds``."""
-        region = self._provider_regions.get((reference or "").rpartition("::")[2], self.region)
+        placed_by_own = token.startswith("aws:") and token not in _REGION_NOT_MANAGED
+        own = _known_region(inputs.get("region")) if placed_by_own else None
+        region = own or self._provider_regions.get((reference or "").rpartition("::")[2], self.region)
         found = self._by_region.get(region)
         if found is None:
             found = self._by_region[region] = PlatformMocks(region, self.account_id)
@@ -99,7 +124,7 @@ class PlatformMocks(Mocks):
             return "", {}
         if args.typ.startswith("pulumi:providers:"):
             return self._provider(args.typ, args.name, inputs), inputs
-        mocks = self._of_provider(args.provider)
+        mocks = self._answering(args.typ, args.provider, inputs)
         physical = f"{args.name}-{digest(args.typ, args.name, length=7)}"
         handler = _OUTPUTS.get(args.typ)
         resource_id, state = (
@@ -119,9 +144,8 @@ class PlatformMocks(Mocks):
         the id alone."""
         if typ not in _REGIONAL_PROVIDERS:
             return f"{name}-provider-id"
-        pinned = inputs.get("region")
-        # At a preview the SDK passes an unknown input as this sentinel string, not as unset.
-        region = pinned if isinstance(pinned, str) and pinned and pinned != rpc.UNKNOWN else self.region
+        # At a preview the SDK passes an unknown input as its sentinel string, not as unset.
+        region = _known_region(inputs.get("region")) or self.region
         provider_id = f"{name}-{region}-provider-id"
         self._provider_regions[provider_id] = region
         return provider_id
@@ -150,7 +174,8 @@ class PlatformMocks(Mocks):
             raise NotImplementedError(
                 f"the offline plan has no mock for invoke {args.token}; add one to planner/mocks.py _INVOKES"
             )
-        return handler(self._of_provider(args.provider), dict(args.args)), []
+        arguments = dict(args.args)
+        return handler(self._answering(args.token, args.provider, arguments), arguments), []
 
 
 def _bucket(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
@@ -299,11 +324,16 @@ def _caller_identity(mocks: PlatformMocks, args: State) -> State:
 
 
 def _region(mocks: PlatformMocks, args: State) -> State:
+    """The region selected: its ``region`` (the mocks answer in it), else the deprecated ``name``,
+    else the provider's."""
+    region = mocks.region
+    if not _known_region(args.get("region")):
+        region = _known_region(args.get("name")) or region
     return {
-        "name": mocks.region,
-        "region": mocks.region,
-        "endpoint": f"ec2.{mocks.region}.amazonaws.com",
-        "id": mocks.region,
+        "name": region,
+        "region": region,
+        "endpoint": f"ec2.{region}.amazonaws.com",
+        "id": region,
     }
 
 
