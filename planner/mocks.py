@@ -60,8 +60,12 @@ COMPUTED_FIELDS: dict[str, frozenset[str]] = {
 
 
 # The providers whose ``region`` input places their resources and invokes: pulumi-aws's and
-# pulumi-aws-native's (both default it from ``aws:region``/``aws-native:region``, the stack's).
-_REGIONAL_PROVIDERS: Final = frozenset({"pulumi:providers:aws", "pulumi:providers:aws-native"})
+# pulumi-aws-native's. The default one of each is configured from the stack's ``aws:region`` /
+# ``aws-native:region``; an explicit one reads no ``aws:*`` config, "by design" (pulumi/pulumi-aws
+# #1307): its SDK fills an unset ``region`` from ``AWS_REGION``/``AWS_DEFAULT_REGION`` (provider.py),
+# else pulumi-aws takes the AWS profile's region and pulumi-aws-native fails
+# (pulumi/pulumi-aws-native#1646), neither of which the plan sees.
+REGIONAL_PROVIDERS: Final = frozenset({"pulumi:providers:aws", "pulumi:providers:aws-native"})
 
 # pulumi-aws 7 gives nearly every resource and data source a ``region`` of its own, "Region where
 # this resource will be managed. Defaults to the Region set in the provider configuration" (the
@@ -78,7 +82,7 @@ _REGION_NOT_MANAGED: Final = frozenset(
 )
 
 
-def _known_region(value: object) -> str | None:
+def known_region(value: object) -> str | None:
     """A region input as the mocks can answer in: a non-empty string, not the unknown sentinel the
     SDK passes at a preview."""
     return value if isinstance(value, str) and value and value != rpc.UNKNOWN else None
@@ -110,7 +114,7 @@ class PlatformMocks(Mocks):
         (``assumeRoles``) is not modelled, and ``record_program`` warns about one pinning another
         ``allowedAccountIds``."""
         placed_by_own = token.startswith("aws:") and token not in _REGION_NOT_MANAGED
-        own = _known_region(inputs.get("region")) if placed_by_own else None
+        own = known_region(inputs.get("region")) if placed_by_own else None
         region = own or self._provider_regions.get((reference or "").rpartition("::")[2], self.region)
         found = self._by_region.get(region)
         if found is None:
@@ -136,16 +140,17 @@ class PlatformMocks(Mocks):
 
     def _provider(self, typ: str, name: str, inputs: State) -> str:
         """The provider's id, noting an AWS provider's region: its ``region`` input, else (unset,
-        empty or unknown) the stack's, as ``aws:region`` defaults it.
+        empty or unknown) the stack's, the mocks' guess (:data:`REGIONAL_PROVIDERS`: ``pulumi up``
+        would not take it from the stack; ``record_program`` warns of such a provider).
 
         A resource names its provider by ``<urn>::<id>``, and the mocks never see a provider's
         URN: the id names the region, so that two providers of one name in different regions (an
         aws and an aws-native ``dr``, or one under each of two component types) are told apart by
         the id alone."""
-        if typ not in _REGIONAL_PROVIDERS:
+        if typ not in REGIONAL_PROVIDERS:
             return f"{name}-provider-id"
         # At a preview the SDK passes an unknown input as its sentinel string, not as unset.
-        region = _known_region(inputs.get("region")) or self.region
+        region = known_region(inputs.get("region")) or self.region
         provider_id = f"{name}-{region}-provider-id"
         self._provider_regions[provider_id] = region
         return provider_id
@@ -327,8 +332,8 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     """The region selected: its ``region`` (the mocks answer in it), else the deprecated ``name``,
     else the provider's."""
     region = mocks.region
-    if not _known_region(args.get("region")):
-        region = _known_region(args.get("name")) or region
+    if not known_region(args.get("region")):
+        region = known_region(args.get("name")) or region
     return {
         "name": region,
         "region": region,

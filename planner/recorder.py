@@ -56,7 +56,7 @@ from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
-from planner.mocks import PlatformMocks
+from planner.mocks import REGIONAL_PROVIDERS, PlatformMocks, known_region
 from planner.process import fewer_gc_pauses
 from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
@@ -534,17 +534,36 @@ def _account_list(value: Any) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
-def _provider_target_warnings(recorded: Iterable[RecordedResource], account: str) -> list[str]:
-    """A warning per explicit AWS provider whose known ``allowedAccountIds`` leaves out the mocks'
-    account: the mocks answer each resource in its provider's region (:class:`PlatformMocks`) but
-    every one in ``config``'s account (:func:`_mock_target`), so its ARNs would not be the ones
-    that provider's account gives."""
+def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str, account: str) -> list[str]:
+    """A warning per explicit AWS provider the mocks cannot answer for as ``pulumi up`` would.
+
+    One whose ``region`` is unset, empty or unknown: the mocks answer its resources in the stack's
+    ``region`` (:class:`PlatformMocks`), but an explicit provider reads no ``aws:region`` from the
+    stack (:data:`~planner.mocks.REGIONAL_PROVIDERS`: its SDK fills an unset one from
+    ``AWS_REGION``/``AWS_DEFAULT_REGION`` where the program runs, so neither was set here, and
+    ``pulumi up`` takes the AWS profile's). One whose known
+    ``allowedAccountIds`` leaves out the mocks' account: the mocks answer every resource in
+    ``config``'s account (:func:`_mock_target`), so its ARNs would not be the ones that provider's
+    account gives."""
     messages = []
     for resource in recorded:
-        if resource.type != f"{PROVIDER_PREFIX}aws":
+        if resource.type not in REGIONAL_PROVIDERS:
             continue
+        pinned = resource.inputs.get("region")
+        if pinned == rpc.UNKNOWN:
+            messages.append(
+                f"provider {resource.name!r}: its region is unknown until deployment, but the mocks "
+                f"answer its resources in the stack's region {region!r} (docs/reuse.md)"
+            )
+        elif known_region(pinned) is None:
+            messages.append(
+                f"provider {resource.name!r} sets no region, and an explicit provider reads no "
+                "aws:region from the stack: pulumi up gives it AWS_REGION or AWS_DEFAULT_REGION (unset "
+                "where this plan ran) or the AWS profile's region, but the mocks answer its resources "
+                f"in the stack's region {region!r}: give it region=... (docs/reuse.md)"
+            )
         allowed = _account_list(resource.inputs.get("allowedAccountIds"))
-        if allowed and account not in allowed:
+        if resource.type == f"{PROVIDER_PREFIX}aws" and allowed and account not in allowed:
             messages.append(
                 f"provider {resource.name!r} pins allowedAccountIds {allowed!r}, but the mocks answer "
                 f"every resource in account {account!r}: give record_program's config the same "
@@ -629,7 +648,7 @@ def record_program(
         exports=exports,
         config=config,
         secret_exports=frozenset(secret_exports),
-        warnings=(*warnings.messages, *_provider_target_warnings(monitor.recorded, account)),
+        warnings=(*warnings.messages, *_provider_target_warnings(monitor.recorded, region, account)),
         holds_unknowns=monitor.holds_unknowns
         or monitor.marked_unknowns
         or without_unknowns(exports) != exports,

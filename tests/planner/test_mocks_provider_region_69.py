@@ -6,10 +6,17 @@ DR copy) got its ARNs, endpoints' DNS names, zones and ``get_region`` in the sta
 real ``pulumi up`` would not give, and the policy pack compared those ARNs. Now a provider's
 ``region`` input places its resources and invokes; one with none, or an unknown one, is in the
 stack's region, as the default provider is. The account stays the stack's.
+
+An explicit provider reads no ``aws:region`` from the stack ("by design", pulumi/pulumi-aws#1307):
+its SDK fills an unset ``region`` from ``AWS_REGION``/``AWS_DEFAULT_REGION`` where the program runs,
+else ``pulumi up`` takes the AWS profile's. So the stack's region is only the mocks' guess for one
+with none (or an empty or unknown one), and the graph's ``warnings`` says so; these recordings run
+with neither variable set, as a plan on a machine without them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -19,7 +26,7 @@ import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs, rpc
 
 from planner.mocks import PlatformMocks
-from planner.recorder import ResourceGraph, record_program
+from planner.recorder import RecordedResource, ResourceGraph, _provider_target_warnings, record_program
 
 STACK_REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -79,9 +86,20 @@ def program() -> None:
     _under("unknown-region", aws.Provider("unknown-region", region=unknown))
 
 
+def _record(program: Callable[[], None], environ: Mapping[str, str] | None = None) -> ResourceGraph:
+    """``program`` recorded with ``CONFIG``, ``AWS_REGION``/``AWS_DEFAULT_REGION`` unset but for
+    ``environ``."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            patch.delenv(variable, raising=False)
+        for variable, value in (environ or {}).items():
+            patch.setenv(variable, value)
+        return record_program(program, config=CONFIG)
+
+
 @pytest.fixture(scope="module")
 def graph() -> ResourceGraph:
-    return record_program(program, config=CONFIG)
+    return _record(program)
 
 
 def _outputs(graph: ResourceGraph, name: str) -> dict[str, Any]:
@@ -139,8 +157,88 @@ def test_us_east_1_has_its_own_zones(graph: ResourceGraph) -> None:
 
 
 def test_a_provider_pinning_another_region_is_no_longer_warned(graph: ResourceGraph) -> None:
-    """The mocks now answer in its region: only a provider pinning another account is warned."""
-    assert [w for w in graph.warnings if "provider '" in w] == []
+    """The mocks now answer in its region: only a provider pinning another account, or setting no
+    known region, is warned."""
+    assert [w for w in graph.warnings if "provider 'use1'" in w] == []
+    warned = {w.split("'")[1]: w for w in graph.warnings if w.startswith("provider '")}
+    assert sorted(warned) == ["empty-region", "no-region", "unknown-region"]
+
+
+@pytest.mark.parametrize(
+    ("label", "how"),
+    [
+        pytest.param("no-region", "sets no region", id="unset"),
+        pytest.param("empty-region", "sets no region", id="empty"),
+        pytest.param("unknown-region", "its region is unknown until deployment", id="unknown"),
+    ],
+)
+def test_a_provider_without_a_known_region_is_warned_of_the_mocks_guess(
+    graph: ResourceGraph, label: str, how: str
+) -> None:
+    (message,) = [w for w in graph.warnings if w.startswith(f"provider {label!r}")]
+    assert how in message
+    assert f"the mocks answer its resources in the stack's region {STACK_REGION!r}" in message
+
+
+def test_a_provider_without_a_region_reads_aws_region_where_the_plan_runs() -> None:
+    """As the SDK fills it in at ``pulumi up`` on the same machine: answered there, not warned."""
+
+    def region_less() -> None:
+        aws.sns.Topic("topic", opts=pulumi.ResourceOptions(provider=aws.Provider("p")))
+
+    for environ, region in (
+        ({"AWS_REGION": "ap-south-1"}, "ap-south-1"),
+        ({"AWS_DEFAULT_REGION": "ca-central-1"}, "ca-central-1"),
+    ):
+        graph = _record(region_less, environ)
+        assert _outputs(graph, "topic")["arn"].startswith(f"arn:aws:sns:{region}:{ACCOUNT}:")
+        assert [w for w in graph.warnings if "provider 'p'" in w] == []
+    graph = _record(region_less)
+    assert _outputs(graph, "topic")["arn"].startswith(f"arn:aws:sns:{STACK_REGION}:{ACCOUNT}:")
+    (message,) = [w for w in graph.warnings if "provider 'p'" in w]
+    assert "sets no region" in message
+
+
+def test_an_aws_native_provider_with_an_empty_region_is_warned() -> None:
+    """pulumi_aws_native.Provider requires a region (its SDK refuses none): an empty one is none."""
+
+    def empty() -> None:
+        aws_native.Provider("native", region="")
+
+    (message,) = [w for w in _record(empty).warnings if "provider 'native'" in w]
+    assert "sets no region" in message
+
+
+def test_only_aws_providers_regions_are_warned_of() -> None:
+    """Another package's provider has no AWS region to miss."""
+
+    def resource(typ: str, inputs: dict[str, Any]) -> RecordedResource:
+        return RecordedResource(
+            urn=f"urn:pulumi:test::p::{typ}::p",
+            type=typ,
+            name="p",
+            custom=True,
+            parent=None,
+            dependencies=(),
+            property_dependencies={},
+            inputs=inputs,
+            outputs={},
+            provider=None,
+            protect=False,
+            retain_on_delete=False,
+            id="p-id",
+        )
+
+    assert (
+        _provider_target_warnings([resource("pulumi:providers:kubernetes", {})], STACK_REGION, ACCOUNT) == []
+    )
+    assert _provider_target_warnings([resource("pulumi:providers:aws", {})], STACK_REGION, ACCOUNT)
+    assert (
+        _provider_target_warnings(
+            [resource("pulumi:providers:aws", {"region": "us-east-1"})], STACK_REGION, ACCOUNT
+        )
+        == []
+    )
 
 
 def native_program() -> None:
@@ -158,7 +256,7 @@ def native_program() -> None:
 
 
 def test_aws_native_resources_are_answered_in_their_providers_region() -> None:
-    graph = record_program(native_program, config=CONFIG)
+    graph = _record(native_program)
     assert _outputs(graph, "aws-topic")["arn"].startswith(f"arn:aws:sns:us-east-1:{ACCOUNT}:")
     default = _outputs(graph, "default-component")["inferenceComponentArn"]
     assert default.startswith(f"arn:aws:sagemaker:{STACK_REGION}:{ACCOUNT}:inference-component/")
