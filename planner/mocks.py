@@ -95,7 +95,11 @@ class PlatformMocks(Mocks):
     computed_fields: Mapping[str, frozenset[str]] = COMPUTED_FIELDS
     """Per type, the fields of objects the program sets that only the provider computes."""
 
-    def __init__(self, region: str, account_id: str) -> None:
+    def __init__(
+        self, region: str, account_id: str, default_regions: Mapping[str, str] | None = None
+    ) -> None:
+        """``default_regions``: by package (``aws-native``), the region of its default provider
+        where it is not ``region`` (the stack's ``aws-native:region``)."""
         self.region = region
         self.account_id = account_id
         self.arns = Arns(region, account_id)
@@ -103,19 +107,25 @@ class PlatformMocks(Mocks):
         """The mocks answering in each region a provider names, made on first use."""
         self._provider_regions: dict[str, str] = {}
         """Each explicit AWS provider's region, by the provider id the mocks gave it."""
+        self._default_regions: Mapping[str, str] = dict(default_regions or {})
 
     def _answering(self, token: str, reference: str | None, inputs: Mapping[str, object]) -> PlatformMocks:
         """The mocks answering a resource or invoke of ``token``: in its own ``region`` input where
         it is a pulumi-aws one that sets a known one (:data:`_REGION_NOT_MANAGED` aside), else in
-        the region of the provider it names (``<urn>::<id>``; empty for the default provider, which
-        is in the stack's region).
+        the region of the provider it names (``<urn>::<id>``; empty for its package's default
+        provider, which is in the stack's region unless ``default_regions`` names another).
 
         The account stays the stack's: a provider assuming a role in another account
         (``assumeRoles``) is not modelled, and ``record_program`` warns about one pinning another
         ``allowedAccountIds``."""
         placed_by_own = token.startswith("aws:") and token not in _REGION_NOT_MANAGED
         own = known_region(inputs.get("region")) if placed_by_own else None
-        region = own or self._provider_regions.get((reference or "").rpartition("::")[2], self.region)
+        if own:
+            region = own
+        elif reference:
+            region = self._provider_regions.get(reference.rpartition("::")[2], self.region)
+        else:
+            region = self._default_regions.get(token.partition(":")[0], self.region)
         found = self._by_region.get(region)
         if found is None:
             found = self._by_region[region] = PlatformMocks(region, self.account_id)

@@ -521,6 +521,14 @@ def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
     )
 
 
+def _default_regions(config: Mapping[str, Any]) -> dict[str, str]:
+    """The region of pulumi-aws-native's default provider where the stack sets one: the engine
+    configures it from ``aws-native:region``, not ``aws:region`` (each default provider reads its
+    own package's keys: pulumi/pulumi docs/architecture/deployment-execution/providers.md)."""
+    native = known_region(config.get("aws-native:region"))
+    return {"aws-native": native} if native else {}
+
+
 def _account_list(value: Any) -> list[Any] | None:
     """An ``allowedAccountIds`` value as a list: the list itself, or the JSON text the engine passes
     config (and the SDK a provider's list input) as, parsed as ``platform_map`` parses the platform's
@@ -595,7 +603,7 @@ def record_program(
     config = dict(config or {})
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
-    mocks = PlatformMocks(region=region, account_id=account)
+    mocks = PlatformMocks(region=region, account_id=account, default_regions=_default_regions(config))
     monitor = _RecordingMonitor(mocks, stack_outputs)
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()

@@ -282,3 +282,39 @@ def test_a_providers_region_as_the_mocks_read_it(region: str | None, answered: s
     reference = f"urn:pulumi:test::p::pulumi:providers:aws::p::{provider_id}"
     answer, _ = mocks.call(MockCallArgs("aws:index/getRegion:getRegion", {}, reference))
     assert answer["region"] == answered
+
+
+def default_native_program() -> None:
+    # aws-native's and aws's default providers, and an explicit aws-native one.
+    aws.sns.Topic("aws-topic")
+    explicit = aws_native.Provider("explicit", region="us-east-1")
+    for label, provider in (("default", None), ("explicit", explicit)):
+        aws_native.sagemaker.InferenceComponent(
+            f"{label}-component",
+            endpoint_name="shared",
+            specification={"model_name": "model"},
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+
+
+@pytest.mark.parametrize(
+    ("native_region", "answered"),
+    [
+        pytest.param("us-west-2", "us-west-2", id="aws-native-region-set"),
+        pytest.param("", STACK_REGION, id="aws-native-region-empty"),
+        pytest.param(None, STACK_REGION, id="aws-native-region-unset"),
+        pytest.param(["us-west-2"], STACK_REGION, id="aws-native-region-not-text"),
+    ],
+)
+def test_aws_natives_default_provider_is_in_its_own_configs_region(
+    native_region: str | list[str] | None, answered: str
+) -> None:
+    """The engine configures each package's default provider from its own keys: aws-native's from
+    ``aws-native:region``, which an explicit provider and pulumi-aws's default do not read."""
+    config = CONFIG if native_region is None else {**CONFIG, "aws-native:region": native_region}
+    graph = record_program(default_native_program, config=config)
+    default = _outputs(graph, "default-component")["inferenceComponentArn"]
+    assert default.startswith(f"arn:aws:sagemaker:{answered}:{ACCOUNT}:inference-component/")
+    explicit = _outputs(graph, "explicit-component")["inferenceComponentArn"]
+    assert explicit.startswith(f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:inference-component/")
+    assert _outputs(graph, "aws-topic")["arn"].startswith(f"arn:aws:sns:{STACK_REGION}:{ACCOUNT}:")
