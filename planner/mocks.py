@@ -310,7 +310,11 @@ _DIRECTIONS: Final = {"north": "n", "south": "s", "east": "e", "west": "w", "cen
 
 def _zone_id_prefix(region: str) -> str:
     """AWS's short form of a region in its zone ids: ``euw1`` (eu-west-1), ``apse2``
-    (ap-southeast-2), ``use1`` (us-east-1): the area, each direction's initial, the number."""
+    (ap-southeast-2), ``use1`` (us-east-1): the area, each direction's initial, the number. A
+    region not in that shape (pulumi-aws skips region validation by default, ``skipRegionValidation``:
+    a custom endpoint's) as written, not a failed plan."""
+    if "-" not in region:
+        return region
     area, *directions, number = region.split("-")
     words = re.findall("|".join(_DIRECTIONS), "".join(directions))
     return area + "".join(_DIRECTIONS[word] for word in words) + number

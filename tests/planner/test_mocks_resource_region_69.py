@@ -184,3 +184,20 @@ def test_an_invokes_region_argument_as_the_mocks_read_it() -> None:
         MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {"region": rpc.UNKNOWN}, "")
     )
     assert zones["region"] == STACK_REGION
+
+
+@pytest.mark.parametrize(
+    ("region", "zone_ids"),
+    [
+        # pulumi-aws skips region validation by default (skipRegionValidation): any text reaches it.
+        pytest.param("local", ["local-az1", "local-az2", "local-az3"], id="no-dash"),
+        pytest.param("ap-southeast-2", ["apse2-az1", "apse2-az2", "apse2-az3"], id="aws-shape"),
+    ],
+)
+def test_zones_in_a_region_of_any_shape(region: str, zone_ids: list[str]) -> None:
+    """A region a provider names is not validated: the plan answers it rather than failing."""
+    mocks = PlatformMocks(region=STACK_REGION, account_id=ACCOUNT)
+    zones, _ = mocks.call(
+        MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {"region": region}, "")
+    )
+    assert zones["zoneIds"] == zone_ids
