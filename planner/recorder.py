@@ -571,7 +571,7 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
                 f"in the stack's region {region!r}: give it region=... (docs/reuse.md)"
             )
         allowed = _account_list(resource.inputs.get("allowedAccountIds"))
-        if resource.type == f"{PROVIDER_PREFIX}aws" and allowed and account not in allowed:
+        if allowed and account not in allowed:
             messages.append(
                 f"provider {resource.name!r} pins allowedAccountIds {allowed!r}, but the mocks answer "
                 f"every resource in account {account!r}: give record_program's config the same "

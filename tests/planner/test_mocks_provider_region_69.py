@@ -344,3 +344,18 @@ def test_no_provider_id_holds_the_separator(typ: str) -> None:
         MockResourceArgs(typ, "a::b", {"region": "us-east-1::x"}, provider="", resource_id="", custom=True)
     )
     assert "::" not in provider_id
+
+
+def test_an_aws_native_provider_pinning_another_account_is_warned() -> None:
+    """pulumi-aws-native's provider takes ``allowed_account_ids`` too (this platform pins its own):
+    the mocks answer its resources in ``config``'s account all the same."""
+
+    def program() -> None:
+        aws_native.Provider("native", region=STACK_REGION, allowed_account_ids=["444455556666"])
+        aws_native.Provider("same", region=STACK_REGION, allowed_account_ids=[ACCOUNT])
+
+    warnings = _record(program).warnings
+    (message,) = [w for w in warnings if "provider 'native'" in w]
+    assert "pins allowedAccountIds ['444455556666']" in message
+    assert f"every resource in account {ACCOUNT!r}" in message
+    assert [w for w in warnings if "provider 'same'" in w] == []
