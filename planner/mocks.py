@@ -156,14 +156,15 @@ class PlatformMocks(Mocks):
         A resource names its provider by ``<urn>::<id>``, and the mocks never see a provider's
         URN: the id names the region, so that two providers of one name in different regions (an
         aws and an aws-native ``dr``, or one under each of two component types) are told apart by
-        the id alone. The id holds no ``::`` (the engine's are UUIDs), so that a reference splits
+        the id alone. The id holds no ``:`` (the engine's are UUIDs), so that a reference splits
         at its last ``::`` here, in :func:`planner.critical_path.provider_urn` and in the pack
-        whatever the provider's name or region holds."""
+        whatever the provider's name or region holds: no ``::`` alone would still let a name
+        starting with ``:`` put the last ``::`` one colon into the id."""
         if typ not in REGIONAL_PROVIDERS:
-            return f"{name}-provider-id".replace("::", "-")
+            return f"{name}-provider-id".replace(":", "-")
         # At a preview the SDK passes an unknown input as its sentinel string, not as unset.
         region = known_region(inputs.get("region")) or self.region
-        provider_id = f"{name}-{region}-provider-id".replace("::", "-")
+        provider_id = f"{name}-{region}-provider-id".replace(":", "-")
         self._provider_regions[provider_id] = region
         return provider_id
 
