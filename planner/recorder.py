@@ -561,7 +561,9 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
         if pinned == rpc.UNKNOWN:
             messages.append(
                 f"provider {resource.name!r}: its region is unknown until deployment, but the mocks "
-                f"answer its resources in the stack's region {region!r} (docs/reuse.md)"
+                f"answer its resources in the stack's region {region!r}: give it a region known "
+                "before deployment (text or a config value, not another resource's output) to plan "
+                "them in it (docs/reuse.md)"
             )
         elif known_region(pinned) is None:
             messages.append(

@@ -1,5 +1,6 @@
 """Last read of the mocks' regions (session 69): a provider's id holds no ``:`` at all, so a name
-starting with one cannot make a reference's last ``::`` fall inside the id."""
+starting with one cannot make a reference's last ``::`` fall inside the id; and each warning of a
+provider whose region the mocks guess says what to do, an unknown region's too."""
 
 from __future__ import annotations
 
@@ -42,3 +43,30 @@ def test_no_provider_id_holds_a_colon(typ: str, name: str) -> None:
         MockResourceArgs(typ, name, {"region": "us-east-1:"}, provider="", resource_id="", custom=True)
     )
     assert ":" not in provider_id
+
+
+@pytest.mark.parametrize(
+    ("region", "advice"),
+    [
+        pytest.param(None, "give it region=...", id="unset"),
+        pytest.param("", "give it region=...", id="empty"),
+        pytest.param("unknown", "give it a region known before deployment", id="unknown"),
+    ],
+)
+def test_a_warned_provider_is_named_and_told_what_to_do(region: str | None, advice: str) -> None:
+    """Each warning of a provider the mocks answer for in a guessed region says how to end the
+    guess, an unknown region's too (it only said the mocks guess)."""
+
+    def program() -> None:
+        source = aws.sns.Topic("source")
+        # The topic's policy is not returned by the mocks: unknown, as at a preview.
+        pinned = source.policy if region == "unknown" else region
+        aws.Provider("guessed", region=pinned)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            patch.delenv(variable, raising=False)
+        warnings = record_program(program, config=CONFIG).warnings
+    (message,) = [w for w in warnings if w.startswith("provider 'guessed'")]
+    assert f"the stack's region {STACK_REGION!r}" in message
+    assert advice in message
