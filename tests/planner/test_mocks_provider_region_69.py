@@ -108,21 +108,30 @@ def _outputs(graph: ResourceGraph, name: str) -> dict[str, Any]:
     return found.outputs
 
 
+def assert_answered_in(graph: ResourceGraph, label: str, region: str) -> None:
+    """The ``<label>-topic``, ``-bucket``, ``-endpoint`` (an interface VPC endpoint) and ``-subnet``
+    of a recording have their ARNs and DNS names in ``region``, in the recording's account
+    (shared with test_mocks_resource_region_69.py, whose program names them alike)."""
+    topic = _outputs(graph, f"{label}-topic")
+    assert topic["arn"] == f"arn:aws:sns:{region}:{ACCOUNT}:{topic['name']}"
+    bucket = _outputs(graph, f"{label}-bucket")
+    assert bucket["bucketRegionalDomainName"] == f"{bucket['bucket']}.s3.{region}.amazonaws.com"
+    endpoint = _outputs(graph, f"{label}-endpoint")
+    assert endpoint["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:vpc-endpoint/{endpoint['id']}"
+    (entry,) = endpoint["dnsEntries"]
+    assert entry["dnsName"].startswith(f"{endpoint['id']}-")
+    assert entry["dnsName"].endswith(f".{region}.vpce.amazonaws.com")
+    subnet = _outputs(graph, f"{label}-subnet")
+    assert subnet["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{subnet['id']}"
+
+
 @pytest.mark.parametrize(("label", "region"), EXPECTED.items(), ids=EXPECTED.keys())
 def test_resources_are_answered_in_their_providers_region(
     graph: ResourceGraph, label: str, region: str
 ) -> None:
-    bucket = _outputs(graph, f"{label}-bucket")
-    assert bucket["region"] == region
-    assert bucket["bucketRegionalDomainName"] == f"{bucket['bucket']}.s3.{region}.amazonaws.com"
-    topic = _outputs(graph, f"{label}-topic")
-    assert topic["arn"] == f"arn:aws:sns:{region}:{ACCOUNT}:{topic['name']}"
-    endpoint = _outputs(graph, f"{label}-endpoint")
-    assert endpoint["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:vpc-endpoint/{endpoint['id']}"
-    subnet = _outputs(graph, f"{label}-subnet")
-    assert subnet["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{subnet['id']}"
-    (entry,) = endpoint["dnsEntries"]
-    assert entry["dnsName"].startswith(f"{endpoint['id']}-")
+    assert_answered_in(graph, label, region)
+    assert _outputs(graph, f"{label}-bucket")["region"] == region
+    (entry,) = _outputs(graph, f"{label}-endpoint")["dnsEntries"]
     assert entry["dnsName"].endswith(f".sagemaker.api.{region}.vpce.amazonaws.com")
 
 

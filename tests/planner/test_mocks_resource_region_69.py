@@ -21,6 +21,7 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, rpc
 
 from planner.mocks import PlatformMocks
 from planner.recorder import ResourceGraph, record_program
+from tests.planner.test_mocks_provider_region_69 import assert_answered_in
 
 STACK_REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -94,16 +95,7 @@ def _outputs(graph: ResourceGraph, name: str) -> dict[str, Any]:
     ],
 )
 def test_a_resource_is_answered_in_its_own_region(graph: ResourceGraph, label: str, region: str) -> None:
-    topic = _outputs(graph, f"{label}-topic")
-    assert topic["arn"] == f"arn:aws:sns:{region}:{ACCOUNT}:{topic['name']}"
-    bucket = _outputs(graph, f"{label}-bucket")
-    assert bucket["bucketRegionalDomainName"] == f"{bucket['bucket']}.s3.{region}.amazonaws.com"
-    endpoint = _outputs(graph, f"{label}-endpoint")
-    assert endpoint["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:vpc-endpoint/{endpoint['id']}"
-    (entry,) = endpoint["dnsEntries"]
-    assert entry["dnsName"].endswith(f".{region}.vpce.amazonaws.com")
-    subnet = _outputs(graph, f"{label}-subnet")
-    assert subnet["arn"] == f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{subnet['id']}"
+    assert_answered_in(graph, label, region)
 
 
 def test_an_unknown_region_stays_unknown_in_the_recording(graph: ResourceGraph) -> None:
