@@ -617,7 +617,7 @@ k8s_gpu_pods_well_formed = _workload_rule(
             "description": "Node labels that select GPU nodes, with any value but one that says no GPU: "
             "empty, false, no, off, none (any case) or a number <= 0 (the GPU operator relabels a node "
             "that lost its GPUs `nvidia.com/gpu.present=false`; a count label says 0). In affinity: In "
-            "such values, Exists, or Gt an integer >= 0 (Lt admits a count of 0). Not "
+            "such values, Exists, or Gt an integer >= 0 (Lt never: it admits a count of 0, or no GPU count). Not "
             "`eks.amazonaws.com/nodegroup` by default: a node group's name says nothing about its "
             "instances (add it where every node group a GPU pod may name is a GPU one).",
         },
