@@ -8,10 +8,11 @@ its GPUs ``false`` (gpu-operator controllers/state_manager.go, ``labelGPUNodes``
 discovery's ``nvidia.com/gpu.count`` and Karpenter's ``karpenter.k8s.aws/instance-gpu-count`` are
 counts (Karpenter sets its GPU labels, the GPU memory too, on GPU instance types only and declares
 them ``DoesNotExist`` on others: pkg/providers/instancetype/types.go, ``computeRequirements``; EKS
-Auto Mode sets them as ``eks.amazonaws.com/instance-gpu-*``). So a value is read as "no GPU" when it is, ignoring case and blanks, empty,
-``false``/``no``/``off``/``none``, or a decimal number <= 0; any other value (``true``, ``1``,
-``Tesla-T4``, ``nvidia-tesla-t4``) names GPU nodes. One rule for every configured key: no GPU model,
-vendor or count is spelled ``false`` or ``0``, so a key needs no declared type.
+Auto Mode sets them as ``eks.amazonaws.com/instance-gpu-*``). So a value is read as "no GPU" when it
+is, ignoring case and surrounding blanks, empty, ``false``/``no``/``off``/``none``, or a decimal
+number <= 0; any other value (``true``, ``1``, ``Tesla-T4``, ``nvidia-tesla-t4``) names GPU nodes.
+One rule for every configured key: no GPU model, vendor or count is spelled ``false`` or ``0``, so a
+key needs no declared type.
 
 The components' spec (components/kubernetes/_gpu_labels.py) refuses the same values with a copy of
 :data:`GPU_NODE_LABELS` and :func:`says_no_gpu` (the pack imports nothing from ``components/``); a test
