@@ -57,7 +57,8 @@ def target_value_problem(value: float) -> str | None:
     if TARGET_VALUE_MIN <= value <= TARGET_VALUE_MAX:
         return None
     try:
-        # A float in full (rounded, one past an end would read as the end); an integer as AWS gets it.
+        # A float in full (rounded, one past an end would read as the end). An integer is compared
+        # exactly and shown to 7 digits, though AWS gets it as a Double (2^359 + 1 arrives as 2^359).
         shown = repr(value) if isinstance(value, float) else f"{value:.6e}"
     except OverflowError:  # an integer no Double holds (TargetValue's type)
         shown = "an integer past a Double's range"
