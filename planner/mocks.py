@@ -6,8 +6,10 @@ adds the computed outputs a real create would return: ids in AWS's formats (``vp
 (:mod:`planner.arns`), physical names as the provider picks them (the ``name`` the program set, or
 the logical name plus a 7-character suffix where the provider auto-names), in the region a
 pulumi-aws resource (or invoke) sets for itself (its own ``region``), else in its AWS provider's:
-that provider's ``region`` input, else the stack's, as the default provider's. Values are derived
-from a hash of the logical name, so a plan is deterministic run to run. The SageMaker, CloudWatch,
+an explicit provider's ``region`` input (the stack's where it has none known: a guess
+``record_program`` warns of), a default provider's stack config (``aws-native:region`` for
+pulumi-aws-native's where set, else the stack's region). Values are derived from a hash of the
+logical name, so a plan is deterministic run to run. The SageMaker, CloudWatch,
 EventBridge, SNS, SQS, Pipes and Application Auto Scaling inputs they end up in are checked against
 botocore's service models (``tests/planner/test_api_models.py``).
 
@@ -90,7 +92,7 @@ def known_region(value: object) -> str | None:
 
 class PlatformMocks(Mocks):
     """Mocks with realistic ids and ARNs for one account, answering each resource and invoke in
-    its provider's region (the stack's for the default provider)."""
+    its provider's region (a default provider's from the stack: ``default_regions``, else ``region``)."""
 
     computed_fields: Mapping[str, frozenset[str]] = COMPUTED_FIELDS
     """Per type, the fields of objects the program sets that only the provider computes."""
