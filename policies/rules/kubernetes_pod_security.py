@@ -285,7 +285,8 @@ class AppArmorNotUnconfined:
 #: The sysctls the baseline profile allows: namespaced to the pod, they cannot reach the node or
 #: other pods. The newest policy version's set: ip_local_reserved_ports since 1.27 (kubernetes#115374),
 #: the keepalive and fin_timeout ones since 1.29 (kubernetes#121240), tcp_rmem/wmem since 1.32
-#: (kubernetes#127489); a cluster enforcing an older version refuses those.
+#: (kubernetes#127489), tcp_slow_start_after_idle/notsent_lowat since 1.37 (kubernetes#138389); a
+#: cluster enforcing an older version refuses those.
 SAFE_SYSCTLS = frozenset(
     {
         "kernel.shm_rmid_forced",
@@ -300,6 +301,8 @@ SAFE_SYSCTLS = frozenset(
         "net.ipv4.tcp_keepalive_probes",
         "net.ipv4.tcp_rmem",
         "net.ipv4.tcp_wmem",
+        "net.ipv4.tcp_slow_start_after_idle",
+        "net.ipv4.tcp_notsent_lowat",
     }
 )
 

@@ -373,6 +373,10 @@ def test_an_unconfined_apparmor_profile_is_refused(profile: dict[str, Any], refu
         ("net.ipv4.tcp_wmem", False),
         ("net.ipv4.ip_local_reserved_ports", False),
         ("net.ipv4.tcp_mem", True),
+        # Kubernetes 1.37's additions (kubernetes#138389), and a TCP sysctl still outside the set.
+        ("net.ipv4.tcp_slow_start_after_idle", False),
+        ("net.ipv4.tcp_notsent_lowat", False),
+        ("net.ipv4.tcp_no_metrics_save", True),
         ("kernel.shm_rmid_forced", False),
         ("kernel/shm_rmid_forced", True),
     ],
