@@ -1,4 +1,4 @@
-"""Pod Security Standards controls the rest of the Kubernetes hygiene rules do not cover.
+"""Pod Security Standards controls the other Kubernetes hygiene rules do not cover.
 
 The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards/) forbid, in
 their *baseline* profile, hostPath volumes, host ports, an ``Unconfined`` seccomp or AppArmor
@@ -6,7 +6,8 @@ profile, custom SELinux types, users and roles, an unmasked ``/proc``, Windows H
 containers and sysctls outside a namespaced safe set; their *restricted* profile also demands a
 seccomp profile (``RuntimeDefault`` or ``Localhost``) on every container. None of these is needed
 by an inference pod, and each lets it reach the node. Baseline's controls are mandatory here,
-restricted's advisory.
+restricted's advisory. Not checked yet: baseline's "Host Probes / Lifecycle Hooks" (Kubernetes 1.34+,
+KEP-4940: no ``host`` in a probe's or lifecycle handler's ``httpGet``/``tcpSocket``).
 
 Every check reads the pod as Kubernetes does: a pod-level ``securityContext`` field applies to each
 container that does not set its own, and the pod-security admission controller checks the pod-level
