@@ -3,11 +3,11 @@
 The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards/) forbid, in
 their *baseline* profile, hostPath volumes, host ports, an ``Unconfined`` seccomp or AppArmor
 profile, custom SELinux types, users and roles, an unmasked ``/proc``, Windows HostProcess
-containers and sysctls outside a namespaced safe set; their *restricted* profile also demands a
+containers, sysctls outside a namespaced safe set and (Kubernetes 1.34+, KEP-4940) a ``host`` in a
+probe's or lifecycle handler's ``httpGet``/``tcpSocket``; their *restricted* profile also demands a
 seccomp profile (``RuntimeDefault`` or ``Localhost``) on every container. None of these is needed
 by an inference pod, and each lets it reach the node. Baseline's controls are mandatory here,
-restricted's advisory. Not checked yet: baseline's "Host Probes / Lifecycle Hooks" (Kubernetes 1.34+,
-KEP-4940: no ``host`` in a probe's or lifecycle handler's ``httpGet``/``tcpSocket``).
+restricted's advisory.
 
 Every check reads the pod as Kubernetes does: a pod-level ``securityContext`` field applies to each
 container that does not set its own, and the pod-security admission controller checks the pod-level
@@ -90,6 +90,37 @@ class NoHostPorts:
                         f"{path}.ports[{i}].hostPort is {shown(host_port)}: remove it; expose the container "
                         "through a Service."
                     )
+
+
+#: The handlers the admission controller reads a ``host`` in: the three probes, then the lifecycle hooks.
+_HOST_HANDLERS = (
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle.postStart",
+    "lifecycle.preStop",
+)
+
+
+@dataclass(frozen=True)
+class NoHostProbes:
+    """PSS baseline (Kubernetes 1.34+, KEP-4940), "Host Probes / Lifecycle Hooks": ``httpGet.host`` and
+    ``tcpSocket.host`` of every container's probes and ``lifecycle`` postStart/preStop handlers
+    undefined or ``""`` (pod-security-admission's check_hostProbesAndHostLifecycle.go refuses any other
+    string, ``localhost`` included). The kubelet sends the request from the node to whatever address
+    is named, so a pod author can make the node reach addresses the pod's own network cannot. A
+    ``tcpSocket`` lifecycle handler is deprecated but still read. ``exec`` and ``grpc`` have no host."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for path, container in pod.containers(*ALL):
+            for handler in _HOST_HANDLERS:
+                for action in ("httpGet", "tcpSocket"):
+                    host = get(container, f"{handler}.{action}.host")
+                    if host is not None and host != "":
+                        yield (
+                            f"{path}.{handler}.{action}.host is {shown(host)}: remove host; the kubelet "
+                            "probes the pod's own IP."
+                        )
 
 
 #: Seccomp profiles of the restricted profile (``Unconfined`` is baseline's one forbidden value).
@@ -352,6 +383,16 @@ k8s_no_host_ports = _workload_rule(
     reference="CKV_K8S_26",
 )
 
+k8s_no_host_probes = _workload_rule(
+    "k8s-no-host-probes",
+    "Probes and lifecycle handlers must not name a host (PSS baseline, Kubernetes 1.34+). Fix: remove "
+    "httpGet.host and tcpSocket.host; the kubelet probes the pod's own IP.",
+    NoHostProbes(),
+    level=MANDATORY,
+    severity=MEDIUM,
+    reference=None,
+)
+
 k8s_seccomp_not_unconfined = _workload_rule(
     "k8s-seccomp-not-unconfined",
     "Pods and containers must not set seccompProfile.type Unconfined, nor the legacy seccomp annotations "
@@ -427,6 +468,7 @@ k8s_safe_sysctls_only = _workload_rule(
 POLICIES = [
     k8s_no_host_path_volumes,
     k8s_no_host_ports,
+    k8s_no_host_probes,
     k8s_seccomp_not_unconfined,
     k8s_seccomp_profile_set,
     k8s_default_proc_mount,

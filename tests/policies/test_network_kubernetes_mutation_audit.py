@@ -557,6 +557,7 @@ BARE_CONTAINER = {
     "k8s-gpu-pods-well-formed": [],
     "k8s-no-host-path-volumes": [],
     "k8s-no-host-ports": [],
+    "k8s-no-host-probes": [],
     "k8s-seccomp-not-unconfined": [],
     "k8s-seccomp-profile-set": [
         "spec.template.spec.containers[0].securityContext.seccompProfile is unset, as is "

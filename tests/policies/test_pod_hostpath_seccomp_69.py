@@ -4,7 +4,7 @@ Each rule refuses the values the standards' baseline (mandatory here) or restric
 forbids, and admits the near misses on the other side: hostPath volumes against emptyDir, configMap,
 projected and PVC ones; a seccomp profile read as Kubernetes does (the pod's applies to each container
 that sets none; a container's own overrides it); host ports, /proc mounts, Windows HostProcess,
-SELinux options, AppArmor profiles and sysctls. Pods go through the offline evaluator (the engine's
+SELinux options, AppArmor profiles, sysctls and a host in probes and lifecycle handlers. Pods go through the offline evaluator (the engine's
 unknown-checking proxy), so a value unknown at preview is undecided, never passed.
 """
 
@@ -37,6 +37,7 @@ RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
 RULES = {
     "k8s-no-host-path-volumes": EnforcementLevel.MANDATORY,
     "k8s-no-host-ports": EnforcementLevel.MANDATORY,
+    "k8s-no-host-probes": EnforcementLevel.MANDATORY,
     "k8s-seccomp-not-unconfined": EnforcementLevel.MANDATORY,
     "k8s-seccomp-profile-set": EnforcementLevel.ADVISORY,
     "k8s-default-proc-mount": EnforcementLevel.MANDATORY,
@@ -274,6 +275,81 @@ def test_a_host_port_is_refused_and_zero_or_unset_passes() -> None:
     assert found(rule, _ports({"containerPort": 8080}, {"containerPort": 9090, "hostPort": "9090"})) == [
         f"{AT}.containers[0].ports[1].hostPort is '9090': remove it; expose the container through a Service."
     ]
+
+
+HOST_PROBES = "k8s-no-host-probes"
+PROBE_FIX = "remove host; the kubelet probes the pod's own IP."
+HANDLERS = ["livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop"]
+
+
+def _with_handler(handler: str, action: str, **fields: Any) -> dict[str, Any]:
+    """A hardened container whose ``handler`` (a dotted path: ``lifecycle.preStop``) runs ``action``."""
+    body: dict[str, Any] = {action: {"port": 8080, **fields}}
+    *parents, leaf = handler.split(".")
+    nested: dict[str, Any] = {leaf: body}
+    for parent in reversed(parents):
+        nested = {parent: nested}
+    return {**container(), **nested}
+
+
+@pytest.mark.parametrize("handler", HANDLERS)
+@pytest.mark.parametrize("action", ["httpGet", "tcpSocket"])
+def test_a_host_in_a_probe_or_lifecycle_handler_is_refused_and_empty_or_unset_passes(
+    handler: str, action: str
+) -> None:
+    """check_hostProbesAndHostLifecycle.go allows only "" and undefined, whatever the host: a node
+    address, a name, ``localhost`` (the node's own loopback, as the kubelet sends the request)."""
+    for host in ["10.0.0.1", "169.254.169.254", "localhost", "metadata.internal"]:
+        spec = pod(_with_handler(handler, action, host=host))
+        assert found(HOST_PROBES, deployment(spec)) == [
+            f"{AT}.containers[0].{handler}.{action}.host is {host!r}: {PROBE_FIX}"
+        ], host
+    assert found(HOST_PROBES, deployment(pod(_with_handler(handler, action, host="")))) == []
+    assert found(HOST_PROBES, deployment(pod(_with_handler(handler, action)))) == []
+
+
+def test_exec_and_grpc_probes_name_no_host_and_pass() -> None:
+    probes = {
+        "livenessProbe": {"exec": {"command": ["/bin/health"]}},
+        "readinessProbe": {"grpc": {"port": 8081, "service": "ready"}},
+        "startupProbe": {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"}},
+        "lifecycle": {
+            "preStop": {"exec": {"command": ["/bin/drain"]}},
+            "postStart": {"sleep": {"seconds": 1}},
+        },
+    }
+    assert found(HOST_PROBES, deployment(pod({**container(), **probes}))) == []
+
+
+def test_a_host_is_refused_in_init_and_ephemeral_containers_and_each_is_named() -> None:
+    liveness = _with_handler("livenessProbe", "httpGet", host="10.0.0.1")
+    stop = _with_handler("lifecycle.preStop", "tcpSocket", host="node")
+    both = {**liveness, "readinessProbe": {"tcpSocket": {"port": 8080, "host": "10.0.0.2"}}}
+    spec = pod(
+        container(),
+        initContainers=[{**liveness, "name": "fetch"}],
+        ephemeralContainers=[{**stop, "name": "debug"}],
+    )
+    assert found(HOST_PROBES, deployment(spec)) == [
+        f"{AT}.initContainers[0].livenessProbe.httpGet.host is '10.0.0.1': {PROBE_FIX}",
+        f"{AT}.ephemeralContainers[0].lifecycle.preStop.tcpSocket.host is 'node': {PROBE_FIX}",
+    ]
+    assert found(HOST_PROBES, deployment(pod(both))) == [
+        f"{AT}.containers[0].livenessProbe.httpGet.host is '10.0.0.1': {PROBE_FIX}",
+        f"{AT}.containers[0].readinessProbe.tcpSocket.host is '10.0.0.2': {PROBE_FIX}",
+    ]
+
+
+def test_a_probe_host_is_judged_on_what_a_patch_sets_and_undecided_when_unknown() -> None:
+    patch = deployment(
+        {"containers": [{"name": "server", "livenessProbe": {"httpGet": {"port": 8080, "host": "n"}}}]}
+    )
+    assert found(HOST_PROBES, patch, PATCH) == [
+        f"{AT}.containers[0].livenessProbe.httpGet.host is 'n': {PROBE_FIX}"
+    ]
+    assert found(HOST_PROBES, deployment({"containers": [{"name": "server", "image": DIGEST}]}), PATCH) == []
+    unknown = pod(_with_handler("startupProbe", "httpGet", host=UNKNOWN_STRING_VALUE))
+    assert undecided(HOST_PROBES, deployment(unknown))
 
 
 @pytest.mark.parametrize(("proc_mount", "refused"), [("Unmasked", True), ("Default", False), (None, False)])

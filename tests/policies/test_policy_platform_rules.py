@@ -375,6 +375,22 @@ CASES = [
         id="host-port-fails",
     ),
     pytest.param(
+        "k8s-no-host-probes",
+        DEPLOYMENT,
+        workload(container={"livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080, "host": ""}}}),
+        None,
+        id="probe-without-host-passes",
+    ),
+    pytest.param(
+        "k8s-no-host-probes",
+        DEPLOYMENT,
+        workload(
+            container={"livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080, "host": "10.0.0.1"}}}
+        ),
+        "livenessProbe.httpGet.host",
+        id="probe-host-fails",
+    ),
+    pytest.param(
         "k8s-seccomp-not-unconfined", DEPLOYMENT, workload(), None, id="no-seccomp-is-not-unconfined"
     ),
     pytest.param(

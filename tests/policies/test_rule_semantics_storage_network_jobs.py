@@ -125,6 +125,7 @@ DEFAULT_LEVELS = {
     "k8s-gpu-pods-well-formed": MANDATORY,
     "k8s-no-host-path-volumes": MANDATORY,
     "k8s-no-host-ports": MANDATORY,
+    "k8s-no-host-probes": MANDATORY,
     "k8s-seccomp-not-unconfined": MANDATORY,
     "k8s-seccomp-profile-set": ADVISORY,
     "k8s-default-proc-mount": MANDATORY,
