@@ -31,6 +31,8 @@ INT32_MAX: Final = 2**31 - 1
 the bound of a count or size whose own limit neither AWS nor Kubernetes documents (a feature
 group's TTL, an inference component's memory ceiling, a serving's replicas), so that a value AWS or
 the API server would refuse as no integer of its type is refused naming the key instead."""
+INT32_MIN: Final = -(2**31)
+"""The smallest value an AWS API ``Integer`` holds (a step scaling policy's ``ScalingAdjustment``)."""
 
 
 def in_range(args: object, field: str, low: int, high: int) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import INT32_MAX, SPEC_CONFIG, fail_at, fail_at_each
+from ..limits import INT32_MAX, INT32_MIN, SPEC_CONFIG, fail_at, fail_at_each
 from ..observability.alarm_thresholds import ENDPOINT_METRICS, INVOCATION_METRICS
 from .endpoint_metrics import publishes
 
@@ -80,8 +80,6 @@ AWS quotas (IAM's trust-policy size in components/data/dvc_remote_spec.py, a tun
 jobs in components/training/tuning.py) and as the AWS CDK does (aws-applicationautoscaling's
 StepScalingPolicy refuses more than 40 intervals, twice the default, for the scale-in and scale-out
 policies it makes of them)."""
-INT32_MIN = -(2**31)
-"""The smallest value of an AWS API ``Integer`` (ScalingAdjustment's type)."""
 NAME_SUFFIX = "-step-"
 """The policy's and the alarm's names are ``<endpoint>-<variant>-step-<name>``: at most 63 + 1 + 63
 + 6 + 64 = 197 characters, within PutScalingPolicy's 256 and PutMetricAlarm's 255."""
