@@ -60,7 +60,7 @@ from planner.mocks import REGIONAL_PROVIDERS, PlatformMocks, known_region
 from planner.process import fewer_gc_pauses
 from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
-from planner.schema_numbers import with_schema_integers
+from planner.schema_numbers import SCALAR_TYPES, with_schema_integers
 from planner.unreturned_outputs import with_unreturned_unknown
 from stacks.input_limits import json_text_problem
 from stacks.project import PROJECT, config_secret_keys, engine_config_values, platform_map
@@ -455,13 +455,8 @@ def _alias_text(alias: Any) -> str:
 _ALIAS_PARTS = ("name", "type", "stack", "project", "parentUrn")
 
 
-# Most values are text or numbers: answered by their type, without the ABCs' isinstance checks
-# (a 200-endpoint plan walks 350,000 values).
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _is_map(value: Any) -> bool:
-    return type(value) is dict or (type(value) not in _SCALARS and isinstance(value, Mapping))
+    return type(value) is dict or (type(value) not in SCALAR_TYPES and isinstance(value, Mapping))
 
 
 def _is_secret(value: Any) -> bool:
@@ -469,7 +464,7 @@ def _is_secret(value: Any) -> bool:
 
 
 def _holds_secret(value: Any) -> bool:
-    if type(value) in _SCALARS:
+    if type(value) in SCALAR_TYPES:
         return False
     if _is_map(value):  # _is_secret's test, the map already told
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
@@ -488,7 +483,7 @@ def _holds_secret(value: Any) -> bool:
 def _plain(value: Any) -> Any:
     """Deserialised properties as plain JSON-able data (secrets unwrapped, an unknown as the
     engine sends it to a policy pack: the string :data:`UNKNOWN`)."""
-    if type(value) in _SCALARS:
+    if type(value) in SCALAR_TYPES:
         return value
     if _is_map(value):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:  # _is_secret, the map told

@@ -23,6 +23,11 @@ import pulumi
 from pulumi import _types as pulumi_types
 from pulumi.runtime import rpc
 
+SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+"""The wire's scalars: most values a recording walks are text or numbers, and the walks (the
+recorder's, the unknowns' and this module's) tell them by their exact type, cheaper than the ABCs'
+isinstance checks (a 200-endpoint plan walks about 500,000 values)."""
+
 
 def with_schema_integers(type_token: str, properties: Mapping[str, Any]) -> dict[str, Any]:
     """``properties`` (wire names) with whole floats made ints where the schema says integer."""
@@ -69,7 +74,7 @@ def _input_types(args_class: type) -> Mapping[str, Any]:
 
 # Values every annotation leaves as they are (only a float becomes an int, only lists and
 # mappings are walked): answered without working out the annotation.
-_UNCHANGED = frozenset({str, int, bool, type(None)})
+_UNCHANGED = SCALAR_TYPES - {float}
 
 
 def _typed(value: Any, hint: Any) -> Any:

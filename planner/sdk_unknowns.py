@@ -33,6 +33,8 @@ from typing import Any
 
 from pulumi.runtime import known_types, rpc
 
+from planner.schema_numbers import SCALAR_TYPES
+
 SDKS_OWN = rpc.contains_unknowns
 """The SDK's function as released, kept for the comparison in the tests."""
 
@@ -41,14 +43,11 @@ SDKS_SOURCE_SHA256 = "1f1f335b6f48b96055607dbb5be2e53b1163e35ec88704c89a41271070
 matches (pulumi 3.272.0): the recursive inner ``impl`` over dicts and lists with a set of ids seen."""
 
 
-# Text, numbers and None are no unknown and hold nothing: answered by their exact type, before the
-# SDK's isinstance check and the ``seen`` set (an object the walk holds keeps its id, so leaving
-# them out of ``seen`` changes no answer). A 200-endpoint recording asks about 500,000 values.
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _holds_unknown(value: Any, seen: set[int]) -> bool:
-    if type(value) in _SCALARS:
+    # Text, numbers and None are no unknown and hold nothing: answered by their exact type, before
+    # the SDK's isinstance check and the ``seen`` set (an object the walk holds keeps its id, so
+    # leaving them out of ``seen`` changes no answer).
+    if type(value) in SCALAR_TYPES:
         return False
     if known_types.is_unknown(value):
         return True

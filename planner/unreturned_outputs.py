@@ -28,7 +28,7 @@ from typing import Any
 from pulumi import _types as pulumi_types
 from pulumi.output import Unknown
 
-from planner.schema_numbers import resource_class
+from planner.schema_numbers import SCALAR_TYPES, resource_class
 
 _NOT_SET = object()
 """What the program's inputs hold where they hold nothing (a None there was set by the program)."""
@@ -55,7 +55,7 @@ def with_unreturned_unknown(
         echo = inputs.get(key, _NOT_SET)
         if (
             hint is None
-            or type(value) in _SCALARS
+            or type(value) in SCALAR_TYPES
             or (_echoed(value, echo) and not _computed_under(computed, key))
         ):
             # Nothing to fill: a scalar, a type the SDK does not declare, or the program's own value
@@ -82,7 +82,7 @@ def _computed_under(computed: Collection[str], key: str) -> bool:
 
 
 def _filled(value: Any, hint: Any, echo: Any, where: tuple[Collection[str], str], marked: list[bool]) -> Any:
-    if hint is None or type(value) in _SCALARS:
+    if hint is None or type(value) in SCALAR_TYPES:
         return value
     kind, argument = _kind(hint)
     computed, path = where
@@ -119,9 +119,6 @@ def _item(value: Any, hint: Any, echo: Any, where: tuple[Collection[str], str], 
         marked[0] = True
         return Unknown()
     return _filled(value, hint, echo, where, marked)
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.cache
