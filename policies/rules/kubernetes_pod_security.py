@@ -5,8 +5,10 @@ their *baseline* profile, hostPath volumes, host ports, an ``Unconfined`` seccom
 profile, custom SELinux types, users and roles, an unmasked ``/proc``, Windows HostProcess
 containers, sysctls outside a namespaced safe set and (Kubernetes 1.34+, KEP-4940) a ``host`` in a
 probe's or lifecycle handler's ``httpGet``/``tcpSocket``; their *restricted* profile also demands a
-seccomp profile (``RuntimeDefault`` or ``Localhost``) on every container. None of these is needed
-by an inference pod, and each lets it reach the node. Baseline's controls are mandatory here,
+seccomp profile (``RuntimeDefault`` or ``Localhost``) on every container and volumes of the core,
+non-node types only (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim,
+projected, secret). None of these is needed by an inference pod, and each lets it reach the node or
+storage past the cluster's PersistentVolumes. Baseline's controls are mandatory here,
 restricted's advisory.
 
 Every check reads the pod as Kubernetes does: a pod-level ``securityContext`` field applies to each
@@ -362,6 +364,68 @@ class SafeSysctlsOnly:
                 yield f"{at}.sysctls[{i}].name is {shown(name)}: remove it; only {sorted(SAFE_SYSCTLS)} are safe."
 
 
+#: The volume sources the restricted profile allows: pod-security-admission's check_restrictedVolumes.go
+#: (``restrictedVolumes_1_0``, the one version, applied to every policy version since 1.0), plus
+#: ``image`` since Kubernetes 1.33 (kubernetes#130394: an image volume is no more than the images the
+#: pod may run anyway). Every other source (nfs, iscsi, cephfs, rbd, gitRepo, flexVolume, the in-tree
+#: cloud disks...) is restricted, and so is one admission does not know: it names the volume as one of
+#: "restricted types". Those are reached through a PersistentVolume and a persistentVolumeClaim.
+RESTRICTED_VOLUME_SOURCES = frozenset(
+    {
+        "configMap",
+        "csi",
+        "downwardAPI",
+        "emptyDir",
+        "ephemeral",
+        "image",
+        "persistentVolumeClaim",
+        "projected",
+        "secret",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RestrictedVolumeTypes:
+    """PSS restricted, "Volume Types": every ``spec.volumes[*]`` uses one of
+    :data:`RESTRICTED_VOLUME_SOURCES`. A volume that names no source at all is an emptyDir (the API
+    server's ``SetDefaults_Volume`` makes it one before admission reads it), so it passes; a key
+    other than ``name`` and those sources (another volume type, or one misspelt) is refused, naming
+    it. ``hostPath`` is restricted too, but refused by :class:`NoHostPathVolumes` (mandatory), so it
+    is left to that rule, as :class:`SeccompProfileSet` leaves ``Unconfined`` to its baseline rule.
+    Only a restricted key's value is read (unset when null): an allowed source unknown at preview
+    decides nothing; a restricted one leaves the rule undecided (it may be null). A Patch is judged on
+    the volumes it sets (a volume it names without a source keeps its source: nothing to judge)."""
+
+    def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
+        for i, volume in enumerate(items(pod.get("volumes"))):
+            if not is_map(volume):
+                yield f"{pod.path}.volumes[{i}] is {shown(volume)}, not a volume: {_VOLUME_FIX}"
+                continue
+            restricted = [
+                key
+                for key in volume
+                if key != "name"
+                and key != "hostPath"
+                and key not in RESTRICTED_VOLUME_SOURCES
+                and volume[key] is not None
+            ]
+            if restricted:
+                name = get_or_none(volume, "name")
+                named = f" ({name!r})" if isinstance(name, str) else ""
+                sources = ", ".join(str(key) for key in restricted)
+                yield (
+                    f"{pod.path}.volumes[{i}]{named} is of type {sources}, which the restricted Pod Security "
+                    f"profile refuses: {_VOLUME_FIX}"
+                )
+
+
+_VOLUME_FIX = (
+    "mount the storage through a PersistentVolume and a persistentVolumeClaim, or use a configMap, csi, "
+    "downwardAPI, emptyDir, ephemeral, image, projected or secret volume."
+)
+
+
 # --- rules -----------------------------------------------------------------------------
 
 k8s_no_host_path_volumes = _workload_rule(
@@ -412,6 +476,18 @@ k8s_seccomp_profile_set = _workload_rule(
     severity=MEDIUM,
     reference="CKV_K8S_31",
     also="CKV_K8S_32",
+)
+
+k8s_restricted_volume_types = _workload_rule(
+    "k8s-restricted-volume-types",
+    "Pods should use only the volume types of the restricted Pod Security profile: configMap, csi, "
+    "downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret (PSS restricted; "
+    "hostPath is k8s-no-host-path-volumes'). Fix: reach other storage (nfs, iscsi, cephfs, cloud disks...) "
+    "through a PersistentVolume and a persistentVolumeClaim.",
+    RestrictedVolumeTypes(),
+    level=ADVISORY,
+    severity=MEDIUM,
+    reference=None,
 )
 
 k8s_default_proc_mount = _workload_rule(
@@ -471,6 +547,7 @@ POLICIES = [
     k8s_no_host_probes,
     k8s_seccomp_not_unconfined,
     k8s_seccomp_profile_set,
+    k8s_restricted_volume_types,
     k8s_default_proc_mount,
     k8s_no_windows_host_process,
     k8s_selinux_options_default,

@@ -563,6 +563,7 @@ BARE_CONTAINER = {
         "spec.template.spec.containers[0].securityContext.seccompProfile is unset, as is "
         "spec.template.spec.securityContext.seccompProfile"
     ],
+    "k8s-restricted-volume-types": [],
     "k8s-default-proc-mount": [],
     "k8s-no-windows-host-process": [],
     "k8s-selinux-options-default": [],

@@ -40,6 +40,7 @@ RULES = {
     "k8s-no-host-probes": EnforcementLevel.MANDATORY,
     "k8s-seccomp-not-unconfined": EnforcementLevel.MANDATORY,
     "k8s-seccomp-profile-set": EnforcementLevel.ADVISORY,
+    "k8s-restricted-volume-types": EnforcementLevel.ADVISORY,
     "k8s-default-proc-mount": EnforcementLevel.MANDATORY,
     "k8s-no-windows-host-process": EnforcementLevel.MANDATORY,
     "k8s-selinux-options-default": EnforcementLevel.MANDATORY,

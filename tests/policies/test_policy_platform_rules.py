@@ -416,6 +416,20 @@ CASES = [
         "seccompProfile is unset",
         id="missing-seccomp-fails",
     ),
+    pytest.param(
+        "k8s-restricted-volume-types",
+        DEPLOYMENT,
+        workload(pod={"volumes": [{"name": "models", "persistentVolumeClaim": {"claimName": "models"}}]}),
+        None,
+        id="pvc-volume-passes",
+    ),
+    pytest.param(
+        "k8s-restricted-volume-types",
+        DEPLOYMENT,
+        workload(pod={"volumes": [{"name": "models", "nfs": {"server": "fs", "path": "/"}}]}),
+        "volumes[0] ('models') is of type nfs",
+        id="nfs-volume-fails",
+    ),
     pytest.param("k8s-default-proc-mount", DEPLOYMENT, workload(), None, id="default-proc-mount-passes"),
     pytest.param(
         "k8s-default-proc-mount",

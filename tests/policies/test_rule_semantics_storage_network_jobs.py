@@ -128,6 +128,7 @@ DEFAULT_LEVELS = {
     "k8s-no-host-probes": MANDATORY,
     "k8s-seccomp-not-unconfined": MANDATORY,
     "k8s-seccomp-profile-set": ADVISORY,
+    "k8s-restricted-volume-types": ADVISORY,
     "k8s-default-proc-mount": MANDATORY,
     "k8s-no-windows-host-process": MANDATORY,
     "k8s-selinux-options-default": MANDATORY,
