@@ -13,7 +13,9 @@ read like a Patch, on what they set), and KServe's
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
 such as ``model`` or ``triton`` count as containers). A Patch changes only
 what it names, so presence demands (probes, limits, ``runAsNonRoot``...) are skipped there while
-values it does set are still checked (``privileged: true`` in a patch is a violation).
+values it does set are still checked (``privileged: true`` in a patch is a violation). A bool field
+counts only as a real boolean (:mod:`._k8s_booleans`): the API server refuses ``"false"``, ``0`` or
+``1`` there, so none of them is the safe value, and the message says it is malformed.
 
 Containers: ``containers`` always; ``initContainers`` wherever a setting applies to them
 (resources, security context, image pinning, UID, GPUs; not probes, which only restartable
@@ -49,7 +51,6 @@ from ._common import (
     get,
     is_map,
     is_set,
-    is_true,
     items,
     number,
     resource_rule,
@@ -57,6 +58,7 @@ from ._common import (
     str_list,
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
+from ._k8s_booleans import holds, malformed, malformed_note, said
 
 # --- which kinds carry a pod, and where -------------------------------------------------
 
@@ -401,20 +403,31 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
 
 
 def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
-    pod_non_root = is_true(pod.get("securityContext.runAsNonRoot"))
+    # Every bool field counts only as a real boolean (_k8s_booleans): "true", 1 or "false" is malformed.
+    pod_value = pod.get("securityContext.runAsNonRoot")
     for path, container in pod.containers(*ALL):
         sc, at = get(container, "securityContext"), f"{path}.securityContext"
-        if is_true(get(sc, "privileged")):
-            yield f"{at}.privileged is true: remove it."
+        privileged = get(sc, "privileged")
+        if privileged is not None and not holds(privileged, False):
+            yield f"{at}.privileged is {said(privileged)}: remove it."
         escalation = get(sc, "allowPrivilegeEscalation")
-        if escalation is not False and not (pod.partial and escalation is None):
-            yield f"{at}.allowPrivilegeEscalation is {shown(escalation)}: set it to false."
+        if not holds(escalation, False) and not (pod.partial and escalation is None):
+            # shown() for a boolean or unset, as the message always said (True, unset).
+            value = said(escalation) if malformed(escalation) else shown(escalation)
+            yield f"{at}.allowPrivilegeEscalation is {value}: set it to false."
         read_only = get(sc, "readOnlyRootFilesystem")
-        if not is_true(read_only) and not (pod.partial and read_only is None):
-            yield f"{at}.readOnlyRootFilesystem is not true: set it and mount an emptyDir for scratch space."
+        if not holds(read_only, True) and not (pod.partial and read_only is None):
+            yield (
+                f"{at}.readOnlyRootFilesystem is not true{malformed_note(read_only)}: set it and mount an emptyDir "
+                "for scratch space."
+            )
         own = get(sc, "runAsNonRoot")
-        if own is False or (own is None and not pod_non_root and not pod.partial):
-            yield f"{at}.runAsNonRoot is not true (nor {pod.path}.securityContext.runAsNonRoot): set it to true."
+        if not holds(own, True) and (own is not None or not (holds(pod_value, True) or pod.partial)):
+            # The container's own value, or where it sets none the pod's, is the one said malformed.
+            note = malformed_note(own if own is not None else pod_value)
+            yield (
+                f"{at}.runAsNonRoot is not true (nor {pod.path}.securityContext.runAsNonRoot){note}: set it to true."
+            )
         drop = get(sc, "capabilities.drop")
         if "ALL" not in [c.upper() for c in str_list(drop)] and not (pod.partial and drop is None):
             yield f"{at}.capabilities.drop does not contain 'ALL': drop ALL capabilities."
@@ -439,16 +452,17 @@ def _capability(name: str) -> str:
 
 def _host_namespaces(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     for flag in ("hostPID", "hostIPC", "hostNetwork"):
-        if is_true(pod.get(flag)):
-            yield f"{pod.path}.{flag} is true: remove it; inference pods do not share host namespaces."
+        value = pod.get(flag)
+        if value is not None and not holds(value, False):
+            yield f"{pod.path}.{flag} is {said(value)}: remove it; inference pods do not share host namespaces."
 
 
 def _token_not_automounted(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     value = pod.get("automountServiceAccountToken")
-    if value is not False and not (pod.partial and value is None):
+    if not holds(value, False) and not (pod.partial and value is None):
         yield (
-            f"{pod.path}.automountServiceAccountToken is not false: set it to false unless the pod calls the "
-            "Kubernetes API (IRSA web-identity tokens are mounted separately)."
+            f"{pod.path}.automountServiceAccountToken is not false{malformed_note(value)}: set it to false unless "
+            "the pod calls the Kubernetes API (IRSA web-identity tokens are mounted separately)."
         )
 
 

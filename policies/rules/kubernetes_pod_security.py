@@ -34,13 +34,12 @@ from ._common import (
     MEDIUM,
     get,
     get_or_none,
-    is_false,
     is_map,
-    is_true,
     items,
     number,
     shown,
 )
+from ._k8s_booleans import holds, malformed, said
 from .kubernetes import ALL, Check, PodSpec, _workload_rule
 
 
@@ -246,10 +245,17 @@ class DefaultProcMount:
             and proc_mount != "Default"
         ]
         # hostUsers is read only where a /proc is unmasked: one unknown at preview decides nothing else.
-        if not unmasked or is_false(pod.get("hostUsers")):
+        # Only a real false is a user namespace ("false" is refused by the API server: _k8s_booleans).
+        host_users = pod.get("hostUsers") if unmasked else None
+        if not unmasked or holds(host_users, False):
             return
+        note = (
+            f" ({pod.path}.hostUsers is {said(host_users)}; it makes no user namespace)"
+            if malformed(host_users)
+            else ""
+        )
         for path, proc_mount in unmasked:
-            yield f"{path}.securityContext.procMount is {shown(proc_mount)}: remove it (Default masks /proc)."
+            yield f"{path}.securityContext.procMount is {shown(proc_mount)}: remove it (Default masks /proc){note}."
 
 
 @dataclass(frozen=True)
@@ -260,8 +266,9 @@ class NoWindowsHostProcess:
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for at, context in _contexts(pod):
-            if is_true(get(context, "windowsOptions.hostProcess")):
-                yield f"{at}.windowsOptions.hostProcess is true: remove it."
+            host_process = get(context, "windowsOptions.hostProcess")
+            if host_process is not None and not holds(host_process, False):
+                yield f"{at}.windowsOptions.hostProcess is {said(host_process)}: remove it."
 
 
 #: SELinux types the baseline profile allows (container_engine_t since Kubernetes 1.31, kubernetes#126165).

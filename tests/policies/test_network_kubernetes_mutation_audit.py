@@ -40,7 +40,8 @@ kubernetes.py (74 mutations, 27 survived: 23 caught now, 1 bug, 3 equivalent):
 - an object without ``metadata.namespace`` is in ``default`` (exempt only when ``default`` is listed);
 - a zero limit spelled ``+0``, `` 0`` or ``.0`` bounds nothing; ``+.5`` does;
 - ``@sha1:`` does not pin an image; ``privileged``, ``hostPID``/``hostIPC``/``hostNetwork`` and a
-  pod-level ``runAsNonRoot`` written as strings are read as the bools they spell; ``drop: ["all"]``
+  pod-level ``runAsNonRoot`` written as strings are malformed, never the safe value (session 70; they
+  were read as the bools they spell, which let ``"true"`` cover a container); ``drop: ["all"]``
   drops every capability; ``minUid`` is honoured; ephemeral containers run as a high UID too;
 - a GPU pod selects GPU nodes by ``nodeSelector`` alone (not by ``eks.amazonaws.com/nodegroup``: a name);
 - KServe's ``art`` explainer field is a container.
@@ -631,11 +632,13 @@ def test_only_a_sha256_digest_pins_an_image() -> None:
     ]
 
 
-def test_a_privileged_flag_written_as_a_string_is_read_as_true() -> None:
-    """Fail closed: a ``"true"`` string (a templated or YAML value) is read as the bool it spells."""
+def test_a_privileged_flag_written_as_a_string_is_refused_as_malformed() -> None:
+    """Fail closed: a ``"True"`` string (a templated or YAML value) is refused, and said malformed (the API
+    server takes only a boolean there; tests/policies/test_k8s_boolean_fields_70.py has every field)."""
     inputs = deployment(pod_with(hardened(privileged="True")))
     assert k8s(SECURITY, DEPLOYMENT, inputs) == [
-        "spec.template.spec.containers[0].securityContext.privileged is true: remove it."
+        "spec.template.spec.containers[0].securityContext.privileged is 'True', not a boolean, so malformed and "
+        "refused by the API server: remove it."
     ]
 
 
@@ -643,7 +646,8 @@ def test_a_privileged_flag_written_as_a_string_is_read_as_true() -> None:
 def test_each_host_namespace_written_as_a_string_is_refused(flag: str) -> None:
     inputs = deployment(pod_with(**{flag: "true"}))
     assert k8s("k8s-no-host-namespaces", DEPLOYMENT, inputs) == [
-        f"spec.template.spec.{flag} is true: remove it; inference pods do not share host namespaces."
+        f"spec.template.spec.{flag} is 'true', not a boolean, so malformed and refused by the API server: remove it; "
+        "inference pods do not share host namespaces."
     ]
 
 
@@ -653,8 +657,15 @@ def test_drop_all_in_lower_case_drops_every_capability() -> None:
     assert k8s(SECURITY, DEPLOYMENT, inputs) == []
 
 
-def test_a_pod_level_run_as_non_root_written_as_a_string_covers_its_containers() -> None:
+def test_a_pod_level_run_as_non_root_written_as_a_string_covers_no_container() -> None:
+    """Only a real ``true`` covers the containers that set none (the API server refuses ``"true"``)."""
     pod = pod_with(hardened(runAsNonRoot=None), securityContext={"runAsNonRoot": "true", "runAsUser": 10001})
+    assert k8s(SECURITY, DEPLOYMENT, deployment(pod)) == [
+        "spec.template.spec.containers[0].securityContext.runAsNonRoot is not true (nor "
+        "spec.template.spec.securityContext.runAsNonRoot) (it is 'true', not a boolean, so malformed and refused by "
+        "the API server): set it to true."
+    ]
+    pod["securityContext"]["runAsNonRoot"] = True
     assert k8s(SECURITY, DEPLOYMENT, deployment(pod)) == []
 
 

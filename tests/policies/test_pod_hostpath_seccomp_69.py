@@ -364,10 +364,11 @@ def test_only_the_default_proc_mount_passes(proc_mount: str | None, refused: boo
 
 
 @pytest.mark.parametrize(
-    ("host_users", "refused"), [(False, False), ("false", False), (True, True), (None, True)]
+    ("host_users", "refused"), [(False, False), ("false", True), (True, True), (None, True)]
 )
 def test_an_unmasked_proc_passes_only_in_a_user_namespace(host_users: Any, refused: bool) -> None:
-    """check_procMount.go (1.34+) admits any procMount in a pod with ``hostUsers: false``."""
+    """check_procMount.go (1.34+) admits any procMount in a pod with ``hostUsers: false``; the string
+    ``"false"`` is no user namespace (the API server refuses it: tests/policies/test_k8s_boolean_fields_70.py)."""
     spec = pod(container(procMount="Unmasked"), hostUsers=host_users)
     assert bool(found("k8s-default-proc-mount", deployment(spec))) == refused
 
@@ -394,7 +395,8 @@ def test_a_windows_host_process_is_refused_at_pod_and_container_level() -> None:
     )
     assert found(rule, deployment(spec)) == [
         f"{AT}.securityContext.windowsOptions.hostProcess is true: remove it.",
-        f"{AT}.containers[0].securityContext.windowsOptions.hostProcess is true: remove it.",
+        f"{AT}.containers[0].securityContext.windowsOptions.hostProcess is 'true', not a boolean, so malformed and "
+        "refused by the API server: remove it.",
     ]
     spec = pod(container(windowsOptions={"hostProcess": False, "runAsUserName": "ContainerUser"}))
     assert found(rule, deployment(spec)) == []
