@@ -8,8 +8,9 @@
     python -m planner --stack prod --registry empty     # a first deploy: nothing approved yet
 
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration, 3 no verdict
-(bad arguments, or the planner failed: the traceback is on stderr). CI reads these: 1 and 2 never
-mean anything else.
+(bad arguments; the program failed as `pulumi up` would fail it, a registration without the explicit
+provider ``pulumi:disable-default-providers`` demands, said on stderr; or the planner failed: the
+traceback is on stderr). CI reads these: 1 and 2 never mean anything else.
 """
 
 from __future__ import annotations
@@ -178,8 +179,13 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
             else build_plan(validated_stack_file(path), args.registry)
         )
     except Exception as error:
+        from planner.default_providers import DefaultProviderDenied
         from stacks.config import ConfigError  # not at the top: see plan_once
 
+        if isinstance(error, DefaultProviderDenied):
+            # The program fails as `pulumi up` would fail it: no plan, no verdict, no traceback.
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_FAILED
         if not isinstance(error, ConfigError):
             raise
         print(error, file=sys.stderr)

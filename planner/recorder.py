@@ -56,12 +56,14 @@ from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
+from planner.default_providers import DefaultProviderDenied, DefaultProviderGuard
 from planner.mocks import REGIONAL_PROVIDERS, PlatformMocks, known_region
 from planner.process import fewer_gc_pauses
 from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
 from planner.schema_numbers import SCALAR_TYPES, with_schema_integers
 from planner.unreturned_outputs import with_unreturned_unknown
+from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, disabled_default_providers
 from stacks.input_limits import json_text_problem
 from stacks.project import PROJECT, config_secret_keys, engine_config_values, platform_map
 
@@ -293,17 +295,24 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     change): deserialising the request's properties a second time cost about 5 % of the SDK floor
     per resource (3.7-3.9 → 3.5-3.7 ms, alternating runs), with the same graphs."""
 
-    def __init__(self, mocks: pulumi_mocks.Mocks, stack_outputs: StackOutputs | None = None) -> None:
+    def __init__(
+        self,
+        mocks: pulumi_mocks.Mocks,
+        stack_outputs: StackOutputs | None = None,
+        guard: DefaultProviderGuard | None = None,
+    ) -> None:
         self._seen = _InputsSeen(mocks)
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
         self.reads: list[RecordedResource] = []
         self.holds_unknowns = False
         self._stack_outputs: StackOutputs = stack_outputs or {}
+        self._guard = guard or DefaultProviderGuard(frozenset(), "<program>")
 
     def ReadResource(self, request: Any) -> Any:
         """A read (``Resource.get``, ``opts.id``, a StackReference): answered as the engine would
         offline (:mod:`planner.reads`), not by the mocks, and recorded in ``reads``."""
+        self._guard.read(request)
         urn = self.make_urn(request.parent, request.type, request.name)
         response, state = read_response(request, urn, self._stack_outputs)
         read_id = response.id or None  # none for a read skipped for its unknown id (read_response)
@@ -333,7 +342,13 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         (:mod:`planner.unreturned_outputs`)."""
         return self._seen.marked_unknowns
 
+    def Invoke(self, request: Any) -> Any:
+        self._guard.invoke(request)
+        return super().Invoke(request)
+
     def RegisterResource(self, request: Any) -> Any:
+        if self._guard.disabled:
+            self._guard.register(request, lambda: self.make_urn(request.parent, request.type, request.name))
         self._seen.inputs = None
         # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
@@ -577,6 +592,26 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
     return messages
 
 
+def _unretrieved_denials_unsaid(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's handler, but silent on the outputs of a registration refused for its default
+    provider: the SDK fails each of them with the refusal, and each one no program read was
+    logged "Future exception was never retrieved" (dozens per resource) under the one error the
+    recording raises."""
+    if not isinstance(context.get("exception"), DefaultProviderDenied):
+        loop.default_exception_handler(context)
+
+
+def _default_provider_guard(config: Mapping[str, Any], source: str) -> DefaultProviderGuard:
+    """What refuses the registrations ``config``'s ``pulumi:disable-default-providers`` disables
+    (:mod:`planner.default_providers`); a malformed value is a ConfigError naming ``source``."""
+    try:
+        return DefaultProviderGuard(disabled_default_providers(config), source)
+    except ValueError as error:
+        from stacks.config_errors import ConfigError  # the configuration model: only when needed
+
+        raise ConfigError(source, [(DISABLE_DEFAULT_PROVIDERS_KEY, str(error))]) from None
+
+
 def record_program(
     program: Callable[[], Any],
     *,
@@ -595,13 +630,17 @@ def record_program(
     ``pulumi.StackReference``, by the stack name it gives (``{"org/network/prod": {"vpc_id":
     "vpc-0abc"}}``); a referenced stack not given has unknown outputs (:mod:`planner.reads`).
 
-    Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate.
+    Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate. A
+    registration (resource, read or invoke) of a package ``config``'s
+    ``pulumi:disable-default-providers`` lists that names no provider fails the recording with
+    :class:`~planner.default_providers.DefaultProviderDenied`, as it fails `pulumi up`; a malformed
+    value of that key is a :class:`~stacks.config.ConfigError` naming ``source``.
     """
     config = dict(config or {})
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
     mocks = PlatformMocks(region=region, account_id=account, default_regions=_default_regions(config))
-    monitor = _RecordingMonitor(mocks, stack_outputs)
+    monitor = _RecordingMonitor(mocks, stack_outputs, _default_provider_guard(config, source))
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
     warnings = _WarningCollector()
@@ -610,6 +649,7 @@ def record_program(
         loop = asyncio.new_event_loop()
         engine_loop = asyncio.new_event_loop()
         loop.set_default_executor(_InlineEngineExecutor(loop, engine_loop))
+        loop.set_exception_handler(_unretrieved_denials_unsaid)
         asyncio.set_event_loop(loop)
         try:
             pulumi.runtime.set_all_config(engine_config_values(config), secrets)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stacks.config import ConfigError, default_prefix_problem, parse_platform_config
+from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, default_provider_problems
 from stacks.input_limits import MAX_STACK_FILE_BYTES, forget_lists, json_text_problem
 from stacks.naming import STACK_NAME, stack_name_of
 from stacks.project import CONFIG_KEY, engine_config_values
@@ -247,6 +248,9 @@ def read_stack_file(path: str | Path) -> StackFile:
     )
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
+    providers_source = (
+        project.path if project is not None and DISABLE_DEFAULT_PROVIDERS_KEY not in config else source
+    )
     # An ESC environment setting pulumi:tags would land before the project's (mergeConfig).
     project_tags_only = tags_source != source and bool(environments)
     try:
@@ -257,6 +261,9 @@ def read_stack_file(path: str | Path) -> StackFile:
     tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:
         deferred.append(ConfigError(tags_source, tags_problems))
+    provider_problems = default_provider_problems(config)
+    if provider_problems:
+        deferred.append(ConfigError(providers_source, provider_problems))
     if misspelt:
         # Missing (or set in part by Pulumi.yaml) because its key is misspelt, maybe: not said.
         raise ConfigError.joined(source, deferred)

@@ -1,0 +1,312 @@
+"""The offline plan refuses what `pulumi up` refuses under ``pulumi:disable-default-providers``.
+
+The engine gives a registration (resource, read, invoke) of a listed package (or of any, with
+``*``) that names no explicit provider a "deny" default provider and fails it with "Default
+provider for '<pkg>' disabled. '<urn or token>' must use an explicit provider." (pulumi/pulumi
+pkg/resource/deploy/default_providers.go, source_eval.go; sdk/go/common/diag/errors.go). The plan
+was green for such a program; now ``record_program`` fails the same way, and ``bin/plan`` exits 3
+(no verdict) with the message and no plan on stdout. A malformed value is a stack-file error (2).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_aws_native as aws_native
+import pulumi_kubernetes as k8s
+import pytest
+
+from planner.__main__ import EXIT_FAILED, EXIT_INVALID_CONFIG, main
+from planner.default_providers import DefaultProviderDenied, DefaultProviderGuard
+from planner.recorder import ResourceGraph, record_program
+from stacks.config import ConfigError
+from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, disabled_default_providers
+from stacks.stack_file import read_stack_file
+from stacks.stack_file_yaml import dump_stack_document
+from tests.conftest import load_stack_document
+from tests.log_records import log_records
+
+SOURCE = "team/Pulumi.x.yaml"
+
+
+def record(program: Callable[[], None], disabled: Any = ("aws", "aws-native", "kubernetes")) -> ResourceGraph:
+    config: dict[str, Any] = {"aws:region": "eu-west-1"}
+    if disabled is not None:
+        config[DISABLE_DEFAULT_PROVIDERS_KEY] = list(disabled) if isinstance(disabled, tuple) else disabled
+    return record_program(program, config=config, source=SOURCE)
+
+
+def refusal(program: Callable[[], None], disabled: Any = ("aws", "aws-native", "kubernetes")) -> str:
+    with pytest.raises(DefaultProviderDenied) as denied:
+        record(program, disabled)
+    return str(denied.value)
+
+
+class Team(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("team:storage:Team", name, None, opts)
+
+
+def test_a_resource_without_a_provider_is_refused_as_the_engine_refuses_it() -> None:
+    message = refusal(lambda: aws.s3.Bucket("data"))
+
+    urn = "urn:pulumi:test::mlops-platform::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::data"
+    assert message.startswith(f"Default provider for 'aws' disabled. '{urn}' must use an explicit provider. ")
+    # What to do: the type, the name, the package, the key and the stack file it is in.
+    assert "resource aws:s3/bucket:Bucket 'data' names no aws provider" in message
+    assert f"`pulumi:disable-default-providers` in {SOURCE} lists 'aws'" in message
+    assert "pulumi.ResourceOptions(provider=...)" in message
+
+
+def test_the_refusal_is_said_once() -> None:
+    """The SDK fails each output of the refused resource with the refusal: none is logged as an
+    unretrieved future's exception under the one error raised."""
+    with log_records() as records:
+        refusal(lambda: aws.s3.Bucket("data"))
+        gc.collect()
+
+    assert [record.getMessage() for record in records if "never retrieved" in record.getMessage()] == []
+
+
+def test_a_resource_with_an_explicit_provider_is_planned() -> None:
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        aws.s3.Bucket("data", opts=pulumi.ResourceOptions(provider=provider))
+
+    graph = record(program)
+
+    assert graph.named("data").provider is not None
+
+
+def test_a_provider_inherited_from_a_parent_components_providers_is_explicit() -> None:
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        outer = Team("outer", pulumi.ResourceOptions(providers=[provider]))
+        inner = Team("inner", pulumi.ResourceOptions(parent=outer))  # inherits outer's, two levels down
+        aws.s3.Bucket("data", opts=pulumi.ResourceOptions(parent=inner))
+
+    graph = record(program)
+
+    assert graph.named("data").provider.startswith(graph.named("main").urn)
+
+
+def test_a_sibling_outside_the_component_is_still_refused() -> None:
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        Team("outer", pulumi.ResourceOptions(providers=[provider]))
+        aws.s3.Bucket("loose")  # not a child: the component's providers are not its
+
+    assert "'loose' names no aws provider" in refusal(program)
+
+
+def test_an_invoke_without_a_provider_is_refused() -> None:
+    message = refusal(lambda: aws.get_region())
+
+    assert message.startswith(
+        "Default provider for 'aws' disabled. 'aws:index/getRegion:getRegion' must use an explicit provider. "
+    )
+    assert "invoke aws:index/getRegion:getRegion names no aws provider" in message
+    assert "pulumi.InvokeOptions(provider=...)" in message
+
+
+def test_an_invoke_with_a_provider_or_a_parents_is_answered() -> None:
+    answers: list[Any] = []
+
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        team = Team("team", pulumi.ResourceOptions(providers=[provider]))
+        answers.append(aws.get_region(opts=pulumi.InvokeOptions(provider=provider)).region)
+        answers.append(aws.get_region(opts=pulumi.InvokeOptions(parent=team)).region)
+
+    record(program)
+
+    assert answers == ["eu-west-1", "eu-west-1"]
+
+
+def test_a_read_without_a_provider_is_refused_and_with_one_read() -> None:
+    message = refusal(lambda: aws.s3.Bucket.get("existing", "bucket-id"))
+    # The engine's ReadResource puts the type where the others put the package.
+    assert message.startswith(
+        "Default provider for 'aws:s3/bucket:Bucket' disabled. 'aws:s3/bucket:Bucket' must use an explicit provider."
+    )
+    assert "read of aws:s3/bucket:Bucket 'existing' names no aws provider" in message
+
+    def with_provider() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        aws.s3.Bucket.get("existing", "bucket-id", opts=pulumi.ResourceOptions(provider=provider))
+
+    assert [read.name for read in record(with_provider).reads] == ["existing"]
+
+
+def test_a_package_not_listed_keeps_its_default_provider() -> None:
+    # aws-native is not aws: the list names packages, not prefixes.
+    graph = record(lambda: aws_native.s3.Bucket("native"), disabled=("aws", "kubernetes"))
+
+    assert graph.named("native").provider is None
+    with pytest.raises(DefaultProviderDenied, match="'aws-native' disabled"):
+        record(lambda: aws_native.s3.Bucket("native"), disabled=("aws-native",))
+
+
+def test_a_star_refuses_every_package_but_pulumis_own() -> None:
+    for program, package in (
+        (lambda: aws.s3.Bucket("b"), "aws"),
+        (lambda: aws_native.s3.Bucket("b"), "aws-native"),
+        (lambda: k8s.core.v1.Namespace("ns"), "kubernetes"),
+    ):
+        message = refusal(program, disabled=["*"])
+        assert message.startswith(f"Default provider for '{package}' disabled.")
+        assert "lists '*'" in message  # the item that refused it
+
+    # The stack, a StackReference (a read of the `pulumi` package) and providers are never refused.
+    graph = record(lambda: pulumi.StackReference("org/network/prod") and None, disabled=["*"])
+    assert [read.type for read in graph.reads] == ["pulumi:pulumi:StackReference"]
+    assert len(record(lambda: aws.Provider("main", region="eu-west-1") and None, disabled=["*"])) == 2
+
+
+def test_items_are_trimmed_as_the_engine_trims_them() -> None:
+    assert "'aws' disabled" in refusal(lambda: aws.s3.Bucket("b"), disabled=[" aws "])
+    assert "'aws' disabled" in refusal(lambda: aws.s3.Bucket("b"), disabled='["aws"]')  # `pulumi config set`
+
+
+def test_a_component_resource_is_never_refused() -> None:
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        team = Team("team")  # no providers of its own
+        aws.s3.Bucket("data", opts=pulumi.ResourceOptions(parent=team, provider=provider))
+
+    graph = record(program, disabled=["*", "team"])  # its own package listed too
+
+    assert [resource.name for resource in graph.components] == ["team"]
+
+
+class RemoteVpc(pulumi.ComponentResource):
+    """A multi-language component (awsx's): its package's provider constructs it."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("awsx:ec2:Vpc", name, {}, opts, remote=True)
+
+
+def test_a_remote_component_needs_its_packages_provider() -> None:
+    message = refusal(lambda: RemoteVpc("vpc") and None, disabled=["awsx"])
+    assert message.startswith("Default provider for 'awsx' disabled.")
+
+    def with_provider() -> None:
+        RemoteVpc("vpc", pulumi.ResourceOptions(provider=pulumi.ProviderResource("awsx", "main", {})))
+
+    assert record(with_provider, disabled=["awsx"]).named("vpc").provider is not None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", [], "null", ["kubernetes"]],
+    ids=["null", "empty-text", "empty-list", "json-null", "another-package"],
+)
+def test_nothing_listed_refuses_nothing(value: Any) -> None:
+    assert len(record(lambda: aws.s3.Bucket("b") and None, disabled=value)) == 2
+
+
+def test_absent_refuses_nothing() -> None:
+    assert len(record(lambda: aws.s3.Bucket("b") and None, disabled=None)) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("*", "a bare `*` is no list"),
+        ("aws", "the engine fails to parse 'aws'"),
+        ({"aws": True}, "the engine fails to parse"),
+        (["aws", 1], "pulumi:disable-default-providers[1] must be a string"),
+        ([None], "pulumi:disable-default-providers[0] must be a string"),
+    ],
+    ids=["bare-star", "bare-name", "map", "a-number", "a-null"],
+)
+def test_a_malformed_value_is_a_config_error_naming_the_file_and_key(value: Any, said: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        record(lambda: None, disabled=value)
+
+    assert error.value.source == SOURCE
+    [(key, message)] = error.value.problems
+    assert key == DISABLE_DEFAULT_PROVIDERS_KEY
+    assert said in message
+
+
+def test_the_engines_parent_lookup_covers_a_request_the_sdk_left_without_one() -> None:
+    """The engine resolves a provider from the parent component's ``providers`` (its own map over
+    its parent component's) when the request names none; the Python SDK already does, other SDKs
+    (or a transform) may not."""
+    guard = DefaultProviderGuard(frozenset({"aws"}), SOURCE)
+
+    def request(
+        type_: str, name: str, parent: str, *, custom: bool, providers: dict[str, str] | None = None
+    ) -> Any:
+        return SimpleNamespace(
+            type=type_,
+            name=name,
+            parent=parent,
+            custom=custom,
+            remote=False,
+            provider="",
+            providers=providers or {},
+        )
+
+    guard.register(
+        request("team:x:Team", "outer", "", custom=False, providers={"aws": "urn:p::id"}), lambda: "outer-urn"
+    )
+    guard.register(request("team:x:Team", "inner", "outer-urn", custom=False), lambda: "inner-urn")
+    guard.register(request("aws:s3/bucket:Bucket", "kept", "inner-urn", custom=True), lambda: "kept-urn")
+    guard.invoke(SimpleNamespace(tok="aws:index/getRegion:getRegion", provider="", parent="inner-urn"))
+    with pytest.raises(DefaultProviderDenied):
+        guard.register(request("aws:s3/bucket:Bucket", "loose", "", custom=True), lambda: "loose-urn")
+    with pytest.raises(DefaultProviderDenied):  # a custom parent passes no providers down
+        guard.register(request("aws:s3/bucket:Bucket", "under", "kept-urn", custom=True), lambda: "under-urn")
+
+
+def test_the_keys_value_reads_as_the_engine_passes_it() -> None:
+    assert disabled_default_providers({}) == frozenset()
+    assert disabled_default_providers({DISABLE_DEFAULT_PROVIDERS_KEY: ["aws", "*"]}) == {"aws", "*"}
+
+
+# -- bin/plan: `python -m planner`'s main, on a stack file the test writes ---------------------------
+
+
+def _stack_file(tmp_path: Path, value: Any) -> Path:
+    document = load_stack_document("dev")
+    document["config"][DISABLE_DEFAULT_PROVIDERS_KEY] = value
+    path = tmp_path / "Pulumi.ddp.yaml"
+    path.write_text(dump_stack_document(document))
+    return path
+
+
+def test_the_plan_fails_with_the_message_and_no_plan(tmp_path, monkeypatch, capsys) -> None:
+    path = _stack_file(tmp_path, ["aws"])
+    # The platform names its providers everywhere: a program that forgets one stands in for it.
+    monkeypatch.setattr("planner.recorder._offline_program", lambda source, registry: aws.s3.Bucket("forgot"))
+
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_FAILED
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: Default provider for 'aws' disabled.")
+    assert f"`pulumi:disable-default-providers` in {path} lists 'aws'" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_a_malformed_value_in_a_stack_file_exits_2_naming_it(tmp_path, capsys) -> None:
+    path = _stack_file(tmp_path, "*")
+    with pytest.raises(ConfigError) as error:  # reading the file, before any program runs
+        read_stack_file(path)
+    [(key, message)] = error.value.problems
+    assert key == DISABLE_DEFAULT_PROVIDERS_KEY
+    assert "a bare `*` is no list" in message
+
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{path}: pulumi:disable-default-providers: must be a list of package names" in captured.err
