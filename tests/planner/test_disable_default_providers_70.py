@@ -31,6 +31,7 @@ from stacks.stack_file import read_stack_file
 from stacks.stack_file_yaml import dump_stack_document
 from tests.conftest import load_stack_document
 from tests.log_records import log_records
+from tests.stacks.project_folder import project_folder
 
 SOURCE = "team/Pulumi.x.yaml"
 
@@ -310,3 +311,18 @@ def test_a_malformed_value_in_a_stack_file_exits_2_naming_it(tmp_path, capsys) -
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"{path}: pulumi:disable-default-providers: must be a list of package names" in captured.err
+
+
+def test_a_malformed_value_from_pulumi_yaml_names_pulumi_yaml(tmp_path) -> None:
+    def without_the_key(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+
+    path = project_folder(
+        tmp_path, "  pulumi:disable-default-providers:\n    value: '*'\n", edit=without_the_key
+    )
+    with pytest.raises(ConfigError) as error:
+        read_stack_file(path)
+
+    [(key, message)] = error.value.problems
+    assert (key, error.value.sources) == (DISABLE_DEFAULT_PROVIDERS_KEY, (str(tmp_path / "Pulumi.yaml"),))
+    assert "a bare `*` is no list" in message
