@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.s3 as s3
 
 from ..limits import DATA_CLASS_TAG, account_id_problem, in_range, own_tags, satisfies, tags_problem
+from ..naming import child_name
 from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
@@ -50,7 +51,8 @@ class AccessLogBucket(pulumi.ComponentResource):
         super().__init__("mlops:foundation:AccessLogBucket", name, None, opts)
 
         bucket = s3.Bucket(
-            f"{name}-bucket",
+            # pulumi-aws auto-names a bucket <logical>-<7 hex> and refuses one over S3's 63 characters.
+            child_name(f"{name}-bucket", "aws:s3/bucket:Bucket"),
             force_destroy=False,
             tags={**args.tags, DATA_CLASS_TAG: "access-logs"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),

@@ -17,6 +17,7 @@ from ..limits import (
     satisfies,
     tags_problem,
 )
+from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
@@ -148,7 +149,8 @@ class SecureBucket(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         bucket = s3.Bucket(
-            f"{name}-bucket",
+            # pulumi-aws auto-names a bucket <logical>-<7 hex> and refuses one over S3's 63 characters.
+            child_name(f"{name}-bucket", "aws:s3/bucket:Bucket"),
             force_destroy=False,
             tags={**args.tags, DATA_CLASS_TAG: args.purpose},
             opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws.eks as eks
 import pulumi_aws.iam as iam
 
+from ..naming import child_name
 from ..policy_documents import document, render
 
 POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
@@ -44,7 +45,7 @@ def pod_identity_role(
     """``<name>-role`` with ``<name>-<policy_name>`` and ``<name>-pod-identity``, all children of ``parent``."""
     child = pulumi.ResourceOptions(parent=parent)
     role = iam.Role(
-        f"{name}-role",
+        child_name(f"{name}-role", "aws:iam/role:Role"),
         path=role_path,
         description=description,
         assume_role_policy=render(
@@ -68,7 +69,12 @@ def pod_identity_role(
         tags=dict(tags),
         opts=child,
     )
-    iam.RolePolicy(f"{name}-{policy_name}", role=role.name, policy=render(document(*statements)), opts=child)
+    iam.RolePolicy(
+        child_name(f"{name}-{policy_name}", "aws:iam/rolePolicy:RolePolicy"),
+        role=role.name,
+        policy=render(document(*statements)),
+        opts=child,
+    )
     eks.PodIdentityAssociation(
         f"{name}-pod-identity",
         cluster_name=cluster_name,

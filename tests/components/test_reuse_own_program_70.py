@@ -1,0 +1,455 @@
+"""An adopting team's own program (docs/reuse.md): the components under its own ``aws.Provider`` in
+us-east-1, its names, tags and policy pack settings, recorded offline with ``record_program`` in a
+stack whose configured region is another. Every child must be in that provider's region, parented,
+tagged and within AWS's name limits, whatever names the team gives its components."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components.limits import PHYSICAL_NAME_LIMITS
+from components.naming import AUTONAME_SUFFIX
+from planner.recorder import STACK_TYPE, ResourceGraph, record_program
+from policies.local import evaluate_report
+from policies.registry import load_pack_config
+from policies.taggable_types import taggable_types
+
+ACCOUNT, REGION = "444455556666", "us-east-1"
+STACK_CONFIG = {
+    "aws:region": "eu-west-1",
+    "aws-native:region": "eu-west-1",
+    "aws:allowedAccountIds": [ACCOUNT],
+}
+"""The stack's own region is another: only the team's providers put resources in us-east-1."""
+PREFIX = "fraud-ops-prod"
+ROLE_PATH = "/fraud-ops/"
+TAGS = {"owner": "fraud-ops", "cost-center": "cc-7781", "environment": "prod", "team": "fraud"}
+SUBNETS = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]
+SGS = ["sg-0123456789abcdef0"]
+PIPELINE = f"{PREFIX}-fraud-train"
+MODEL_VERSION = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{PREFIX}-fraud/3"
+LONG = "fraud-ops-model-artifacts-for-realtime-scoring-us"
+"""A component name a team may well choose (49 characters): its bucket's auto-name would be 64."""
+LONG_LOGS = "fraud-ops-access-logs-for-realtime-scoring-models"
+SCHEDULE = "cron(0 * ? * * *)"
+
+
+def _provider() -> aws.Provider:
+    return aws.Provider("fraud-aws", region=REGION, allowed_account_ids=[ACCOUNT])
+
+
+def _native_provider() -> pulumi.ProviderResource:
+    import pulumi_aws_native
+
+    return pulumi_aws_native.Provider("fraud-aws-native", region=REGION, allowed_account_ids=[ACCOUNT])
+
+
+def _team_program() -> None:
+    from components.data import FeatureGroupSpec, FeatureStore, FeatureStoreArgs
+    from components.foundation import (
+        AccessLogBucket,
+        AccessLogBucketArgs,
+        EncryptionKey,
+        EncryptionKeyArgs,
+        SecureBucket,
+        SecureBucketArgs,
+        cloudwatch_alarms_grant,
+        eventbridge_grants,
+    )
+    from components.observability import (
+        AlarmThresholds,
+        AlertTopic,
+        AlertTopicArgs,
+        CostGuardrails,
+        CostGuardrailsArgs,
+        EndpointAlarms,
+        EndpointAlarmsArgs,
+        JobPlacement,
+        ModelMonitoring,
+        ModelMonitoringArgs,
+        MonitoringBaselines,
+        MonitoringSpec,
+        VariantAlarms,
+        budgets_key_grant,
+        cost_anomaly_key_grant,
+    )
+    from components.registry import ModelFamilySpec, ModelRegistry, ModelRegistryArgs
+    from components.serving import EndpointSpec, InferenceEndpoint, InferenceEndpointArgs
+    from components.training import PipelineTriggers, PipelineTriggersArgs
+
+    opts = pulumi.ResourceOptions(providers=[_provider()])
+    key = EncryptionKey(
+        "fraud-data",
+        EncryptionKeyArgs(
+            purpose="data",
+            account_id=ACCOUNT,
+            user_role_path=ROLE_PATH,
+            tags=TAGS,
+            via_services=["sagemaker", "s3"],
+            region=REGION,
+            alias_prefix=PREFIX,
+        ),
+        opts=opts,
+    )
+    grants = [
+        cloudwatch_alarms_grant(REGION, ACCOUNT),
+        *eventbridge_grants(REGION, ACCOUNT),
+        budgets_key_grant(REGION, ACCOUNT),
+        cost_anomaly_key_grant(REGION, ACCOUNT),
+    ]
+    alerts_key = EncryptionKey(
+        "fraud-alerts",
+        EncryptionKeyArgs(
+            purpose="alerts",
+            account_id=ACCOUNT,
+            user_role_path=ROLE_PATH,
+            tags=TAGS,
+            alias_prefix=PREFIX,
+            service_grants=grants,
+        ),
+        opts=opts,
+    )
+    logs = AccessLogBucket(LONG_LOGS, AccessLogBucketArgs(account_id=ACCOUNT, tags=TAGS), opts=opts)
+    artifacts = SecureBucket(
+        LONG,
+        SecureBucketArgs(
+            purpose="artifacts", kms_key_arn=key.key_arn, access_log_bucket=logs.bucket_name, tags=TAGS
+        ),
+        opts=opts,
+    )
+    alerts = AlertTopic(
+        "fraud-alerts",
+        AlertTopicArgs(
+            account_id=ACCOUNT, kms_key_arn=alerts_key.key_arn, subscriptions=[], tags=TAGS, cost_alerts=True
+        ),
+        opts=opts,
+    )
+    registry = ModelRegistry(
+        "fraud-registry",
+        ModelRegistryArgs(
+            families=[
+                ModelFamilySpec.model_validate(
+                    {"name": "fraud", "promotion": {"metric": "metrics.auc.value", "threshold": 0.9}}
+                )
+            ],
+            approval_mode="manual",
+            account_id=ACCOUNT,
+            region=REGION,
+            notification_key_arn=alerts_key.key_arn,
+            tags=TAGS,
+            name_prefix=PREFIX,
+        ),
+        opts=opts,
+    )
+    features = FeatureStore(
+        "fraud-features",
+        FeatureStoreArgs(
+            groups=[
+                FeatureGroupSpec.model_validate(
+                    {
+                        "name": "card-txn",
+                        "record_identifier": "card_id",
+                        "event_time": "event_time",
+                        "features": [
+                            {"name": "card_id", "type": "String"},
+                            {"name": "event_time", "type": "String"},
+                            {"name": "amount_7d", "type": "Fractional"},
+                        ],
+                    }
+                )
+            ],
+            account_id=ACCOUNT,
+            region=REGION,
+            data_bucket_name=artifacts.bucket_name,
+            data_bucket_arn=artifacts.bucket_arn,
+            kms_key_arn=key.key_arn,
+            role_path=ROLE_PATH,
+            tags=TAGS,
+            name_prefix=PREFIX,
+        ),
+        opts=opts,
+    )
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "fraud",
+            "variants": [
+                {
+                    "name": "primary",
+                    "model": {"model_package_arn": MODEL_VERSION},
+                    "instance_type": "ml.m5.xlarge",
+                    "initial_instance_count": 2,
+                    "scaling": {"min_capacity": 2, "max_capacity": 6, "invocations_per_instance": 200},
+                }
+            ],
+            "data_capture": {"enabled": True, "sampling_percent": 20},
+            "deployment": {"strategy": "canary", "canary_percent": 50},
+        }
+    )
+    endpoint_name = f"{PREFIX}-fraud"
+    endpoint = InferenceEndpoint(
+        "fraud-endpoint",
+        InferenceEndpointArgs(
+            spec=spec,
+            endpoint_name=endpoint_name,
+            resolved_model_packages={},
+            account_id=ACCOUNT,
+            region=REGION,
+            artifact_bucket_name=artifacts.bucket_name,
+            artifact_bucket_arn=artifacts.bucket_arn,
+            kms_key_arn=key.key_arn,
+            notification_key_arn=alerts_key.key_arn,
+            subnet_ids=SUBNETS,
+            security_group_ids=SGS,
+            image_registry_accounts=[ACCOUNT],
+            alarm_topic_arn=alerts.topic_arn,
+            role_path=ROLE_PATH,
+            tags=TAGS,
+        ),
+        opts=opts,
+    )
+    monitor = ModelMonitoring(
+        "fraud-monitoring",
+        ModelMonitoringArgs(
+            spec=MonitoringSpec(enabled=True, schedule=SCHEDULE),
+            endpoint_name=endpoint.endpoint_name,
+            baselines=MonitoringBaselines.in_folder("baselines/fraud/3/"),
+            placement=JobPlacement(
+                account_id=ACCOUNT,
+                region=REGION,
+                artifact_bucket_name=artifacts.bucket_name,
+                artifact_bucket_arn=artifacts.bucket_arn,
+                kms_key_arn=key.key_arn,
+                subnet_ids=SUBNETS,
+                security_group_ids=SGS,
+                role_path=ROLE_PATH,
+                tags=TAGS,
+            ),
+            endpoint_label="fraud",
+        ),
+        opts=opts,
+    )
+    alarms = EndpointAlarms(
+        "fraud-alarms",
+        EndpointAlarmsArgs(
+            endpoint_name=endpoint_name,
+            variants=[VariantAlarms(name="primary", gpus=0, instance_based=True)],
+            thresholds=AlarmThresholds(),
+            alarm_topic_arn=alerts.topic_arn,
+            tags=TAGS,
+            monitoring_schedule_name=monitor.schedule_name,
+            drift_features=["amount_7d"],
+            monitoring_schedule=SCHEDULE,
+        ),
+        opts=opts,
+    )
+    assert alarms.drift_alarm is not None
+    PipelineTriggers(
+        "fraud-retraining",
+        PipelineTriggersArgs(
+            pipeline_name=PIPELINE,
+            pipeline_arn=f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/{PIPELINE}",
+            account_id=ACCOUNT,
+            region=REGION,
+            role_path=ROLE_PATH,
+            tags=TAGS,
+            drift_alarm_names=[alarms.drift_alarm],
+        ),
+        opts=opts,
+    )
+    CostGuardrails(
+        "fraud-cost",
+        CostGuardrailsArgs(
+            account_id=ACCOUNT,
+            name_prefix=PREFIX,
+            scope_tag=("team", "fraud"),
+            topic_arn=alerts.topic_arn,
+            anomaly_threshold_usd=100.0,
+            tags=TAGS,
+            monthly_limit_usd=5000.0,
+            publish_permission=[alerts.topic_policy],
+        ),
+        opts=opts,
+    )
+    pulumi.export("drift_alarm", alarms.drift_alarm)
+    pulumi.export("groups", registry.model_package_group_names)
+    pulumi.export("feature_groups", features.feature_group_names)
+
+
+@pytest.fixture(scope="module")
+def team_graph() -> ResourceGraph:
+    return record_program(_team_program, config=STACK_CONFIG)
+
+
+def _provider_refs(graph: ResourceGraph) -> set[str]:
+    return {f"{r.urn}::{r.id}" for r in graph if r.is_provider}
+
+
+def test_every_child_is_created_by_the_teams_provider_in_its_region(team_graph: ResourceGraph) -> None:
+    [provider] = [r for r in team_graph if r.is_provider]
+    assert provider.inputs["region"] == REGION
+    assert {r.provider for r in team_graph.cloud_resources} == _provider_refs(team_graph)
+    arns = [r.outputs["arn"] for r in team_graph.cloud_resources if isinstance(r.outputs.get("arn"), str)]
+    assert len(arns) > 30
+    for arn in arns:
+        _, _, _, region, account, _ = arn.split(":", 5)
+        assert (region, account) in {(REGION, ACCOUNT), ("", ACCOUNT), ("", ""), (REGION, "")}, arn
+    assert "eu-west-1" not in json.dumps([dict(r.outputs) for r in team_graph], default=str)
+
+
+def test_every_child_is_parented_and_carries_the_teams_tags(team_graph: ResourceGraph) -> None:
+    taggable = taggable_types()
+    for resource in team_graph.cloud_resources:
+        assert team_graph.component_of(resource) is not None, resource.urn
+        if resource.type in taggable:
+            assert TAGS.items() <= dict(resource.inputs.get("tags") or {}).items(), resource.urn
+    assert {r.type for r in team_graph.components} >= {
+        "mlops:registry:ModelRegistry",
+        "mlops:data:FeatureStore",
+        "mlops:serving:InferenceEndpoint",
+        "mlops:observability:ModelMonitoring",
+        "mlops:training:PipelineTriggers",
+    }
+    assert not [r for r in team_graph.cloud_resources if team_graph.get(r.parent or "").type == STACK_TYPE]
+
+
+def test_every_physical_name_is_within_its_aws_limit(team_graph: ResourceGraph) -> None:
+    """The names the provider generates from the team's component names included: S3 takes 63."""
+    checked = 0
+    for resource in team_graph.cloud_resources:
+        if resource.type not in PHYSICAL_NAME_LIMITS:
+            continue
+        field, limit = PHYSICAL_NAME_LIMITS[resource.type]
+        name = resource.outputs.get(field)
+        if isinstance(name, str):
+            checked += 1
+            assert len(name) <= limit, (resource.type, name)
+    assert checked > 20
+    buckets = team_graph.of_type("aws:s3/bucket:Bucket")
+    assert sorted(len(b.outputs["bucket"]) for b in buckets) == [63, 63]
+
+
+def test_the_monitoring_drift_alarm_starts_the_teams_pipeline(team_graph: ResourceGraph) -> None:
+    drift = team_graph.exports["drift_alarm"]
+    assert drift == f"{PREFIX}-fraud-data-drift"
+    [alarm] = [
+        a for a in team_graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"] == drift
+    ]
+    [rule] = [r for r in team_graph.of_type("aws:cloudwatch/eventRule:EventRule") if "drift" in r.name]
+    pattern = json.loads(rule.inputs["eventPattern"])
+    assert pattern["detail"]["alarmName"] == [alarm.inputs["name"]]
+    assert pattern["detail"]["state"]["value"] == ["ALARM"]
+
+
+def test_the_teams_own_pack_settings_find_nothing_to_fix(team_graph: ResourceGraph, tmp_path: Any) -> None:
+    config = load_pack_config("prod")
+    config["required-cost-allocation-tags"]["requiredTags"] = [*TAGS]
+    own = tmp_path / "fraud-pack.json"
+    own.write_text(json.dumps(config), encoding="utf-8")
+    report = evaluate_report(team_graph.resources, load_pack_config(own))
+    assert not report.violations
+    assert not report.undecided
+    # The team's extra required tag is checked: a resource without it is refused.
+    topic = next(r for r in team_graph.resources if r.type == "aws:sns/topic:Topic")
+    untagged = dataclasses.replace(topic, inputs={**topic.inputs, "tags": {**TAGS, "team": ""}})
+    resources = [untagged if r is topic else r for r in team_graph.resources]
+    refused = evaluate_report(resources, load_pack_config(own))
+    assert [v.policy_name for v in refused.violations] == ["required-cost-allocation-tags"]
+
+
+# --- children auto-named from the component's name ------------------------------------------------
+
+BUCKET_LIMIT = PHYSICAL_NAME_LIMITS["aws:s3/bucket:Bucket"][1]
+FITS = "b" * (BUCKET_LIMIT - AUTONAME_SUFFIX - len("-bucket"))
+"""The longest component name whose ``<name>-bucket`` Pulumi auto-names within S3's 63 characters."""
+
+
+def _bucket_program(kind: str, name: str) -> Callable[[], None]:
+    from components.foundation import AccessLogBucket, AccessLogBucketArgs, SecureBucket, SecureBucketArgs
+
+    def program() -> None:
+        if kind == "secure":
+            SecureBucket(
+                name,
+                SecureBucketArgs(
+                    purpose="artifacts",
+                    kms_key_arn="arn:aws:kms:us-east-1:444455556666:key/k",
+                    access_log_bucket="logs",
+                    tags={},
+                ),
+            )
+        else:
+            AccessLogBucket(name, AccessLogBucketArgs(account_id=ACCOUNT, tags={}))
+
+    return program
+
+
+@pytest.mark.parametrize("kind", ["secure", "access-log"])
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        pytest.param(FITS, True, id="longest-name-that-fits-is-kept"),
+        pytest.param(FITS + "b", False, id="one-longer-is-shortened"),
+        pytest.param("c" * 120, False, id="far-longer-is-shortened"),
+    ],
+)
+def test_a_buckets_auto_name_fits_s3s_limit_whatever_the_component_is_called(
+    kind: str, name: str, kept: bool
+) -> None:
+    """pulumi-aws auto-names a bucket ``<logical>-<7 hex>`` and refuses the resource at preview when
+    that exceeds the bucket name's 63 characters (the bridge's AutoName max length)."""
+    graph = record_program(_bucket_program(kind, name))
+    [bucket] = graph.of_type("aws:s3/bucket:Bucket")
+    assert len(bucket.outputs["bucket"]) <= BUCKET_LIMIT
+    assert (bucket.name == f"{name}-bucket") is kept
+    assert bucket.name.startswith(name[:40])
+    if kept:
+        assert len(bucket.outputs["bucket"]) == BUCKET_LIMIT
+
+
+def test_two_long_bucket_names_that_share_a_start_stay_apart() -> None:
+    def program() -> None:
+        _bucket_program("secure", "d" * 70 + "-one")()
+        _bucket_program("secure", "d" * 70 + "-two")()
+
+    names = [b.outputs["bucket"] for b in record_program(program).of_type("aws:s3/bucket:Bucket")]
+    assert len(set(names)) == 2
+    assert all(len(n) <= BUCKET_LIMIT for n in names)
+
+
+def test_a_pod_identity_roles_auto_names_fit_iams_limits() -> None:
+    from components.kubernetes._pod_identity import pod_identity_role
+
+    class Owner(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Owner", name)
+
+    def program() -> None:
+        owner = Owner("owner")
+        for name in ("short", "p" * 51, "p" * 52):  # "<name>-role" of 56, 57: 64 with the auto-name suffix
+            pod_identity_role(
+                name,
+                description="test",
+                account_id=ACCOUNT,
+                cluster_name="gpu",
+                namespace="serving",
+                service_account="model",
+                role_path=ROLE_PATH,
+                policy_name="q" * 70,
+                statements=[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
+                tags={},
+                parent=owner,
+            )
+
+    graph = record_program(program)
+    roles = graph.of_type("aws:iam/role:Role")
+    assert [len(r.outputs["name"]) <= 64 for r in roles] == [True] * 3
+    assert [r.name for r in roles][:2] == ["short-role", "p" * 51 + "-role"]  # fits: kept
+    assert roles[2].name != "p" * 52 + "-role"
+    assert all(len(p.outputs["name"]) <= 128 for p in graph.of_type("aws:iam/rolePolicy:RolePolicy"))
