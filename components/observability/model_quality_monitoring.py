@@ -18,6 +18,7 @@ import pulumi_aws_native.sagemaker as native
 from ..instance_types import has_instance_store, offered_instance_type_problem
 from ..limits import instance_problem, object_tags, satisfies
 from ..naming import child_name
+from ..native_provider import warn_without_native_provider
 from ..output_text import concat
 from ..policy_documents import clarify_shadow_endpoints
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
@@ -167,6 +168,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         self, name: str, args: ModelQualityMonitoringArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:observability:ModelQualityMonitoring", name, None, opts)
+        warn_without_native_provider(self, name)
         self._name, self._args = name, args
         family_folder = baseline_prefix(args.model_family)
         # Only this endpoint's capture and labels (data-capture/<endpoint>/, ground-truth/<endpoint>/).

@@ -22,6 +22,7 @@ from ..limits import (
     service_role_path_problem,
     tags_problem,
 )
+from ..native_provider import warn_without_native_provider
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
 from .data_capture import CAPTURE_CSV_CONTENT_TYPES, CAPTURE_JSON_CONTENT_TYPES
@@ -115,6 +116,7 @@ class ShadowTest(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ShadowTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:serving:ShadowTest", name, None, opts)
+        warn_without_native_provider(self, name)
         self._name = name
         test, champion, shadow = args.test, args.champion, args.shadow
         destination = f"{args.capture_prefix}{SHADOW_TEST_PREFIX}"

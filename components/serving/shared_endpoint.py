@@ -29,6 +29,7 @@ from ..limits import (
     tags_problem,
 )
 from ..naming import child_name
+from ..native_provider import warn_without_native_provider
 from ..output_text import concat
 from ..policy_documents import (
     SharedObjects,
@@ -150,6 +151,7 @@ class SharedEndpoint(pulumi.ComponentResource):
         self, name: str, args: SharedEndpointArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:serving:SharedEndpoint", name, None, opts)
+        warn_without_native_provider(self, name)
         self._name, self._args = name, args
         spec = args.spec
         child = pulumi.ResourceOptions(parent=self)

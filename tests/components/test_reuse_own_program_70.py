@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from planner.recorder import STACK_TYPE, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from policies.taggable_types import taggable_types
+from tests.components.model_quality_args import model_quality_args
 
 ACCOUNT, REGION = "444455556666", "us-east-1"
 STACK_CONFIG = {
@@ -453,3 +455,117 @@ def test_a_pod_identity_roles_auto_names_fit_iams_limits() -> None:
     assert [r.name for r in roles][:2] == ["short-role", "p" * 51 + "-role"]  # fits: kept
     assert roles[2].name != "p" * 52 + "-role"
     assert all(len(p.outputs["name"]) <= 128 for p in graph.of_type("aws:iam/rolePolicy:RolePolicy"))
+
+
+# --- components with pulumi-aws-native children ---------------------------------------------------
+
+
+def _model_quality(opts: pulumi.ResourceOptions) -> None:
+    from components.observability import ModelQualityMonitoring, ModelQualitySpec
+
+    ModelQualityMonitoring("fraud-quality", model_quality_args(ModelQualitySpec(bias=True)), opts=opts)
+
+
+def _shared_endpoint(opts: pulumi.ResourceOptions) -> None:
+    from components.serving import SharedEndpoint, SharedEndpointArgs, SharedEndpointSpec
+    from tests.components.serving_args import SERVING_CONTEXT
+
+    spec = SharedEndpointSpec.model_validate(
+        {
+            "name": "shared",
+            "instance_type": "ml.g5.12xlarge",
+            "initial_instance_count": 1,
+            "components": [
+                {
+                    "name": "ranker",
+                    "model": {"model_package_arn": MODEL_VERSION},
+                    "compute": {"cpu_cores": 2, "memory_mb": 8192, "accelerators": 1},
+                }
+            ],
+        }
+    )
+    SharedEndpoint(
+        "fraud-shared", SharedEndpointArgs(spec=spec, endpoint_name="shared", **SERVING_CONTEXT), opts=opts
+    )
+
+
+def _shadow_test(opts: pulumi.ResourceOptions) -> None:
+    from components.serving import EndpointSpec, ShadowTest, ShadowTestArgs
+
+    variant = {"model": {"model_package_arn": MODEL_VERSION}, "instance_type": "ml.m5.xlarge"}
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "fraud",
+            "variants": [{**variant, "name": "champion"}],
+            "shadow_variants": [{**variant, "name": "challenger"}],
+            "shadow_test": {"start": "2027-03-01T00:00:00Z", "end": "2027-03-31T00:00:00Z"},
+        }
+    )
+    ShadowTest(
+        "fraud-shadow",
+        ShadowTestArgs(
+            spec=spec,
+            endpoint_name="fraud",
+            physical_endpoint_name="fraud",
+            model_names={"champion": "m-champion", "challenger": "m-challenger"},
+            account_id=ACCOUNT,
+            region=REGION,
+            kms_key_arn="arn:aws:kms:us-east-1:444455556666:key/k",
+            artifact_bucket_name="artifacts",
+            artifact_bucket_arn="arn:aws:s3:::artifacts",
+            capture_prefix="data-capture/fraud/",
+            role_path=ROLE_PATH,
+            tags={},
+        ),
+        opts=opts,
+    )
+
+
+NATIVE_USERS = {
+    "ModelQualityMonitoring": _model_quality,
+    "SharedEndpoint": _shared_endpoint,
+    "ShadowTest": _shadow_test,
+}
+
+
+def _record_under(build: Callable[[pulumi.ResourceOptions], None], providers: str) -> ResourceGraph:
+    def program() -> None:
+        chosen = {
+            "none": list,
+            "aws": lambda: [_provider()],
+            "both": lambda: [_provider(), _native_provider()],
+        }
+        build(pulumi.ResourceOptions(providers=chosen[providers]()))
+
+    return record_program(program, config=STACK_CONFIG)
+
+
+def _native_warnings(graph: ResourceGraph) -> list[str]:
+    return [w for w in graph.warnings if "aws-native" in w]
+
+
+@pytest.mark.parametrize("component", sorted(NATIVE_USERS))
+def test_an_aws_provider_without_an_aws_native_one_is_warned_about(component: str) -> None:
+    graph = _record_under(NATIVE_USERS[component], "aws")
+    [warning] = _native_warnings(graph)
+    assert re.match(
+        rf"{component} 'fraud-\w+': opts.providers has an aws provider but no aws-native one", warning
+    )
+    assert "pass a pulumi_aws_native.Provider" in warning
+    # What it warns of: the aws-native children are not in the team's region.
+    native = [r for r in graph.cloud_resources if r.type.startswith("aws-native:")]
+    assert native and all(r.provider is None for r in native)
+
+
+@pytest.mark.parametrize(
+    "providers", ["both", "none"], ids=["both-providers-given", "default-providers-only"]
+)
+def test_no_warning_when_both_packages_or_neither_have_explicit_providers(providers: str) -> None:
+    graph = _record_under(_model_quality, providers)
+    assert _native_warnings(graph) == []
+    native = [r for r in graph.cloud_resources if r.type.startswith("aws-native:")]
+    assert native
+    if providers == "both":
+        [aws_native] = [r for r in graph if r.type == "pulumi:providers:aws-native"]
+        assert {r.provider for r in native} == {f"{aws_native.urn}::{aws_native.id}"}
+        assert all(f":{REGION}:" in r.outputs.get("arn", f":{REGION}:") for r in native)
