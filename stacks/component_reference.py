@@ -104,6 +104,11 @@ def _class_node(cls: type) -> ast.ClassDef:
     return scope
 
 
+def _cell(text: str) -> str:
+    """``text`` inside a Markdown table cell: a ``|`` (a union type) would end the cell."""
+    return text.replace("|", "\\|")
+
+
 def _annotated_attributes(cls: type) -> dict[str, tuple[str, str]]:
     """Attribute → (annotation as written, the docstring under it), base classes first."""
     found: dict[str, tuple[str, str]] = {}
@@ -282,10 +287,12 @@ def components_of(area: str) -> list[Component]:
         if not (isinstance(cls, type) and issubclass(cls, pulumi.ComponentResource)):
             continue
         args = typing.get_type_hints(cls.__init__)["args"]
+        # Every public attribute the class declares, outputs or not: a plain value (the drift alarm's
+        # name, known when the program runs) or a child handle is as much the caller's API.
         outputs = [
             Output(attribute, type_text, _one_line(docstring))
             for attribute, (type_text, docstring) in _annotated_attributes(cls).items()
-            if "Output[" in type_text
+            if not attribute.startswith("_")
         ]
         found.append(Component(area, name, _token(cls), _summary(cls), args, outputs))
     return found
@@ -363,7 +370,7 @@ def reference() -> str:
             lines += [*_field_table(component.args), ""]
             lines += ["**Outputs**", "", "| Output | Type | Description |", "|---|---|---|"]
             lines += [
-                f"| `{output.name}` | `{output.type}` | {output.description} |"
+                f"| `{output.name}` | `{_cell(output.type)}` | {output.description} |"
                 for output in component.outputs
             ]
             lines.append("")

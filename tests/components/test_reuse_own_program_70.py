@@ -569,3 +569,16 @@ def test_no_warning_when_both_packages_or_neither_have_explicit_providers(provid
         [aws_native] = [r for r in graph if r.type == "pulumi:providers:aws-native"]
         assert {r.provider for r in native} == {f"{aws_native.urn}::{aws_native.id}"}
         assert all(f":{REGION}:" in r.outputs.get("arn", f":{REGION}:") for r in native)
+
+
+def test_the_component_reference_lists_the_drift_alarm_a_team_wires_to_retraining() -> None:
+    """docs/components.md listed only ``pulumi.Output`` attributes, so ``EndpointAlarms.drift_alarm``
+    (a plain name) was nowhere a team reads; a union type in a row must not end its cell."""
+    from stacks.component_reference import components_of
+    from tests.conftest import REPO
+
+    [alarms] = [c for c in components_of("observability") if c.name == "EndpointAlarms"]
+    assert [output.name for output in alarms.outputs] == ["alarm_names", "drift_alarm"]
+    reference = (REPO / "docs" / "components.md").read_text(encoding="utf-8")
+    assert "| `drift_alarm` | `str \\| None` | Name of the drift alarm" in reference
+    assert "| `budget_name` | `pulumi.Output[str] \\| None` |" in reference
