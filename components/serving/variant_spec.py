@@ -53,18 +53,23 @@ class _Spec(BaseModel):
 
 
 def target_value_problem(value: float) -> str | None:
-    """Why ``value`` cannot be a target-tracking TargetValue (not within 2^-359 to 2^359), or None."""
-    if TARGET_VALUE_MIN <= value <= TARGET_VALUE_MAX:
-        return None
+    """Why ``value`` cannot be a target-tracking TargetValue (not within 2^-359 to 2^359), or None.
+
+    An integer is judged as the Double it reaches AWS as: Pulumi's wire carries every number as a
+    double (protobuf ``Value.number_value``) and the API's TargetValue is one, so 2^359 + 1 arrives
+    as 2^359 and is taken, while one no Double holds is refused."""
     try:
-        # A float in full (rounded, one past an end would read as the end). An integer is compared
-        # exactly and shown to 7 digits, though AWS gets it as a Double (2^359 + 1 arrives as 2^359).
-        shown = repr(value) if isinstance(value, float) else f"{value:.6e}"
+        sent = float(value)
     except OverflowError:  # an integer no Double holds (TargetValue's type)
-        shown = "an integer past a Double's range"
+        sent, shown = math.inf, "an integer past a Double's range"
+    else:
+        if TARGET_VALUE_MIN <= sent <= TARGET_VALUE_MAX:
+            return None
+        # In full: rounded, a float one past an end would read as the end.
+        shown = repr(sent)
     side = (
         f"above 2^359 ({TARGET_VALUE_MAX:.6e})"
-        if value > TARGET_VALUE_MAX
+        if sent > TARGET_VALUE_MAX
         else f"below 2^-359 ({TARGET_VALUE_MIN:.6e})"
     )
     return (

@@ -166,10 +166,14 @@ def test_min_adjustment_magnitude_is_an_integer_aws_takes_and_only_for_percent_c
 
 BELOW_MIN = math.nextafter(TARGET_VALUE_MIN, 0)
 ABOVE_MAX = math.nextafter(TARGET_VALUE_MAX, math.inf)
+# An integer target reaches AWS as the Double nearest it: 2^359 + 2^306 (half-way to the next Double,
+# rounded to even) is sent as 2^359, one more as the Double above it.
+INT_SENT_AS_MAX = 2**359 + 2**306
+INT_PAST_MAX = INT_SENT_AS_MAX + 1
 SCALED = {"min_capacity": 1, "max_capacity": 4}
 # (field, the value at each edge, the values past them)
 TARGETS = [
-    ("invocations_per_instance", [1, 2**359], [2**359 + 1]),
+    ("invocations_per_instance", [1, 2**359, 2**359 + 1, INT_SENT_AS_MAX], [INT_PAST_MAX]),
     ("gpu_utilization_percent", [TARGET_VALUE_MIN, 100.0], [BELOW_MIN]),
     ("backlog_per_instance", [TARGET_VALUE_MIN, TARGET_VALUE_MAX], [BELOW_MIN, ABOVE_MAX]),
 ]
@@ -193,7 +197,7 @@ def test_a_target_tracking_target_lies_in_the_range_aws_takes(
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [
-        ("invocations_per_instance", 2**359 + 1, "1.174271e+108 is above 2^359 (1.174271e+108)"),
+        ("invocations_per_instance", INT_PAST_MAX, "1.174271291386917e+108 is above 2^359 (1.174271e+108)"),
         ("invocations_per_instance", 10**400, "an integer past a Double's range is above 2^359"),
         ("gpu_utilization_percent", BELOW_MIN, "8.5159196800163005e-109 is below 2^-359 (8.515920e-109)"),
         ("backlog_per_instance", ABOVE_MAX, "1.174271291386917e+108 is above 2^359"),
@@ -216,8 +220,9 @@ def test_a_refused_target_says_which_end_it_passes_and_why(field: str, value: An
 
 def test_a_shared_endpoint_components_copy_target_lies_in_the_range_aws_takes() -> None:
     scaling = {"min_copies": 1, "max_copies": 2}
-    assert ComponentScalingSpec.model_validate({**scaling, "invocations_per_copy": 2**359})
-    problems = _refusal(ComponentScalingSpec, {**scaling, "invocations_per_copy": 2**359 + 1})
+    for sent_as_max in (2**359, 2**359 + 1, INT_SENT_AS_MAX):
+        assert ComponentScalingSpec.model_validate({**scaling, "invocations_per_copy": sent_as_max})
+    problems = _refusal(ComponentScalingSpec, {**scaling, "invocations_per_copy": INT_PAST_MAX})
     assert list(problems) == ["invocations_per_copy"] and "target value" in problems["invocations_per_copy"]
 
 
@@ -323,7 +328,7 @@ def test_a_stack_file_with_21_steps_or_an_out_of_range_target_is_refused_naming_
     assert _parse(scaling)
     with pytest.raises(ConfigError) as raised:
         _parse(
-            {**scaling, "step": [{**OUT, "steps": _out_steps(21)}], "invocations_per_instance": 2**359 + 1}
+            {**scaling, "step": [{**OUT, "steps": _out_steps(21)}], "invocations_per_instance": INT_PAST_MAX}
         )
     lines = [line.strip() for line in str(raised.value).splitlines()]
     at = f"{FILE}: mlops-platform:platform.endpoints[0].variants[0].scaling."
@@ -386,7 +391,7 @@ STACK_FILE_CASES = [
     ("negative-exact-capacity", _endpoint({"min_capacity": 0, "step": [{**IN, "adjustment_type": "ExactCapacity", "steps": _in_steps(1, -1)}]}, async_inference={}, ), f"{SCALING_AT}step[0].steps[0].adjustment"),
     ("gpu-target-below-the-range", _endpoint({"gpu_utilization_percent": BELOW_MIN}, variant={"instance_type": "ml.g5.xlarge"}), f"{SCALING_AT}gpu_utilization_percent"),
     ("backlog-target-above-the-range", _endpoint({"invocations_per_instance": None, "backlog_per_instance": ABOVE_MAX}, async_inference={}), f"{SCALING_AT}backlog_per_instance"),
-    ("copy-target-above-the-range", _component(2**359 + 1), "shared_endpoints[0].components[0].scaling.invocations_per_copy"),
+    ("copy-target-above-the-range", _component(INT_PAST_MAX), "shared_endpoints[0].components[0].scaling.invocations_per_copy"),
     ("bound-past-a-double", _endpoint({"step": [{**OUT, "steps": [{"lower_bound": 0, "upper_bound": PAST_A_DOUBLE, "adjustment": 1}, {"lower_bound": PAST_A_DOUBLE, "adjustment": 2}]}]}), f"{SCALING_AT}step[0].steps[1].lower_bound"),
 ]  # fmt: skip
 
