@@ -355,6 +355,20 @@ def test_no_provider_id_holds_the_separator(typ: str) -> None:
     assert "::" not in provider_id
 
 
+def test_only_an_aws_providers_id_names_its_region() -> None:
+    """A Kubernetes provider's ``region`` input (none has one, but a map may hold anything) places
+    nothing: its id names no region, and the resources under it are answered as the stack's."""
+    mocks = PlatformMocks(region=STACK_REGION, account_id=ACCOUNT)
+
+    def provider_id(typ: str) -> str:
+        args = MockResourceArgs(typ, "eks", {"region": "us-east-1"}, provider="", resource_id="", custom=True)
+        return mocks.new_resource(args)[0]
+
+    assert provider_id("pulumi:providers:kubernetes") == "eks-provider-id"
+    assert provider_id("pulumi:providers:aws") == "eks-us-east-1-provider-id"
+    assert provider_id("pulumi:providers:aws-native") == "eks-us-east-1-provider-id"
+
+
 def test_an_aws_native_provider_pinning_another_account_is_warned() -> None:
     """pulumi-aws-native's provider takes ``allowed_account_ids`` too (this platform pins its own):
     the mocks answer its resources in ``config``'s account all the same."""
