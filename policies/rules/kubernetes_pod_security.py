@@ -374,9 +374,11 @@ class SafeSysctlsOnly:
 #: The volume sources the restricted profile allows: pod-security-admission's check_restrictedVolumes.go
 #: (``restrictedVolumes_1_0``, the one version, applied to every policy version since 1.0), plus
 #: ``image`` since Kubernetes 1.33 (kubernetes#130394: an image volume is no more than the images the
-#: pod may run anyway). Every other source (nfs, iscsi, cephfs, rbd, gitRepo, flexVolume, the in-tree
-#: cloud disks...) is restricted, and so is one admission does not know: it names the volume as one of
-#: "restricted types". Those are reached through a PersistentVolume and a persistentVolumeClaim.
+#: pod may run anyway; added to ``restrictedVolumes_1_0`` itself, so a 1.33+ API server allows it at every
+#: policy version). Every other source (nfs, iscsi, cephfs, rbd, gitRepo, flexVolume, the in-tree
+#: cloud disks...) is restricted, and so would be a source the API adds that admission does not list: its
+#: switch names such a volume as one of "restricted types". Those are reached through a PersistentVolume
+#: and a persistentVolumeClaim.
 RESTRICTED_VOLUME_SOURCES = frozenset(
     {
         "configMap",
@@ -390,19 +392,33 @@ RESTRICTED_VOLUME_SOURCES = frozenset(
         "secret",
     }
 )
+#: Every source a core/v1 ``Volume`` can name (``VolumeSource``'s 30 fields, k8s.io/api core/v1 types.go,
+#: ``image`` the 30th): the restricted profile's, ``hostPath`` and the restricted ones. A key outside it
+#: is no volume type admission could judge: server-side apply (pulumi-kubernetes' default) refuses it
+#: ("field not declared in schema", pulumi/pulumi-kubernetes#2125) and client-side apply drops it, leaving
+#: a volume with no source, which the API server makes an emptyDir (``SetDefaults_Volume``).
+VOLUME_SOURCES = RESTRICTED_VOLUME_SOURCES | frozenset(
+    {
+        "hostPath", "nfs", "iscsi", "glusterfs", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "fc",
+        "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "azureFile", "azureDisk", "vsphereVolume",
+        "quobyte", "photonPersistentDisk", "portworxVolume", "scaleIO", "storageos",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class RestrictedVolumeTypes:
     """PSS restricted, "Volume Types": every ``spec.volumes[*]`` uses one of
     :data:`RESTRICTED_VOLUME_SOURCES`. A volume that names no source at all is an emptyDir (the API
-    server's ``SetDefaults_Volume`` makes it one before admission reads it), so it passes; a key
-    other than ``name`` and those sources (another volume type, or one misspelt) is refused, naming
-    it. ``hostPath`` is restricted too, but refused by :class:`NoHostPathVolumes` (mandatory), so it
-    is left to that rule, as :class:`SeccompProfileSet` leaves ``Unconfined`` to its baseline rule.
-    Only a restricted key's value is read (unset when null): an allowed source unknown at preview
-    decides nothing; a restricted one leaves the rule undecided (it may be null). A Patch is judged on
-    the volumes it sets (a volume it names without a source keeps its source: nothing to judge)."""
+    server's ``SetDefaults_Volume`` makes it one before admission reads it), so it passes; another
+    volume type is refused, naming it. A key that is no volume source (one misspelt: ``configmap``) is
+    refused too, said so: admission never sees it (:data:`VOLUME_SOURCES`), but the volume is not what
+    was written either way. ``hostPath`` is restricted too, but refused by :class:`NoHostPathVolumes`
+    (mandatory), so it is left to that rule, as :class:`SeccompProfileSet` leaves ``Unconfined`` to its
+    baseline rule. Only a restricted key's value is read (unset when null): an allowed source unknown
+    at preview decides nothing; a restricted one leaves the rule undecided (it may be null). A Patch is
+    judged on the volumes it sets (a volume it names without a source keeps its source: nothing to
+    judge)."""
 
     def __call__(self, pod: PodSpec, _: Mapping[str, Any]) -> Check:
         for i, volume in enumerate(items(pod.get("volumes"))):
@@ -417,13 +433,20 @@ class RestrictedVolumeTypes:
                 and key not in RESTRICTED_VOLUME_SOURCES
                 and volume[key] is not None
             ]
-            if restricted:
-                name = get_or_none(volume, "name")
-                named = f" ({name!r})" if isinstance(name, str) else ""
-                sources = ", ".join(str(key) for key in restricted)
+            if not restricted:
+                continue
+            name = get_or_none(volume, "name")
+            at = f"{pod.path}.volumes[{i}]" + (f" ({name!r})" if isinstance(name, str) else "")
+            if types := [str(key) for key in restricted if key in VOLUME_SOURCES]:
                 yield (
-                    f"{pod.path}.volumes[{i}]{named} is of type {sources}, which the restricted Pod Security "
-                    f"profile refuses: {_VOLUME_FIX}"
+                    f"{at} is of type {', '.join(types)}, which the restricted Pod Security profile refuses: "
+                    f"{_VOLUME_FIX}"
+                )
+            if unknown := [str(key) for key in restricted if key not in VOLUME_SOURCES]:
+                yield (
+                    f"{at} sets {', '.join(unknown)}: no Kubernetes volume source (misspelt?); server-side "
+                    "apply refuses it, client-side apply drops it and the volume becomes an emptyDir. Spell "
+                    f"the source as Kubernetes does, or {_VOLUME_FIX}"
                 )
 
 
