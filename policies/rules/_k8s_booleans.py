@@ -1,14 +1,20 @@
 """Kubernetes boolean fields as the API server reads them: only a JSON ``true`` or ``false``.
 
 pulumi-aws's bridge converts a string given for a bool input (``_props.is_true``), but
-pulumi-kubernetes sends the object as written, and the API server's decoder refuses anything but a
-boolean in a bool field ("Pod in version "v1" cannot be handled as a Pod: v1.Pod: Spec: v1.PodSpec:
-HostNetwork: ReadBool: expect t or f", kubeflow/kubeflow#1748). So ``hostUsers: "false"``,
-``privileged: "true"``, ``runAsNonRoot: 1`` never deploy; the pack must not let one count as the safe
-value either, or a change that fixes the type (``"false"`` to ``false``, ``"False"`` to ``true`` by a
-templating default...) reaches the cluster unjudged. Every Kubernetes rule reads its bool fields
-through :func:`holds`: a value that is not a real boolean is *malformed*, never the safe value, and the
-message says so (:func:`said`, :func:`malformed_note`).
+pulumi-kubernetes sends the object as written, and the API server refuses anything but a boolean in a
+bool field: its JSON decoder ("cannot unmarshal string into Go struct field ... of type bool"; in older
+releases "ReadBool: expect t or f", kubeflow/kubeflow#1748) and server-side apply's schema check
+(structured-merge-diff's ``validateScalar``: "expected boolean"). So ``hostUsers: "false"``,
+``privileged: "true"``, ``runAsNonRoot: 1`` never deploy, and the pack does not guess what one meant:
+it is never the safe value (fail closed), and the message says it is malformed so the fix is its type.
+Every Kubernetes rule reads its bool fields through :func:`holds` (:func:`said`, :func:`malformed_note`).
+
+No manifest written in YAML arrives here with a string the API would take as a bool: pulumi-kubernetes
+decodes ``ConfigFile``/``ConfigGroup`` (v1 through its ``kubernetes:yaml:decode`` invoke, v2 in the
+provider) and rendered Helm charts with apimachinery's ``NewYAMLOrJSONDecoder`` (sigs.k8s.io/yaml, a
+YAML 1.1 parser, as kubectl's), so an unquoted ``true``, ``yes`` or ``on`` is already the boolean
+``true`` (``no``/``off``: ``false``) and only a quoted ``"false"`` stays a string, which kubectl's
+API server refuses too.
 
 Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
 """
