@@ -26,7 +26,7 @@ PATCH = "kubernetes:apps/v1:DeploymentPatch"
 AT = "spec.template.spec"
 C0 = f"{AT}.containers[0].securityContext"
 MALFORMED = "not a boolean, so malformed and refused by the API server"
-#: The values the brief names, and the two a bool field takes.
+#: The non-booleans a templated or hand-written manifest may carry, and unset; with the two a bool field takes.
 ODD: list[Any] = ["false", "true", 0, 1, None]
 VALUES: list[Any] = [True, False, *ODD]
 CONTEXT = {
