@@ -124,10 +124,6 @@ class NoHostProbes:
                         )
 
 
-#: Seccomp profiles of the restricted profile (``Unconfined`` is baseline's one forbidden value).
-_CONFINED = frozenset({"RuntimeDefault", "Localhost"})
-
-
 #: The pre-1.19 seccomp annotations: the pod's, and each container's (the prefix and its name).
 SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
