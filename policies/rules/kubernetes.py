@@ -400,6 +400,20 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
             continue
         if "@sha256:" not in str(image or ""):
             yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
+    # An image volume (Kubernetes 1.33+) mounts an image's files into the pod: a tag can change them
+    # as it can a container's. `reference` behaves as a container's `image` (core/v1 ImageVolumeSource).
+    for i, volume in enumerate(items(pod.get("volumes"))):
+        source = get(volume, "image") if is_map(volume) else None
+        if not is_map(source):
+            continue
+        reference = get(source, "reference")
+        if reference is None and pod.partial:
+            continue
+        if "@sha256:" not in str(reference or ""):
+            yield (
+                f"{pod.path}.volumes[{i}].image.reference {str(reference or '')!r} is not pinned by digest: "
+                "use <repository>@sha256:<digest>."
+            )
 
 
 def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
@@ -552,7 +566,8 @@ k8s_resources_bounded = _workload_rule(
 
 k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
-    "Container images should be pinned by digest, not a mutable tag. Fix: use image@sha256:<digest>.",
+    "Container images, and image volumes' references, should be pinned by digest, not a mutable tag. Fix: use "
+    "image@sha256:<digest>.",
     _image_digest,
     level=ADVISORY,
     severity=LOW,
