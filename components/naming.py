@@ -20,6 +20,13 @@ from .limits import PHYSICAL_NAME_LIMITS
 
 AUTONAME_SUFFIX: Final = 8
 """What Pulumi appends to a logical name to auto-name a resource: ``-`` and 7 random hex digits."""
+AUTONAME_MAX: Final = 255
+"""The longest auto-name pulumi-aws makes for a ``name`` it has no limit of its own for
+(provider/autonaming.go: ``setAutonaming`` gives each such field ``tfbridge.AutoName("name", 255, "-")``);
+types with their own are shorter (a bucket's 63, a role's 64). Past its limit the bridge refuses the
+resource at preview: "could not make instance of '<type>': name '<logical>-' plus 7 random chars is
+longer than maximum length <n>" (pulumi-terraform-bridge ComputeAutoNameDefault, pulumi
+resource.NewUniqueName)."""
 HASH_LENGTH: Final = 8
 
 
@@ -92,6 +99,13 @@ def fit(name: str, limit: int) -> str:
 
 def child_name(logical: str, type_token: str) -> str:
     """The logical name for a child of type ``type_token`` whose Pulumi auto-name fits AWS's limit
-    (components.limits.PHYSICAL_NAME_LIMITS); unchanged when it fits already."""
+    (components.limits.PHYSICAL_NAME_LIMITS) and pulumi-aws's (:data:`AUTONAME_MAX`); unchanged when
+    it fits already.
+
+    Safe for a deployed stack: the logical name (so the URN) changes only when its auto-name was over
+    one of those limits, which pulumi-aws refused at preview or AWS at create, so no resource with the
+    old name exists and no alias is needed. That assumes Pulumi's default auto-naming,
+    ``<logical>-<7 hex>``: a program that sets ``pulumi:autonaming`` (verbatim, or a pattern of its
+    own) gets names of other lengths, which this cannot see."""
     _, limit = PHYSICAL_NAME_LIMITS[type_token]
-    return fit(logical, limit - AUTONAME_SUFFIX)
+    return fit(logical, min(limit, AUTONAME_MAX) - AUTONAME_SUFFIX)

@@ -21,6 +21,7 @@ from ..limits import (
     satisfies,
     tags_problem,
 )
+from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
@@ -267,7 +268,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         name, cidr = self._name, self._args.vpc.cidr
         child = pulumi.ResourceOptions(parent=self)
         endpoints = ec2.SecurityGroup(
-            f"{name}-endpoints",
+            child_name(f"{name}-endpoints", "aws:ec2/securityGroup:SecurityGroup"),
             vpc_id=vpc_id,
             description="VPC interface endpoints: HTTPS from inside the VPC only",
             tags=self._tags("endpoints"),
@@ -285,7 +286,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             opts=child,
         )
         workloads = ec2.SecurityGroup(
-            f"{name}-workloads",
+            child_name(f"{name}-workloads", "aws:ec2/securityGroup:SecurityGroup"),
             vpc_id=vpc_id,
             description="SageMaker jobs and endpoints: HTTPS to VPC endpoints and S3, traffic within the group",
             tags=self._tags("workloads"),

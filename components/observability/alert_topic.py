@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.sns as sns
 
 from ..limits import account_id_problem, satisfies, tags_problem
+from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
 from .alert_subscription import AlertSubscription, duplicate_subscription
 
@@ -87,7 +88,7 @@ class AlertTopic(pulumi.ComponentResource):
         super().__init__("mlops:observability:AlertTopic", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         topic = sns.Topic(
-            f"{name}-topic",
+            child_name(f"{name}-topic", "aws:sns/topic:Topic"),
             display_name="MLOps platform alerts",
             kms_master_key_id=args.kms_key_arn,
             tags=dict(args.tags),

@@ -152,7 +152,7 @@ class ApprovalDispatch(pulumi.ComponentResource):
         super().__init__("mlops:registry:ApprovalDispatch", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         connection = cloudwatch.EventConnection(
-            f"{name}-github",
+            child_name(f"{name}-github", "aws:cloudwatch/eventConnection:EventConnection"),
             description=f"GitHub API for {args.repository} (repository_dispatch)",
             authorization_type="API_KEY",
             auth_parameters=cloudwatch.EventConnectionAuthParametersArgs(
@@ -175,7 +175,7 @@ class ApprovalDispatch(pulumi.ComponentResource):
             opts=child,
         )
         destination = cloudwatch.EventApiDestination(
-            f"{name}-dispatches",
+            child_name(f"{name}-dispatches", "aws:cloudwatch/eventApiDestination:EventApiDestination"),
             description=f"POST /repos/{args.repository}/dispatches",
             connection_arn=connection.arn,
             http_method="POST",

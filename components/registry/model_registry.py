@@ -109,7 +109,7 @@ class ModelRegistry(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         topic = sns.Topic(
-            f"{name}-approvals",
+            child_name(f"{name}-approvals", "aws:sns/topic:Topic"),
             display_name="Model versions approved for deployment",
             kms_master_key_id=args.notification_key_arn,
             tags=dict(args.tags),

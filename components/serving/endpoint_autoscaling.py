@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws.appautoscaling as appautoscaling
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..naming import child_name
 from ..output_text import concat
 from .endpoint_metrics import endpoint_kind
 from .inference_endpoint_spec import ScalingSpec, VariantSpec
@@ -65,7 +66,7 @@ def scale_variant(
     ) -> None:
         # One of the two metrics; the Args class leaves an argument that is None unset.
         appautoscaling.Policy(
-            f"{name}-{kind}",
+            child_name(f"{name}-{kind}", "aws:appautoscaling/policy:Policy"),
             policy_type="TargetTrackingScaling",
             service_namespace=target.service_namespace,
             scalable_dimension=target.scalable_dimension,
@@ -229,7 +230,7 @@ def _scale_from_zero(
     """Target tracking cannot leave zero instances (no per-instance metric exists at zero): a step
     policy adds the first instance when requests wait with no capacity to serve them."""
     step = appautoscaling.Policy(
-        f"{name}-from-zero",
+        child_name(f"{name}-from-zero", "aws:appautoscaling/policy:Policy"),
         policy_type="StepScaling",
         service_namespace=target.service_namespace,
         scalable_dimension=target.scalable_dimension,

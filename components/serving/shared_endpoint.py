@@ -362,7 +362,7 @@ class SharedEndpoint(pulumi.ComponentResource):
             opts=child,
         )
         appautoscaling.Policy(
-            f"{self._name}-{component.name}-invocations",
+            child_name(f"{self._name}-{component.name}-invocations", "aws:appautoscaling/policy:Policy"),
             policy_type="TargetTrackingScaling",
             service_namespace=target.service_namespace,
             scalable_dimension=target.scalable_dimension,

@@ -5,10 +5,13 @@ tagged and within AWS's name limits, whatever names the team gives its component
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -16,12 +19,13 @@ import pulumi_aws as aws
 import pytest
 
 from components.limits import PHYSICAL_NAME_LIMITS
-from components.naming import AUTONAME_SUFFIX
+from components.naming import AUTONAME_SUFFIX, child_name
 from planner.recorder import STACK_TYPE, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from policies.taggable_types import taggable_types
 from tests.components.model_quality_args import model_quality_args
+from tests.conftest import REPO
 
 ACCOUNT, REGION = "444455556666", "us-east-1"
 STACK_CONFIG = {
@@ -582,3 +586,156 @@ def test_the_component_reference_lists_the_drift_alarm_a_team_wires_to_retrainin
     reference = (REPO / "docs" / "components.md").read_text(encoding="utf-8")
     assert "| `drift_alarm` | `str \\| None` | Name of the drift alarm" in reference
     assert "| `budget_name` | `pulumi.Output[str] \\| None` |" in reference
+
+
+# --- every auto-named child, not only the buckets and pod-identity roles ---------------------------
+
+
+def _snake(wire_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", wire_name).lower()
+
+
+def _provider_names(tree: ast.Module) -> dict[str, Any]:
+    """What a module's imports of the provider SDKs (``import pulumi_aws.s3 as s3``, ``from
+    pulumi_aws import iam``) and of ``child_name`` bind, without importing the module itself (some
+    import the SageMaker SDK, which needs a region and seconds)."""
+    names: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("pulumi_aws"):
+                    top = alias.asname or alias.name.split(".")[0]
+                    names[top] = importlib.import_module(alias.name if alias.asname else top)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or alias.name
+                if (node.module or "").startswith("pulumi_aws") and not node.level:
+                    package = importlib.import_module(node.module or "")
+                    names[bound] = getattr(package, alias.name, None) or importlib.import_module(
+                        f"{node.module}.{alias.name}"
+                    )
+                elif alias.name == "child_name" and (node.module or "").endswith("naming"):
+                    names[bound] = child_name
+    return names
+
+
+def _resolve(expression: ast.expr, namespace: dict[str, Any]) -> Any:
+    """The object ``s3.Bucket`` or ``Bucket`` names in ``namespace``, or None."""
+    if isinstance(expression, ast.Name):
+        return namespace.get(expression.id)
+    if isinstance(expression, ast.Attribute):
+        base = _resolve(expression.value, namespace)
+        return getattr(base, expression.attr, None) if base is not None else None
+    return None
+
+
+def auto_named_children(root: Path, base: Path = REPO) -> list[tuple[str, str, str]]:
+    """Each resource a module under ``root`` creates whose type has an AWS name limit
+    (PHYSICAL_NAME_LIMITS), leaves its name field (and its ``*_prefix``) unset, so pulumi-aws
+    auto-names it from the logical name, and does not pass that logical name through child_name:
+    (file:line relative to ``base``, type token, logical-name source)."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        names = _provider_names(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            cls = _resolve(node.func, names)
+            if not (isinstance(cls, type) and issubclass(cls, pulumi.CustomResource)):
+                continue
+            token = getattr(cls, "pulumi_type", "")
+            if token not in PHYSICAL_NAME_LIMITS:
+                continue
+            field = _snake(PHYSICAL_NAME_LIMITS[token][0])
+            given = {keyword.arg for keyword in node.keywords}
+            if given & {field, f"{field}_prefix", "name_prefix"}:
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Call) and _resolve(first.func, names) is child_name:
+                continue
+            logical = ast.get_source_segment(source, first) if first is not None else "?"
+            found.append((f"{path.relative_to(base)}:{node.lineno}", token, logical or "?"))
+    return found
+
+
+def test_every_auto_named_child_goes_through_child_name() -> None:
+    """A component's name is the caller's: any ``f"{name}-..."`` child pulumi-aws auto-names can pass
+    its type's limit (an SNS topic, a security group, a scaling policy, an EventBridge connection
+    as well as a bucket or role), and is refused at preview, or by AWS at create."""
+    assert auto_named_children(REPO / "components") == []
+
+
+def test_the_scan_finds_an_auto_named_child_without_child_name(tmp_path: Path) -> None:
+    package = tmp_path / "scan_probe_70"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "probe.py").write_text(
+        "import pulumi_aws.sns as sns\n"
+        "from components.naming import child_name\n"
+        "def build(name):\n"
+        "    sns.Topic(f'{name}-raw')\n"
+        "    sns.Topic(child_name(f'{name}-fitted', 'aws:sns/topic:Topic'))\n"
+        "    sns.Topic(f'{name}-named', name='fixed')\n"
+        "    sns.Topic(f'{name}-prefixed', name_prefix='team-')\n"
+        "    sns.TopicPolicy(f'{name}-policy', arn='a', policy='{}')\n"
+    )
+    assert auto_named_children(package, tmp_path) == [
+        ("scan_probe_70/probe.py:4", "aws:sns/topic:Topic", "f'{name}-raw'")
+    ]
+
+
+SNS_BUDGET = 255 - AUTONAME_SUFFIX
+"""An SNS topic's or scaling policy's name may have 256 characters, but pulumi-aws auto-names one within
+its default 255 (provider/autonaming.go) and refuses a longer one at preview."""
+
+
+@pytest.mark.parametrize(
+    ("type_token", "longest"),
+    [
+        ("aws:s3/bucket:Bucket", 63 - AUTONAME_SUFFIX),
+        ("aws:iam/role:Role", 64 - AUTONAME_SUFFIX),
+        ("aws:iam/rolePolicy:RolePolicy", 128 - AUTONAME_SUFFIX),
+        ("aws:cloudwatch/eventConnection:EventConnection", 64 - AUTONAME_SUFFIX),
+        ("aws:ec2/securityGroup:SecurityGroup", 255 - AUTONAME_SUFFIX),
+        ("aws:sns/topic:Topic", SNS_BUDGET),
+        ("aws:appautoscaling/policy:Policy", SNS_BUDGET),
+    ],
+)
+def test_child_name_keeps_every_name_that_fits_and_shortens_one_more(type_token: str, longest: int) -> None:
+    fits, over = "a" * longest, "a" * (longest + 1)
+    assert child_name(fits, type_token) == fits  # deployed names never change
+    shortened = child_name(over, type_token)
+    assert len(shortened) == longest
+    assert shortened != child_name("a" * (longest + 2), type_token)
+
+
+def _topic_program(name: str) -> Callable[[], None]:
+    from components.observability import AlertTopic, AlertTopicArgs
+
+    def program() -> None:
+        AlertTopic(
+            name,
+            AlertTopicArgs(
+                account_id=ACCOUNT,
+                kms_key_arn="arn:aws:kms:us-east-1:444455556666:key/k",
+                subscriptions=[],
+                tags={},
+            ),
+        )
+
+    return program
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        pytest.param("t" * (SNS_BUDGET - len("-topic")), True, id="longest-that-fits-is-kept"),
+        pytest.param("t" * (SNS_BUDGET - len("-topic") + 1), False, id="one-longer-is-shortened"),
+    ],
+)
+def test_an_alert_topics_auto_name_fits_whatever_the_component_is_called(name: str, kept: bool) -> None:
+    [topic] = record_program(_topic_program(name)).of_type("aws:sns/topic:Topic")
+    assert (topic.name == f"{name}-topic") is kept
+    assert len(topic.name) + AUTONAME_SUFFIX == 255 if kept else len(topic.name) == SNS_BUDGET
