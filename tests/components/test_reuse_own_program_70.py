@@ -739,3 +739,50 @@ def test_an_alert_topics_auto_name_fits_whatever_the_component_is_called(name: s
     [topic] = record_program(_topic_program(name)).of_type("aws:sns/topic:Topic")
     assert (topic.name == f"{name}-topic") is kept
     assert len(topic.name) + AUTONAME_SUFFIX == 255 if kept else len(topic.name) == SNS_BUDGET
+
+
+class _TeamStack(pulumi.ComponentResource):
+    """A team's own component wrapping the platform's: the providers reach the children through it."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions) -> None:
+        super().__init__("fraud:index:Stack", name, None, opts)
+
+
+def _record_passing(providers: str) -> ResourceGraph:
+    """ModelQualityMonitoring with the team's providers passed each way a program may pass them."""
+
+    def program() -> None:
+        aws_only: dict[str, pulumi.ResourceOptions] = {
+            "aws-as-a-dict": pulumi.ResourceOptions(providers={"aws": _provider()}),
+            "aws-as-provider": pulumi.ResourceOptions(provider=_provider()),
+            "both-as-a-dict": pulumi.ResourceOptions(
+                providers={"aws": _provider(), "aws-native": _native_provider()}
+            ),
+        }
+        if providers.startswith("parent-"):
+            chosen = [_provider()] if providers == "parent-aws" else [_provider(), _native_provider()]
+            parent = _TeamStack("fraud", pulumi.ResourceOptions(providers=chosen))
+            _model_quality(pulumi.ResourceOptions(parent=parent))
+        else:
+            _model_quality(aws_only[providers])
+
+    return record_program(program, config=STACK_CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("providers", "warned"),
+    [
+        ("aws-as-a-dict", True),
+        ("aws-as-provider", True),
+        ("parent-aws", True),
+        ("both-as-a-dict", False),
+        ("parent-both", False),
+    ],
+)
+def test_the_warning_follows_the_providers_however_they_are_passed(providers: str, warned: bool) -> None:
+    """Once per component, whether the providers come as a list, a dict, ``provider=`` or from a
+    parent (``get_provider`` reads what the component inherited), and never when both are there."""
+    graph = _record_passing(providers)
+    assert len(_native_warnings(graph)) == (1 if warned else 0)
+    native = [r for r in graph.cloud_resources if r.type.startswith("aws-native:")]
+    assert native and all((r.provider is None) is warned for r in native)

@@ -215,6 +215,12 @@ def test_the_stacks_with_ab_variants_and_a_shadow_test_pass_the_policy_pack(grap
         ] == []
 
 
+def test_the_shadow_test_gets_the_stacks_aws_native_provider_and_no_warning(tested) -> None:
+    [experiment] = tested.of_type("aws-native:sagemaker:InferenceExperiment")
+    assert experiment.provider
+    assert [w for w in tested.warnings if "aws-native" in w] == []
+
+
 def test_the_shadow_test_role_may_update_this_endpoint_and_write_only_its_folder(tested) -> None:
     [experiment] = tested.of_type(EXPERIMENT)
     [role] = [

@@ -324,3 +324,14 @@ def test_no_two_resources_share_a_urn(longest_graph: ResourceGraph) -> None:
     """Child names join configured names with '-': the longest names must not make two the same."""
     urns = [resource.urn for resource in longest_graph]
     assert len(urns) == len(set(urns))
+
+
+def test_the_platforms_aws_native_children_have_its_provider_and_no_warning(
+    longest_graph: ResourceGraph,
+) -> None:
+    """Shared endpoints and model monitors are built with the stack's aws-native provider beside its
+    aws one (components.native_provider warns of a program that forgets it; the platform never does)."""
+    native = [r for r in longest_graph.cloud_resources if r.type.startswith("aws-native:")]
+    assert {r.type for r in native} >= {"aws-native:sagemaker:InferenceComponent"}
+    assert all(r.provider for r in native)
+    assert [w for w in longest_graph.warnings if "aws-native" in w] == []
