@@ -10,6 +10,7 @@ the model.
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 import typing
@@ -60,6 +61,15 @@ def _lookup(table: dict[str, Any], path: list[str]) -> Any:
             return PydanticUndefined
         node = node[part]
     return node
+
+
+_UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
+
+
+def table_cell(text: str) -> str:
+    """``text`` inside a Markdown table cell: GitHub ends a cell at any ``|`` not written ``\\|``,
+    inside a code span too (a union type, a pattern's alternatives ``Mon|Tue``, ``/v2/health/ready|live``)."""
+    return _UNESCAPED_BAR.sub(r"\\|", text)
 
 
 def _show(value: Any) -> str:
@@ -119,7 +129,8 @@ def _rows(model: type[BaseModel], prefix: list[str]) -> list[str]:
                 shown = "**required**" if required else _show(default)
             per_environment.append(shown)
         key = f"`{'.'.join(path)}`"
-        description = (field.description or "") + _constraints(field)
+        description = table_cell((field.description or "") + _constraints(field))
+        per_environment = [table_cell(shown) for shown in per_environment]
         if nested is None:
             rows.append(
                 f"| {key} | {_type_name(field.annotation)} | {' | '.join(per_environment)} | {description} |"
@@ -129,7 +140,7 @@ def _rows(model: type[BaseModel], prefix: list[str]) -> list[str]:
             rows += _rows(nested, [*path[:-1], f"{path[-1]}[]"])
         else:
             presence = "optional" if not required else "**required**"
-            summary = field.description or (nested.__doc__ or "").strip().split("\n")[0]
+            summary = table_cell(field.description or (nested.__doc__ or "").strip().split("\n")[0])
             rows.append(f"| {key} | section | {presence} | {presence} | {presence} | {summary} |")
             rows += _rows(nested, path)
     return rows

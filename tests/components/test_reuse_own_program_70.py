@@ -786,3 +786,38 @@ def test_the_warning_follows_the_providers_however_they_are_passed(providers: st
     assert len(_native_warnings(graph)) == (1 if warned else 0)
     native = [r for r in graph.cloud_resources if r.type.startswith("aws-native:")]
     assert native and all((r.provider is None) is warned for r in native)
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("str | None", "str \\| None"),
+        ("`^(Mon|Tue)$`", "`^(Mon\\|Tue)$`"),
+        ("`custom` \\| `triton`", "`custom` \\| `triton`"),  # already escaped: left alone
+        ("no bar", "no bar"),
+    ],
+)
+def test_a_table_cell_escapes_every_bar_once(text: str, cell: str) -> None:
+    from stacks.reference import table_cell
+
+    assert table_cell(text) == cell
+
+
+@pytest.mark.parametrize("generated", ["components.md", "configuration.md"])
+def test_every_row_of_the_generated_references_has_its_headers_cells(generated: str) -> None:
+    """A ``|`` in a pattern (``Mon|Tue``), a path (``ready|live``) or a union type ends a cell on
+    GitHub, code span or not: every row must have as many cells as its table's header."""
+    from stacks.component_reference import reference as component_reference
+    from stacks.reference import reference as configuration_reference
+
+    text = component_reference() if generated == "components.md" else configuration_reference()
+    width, broken = None, []
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            width = None
+            continue
+        cells = len(re.split(r"(?<!\\)\|", line.strip())) - 2
+        width = width or cells
+        if cells != width:
+            broken.append(line[:100])
+    assert broken == []
