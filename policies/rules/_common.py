@@ -50,6 +50,8 @@ from ._iam_patterns import (
 )
 from ._props import (
     UNKNOWN_TAG_VALUE,
+    any_decided,
+    each_part,
     get,
     get_or_none,
     is_false,
@@ -297,10 +299,12 @@ __all__ = [
     "UndecidedResources",
     "Undeterminable",
     "ValuesOf",
+    "any_decided",
     "arn_fields",
     "arn_pattern_pins_account",
     "config_of",
     "deps",
+    "each_part",
     "each_resource",
     "endpoint_variants",
     "framework",

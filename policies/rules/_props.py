@@ -7,8 +7,8 @@ Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeGuard
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeGuard, TypeVar
 
 from pulumi_policy.proxy import UnknownValueError
 
@@ -68,6 +68,43 @@ def get_or_none(obj: Any, path: str) -> Any:
         return get(obj, path)
     except UnknownValueError:
         return None
+
+
+_T = TypeVar("_T")
+
+
+def each_part(*parts: Callable[[], Iterable[_T]]) -> Iterator[_T]:
+    """The findings of a check's independent parts, each part run even when another meets a value
+    unknown at preview: that part's ``UnknownValueError`` is raised again after the others' findings
+    (the engine keeps the violations reported before it, and notes the check as undecided).
+
+    A check reading its parts in one sequence let the first unknown value hide the decided findings
+    after it: a Studio domain with ``kmsKeyId`` unset passed preview with an undecided note whenever
+    its ``appNetworkAccessType`` was an Output.
+    """
+    unknown: UnknownValueError | None = None
+    for part in parts:
+        try:
+            yield from part()
+        except UnknownValueError as error:
+            unknown = unknown or error
+    if unknown is not None:
+        raise unknown
+
+
+def any_decided(values: Iterable[_T], test: Callable[[_T], bool]) -> bool:
+    """Whether ``test`` holds for some value: true as soon as one value decides it, whatever the others
+    hold at preview; false when every value is known not to; else the first unknown value's error."""
+    unknown: UnknownValueError | None = None
+    for value in values:
+        try:
+            if test(value):
+                return True
+        except UnknownValueError as error:
+            unknown = unknown or error
+    if unknown is not None:
+        raise unknown
+    return False
 
 
 def items(value: Any) -> list[Any]:

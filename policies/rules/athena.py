@@ -22,7 +22,19 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_false, is_set, is_true, resource_rule, shown
+from ._common import (
+    CHECKOV,
+    HIGH,
+    MANDATORY,
+    each_part,
+    framework,
+    get,
+    is_false,
+    is_set,
+    is_true,
+    resource_rule,
+    shown,
+)
 
 WORKGROUP = "aws:athena/workgroup:Workgroup"
 NATIVE_WORKGROUP = "aws-native:athena:WorkGroup"
@@ -60,61 +72,80 @@ def _native_updates(props: Any) -> Check:
     updates = get(props, UPDATES)
     if updates is None:
         return
-    if is_false(get(updates, "enforceWorkGroupConfiguration")):
-        yield (
-            f"{UPDATES}.enforceWorkGroupConfiguration is false: the update turns enforcement off; "
-            "remove it (the property is deprecated) and set workGroupConfiguration instead."
-        )
-    results = get(updates, "resultConfigurationUpdates")
-    if is_true(get(results, "removeEncryptionConfiguration")):
-        yield (
-            f"{UPDATES}.resultConfigurationUpdates.removeEncryptionConfiguration is true: the update "
-            "removes the results encryption; remove it and set workGroupConfiguration instead."
-        )
-    option = get(results, "encryptionConfiguration.encryptionOption")
-    if option is not None and option not in KMS_OPTIONS:
-        yield (
-            f"{UPDATES}.resultConfigurationUpdates.encryptionConfiguration.encryptionOption is {shown(option)}: "
-            f"encrypt query results with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
-        )
-    managed = get(updates, "managedQueryResultsConfiguration")
-    if is_true(get(managed, "enabled")) and not is_set(get(managed, "encryptionConfiguration.kmsKey")):
-        yield (
-            f"{UPDATES}.managedQueryResultsConfiguration enables Athena-owned results storage without "
-            "encryptionConfiguration.kmsKey: the update moves query results out of the KMS-encrypted "
-            "location; remove it and set workGroupConfiguration instead."
-        )
+
+    def enforcement_off() -> Check:
+        if is_false(get(updates, "enforceWorkGroupConfiguration")):
+            yield (
+                f"{UPDATES}.enforceWorkGroupConfiguration is false: the update turns enforcement off; "
+                "remove it (the property is deprecated) and set workGroupConfiguration instead."
+            )
+
+    def encryption_removed() -> Check:
+        if is_true(get(updates, "resultConfigurationUpdates.removeEncryptionConfiguration")):
+            yield (
+                f"{UPDATES}.resultConfigurationUpdates.removeEncryptionConfiguration is true: the update "
+                "removes the results encryption; remove it and set workGroupConfiguration instead."
+            )
+
+    def option_weakened() -> Check:
+        option = get(updates, "resultConfigurationUpdates.encryptionConfiguration.encryptionOption")
+        if option is not None and option not in KMS_OPTIONS:
+            yield (
+                f"{UPDATES}.resultConfigurationUpdates.encryptionConfiguration.encryptionOption is {shown(option)}: "
+                f"encrypt query results with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
+            )
+
+    def managed_unkeyed() -> Check:
+        managed = get(updates, "managedQueryResultsConfiguration")
+        if is_true(get(managed, "enabled")) and not is_set(get(managed, "encryptionConfiguration.kmsKey")):
+            yield (
+                f"{UPDATES}.managedQueryResultsConfiguration enables Athena-owned results storage without "
+                "encryptionConfiguration.kmsKey: the update moves query results out of the KMS-encrypted "
+                "location; remove it and set workGroupConfiguration instead."
+            )
+
+    yield from each_part(enforcement_off, encryption_removed, option_weakened, managed_unkeyed)
 
 
 def _workgroup_encrypted_enforced(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    """Enforcement, results encryption and the deprecated updates are judged apart: a value unknown at
+    preview in one (an Output for the enforcement flag) leaves the others' findings decided."""
     paths = _PATHS[args.resource_type]
     props: Any = args.props
-    if args.resource_type == NATIVE_WORKGROUP:
-        yield from _native_updates(props)
-    enforce = get(props, paths["enforce"])
-    if enforce is None:
-        enforce = ENFORCED_BY_DEFAULT[args.resource_type]
-    if not is_true(enforce):
-        yield (
-            f"{paths['enforce']} is not true: queries could choose their own results location and "
-            "encryption; set enforce_workgroup_configuration=True."
-        )
-    if is_true(get(props, f"{paths['managed']}.enabled")):
-        managed_key = f"{paths['managed']}.encryptionConfiguration.kmsKey"
-        if not is_set(get(props, managed_key)):
+
+    def updates() -> Check:
+        if args.resource_type == NATIVE_WORKGROUP:
+            yield from _native_updates(props)
+
+    def enforced() -> Check:
+        enforce = get(props, paths["enforce"])
+        if enforce is None:
+            enforce = ENFORCED_BY_DEFAULT[args.resource_type]
+        if not is_true(enforce):
             yield (
-                f"{managed_key} is unset: results in Athena-owned storage are copies of the data; "
-                "encrypt them with a customer-managed KMS key."
+                f"{paths['enforce']} is not true: queries could choose their own results location and "
+                "encryption; set enforce_workgroup_configuration=True."
             )
-        return
-    option = get(props, paths["option"])
-    if option not in KMS_OPTIONS:
-        yield (
-            f"{paths['option']} is {shown(option)}: query results are copies of the data; encrypt them "
-            f"with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
-        )
-    elif not is_set(get(props, paths["key"])):
-        yield f"{paths['key']} is unset: name the customer-managed KMS key the results are encrypted with."
+
+    def encrypted() -> Check:
+        if is_true(get(props, f"{paths['managed']}.enabled")):
+            managed_key = f"{paths['managed']}.encryptionConfiguration.kmsKey"
+            if not is_set(get(props, managed_key)):
+                yield (
+                    f"{managed_key} is unset: results in Athena-owned storage are copies of the data; "
+                    "encrypt them with a customer-managed KMS key."
+                )
+            return
+        option = get(props, paths["option"])
+        if option not in KMS_OPTIONS:
+            yield (
+                f"{paths['option']} is {shown(option)}: query results are copies of the data; encrypt them "
+                f"with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
+            )
+        elif not is_set(get(props, paths["key"])):
+            yield f"{paths['key']} is unset: name the customer-managed KMS key the results are encrypted with."
+
+    yield from each_part(updates, enforced, encrypted)
 
 
 athena_workgroup_encrypted_enforced = resource_rule(

@@ -16,7 +16,19 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import FSBP, HIGH, MANDATORY, MEDIUM, framework, get, is_false, is_set, is_true, resource_rule
+from ._common import (
+    FSBP,
+    HIGH,
+    MANDATORY,
+    MEDIUM,
+    each_part,
+    framework,
+    get,
+    is_false,
+    is_set,
+    is_true,
+    resource_rule,
+)
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
@@ -47,17 +59,23 @@ LOGGING = {TRAIL: "enableLogging", NATIVE_TRAIL: "isLogging"}
 
 
 def _multi_region(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    if not is_true(get(args.props, "isMultiRegionTrail")):
-        yield (
-            "isMultiRegionTrail is not true: set is_multi_region_trail=True so activity in every "
-            "region (including ones nobody uses yet) is recorded."
-        )
     logging = LOGGING[args.resource_type]
-    if is_false(get(args.props, logging)):
-        yield (
-            f"{logging} is false: a stopped trail records no region at all; remove enable_logging=False "
-            "(aws-native: set is_logging=True)."
-        )
+
+    def every_region() -> Check:
+        if not is_true(get(args.props, "isMultiRegionTrail")):
+            yield (
+                "isMultiRegionTrail is not true: set is_multi_region_trail=True so activity in every "
+                "region (including ones nobody uses yet) is recorded."
+            )
+
+    def logging_on() -> Check:
+        if is_false(get(args.props, logging)):
+            yield (
+                f"{logging} is false: a stopped trail records no region at all; remove enable_logging=False "
+                "(aws-native: set is_logging=True)."
+            )
+
+    yield from each_part(every_region, logging_on)
 
 
 cloudtrail_log_file_validation = resource_rule(

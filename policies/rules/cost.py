@@ -16,11 +16,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     ADVISORY,
     MEDIUM,
-    each_resource,
+    UndecidedCollector,
+    any_decided,
     framework,
     get,
     is_set,
@@ -54,27 +56,34 @@ def _on_overspend(kind: Any, operator: Any) -> bool:
     return kind in NOTIFIED_ON and operator == OVERSPEND
 
 
-def _sns_notifications(budget: PolicyResource) -> list[Any]:
-    """The budget's notifications on actual or forecast spend that go to at least one SNS topic."""
-    found = []
+def _notifies_sns(budget: PolicyResource) -> bool:
+    """Whether some notification on actual or forecast spend goes to at least one SNS topic.
+
+    One such notification decides it, whatever the budget's other notifications read at preview
+    (an Output in one of them does not make a budget that already pages someone undecided)."""
     if budget.resource_type == NATIVE_BUDGET:
-        for entry in items(get(budget.props, "notificationsWithSubscribers")):
-            kind = get(entry, "notification.notificationType")
-            if _on_overspend(kind, get(entry, "notification.comparisonOperator")) and any(
-                get(subscriber, "subscriptionType") == "SNS" and is_set(get(subscriber, "address"))
-                for subscriber in items(get(entry, "subscribers"))
-            ):
-                found.append(entry)
-        return found
-    for notification in items(get(budget.props, "notifications")):
-        if _on_overspend(
+
+        def native_pages(entry: Any) -> bool:
+            return _on_overspend(
+                get(entry, "notification.notificationType"), get(entry, "notification.comparisonOperator")
+            ) and any_decided(
+                items(get(entry, "subscribers")),
+                lambda subscriber: (
+                    get(subscriber, "subscriptionType") == "SNS" and is_set(get(subscriber, "address"))
+                ),
+            )
+
+        return any_decided(items(get(budget.props, "notificationsWithSubscribers")), native_pages)
+
+    def pages(notification: Any) -> bool:
+        return _on_overspend(
             get(notification, "notificationType"), get(notification, "comparisonOperator")
-        ) and is_set(get(notification, "subscriberSnsTopicArns")):
-            found.append(notification)
-    return found
+        ) and is_set(get(notification, "subscriberSnsTopicArns"))
+
+    return any_decided(items(get(budget.props, "notifications")), pages)
 
 
-def _check_budget(budget: PolicyResource) -> Findings:
+def _check_budget_type(budget: PolicyResource) -> Findings:
     kind = _budget_type(budget)
     if kind != "COST":
         yield (
@@ -82,7 +91,10 @@ def _check_budget(budget: PolicyResource) -> Findings:
             "Fix: set budget_type='COST'.",
             budget.urn,
         )
-    if not _sns_notifications(budget):
+
+
+def _check_budget_notified(budget: PolicyResource) -> Findings:
+    if not _notifies_sns(budget):
         yield (
             "no notification on ACTUAL or FORECASTED spend goes to an SNS topic with comparison_operator "
             "'GREATER_THAN', so an overrun pages no one: add notifications with "
@@ -102,7 +114,17 @@ def _stack_cost_budget(args: StackValidationArgs, _: Mapping[str, Any]) -> Findi
             "notifying an SNS topic; in this platform, set budget.enabled and budget.monthly_limit_usd.",
             None,
         )
-    yield from each_resource(resources, BUDGETS, _check_budget)
+    # A budget's type and its notifications are judged apart: an Output in one (an undecided check for
+    # that budget) leaves the other's finding decided, as each_resource would not (it drops a
+    # resource's findings at its first unknown value).
+    undecided = UndecidedCollector()
+    for budget in of_type(resources, BUDGETS):
+        for check in (_check_budget_type, _check_budget_notified):
+            try:
+                yield from list(check(budget))
+            except UnknownValueError as error:
+                undecided.add(budget, error)
+    undecided.raise_if_any()
 
 
 stack_cost_budget = stack_rule(

@@ -7,7 +7,7 @@ monitoring, pipelines) in ``sagemaker_jobs.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fnmatch import fnmatch
 from typing import Any
 
@@ -22,6 +22,8 @@ from ._common import (
     LOW,
     MANDATORY,
     MEDIUM,
+    any_decided,
+    each_part,
     endpoint_variants,
     framework,
     get,
@@ -72,15 +74,22 @@ Check = Iterator[str]
 
 def _endpoint_config_min_instance_count(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     minimum = number(cfg["minInstanceCount"]) or 2.0
-    for index, variant in enumerate(items(get(args.props, "productionVariants"))):
-        if not is_map(variant) or is_serverless(variant):
-            continue
-        count = get(variant, "initialInstanceCount")
-        if (number(count) or 0.0) < minimum:
-            yield (
-                f"productionVariants[{index}].initialInstanceCount is {shown(count)}: set "
-                f"initial_instance_count >= {int(minimum)} so the variant survives an instance or AZ failure."
-            )
+
+    def judge(index: int, variant: Any) -> Callable[[], Check]:
+        def check() -> Check:
+            if not is_map(variant) or is_serverless(variant):
+                return
+            count = get(variant, "initialInstanceCount")
+            if (number(count) or 0.0) < minimum:
+                yield (
+                    f"productionVariants[{index}].initialInstanceCount is {shown(count)}: set "
+                    f"initial_instance_count >= {int(minimum)} so the variant survives an instance or AZ failure."
+                )
+
+        return check
+
+    variants = items(get(args.props, "productionVariants"))
+    yield from each_part(*(judge(index, variant) for index, variant in enumerate(variants)))
 
 
 def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
@@ -91,7 +100,6 @@ def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[st
     does not exempt serverless), so a serverless-only configuration needs the key like any other.
     """
     key_path = KEY_PATHS[args.resource_type]
-    key = get(args.props, key_path)
     variants = endpoint_variants(args.props)
     local = sorted(
         {str(get(v, "instanceType")) for _, v in variants if has_instance_store(get(v, "instanceType"))}
@@ -107,6 +115,9 @@ def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[st
             "separate endpoint configurations (the EBS-backed ones with the key)."
         )
         return
+    # Read after the variants: instance-store and EBS-backed variants together are refused whatever
+    # the key (an Output at preview) turns out to be.
+    key = get(args.props, key_path)
     if local:
         if is_set(key):
             yield (
@@ -198,9 +209,14 @@ def _model_network_isolation(args: ResourceValidationArgs, _: Mapping[str, Any])
 
 
 def _model_in_vpc(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path in ("vpcConfig.subnets", "vpcConfig.securityGroupIds"):
-        if not is_set(get(args.props, path)):
-            yield f"{path} is empty: set vpc_config with the platform VPC's private subnets and security group."
+    def part(path: str) -> Callable[[], Check]:
+        def check() -> Check:
+            if not is_set(get(args.props, path)):
+                yield f"{path} is empty: set vpc_config with the platform VPC's private subnets and security group."
+
+        return check
+
+    yield from each_part(part("vpcConfig.subnets"), part("vpcConfig.securityGroupIds"))
 
 
 def _in_registry(image: str, pattern: str) -> bool:
@@ -213,29 +229,44 @@ def _in_registry(image: str, pattern: str) -> bool:
 
 
 def _model_private_registry_via_vpc(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    """Each container on its own, and its access mode read before its image: a container pulling
+    through the VPC passes whatever its image (often an Output at preview, an ECR repository's URL)."""
     platform = str_list(cfg["platformRegistryPatterns"])
-    for path, container in _containers(args.props):
-        image = get(container, "image")
-        if not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform):
-            continue
-        mode = get(container, "imageConfig.repositoryAccessMode")
-        if mode != "Vpc":
+
+    def judge(path: str, container: Any) -> Callable[[], Check]:
+        def check() -> Check:
+            mode = get(container, "imageConfig.repositoryAccessMode")
+            if mode == "Vpc":
+                return
+            image = get(container, "image")
+            if not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform):
+                return
             yield (
                 f"{path}.imageConfig.repositoryAccessMode is {shown(mode)} for bring-your-own image {image!r}: "
                 "set image_config={'repository_access_mode': 'Vpc'} (or host the image in ECR)."
             )
+
+        return check
+
+    yield from each_part(*(judge(path, container) for path, container in _containers(args.props)))
 
 
 def _prod_model_from_model_package(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     containers = _containers(args.props)
     if not containers:
         yield "primaryContainer is unset: set primary_container={'model_package_name': <approved package ARN>}."
-    for path, container in containers:
-        if not is_set(get(container, "modelPackageName")):
-            yield (
-                f"{path}.modelPackageName is unset: deploy an approved model package version "
-                "(model_package_name) instead of a raw image and model artifact."
-            )
+
+    def packaged(path: str, container: Any) -> Callable[[], Check]:
+        def check() -> Check:
+            if not is_set(get(container, "modelPackageName")):
+                yield (
+                    f"{path}.modelPackageName is unset: deploy an approved model package version "
+                    "(model_package_name) instead of a raw image and model artifact."
+                )
+
+        return check
+
+    yield from each_part(*(packaged(path, container) for path, container in containers))
 
 
 _MODEL_TAGS = ["sagemaker", "model"]
@@ -318,25 +349,33 @@ prod_model_from_model_package = resource_rule(
 
 
 def _feature_group_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    """The offline and online stores apart; an online store's key is read first, so a keyed store
+    passes whatever its ``enableOnlineStore`` and ``storageType`` (Outputs at preview) turn out to be."""
     props = args.props
-    if is_set(get(props, "offlineStoreConfig")) and not is_set(
-        get(props, "offlineStoreConfig.s3StorageConfig.kmsKeyId")
-    ):
-        yield (
-            "offlineStoreConfig.s3StorageConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
-            "for the offline store."
-        )
-    online = get(props, "onlineStoreConfig")
-    if (
-        is_set(online)
-        and is_true(get(online, "enableOnlineStore"))
-        and get(online, "storageType") != "InMemory"
-        and not is_set(get(online, "securityConfig.kmsKeyId"))
-    ):
-        yield (
-            "onlineStoreConfig.securityConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
-            "for the online store (InMemory stores are exempt)."
-        )
+
+    def offline() -> Check:
+        if is_set(get(props, "offlineStoreConfig")) and not is_set(
+            get(props, "offlineStoreConfig.s3StorageConfig.kmsKeyId")
+        ):
+            yield (
+                "offlineStoreConfig.s3StorageConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
+                "for the offline store."
+            )
+
+    def online() -> Check:
+        store = get(props, "onlineStoreConfig")
+        if (
+            is_set(store)
+            and not is_set(get(store, "securityConfig.kmsKeyId"))
+            and is_true(get(store, "enableOnlineStore"))
+            and get(store, "storageType") != "InMemory"
+        ):
+            yield (
+                "onlineStoreConfig.securityConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
+                "for the online store (InMemory stores are exempt)."
+            )
+
+    yield from each_part(offline, online)
 
 
 def _flow_definition_output_kms(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -400,18 +439,25 @@ def _inference_experiment_kms(args: ResourceValidationArgs, _: Mapping[str, Any]
     experiment's ``kmsKey`` is not demanded (nor forbidden: the API does not document a rejection).
     """
     props = args.props
-    types = [instance_type for _, instance_type, _ in experiment_instances(props)]
-    all_local = bool(types) and all(has_instance_store(t) for t in types)
-    if not all_local and not is_set(get(props, "kmsKey")):
-        yield (
-            "kmsKey is unset: set it to a customer-managed KMS key for the storage volumes of the "
-            "experiment's shadow and production variants."
-        )
-    if is_set(get(props, "dataStorageConfig")) and not is_set(get(props, "dataStorageConfig.kmsKey")):
-        yield (
-            "dataStorageConfig.kmsKey is unset: set it to a customer-managed KMS key for the captured "
-            "inference requests and responses."
-        )
+
+    def volumes() -> Check:
+        if is_set(get(props, "kmsKey")):
+            return  # keyed: the variants' instance types (Outputs at preview) cannot change that
+        types = [instance_type for _, instance_type, _ in experiment_instances(props)]
+        if not (types and all(has_instance_store(t) for t in types)):
+            yield (
+                "kmsKey is unset: set it to a customer-managed KMS key for the storage volumes of the "
+                "experiment's shadow and production variants."
+            )
+
+    def captured() -> Check:
+        if is_set(get(props, "dataStorageConfig")) and not is_set(get(props, "dataStorageConfig.kmsKey")):
+            yield (
+                "dataStorageConfig.kmsKey is unset: set it to a customer-managed KMS key for the captured "
+                "inference requests and responses."
+            )
+
+    yield from each_part(volumes, captured)
 
 
 inference_experiment_kms_encrypted = resource_rule(
@@ -477,46 +523,74 @@ def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]
     specifications = _component_specifications(args.props)
     if not specifications:
         yield "specification is unset: set specification.model_name to the SageMaker model the component runs."
-    for path, spec in specifications:
-        if is_set(get(spec, "baseInferenceComponentName")):
-            continue  # an adapter runs inside its base component, on that component's model
-        if is_set(get(spec, "container")):
-            yield (
-                f"{path}.container is set: an inline container has no network isolation, VPC or role of its "
-                "own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
-                f"{path}.model_name instead."
-            )
-        if not is_set(get(spec, "modelName")):
-            yield (
-                f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model rules "
-                "judge (network isolation, VPC, model package)."
-            )
+
+    def governed(path: str, spec: Any) -> Callable[[], Check]:
+        def check() -> Check:
+            if is_set(get(spec, "baseInferenceComponentName")):
+                return  # an adapter runs inside its base component, on that component's model
+
+            def no_container() -> Check:
+                if is_set(get(spec, "container")):
+                    yield (
+                        f"{path}.container is set: an inline container has no network isolation, VPC or role "
+                        "of its own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
+                        f"{path}.model_name instead."
+                    )
+
+            def a_model() -> Check:
+                if not is_set(get(spec, "modelName")):
+                    yield (
+                        f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model "
+                        "rules judge (network isolation, VPC, model package)."
+                    )
+
+            yield from each_part(no_container, a_model)
+
+        return check
+
+    yield from each_part(*(governed(path, spec) for path, spec in specifications))
 
 
 def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, spec in _component_specifications(args.props):
-        if is_set(get(spec, "baseInferenceComponentName")):
-            continue  # an adapter uses its base component's compute
-        compute = get(spec, "computeResourceRequirements")
-        memory = number(get(compute, "minMemoryRequiredInMb"))
-        if memory is None or memory < 128:
+    def reserved(path: str, spec: Any) -> Callable[[], Check]:
+        def check() -> Check:
+            if is_set(get(spec, "baseInferenceComponentName")):
+                return  # an adapter uses its base component's compute
+            compute = get(spec, "computeResourceRequirements")
+            memory = number(get(compute, "minMemoryRequiredInMb"))
+            if memory is None or memory < 128:
+                yield (
+                    f"{path}.computeResourceRequirements.minMemoryRequiredInMb is "
+                    f"{shown(get(compute, 'minMemoryRequiredInMb'))}: reserve the memory a copy needs (at least "
+                    "128 MiB) so copies of other models cannot starve it."
+                )
+
+        return check
+
+    def copies() -> Check:
+        count = number(get(args.props, "runtimeConfig.copyCount"))
+        if count is None or count < 1:
             yield (
-                f"{path}.computeResourceRequirements.minMemoryRequiredInMb is "
-                f"{shown(get(compute, 'minMemoryRequiredInMb'))}: reserve the memory a copy needs (at least "
-                "128 MiB) so copies of other models cannot starve it."
+                f"runtimeConfig.copyCount is {shown(get(args.props, 'runtimeConfig.copyCount'))}: deploy at least "
+                "one copy (runtime_config.copy_count)."
             )
-    copies = number(get(args.props, "runtimeConfig.copyCount"))
-    if copies is None or copies < 1:
-        yield (
-            f"runtimeConfig.copyCount is {shown(get(args.props, 'runtimeConfig.copyCount'))}: deploy at least "
-            "one copy (runtime_config.copy_count)."
-        )
+
+    yield from each_part(
+        *(reserved(path, spec) for path, spec in _component_specifications(args.props)), copies
+    )
 
 
 def _components_endpoint_config_role(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     variants = [v for _, v in endpoint_variants(args.props) if not is_serverless(v)]
-    hosts_components = bool(variants) and all(not is_set(get(v, "modelName")) for v in variants)
-    if hosts_components and not is_set(get(args.props, "executionRoleArn")):
+    if not variants:
+        return
+    # It passes with the role set or with a variant naming a model: either decides it, whatever the
+    # other reads at preview (a model's name is an Output there, and so may the role's ARN be).
+    passes: list[Callable[[], bool]] = [
+        lambda: is_set(get(args.props, "executionRoleArn")),
+        lambda: any_decided(variants, lambda v: is_set(get(v, "modelName"))),
+    ]
+    if not any_decided(passes, lambda reads: reads()):
         yield (
             "productionVariants name no model (an endpoint of inference components) and executionRoleArn "
             "is unset: set execution_role_arn to a least-privilege SageMaker role; SageMaker requires it."

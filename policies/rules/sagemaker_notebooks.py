@@ -18,6 +18,7 @@ from ._common import (
     HIGH,
     MANDATORY,
     MEDIUM,
+    each_part,
     framework,
     get,
     is_set,
@@ -52,11 +53,17 @@ def _notebook_no_direct_internet(args: ResourceValidationArgs, _: Mapping[str, A
 
 
 def _notebook_in_vpc(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if not is_set(get(args.props, "subnetId")):
-        yield "subnetId is unset: set subnet_id to a private subnet of the platform VPC."
     path = SECURITY_GROUPS[args.resource_type]
-    if not is_set(get(args.props, path)):
-        yield f"{path} is empty: set it to a security group of the platform VPC."
+
+    def subnet() -> Check:
+        if not is_set(get(args.props, "subnetId")):
+            yield "subnetId is unset: set subnet_id to a private subnet of the platform VPC."
+
+    def security_groups() -> Check:
+        if not is_set(get(args.props, path)):
+            yield f"{path} is empty: set it to a security group of the platform VPC."
+
+    yield from each_part(subnet, security_groups)
 
 
 def _notebook_root_access_disabled(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -196,11 +203,16 @@ notebook_imdsv2_only = resource_rule(
 
 
 def _studio_domain_vpc_only_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    mode = get(args.props, "appNetworkAccessType")
-    if mode != "VpcOnly":
-        yield f"appNetworkAccessType is {shown(mode)} (unset means PublicInternetOnly): set app_network_access_type='VpcOnly'."
-    if not is_set(get(args.props, "kmsKeyId")):
-        yield "kmsKeyId is unset: set kms_key_id to a customer-managed KMS key for the domain's EFS volume."
+    def network() -> Check:
+        mode = get(args.props, "appNetworkAccessType")
+        if mode != "VpcOnly":
+            yield f"appNetworkAccessType is {shown(mode)} (unset means PublicInternetOnly): set app_network_access_type='VpcOnly'."
+
+    def key() -> Check:
+        if not is_set(get(args.props, "kmsKeyId")):
+            yield "kmsKeyId is unset: set kms_key_id to a customer-managed KMS key for the domain's EFS volume."
+
+    yield from each_part(network, key)
 
 
 studio_domain_vpc_only_encrypted = resource_rule(
