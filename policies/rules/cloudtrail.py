@@ -6,7 +6,9 @@ on ``aws:cloudtrail/trail:Trail`` and its aws-native twin (the same property nam
 also asks that some multi-region trail record read and write management events; that is the
 account's concern (an organisation trail may do it), so here each trail is held to the
 multi-region part only, and a trail whose logging is stopped (``enableLogging`` /
-``isLogging`` false) records no region at all.
+``isLogging`` false) records no region at all. CloudTrail Lake event data stores (pulumi-aws and
+aws-native ``EventDataStore``, ``kmsKeyId`` on both) keep the same events: the KMS rule holds them to a
+customer-managed key too (AWS Config event-data-store-cmk-encryption-enabled).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from ._common import (
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
 TRAILS = [TRAIL, NATIVE_TRAIL]
+#: CloudTrail Lake event data stores: the same events, kept queryable in CloudTrail's own storage,
+#: encrypted with a CloudTrail-owned key unless ``kmsKeyId`` names one (pulumi-aws and aws-native alike;
+#: AWS Config event-data-store-cmk-encryption-enabled).
+EVENT_DATA_STORES = ["aws:cloudtrail/eventDataStore:EventDataStore", "aws-native:cloudtrail:EventDataStore"]
 
 Check = Iterator[str]
 
@@ -46,7 +52,15 @@ def _log_file_validation(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -
 
 
 def _kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    if not is_set(get(args.props, "kmsKeyId")):
+    if is_set(get(args.props, "kmsKeyId")):
+        return
+    if args.resource_type in EVENT_DATA_STORES:
+        yield (
+            "kmsKeyId is unset, so CloudTrail encrypts the event data store with its own key: set "
+            "kms_key_id to a customer-managed KMS key whose policy lets cloudtrail.amazonaws.com use it "
+            "and your auditors decrypt."
+        )
+    else:
         yield (
             "kmsKeyId is unset, so log files are only SSE-S3 encrypted: set kms_key_id to a "
             "customer-managed KMS key whose policy lets cloudtrail.amazonaws.com encrypt for this "
@@ -95,14 +109,17 @@ cloudtrail_log_file_validation = resource_rule(
 cloudtrail_kms_encrypted = resource_rule(
     name="cloudtrail-kms-encrypted",
     description=(
-        "CloudTrail log files must be encrypted with a customer-managed KMS key. Fix: set kmsKeyId "
-        "to a key whose policy grants cloudtrail.amazonaws.com kms:GenerateDataKey* for the trail."
+        "CloudTrail log files and CloudTrail Lake event data stores must be encrypted with a "
+        "customer-managed KMS key. Fix: set kmsKeyId to a key whose policy grants "
+        "cloudtrail.amazonaws.com kms:GenerateDataKey* for the trail or event data store."
     ),
-    resource_types=TRAILS,
+    resource_types=[*TRAILS, *EVENT_DATA_STORES],
     check=_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
-    framework=framework(FSBP, "CloudTrail.2", "CKV_AWS_35"),
+    framework=framework(
+        FSBP, "CloudTrail.2", "CKV_AWS_35; AWS Config event-data-store-cmk-encryption-enabled"
+    ),
     tags=["cloudtrail", "audit", "encryption"],
 )
 

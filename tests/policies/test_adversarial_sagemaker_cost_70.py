@@ -254,3 +254,43 @@ def test_a_budget_paging_no_one_is_refused_before_and_after_create() -> None:
     for outputs in (False, True):
         messages, undecided = _budget_report(BUDGET, inputs, outputs=outputs)
         assert undecided == 0 and len(messages) == 1 and "no notification" in messages[0], messages
+
+
+# --- CloudTrail Lake event data stores: the trail's KMS rule reads them too ----------------------
+
+EVENT_DATA_STORES = ["aws:cloudtrail/eventDataStore:EventDataStore", "aws-native:cloudtrail:EventDataStore"]
+
+
+@pytest.mark.parametrize("resource_type", EVENT_DATA_STORES)
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        pytest.param(
+            {"name": "lake"}, "CloudTrail encrypts the event data store with its own key", id="no-key"
+        ),
+        pytest.param({"name": "lake", "kmsKeyId": ""}, "kms_key_id", id="empty-key"),
+        pytest.param({"name": "lake", "kmsKeyId": KEY}, None, id="customer-key"),
+        pytest.param({"name": "lake", "kmsKeyId": "alias/audit"}, None, id="alias"),
+    ],
+)
+def test_an_event_data_store_is_encrypted_with_a_customer_key(
+    resource_type: str, inputs: dict[str, Any], expected: str | None
+) -> None:
+    for outputs in (False, True):
+        messages, undecided = findings("cloudtrail-kms-encrypted", resource_type, inputs, outputs=outputs)
+        assert undecided == 0
+        if expected is None:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and expected in messages[0] and "SSE-S3" not in messages[0], messages
+
+
+@pytest.mark.parametrize("resource_type", EVENT_DATA_STORES)
+def test_an_event_data_store_key_unknown_at_preview_is_undecided(resource_type: str) -> None:
+    assert findings("cloudtrail-kms-encrypted", resource_type, {"kmsKeyId": UNKNOWN_STRING_VALUE}) == ([], 1)
+
+
+@pytest.mark.parametrize("resource_type", EVENT_DATA_STORES)
+@pytest.mark.parametrize("policy", ["cloudtrail-log-file-validation", "cloudtrail-multi-region"])
+def test_the_trail_only_rules_do_not_read_an_event_data_store(policy: str, resource_type: str) -> None:
+    assert findings(policy, resource_type, {"name": "lake"}) == ([], 0)

@@ -20,6 +20,7 @@ from policies.registry import ALL_POLICIES
 TWINS: dict[str, set[str]] = {
     "aws:appautoscaling/policy:Policy": {"aws-native:applicationautoscaling:ScalingPolicy"},
     "aws:athena/workgroup:Workgroup": {"aws-native:athena:WorkGroup"},
+    "aws:cloudtrail/eventDataStore:EventDataStore": {"aws-native:cloudtrail:EventDataStore"},
     "aws:cloudtrail/trail:Trail": {"aws-native:cloudtrail:Trail"},
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": {
         "aws-native:events:EventBusPolicy",
