@@ -56,7 +56,9 @@ Equivalent (no input a provider accepts changes the verdict or message):
   ``ACTUAL``: Budgets' ``NotificationType`` is ``ACTUAL`` or ``FORECASTED``, both in the set;
 - cost: ``budgetType`` unset read as COST: the property is required by both providers, so the
   engine's provider check fails such a budget before any policy sees it;
-- cost: stopping ``_sns_notifications`` at its first match: callers only ask whether it found any;
+- cost: stopping ``_sns_notifications`` at its first match: callers only ask whether it found any
+  (session 70: it is ``_notifies_sns`` now, which stops there on purpose, so one paging notification
+  decides beside another unknown at preview: tests/policies/test_adversarial_sagemaker_cost_70.py);
 - athena: an aws-native update's ``encryptionOption`` refused only when ``SSE_S3``: the option's
   enum is ``SSE_S3``, ``SSE_KMS``, ``CSE_KMS``, so that is the only non-KMS value;
 - athena: enforcement refused only when false rather than when not true: the flag is a boolean
