@@ -2,11 +2,13 @@
 
 With a package listed (or ``*``), the engine gives a registration of it that names no provider a
 "deny" default provider and fails it (pulumi/pulumi pkg/resource/deploy: default_providers.go
-``shouldDenyRequest``, source_eval.go ``getProviderReference``/``resolveProvider``, step_generator.go;
-the message is sdk/go/common/diag/errors.go ``GetDefaultProviderDenied``, code 2015):
+``shouldDenyRequest``, source_eval.go ``getProviderReference``/``resolveProvider``/``inheritFromParent``,
+step_generator.go ``loadResourceProvider``; the message is sdk/go/common/diag/errors.go
+``GetDefaultProviderDenied``, code 2015):
 
 - a custom resource (and a remote component): its provider is
-  the request's ``provider``, else its ``providers`` entry for the package, else the one its parent
+  the request's ``provider``, else the provider of its custom parent when that provider is of its
+  package, else its ``providers`` entry for the package, else the one its parent
   component's ``providers`` (inherited from the components above it) names for the package;
 - a read (``Resource.get``, ``opts.id``): the request's ``provider`` alone;
 - an invoke: the request's ``provider``, else its parent component's for the package.
@@ -15,6 +17,11 @@ A local component resource has no provider and is never refused, nor is the ``pu
 (the stack, a ``pulumi:providers:*`` resource, ``StackReference``, ``getResource``). The Python SDK already sends a custom resource
 the provider its parent's ``providers=`` names, and an invoke its ``parent``'s; the parent's map is
 followed here too, as the engine does, for a request that does not.
+
+The engine resolves the provider before it runs the transforms (``transforms=`` of the resource or
+an ancestor, ``register_stack_transform``, ``register_invoke_transform``), and a transform may set
+one: the mock monitor runs none, so a registration a transform may reach is not refused here
+(`pulumi up` decides), rather than refused for a provider the transform gives it.
 """
 
 from __future__ import annotations
@@ -39,24 +46,41 @@ class DefaultProviderGuard:
         self._source = source
         self._component_providers: dict[str, Mapping[str, str]] = {}
         """Each component's ``providers`` by package, its parent component's merged under it."""
+        self._custom_providers: dict[str, str] = {}
+        """Each custom resource's provider, which the engine gives a child naming none."""
+        self._transformed: set[str] = set()
+        """The resources with transforms of their own or an ancestor's."""
+        self.stack_transforms = False
+        """Whether the program registered a stack transform (it reaches every later registration)."""
+        self.invoke_transforms = False
+        """Whether the program registered a stack invoke transform."""
 
     def register(self, request: Any, urn_of: Callable[[], str]) -> None:
         """Refuses a resource registration the engine would (raises DefaultProviderDenied), and
-        keeps a component's providers for its children; ``urn_of`` gives its URN (made only for a
-        component or a refusal)."""
+        keeps what a child inherits (a component's providers, a custom resource's provider, a
+        transform); ``urn_of`` gives its URN (made only for what a child inherits or a refusal)."""
         if not self.disabled:
             return
         package = _package(request.type)
+        transformed = bool(request.transforms) or request.parent in self._transformed
+        if transformed:
+            self._transformed.add(urn_of())
         if not request.custom:
             # The engine's componentProviders: a component's own map, its parent component's under it.
             inherited = self._component_providers.get(request.parent, {})
             self._component_providers[urn_of()] = {**inherited, **request.providers}
             if not request.remote:
                 return
-        if self._resolved(request.provider, request.providers, request.parent, package):
+        provider = self._resolved(request.provider, request.providers, request.parent, package)
+        if provider:
+            if request.custom:
+                self._custom_providers[urn_of()] = provider
             return
-        if disables(self.disabled, package):
-            denied = f"Default provider for '{package}' disabled. '{urn_of()}' must use an explicit provider."
+        if disables(self.disabled, package) and not (transformed or self.stack_transforms):
+            # A remote component's refusal (RegisterResource) names its type, a custom resource's
+            # (the step generator's) its URN.
+            named = request.type if request.remote else urn_of()
+            denied = f"Default provider for '{package}' disabled. '{named}' must use an explicit provider."
             raise DefaultProviderDenied(self._message(denied, "resource", request, package))
 
     def read(self, request: Any) -> None:
@@ -73,19 +97,26 @@ class DefaultProviderGuard:
     def invoke(self, request: Any) -> None:
         """Refuses an invoke naming no provider, as the engine's Invoke (getProviderFromSource)."""
         package = _package(request.tok)
-        if not disables(self.disabled, package):
+        if not disables(self.disabled, package) or self.invoke_transforms:
             return
-        if self._resolved(request.provider, {}, getattr(request, "parent", ""), package):
+        if self._component_provider(getattr(request, "parent", ""), package) or request.provider:
             return
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "invoke", request, package))
 
-    def _resolved(self, provider: str, providers: Mapping[str, str], parent: str, package: str) -> bool:
-        """Whether the engine's resolveProvider finds a provider: the request's own, its
-        ``providers`` entry for ``package``, or its parent component's."""
-        return bool(
-            provider or providers.get(package) or self._component_providers.get(parent, {}).get(package)
-        )
+    def _resolved(self, provider: str, providers: Mapping[str, str], parent: str, package: str) -> str:
+        """The provider the engine finds (inheritFromParent, then resolveProvider): the request's
+        own, its custom parent's of ``package``, its ``providers`` entry for ``package``, or its
+        parent component's; the empty text for none."""
+        if provider:
+            return provider
+        inherited = self._custom_providers.get(parent, "")
+        if inherited and _provider_package(inherited) == package:
+            return inherited
+        return providers.get(package) or self._component_provider(parent, package)
+
+    def _component_provider(self, parent: str, package: str) -> str:
+        return self._component_providers.get(parent, {}).get(package, "")
 
     def _message(self, denied: str, kind: str, request: Any, package: str) -> str:
         what = f"invoke {request.tok}" if kind == "invoke" else f"{kind} {request.type} {request.name!r}"
@@ -107,3 +138,10 @@ def _package(token: str) -> str:
     """A type or function token's package (``aws`` of ``aws:s3/bucket:Bucket``), as the engine's
     ``tokens.Type.Package``."""
     return token.partition(":")[0]
+
+
+def _provider_package(reference: str) -> str:
+    """The package of the provider a reference (``<urn>::<id>``) names: ``aws`` of a
+    ``pulumi:providers:aws`` URN (the engine's ``ref.URN().Type().Name()``)."""
+    parts = reference.split("::")
+    return parts[2].rpartition(":")[2] if len(parts) > 2 else ""

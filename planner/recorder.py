@@ -346,6 +346,15 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self._guard.invoke(request)
         return super().Invoke(request)
 
+    def RegisterStackTransform(self, request: Any) -> Any:
+        # The engine runs it on each later registration, after it resolved the provider: it may set one.
+        self._guard.stack_transforms = True
+        return super().RegisterStackTransform(request)
+
+    def RegisterStackInvokeTransform(self, request: Any) -> Any:
+        self._guard.invoke_transforms = True
+        return super().RegisterStackInvokeTransform(request)
+
     def RegisterResource(self, request: Any) -> Any:
         if self._guard.disabled:
             self._guard.register(request, lambda: self.make_urn(request.parent, request.type, request.name))

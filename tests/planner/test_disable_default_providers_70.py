@@ -34,6 +34,7 @@ from tests.log_records import log_records
 from tests.stacks.project_folder import project_folder
 
 SOURCE = "team/Pulumi.x.yaml"
+BUCKET = "aws:s3/bucket:Bucket"
 
 
 def record(program: Callable[[], None], disabled: Any = ("aws", "aws-native", "kubernetes")) -> ResourceGraph:
@@ -254,6 +255,7 @@ def test_the_engines_parent_lookup_covers_a_request_the_sdk_left_without_one() -
             remote=False,
             provider="",
             providers=providers or {},
+            transforms=[],
         )
 
     guard.register(
@@ -264,8 +266,126 @@ def test_the_engines_parent_lookup_covers_a_request_the_sdk_left_without_one() -
     guard.invoke(SimpleNamespace(tok="aws:index/getRegion:getRegion", provider="", parent="inner-urn"))
     with pytest.raises(DefaultProviderDenied):
         guard.register(request("aws:s3/bucket:Bucket", "loose", "", custom=True), lambda: "loose-urn")
-    with pytest.raises(DefaultProviderDenied):  # a custom parent passes no providers down
+    # A custom parent passes no providers map down, and its provider here names no package.
+    with pytest.raises(DefaultProviderDenied):
         guard.register(request("aws:s3/bucket:Bucket", "under", "kept-urn", custom=True), lambda: "under-urn")
+
+
+def _guard_request(type_: str, name: str, parent: str, provider: str = "", *, remote: bool = False) -> Any:
+    return SimpleNamespace(
+        type=type_,
+        name=name,
+        parent=parent,
+        custom=not remote,
+        remote=remote,
+        provider=provider,
+        providers={},
+        transforms=[],
+    )
+
+
+def test_a_custom_parents_provider_of_the_childs_package_is_inherited() -> None:
+    """The engine's inheritFromParent: a custom or remote child naming no provider takes its custom
+    parent's when that provider is of the child's package (``ref.URN().Type().Name()``), not
+    otherwise."""
+    guard = DefaultProviderGuard(frozenset({"aws", "kubernetes", "awsx"}), SOURCE)
+    aws_provider = "urn:pulumi:s::p::pulumi:providers:aws::main::0123"
+    nested_provider = "urn:pulumi:s::p::team:x:Team$pulumi:providers:aws::main::0123"
+    guard.register(_guard_request("aws:s3/bucket:Bucket", "b", "", aws_provider), lambda: "b-urn")
+    guard.register(_guard_request("aws:s3/bucket:Bucket", "n", "", nested_provider), lambda: "n-urn")
+
+    guard.register(_guard_request("aws:s3/bucketPolicy:BucketPolicy", "c", "b-urn"), lambda: "c-urn")
+    guard.register(_guard_request("aws:s3/bucketPolicy:BucketPolicy", "d", "n-urn"), lambda: "d-urn")
+    # The child took it on: its own child inherits it in turn.
+    guard.register(_guard_request("aws:s3/bucketPolicy:BucketPolicy", "e", "c-urn"), lambda: "e-urn")
+    with pytest.raises(DefaultProviderDenied, match="'kubernetes' disabled"):
+        guard.register(_guard_request("kubernetes:core/v1:Namespace", "k", "b-urn"), lambda: "k-urn")
+    with pytest.raises(DefaultProviderDenied, match="'awsx' disabled"):  # awsx is not aws
+        guard.register(_guard_request("awsx:ec2:Vpc", "v", "b-urn", remote=True), lambda: "v-urn")
+    with pytest.raises(DefaultProviderDenied, match="'aws' disabled"):  # not a parent: not inherited
+        guard.register(_guard_request("aws:s3/bucket:Bucket", "x", "other-urn"), lambda: "x-urn")
+
+
+def test_a_remote_components_providers_entry_for_its_package_is_explicit() -> None:
+    """resolveProvider takes the request's ``providers`` entry for the package when it names no
+    ``provider`` (another SDK's multi-language component); an entry for another package does not."""
+    guard = DefaultProviderGuard(frozenset({"awsx"}), SOURCE)
+    request = _guard_request("awsx:ec2:Vpc", "vpc", "", remote=True)
+
+    guard.register(SimpleNamespace(**{**vars(request), "providers": {"awsx": "urn:awsx::id"}}), lambda: "v1")
+    with pytest.raises(DefaultProviderDenied):
+        guard.register(
+            SimpleNamespace(**{**vars(request), "providers": {"aws": "urn:aws::id"}}), lambda: "v2"
+        )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"secure": "v1:abc"}, ["kubernetes", {"secure": "v1:abc"}]],
+    ids=["encrypted", "an-encrypted-item"],
+)
+def test_an_encrypted_value_is_left_to_pulumi_up(value: Any) -> None:
+    """Its text is not known offline: it refuses nothing and is no error (as ``pulumi:tags``)."""
+    assert disabled_default_providers({DISABLE_DEFAULT_PROVIDERS_KEY: value}) == frozenset()
+    assert len(record(lambda: aws.s3.Bucket("b") and None, disabled=value)) == 2
+
+
+def _with_provider_transform(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    """A transform giving each aws resource the provider named ``main`` (a stand-in reference)."""
+    if not args.type_.startswith("aws:"):
+        return None
+    provider = pulumi.ProviderResource("aws", "from-transform", {}, pulumi.ResourceOptions(urn="urn:x"))
+    return pulumi.ResourceTransformResult(
+        args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(provider=provider))
+    )
+
+
+def test_a_registration_a_transform_reaches_is_left_to_pulumi_up() -> None:
+    """The engine resolves the provider before it runs the transforms, which may set one (a stack
+    transform naming the provider of every aws resource is the usual way): the mock monitor runs
+    none, so what a transform reaches is not refused; what none reaches still is."""
+
+    def stack_transform() -> None:
+        pulumi.runtime.register_stack_transform(_with_provider_transform)
+        aws.s3.Bucket("data")
+
+    assert [bucket.name for bucket in record(stack_transform).of_type(BUCKET)] == ["data"]
+
+    def transform_on_a_parent() -> None:
+        team = Team("team", pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+        inner = Team("inner", pulumi.ResourceOptions(parent=team))
+        aws.s3.Bucket("data", opts=pulumi.ResourceOptions(parent=inner))
+        aws.s3.Bucket("own", opts=pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+
+    assert sorted(bucket.name for bucket in record(transform_on_a_parent).of_type(BUCKET)) == ["data", "own"]
+
+    def transform_elsewhere() -> None:
+        Team("team", pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+        aws.s3.Bucket("loose")  # not its child
+
+    assert "'loose' names no aws provider" in refusal(transform_elsewhere)
+
+    def stack_transform_too_late() -> None:
+        aws.s3.Bucket("early")  # registered before the transform: it does not reach it
+        pulumi.runtime.register_stack_transform(_with_provider_transform)
+
+    assert "'early' names no aws provider" in refusal(stack_transform_too_late)
+
+
+def test_an_invoke_an_invoke_transform_may_give_a_provider_is_left_to_pulumi_up() -> None:
+    def program() -> None:
+        pulumi.runtime.register_invoke_transform(lambda args: None)
+        aws.get_region()
+
+    assert len(record(program)) == 1  # the stack alone: the invoke was answered
+
+
+def test_a_remote_component_is_refused_by_its_type_as_the_engine_says() -> None:
+    message = refusal(lambda: RemoteVpc("vpc") and None, disabled=["awsx"])
+
+    assert message.startswith(
+        "Default provider for 'awsx' disabled. 'awsx:ec2:Vpc' must use an explicit provider. "
+    )
 
 
 def test_the_keys_value_reads_as_the_engine_passes_it() -> None:
