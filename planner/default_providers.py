@@ -56,32 +56,46 @@ class DefaultProviderGuard:
         """Whether the program registered a stack invoke transform."""
 
     def register(self, request: Any, urn_of: Callable[[], str]) -> None:
-        """Refuses a resource registration the engine would (raises DefaultProviderDenied), and
-        keeps what a child inherits (a component's providers, a custom resource's provider, a
-        transform); ``urn_of`` gives its URN (made only for what a child inherits or a refusal)."""
-        if not self.disabled:
-            return
+        """:meth:`check`, then :meth:`keep` with the URN ``urn_of`` gives."""
+        if self.disabled:
+            self.keep(request, urn_of(), self.check(request, urn_of))
+
+    def check(self, request: Any, urn_of: Callable[[], str]) -> str:
+        """Refuses a resource registration the engine would (raises DefaultProviderDenied); else
+        the provider the engine finds for it (the empty text for none: a local component, or a
+        default provider allowed or left to a transform). ``urn_of`` gives its URN, for a refusal."""
+        provider = request.provider
+        if provider or not (request.custom or request.remote):
+            return provider  # its own (the engine takes it first), or a local component's: none
         package = _package(request.type)
-        transformed = bool(request.transforms) or request.parent in self._transformed
-        if transformed:
-            self._transformed.add(urn_of())
+        provider = self._resolved(provider, request.providers, request.parent, package)
+        if (
+            provider
+            or not disables(self.disabled, package)
+            or self.stack_transforms
+            or request.transforms
+            or request.parent in self._transformed
+        ):
+            return provider
+        # A remote component's refusal (RegisterResource) names its type, a custom resource's (the
+        # step generator's) its URN.
+        named = request.type if request.remote else urn_of()
+        denied = f"Default provider for '{package}' disabled. '{named}' must use an explicit provider."
+        raise DefaultProviderDenied(self._message(denied, "resource", request, package))
+
+    def keep(self, request: Any, urn: str, provider: str) -> None:
+        """Keeps what a child of the resource registered as ``urn`` (with the ``provider``
+        :meth:`check` found) inherits from it: transforms, a component's providers (the engine's
+        componentProviders: its own map, its parent component's under it), a custom resource's
+        provider (inheritFromParent)."""
+        if request.transforms or request.parent in self._transformed:
+            self._transformed.add(urn)
         if not request.custom:
-            # The engine's componentProviders: a component's own map, its parent component's under it.
+            # A component's `provider=` is in its `providers` (the SDK merges it in: convert_providers).
             inherited = self._component_providers.get(request.parent, {})
-            self._component_providers[urn_of()] = {**inherited, **request.providers}
-            if not request.remote:
-                return
-        provider = self._resolved(request.provider, request.providers, request.parent, package)
-        if provider:
-            if request.custom:
-                self._custom_providers[urn_of()] = provider
-            return
-        if disables(self.disabled, package) and not (transformed or self.stack_transforms):
-            # A remote component's refusal (RegisterResource) names its type, a custom resource's
-            # (the step generator's) its URN.
-            named = request.type if request.remote else urn_of()
-            denied = f"Default provider for '{package}' disabled. '{named}' must use an explicit provider."
-            raise DefaultProviderDenied(self._message(denied, "resource", request, package))
+            self._component_providers[urn] = {**inherited, **request.providers}
+        elif provider:
+            self._custom_providers[urn] = provider
 
     def read(self, request: Any) -> None:
         """Refuses a read (``Resource.get``) naming no provider, as the engine's ReadResource."""

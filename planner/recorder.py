@@ -356,8 +356,12 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return super().RegisterStackInvokeTransform(request)
 
     def RegisterResource(self, request: Any) -> Any:
-        if self._guard.disabled:
-            self._guard.register(request, lambda: self.make_urn(request.parent, request.type, request.name))
+        # What a child inherits is kept under the URN the registration answers: no URN is made here.
+        provider = (
+            self._guard.check(request, lambda: self.make_urn(request.parent, request.type, request.name))
+            if self._guard.disabled
+            else None
+        )
         self._seen.inputs = None
         # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
@@ -367,6 +371,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         )
         self.holds_unknowns |= self._seen.unknown_inputs is not None
         response = super().RegisterResource(request)
+        if provider is not None:
+            self._guard.keep(request, response.urn, provider)
         registration = self.resources.get(response.urn)
         if request.custom and not request.type.startswith(PROVIDER_PREFIX):
             # What the mocks do not return, the engine knows only once the provider has created the
