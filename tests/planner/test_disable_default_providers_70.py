@@ -131,6 +131,60 @@ def test_an_invoke_with_a_provider_or_a_parents_is_answered() -> None:
     assert answers == ["eu-west-1", "eu-west-1"]
 
 
+def _aws_provider() -> aws.Provider:
+    return aws.Provider("main", region="eu-west-1")
+
+
+def _under_a_component_given(**options: Any) -> pulumi.ComponentResource:
+    return Team("outer", pulumi.ResourceOptions(**options))
+
+
+PLANNED_AS_BY_THE_ENGINE: dict[str, Callable[[], Any]] = {
+    # The SDK sends a component's `provider=` in its `providers`: its children take it.
+    "component-provider-singular": lambda: aws.s3.Bucket(
+        "data", opts=pulumi.ResourceOptions(parent=_under_a_component_given(provider=_aws_provider()))
+    ),
+    "component-providers-dict": lambda: aws.s3.Bucket(
+        "data",
+        opts=pulumi.ResourceOptions(parent=_under_a_component_given(providers={"aws": _aws_provider()})),
+    ),
+    "invoke-output-with-a-parent": lambda: aws.get_region_output(
+        opts=pulumi.InvokeOutputOptions(parent=_under_a_component_given(providers=[_aws_provider()]))
+    ),
+    "read-with-a-parent": lambda: aws.s3.Bucket.get(
+        "existing",
+        "bucket-id",
+        opts=pulumi.ResourceOptions(parent=_under_a_component_given(providers=[_aws_provider()])),
+    ),
+}
+
+REFUSED_AS_BY_THE_ENGINE: dict[str, Callable[[], Any]] = {
+    "invoke-output": lambda: aws.get_region_output(),
+    # A providers entry of another package is no provider of this one.
+    "another-packages-provider-on-the-parent": lambda: aws.s3.Bucket(
+        "data", opts=pulumi.ResourceOptions(parent=_under_a_component_given(providers=[k8s.Provider("k")]))
+    ),
+    # The SDK drops a `provider=` of another package: the engine then asks for the default one.
+    "another-packages-provider-of-its-own": lambda: aws.s3.Bucket(
+        "data", opts=pulumi.ResourceOptions(provider=k8s.Provider("k"))
+    ),
+    "a-dict-entry-under-another-name": lambda: aws.s3.Bucket(
+        "data",
+        opts=pulumi.ResourceOptions(parent=_under_a_component_given(providers={"prod": _aws_provider()})),
+    ),
+}
+
+
+@pytest.mark.parametrize("program", PLANNED_AS_BY_THE_ENGINE.values(), ids=PLANNED_AS_BY_THE_ENGINE)
+def test_what_the_python_sdk_resolves_is_planned(program: Callable[[], Any]) -> None:
+    record(lambda: program() and None)
+
+
+@pytest.mark.parametrize("program", REFUSED_AS_BY_THE_ENGINE.values(), ids=REFUSED_AS_BY_THE_ENGINE)
+def test_what_the_python_sdk_leaves_without_a_provider_is_refused(program: Callable[[], Any]) -> None:
+    assert "names no aws provider" in refusal(lambda: program() and None)
+
+
 def test_a_read_without_a_provider_is_refused_and_with_one_read() -> None:
     message = refusal(lambda: aws.s3.Bucket.get("existing", "bucket-id"))
     # The engine's ReadResource puts the type where the others put the package.
