@@ -635,6 +635,7 @@ def record_program(
     source: str = "<program>",
     secret_keys: Iterable[str] | None = None,
     stack_outputs: StackOutputs | None = None,
+    default_providers_source: str = "",
 ) -> ResourceGraph:
     """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
 
@@ -650,12 +651,16 @@ def record_program(
     ``pulumi:disable-default-providers`` lists that names no provider fails the recording with
     :class:`~planner.default_providers.DefaultProviderDenied`, as it fails `pulumi up`; a malformed
     value of that key is a :class:`~stacks.config.ConfigError` naming ``source``.
+    ``default_providers_source`` names the file that key is written in when it is not ``source``
+    (a project's ``Pulumi.yaml``).
     """
     config = dict(config or {})
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
     mocks = PlatformMocks(region=region, account_id=account, default_regions=_default_regions(config))
-    monitor = _RecordingMonitor(mocks, stack_outputs, _default_provider_guard(config, source))
+    monitor = _RecordingMonitor(
+        mocks, stack_outputs, _default_provider_guard(config, default_providers_source or source)
+    )
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
     warnings = _WarningCollector()
@@ -868,6 +873,7 @@ def record_stack_file(
         source=stack_file.path,
         secret_keys=config_secret_keys(stack_file.config),
         stack_outputs=stack_outputs,
+        default_providers_source=stack_file.default_providers_source,
     )
     if not stack_file.environments:
         return graph

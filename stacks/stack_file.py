@@ -76,6 +76,9 @@ class StackFile:
     environments: tuple[str, ...] = ()
     """The Pulumi ESC environments its ``environment:`` imports: `pulumi up` merges their
     ``pulumiConfig`` values into ``config``, which the offline plan cannot read (Pulumi Cloud)."""
+    default_providers_source: str = ""
+    """The file ``config``'s ``pulumi:disable-default-providers`` is written in when it is not
+    ``path`` (the project's ``Pulumi.yaml``): where a refusal tells to take a package off."""
 
     @property
     def platform(self) -> Any:
@@ -271,7 +274,15 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError.joined(
             source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments, written))])]
         )
-    stack_file = StackFile(path=source, stack=stack, config=config, environments=environments)
+    stack_file = StackFile(
+        path=source,
+        stack=stack,
+        config=config,
+        environments=environments,
+        default_providers_source=(
+            providers_source if providers_source != source and DISABLE_DEFAULT_PROVIDERS_KEY in config else ""
+        ),
+    )
     if deferred:
         raise _with_platform_problems(
             stack_file, deferred, stack_name_refused=not STACK_NAME.fullmatch(stack)

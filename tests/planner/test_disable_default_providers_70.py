@@ -500,3 +500,33 @@ def test_a_malformed_value_from_pulumi_yaml_names_pulumi_yaml(tmp_path) -> None:
     [(key, message)] = error.value.problems
     assert (key, error.value.sources) == (DISABLE_DEFAULT_PROVIDERS_KEY, (str(tmp_path / "Pulumi.yaml"),))
     assert "a bare `*` is no list" in message
+
+
+def test_a_refusal_names_the_file_the_list_is_written_in(tmp_path, monkeypatch, capsys) -> None:
+    """A list set by Pulumi.yaml (the stack file setting none) is Pulumi.yaml's to change; one the
+    stack file sets is the stack file's, even with Pulumi.yaml setting another."""
+    monkeypatch.setattr("planner.recorder._offline_program", lambda source, registry: aws.s3.Bucket("forgot"))
+
+    def without_the_key(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+
+    project_list = "  pulumi:disable-default-providers:\n    value: [aws]\n"
+    path = project_folder(tmp_path, project_list, edit=without_the_key)
+    assert read_stack_file(path).default_providers_source == str(tmp_path / "Pulumi.yaml")
+
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"`pulumi:disable-default-providers` in {tmp_path / 'Pulumi.yaml'} lists 'aws'" in err
+
+    def with_the_key(document: dict[str, Any]) -> None:
+        document["config"][DISABLE_DEFAULT_PROVIDERS_KEY] = ["aws"]
+
+    path = project_folder(tmp_path, project_list, edit=with_the_key)
+    assert read_stack_file(path).default_providers_source == ""
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_FAILED
+    assert f"`pulumi:disable-default-providers` in {path} lists 'aws'" in capsys.readouterr().err
+    # No list at all (Pulumi.yaml setting another key): no file to name.
+    other = "  aws:skipMetadataApiCheck:\n    value: true\n"
+    assert (
+        read_stack_file(project_folder(tmp_path, other, edit=without_the_key)).default_providers_source == ""
+    )
