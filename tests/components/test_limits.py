@@ -268,6 +268,19 @@ def test_fit_keeps_a_name_that_fits_and_hashes_one_that_does_not() -> None:
     assert child_name("training-role-role", "aws:iam/role:Role") == "training-role-role"
 
 
+def test_a_child_name_fits_pulumi_aws_s_auto_name_limit_where_it_is_stricter_than_aws() -> None:
+    """SNS takes 256 characters, but pulumi-aws auto-names a topic within 80 and fails the preview
+    beyond (provider/resource_overrides.go): 72 before '-<7 hex>'. Where AWS is stricter (an IAM
+    policy's 128 against pulumi-aws's default 255), AWS's limit stands."""
+    from components.naming import AUTONAME_SUFFIX, child_name
+
+    topic = child_name("endpoint-" + "e" * 200 + "-async-success", "aws:sns/topic:Topic")
+    assert len(topic) == 80 - AUTONAME_SUFFIX
+    assert child_name("e" * 72, "aws:sns/topic:Topic") == "e" * 72
+    assert child_name("e" * 73, "aws:sns/topic:Topic") != "e" * 73
+    assert len(child_name("p" * 300, "aws:iam/policy:Policy")) == 128 - AUTONAME_SUFFIX
+
+
 # -- schedules, time zones, addresses -------------------------------------------------------------
 @pytest.mark.parametrize(
     ("expression", "problem"),

@@ -686,9 +686,12 @@ def test_the_scan_finds_an_auto_named_child_without_child_name(tmp_path: Path) -
     ]
 
 
-SNS_BUDGET = 255 - AUTONAME_SUFFIX
-"""An SNS topic's or scaling policy's name may have 256 characters, but pulumi-aws auto-names one within
-its default 255 (provider/autonaming.go) and refuses a longer one at preview."""
+DEFAULT_BUDGET = 255 - AUTONAME_SUFFIX
+"""A scaling policy's name may have 256 characters, but pulumi-aws auto-names one within its default
+255 (provider/autonaming.go) and refuses a longer one at preview."""
+TOPIC_BUDGET = 80 - AUTONAME_SUFFIX
+"""An SNS topic's name may have 256 characters, but pulumi-aws auto-names one within 80
+(provider/resource_overrides.go ``aws_sns_topic``: ``Maxlen: 80``) and refuses a longer one at preview."""
 
 
 @pytest.mark.parametrize(
@@ -699,8 +702,8 @@ its default 255 (provider/autonaming.go) and refuses a longer one at preview."""
         ("aws:iam/rolePolicy:RolePolicy", 128 - AUTONAME_SUFFIX),
         ("aws:cloudwatch/eventConnection:EventConnection", 64 - AUTONAME_SUFFIX),
         ("aws:ec2/securityGroup:SecurityGroup", 255 - AUTONAME_SUFFIX),
-        ("aws:sns/topic:Topic", SNS_BUDGET),
-        ("aws:appautoscaling/policy:Policy", SNS_BUDGET),
+        ("aws:sns/topic:Topic", TOPIC_BUDGET),
+        ("aws:appautoscaling/policy:Policy", DEFAULT_BUDGET),
     ],
 )
 def test_child_name_keeps_every_name_that_fits_and_shortens_one_more(type_token: str, longest: int) -> None:
@@ -731,14 +734,14 @@ def _topic_program(name: str) -> Callable[[], None]:
 @pytest.mark.parametrize(
     ("name", "kept"),
     [
-        pytest.param("t" * (SNS_BUDGET - len("-topic")), True, id="longest-that-fits-is-kept"),
-        pytest.param("t" * (SNS_BUDGET - len("-topic") + 1), False, id="one-longer-is-shortened"),
+        pytest.param("t" * (TOPIC_BUDGET - len("-topic")), True, id="longest-that-fits-is-kept"),
+        pytest.param("t" * (TOPIC_BUDGET - len("-topic") + 1), False, id="one-longer-is-shortened"),
     ],
 )
 def test_an_alert_topics_auto_name_fits_whatever_the_component_is_called(name: str, kept: bool) -> None:
     [topic] = record_program(_topic_program(name)).of_type("aws:sns/topic:Topic")
     assert (topic.name == f"{name}-topic") is kept
-    assert len(topic.name) + AUTONAME_SUFFIX == 255 if kept else len(topic.name) == SNS_BUDGET
+    assert len(topic.name) + AUTONAME_SUFFIX == 80 if kept else len(topic.name) == TOPIC_BUDGET
 
 
 class _TeamStack(pulumi.ComponentResource):
