@@ -179,10 +179,10 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
             else build_plan(validated_stack_file(path), args.registry)
         )
     except Exception as error:
-        from planner.default_providers import DefaultProviderDenied
+        from planner.program_failure import ProgramFailure
         from stacks.config import ConfigError  # not at the top: see plan_once
 
-        if isinstance(error, DefaultProviderDenied):
+        if isinstance(error, ProgramFailure):
             # The program fails as `pulumi up` would fail it: no plan, no verdict, no traceback.
             print(f"error: {error}", file=sys.stderr)
             return EXIT_FAILED

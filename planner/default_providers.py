@@ -29,10 +29,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.program_failure import ProgramFailure
 from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, EVERY_PACKAGE, disables
 
 
-class DefaultProviderDenied(Exception):
+class DefaultProviderDenied(ProgramFailure):
     """A registration ``pulumi up`` fails: its package's default provider is disabled and it names
     no provider. ``str()`` is the engine's message and what to do."""
 
@@ -69,13 +70,7 @@ class DefaultProviderGuard:
             return provider  # its own (the engine takes it first), or a local component's: none
         package = _package(request.type)
         provider = self._resolved(provider, request.providers, request.parent, package)
-        if (
-            provider
-            or not disables(self.disabled, package)
-            or self.stack_transforms
-            or request.transforms
-            or request.parent in self._transformed
-        ):
+        if provider or not disables(self.disabled, package) or self.transform_may_reach(request):
             return provider
         # A remote component's refusal (RegisterResource) names its type, a custom resource's (the
         # step generator's) its URN.
@@ -83,13 +78,22 @@ class DefaultProviderGuard:
         denied = f"Default provider for '{package}' disabled. '{named}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "resource", request, package))
 
+    def transform_may_reach(self, request: Any) -> bool:
+        """Whether a transform may change the registration before its provider sees it: a stack
+        transform registered before it, or ``transforms=`` of its own or an ancestor's."""
+        return self.stack_transforms or bool(request.transforms) or request.parent in self._transformed
+
+    def keep_transformed(self, request: Any, urn: str) -> None:
+        """Keeps that the children of the resource registered as ``urn`` inherit transforms."""
+        if request.transforms or request.parent in self._transformed:
+            self._transformed.add(urn)
+
     def keep(self, request: Any, urn: str, provider: str) -> None:
         """Keeps what a child of the resource registered as ``urn`` (with the ``provider``
         :meth:`check` found) inherits from it: transforms, a component's providers (the engine's
         componentProviders: its own map, its parent component's under it), a custom resource's
         provider (inheritFromParent)."""
-        if request.transforms or request.parent in self._transformed:
-            self._transformed.add(urn)
+        self.keep_transformed(request, urn)
         if not request.custom:
             # A component's `provider=` is in its `providers` (the SDK merges it in: convert_providers).
             inherited = self._component_providers.get(request.parent, {})

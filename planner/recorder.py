@@ -56,9 +56,11 @@ from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
-from planner.default_providers import DefaultProviderDenied, DefaultProviderGuard
+from planner.autonames import AUTONAMING_KEY, refuse_too_long_autoname
+from planner.default_providers import DefaultProviderGuard
 from planner.mocks import REGIONAL_PROVIDERS, PlatformMocks, known_region
 from planner.process import fewer_gc_pauses
+from planner.program_failure import ProgramFailure
 from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
 from planner.schema_numbers import SCALAR_TYPES, with_schema_integers
@@ -249,6 +251,10 @@ class _InputsSeen(pulumi_mocks.Mocks):
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         self._mocks = mocks
+        self.judges_autoname = False
+        """Whether to refuse the registration's auto-name where pulumi-aws would
+        (:mod:`planner.autonames`): here, where the inputs the program set are known, unknown ones
+        included (the mocks see those as unset)."""
         self.inputs: dict[str, Any] | None = None
         self.unknown_inputs: dict[str, Any] | None = None
         """The request's inputs with their unknowns kept, when it holds any (else None)."""
@@ -257,6 +263,8 @@ class _InputsSeen(pulumi_mocks.Mocks):
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.inputs = args.inputs
+        if self.judges_autoname:  # a component's type is no pulumi-aws type: never judged
+            refuse_too_long_autoname(args.typ, args.name, {*args.inputs, *(self.unknown_inputs or {})})
         resource_id, state = self._mocks.new_resource(args)
         if args.custom and not args.typ.startswith(PROVIDER_PREFIX):
             # What the mocks leave out of an output object is unknown too, as at a preview.
@@ -300,8 +308,11 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         mocks: pulumi_mocks.Mocks,
         stack_outputs: StackOutputs | None = None,
         guard: DefaultProviderGuard | None = None,
+        *,
+        judges_autonames: bool = True,
     ) -> None:
         self._seen = _InputsSeen(mocks)
+        self._judges_autonames = judges_autonames
         super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
         self.reads: list[RecordedResource] = []
@@ -363,6 +374,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             else None
         )
         self._seen.inputs = None
+        # A transform the recording does not run may set the name (as the provider, see check).
+        self._seen.judges_autoname = self._judges_autonames and not self._guard.transform_may_reach(request)
         # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
         # the mocks' echo and the recording (the pack's unknown-checking proxy reads them).
@@ -373,6 +386,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         response = super().RegisterResource(request)
         if provider is not None:
             self._guard.keep(request, response.urn, provider)
+        else:
+            self._guard.keep_transformed(request, response.urn)
         registration = self.resources.get(response.urn)
         if request.custom and not request.type.startswith(PROVIDER_PREFIX):
             # What the mocks do not return, the engine knows only once the provider has created the
@@ -608,11 +623,11 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
 
 
 def _unretrieved_denials_unsaid(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """asyncio's handler, but silent on the outputs of a registration refused for its default
-    provider: the SDK fails each of them with the refusal, and each one no program read was
-    logged "Future exception was never retrieved" (dozens per resource) under the one error the
-    recording raises."""
-    if not isinstance(context.get("exception"), DefaultProviderDenied):
+    """asyncio's handler, but silent on the outputs of a registration refused as ``pulumi up``
+    would (:class:`~planner.program_failure.ProgramFailure`: its default provider, its auto-name):
+    the SDK fails each of them with the refusal, and each one no program read was logged "Future
+    exception was never retrieved" (dozens per resource) under the one error the recording raises."""
+    if not isinstance(context.get("exception"), ProgramFailure):
         loop.default_exception_handler(context)
 
 
@@ -652,14 +667,19 @@ def record_program(
     :class:`~planner.default_providers.DefaultProviderDenied`, as it fails `pulumi up`; a malformed
     value of that key is a :class:`~stacks.config.ConfigError` naming ``source``.
     ``default_providers_source`` names the file that key is written in when it is not ``source``
-    (a project's ``Pulumi.yaml``).
+    (a project's ``Pulumi.yaml``). A pulumi-aws resource the provider cannot auto-name (its logical
+    name too long for the type) fails it with :class:`~planner.autonames.AutoNameTooLong`, unless
+    ``config`` sets ``pulumi:autonaming``.
     """
     config = dict(config or {})
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
     mocks = PlatformMocks(region=region, account_id=account, default_regions=_default_regions(config))
     monitor = _RecordingMonitor(
-        mocks, stack_outputs, _default_provider_guard(config, default_providers_source or source)
+        mocks,
+        stack_outputs,
+        _default_provider_guard(config, default_providers_source or source),
+        judges_autonames=AUTONAMING_KEY not in config,
     )
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()

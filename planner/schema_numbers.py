@@ -35,6 +35,12 @@ def with_schema_integers(type_token: str, properties: Mapping[str, Any]) -> dict
     return {key: _typed(value, types.get(key)) for key, value in properties.items()}
 
 
+def resource_input_types(type_token: str) -> Mapping[str, Any]:
+    """Wire name → annotated type of each input of ``type_token`` its SDK declares (empty for a
+    type no imported SDK registers)."""
+    return _resource_input_types(type_token)
+
+
 @functools.cache
 def _resource_input_types(type_token: str) -> Mapping[str, Any]:
     """Wire name → annotated type of a resource's inputs, from its SDK's ``<Name>Args`` class."""
