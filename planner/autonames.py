@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Final
 
-from components.naming import AUTONAME_SUFFIX, PULUMI_AWS_AUTONAMES, PULUMI_AWS_DEFAULT_AUTONAME, AutoName
+from components.autonames import AUTONAME_SUFFIX, PULUMI_AWS_AUTONAMES, PULUMI_AWS_DEFAULT_AUTONAME, AutoName
 from planner.program_failure import ProgramFailure
 from planner.schema_numbers import resource_input_types
 

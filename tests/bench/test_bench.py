@@ -157,11 +157,13 @@ def test_the_process_floor_imports_neither_the_configuration_model_nor_a_compone
     )
     modules = set(ast.literal_eval(loaded))
     assert "pulumi" in modules and "stacks.config" not in modules and "pydantic" not in modules
-    # The one module of components/ the stack-file reader shares (standard library only: how much
-    # of a value or a list of names a message repeats); no component and no spec.
+    # The modules of components/ the stack-file reader and the recorder share (standard library
+    # only: how much of a value or a list of names a message repeats; pulumi-aws's auto-name limits,
+    # which the recorder enforces); no component and no spec.
     assert {name for name in modules if name.partition(".")[0] == "components"} <= {
         "components",
         "components.text_limits",
+        "components.autonames",
     }
 
 

@@ -1,0 +1,84 @@
+"""pulumi-aws's auto-names: how long a name it makes for a resource the program leaves unnamed may be.
+
+Standard library only: the offline plan's recorder (planner/autonames.py) reads these tables to
+refuse what pulumi-aws refuses at preview, and must import no component, spec or pydantic
+(tests/bench/test_bench.py); :mod:`components.naming` re-exports them for ``child_name``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+AUTONAME_SUFFIX: Final = 8
+"""What Pulumi appends to a logical name to auto-name a resource: ``-`` and 7 random hex digits."""
+AUTONAME_MAX: Final = 255
+"""The longest auto-name pulumi-aws makes for a ``name`` it has no limit of its own for
+(provider/autonaming.go: ``setAutonaming`` gives each such field ``tfbridge.AutoName("name", 255, "-")``);
+types with their own are in :data:`PULUMI_AWS_AUTONAMES` (a bucket's 63, a role's 64, an SNS topic's
+80). Past its limit the bridge refuses the resource at preview: "could not make instance of
+'<type>': name '<logical>-' plus 7 random chars is longer than maximum length <n>"
+(pulumi-terraform-bridge ComputeAutoNameDefault, pulumi resource.NewUniqueName)."""
+
+
+class AutoName(NamedTuple):
+    """How pulumi-aws auto-names a resource whose ``property`` the program leaves unset:
+    ``<logical name><separator><7 random hex>`` (lower-cased first where ``lowercase``), refused at
+    preview, never cut, when longer than ``max_length`` bytes (pulumi-terraform-bridge
+    pkg/tfbridge/info/autonaming.go ``ComputeAutoNameDefault`` → pulumi sdk/go/common/resource
+    ``NewUniqueName``: ``len(prefix)+randlen > maxlen``, Go's ``len``: UTF-8 bytes)."""
+
+    property: str
+    max_length: int
+    lowercase: bool = False
+    separator: str = "-"
+
+
+PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
+"""pulumi-aws's auto-name of every resource whose Terraform schema has a ``name`` input and no
+override below (pulumi-aws provider/autonaming.go ``setAutonaming``: ``AutoName(name, 255, "-")``)."""
+
+PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
+    # pulumi-aws 7 provider/resource_overrides.go (the stored version at 015d343) and
+    # compatibility.go (BucketV2); None where it auto-names without a maximum (Glue, Lex, IoT topic
+    # rules: FromName/AutoNameWithCustomOptions with no Maxlen) or sets no auto-name on the `name`
+    # the SDK shows (a Route 53 record's and a directory's name is the DNS name itself).
+    "aws:s3/bucket:Bucket": AutoName("bucket", 63, lowercase=True),
+    "aws:s3/bucketV2:BucketV2": AutoName("bucket", 63, lowercase=True),
+    "aws:iam/role:Role": AutoName("name", 64),
+    "aws:cloudwatch/eventRule:EventRule": AutoName("name", 64),
+    "aws:cloudwatch/eventTarget:EventTarget": AutoName("targetId", 255),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": AutoName("name", 255),
+    "aws:sqs/queue:Queue": AutoName("name", 80),
+    # 80, not SNS's 256: pulumi-aws refuses a longer auto-name (".fifo" is added after the check).
+    "aws:sns/topic:Topic": AutoName("name", 80),
+    "aws:kms/alias:Alias": AutoName("name", 238),  # then prefixed with "alias/"
+    "aws:lambda/function:Function": AutoName("name", 64),
+    "aws:lambda/permission:Permission": AutoName("statementId", 100),
+    "aws:elasticbeanstalk/environment:Environment": AutoName("name", 40),
+    "aws:elasticache/cluster:Cluster": AutoName("clusterId", 50, lowercase=True),
+    "aws:elasticache/replicationGroup:ReplicationGroup": AutoName("replicationGroupId", 40, lowercase=True),
+    "aws:elasticsearch/domain:Domain": AutoName("domainName", 28, lowercase=True),
+    "aws:mq/broker:Broker": AutoName("brokerName", 55),
+    "aws:opensearch/domain:Domain": AutoName("domainName", 255),
+    "aws:efs/fileSystem:FileSystem": AutoName("creationToken", 255),
+    "aws:eks/nodeGroup:NodeGroup": AutoName("nodeGroupName", 255),
+    "aws:eks/fargateProfile:FargateProfile": AutoName("fargateProfileName", 255),
+    "aws:ec2/keyPair:KeyPair": AutoName("keyName", 255),
+    "aws:msk/cluster:Cluster": AutoName("clusterName", 255),
+    "aws:msk/serverlessCluster:ServerlessCluster": AutoName("clusterName", 255),
+    "aws:codedeploy/deploymentConfig:DeploymentConfig": AutoName("deploymentConfigName", 100, separator="_"),
+    "aws:appsync/function:Function": AutoName("name", 255, separator="_"),
+    "aws:appsync/dataSource:DataSource": AutoName("name", 255, separator="_"),
+    "aws:athena/database:Database": AutoName("name", 255, separator="_"),
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": AutoName("name", 255, separator="_"),
+    "aws:route53/record:Record": None,
+    "aws:directoryservice/directory:Directory": None,
+    "aws:glue/catalogDatabase:CatalogDatabase": None,
+    "aws:glue/catalogTable:CatalogTable": None,
+    "aws:lex/bot:Bot": None,
+    "aws:lex/botAlias:BotAlias": None,
+    "aws:lex/intent:Intent": None,
+    "aws:lex/slotType:SlotType": None,
+    "aws:iot/topicRule:TopicRule": None,
+}
+"""pulumi-aws's auto-names that differ from :data:`PULUMI_AWS_DEFAULT_AUTONAME`, by type token."""
