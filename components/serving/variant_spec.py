@@ -60,8 +60,8 @@ def target_value_problem(value: float) -> str | None:
     as 2^359 and is taken, while one no Double holds is refused."""
     try:
         sent = float(value)
-    except OverflowError:  # an integer no Double holds (TargetValue's type)
-        sent, shown = math.inf, "an integer past a Double's range"
+    except OverflowError:  # an integer no Double holds (TargetValue's type), on its own side
+        sent, shown = (math.inf if value > 0 else -math.inf), "an integer past a Double's range"
     else:
         if TARGET_VALUE_MIN <= sent <= TARGET_VALUE_MAX:
             return None

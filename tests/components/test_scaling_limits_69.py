@@ -34,6 +34,7 @@ from components.serving.variant_spec import (
     TARGET_VALUE_MAX,
     TARGET_VALUE_MIN,
     ScalingSpec,
+    target_value_problem,
 )
 from stacks.config import ConfigError, parse_platform_config
 from tests.api_models import request_errors
@@ -216,6 +217,18 @@ def test_a_refused_target_says_which_end_it_passes_and_why(field: str, value: An
         ComponentScalingSpec, {"min_copies": 1, "max_copies": 2, "invocations_per_copy": 10**400}
     )
     assert "an integer past a Double's range is above 2^359" in copies["invocations_per_copy"]
+
+
+@pytest.mark.parametrize(
+    ("value", "side"),
+    [(10**400, "above 2^359"), (-(10**400), "below 2^-359"), (-(2**359) - 1, "below 2^-359")],
+    ids=["past-a-double", "negative-past-a-double", "negative-a-double-holds"],
+)
+def test_an_integer_no_double_holds_is_said_on_its_own_side(value: int, side: str) -> None:
+    """target_value_problem is public: an integer past a Double's range is said past the end it is
+    past, a negative one below the range (session 70's last read: it was said above 2^359)."""
+    problem = target_value_problem(value)
+    assert problem is not None and f" is {side} (" in problem
 
 
 def test_a_shared_endpoint_components_copy_target_lies_in_the_range_aws_takes() -> None:
