@@ -392,7 +392,8 @@ RESTRICTED_VOLUME_SOURCES = frozenset(
 #: ``image`` the 30th): the restricted profile's, ``hostPath`` and the restricted ones. A key outside it
 #: is no volume type admission could judge: server-side apply (pulumi-kubernetes' default) refuses it
 #: ("field not declared in schema", pulumi/pulumi-kubernetes#2125) and client-side apply drops it, leaving
-#: a volume with no source, which the API server makes an emptyDir (``SetDefaults_Volume``).
+#: the source written beside it, or a volume with no source, which the API server makes an emptyDir
+#: (``SetDefaults_Volume``).
 VOLUME_SOURCES = RESTRICTED_VOLUME_SOURCES | frozenset(
     {
         "hostPath", "nfs", "iscsi", "glusterfs", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "fc",
@@ -439,10 +440,13 @@ class RestrictedVolumeTypes:
                     f"{_VOLUME_FIX}"
                 )
             if unknown := [str(key) for key in restricted if key not in VOLUME_SOURCES]:
+                # What client-side apply leaves: the source written beside the key, or none (an emptyDir).
+                kept = any(key in VOLUME_SOURCES and volume[key] is not None for key in volume)
+                left = "it" if kept else "it and the volume becomes an emptyDir"
                 yield (
                     f"{at} sets {', '.join(unknown)}: no Kubernetes volume source (misspelt?); server-side "
-                    "apply refuses it, client-side apply drops it and the volume becomes an emptyDir. Spell "
-                    f"the source as Kubernetes does, or {_VOLUME_FIX}"
+                    f"apply refuses it, client-side apply drops {left}. Spell the source as Kubernetes does, "
+                    f"or {_VOLUME_FIX}"
                 )
 
 

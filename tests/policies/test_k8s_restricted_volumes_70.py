@@ -125,6 +125,8 @@ NO_SOURCE = (
     "PersistentVolume and a persistentVolumeClaim, or use a configMap, csi, downwardAPI, emptyDir, ephemeral, "
     "image, projected or secret volume."
 )
+#: The same beside a source the volume keeps: client-side apply drops the key, the source stays.
+NO_SOURCE_BESIDE_ONE = NO_SOURCE.replace(" drops it and the volume becomes an emptyDir.", " drops it.")
 
 
 @pytest.mark.parametrize("source", sorted(ALLOWED))
@@ -147,10 +149,27 @@ def test_a_restricted_type_and_a_key_that_is_no_source_are_each_said() -> None:
     spec = pod({"name": "d", "nfs": RESTRICTED["nfs"], "NFS": {}, "persistentVolume": {}})
     assert found(deployment(spec)) == [
         f"{AT}.volumes[0] ('d') is of type nfs, {FIX}",
-        f"{AT}.volumes[0] ('d') sets NFS, persistentVolume{NO_SOURCE}",
+        f"{AT}.volumes[0] ('d') sets NFS, persistentVolume{NO_SOURCE_BESIDE_ONE}",
     ]
     # A null key that is no source sets nothing.
     assert found(deployment(pod({"name": "d", "emptyDir": {}, "emptydir": None}))) == []
+
+
+@pytest.mark.parametrize(
+    ("beside", "said"),
+    [
+        pytest.param({"secret": ALLOWED["secret"]}, NO_SOURCE_BESIDE_ONE, id="an-allowed-source-stays"),
+        pytest.param({"secret": None}, NO_SOURCE, id="a-null-source-is-none-so-an-empty-dir"),
+        pytest.param({}, NO_SOURCE, id="alone-an-empty-dir"),
+    ],
+)
+def test_what_client_side_apply_leaves_of_a_volume_with_a_key_that_is_no_source(
+    beside: dict[str, Any], said: str
+) -> None:
+    """Client-side apply drops the key: the volume keeps the source written beside it, and only a
+    volume left with none becomes an emptyDir (session 70's last read: it said emptyDir always)."""
+    spec = pod({"name": "d", **beside, "configmap": {"name": "server"}})
+    assert found(deployment(spec)) == [f"{AT}.volumes[0] ('d') sets configmap{said}"]
 
 
 def test_a_volume_naming_no_source_is_an_empty_dir_and_passes() -> None:
