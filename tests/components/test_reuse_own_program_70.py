@@ -10,6 +10,7 @@ import dataclasses
 import importlib
 import json
 import re
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -629,11 +630,29 @@ def _resolve(expression: ast.expr, namespace: dict[str, Any]) -> Any:
     return None
 
 
+def _dynamic_class_package(expression: ast.expr, namespace: dict[str, Any]) -> str | None:
+    """The package (``aws``, ``aws-native``) of a provider SDK module ``getattr(module, ...)`` reads a
+    class from, when ``expression`` is such a call; else None."""
+    if not (
+        isinstance(expression, ast.Call)
+        and isinstance(expression.func, ast.Name)
+        and expression.func.id == "getattr"
+        and expression.args
+    ):
+        return None
+    module = _resolve(expression.args[0], namespace)
+    name = getattr(module, "__name__", "") if isinstance(module, types.ModuleType) else ""
+    if name.startswith("pulumi_aws_native"):
+        return "aws-native"
+    return "aws" if name.startswith("pulumi_aws") else None
+
+
 def auto_named_children(root: Path, base: Path = REPO) -> list[tuple[str, str, str]]:
     """Each resource a module under ``root`` creates whose type has an AWS name limit
     (PHYSICAL_NAME_LIMITS), leaves its name field (and its ``*_prefix``) unset, so pulumi-aws
     auto-names it from the logical name, and does not pass that logical name through child_name:
-    (file:line relative to ``base``, type token, logical-name source)."""
+    (file:line relative to ``base``, type token, logical-name source). A class read with ``getattr``
+    from a provider module (its type unknown here) is one unless it sets a name field of its package."""
     found = []
     for path in sorted(root.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
@@ -643,14 +662,24 @@ def auto_named_children(root: Path, base: Path = REPO) -> list[tuple[str, str, s
             if not isinstance(node, ast.Call):
                 continue
             cls = _resolve(node.func, names)
-            if not (isinstance(cls, type) and issubclass(cls, pulumi.CustomResource)):
-                continue
-            token = getattr(cls, "pulumi_type", "")
-            if token not in PHYSICAL_NAME_LIMITS:
-                continue
-            field = _snake(PHYSICAL_NAME_LIMITS[token][0])
             given = {keyword.arg for keyword in node.keywords}
-            if given & {field, f"{field}_prefix", "name_prefix"}:
+            if isinstance(cls, type) and issubclass(cls, pulumi.CustomResource):
+                token = getattr(cls, "pulumi_type", "")
+                if token not in PHYSICAL_NAME_LIMITS:
+                    continue
+                fields = {_snake(PHYSICAL_NAME_LIMITS[token][0])}
+            elif package := _dynamic_class_package(node.func, names):
+                # ``getattr(native, f"{kind}JobDefinition")(...)``: the type is not known here, so it
+                # must set a name field of some name-limited type of its package.
+                token = f"{package}:<getattr>"
+                fields = {
+                    _snake(field)
+                    for t, (field, _) in PHYSICAL_NAME_LIMITS.items()
+                    if t.startswith(package + ":")
+                }
+            else:
+                continue
+            if given & {*fields, *(f"{field}_prefix" for field in fields), "name_prefix"}:
                 continue
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Call) and _resolve(first.func, names) is child_name:
@@ -680,9 +709,13 @@ def test_the_scan_finds_an_auto_named_child_without_child_name(tmp_path: Path) -
         "    sns.Topic(f'{name}-named', name='fixed')\n"
         "    sns.Topic(f'{name}-prefixed', name_prefix='team-')\n"
         "    sns.TopicPolicy(f'{name}-policy', arn='a', policy='{}')\n"
+        "    getattr(sns, 'Topic')(f'{name}-dynamic')\n"
+        "    getattr(sns, 'Topic')(f'{name}-dynamic-named', name='fixed')\n"
+        "    getattr(sns, 'Topic')(child_name(f'{name}-dynamic-fitted', 'aws:sns/topic:Topic'))\n"
     )
     assert auto_named_children(package, tmp_path) == [
-        ("scan_probe_70/probe.py:4", "aws:sns/topic:Topic", "f'{name}-raw'")
+        ("scan_probe_70/probe.py:4", "aws:sns/topic:Topic", "f'{name}-raw'"),
+        ("scan_probe_70/probe.py:9", "aws:<getattr>", "f'{name}-dynamic'"),
     ]
 
 
