@@ -229,18 +229,23 @@ def _in_registry(image: str, pattern: str) -> bool:
 
 
 def _model_private_registry_via_vpc(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    """Each container on its own, and its access mode read before its image: a container pulling
-    through the VPC passes whatever its image (often an Output at preview, an ECR repository's URL)."""
+    """Each container on its own; it passes when it pulls through the VPC or its image needs no VPC
+    (in a platform registry, or no image): either decides it, whatever the other reads at preview (an
+    ECR repository's URL Output beside ``Vpc``, an Output mode beside an ECR image)."""
     platform = str_list(cfg["platformRegistryPatterns"])
 
     def judge(path: str, container: Any) -> Callable[[], Check]:
-        def check() -> Check:
-            mode = get(container, "imageConfig.repositoryAccessMode")
-            if mode == "Vpc":
-                return
+        def through_vpc() -> bool:
+            return bool(get(container, "imageConfig.repositoryAccessMode") == "Vpc")
+
+        def needs_no_vpc() -> bool:
             image = get(container, "image")
-            if not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform):
+            return not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform)
+
+        def check() -> Check:
+            if any_decided((through_vpc, needs_no_vpc), lambda holds: holds()):
                 return
+            mode, image = get(container, "imageConfig.repositoryAccessMode"), get(container, "image")
             yield (
                 f"{path}.imageConfig.repositoryAccessMode is {shown(mode)} for bring-your-own image {image!r}: "
                 "set image_config={'repository_access_mode': 'Vpc'} (or host the image in ECR)."
@@ -349,8 +354,9 @@ prod_model_from_model_package = resource_rule(
 
 
 def _feature_group_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    """The offline and online stores apart; an online store's key is read first, so a keyed store
-    passes whatever its ``enableOnlineStore`` and ``storageType`` (Outputs at preview) turn out to be."""
+    """The offline and online stores apart. An online store passes when keyed, disabled or
+    ``InMemory``: any one decides it, whatever the others read at preview (a key's ARN Output beside
+    ``enableOnlineStore: false``, an Output switch beside a key)."""
     props = args.props
 
     def offline() -> Check:
@@ -364,12 +370,14 @@ def _feature_group_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, A
 
     def online() -> Check:
         store = get(props, "onlineStoreConfig")
-        if (
-            is_set(store)
-            and not is_set(get(store, "securityConfig.kmsKeyId"))
-            and is_true(get(store, "enableOnlineStore"))
-            and get(store, "storageType") != "InMemory"
-        ):
+        if not is_set(store):
+            return
+        exempt: list[Callable[[], bool]] = [
+            lambda: is_set(get(store, "securityConfig.kmsKeyId")),
+            lambda: not is_true(get(store, "enableOnlineStore")),
+            lambda: get(store, "storageType") == "InMemory",
+        ]
+        if not any_decided(exempt, lambda holds: holds()):
             yield (
                 "onlineStoreConfig.securityConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
                 "for the online store (InMemory stores are exempt)."
@@ -440,11 +448,21 @@ def _inference_experiment_kms(args: ResourceValidationArgs, _: Mapping[str, Any]
     """
     props = args.props
 
+    def all_on_local_nvme() -> bool:
+        variants = items(get(props, "modelVariants"))
+        return bool(variants) and not any_decided(
+            variants,
+            lambda variant: (
+                not has_instance_store(
+                    get(variant, "infrastructureConfig.realTimeInferenceConfig.instanceType")
+                )
+            ),
+        )
+
     def volumes() -> Check:
-        if is_set(get(props, "kmsKey")):
-            return  # keyed: the variants' instance types (Outputs at preview) cannot change that
-        types = [instance_type for _, instance_type, _ in experiment_instances(props)]
-        if not (types and all(has_instance_store(t) for t in types)):
+        # Keyed, or every variant on local NVMe: either decides it, whatever the other reads at preview.
+        exempt: list[Callable[[], bool]] = [lambda: is_set(get(props, "kmsKey")), all_on_local_nvme]
+        if not any_decided(exempt, lambda holds: holds()):
             yield (
                 "kmsKey is unset: set it to a customer-managed KMS key for the storage volumes of the "
                 "experiment's shadow and production variants."
@@ -581,16 +599,16 @@ def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, An
 
 
 def _components_endpoint_config_role(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    variants = [v for _, v in endpoint_variants(args.props) if not is_serverless(v)]
-    if not variants:
-        return
-    # It passes with the role set or with a variant naming a model: either decides it, whatever the
-    # other reads at preview (a model's name is an Output there, and so may the role's ARN be).
+    variants = [v for _, v in endpoint_variants(args.props)]
+    # It passes with the role set, with no instance-backed variant, or with one naming a model: any
+    # decides it, whatever the others read at preview (a model's name is an Output there, and so may
+    # the role's ARN or another variant's serverlessConfig be).
     passes: list[Callable[[], bool]] = [
         lambda: is_set(get(args.props, "executionRoleArn")),
-        lambda: any_decided(variants, lambda v: is_set(get(v, "modelName"))),
+        lambda: not any_decided(variants, lambda v: not is_serverless(v)),
+        lambda: any_decided(variants, lambda v: not is_serverless(v) and is_set(get(v, "modelName"))),
     ]
-    if not any_decided(passes, lambda reads: reads()):
+    if not any_decided(passes, lambda holds: holds()):
         yield (
             "productionVariants name no model (an endpoint of inference components) and executionRoleArn "
             "is unset: set execution_role_arn to a least-privilege SageMaker role; SageMaker requires it."

@@ -105,6 +105,22 @@ def test_a_decided_finding_beside_an_unknown_value_is_reported(
     assert undecided == 1  # the part that needs the unknown value stays undecided
 
 
+@pytest.mark.parametrize(
+    ("policy", "resource_type", "inputs", "fragment"),
+    [
+        pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"modelVariants": [_experiment_variant(UNKNOWN_STRING_VALUE), _experiment_variant("ml.m5.large")]}, "kmsKey is unset", id="unkeyed-experiment-ebs-variant-beside-unknown-type"),
+        pytest.param("inference-component-endpoint-config-role", NATIVE_ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large"}, {"serverlessConfig": {"memorySizeInMb": 2048}, "modelName": UNKNOWN_STRING_VALUE}]}, "executionRoleArn is unset", id="no-role-serverless-variant-unknown-model"),
+    ],
+)  # fmt: skip
+def test_a_violation_an_unknown_cannot_clear_is_decided(
+    policy: str, resource_type: str, inputs: dict[str, Any], fragment: str
+) -> None:
+    """Second read (revadv70): the unknown value is in a part that cannot exempt the resource (an
+    instance type beside a known EBS-backed one; a serverless variant's model name)."""
+    messages, undecided = findings(policy, resource_type, inputs)
+    assert undecided == 0 and len(messages) == 1 and fragment in messages[0], messages
+
+
 def test_instance_store_beside_ebs_variants_is_refused_whatever_the_unknown_key() -> None:
     inputs = {"kmsKeyArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}, {"instanceType": "ml.m5.large", "initialInstanceCount": 2}]}  # fmt: skip
     messages, undecided = findings("endpoint-config-kms-encrypted", ENDPOINT_CONFIG, inputs)
@@ -126,6 +142,14 @@ def test_instance_store_beside_ebs_variants_is_refused_whatever_the_unknown_key(
         pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": KEY, "modelVariants": [_experiment_variant(UNKNOWN_STRING_VALUE)]}, id="keyed-experiment-unknown-instance-type"),
         pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"executionRoleArn": "arn:aws:iam::111122223333:role/r", "productionVariants": [{"instanceType": "ml.m5.large", "modelName": UNKNOWN_STRING_VALUE}]}, id="role-set-unknown-model-name"),
         pytest.param("inference-component-endpoint-config-role", NATIVE_ENDPOINT_CONFIG, {"executionRoleArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"instanceType": "ml.m5.large", "modelName": UNKNOWN_STRING_VALUE}, {"instanceType": "ml.m5.large", "modelName": "m"}]}, id="unknown-role-a-variant-names-a-model"),
+        # Second read (revadv70): each exemption decides whatever the others read, in either order.
+        pytest.param("model-private-registry-via-vpc", MODEL, {"primaryContainer": {"image": ECR_IMAGE, "imageConfig": {"repositoryAccessMode": UNKNOWN_STRING_VALUE}}}, id="registry-ecr-image-unknown-mode"),
+        pytest.param("model-private-registry-via-vpc", NATIVE_MODEL, {"containers": [{"modelPackageName": "p", "imageConfig": {"repositoryAccessMode": UNKNOWN_STRING_VALUE}}]}, id="native-registry-no-image-unknown-mode"),
+        pytest.param("feature-group-kms-encrypted", FEATURE_GROUP, {"onlineStoreConfig": {"enableOnlineStore": False, "securityConfig": {"kmsKeyId": UNKNOWN_STRING_VALUE}}}, id="disabled-online-store-unknown-key"),
+        pytest.param("feature-group-kms-encrypted", NATIVE_FEATURE_GROUP, {"onlineStoreConfig": {"enableOnlineStore": True, "storageType": "InMemory", "securityConfig": {"kmsKeyId": UNKNOWN_STRING_VALUE}}}, id="in-memory-online-store-unknown-key"),
+        pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": UNKNOWN_STRING_VALUE, "modelVariants": [_experiment_variant("ml.g5.xlarge"), _experiment_variant("ml.p4d.24xlarge")]}, id="local-nvme-experiment-unknown-key"),
+        pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"executionRoleArn": "arn:aws:iam::111122223333:role/r", "productionVariants": [{"modelName": "", "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="role-set-unknown-serverless"),
+        pytest.param("inference-component-endpoint-config-role", NATIVE_ENDPOINT_CONFIG, {"executionRoleArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"serverlessConfig": UNKNOWN_STRING_VALUE}, {"instanceType": "ml.m5.large", "modelName": "m"}]}, id="unknown-role-unknown-serverless-a-variant-names-a-model"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
@@ -145,6 +169,10 @@ def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
         pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "modelName": UNKNOWN_STRING_VALUE}]}, id="no-role-unknown-model-name"),
         pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"executionRoleArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"instanceType": "ml.m5.large"}]}, id="unknown-role-no-model"),
         pytest.param("studio-domain-vpc-only-encrypted", DOMAIN, {"appNetworkAccessType": UNKNOWN_STRING_VALUE, "kmsKeyId": KEY}, id="domain-unknown-mode-keyed"),
+        pytest.param("feature-group-kms-encrypted", NATIVE_FEATURE_GROUP, {"onlineStoreConfig": {"enableOnlineStore": UNKNOWN_BOOLEAN_VALUE, "storageType": "Standard", "securityConfig": {"kmsKeyId": UNKNOWN_STRING_VALUE}}}, id="unknown-switch-unknown-key"),
+        pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": UNKNOWN_STRING_VALUE, "modelVariants": [_experiment_variant("ml.g5.xlarge"), _experiment_variant("ml.m5.large")]}, id="experiment-one-ebs-variant-unknown-key"),
+        pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"productionVariants": [{"serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="no-role-unknown-serverless"),
+        pytest.param("model-private-registry-via-vpc", MODEL, {"primaryContainer": {"image": UNKNOWN_STRING_VALUE, "imageConfig": {"repositoryAccessMode": UNKNOWN_STRING_VALUE}}}, id="registry-unknown-image-unknown-mode"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_can_change_the_verdict_stays_undecided(
