@@ -25,7 +25,7 @@ The S3, SNS, SQS, CloudWatch Logs, SageMaker, Athena, CloudTrail and EKS rules j
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -35,6 +35,7 @@ from ._common import (
     FSBP,
     MANDATORY,
     MEDIUM,
+    any_decided,
     framework,
     get,
     is_false,
@@ -88,23 +89,13 @@ def _leaves(obj: Any, path: str, shown_path: str = "") -> Iterator[tuple[str, An
         yield from _leaves(element, rest, f"{shown_path}{head}[{index}].")
 
 
-def _any_holds(tests: Iterable[Callable[[], bool]]) -> bool:
-    """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
-    unknown: UnknownValueError | None = None
-    for test in tests:
-        try:
-            if test():
-                return True
-        except UnknownValueError as error:
-            unknown = unknown or error
-    if unknown is not None:
-        raise unknown
-    return False
+def _holds(test: Callable[[], bool]) -> bool:
+    return test()
 
 
 def _any_set(props: Any, paths: tuple[str, ...]) -> bool:
     """Whether one of ``paths`` is set; an unknown one raises only when no other is known set."""
-    return _any_holds(functools.partial(_is_set_at, props, path) for path in paths)
+    return any_decided((functools.partial(_is_set_at, props, path) for path in paths), _holds)
 
 
 def _is_set_at(props: Any, path: str) -> bool:
@@ -157,7 +148,7 @@ def _beside(path: str, name: str) -> str:
 
 def _either(props: Any, switch: Switch, *tests: Callable[[Any, Switch], bool]) -> bool:
     """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
-    return _any_holds(functools.partial(test, props, switch) for test in tests)
+    return any_decided((functools.partial(test, props, switch) for test in tests), _holds)
 
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
