@@ -12,7 +12,7 @@ defaults to advisory; ``policies/staging.json`` and ``policies/prod.json`` make 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
@@ -50,35 +50,49 @@ def _budget_type(budget: PolicyResource) -> Any:
     return get(budget.props, "budgetType")
 
 
-def _on_overspend(kind: Any, operator: Any) -> bool:
+def _every(*tests: Callable[[], bool]) -> bool:
+    """Whether every test holds: one known not to decides it (False), whatever the others read at
+    preview; else the first unknown value's error."""
+    return not any_decided(tests, lambda holds: not holds())
+
+
+def _pages(kind: Callable[[], Any], operator: Callable[[], Any], to_sns: Callable[[], bool]) -> bool:
     """A notification on actual or forecast spend that fires when it rises above the threshold
-    (``LESS_THAN`` fires while spend is low, ``EQUAL_TO`` on the exact amount only)."""
-    return kind in NOTIFIED_ON and operator == OVERSPEND
+    (``LESS_THAN`` fires while spend is low, ``EQUAL_TO`` on the exact amount only) and goes to at
+    least one SNS topic. Each part is read apart: an e-mail-only notification pages no one whatever its
+    Output comparison operator."""
+    return _every(lambda: kind() in NOTIFIED_ON, lambda: operator() == OVERSPEND, to_sns)
 
 
 def _notifies_sns(budget: PolicyResource) -> bool:
-    """Whether some notification on actual or forecast spend goes to at least one SNS topic.
+    """Whether some notification pages (:func:`_pages`).
 
     One such notification decides it, whatever the budget's other notifications read at preview
-    (an Output in one of them does not make a budget that already pages someone undecided)."""
+    (an Output in one of them does not make a budget that already pages someone undecided), and so
+    does every notification known not to page."""
     if budget.resource_type == NATIVE_BUDGET:
 
         def native_pages(entry: Any) -> bool:
-            return _on_overspend(
-                get(entry, "notification.notificationType"), get(entry, "notification.comparisonOperator")
-            ) and any_decided(
-                items(get(entry, "subscribers")),
-                lambda subscriber: (
-                    get(subscriber, "subscriptionType") == "SNS" and is_set(get(subscriber, "address"))
+            return _pages(
+                lambda: get(entry, "notification.notificationType"),
+                lambda: get(entry, "notification.comparisonOperator"),
+                lambda: any_decided(
+                    items(get(entry, "subscribers")),
+                    lambda subscriber: _every(
+                        lambda: get(subscriber, "subscriptionType") == "SNS",
+                        lambda: is_set(get(subscriber, "address")),
+                    ),
                 ),
             )
 
         return any_decided(items(get(budget.props, "notificationsWithSubscribers")), native_pages)
 
     def pages(notification: Any) -> bool:
-        return _on_overspend(
-            get(notification, "notificationType"), get(notification, "comparisonOperator")
-        ) and is_set(get(notification, "subscriberSnsTopicArns"))
+        return _pages(
+            lambda: get(notification, "notificationType"),
+            lambda: get(notification, "comparisonOperator"),
+            lambda: is_set(get(notification, "subscriberSnsTopicArns")),
+        )
 
     return any_decided(items(get(budget.props, "notifications")), pages)
 

@@ -277,6 +277,24 @@ def test_a_budget_notification_decides_whatever_the_others_read(
     assert _budget_report(resource_type, inputs) == expected
 
 
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        pytest.param(BUDGET, {"budgetType": "COST", "notifications": [{**PAGES, "comparisonOperator": UNKNOWN_STRING_VALUE, "subscriberSnsTopicArns": []}, {**PAGES, "comparisonOperator": "EQUAL_TO"}]}, id="unknown-operator-no-topic"),
+        pytest.param(BUDGET, {"budgetType": "COST", "notifications": [{**PAGES, "notificationType": UNKNOWN_STRING_VALUE, "comparisonOperator": "LESS_THAN"}]}, id="unknown-type-less-than"),
+        pytest.param(NATIVE_BUDGET, {"budget": {"budgetType": "COST"}, "notificationsWithSubscribers": [{**NATIVE_PAGES, "notification": {**NATIVE_PAGES["notification"], "comparisonOperator": UNKNOWN_STRING_VALUE}, "subscribers": [{"subscriptionType": "EMAIL", "address": "ops@example.com"}]}]}, id="native-unknown-operator-email-only"),
+        pytest.param(NATIVE_BUDGET, {"budget": {"budgetType": "COST"}, "notificationsWithSubscribers": [{**NATIVE_PAGES, "subscribers": [{"subscriptionType": UNKNOWN_STRING_VALUE, "address": ""}]}]}, id="native-unknown-subscriber-type-no-address"),
+    ],
+)  # fmt: skip
+def test_a_budget_whose_notifications_are_known_not_to_page_is_refused(
+    resource_type: str, inputs: dict[str, Any]
+) -> None:
+    """Second read (revadv70): a notification pages only when its type, its operator and an SNS
+    subscriber all do; one part known not to decides it whatever the others read at preview."""
+    messages, undecided = _budget_report(resource_type, inputs)
+    assert undecided == 0 and len(messages) == 1 and "no notification" in messages[0], messages
+
+
 def test_a_budget_paging_no_one_is_refused_before_and_after_create() -> None:
     inputs = {"budgetType": "COST", "limitAmount": "10", "timeUnit": "MONTHLY", "notifications": [{**PAGES, "comparisonOperator": "EQUAL_TO"}]}  # fmt: skip
     for outputs in (False, True):

@@ -52,8 +52,8 @@ _serving.py (55 mutations, 10 survived: 3 caught now, 7 equivalent):
 
 Equivalent (no input a provider accepts changes the verdict or message):
 
-- cost: ``_on_overspend`` without the notification-type test, and the aws-native type read as
-  ``ACTUAL``: Budgets' ``NotificationType`` is ``ACTUAL`` or ``FORECASTED``, both in the set;
+- cost: ``_on_overspend`` (``_pages`` since session 70) without the notification-type test, and the
+  aws-native type read as ``ACTUAL``: Budgets' ``NotificationType`` is ``ACTUAL`` or ``FORECASTED``, both in the set;
 - cost: ``budgetType`` unset read as COST: the property is required by both providers, so the
   engine's provider check fails such a budget before any policy sees it;
 - cost: stopping ``_sns_notifications`` at its first match: callers only ask whether it found any
