@@ -55,6 +55,9 @@ def _kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Chec
     if is_set(get(args.props, "kmsKeyId")):
         return
     if args.resource_type in EVENT_DATA_STORES:
+        # The key cannot be removed or changed once set, and one CloudTrail may not use stops the
+        # store's ingestion (CloudTrail API Reference, CreateEventDataStore KmsKeyId): the fix names
+        # the key policy CloudTrail needs.
         yield (
             "kmsKeyId is unset, so CloudTrail encrypts the event data store with its own key: set "
             "kms_key_id to a customer-managed KMS key whose policy lets cloudtrail.amazonaws.com use it "
