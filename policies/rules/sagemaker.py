@@ -77,10 +77,15 @@ def _endpoint_config_min_instance_count(args: ResourceValidationArgs, cfg: Mappi
 
     def judge(index: int, variant: Any) -> Callable[[], Check]:
         def check() -> Check:
-            if not is_map(variant) or is_serverless(variant):
+            if not is_map(variant):
                 return
-            count = get(variant, "initialInstanceCount")
-            if (number(count) or 0.0) < minimum:
+            # Serverless, or enough instances: either decides it, whatever the other reads at preview.
+            exempt: list[Callable[[], bool]] = [
+                lambda: is_serverless(variant),
+                lambda: not (number(get(variant, "initialInstanceCount")) or 0.0) < minimum,
+            ]
+            if not any_decided(exempt, lambda holds: holds()):
+                count = get(variant, "initialInstanceCount")
                 yield (
                     f"productionVariants[{index}].initialInstanceCount is {shown(count)}: set "
                     f"initial_instance_count >= {int(minimum)} so the variant survives an instance or AZ failure."
@@ -572,11 +577,16 @@ def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]
 def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     def reserved(path: str, spec: Any) -> Callable[[], Check]:
         def check() -> Check:
-            if is_set(get(spec, "baseInferenceComponentName")):
-                return  # an adapter uses its base component's compute
-            compute = get(spec, "computeResourceRequirements")
-            memory = number(get(compute, "minMemoryRequiredInMb"))
-            if memory is None or memory < 128:
+            # An adapter uses its base component's compute; it or enough memory decides it, whatever
+            # the other reads at preview.
+            exempt: list[Callable[[], bool]] = [
+                lambda: is_set(get(spec, "baseInferenceComponentName")),
+                lambda: (
+                    not (number(get(spec, "computeResourceRequirements.minMemoryRequiredInMb")) or 0.0) < 128
+                ),
+            ]
+            if not any_decided(exempt, lambda holds: holds()):
+                compute = get(spec, "computeResourceRequirements")
                 yield (
                     f"{path}.computeResourceRequirements.minMemoryRequiredInMb is "
                     f"{shown(get(compute, 'minMemoryRequiredInMb'))}: reserve the memory a copy needs (at least "
@@ -593,9 +603,11 @@ def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, An
                 "one copy (runtime_config.copy_count)."
             )
 
-    yield from each_part(
-        *(reserved(path, spec) for path, spec in _component_specifications(args.props)), copies
-    )
+    def reservations() -> Check:
+        # Its own part: an Output specification leaves the copy count's finding decided.
+        yield from each_part(*(reserved(path, spec) for path, spec in _component_specifications(args.props)))
+
+    yield from each_part(reservations, copies)
 
 
 def _components_endpoint_config_role(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

@@ -88,6 +88,7 @@ def _experiment_variant(instance_type: Any) -> dict[str, Any]:
         pytest.param("feature-group-kms-encrypted", NATIVE_FEATURE_GROUP, {"offlineStoreConfig": {"s3StorageConfig": {"s3Uri": "s3://b"}}, "onlineStoreConfig": {"enableOnlineStore": UNKNOWN_BOOLEAN_VALUE}}, "offlineStoreConfig.s3StorageConfig.kmsKeyId is unset", id="offline-store-beside-unknown-online-switch"),
         pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": UNKNOWN_STRING_VALUE, "dataStorageConfig": {"destination": "s3://b"}}, "dataStorageConfig.kmsKey is unset", id="experiment-capture-beside-unknown-key"),
         pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": {"modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": UNKNOWN_NUMBER_VALUE}}, "runtimeConfig": {"copyCount": 0}}, "runtimeConfig.copyCount is 0", id="component-copies-beside-unknown-memory"),
+        pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": UNKNOWN_STRING_VALUE, "runtimeConfig": {"copyCount": 0}}, "runtimeConfig.copyCount is 0", id="component-copies-beside-unknown-specification"),
         pytest.param("inference-component-compute-reserved", COMPONENT, {"specifications": [{"baseInferenceComponentName": UNKNOWN_STRING_VALUE}, {"modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": 64}}], "runtimeConfig": {"copyCount": 1}}, "specifications[1].computeResourceRequirements", id="component-spec-beside-unknown-adapter"),
         pytest.param("model-private-registry-via-vpc", MODEL, {"containers": [{"image": UNKNOWN_STRING_VALUE}, {"image": HUB_IMAGE}]}, "containers[1].imageConfig", id="registry-container-beside-unknown-image"),
         pytest.param("endpoint-config-min-instance-count", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "initialInstanceCount": UNKNOWN_NUMBER_VALUE}, {"instanceType": "ml.m5.large", "initialInstanceCount": 1}]}, "productionVariants[1].initialInstanceCount is 1", id="variant-count-beside-unknown-count"),
@@ -150,6 +151,8 @@ def test_instance_store_beside_ebs_variants_is_refused_whatever_the_unknown_key(
         pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": UNKNOWN_STRING_VALUE, "modelVariants": [_experiment_variant("ml.g5.xlarge"), _experiment_variant("ml.p4d.24xlarge")]}, id="local-nvme-experiment-unknown-key"),
         pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"executionRoleArn": "arn:aws:iam::111122223333:role/r", "productionVariants": [{"modelName": "", "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="role-set-unknown-serverless"),
         pytest.param("inference-component-endpoint-config-role", NATIVE_ENDPOINT_CONFIG, {"executionRoleArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"serverlessConfig": UNKNOWN_STRING_VALUE}, {"instanceType": "ml.m5.large", "modelName": "m"}]}, id="unknown-role-unknown-serverless-a-variant-names-a-model"),
+        pytest.param("endpoint-config-min-instance-count", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "initialInstanceCount": 2, "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="enough-instances-unknown-serverless"),
+        pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": 128}}, "runtimeConfig": {"copyCount": 1}}, id="enough-memory-unknown-adapter"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
@@ -173,6 +176,8 @@ def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
         pytest.param("inference-experiment-kms-encrypted", EXPERIMENT, {"kmsKey": UNKNOWN_STRING_VALUE, "modelVariants": [_experiment_variant("ml.g5.xlarge"), _experiment_variant("ml.m5.large")]}, id="experiment-one-ebs-variant-unknown-key"),
         pytest.param("inference-component-endpoint-config-role", ENDPOINT_CONFIG, {"productionVariants": [{"serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="no-role-unknown-serverless"),
         pytest.param("model-private-registry-via-vpc", MODEL, {"primaryContainer": {"image": UNKNOWN_STRING_VALUE, "imageConfig": {"repositoryAccessMode": UNKNOWN_STRING_VALUE}}}, id="registry-unknown-image-unknown-mode"),
+        pytest.param("endpoint-config-min-instance-count", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "initialInstanceCount": 1, "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="one-instance-unknown-serverless"),
+        pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": 127}}, "runtimeConfig": {"copyCount": 1}}, id="too-little-memory-unknown-adapter"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_can_change_the_verdict_stays_undecided(
