@@ -548,28 +548,27 @@ def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]
         yield "specification is unset: set specification.model_name to the SageMaker model the component runs."
 
     def governed(path: str, spec: Any) -> Callable[[], Check]:
-        def check() -> Check:
-            if is_set(get(spec, "baseInferenceComponentName")):
-                return  # an adapter runs inside its base component, on that component's model
+        # An adapter runs inside its base component, on that component's model: exempt. Each finding
+        # is decided by the adapter name or by its own field, whatever the other reads at preview.
+        def adapter() -> bool:
+            return is_set(get(spec, "baseInferenceComponentName"))
 
-            def no_container() -> Check:
-                if is_set(get(spec, "container")):
-                    yield (
-                        f"{path}.container is set: an inline container has no network isolation, VPC or role "
-                        "of its own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
-                        f"{path}.model_name instead."
-                    )
+        def no_container() -> Check:
+            if not any_decided((adapter, lambda: not is_set(get(spec, "container"))), lambda holds: holds()):
+                yield (
+                    f"{path}.container is set: an inline container has no network isolation, VPC or role "
+                    "of its own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
+                    f"{path}.model_name instead."
+                )
 
-            def a_model() -> Check:
-                if not is_set(get(spec, "modelName")):
-                    yield (
-                        f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model "
-                        "rules judge (network isolation, VPC, model package)."
-                    )
+        def a_model() -> Check:
+            if not any_decided((adapter, lambda: is_set(get(spec, "modelName"))), lambda holds: holds()):
+                yield (
+                    f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model "
+                    "rules judge (network isolation, VPC, model package)."
+                )
 
-            yield from each_part(no_container, a_model)
-
-        return check
+        return lambda: each_part(no_container, a_model)
 
     yield from each_part(*(governed(path, spec) for path, spec in specifications))
 

@@ -153,6 +153,7 @@ def test_instance_store_beside_ebs_variants_is_refused_whatever_the_unknown_key(
         pytest.param("inference-component-endpoint-config-role", NATIVE_ENDPOINT_CONFIG, {"executionRoleArn": UNKNOWN_STRING_VALUE, "productionVariants": [{"serverlessConfig": UNKNOWN_STRING_VALUE}, {"instanceType": "ml.m5.large", "modelName": "m"}]}, id="unknown-role-unknown-serverless-a-variant-names-a-model"),
         pytest.param("endpoint-config-min-instance-count", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "initialInstanceCount": 2, "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="enough-instances-unknown-serverless"),
         pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": 128}}, "runtimeConfig": {"copyCount": 1}}, id="enough-memory-unknown-adapter"),
+        pytest.param("inference-component-model-governed", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m"}}, id="governed-spec-unknown-adapter"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
@@ -178,6 +179,8 @@ def test_an_unknown_value_that_cannot_change_the_verdict_is_decided(
         pytest.param("model-private-registry-via-vpc", MODEL, {"primaryContainer": {"image": UNKNOWN_STRING_VALUE, "imageConfig": {"repositoryAccessMode": UNKNOWN_STRING_VALUE}}}, id="registry-unknown-image-unknown-mode"),
         pytest.param("endpoint-config-min-instance-count", ENDPOINT_CONFIG, {"productionVariants": [{"instanceType": "ml.m5.large", "initialInstanceCount": 1, "serverlessConfig": UNKNOWN_STRING_VALUE}]}, id="one-instance-unknown-serverless"),
         pytest.param("inference-component-compute-reserved", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m", "computeResourceRequirements": {"minMemoryRequiredInMb": 127}}, "runtimeConfig": {"copyCount": 1}}, id="too-little-memory-unknown-adapter"),
+        pytest.param("inference-component-model-governed", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE}}, id="no-model-unknown-adapter"),
+        pytest.param("inference-component-model-governed", COMPONENT, {"specification": {"baseInferenceComponentName": UNKNOWN_STRING_VALUE, "modelName": "m", "container": {"image": HUB_IMAGE}}}, id="inline-container-unknown-adapter"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_that_can_change_the_verdict_stays_undecided(
