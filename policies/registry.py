@@ -44,6 +44,7 @@ from .rules import (
     s3,
     sagemaker,
     sagemaker_jobs,
+    sagemaker_keys,
     sagemaker_notebooks,
     sqs,
 )
@@ -59,6 +60,7 @@ ALL_POLICIES: list[Policy] = [
     *sagemaker_notebooks.POLICIES,
     *sagemaker.POLICIES,
     *sagemaker_jobs.POLICIES,
+    *sagemaker_keys.POLICIES,
     *s3.POLICIES,
     *kms.POLICIES,
     *resource_policies.POLICIES,

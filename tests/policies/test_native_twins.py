@@ -88,8 +88,10 @@ TWINS: dict[str, set[str]] = {
     # Jobs and human-review flows: CloudFormation has no such resources.
     "aws:sagemaker/flowDefinition:FlowDefinition": set(),
     "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": set(),
+    "aws:sagemaker/labelingJob:LabelingJob": set(),
     "aws:sagemaker/image:Image": {"aws-native:sagemaker:Image"},
     "aws:sagemaker/model:Model": {"aws-native:sagemaker:Model"},
+    "aws:sagemaker/modelCard:ModelCard": {"aws-native:sagemaker:ModelCard"},
     "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": {
         "aws-native:sagemaker:ModelPackageGroup"
     },
@@ -97,6 +99,7 @@ TWINS: dict[str, set[str]] = {
     "aws:sagemaker/notebookInstance:NotebookInstance": {"aws-native:sagemaker:NotebookInstance"},
     "aws:sagemaker/pipeline:Pipeline": {"aws-native:sagemaker:Pipeline"},
     "aws:sagemaker/trainingJob:TrainingJob": set(),
+    "aws:sagemaker/userProfile:UserProfile": {"aws-native:sagemaker:UserProfile"},
     "aws:secretsmanager/secret:Secret": {"aws-native:secretsmanager:ResourcePolicy"},
     "aws:secretsmanager/secretPolicy:SecretPolicy": {"aws-native:secretsmanager:ResourcePolicy"},
     "aws:sns/topic:Topic": {

@@ -96,6 +96,7 @@ DEFAULT_LEVELS = {
     "pipeline-steps-network-isolated": MANDATORY,
     "pipeline-steps-kms-encrypted": MANDATORY,
     "pipeline-spot-training-checkpointed": ADVISORY,
+    "sagemaker-stores-customer-managed-key": ADVISORY,
     "log-group-retention": MANDATORY,
     "log-group-kms-encrypted": MANDATORY,
     "alarm-has-actions": MANDATORY,

@@ -1,0 +1,326 @@
+"""SageMaker stores of customer data and their customer-managed keys, as a class.
+
+``STORE_KEYS`` lists, per SageMaker type, each key input that no other rule of the pack reads and the
+store it encrypts; ``sagemaker-stores-customer-managed-key`` asks for a customer-managed KMS key on
+each. ``JUDGED_BY_OTHER_RULES`` names the key inputs the per-type rules judge (sagemaker.py,
+sagemaker_jobs.py, sagemaker_notebooks.py; a served configuration's data capture, governance_prod.py)
+and ``NOT_JUDGED`` the rest, each with why: the class scan (tests/policies/test_sagemaker_keys_class_70.py)
+fails on a key-named input of a SageMaker type of the installed providers in none of the three, so a new
+pulumi-aws or aws-native input is a failing test, not a silent gap.
+
+Advisory: with a key unset AWS still encrypts these stores (the S3 outputs with the bucket's default
+encryption, SSE-S3 at least; the rest with an AWS owned or AWS managed key), and no Security Hub control
+or AWS Config managed rule demands the customer's key on them (the FSBP SageMaker controls cover
+notebooks, endpoint configurations, feature groups, monitoring jobs and inference experiments, which the
+per-type rules enforce as mandatory).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs
+
+from ._common import ADVISORY, MEDIUM, each_part, get, is_map, is_set, items, resource_rule
+
+Check = Iterator[str]
+
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+NATIVE_ENDPOINT_CONFIG = "aws-native:sagemaker:EndpointConfig"
+MODEL_CARD = "aws:sagemaker/modelCard:ModelCard"
+NATIVE_MODEL_CARD = "aws-native:sagemaker:ModelCard"
+NATIVE_MODEL_PACKAGE = "aws-native:sagemaker:ModelPackage"
+LABELING_JOB = "aws:sagemaker/labelingJob:LabelingJob"
+DOMAIN = "aws:sagemaker/domain:Domain"
+NATIVE_DOMAIN = "aws-native:sagemaker:Domain"
+USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
+NATIVE_USER_PROFILE = "aws-native:sagemaker:UserProfile"
+NATIVE_CLUSTER = "aws-native:sagemaker:Cluster"
+NATIVE_PROCESSING_JOB = "aws-native:sagemaker:ProcessingJob"
+
+
+@dataclass(frozen=True)
+class StoreKey:
+    """A key input and the store it encrypts.
+
+    ``block``: the block whose presence makes the store exist ("" the resource itself; ``[]`` after a
+    name: each item of that list); ``key``: the key's input under it; ``given``: an input of the block
+    that must be set too for the store to exist (a sharing setting without an S3 path writes nothing).
+    """
+
+    block: str
+    key: str
+    store: str
+    given: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.block}.{self.key}" if self.block else self.key
+
+
+def _endpoint_keys() -> tuple[StoreKey, ...]:
+    core_dumps = "core dumps of the variant's serving container (its memory: requests and model) in S3"
+    return (
+        # AsyncInferenceOutputConfig.KmsKeyId: the key "to encrypt the asynchronous inference output in
+        # Amazon S3" (SageMaker API reference); optional. (dataCaptureConfig.kmsKeyId is the stack rule
+        # endpoint-data-capture-encrypted's, which judges the configuration an endpoint serves.)
+        StoreKey("asyncInferenceConfig.outputConfig", "kmsKeyId", "the asynchronous inference results in S3"),
+        StoreKey("productionVariants[].coreDumpConfig", "kmsKeyId", core_dumps),
+        StoreKey("shadowProductionVariants[].coreDumpConfig", "kmsKeyId", core_dumps),
+    )
+
+
+def _sharing_keys(settings: str, canvas: bool) -> tuple[StoreKey, ...]:
+    keys: tuple[StoreKey, ...] = (
+        StoreKey(
+            f"{settings}.sharingSettings",
+            "s3KmsKeyId",
+            "the notebook snapshots (cell outputs included) users share, in S3",
+            given="s3OutputPath",
+        ),
+    )
+    if canvas:
+        keys += (
+            StoreKey(
+                f"{settings}.canvasAppSettings.workspaceSettings",
+                "s3KmsKeyId",
+                "the artifacts SageMaker Canvas writes (datasets, models, predictions) in S3",
+            ),
+        )
+    return keys
+
+
+_MODEL_CARD = (
+    # ModelCardSecurityConfig.KmsKeyId: "A Key Management Service key ID to use for encrypting a model
+    # card", Required: No (SageMaker API reference).
+    StoreKey("", "securityConfig.kmsKeyId", "the model card's content (intended uses, evaluation results)"),
+)
+# ClusterEbsVolumeConfig: without VolumeKmsKeyId the secondary volume (mounted at /opt/sagemaker) and the
+# root volume are encrypted "with an AWS owned key"; RootVolume=true requires the key (SageMaker API
+# reference).
+_CLUSTER_VOLUMES = "the instance group's EBS volume (training data, checkpoints) on the cluster's nodes"
+_DATASET = "the query results SageMaker stages in S3 as the job's input"
+
+#: type -> the key inputs of its customer-data stores that this rule judges (no other rule reads them).
+STORE_KEYS: dict[str, tuple[StoreKey, ...]] = {
+    ENDPOINT_CONFIG: _endpoint_keys(),
+    NATIVE_ENDPOINT_CONFIG: _endpoint_keys(),
+    MODEL_CARD: _MODEL_CARD,
+    NATIVE_MODEL_CARD: _MODEL_CARD,
+    # ModelPackageSecurityConfig.KmsKeyId: encrypts "model package information" (its model card
+    # included); optional.
+    NATIVE_MODEL_PACKAGE: (
+        StoreKey("", "securityConfig.kmsKeyId", "the model package's information and model card"),
+    ),
+    LABELING_JOB: (StoreKey("outputConfig", "kmsKeyId", "the labels the job writes to S3 (training data)"),),
+    DOMAIN: _sharing_keys("defaultUserSettings", canvas=True),
+    NATIVE_DOMAIN: _sharing_keys("defaultUserSettings", canvas=False),
+    USER_PROFILE: _sharing_keys("userSettings", canvas=True),
+    NATIVE_USER_PROFILE: _sharing_keys("userSettings", canvas=False),
+    NATIVE_CLUSTER: (
+        StoreKey(
+            "instanceGroups[].instanceStorageConfigs[].ebsVolumeConfig", "volumeKmsKeyId", _CLUSTER_VOLUMES
+        ),
+        StoreKey(
+            "restrictedInstanceGroups[].instanceStorageConfigs[].ebsVolumeConfig",
+            "volumeKmsKeyId",
+            _CLUSTER_VOLUMES,
+        ),
+    ),
+    NATIVE_PROCESSING_JOB: (
+        StoreKey("processingInputs[].datasetDefinition.athenaDatasetDefinition", "kmsKeyId", _DATASET),
+        StoreKey("processingInputs[].datasetDefinition.redshiftDatasetDefinition", "kmsKeyId", _DATASET),
+    ),
+}
+
+_TRAINING = "training-job-kms-encrypted"
+_MONITOR = "model-monitor-job-encrypted-isolated"
+_DATA_QUALITY = "data-quality-job-encrypted-isolated"
+_SCHEDULE = "monitoring-schedule-encrypted-isolated"
+_PROCESSING = "processing-job-encrypted-isolated"
+_FEATURES = "feature-group-kms-encrypted"
+_SCHEDULE_JOB = "monitoringScheduleConfig.monitoringJobDefinition"
+#: A stack rule: it judges the configuration each endpoint serves (mandatory in staging and prod).
+_CAPTURE = "endpoint-data-capture-encrypted"
+
+
+def _monitor(output: str) -> dict[str, str]:
+    return {f"{output}.kmsKeyId": _MONITOR, "jobResources.clusterConfig.volumeKmsKeyId": _MONITOR}
+
+
+#: type -> key input -> the rule that judges it (tests/policies/test_sagemaker_keys_class_70.py runs
+#: that rule on each: unset, the path is named; set, it is not).
+JUDGED_BY_OTHER_RULES: dict[str, dict[str, str]] = {
+    "aws:sagemaker/notebookInstance:NotebookInstance": {"kmsKeyId": "notebook-kms-encrypted"},
+    "aws-native:sagemaker:NotebookInstance": {"kmsKeyId": "notebook-kms-encrypted"},
+    DOMAIN: {"kmsKeyId": "studio-domain-vpc-only-encrypted"},
+    NATIVE_DOMAIN: {"kmsKeyId": "studio-domain-vpc-only-encrypted"},
+    ENDPOINT_CONFIG: {"kmsKeyArn": "endpoint-config-kms-encrypted", "dataCaptureConfig.kmsKeyId": _CAPTURE},
+    NATIVE_ENDPOINT_CONFIG: {
+        "kmsKeyId": "endpoint-config-kms-encrypted",
+        "dataCaptureConfig.kmsKeyId": _CAPTURE,
+    },
+    "aws:sagemaker/featureGroup:FeatureGroup": {
+        "offlineStoreConfig.s3StorageConfig.kmsKeyId": _FEATURES,
+        "onlineStoreConfig.securityConfig.kmsKeyId": _FEATURES,
+    },
+    "aws-native:sagemaker:FeatureGroup": {
+        "offlineStoreConfig.s3StorageConfig.kmsKeyId": _FEATURES,
+        "onlineStoreConfig.securityConfig.kmsKeyId": _FEATURES,
+    },
+    "aws:sagemaker/flowDefinition:FlowDefinition": {"outputConfig.kmsKeyId": "flow-definition-output-kms"},
+    "aws-native:sagemaker:InferenceExperiment": {
+        "kmsKey": "inference-experiment-kms-encrypted",
+        "dataStorageConfig.kmsKey": "inference-experiment-kms-encrypted",
+    },
+    "aws:sagemaker/trainingJob:TrainingJob": {
+        "outputDataConfig.kmsKeyId": _TRAINING,
+        "resourceConfig.volumeKmsKeyId": _TRAINING,
+    },
+    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": {
+        f"{definition}.{path}": _TRAINING
+        for definition in ("trainingJobDefinition", "trainingJobDefinitions[]")
+        for path in (
+            "outputDataConfig.kmsKeyId",
+            "resourceConfig.volumeKmsKeyId",
+            "hyperParameterTuningResourceConfig.volumeKmsKeyId",
+        )
+    },
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": {
+        "dataQualityJobOutputConfig.kmsKeyId": _DATA_QUALITY,
+        "jobResources.clusterConfig.volumeKmsKeyId": _DATA_QUALITY,
+    },
+    "aws-native:sagemaker:DataQualityJobDefinition": {
+        "dataQualityJobOutputConfig.kmsKeyId": _DATA_QUALITY,
+        "jobResources.clusterConfig.volumeKmsKeyId": _DATA_QUALITY,
+    },
+    "aws-native:sagemaker:ModelQualityJobDefinition": _monitor("modelQualityJobOutputConfig"),
+    "aws-native:sagemaker:ModelBiasJobDefinition": _monitor("modelBiasJobOutputConfig"),
+    "aws-native:sagemaker:ModelExplainabilityJobDefinition": _monitor("modelExplainabilityJobOutputConfig"),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": {
+        f"{_SCHEDULE_JOB}.monitoringOutputConfig.kmsKeyId": _SCHEDULE,
+        f"{_SCHEDULE_JOB}.monitoringResources.clusterConfig.volumeKmsKeyId": _SCHEDULE,
+    },
+    "aws-native:sagemaker:MonitoringSchedule": {
+        f"{_SCHEDULE_JOB}.monitoringOutputConfig.kmsKeyId": _SCHEDULE,
+        f"{_SCHEDULE_JOB}.monitoringResources.clusterConfig.volumeKmsKeyId": _SCHEDULE,
+    },
+    NATIVE_PROCESSING_JOB: {
+        "processingOutputConfig.kmsKeyId": _PROCESSING,
+        "processingResources.clusterConfig.volumeKmsKeyId": _PROCESSING,
+    },
+}
+
+_EDGE = (
+    "SageMaker Edge Manager, whose fleets' output this is, was discontinued on 26 April 2024 (SageMaker "
+    "Developer Guide, https://docs.aws.amazon.com/sagemaker/latest/dg/edge-eol.html): no fleet reports data"
+)
+_VALIDATION = (
+    "a validation profile's job is one SageMaker runs once to test the algorithm or model package (for "
+    "an AWS Marketplace listing); a setting of a feature the platform's controls do not cover yet (it "
+    "registers none with validation profiles)"
+)
+#: ``type input`` of key-named SageMaker inputs no rule judges, and why.
+NOT_JUDGED: dict[str, str] = {
+    "aws:sagemaker/deviceFleet:DeviceFleet outputConfig.kmsKeyId": _EDGE,
+    "aws-native:sagemaker:DeviceFleet outputConfig.kmsKeyId": _EDGE,
+    "aws-native:sagemaker:PartnerApp kmsKeyId": (
+        "a setting of a feature the platform's controls do not cover yet (SageMaker partner AI apps, run "
+        "by the partner; the platform deploys none)"
+    ),
+    "aws:sagemaker/labelingJob:LabelingJob labelingJobAlgorithmsConfig.labelingJobResourceConfig.volumeKmsKeyId": (
+        "the volume of the instances automated data labeling starts, whose types SageMaker picks; a setting "
+        "of a feature the platform's controls do not cover yet (it runs no labeling job); the labels "
+        "themselves are judged (outputConfig.kmsKeyId)"
+    ),
+    **dict.fromkeys(
+        (
+            "aws:sagemaker/algorithm:Algorithm "
+            "validationSpecification.validationProfiles.trainingJobDefinition.outputDataConfig.kmsKeyId",
+            "aws:sagemaker/algorithm:Algorithm "
+            "validationSpecification.validationProfiles.trainingJobDefinition.resourceConfig.volumeKmsKeyId",
+            "aws:sagemaker/algorithm:Algorithm "
+            "validationSpecification.validationProfiles.transformJobDefinition.transformOutput.kmsKeyId",
+            "aws:sagemaker/algorithm:Algorithm "
+            "validationSpecification.validationProfiles.transformJobDefinition.transformResources.volumeKmsKeyId",
+            "aws-native:sagemaker:ModelPackage "
+            "validationSpecification.validationProfiles[].transformJobDefinition.transformOutput.kmsKeyId",
+            "aws-native:sagemaker:ModelPackage "
+            "validationSpecification.validationProfiles[].transformJobDefinition.transformResources.volumeKmsKeyId",
+        ),
+        _VALIDATION,
+    ),
+}
+
+
+def _blocks(props: Any, block: str) -> list[tuple[str, Any]]:
+    """``(concrete path, block)`` of each instance of ``block`` that is set (``[]``: each item)."""
+    found: list[tuple[str, Any]] = [("", props)]
+    if not block:
+        return found
+    for step in block.split("."):
+        name = step.removesuffix("[]")
+        nxt: list[tuple[str, Any]] = []
+        for prefix, obj in found:
+            value = get(obj, name)
+            path = f"{prefix}{name}"
+            if step.endswith("[]"):
+                nxt += [(f"{path}[{i}]", v) for i, v in enumerate(items(value)) if is_map(v) and is_set(v)]
+            elif is_set(value):
+                nxt.append((path, value))
+        found = [(f"{path}.", obj) for path, obj in nxt]
+    return [(path.removesuffix("."), obj) for path, obj in found]
+
+
+def _snake(path: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", path).lower()
+
+
+def _store_keys(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    def each(spec: StoreKey) -> Callable[[], Check]:
+        def one(where: str, block: Any) -> Callable[[], Check]:
+            def check() -> Check:
+                # The key first: a keyed store passes whatever its other inputs read at preview.
+                if is_set(get(block, spec.key)):
+                    return
+                if spec.given and not is_set(get(block, spec.given)):
+                    return
+                path = f"{where}.{spec.key}" if where else spec.key
+                yield (
+                    f"{path} is unset: nothing pins {spec.store} to a key of yours (SageMaker falls back on "
+                    f"the S3 bucket's default encryption or an AWS owned key); set {_snake(path)} to a "
+                    "customer-managed KMS key."
+                )
+
+            return check
+
+        def check() -> Check:
+            yield from each_part(*(one(where, block) for where, block in _blocks(args.props, spec.block)))
+
+        return check
+
+    yield from each_part(*(each(spec) for spec in STORE_KEYS[args.resource_type]))
+
+
+sagemaker_stores_customer_managed_key = resource_rule(
+    name="sagemaker-stores-customer-managed-key",
+    description=(
+        "SageMaker stores of customer data whose key no other rule reads must use a customer-managed KMS "
+        "key: endpoint configurations' asynchronous output and core dumps; model cards and "
+        "(aws-native) model packages; labeling jobs' output; Studio domains' and user profiles' shared "
+        "notebooks (when shared to S3) and Canvas workspaces; HyperPod clusters' EBS volumes; processing "
+        "jobs' Athena and Redshift dataset definitions. Fix: set the named kmsKeyId (clusters: "
+        "volumeKmsKeyId) to a customer-managed key. Advisory: AWS encrypts them with its own key otherwise "
+        "and no Security Hub control demands the customer's."
+    ),
+    resource_types=list(STORE_KEYS),
+    check=_store_keys,
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    tags=["sagemaker", "encryption"],
+)
+
+POLICIES = [sagemaker_stores_customer_managed_key]
