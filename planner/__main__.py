@@ -8,8 +8,9 @@
     python -m planner --stack prod --registry empty     # a first deploy: nothing approved yet
 
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration, 3 no verdict
-(bad arguments; the program failed as `pulumi up` would fail it, a registration without the explicit
-provider ``pulumi:disable-default-providers`` demands, said on stderr; or the planner failed: the
+(bad arguments; the program failed as `pulumi up` would fail it, said on stderr with what to do: a
+resource, read or invoke without the explicit provider ``pulumi:disable-default-providers`` demands,
+or a logical name too long for pulumi-aws's auto-name of its type; or the planner failed: the
 traceback is on stderr). CI reads these: 1 and 2 never mean anything else.
 """
 
