@@ -57,9 +57,19 @@ class DefaultProviderGuard:
         """Whether the program registered a stack invoke transform."""
 
     def register(self, request: Any, urn_of: Callable[[], str]) -> None:
-        """:meth:`check`, then :meth:`keep` with the URN ``urn_of`` gives."""
-        if self.disabled:
-            self.keep(request, urn_of(), self.check(request, urn_of))
+        """A whole registration, as the recorder's RegisterResource makes it: :meth:`check` when a
+        package is disabled, then :meth:`registered` with the URN ``urn_of`` gives."""
+        provider = self.check(request, urn_of) if self.disabled else None
+        self.registered(request, urn_of(), provider)
+
+    def registered(self, request: Any, urn: str, provider: str | None) -> None:
+        """Keeps what the children of the resource registered as ``urn`` inherit: all of it
+        (:meth:`keep`) when :meth:`check` found its ``provider``, else (no package disabled, nothing
+        checked) only its transforms, which decide whether its children's auto-names are judged."""
+        if provider is None:
+            self.keep_transformed(request, urn)
+        else:
+            self.keep(request, urn, provider)
 
     def check(self, request: Any, urn_of: Callable[[], str]) -> str:
         """Refuses a resource registration the engine would (raises DefaultProviderDenied); else
@@ -69,7 +79,7 @@ class DefaultProviderGuard:
         if provider or not (request.custom or request.remote):
             return provider  # its own (the engine takes it first), or a local component's: none
         package = _package(request.type)
-        provider = self._resolved(provider, request.providers, request.parent, package)
+        provider = self._inherited(request.providers, request.parent, package)
         if provider or not disables(self.disabled, package) or self.transform_may_reach(request):
             return provider
         # A remote component's refusal (RegisterResource) names its type, a custom resource's (the
@@ -122,12 +132,10 @@ class DefaultProviderGuard:
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "invoke", request, package))
 
-    def _resolved(self, provider: str, providers: Mapping[str, str], parent: str, package: str) -> str:
-        """The provider the engine finds (inheritFromParent, then resolveProvider): the request's
-        own, its custom parent's of ``package``, its ``providers`` entry for ``package``, or its
-        parent component's; the empty text for none."""
-        if provider:
-            return provider
+    def _inherited(self, providers: Mapping[str, str], parent: str, package: str) -> str:
+        """The provider the engine finds for a request naming none (inheritFromParent, then
+        resolveProvider): its custom parent's of ``package``, its ``providers`` entry for
+        ``package``, or its parent component's; the empty text for none."""
         inherited = self._custom_providers.get(parent, "")
         if inherited and _provider_package(inherited) == package:
             return inherited

@@ -384,10 +384,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         )
         self.holds_unknowns |= self._seen.unknown_inputs is not None
         response = super().RegisterResource(request)
-        if provider is not None:
-            self._guard.keep(request, response.urn, provider)
-        else:
-            self._guard.keep_transformed(request, response.urn)
+        self._guard.registered(request, response.urn, provider)
         registration = self.resources.get(response.urn)
         if request.custom and not request.type.startswith(PROVIDER_PREFIX):
             # What the mocks do not return, the engine knows only once the provider has created the
