@@ -375,7 +375,7 @@ class SafeSysctlsOnly:
 #: cloud disks...) is restricted, and so would be a source the API adds that admission does not list: its
 #: switch names such a volume as one of "restricted types". Those are reached through a PersistentVolume
 #: and a persistentVolumeClaim.
-RESTRICTED_VOLUME_SOURCES = frozenset(
+ALLOWED_VOLUME_SOURCES = frozenset(
     {
         "configMap",
         "csi",
@@ -389,12 +389,12 @@ RESTRICTED_VOLUME_SOURCES = frozenset(
     }
 )
 #: Every source a core/v1 ``Volume`` can name (``VolumeSource``'s 30 fields, k8s.io/api core/v1 types.go,
-#: ``image`` the 30th): the restricted profile's, ``hostPath`` and the restricted ones. A key outside it
-#: is no volume type admission could judge: server-side apply (pulumi-kubernetes' default) refuses it
+#: ``image`` the 30th): those the restricted profile allows, ``hostPath`` and those it refuses. A key
+#: outside it is no volume type admission could judge: server-side apply (pulumi-kubernetes' default) refuses it
 #: ("field not declared in schema", pulumi/pulumi-kubernetes#2125) and client-side apply drops it, leaving
 #: the source written beside it, or a volume with no source, which the API server makes an emptyDir
 #: (``SetDefaults_Volume``).
-VOLUME_SOURCES = RESTRICTED_VOLUME_SOURCES | frozenset(
+VOLUME_SOURCES = ALLOWED_VOLUME_SOURCES | frozenset(
     {
         "hostPath", "nfs", "iscsi", "glusterfs", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "fc",
         "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "azureFile", "azureDisk", "vsphereVolume",
@@ -406,7 +406,7 @@ VOLUME_SOURCES = RESTRICTED_VOLUME_SOURCES | frozenset(
 @dataclass(frozen=True)
 class RestrictedVolumeTypes:
     """PSS restricted, "Volume Types": every ``spec.volumes[*]`` uses one of
-    :data:`RESTRICTED_VOLUME_SOURCES`. A volume that names no source at all is an emptyDir (the API
+    :data:`ALLOWED_VOLUME_SOURCES`. A volume that names no source at all is an emptyDir (the API
     server's ``SetDefaults_Volume`` makes it one before admission reads it), so it passes; another
     volume type is refused, naming it. A key that is no volume source (one misspelt: ``configmap``) is
     refused too, said so: admission never sees it (:data:`VOLUME_SOURCES`), but the volume is not what
@@ -422,24 +422,24 @@ class RestrictedVolumeTypes:
             if not is_map(volume):
                 yield f"{pod.path}.volumes[{i}] is {shown(volume)}, not a volume: {_VOLUME_FIX}"
                 continue
-            restricted = [
+            refused = [
                 key
                 for key in volume
                 if key != "name"
                 and key != "hostPath"
-                and key not in RESTRICTED_VOLUME_SOURCES
+                and key not in ALLOWED_VOLUME_SOURCES
                 and volume[key] is not None
             ]
-            if not restricted:
+            if not refused:
                 continue
             name = get_or_none(volume, "name")
             at = f"{pod.path}.volumes[{i}]" + (f" ({name!r})" if isinstance(name, str) else "")
-            if types := [str(key) for key in restricted if key in VOLUME_SOURCES]:
+            if types := [str(key) for key in refused if key in VOLUME_SOURCES]:
                 yield (
                     f"{at} is of type {', '.join(types)}, which the restricted Pod Security profile refuses: "
                     f"{_VOLUME_FIX}"
                 )
-            if unknown := [str(key) for key in restricted if key not in VOLUME_SOURCES]:
+            if unknown := [str(key) for key in refused if key not in VOLUME_SOURCES]:
                 # What client-side apply leaves: the source written beside the key, or none (an emptyDir).
                 kept = any(key in VOLUME_SOURCES and volume[key] is not None for key in volume)
                 left = "it" if kept else "it and the volume becomes an emptyDir"

@@ -21,7 +21,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import Report, evaluate_report
 from policies.registry import get_policy
-from policies.rules.kubernetes_pod_security import RESTRICTED_VOLUME_SOURCES, VOLUME_SOURCES
+from policies.rules.kubernetes_pod_security import ALLOWED_VOLUME_SOURCES, VOLUME_SOURCES
 from tests.policies.conftest import build
 
 RULE = "k8s-restricted-volume-types"
@@ -102,7 +102,7 @@ def found(inputs: dict[str, Any], resource_type: str = DEPLOYMENT, rule: str = R
 
 def test_the_rule_is_advisory_and_allows_admissions_set() -> None:
     assert get_policy(RULE).enforcement_level == EnforcementLevel.ADVISORY
-    assert set(ALLOWED) == RESTRICTED_VOLUME_SOURCES
+    assert set(ALLOWED) == ALLOWED_VOLUME_SOURCES
 
 
 @pytest.mark.parametrize("source", sorted(ALLOWED))
