@@ -51,6 +51,7 @@ from ._iam_patterns import (
 from ._props import (
     UNKNOWN_TAG_VALUE,
     any_decided,
+    any_holds,
     each_part,
     get,
     get_or_none,
@@ -300,6 +301,7 @@ __all__ = [
     "Undeterminable",
     "ValuesOf",
     "any_decided",
+    "any_holds",
     "arn_fields",
     "arn_pattern_pins_account",
     "config_of",

@@ -107,6 +107,16 @@ def any_decided(values: Iterable[_T], test: Callable[[_T], bool]) -> bool:
     return False
 
 
+def any_holds(tests: Iterable[Callable[[], bool]]) -> bool:
+    """Whether one of ``tests`` holds (an exemption, an alternative), each read only when called:
+    :func:`any_decided`, so one known to hold decides whatever the others read at preview."""
+    return any_decided(tests, _called)
+
+
+def _called(test: Callable[[], bool]) -> bool:
+    return test()
+
+
 def items(value: Any) -> list[Any]:
     """A list input as a plain list (``None`` -> ``[]``, a single object -> ``[obj]``)."""
     if value is None:

@@ -35,7 +35,7 @@ from ._common import (
     FSBP,
     MANDATORY,
     MEDIUM,
-    any_decided,
+    any_holds,
     framework,
     get,
     is_false,
@@ -89,13 +89,9 @@ def _leaves(obj: Any, path: str, shown_path: str = "") -> Iterator[tuple[str, An
         yield from _leaves(element, rest, f"{shown_path}{head}[{index}].")
 
 
-def _holds(test: Callable[[], bool]) -> bool:
-    return test()
-
-
 def _any_set(props: Any, paths: tuple[str, ...]) -> bool:
     """Whether one of ``paths`` is set; an unknown one raises only when no other is known set."""
-    return any_decided((functools.partial(_is_set_at, props, path) for path in paths), _holds)
+    return any_holds(functools.partial(_is_set_at, props, path) for path in paths)
 
 
 def _is_set_at(props: Any, path: str) -> bool:
@@ -148,7 +144,7 @@ def _beside(path: str, name: str) -> str:
 
 def _either(props: Any, switch: Switch, *tests: Callable[[Any, Switch], bool]) -> bool:
     """Whether one of ``tests`` holds; an unknown raises only when none is known to hold."""
-    return any_decided((functools.partial(test, props, switch) for test in tests), _holds)
+    return any_holds(functools.partial(test, props, switch) for test in tests)
 
 
 def _encrypted_at_rest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

@@ -23,6 +23,7 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     any_decided,
+    any_holds,
     each_part,
     endpoint_variants,
     framework,
@@ -84,7 +85,7 @@ def _endpoint_config_min_instance_count(args: ResourceValidationArgs, cfg: Mappi
                 lambda: is_serverless(variant),
                 lambda: not (number(get(variant, "initialInstanceCount")) or 0.0) < minimum,
             ]
-            if not any_decided(exempt, lambda holds: holds()):
+            if not any_holds(exempt):
                 count = get(variant, "initialInstanceCount")
                 yield (
                     f"productionVariants[{index}].initialInstanceCount is {shown(count)}: set "
@@ -248,7 +249,7 @@ def _model_private_registry_via_vpc(args: ResourceValidationArgs, cfg: Mapping[s
             return not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform)
 
         def check() -> Check:
-            if any_decided((through_vpc, needs_no_vpc), lambda holds: holds()):
+            if any_holds((through_vpc, needs_no_vpc)):
                 return
             mode, image = get(container, "imageConfig.repositoryAccessMode"), get(container, "image")
             yield (
@@ -382,7 +383,7 @@ def _feature_group_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, A
             lambda: not is_true(get(store, "enableOnlineStore")),
             lambda: get(store, "storageType") == "InMemory",
         ]
-        if not any_decided(exempt, lambda holds: holds()):
+        if not any_holds(exempt):
             yield (
                 "onlineStoreConfig.securityConfig.kmsKeyId is unset: set it to a customer-managed KMS key "
                 "for the online store (InMemory stores are exempt)."
@@ -467,7 +468,7 @@ def _inference_experiment_kms(args: ResourceValidationArgs, _: Mapping[str, Any]
     def volumes() -> Check:
         # Keyed, or every variant on local NVMe: either decides it, whatever the other reads at preview.
         exempt: list[Callable[[], bool]] = [lambda: is_set(get(props, "kmsKey")), all_on_local_nvme]
-        if not any_decided(exempt, lambda holds: holds()):
+        if not any_holds(exempt):
             yield (
                 "kmsKey is unset: set it to a customer-managed KMS key for the storage volumes of the "
                 "experiment's shadow and production variants."
@@ -554,7 +555,7 @@ def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]
             return is_set(get(spec, "baseInferenceComponentName"))
 
         def no_container() -> Check:
-            if not any_decided((adapter, lambda: not is_set(get(spec, "container"))), lambda holds: holds()):
+            if not any_holds((adapter, lambda: not is_set(get(spec, "container")))):
                 yield (
                     f"{path}.container is set: an inline container has no network isolation, VPC or role "
                     "of its own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
@@ -562,7 +563,7 @@ def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]
                 )
 
         def a_model() -> Check:
-            if not any_decided((adapter, lambda: is_set(get(spec, "modelName"))), lambda holds: holds()):
+            if not any_holds((adapter, lambda: is_set(get(spec, "modelName")))):
                 yield (
                     f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model "
                     "rules judge (network isolation, VPC, model package)."
@@ -584,7 +585,7 @@ def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, An
                     not (number(get(spec, "computeResourceRequirements.minMemoryRequiredInMb")) or 0.0) < 128
                 ),
             ]
-            if not any_decided(exempt, lambda holds: holds()):
+            if not any_holds(exempt):
                 compute = get(spec, "computeResourceRequirements")
                 yield (
                     f"{path}.computeResourceRequirements.minMemoryRequiredInMb is "
@@ -619,7 +620,7 @@ def _components_endpoint_config_role(args: ResourceValidationArgs, _: Mapping[st
         lambda: not any_decided(variants, lambda v: not is_serverless(v)),
         lambda: any_decided(variants, lambda v: not is_serverless(v) and is_set(get(v, "modelName"))),
     ]
-    if not any_decided(passes, lambda holds: holds()):
+    if not any_holds(passes):
         yield (
             "productionVariants name no model (an endpoint of inference components) and executionRoleArn "
             "is unset: set execution_role_arn to a least-privilege SageMaker role; SageMaker requires it."
