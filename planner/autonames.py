@@ -14,6 +14,8 @@ auto-name above applies), which the plan does not model, so it judges none then.
 a registration a transform may reach (``transforms=`` of its own or an ancestor's, a stack
 transform: the engine runs them before the provider's Check, one may set the name, and the
 recording runs none; :meth:`planner.default_providers.DefaultProviderGuard.transform_may_reach`),
+an imported resource (``import_=``: the engine's import step passes the inputs it read as the
+Check's olds, and the bridge's auto-name returns the name the resource has),
 pulumi-aws-native's auto-names (its own schema's limits), nor the length of a name the program
 sets (AWS's limits: components.limits, stacks.naming).
 """

@@ -374,8 +374,13 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             else None
         )
         self._seen.inputs = None
-        # A transform the recording does not run may set the name (as the provider, see check).
-        self._seen.judges_autoname = self._judges_autonames and not self._guard.transform_may_reach(request)
+        # A transform the recording does not run may set the name (as the provider, see check). An
+        # import keeps the name the resource has: the engine's import step hands the provider's Check
+        # the inputs it read as olds, and the bridge's auto-name returns that prior value (pulumi
+        # ImportStep.Apply; pulumi-terraform-bridge info.ComputeAutoNameDefault, PriorValue).
+        self._seen.judges_autoname = (
+            self._judges_autonames and not request.importId and not self._guard.transform_may_reach(request)
+        )
         # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
         # the mocks' echo and the recording (the pack's unknown-checking proxy reads them).

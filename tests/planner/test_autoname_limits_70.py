@@ -302,3 +302,19 @@ def test_the_plan_fails_with_the_message_and_no_plan(tmp_path: Path, monkeypatch
         "random chars is longer than maximum length 80."
     )
     assert "Traceback" not in captured.err
+
+
+def test_an_imported_resource_keeps_the_name_it_has() -> None:
+    """`import_=`: the engine's import step reads the resource and passes its inputs as the olds of
+    the provider's Check (pulumi pkg/resource/deploy/step.go ImportStep.Apply), and the bridge's
+    auto-name returns the prior value (pulumi-terraform-bridge info.ComputeAutoNameDefault: PriorState
+    and PriorValue set by makeTerraformInputsWithOptions/applyDefaults): no name is made, none refused.
+    The same program without import_ is refused."""
+    long = "i" * 100
+
+    def imported() -> None:
+        aws.iam.Role(long, assume_role_policy=POLICY, opts=pulumi.ResourceOptions(import_="existing-role"))
+        aws.sns.Topic(long, opts=pulumi.ResourceOptions(import_="arn:aws:sns:eu-west-1:123456789012:t"))
+
+    assert len(record(imported).cloud_resources) == 2
+    refusal(lambda: aws.iam.Role(long, assume_role_policy=POLICY))
