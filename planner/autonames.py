@@ -10,7 +10,9 @@ the recording fails instead, as ``pulumi preview`` does.
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
 pkg/resource/autonaming ``AutonamingForResource``; without it, none, and the provider's own
-auto-name above applies), which the plan does not model, so it judges none then. Nor does it judge
+auto-name above applies), which the plan does not model, so it judges none then, nor under a stack
+file that imports an ESC environment (whose ``pulumiConfig`` the engine merges into the config
+before reading that key, and the plan cannot read). Nor does it judge
 a registration a transform may reach (``transforms=`` of its own or an ancestor's, a stack
 transform: the engine runs them before the provider's Check, one may set the name, and the
 recording runs none; :meth:`planner.default_providers.DefaultProviderGuard.transform_may_reach`),

@@ -653,6 +653,7 @@ def record_program(
     secret_keys: Iterable[str] | None = None,
     stack_outputs: StackOutputs | None = None,
     default_providers_source: str = "",
+    judges_autonames: bool = True,
 ) -> ResourceGraph:
     """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
 
@@ -671,7 +672,8 @@ def record_program(
     ``default_providers_source`` names the file that key is written in when it is not ``source``
     (a project's ``Pulumi.yaml``). A pulumi-aws resource the provider cannot auto-name (its logical
     name too long for the type) fails it with :class:`~planner.autonames.AutoNameTooLong`, unless
-    ``config`` sets ``pulumi:autonaming``.
+    ``config`` sets ``pulumi:autonaming`` or ``judges_autonames`` is False (where it may be set
+    where the plan cannot read it: an ESC environment the stack file imports).
     """
     config = dict(config or {})
     secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
@@ -681,7 +683,7 @@ def record_program(
         mocks,
         stack_outputs,
         _default_provider_guard(config, default_providers_source or source),
-        judges_autonames=AUTONAMING_KEY not in config,
+        judges_autonames=judges_autonames and AUTONAMING_KEY not in config,
     )
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
@@ -896,6 +898,10 @@ def record_stack_file(
         secret_keys=config_secret_keys(stack_file.config),
         stack_outputs=stack_outputs,
         default_providers_source=stack_file.default_providers_source,
+        # An ESC environment's pulumiConfig is merged into the stack's config before the engine reads
+        # pulumi:autonaming (pulumi preview.go: ValidateStackConfigAndApplyProjectConfig, then
+        # ParseAutonamingConfig(cfg.Config)); the plan cannot read it, so it may be set there.
+        judges_autonames=not stack_file.environments,
     )
     if not stack_file.environments:
         return graph

@@ -12,6 +12,7 @@ now ``record_program`` fails as the preview would, and ``bin/plan`` exits 3 with
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -318,3 +319,31 @@ def test_an_imported_resource_keeps_the_name_it_has() -> None:
 
     assert len(record(imported).cloud_resources) == 2
     refusal(lambda: aws.iam.Role(long, assume_role_policy=POLICY))
+
+
+def test_a_stack_importing_esc_environments_is_not_judged(tmp_path: Path, monkeypatch, capsys) -> None:
+    """An ESC environment's pulumiConfig is merged into the stack's config before the engine reads
+    `pulumi:autonaming` (pulumi operations/preview.go: ValidateStackConfigAndApplyProjectConfig, then
+    autonaming.ParseAutonamingConfig(cfg.Config)); the plan cannot read the environment, so a stack
+    that imports one may set it: its auto-names are left to the preview. The same stack file without
+    the import is refused."""
+
+    def program(source: str, registry: str) -> None:
+        provider = aws.Provider("team", region="eu-west-1")
+        aws.sqs.Queue("team-" + "q" * 68, opts=pulumi.ResourceOptions(provider=provider))
+
+    monkeypatch.setattr("planner.recorder._offline_program", program)
+    document = load_stack_document("dev")
+    document.pop("environment", None)
+    plain = tmp_path / "Pulumi.plain.yaml"
+    plain.write_text(dump_stack_document(document))
+    assert main(["--config", str(plain), "--format", "json"]) == EXIT_FAILED
+    assert "maximum length 80" in capsys.readouterr().err
+
+    document["environment"] = ["team/naming"]
+    with_esc = tmp_path / "Pulumi.esc.yaml"
+    with_esc.write_text(dump_stack_document(document))
+    assert main(["--config", str(with_esc), "--format", "json"]) != EXIT_FAILED
+    captured = capsys.readouterr()
+    assert "could not make instance" not in captured.err
+    assert json.loads(captured.out)["summary"]["resources"] >= 1
