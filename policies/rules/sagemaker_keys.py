@@ -48,13 +48,15 @@ class StoreKey:
 
     ``block``: the block whose presence makes the store exist ("" the resource itself; ``[]`` after a
     name: each item of that list); ``key``: the key's input under it; ``given``: an input of the block
-    that must be set too for the store to exist (a sharing setting without an S3 path writes nothing).
+    that must be set too for the store to exist (a sharing setting without an S3 path writes nothing);
+    ``when``: an input of the block and the value it must read for the key to apply.
     """
 
     block: str
     key: str
     store: str
     given: str = ""
+    when: tuple[str, str] | None = None
 
     @property
     def path(self) -> str:
@@ -75,11 +77,15 @@ def _endpoint_keys() -> tuple[StoreKey, ...]:
 
 def _sharing_keys(settings: str, canvas: bool) -> tuple[StoreKey, ...]:
     keys: tuple[StoreKey, ...] = (
+        # SharingSettings: S3OutputPath and S3KmsKeyId apply "When NotebookOutputOption is Allowed"
+        # (the default is Disabled), the key encrypting "the notebook cell output in the Amazon S3
+        # bucket" (SageMaker API reference): with the output not shared the key encrypts nothing.
         StoreKey(
             f"{settings}.sharingSettings",
             "s3KmsKeyId",
-            "the notebook snapshots (cell outputs included) users share, in S3",
+            "the notebook cell output users share with their snapshots, in S3",
             given="s3OutputPath",
+            when=("notebookOutputOption", "Allowed"),
         ),
     )
     if canvas:
@@ -288,6 +294,8 @@ def _store_keys(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
                     return
                 if spec.given and not is_set(get(block, spec.given)):
                     return
+                if spec.when and get(block, spec.when[0]) != spec.when[1]:
+                    return
                 path = f"{where}.{spec.key}" if where else spec.key
                 yield (
                     f"{path} is unset: nothing pins {spec.store} to a key of yours (SageMaker falls back on "
@@ -311,7 +319,7 @@ sagemaker_stores_customer_managed_key = resource_rule(
         "SageMaker stores of customer data whose key no other rule reads must use a customer-managed KMS "
         "key: endpoint configurations' asynchronous output and core dumps; model cards and "
         "(aws-native) model packages; labeling jobs' output; Studio domains' and user profiles' shared "
-        "notebooks (when shared to S3) and Canvas workspaces; HyperPod clusters' EBS volumes; processing "
+        "notebook output (notebookOutputOption Allowed, to S3) and Canvas workspaces; HyperPod clusters' EBS volumes; processing "
         "jobs' Athena and Redshift dataset definitions. Fix: set the named kmsKeyId (clusters: "
         "volumeKmsKeyId) to a customer-managed key. Advisory: AWS encrypts them with its own key otherwise "
         "and no Security Hub control demands the customer's."

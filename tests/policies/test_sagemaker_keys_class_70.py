@@ -206,6 +206,8 @@ def store_props(spec: StoreKey, key: Any, *, given: bool = True) -> dict[str, An
     block: dict[str, Any] = {"otherInput": "x"}
     if spec.given and given:
         block[spec.given] = "s3://bucket/prefix/"
+    if spec.when:
+        block[spec.when[0]] = spec.when[1]
     if key is not None:
         block = merged(block, nested(spec.key, key))
     if not spec.block:
@@ -316,3 +318,29 @@ def test_a_model_card_is_a_store_whatever_else_it_sets() -> None:
         )
         assert_decided(findings(RULE, token, {"securityConfig": {"kmsKeyId": "alias/cards"}}), None)
         assert_decided(findings(RULE, token, {"securityConfig": {"kmsKeyId": ""}}), "securityConfig.kmsKeyId")
+
+
+def _sharing(props: dict[str, Any], spec: StoreKey) -> dict[str, Any]:
+    block = props
+    for step in spec.block.split("."):
+        block = block[step]
+    return block
+
+
+@pytest.mark.parametrize(("token", "spec"), [case for case in STORE_CASES if case.values[1].when])
+def test_shared_notebooks_store_cell_output_only_when_it_is_allowed(token: str, spec: StoreKey) -> None:
+    """SharingSettings: S3OutputPath and S3KmsKeyId apply when NotebookOutputOption is Allowed, and
+    the default is Disabled (SageMaker API reference): unset or Disabled, nothing is asked; Allowed
+    (test_an_unkeyed_store_is_named_with_its_fix_and_a_keyed_one_passes) is; unknown is undecided."""
+    assert spec.when == ("notebookOutputOption", "Allowed")
+    unset = store_props(spec, None)
+    del _sharing(unset, spec)["notebookOutputOption"]
+    assert_decided(findings(RULE, token, unset), None)
+    for near_miss in ("Disabled",):
+        props = store_props(spec, None)
+        _sharing(props, spec)["notebookOutputOption"] = near_miss
+        assert_decided(findings(RULE, token, props), None)
+    unknown = store_props(spec, None)
+    _sharing(unknown, spec)["notebookOutputOption"] = UNKNOWN_STRING_VALUE
+    messages, undecided = findings(RULE, token, unknown)
+    assert messages == [] and undecided == 1
