@@ -2,7 +2,7 @@
 
 A pulumi-aws resource whose name the program leaves unset is named ``<logical name>-<7 random
 hex>`` by the provider's Check, which fails rather than cut a name longer than the type allows
-(:class:`components.naming.AutoName`: pulumi-terraform-bridge ``ComputeAutoNameDefault``, message
+(:class:`components.autonames.AutoName`: pulumi-terraform-bridge ``ComputeAutoNameDefault``, message
 ``could not make instance of '<type>': name '<logical>-' plus 7 random chars is longer than
 maximum length N``). The mocks would answer such a resource with a name nobody would create, so
 the recording fails instead, as ``pulumi preview`` does.
