@@ -25,7 +25,6 @@ import pulumi_aws_native as aws_native
 import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs, rpc
 
-from planner.critical_path import provider_urn
 from planner.mocks import PlatformMocks
 from planner.recorder import RecordedResource, ResourceGraph, _provider_target_warnings, record_program
 
@@ -328,22 +327,6 @@ def test_aws_natives_default_provider_is_in_its_own_configs_region(
     explicit = _outputs(graph, "explicit-component")["inferenceComponentArn"]
     assert explicit.startswith(f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:inference-component/")
     assert _outputs(graph, "aws-topic")["arn"].startswith(f"arn:aws:sns:{STACK_REGION}:{ACCOUNT}:")
-
-
-def test_a_provider_whose_name_holds_the_separator_is_still_found() -> None:
-    """A reference is ``<urn>::<id>`` and a URN holds ``::`` itself: a reader splits at the last
-    one, so the ids the mocks give hold none (the engine's are UUIDs), whatever the name."""
-
-    def program() -> None:
-        provider = aws.Provider("team::use1", region="us-east-1")
-        aws.sns.Topic("topic", opts=pulumi.ResourceOptions(provider=provider))
-
-    graph = _record(program)
-    (provider,) = [r for r in graph.resources if r.is_provider]
-    topic = graph.named("topic")
-    assert topic.outputs["arn"].startswith(f"arn:aws:sns:us-east-1:{ACCOUNT}:")
-    assert topic.provider == f"{provider.urn}::{provider.id}"
-    assert provider_urn(topic.provider) == provider.urn
 
 
 @pytest.mark.parametrize("typ", ["pulumi:providers:aws", "pulumi:providers:kubernetes"])
