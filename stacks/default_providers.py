@@ -35,10 +35,7 @@ def disabled_default_providers(config: Mapping[str, Any]) -> frozenset[str]:
     text = engine_config_values({DISABLE_DEFAULT_PROVIDERS_KEY: value})[DISABLE_DEFAULT_PROVIDERS_KEY]
     if text == "":  # an empty list is passed as the empty text, not `[]`
         return frozenset()
-    try:
-        items = ValueError if json_text_problem(text) else json.loads(text)
-    except ValueError:
-        items = ValueError
+    items = _parsed(text)
     if items is None:  # `null`: Go's Unmarshal leaves the list nil, no error
         return frozenset()
     if not isinstance(items, list):
@@ -51,6 +48,20 @@ def disabled_default_providers(config: Mapping[str, Any]) -> frozenset[str]:
                 f'("{DISABLE_DEFAULT_PROVIDERS_KEY}[{index}] must be a string")'
             )
     return frozenset(item.strip() for item in items)
+
+
+_UNPARSED = object()
+
+
+def _parsed(text: str) -> Any:
+    """``text`` as JSON, or :data:`_UNPARSED` where it is none (or larger or deeper than the plan
+    reads: ``json_text_problem``), which the caller refuses as the engine's parse error."""
+    if json_text_problem(text):
+        return _UNPARSED
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _UNPARSED
 
 
 def default_provider_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from planner.default_providers import DefaultProviderDenied, DefaultProviderGuar
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import ConfigError
 from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, disabled_default_providers
+from stacks.input_limits import MAX_NESTING_DEPTH
 from stacks.stack_file import read_stack_file
 from stacks.stack_file_yaml import dump_stack_document
 from tests.conftest import load_stack_document
@@ -271,6 +272,12 @@ def test_absent_refuses_nothing() -> None:
     assert len(record(lambda: aws.s3.Bucket("b") and None, disabled=None)) == 2
 
 
+def _nested(value: Any, depth: int) -> Any:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("value", "said"),
     [
@@ -279,8 +286,11 @@ def test_absent_refuses_nothing() -> None:
         ({"aws": True}, "the engine fails to parse"),
         (["aws", 1], "pulumi:disable-default-providers[1] must be a string"),
         ([None], "pulumi:disable-default-providers[0] must be a string"),
+        # Deeper than the plan parses config text (stacks.input_limits.MAX_NESTING_DEPTH): refused,
+        # not read as "nothing disabled" (the engine parses it and refuses its list item).
+        (_nested(["aws"], MAX_NESTING_DEPTH + 1), "must be a list of package names"),
     ],
-    ids=["bare-star", "bare-name", "map", "a-number", "a-null"],
+    ids=["bare-star", "bare-name", "map", "a-number", "a-null", "too-deep"],
 )
 def test_a_malformed_value_is_a_config_error_naming_the_file_and_key(value: Any, said: str) -> None:
     with pytest.raises(ConfigError) as error:
