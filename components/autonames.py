@@ -31,6 +31,21 @@ class AutoName(NamedTuple):
     max_length: int
     lowercase: bool = False
     separator: str = "-"
+    random_length: int = 7
+    wrapped: bool = True
+    """Whether the provider's refusal is wrapped "could not make instance of '<type>': ..."
+    (``ComputeAutoNameDefault`` and ``FromName`` wrap ``NewUniqueName``'s error); False where
+    pulumi-aws's own default calls ``resource.NewUniqueHex`` and its Check returns that error bare
+    (the Athena database)."""
+    aws_max_length: int | None = None
+    """AWS's maximum where it is below ``max_length``: pulumi-aws makes the longer name and
+    ``pulumi preview`` passes, then AWS refuses it at create (``pulumi up`` fails mid-way)."""
+    rds_identifier: bool = False
+    """Whether the upstream Terraform schema validates the name as an RDS identifier
+    (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case letters,
+    digits and hyphens, first a letter, no ``--``, no trailing hyphen), which the bridge's Check runs
+    on the auto-name: ``pulumi preview`` fails a name that breaks it (pulumi-aws does not lower-case
+    it)."""
 
 
 PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
@@ -38,8 +53,8 @@ PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
 override below (pulumi-aws provider/autonaming.go ``setAutonaming``: ``AutoName(name, 255, "-")``)."""
 
 PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
-    # pulumi-aws 7 provider/resource_overrides.go (the stored version at 015d343) and
-    # compatibility.go (BucketV2); None where it auto-names without a maximum (Glue, Lex, IoT topic
+    # pulumi-aws 7 provider/resource_overrides.go (the stored version at 015d343), aliases.go (the
+    # lb target group) and compatibility.go (BucketV2); None where it auto-names without a maximum (Glue, Lex, IoT topic
     # rules: FromName/AutoNameWithCustomOptions with no Maxlen) or sets no auto-name on the `name`
     # the SDK shows (a Route 53 record's and a directory's name is the DNS name itself).
     "aws:s3/bucket:Bucket": AutoName("bucket", 63, lowercase=True),
@@ -69,8 +84,18 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:codedeploy/deploymentConfig:DeploymentConfig": AutoName("deploymentConfigName", 100, separator="_"),
     "aws:appsync/function:Function": AutoName("name", 255, separator="_"),
     "aws:appsync/dataSource:DataSource": AutoName("name", 255, separator="_"),
-    "aws:athena/database:Database": AutoName("name", 255, separator="_"),
+    # A From of its own: resource.NewUniqueHex(name+"_", 7, 255), whose error Check returns unwrapped.
+    "aws:athena/database:Database": AutoName("name", 255, separator="_", wrapped=False),
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": AutoName("name", 255, separator="_"),
+    # provider/aliases.go: aws_lb_target_group's `name` is AutoName("name", 32, "-") (CreateTargetGroup's
+    # 32); the aws:alb/targetGroup twin has no override (255), left to Terraform's own check at preview.
+    "aws:lb/targetGroup:TargetGroup": AutoName("name", 32),
+    # aws_db_instance's `identifier`: ComputeAutoNameDefault with Randlen 7, Maxlen 255, no Separator
+    # and no Transform, so `<logical><7 hex>`, not lower-cased; 3 and 15 for a SQL Server engine
+    # (RDS_SQLSERVER_INSTANCE_AUTONAME). AWS takes 63 (CreateDBInstance's DBInstanceIdentifier).
+    "aws:rds/instance:Instance": AutoName(
+        "identifier", 255, separator="", aws_max_length=63, rds_identifier=True
+    ),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
     "aws:glue/catalogDatabase:CatalogDatabase": None,
@@ -82,3 +107,11 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:iot/topicRule:TopicRule": None,
 }
 """pulumi-aws's auto-names that differ from :data:`PULUMI_AWS_DEFAULT_AUTONAME`, by type token."""
+
+RDS_SQLSERVER_INSTANCE_AUTONAME: Final = AutoName(
+    "identifier", 15, separator="", random_length=3, rds_identifier=True
+)
+"""pulumi-aws's auto-name of an ``aws:rds/instance:Instance`` whose ``engine`` contains ``sqlserver``
+(any case): ``rand, maxlen = 3, 15`` in its ComputeDefault (resource_overrides.go ``aws_db_instance``;
+"SQL Server identifiers are capped at 15 characters"). An engine unknown at preview is no string
+there, so the 255 above applies."""

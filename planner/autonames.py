@@ -4,8 +4,13 @@ A pulumi-aws resource whose name the program leaves unset is named ``<logical na
 hex>`` by the provider's Check, which fails rather than cut a name longer than the type allows
 (:class:`components.autonames.AutoName`: pulumi-terraform-bridge ``ComputeAutoNameDefault``, message
 ``could not make instance of '<type>': name '<logical>-' plus 7 random chars is longer than
-maximum length N``). The mocks would answer such a resource with a name nobody would create, so
-the recording fails instead, as ``pulumi preview`` does.
+maximum length N``; the Athena database's bare, without "could not make instance of", its own
+default calling ``resource.NewUniqueHex``, whose error the bridge's Check returns as it is). The
+mocks would answer such a resource with a name nobody would create, so the recording fails
+instead, as ``pulumi preview`` does. An RDS instance's identifier (``<logical><7 hex>``, no
+separator, not lower-cased) also fails where the upstream schema's ``validIdentifier`` refuses it
+in the provider's Check (preview), or where it is longer than AWS's 63 (``pulumi up`` at create):
+:class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
@@ -24,10 +29,16 @@ sets (AWS's limits: components.limits, stacks.naming).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Mapping
 from typing import Final
 
-from components.autonames import AUTONAME_SUFFIX, PULUMI_AWS_AUTONAMES, PULUMI_AWS_DEFAULT_AUTONAME, AutoName
+from components.autonames import (
+    PULUMI_AWS_AUTONAMES,
+    PULUMI_AWS_DEFAULT_AUTONAME,
+    RDS_SQLSERVER_INSTANCE_AUTONAME,
+    AutoName,
+)
 from planner.program_failure import ProgramFailure
 from planner.schema_numbers import resource_input_types
 
@@ -35,16 +46,44 @@ AUTONAMING_KEY: Final = "pulumi:autonaming"
 """The engine's auto-naming config; where a stack sets it, auto-names are not judged."""
 
 
-class AutoNameTooLong(ProgramFailure):
+class AutoNameRefused(ProgramFailure):
+    """A resource whose auto-name pulumi-aws refuses at preview, or AWS at create. ``str()`` is
+    the message the engine prints (or AWS's reason) and what to do."""
+
+
+class AutoNameTooLong(AutoNameRefused):
     """A resource pulumi-aws cannot auto-name: its logical name is too long for the type's
     maximum. ``str()`` is the provider's message and what to do."""
 
 
-def autoname_of(type_token: str) -> AutoName | None:
-    """How pulumi-aws auto-names ``type_token``, or None where it does not (another package, a
-    type with no ``name`` input and no override, one auto-named with no maximum)."""
+class AutoNameInvalid(AutoNameRefused):
+    """A resource whose auto-name the upstream Terraform schema's validation refuses in the
+    provider's Check (an RDS identifier with an upper-case letter), or AWS at create (longer than
+    AWS takes)."""
+
+
+_RDS_IDENTIFIER_RULES: Final = (
+    # terraform-provider-aws internal/service/rds/validate.go validIdentifier, in its order.
+    (
+        lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+        'only lowercase alphanumeric characters and hyphens allowed in "{}"',
+    ),
+    (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{}" must be a letter'),
+    (lambda name: "--" in name, '"{}" cannot contain two consecutive hyphens'),
+    (lambda name: name.endswith("-"), '"{}" cannot end with a hyphen'),
+)
+
+
+def autoname_of(type_token: str, inputs: Mapping[str, object] | None = None) -> AutoName | None:
+    """How pulumi-aws auto-names ``type_token`` given the ``inputs`` the program set, or None where
+    it does not (another package, a type with no ``name`` input and no override, one auto-named with
+    no maximum)."""
     if not type_token.startswith("aws:"):
         return None
+    if type_token == "aws:rds/instance:Instance":
+        engine = inputs.get("engine") if isinstance(inputs, Mapping) else None
+        if isinstance(engine, str) and "sqlserver" in engine.lower():
+            return RDS_SQLSERVER_INSTANCE_AUTONAME
     if type_token in PULUMI_AWS_AUTONAMES:
         return PULUMI_AWS_AUTONAMES[type_token]
     # setAutonaming: every resource whose Terraform schema has an input `name`, which the SDK shows
@@ -52,24 +91,56 @@ def autoname_of(type_token: str) -> AutoName | None:
     return PULUMI_AWS_DEFAULT_AUTONAME if "name" in resource_input_types(type_token) else None
 
 
-def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Collection[str]) -> None:
-    """Raise :class:`AutoNameTooLong` where pulumi-aws would auto-name the resource (``set_inputs``:
-    the wire names of the inputs the program set, unknown ones included, holds neither the named
-    property nor its ``...Prefix``, which the provider's schema makes conflict with it) and
-    ``<logical><separator>`` and 7 random characters are longer than the type's maximum."""
-    autoname = autoname_of(type_token)
+def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[str, object]) -> None:
+    """Raise :class:`AutoNameRefused` where pulumi-aws would auto-name the resource (``set_inputs``:
+    the inputs the program set by wire name, unknown ones included, holds neither the named property
+    nor its ``...Prefix``, which the provider's schema makes conflict with it) and ``<logical>``,
+    the separator and the random characters are longer than the type's maximum
+    (:class:`AutoNameTooLong`), or break the rules the provider's Check or AWS applies to the name
+    (:class:`AutoNameInvalid`)."""
+    autoname = autoname_of(type_token, set_inputs)
     if autoname is None or autoname.property in set_inputs or f"{autoname.property}Prefix" in set_inputs:
         return
     prefix = (logical.lower() if autoname.lowercase else logical) + autoname.separator
-    if len(prefix.encode()) + AUTONAME_SUFFIX - 1 <= autoname.max_length:
-        return
-    fits = autoname.max_length - AUTONAME_SUFFIX
-    unit = "characters" if logical.isascii() else "bytes in UTF-8"  # the provider counts bytes
-    raise AutoNameTooLong(
-        f"could not make instance of '{type_token}': name '{prefix}' plus 7 random chars is longer "
-        f"than maximum length {autoname.max_length}. The {type_token} {logical!r} sets no "
-        f"`{autoname.property}`, so pulumi-aws auto-names it '<logical name>{autoname.separator}<7 random "
-        f"hex>': its logical name has {len(logical.encode())} {unit}, the type takes at most {fits}, "
-        f"and `pulumi preview` fails it. Give it a logical name of at most {fits} {unit}, or set "
-        f"`{autoname.property}` yourself."
-    )
+    random = autoname.random_length
+    length = len(prefix.encode()) + random  # Go's len: UTF-8 bytes
+    unit = "characters" if logical.isascii() else "bytes in UTF-8"
+    made = f"'<logical name>{autoname.separator}<{random} random hex>'"
+    if length > autoname.max_length:
+        fits = autoname.max_length - len(autoname.separator) - random
+        said = (
+            f"name '{prefix}' plus {random} random chars is longer than maximum length {autoname.max_length}"
+        )
+        if autoname.wrapped:
+            said = f"could not make instance of '{type_token}': {said}"
+        raise AutoNameTooLong(
+            f"{said}. The {type_token} {logical!r} sets no `{autoname.property}`, so pulumi-aws auto-names "
+            f"it {made}: its logical name has {len(logical.encode())} {unit}, the type takes at most "
+            f"{fits}, and `pulumi preview` fails it. Give it a logical name of at most {fits} {unit}, "
+            f"or set `{autoname.property}` yourself."
+        )
+    if autoname.rds_identifier:
+        # The bridge turns each failed rule into a check failure; the engine prints each as
+        # "<type> resource '<name>' has a problem: <reason>" (pulumi-terraform-bridge
+        # check_failures.go NewCheckFailure adds "Examine values at ..."). The random part is hex.
+        problems = [
+            f"{type_token} resource '{logical}' has a problem: {reason.format(autoname.property)}. "
+            f"Examine values at '{logical}.{autoname.property}'."
+            for broken, reason in _RDS_IDENTIFIER_RULES
+            if broken(prefix + "0" * random)
+        ]
+        if problems:
+            raise AutoNameInvalid(
+                "\n".join(problems) + f" The {type_token} {logical!r} sets no `{autoname.property}`, so "
+                f"pulumi-aws auto-names it {made}, not lower-cased, and the provider's Check refuses it at "
+                f"preview. Give it a logical name of lower-case letters, digits and single hyphens that "
+                f"starts with a letter, or set `{autoname.property}` yourself."
+            )
+    if autoname.aws_max_length is not None and length > autoname.aws_max_length:
+        fits = autoname.aws_max_length - len(autoname.separator) - random
+        raise AutoNameInvalid(
+            f"The {type_token} {logical!r} sets no `{autoname.property}`, so pulumi-aws auto-names it "
+            f"{made}, {length} characters: `pulumi preview` passes it, but AWS takes at most "
+            f"{autoname.aws_max_length} and refuses it at create, so `pulumi up` fails part-way. Give it "
+            f"a logical name of at most {fits} {unit}, or set `{autoname.property}` yourself."
+        )

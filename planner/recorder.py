@@ -264,7 +264,7 @@ class _InputsSeen(pulumi_mocks.Mocks):
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.inputs = args.inputs
         if self.judges_autoname:  # a component's type is no pulumi-aws type: never judged
-            refuse_too_long_autoname(args.typ, args.name, {*args.inputs, *(self.unknown_inputs or {})})
+            refuse_too_long_autoname(args.typ, args.name, {**args.inputs, **(self.unknown_inputs or {})})
         resource_id, state = self._mocks.new_resource(args)
         if args.custom and not args.typ.startswith(PROVIDER_PREFIX):
             # What the mocks leave out of an output object is unknown too, as at a preview.

@@ -1,0 +1,143 @@
+"""The auto-names pulumi-aws 7's sources make that the table lacked, and the Athena database's bare message.
+
+- ``aws:rds/instance:Instance``'s ``identifier`` (provider/resource_overrides.go ``aws_db_instance``):
+  ``ComputeAutoNameDefault`` with Randlen 7, Maxlen 255, no Separator and no Transform, so
+  ``<logical><7 hex>``, not lower-cased; Randlen 3 and Maxlen 15 when ``engine`` contains
+  ``sqlserver``. The upstream schema validates it (terraform-provider-aws rds/validate.go
+  ``validIdentifier``: lower-case letters, digits and hyphens, first a letter, no ``--``), which
+  the bridge's Check runs at preview; AWS takes 63 characters and refuses a longer one at create.
+- ``aws:lb/targetGroup:TargetGroup``'s ``name``: ``AutoName("name", 32, "-")`` (provider/aliases.go).
+- ``aws:athena/database:Database``: a ``From`` of its own calling ``resource.NewUniqueHex``, whose
+  error the bridge's Check returns bare, without "could not make instance of".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi_aws as aws
+import pytest
+
+from components.autonames import PULUMI_AWS_AUTONAMES
+from planner.autonames import AutoNameInvalid, AutoNameRefused, AutoNameTooLong, refuse_too_long_autoname
+from planner.recorder import ResourceGraph, record_program
+
+RDS = "aws:rds/instance:Instance"
+
+
+def record(program: Callable[[], Any]) -> ResourceGraph:
+    return record_program(program, config={"aws:region": "eu-west-1"})
+
+
+def refused(type_token: str, logical: str, inputs: dict[str, object] | None = None) -> AutoNameRefused:
+    with pytest.raises(AutoNameRefused) as raised:
+        refuse_too_long_autoname(type_token, logical, inputs or {})
+    return raised.value
+
+
+def test_an_rds_identifier_is_the_logical_name_and_7_hex_with_no_separator_up_to_aws_63() -> None:
+    refuse_too_long_autoname(RDS, "a" * 56, {})  # 56 + 7 = 63
+    said = str(refused(RDS, "a" * 57))
+    assert isinstance(refused(RDS, "a" * 57), AutoNameInvalid)
+    assert "'<logical name><7 random hex>', 64 characters" in said
+    assert "AWS takes at most 63 and refuses it at create" in said
+    assert "at most 56 characters" in said
+    assert "could not make instance" not in said, "pulumi-aws makes the name; AWS refuses it"
+
+
+def test_an_rds_identifier_past_pulumi_aws_255_is_refused_at_preview_unwrapped_by_separator() -> None:
+    said = str(refused(RDS, "a" * 249))
+    assert said.startswith(
+        f"could not make instance of '{RDS}': name '{'a' * 249}' plus 7 random chars is longer than maximum length 255."
+    )
+    assert isinstance(refused(RDS, "a" * 248), AutoNameInvalid), "248 + 7 = 255: AWS's 63 only"
+
+
+@pytest.mark.parametrize("engine", ["sqlserver-ex", "SQLServer-SE", "custom-sqlserver-web"])
+def test_a_sql_server_identifier_is_3_hex_within_15(engine: str) -> None:
+    refuse_too_long_autoname(RDS, "a" * 12, {"engine": engine})
+    said = str(refused(RDS, "a" * 13, {"engine": engine}))
+    assert said.startswith(
+        f"could not make instance of '{RDS}': name '{'a' * 13}' plus 3 random chars is longer than maximum length 15."
+    )
+    assert "'<logical name><3 random hex>'" in said and "at most 12 characters" in said
+
+
+@pytest.mark.parametrize("engine", ["postgres", None, 7])
+def test_another_or_unknown_engine_keeps_the_7_hex(engine: object) -> None:
+    """An engine unknown at preview is no string in pulumi-aws's ComputeDefault: 255 applies."""
+    refuse_too_long_autoname(RDS, "a" * 13, {"engine": engine})
+    refuse_too_long_autoname(RDS, "a" * 56, {"engine": engine})
+
+
+@pytest.mark.parametrize(
+    ("logical", "reason"),
+    [
+        ("MyDb", 'only lowercase alphanumeric characters and hyphens allowed in "identifier"'),
+        ("my_db", 'only lowercase alphanumeric characters and hyphens allowed in "identifier"'),
+        ("1db", 'first character of "identifier" must be a letter'),
+        ("-db", 'first character of "identifier" must be a letter'),
+        ("my--db", '"identifier" cannot contain two consecutive hyphens'),
+    ],
+)
+def test_an_rds_identifier_breaking_terraform_s_rules_is_refused_at_preview(
+    logical: str, reason: str
+) -> None:
+    said = str(refused(RDS, logical))
+    assert (
+        f"{RDS} resource '{logical}' has a problem: {reason}. Examine values at '{logical}.identifier'."
+        in said
+    )
+    assert "not lower-cased" in said
+
+
+@pytest.mark.parametrize("logical", ["mydb", "my-db", "db1", "a", "my-db-"])
+def test_near_miss_rds_identifiers_pass(logical: str) -> None:
+    """'my-db-' is followed by hex: the identifier never ends with a hyphen."""
+    refuse_too_long_autoname(RDS, logical, {})
+
+
+def test_an_rds_identifier_the_program_sets_is_not_judged() -> None:
+    refuse_too_long_autoname(RDS, "My" + "a" * 300, {"identifier": "db"})
+    refuse_too_long_autoname(RDS, "My" + "a" * 300, {"identifierPrefix": "db-"})
+
+
+def test_the_recording_refuses_an_rds_instance_as_the_preview_would() -> None:
+    def instance(logical: str, engine: str) -> Callable[[], object]:
+        return lambda: aws.rds.Instance(
+            logical,
+            engine=engine,
+            instance_class="db.t3.micro",
+            allocated_storage=20,
+            skip_final_snapshot=True,
+        )
+
+    assert len(record(instance("orders-db", "postgres")).of_type(RDS)) == 1
+    with pytest.raises(AutoNameInvalid, match="resource 'OrdersDb' has a problem"):
+        record(instance("OrdersDb", "postgres"))
+    # The engine's value reaches the judgement: 13 characters fit postgres's 255, not SQL Server's 15.
+    assert len(record(instance("orders-db-one", "postgres")).of_type(RDS)) == 1
+    with pytest.raises(AutoNameTooLong, match="plus 3 random chars is longer than maximum length 15"):
+        record(instance("orders-db-one", "sqlserver-ex"))
+
+
+def test_an_lb_target_group_takes_32_and_its_alb_twin_pulumi_aws_s_default() -> None:
+    lb = "aws:lb/targetGroup:TargetGroup"
+    record(lambda: aws.lb.TargetGroup("t" * 24, port=80, protocol="HTTP", vpc_id="vpc-1"))
+    with pytest.raises(
+        AutoNameTooLong, match=f"could not make instance of '{lb}': name '{'t' * 25}-' plus 7"
+    ):
+        record(lambda: aws.lb.TargetGroup("t" * 25, port=80, protocol="HTTP", vpc_id="vpc-1"))
+    assert "aws:alb/targetGroup:TargetGroup" not in PULUMI_AWS_AUTONAMES
+
+
+def test_the_athena_database_s_refusal_is_newuniquehex_s_bare_error() -> None:
+    athena = "aws:athena/database:Database"
+    said = str(refused(athena, "d" * 248))
+    assert said.startswith(f"name '{'d' * 248}_' plus 7 random chars is longer than maximum length 255. ")
+    assert "could not make instance" not in said
+    refuse_too_long_autoname(athena, "d" * 247, {})
+    # A FromName type keeps the wrapper (info.FromName wraps NewUniqueName's error).
+    codedeploy = "aws:codedeploy/deploymentConfig:DeploymentConfig"
+    assert str(refused(codedeploy, "c" * 93)).startswith(f"could not make instance of '{codedeploy}': name ")
