@@ -671,7 +671,7 @@ def record_program(
     value of that key is a :class:`~stacks.config.ConfigError` naming ``source``.
     ``default_providers_source`` names the file that key is written in when it is not ``source``
     (a project's ``Pulumi.yaml``). A pulumi-aws resource the provider cannot auto-name (its logical
-    name too long for the type) fails it with :class:`~planner.autonames.AutoNameTooLong`, unless
+    name too long for the type) fails it with :class:`~planner.autonames.AutoNameRefused`, unless
     ``config`` sets ``pulumi:autonaming`` or ``judges_autonames`` is False (where it may be set
     where the plan cannot read it: an ESC environment the stack file imports).
     """
