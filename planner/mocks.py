@@ -34,6 +34,7 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
 from planner.arns import Arns
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
+from planner.program_failure import ProgramFailure
 from stacks.aws_regions import usable_zone_count, zones_of
 
 # Resource types whose physical id is "<prefix><17 hex digits>".
@@ -205,6 +206,9 @@ def _bucket(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tu
         "arn": mocks.arns.s3_bucket(bucket),
         "bucketDomainName": f"{bucket}.s3.amazonaws.com",
         "bucketRegionalDomainName": f"{bucket}.s3.{mocks.region}.amazonaws.com",
+        # pulumi-aws 7's computed `bucketRegion` (Terraform aws_s3_bucket's bucket_region, "AWS region
+        # this bucket resides in", which its Read sets after create): the region the bucket is made in.
+        "bucketRegion": mocks.region,
         "region": mocks.region,
         "tagsAll": inputs.get("tags", {}),
     }
@@ -347,16 +351,45 @@ def _caller_identity(mocks: PlatformMocks, args: State) -> State:
     }
 
 
+class InvokeFailed(ProgramFailure):
+    """An invoke the provider fails, so that ``pulumi up`` fails the program (``str()``: its error)."""
+
+
+_EC2_ENDPOINT: Final = re.compile(r"ec2\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?")
+
+
+def _ec2_endpoint(region: str) -> str:
+    """The host of EC2's endpoint in ``region`` (the China regions' domain is amazonaws.com.cn)."""
+    return f"ec2.{region}.amazonaws.com" + (".cn" if region.startswith("cn-") else "")
+
+
 def _region(mocks: PlatformMocks, args: State) -> State:
-    """The region selected: its ``region`` (the mocks answer in it), else the deprecated ``name``,
-    else the provider's."""
-    region = mocks.region
-    if not known_region(args.get("region")):
-        region = known_region(args.get("name")) or region
+    """The region selected, as Terraform's aws_region data source (internal/service/meta
+    region_data_source.go) selects it: the one whose EC2 endpoint host is ``endpoint``, where given
+    (none: "finding Region by endpoint"); its ``region`` (the mocks answer in it), else the
+    deprecated ``name`` ("multiple Regions matched" where that is another than ``endpoint``'s); else
+    the provider's."""
+    named = known_region(args.get("region")) or known_region(args.get("name"))
+    region = named or mocks.region
+    endpoint = args.get("endpoint")
+    if known_region(endpoint):
+        matched = _EC2_ENDPOINT.fullmatch(str(endpoint))
+        if matched is None or _ec2_endpoint(matched[1]) != endpoint:
+            raise InvokeFailed(
+                f"aws:index/getRegion:getRegion: finding Region by endpoint ({endpoint}): no Region's EC2 "
+                "endpoint is that host (ec2.<region>.amazonaws.com, .com.cn in China)"
+            )
+        if named and named != matched[1]:
+            raise InvokeFailed(
+                f"aws:index/getRegion:getRegion: multiple Regions matched: endpoint {endpoint} is "
+                f"{matched[1]}'s, region {named}: use additional constraints to reduce matches to a "
+                "single Region"
+            )
+        region = matched[1]
     return {
         "name": region,
         "region": region,
-        "endpoint": f"ec2.{region}.amazonaws.com",
+        "endpoint": _ec2_endpoint(region),
         "id": region,
     }
 

@@ -1,0 +1,107 @@
+"""Two mock answers made as pulumi-aws 7 gives them.
+
+- ``aws.s3.Bucket``'s ``bucketRegion`` (Terraform aws_s3_bucket's computed ``bucket_region``, "AWS
+  region this bucket resides in", set by its Read after create) was left unknown: it is the region
+  the bucket is made in, its provider's (or its own ``region=``), as ``region`` already was.
+- ``aws.get_region(endpoint=...)`` ignored ``endpoint``: Terraform's aws_region data source
+  (internal/service/meta/region_data_source.go) selects the Region whose EC2 endpoint host it is,
+  fails with "finding Region by endpoint" where none is, and with "multiple Regions matched" where
+  ``region`` (or the deprecated ``name``) names another. A failed invoke fails ``pulumi up``: the
+  recording fails with :class:`planner.mocks.InvokeFailed`, a ProgramFailure (``bin/plan`` exits 3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from pulumi.runtime import MockCallArgs
+
+from planner.mocks import InvokeFailed, PlatformMocks
+from planner.program_failure import ProgramFailure
+from planner.recorder import record_program
+
+CONFIG = {"aws:region": "eu-west-1"}
+
+
+def region_of(arguments: dict[str, Any], provider_region: str = "eu-west-1") -> dict[str, Any]:
+    state, failures = PlatformMocks(provider_region, "123456789012").call(
+        MockCallArgs("aws:index/getRegion:getRegion", arguments, "")
+    )
+    assert failures == []
+    return state
+
+
+def test_a_bucket_s_region_is_known_as_after_create_in_its_provider_s_region() -> None:
+    def program() -> None:
+        aws.s3.Bucket("here")
+        other = aws.Provider("use1", region="us-east-1")
+        aws.s3.Bucket("there", opts=pulumi.ResourceOptions(provider=other))
+        aws.s3.Bucket("own", region="ap-south-1")
+
+    graph = record_program(program, config=CONFIG)
+    regions = {
+        bucket.name: bucket.outputs["bucketRegion"] for bucket in graph.of_type("aws:s3/bucket:Bucket")
+    }
+    assert regions == {"here": "eu-west-1", "there": "us-east-1", "own": "ap-south-1"}
+    assert not graph.holds_unknowns
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "region"),
+    [
+        ("ec2.eu-west-2.amazonaws.com", "eu-west-2"),
+        ("ec2.eu-west-1.amazonaws.com", "eu-west-1"),
+        ("ec2.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+    ],
+)
+def test_an_endpoint_selects_the_region_it_is_ec2_s(endpoint: str, region: str) -> None:
+    state = region_of({"endpoint": endpoint})
+    assert (state["name"], state["region"], state["id"], state["endpoint"]) == (
+        region,
+        region,
+        region,
+        endpoint,
+    )
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://ec2.eu-west-2.amazonaws.com",  # a URL, not the host
+        "ec2.eu-west-2.amazonaws.com.cn",  # only China's regions are under .com.cn
+        "ec2.cn-north-1.amazonaws.com",
+        "s3.eu-west-2.amazonaws.com",
+        "ec2..amazonaws.com",
+    ],
+)
+def test_an_endpoint_no_region_has_fails_the_invoke(endpoint: str) -> None:
+    with pytest.raises(InvokeFailed, match=r"finding Region by endpoint \(" + endpoint.replace(".", r"\.")):
+        region_of({"endpoint": endpoint})
+
+
+def test_an_endpoint_and_another_region_fail_as_multiple_regions_matched() -> None:
+    with pytest.raises(InvokeFailed, match="multiple Regions matched"):
+        region_of({"endpoint": "ec2.eu-west-2.amazonaws.com", "name": "eu-west-1"})
+    with pytest.raises(InvokeFailed, match="multiple Regions matched"):
+        region_of({"endpoint": "ec2.eu-west-2.amazonaws.com", "region": "eu-west-1"})
+    same = region_of({"endpoint": "ec2.eu-west-2.amazonaws.com", "region": "eu-west-2"})
+    assert same["region"] == "eu-west-2"
+
+
+def test_without_an_endpoint_the_region_is_the_named_one_else_the_provider_s() -> None:
+    assert region_of({})["region"] == "eu-west-1"
+    assert region_of({"name": "us-west-2"})["region"] == "us-west-2"
+    assert region_of({}, "cn-northwest-1")["endpoint"] == "ec2.cn-northwest-1.amazonaws.com.cn"
+
+
+def test_a_program_reading_a_region_by_endpoint_plans_it_or_fails_as_pulumi_up() -> None:
+    def reads(endpoint: str) -> None:
+        pulumi.export("region", aws.get_region(endpoint=endpoint).region)
+
+    graph = record_program(lambda: reads("ec2.ap-south-1.amazonaws.com"), config=CONFIG)
+    assert graph.exports["region"] == "ap-south-1"
+    with pytest.raises(ProgramFailure, match=r"finding Region by endpoint \(ec2\.nowhere\.example\)"):
+        record_program(lambda: reads("ec2.nowhere.example"), config=CONFIG)
