@@ -40,12 +40,15 @@ class AutoName(NamedTuple):
     aws_max_length: int | None = None
     """AWS's maximum where it is below ``max_length``: pulumi-aws makes the longer name and
     ``pulumi preview`` passes, then AWS refuses it at create (``pulumi up`` fails mid-way)."""
-    rds_identifier: bool = False
-    """Whether the upstream Terraform schema validates the name as an RDS identifier
-    (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case letters,
-    digits and hyphens, first a letter, no ``--``, no trailing hyphen), which the bridge's Check runs
-    on the auto-name: ``pulumi preview`` fails a name that breaks it (pulumi-aws does not lower-case
-    it)."""
+    validation: str | None = None
+    """The upstream Terraform schema's ``ValidateFunc`` of the property, where it refuses names the
+    auto-name can make (``planner.autonames.UPSTREAM_VALIDATIONS``): the bridge's Check runs it on
+    the auto-name, so ``pulumi preview`` fails a name that breaks it. ``"rds-identifier"``
+    (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case
+    letters, digits and hyphens, first a letter, no ``--``; pulumi-aws does not lower-case it),
+    ``"elbv2-target-group"`` (elbv2 ``validTargetGroupName``: at most 32 letters, digits and
+    hyphens, not first) and ``"elb-name"`` (elb's and elbv2's ``validName``: the same, the value
+    quoted in each reason)."""
 
 
 PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
@@ -88,13 +91,18 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:athena/database:Database": AutoName("name", 255, separator="_", wrapped=False),
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": AutoName("name", 255, separator="_"),
     # provider/aliases.go: aws_lb_target_group's `name` is AutoName("name", 32, "-") (CreateTargetGroup's
-    # 32); the aws:alb/targetGroup twin has no override (255), left to Terraform's own check at preview.
-    "aws:lb/targetGroup:TargetGroup": AutoName("name", 32),
+    # 32); its aws:alb/targetGroup twin and the load balancers have no override (setAutonaming's 255),
+    # and Terraform's own validation refuses past 32 at preview (elbv2/elb validate.go).
+    "aws:lb/targetGroup:TargetGroup": AutoName("name", 32, validation="elbv2-target-group"),
+    "aws:alb/targetGroup:TargetGroup": AutoName("name", 255, validation="elbv2-target-group"),
+    "aws:lb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
+    "aws:alb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
+    "aws:elb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
     # aws_db_instance's `identifier`: ComputeAutoNameDefault with Randlen 7, Maxlen 255, no Separator
     # and no Transform, so `<logical><7 hex>`, not lower-cased; 3 and 15 for a SQL Server engine
     # (RDS_SQLSERVER_INSTANCE_AUTONAME). AWS takes 63 (CreateDBInstance's DBInstanceIdentifier).
     "aws:rds/instance:Instance": AutoName(
-        "identifier", 255, separator="", aws_max_length=63, rds_identifier=True
+        "identifier", 255, separator="", aws_max_length=63, validation="rds-identifier"
     ),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
@@ -109,7 +117,7 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
 """pulumi-aws's auto-names that differ from :data:`PULUMI_AWS_DEFAULT_AUTONAME`, by type token."""
 
 RDS_SQLSERVER_INSTANCE_AUTONAME: Final = AutoName(
-    "identifier", 15, separator="", random_length=3, rds_identifier=True
+    "identifier", 15, separator="", random_length=3, validation="rds-identifier"
 )
 """pulumi-aws's auto-name of an ``aws:rds/instance:Instance`` whose ``engine`` contains ``sqlserver``
 (any case): ``rand, maxlen = 3, 15`` in its ComputeDefault (resource_overrides.go ``aws_db_instance``;

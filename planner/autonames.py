@@ -30,8 +30,8 @@ sets (AWS's limits: components.limits, stacks.naming).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Final, NamedTuple
 
 from components.autonames import (
     PULUMI_AWS_AUTONAMES,
@@ -62,16 +62,60 @@ class AutoNameInvalid(AutoNameRefused):
     AWS takes)."""
 
 
-_RDS_IDENTIFIER_RULES: Final = (
-    # terraform-provider-aws internal/service/rds/validate.go validIdentifier, in its order.
-    (
-        lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
-        'only lowercase alphanumeric characters and hyphens allowed in "{}"',
+class UpstreamValidation(NamedTuple):
+    """A Terraform ``ValidateFunc`` the bridge's Check runs on an auto-name: its ``rules``
+    (whether a name breaks it, the reason it gives with ``{prop}`` and ``{value}``), in its order,
+    and what to do."""
+
+    rules: tuple[tuple[Callable[[str], bool], str], ...]
+    advice: str
+
+
+_ELB_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
+
+UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
+    # terraform-provider-aws internal/service/rds/validate.go validIdentifier.
+    "rds-identifier": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                'only lowercase alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{prop}" must be a letter'),
+            (lambda name: "--" in name, '"{prop}" cannot contain two consecutive hyphens'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
+        "letter (pulumi-aws does not lower-case it)",
     ),
-    (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{}" must be a letter'),
-    (lambda name: "--" in name, '"{}" cannot contain two consecutive hyphens'),
-    (lambda name: name.endswith("-"), '"{}" cannot end with a hyphen'),
-)
+    # internal/service/elbv2/validate.go validTargetGroupName.
+    "elbv2-target-group": UpstreamValidation(
+        (
+            (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters'),
+            (
+                lambda name: _ELB_ALPHABET.fullmatch(name) is None,
+                'only alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+    ),
+    # internal/service/elbv2/validate.go and elb/validate.go validName.
+    "elb-name": UpstreamValidation(
+        (
+            (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters: {value}'),
+            (
+                lambda name: _ELB_ALPHABET.fullmatch(name) is None,
+                'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
+            ),
+            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen: {value}'),
+        ),
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+    ),
+}
+"""The upstream validations of :attr:`components.autonames.AutoName.validation`, by name."""
 
 
 def autoname_of(type_token: str, inputs: Mapping[str, object] | None = None) -> AutoName | None:
@@ -119,22 +163,24 @@ def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[
             f"{fits}, and `pulumi preview` fails it. Give it a logical name of at most {fits} {unit}, "
             f"or set `{autoname.property}` yourself."
         )
-    if autoname.rds_identifier:
+    validation = UPSTREAM_VALIDATIONS[autoname.validation] if autoname.validation else None
+    if validation is not None:
         # The bridge turns each failed rule into a check failure; the engine prints each as
         # "<type> resource '<name>' has a problem: <reason>" (pulumi-terraform-bridge
         # check_failures.go NewCheckFailure adds "Examine values at ..."). The random part is hex.
+        value = f'"{prefix}<{random} random hex>"'
         problems = [
-            f"{type_token} resource '{logical}' has a problem: {reason.format(autoname.property)}. "
+            f"{type_token} resource '{logical}' has a problem: "
+            f"{reason.format(prop=autoname.property, value=value)}. "
             f"Examine values at '{logical}.{autoname.property}'."
-            for broken, reason in _RDS_IDENTIFIER_RULES
+            for broken, reason in validation.rules
             if broken(prefix + "0" * random)
         ]
         if problems:
             raise AutoNameInvalid(
                 "\n".join(problems) + f" The {type_token} {logical!r} sets no `{autoname.property}`, so "
-                f"pulumi-aws auto-names it {made}, not lower-cased, and the provider's Check refuses it at "
-                f"preview. Give it a logical name of lower-case letters, digits and single hyphens that "
-                f"starts with a letter, or set `{autoname.property}` yourself."
+                f"pulumi-aws auto-names it {made}, and the provider's Check refuses it at preview. "
+                f"{validation.advice}, or set `{autoname.property}` yourself."
             )
     if autoname.aws_max_length is not None and length > autoname.aws_max_length:
         fits = autoname.aws_max_length - len(autoname.separator) - random

@@ -19,7 +19,6 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
-from components.autonames import PULUMI_AWS_AUTONAMES
 from planner.autonames import AutoNameInvalid, AutoNameRefused, AutoNameTooLong, refuse_too_long_autoname
 from planner.recorder import ResourceGraph, record_program
 
@@ -89,7 +88,7 @@ def test_an_rds_identifier_breaking_terraform_s_rules_is_refused_at_preview(
         f"{RDS} resource '{logical}' has a problem: {reason}. Examine values at '{logical}.identifier'."
         in said
     )
-    assert "not lower-cased" in said
+    assert "pulumi-aws does not lower-case it" in said
 
 
 @pytest.mark.parametrize("logical", ["mydb", "my-db", "db1", "a", "my-db-"])
@@ -122,14 +121,57 @@ def test_the_recording_refuses_an_rds_instance_as_the_preview_would() -> None:
         record(instance("orders-db-one", "sqlserver-ex"))
 
 
-def test_an_lb_target_group_takes_32_and_its_alb_twin_pulumi_aws_s_default() -> None:
+def test_an_lb_target_group_takes_32_as_pulumi_aws_refuses_it() -> None:
     lb = "aws:lb/targetGroup:TargetGroup"
     record(lambda: aws.lb.TargetGroup("t" * 24, port=80, protocol="HTTP", vpc_id="vpc-1"))
     with pytest.raises(
         AutoNameTooLong, match=f"could not make instance of '{lb}': name '{'t' * 25}-' plus 7"
     ):
         record(lambda: aws.lb.TargetGroup("t" * 25, port=80, protocol="HTTP", vpc_id="vpc-1"))
-    assert "aws:alb/targetGroup:TargetGroup" not in PULUMI_AWS_AUTONAMES
+
+
+ELB_TYPES = [
+    ("aws:alb/targetGroup:TargetGroup", ""),
+    ("aws:lb/loadBalancer:LoadBalancer", ': "{prefix}<7 random hex>"'),
+    ("aws:alb/loadBalancer:LoadBalancer", ': "{prefix}<7 random hex>"'),
+    ("aws:elb/loadBalancer:LoadBalancer", ': "{prefix}<7 random hex>"'),
+]
+
+
+@pytest.mark.parametrize(("type_token", "quoted"), ELB_TYPES)
+def test_terraform_s_32_refuses_what_pulumi_aws_s_255_makes(type_token: str, quoted: str) -> None:
+    """pulumi-aws gives these setAutonaming's 255; Terraform's validName/validTargetGroupName
+    refuses past 32 in the Check, so `pulumi preview` fails the 33rd character."""
+    refuse_too_long_autoname(type_token, "e" * 24, {})
+    said = str(refused(type_token, "e" * 25))
+    reason = '"name" cannot be longer than 32 characters' + quoted.format(prefix="e" * 25 + "-")
+    assert said.startswith(
+        f"{type_token} resource '{'e' * 25}' has a problem: {reason}. Examine values at '{'e' * 25}.name'."
+    )
+    assert "at most 24 letters, digits and hyphens" in said
+    refuse_too_long_autoname(type_token, "e" * 300, {"namePrefix": "x"})
+
+
+@pytest.mark.parametrize(("type_token", "quoted"), [*ELB_TYPES, ("aws:lb/targetGroup:TargetGroup", "")])
+@pytest.mark.parametrize(
+    ("logical", "rule"),
+    [
+        ("my_lb", 'only alphanumeric characters and hyphens allowed in "name"'),
+        ("-lb", '"name" cannot begin with a hyphen'),
+    ],
+)
+def test_terraform_s_alphabet_refuses_an_underscore_or_a_leading_hyphen(
+    type_token: str, quoted: str, logical: str, rule: str
+) -> None:
+    said = str(refused(type_token, logical))
+    assert f"has a problem: {rule}{quoted.format(prefix=logical + '-')}. Examine values" in said
+
+
+@pytest.mark.parametrize("type_token", [t for t, _ in ELB_TYPES] + ["aws:lb/targetGroup:TargetGroup"])
+@pytest.mark.parametrize("logical", ["My-LB", "lb-", "a1"])
+def test_near_miss_elb_names_pass(type_token: str, logical: str) -> None:
+    """Upper case is allowed; 'lb-' is followed by '-' and hex: it ends with neither."""
+    refuse_too_long_autoname(type_token, logical, {})
 
 
 def test_the_athena_database_s_refusal_is_newuniquehex_s_bare_error() -> None:
