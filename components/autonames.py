@@ -47,8 +47,9 @@ class AutoName(NamedTuple):
     (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case
     letters, digits and hyphens, first a letter, no ``--``; pulumi-aws does not lower-case it),
     ``"elbv2-target-group"`` (elbv2 ``validTargetGroupName``: at most 32 letters, digits and
-    hyphens, not first) and ``"elb-name"`` (elb's and elbv2's ``validName``: the same, the value
-    quoted in each reason)."""
+    hyphens, not first), ``"elb-name"`` (the classic elb's ``validName``: the same, the value
+    quoted in each reason) and ``"elbv2-name"`` (elbv2's ``validName``, the lb and alb load
+    balancers': elb's, and not beginning ``internal-``)."""
 
 
 PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
@@ -95,8 +96,8 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     # and Terraform's own validation refuses past 32 at preview (elbv2/elb validate.go).
     "aws:lb/targetGroup:TargetGroup": AutoName("name", 32, validation="elbv2-target-group"),
     "aws:alb/targetGroup:TargetGroup": AutoName("name", 255, validation="elbv2-target-group"),
-    "aws:lb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
-    "aws:alb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
+    "aws:lb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elbv2-name"),
+    "aws:alb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elbv2-name"),
     "aws:elb/loadBalancer:LoadBalancer": AutoName("name", 255, validation="elb-name"),
     # aws_db_instance's `identifier`: ComputeAutoNameDefault with Randlen 7, Maxlen 255, no Separator
     # and no Transform, so `<logical><7 hex>`, not lower-cased; 3 and 15 for a SQL Server engine

@@ -73,6 +73,17 @@ class UpstreamValidation(NamedTuple):
 
 _ELB_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
 
+_ELB_NAME_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
+    (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters: {value}'),
+    (
+        lambda name: _ELB_ALPHABET.fullmatch(name) is None,
+        'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
+    ),
+    (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
+    (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen: {value}'),
+)
+"""The rules elb's and elbv2's ``validName`` share, in their order (the value quoted in each reason)."""
+
 UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
     # terraform-provider-aws internal/service/rds/validate.go validIdentifier.
     "rds-identifier": UpstreamValidation(
@@ -101,18 +112,20 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of at most 24 letters, digits and hyphens, not first",
     ),
-    # internal/service/elbv2/validate.go and elb/validate.go validName.
+    # internal/service/elb/validate.go validName (the classic load balancer).
     "elb-name": UpstreamValidation(
+        _ELB_NAME_RULES, "Give it a logical name of at most 24 letters, digits and hyphens, not first"
+    ),
+    # internal/service/elbv2/validate.go validName (aws_lb, aws_alb): elb's rules, then a name
+    # may not begin "internal-" (terraform-provider-aws PR 10693, CreateLoadBalancer's Name), so a
+    # logical name "internal" or "internal-..." fails the preview.
+    "elbv2-name": UpstreamValidation(
         (
-            (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters: {value}'),
-            (
-                lambda name: _ELB_ALPHABET.fullmatch(name) is None,
-                'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
-            ),
-            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
-            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen: {value}'),
+            *_ELB_NAME_RULES,
+            (lambda name: name.startswith("internal-"), '"{prop}" cannot begin with "internal-": {value}'),
         ),
-        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first, that does not "
+        'begin with "internal-"',
     ),
 }
 """The upstream validations of :attr:`components.autonames.AutoName.validation`, by name."""

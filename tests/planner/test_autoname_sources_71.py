@@ -183,3 +183,48 @@ def test_the_athena_database_s_refusal_is_newuniquehex_s_bare_error() -> None:
     # A FromName type keeps the wrapper (info.FromName wraps NewUniqueName's error).
     codedeploy = "aws:codedeploy/deploymentConfig:DeploymentConfig"
     assert str(refused(codedeploy, "c" * 93)).startswith(f"could not make instance of '{codedeploy}': name ")
+
+
+ELBV2_LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
+
+
+@pytest.mark.parametrize("type_token", ELBV2_LOAD_BALANCERS)
+@pytest.mark.parametrize("logical", ["internal-api", "internal"])
+def test_an_elbv2_load_balancer_named_internal_dash_is_refused_at_preview(
+    type_token: str, logical: str
+) -> None:
+    """elbv2's validName (aws_lb and aws_alb) refuses a name beginning "internal-" (AWS's own DNS
+    prefix of an internal load balancer); 'internal' is auto-named 'internal-<hex>'."""
+    said = str(refused(type_token, logical))
+    value = f'"{logical}-<7 random hex>"'
+    assert said.startswith(
+        f"{type_token} resource '{logical}' has a problem: "
+        f'"name" cannot begin with "internal-": {value}. Examine values at \'{logical}.name\'.'
+    )
+    assert 'does not begin with "internal-"' in said
+
+
+@pytest.mark.parametrize("type_token", ELBV2_LOAD_BALANCERS)
+@pytest.mark.parametrize("logical", ["interna", "Internal-api", "api-internal", "internalapi"])
+def test_near_miss_internal_names_pass_an_elbv2_load_balancer(type_token: str, logical: str) -> None:
+    """The rule is case-sensitive and anchored at the start; 'interna' makes 'interna-<hex>'."""
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+@pytest.mark.parametrize(
+    "type_token",
+    [
+        "aws:elb/loadBalancer:LoadBalancer",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:alb/targetGroup:TargetGroup",
+    ],
+)
+def test_a_classic_elb_or_a_target_group_may_begin_internal_dash(type_token: str) -> None:
+    """elb's validName and elbv2's validTargetGroupName have no "internal-" rule."""
+    refuse_too_long_autoname(type_token, "internal-api", {})
+
+
+def test_the_recording_refuses_an_lb_named_internal_dash() -> None:
+    with pytest.raises(AutoNameInvalid, match='cannot begin with "internal-"'):
+        record(lambda: aws.lb.LoadBalancer("internal-api", internal=True, subnets=["subnet-1"]))
+    record(lambda: aws.lb.LoadBalancer("api-internal", internal=True, subnets=["subnet-1"]))
