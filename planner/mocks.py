@@ -300,6 +300,9 @@ def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State)
 
 _OUTPUTS: dict[str, Handler] = {
     "aws:s3/bucket:Bucket": _bucket,
+    # pulumi-aws 7's deprecated BucketV2 is a clone of aws_s3_bucket (provider/compatibility.go
+    # CloneResource "aws_s3_bucket_v2_compat"): the same bucket, ARN and outputs.
+    "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:kms/key:Key": _kms_key,
     "aws:kms/alias:Alias": _kms_alias,
     "aws:iam/role:Role": _iam_role,

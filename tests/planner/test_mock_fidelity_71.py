@@ -2,7 +2,8 @@
 
 - ``aws.s3.Bucket``'s ``bucketRegion`` (Terraform aws_s3_bucket's computed ``bucket_region``, "AWS
   region this bucket resides in", set by its Read after create) was left unknown: it is the region
-  the bucket is made in, its provider's (or its own ``region=``), as ``region`` already was.
+  the bucket is made in, its provider's (or its own ``region=``), as ``region`` already was; a
+  ``BucketV2``, its clone, is answered as the bucket it is.
 - ``aws.get_region(endpoint=...)`` ignored ``endpoint``: Terraform's aws_region data source
   (internal/service/meta/region_data_source.go) selects the Region whose EC2 endpoint host it is,
   fails with "finding Region by endpoint" where none is, and with "multiple Regions matched" where
@@ -46,6 +47,28 @@ def test_a_bucket_s_region_is_known_as_after_create_in_its_provider_s_region() -
         bucket.name: bucket.outputs["bucketRegion"] for bucket in graph.of_type("aws:s3/bucket:Bucket")
     }
     assert regions == {"here": "eu-west-1", "there": "us-east-1", "own": "ap-south-1"}
+    assert not graph.holds_unknowns
+
+
+def test_a_bucket_v2_is_answered_as_the_bucket_it_is_a_clone_of() -> None:
+    """pulumi-aws 7's deprecated ``s3.BucketV2`` is a clone of aws_s3_bucket (compatibility.go
+    ``shim.CloneResource(..., "aws_s3_bucket", "aws_s3_bucket_v2_compat")``): the same outputs, an
+    S3 bucket's ARN (``arn:aws:s3:::<bucket>``), its lower-cased auto-name and its regions."""
+
+    def program() -> None:
+        aws.s3.BucketV2("Logs")
+        aws.s3.BucketV2("named", bucket="team-named-bucket", region="ap-south-1")
+
+    graph = record_program(program, config=CONFIG)
+    outputs = {bucket.name: bucket.outputs for bucket in graph.of_type("aws:s3/bucketV2:BucketV2")}
+    logs = outputs["Logs"]["bucket"]
+    assert logs.startswith("logs-") and len(logs) == len("logs-") + 7
+    assert outputs["Logs"]["arn"] == f"arn:aws:s3:::{logs}"
+    assert (outputs["Logs"]["region"], outputs["Logs"]["bucketRegion"]) == ("eu-west-1", "eu-west-1")
+    named = outputs["named"]
+    assert (named["bucket"], named["arn"]) == ("team-named-bucket", "arn:aws:s3:::team-named-bucket")
+    assert (named["region"], named["bucketRegion"]) == ("ap-south-1", "ap-south-1")
+    assert named["bucketRegionalDomainName"] == "team-named-bucket.s3.ap-south-1.amazonaws.com"
     assert not graph.holds_unknowns
 
 
