@@ -358,12 +358,39 @@ class InvokeFailed(ProgramFailure):
     """An invoke the provider fails, so that ``pulumi up`` fails the program (``str()``: its error)."""
 
 
-_EC2_ENDPOINT: Final = re.compile(r"ec2\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?")
+_PARTITION_DNS_SUFFIXES: Final = (
+    (re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+", re.ASCII), "amazonaws.com"),
+    (re.compile(r"cn-\w+-\d+", re.ASCII), "amazonaws.com.cn"),
+    (re.compile(r"us-gov-\w+-\d+", re.ASCII), "amazonaws.com"),
+    (re.compile(r"us-iso-\w+-\d+", re.ASCII), "c2s.ic.gov"),
+    (re.compile(r"us-isob-\w+-\d+", re.ASCII), "sc2s.sgov.gov"),
+    (re.compile(r"eu-isoe-\w+-\d+", re.ASCII), "cloud.adc-e.uk"),
+    (re.compile(r"us-isof-\w+-\d+", re.ASCII), "csp.hci.ic.gov"),
+    (re.compile(r"eusc-de-\w+-\d+", re.ASCII), "amazonaws.eu"),
+)
+"""Each AWS partition's region names (its ``regionRegex``) and DNS suffix, as the SDKs' partition
+table (botocore data/endpoints.json, aws-sdk-go-base endpoints) has them: EC2's host in a region is
+``ec2.<region>.<suffix>`` (the EC2 endpoint rules' ``https://ec2.{Region}.{dnsSuffix}``)."""
+
+
+def _partition_dns_suffix(region: str) -> str | None:
+    """The DNS suffix of the partition ``region`` is in, or None where it is in none."""
+    return next((suffix for names, suffix in _PARTITION_DNS_SUFFIXES if names.fullmatch(region)), None)
 
 
 def _ec2_endpoint(region: str) -> str:
-    """The host of EC2's endpoint in ``region`` (the China regions' domain is amazonaws.com.cn)."""
-    return f"ec2.{region}.amazonaws.com" + (".cn" if region.startswith("cn-") else "")
+    """The host of EC2's endpoint in ``region`` (``amazonaws.com`` for a region in no partition: the
+    mocks answer in any region pulumi-aws's ``skipRegionValidation`` lets through)."""
+    return f"ec2.{region}.{_partition_dns_suffix(region) or 'amazonaws.com'}"
+
+
+def _region_of_ec2_endpoint(endpoint: str) -> str | None:
+    """The region whose EC2 host ``endpoint`` is, or None where no partition's region has it (Terraform
+    searches every partition's regions for it)."""
+    region, _, suffix = endpoint.removeprefix("ec2.").partition(".")
+    if not endpoint.startswith("ec2.") or _partition_dns_suffix(region) != suffix:
+        return None
+    return region
 
 
 def _region(mocks: PlatformMocks, args: State) -> State:
@@ -376,19 +403,20 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     region = named or mocks.region
     endpoint = args.get("endpoint")
     if known_region(endpoint):
-        matched = _EC2_ENDPOINT.fullmatch(str(endpoint))
-        if matched is None or _ec2_endpoint(matched[1]) != endpoint:
+        matched = _region_of_ec2_endpoint(str(endpoint))
+        if matched is None:
             raise InvokeFailed(
                 f"aws:index/getRegion:getRegion: finding Region by endpoint ({endpoint}): no Region's EC2 "
-                "endpoint is that host (ec2.<region>.amazonaws.com, .com.cn in China)"
+                "endpoint is that host (ec2.<region>.<its partition's DNS suffix>: amazonaws.com, "
+                "amazonaws.com.cn in China)"
             )
-        if named and named != matched[1]:
+        if named and named != matched:
             raise InvokeFailed(
                 f"aws:index/getRegion:getRegion: multiple Regions matched: endpoint {endpoint} is "
-                f"{matched[1]}'s, region {named}: use additional constraints to reduce matches to a "
+                f"{matched}'s, region {named}: use additional constraints to reduce matches to a "
                 "single Region"
             )
-        region = matched[1]
+        region = matched
     return {
         "name": region,
         "region": region,

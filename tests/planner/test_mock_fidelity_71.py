@@ -128,3 +128,41 @@ def test_a_program_reading_a_region_by_endpoint_plans_it_or_fails_as_pulumi_up()
     assert graph.exports["region"] == "ap-south-1"
     with pytest.raises(ProgramFailure, match=r"finding Region by endpoint \(ec2\.nowhere\.example\)"):
         record_program(lambda: reads("ec2.nowhere.example"), config=CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "region"),
+    [
+        ("ec2.us-gov-west-1.amazonaws.com", "us-gov-west-1"),  # GovCloud's suffix is amazonaws.com
+        ("ec2.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"),
+        ("ec2.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1"),
+        ("ec2.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1"),
+        ("ec2.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1"),
+        ("ec2.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"),
+        ("ec2.mx-central-1.amazonaws.com", "mx-central-1"),
+    ],
+)
+def test_each_partition_s_region_is_found_by_its_own_ec2_host(endpoint: str, region: str) -> None:
+    """Terraform searches every partition (aws-sdk-go-base endpoints.DefaultPartitions) for the
+    Region whose EC2 host (``ec2.<region>.<partition's DNS suffix>``) is the endpoint."""
+    state = region_of({"endpoint": endpoint})
+    assert (state["region"], state["endpoint"]) == (region, endpoint)
+    assert region_of({}, region)["endpoint"] == endpoint
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "ec2.does-not-exist.amazonaws.com",  # Terraform's own TestFindRegionByEC2Endpoint case
+        "ec2.xx-west-1.amazonaws.com",  # no partition's region
+        "ec2.us-west.amazonaws.com",
+        "ec2.us-west-.amazonaws.com",
+        "ec2.us-iso-east-1.amazonaws.com",  # an ISO region under another partition's suffix
+        "ec2.us-gov-west-1.amazonaws.com.cn",
+        "ec2.eu-west-1.c2s.ic.gov",
+        "ec2.eusc-de-east-1.amazonaws.com",
+    ],
+)
+def test_a_host_no_partition_s_region_has_fails_the_invoke(endpoint: str) -> None:
+    with pytest.raises(InvokeFailed, match="finding Region by endpoint"):
+        region_of({"endpoint": endpoint})
