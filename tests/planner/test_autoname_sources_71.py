@@ -228,3 +228,17 @@ def test_the_recording_refuses_an_lb_named_internal_dash() -> None:
     with pytest.raises(AutoNameInvalid, match='cannot begin with "internal-"'):
         record(lambda: aws.lb.LoadBalancer("internal-api", internal=True, subnets=["subnet-1"]))
     record(lambda: aws.lb.LoadBalancer("api-internal", internal=True, subnets=["subnet-1"]))
+
+
+def test_an_upper_case_initial_breaks_two_of_valididentifier_s_rules_as_the_engine_prints() -> None:
+    """validIdentifier's first-letter rule is ``^[a-z]``: an upper-case initial fails it and the
+    alphabet rule, each a check failure of its own (as pulumi-aws printed both for a logical name
+    starting 'D' in DefangLabs/pulumi-defang PR 534); an upper-case letter further on fails only the
+    alphabet."""
+    first = 'first character of "identifier" must be a letter'
+    alphabet = 'only lowercase alphanumeric characters and hyphens allowed in "identifier"'
+    said = str(refused(RDS, "Postgres"))
+    assert said.index(alphabet) < said.index(first), "in validIdentifier's order"
+    assert said.count(f"{RDS} resource 'Postgres' has a problem: ") == 2
+    later = str(refused(RDS, "postGres"))
+    assert alphabet in later and first not in later
