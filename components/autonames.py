@@ -46,7 +46,8 @@ class AutoName(NamedTuple):
     the auto-name, so ``pulumi preview`` fails a name that breaks it. ``"rds-identifier"``
     (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case
     letters, digits and hyphens, first a letter, no ``--``; pulumi-aws does not lower-case it),
-    ``"elbv2-target-group"`` (elbv2 ``validTargetGroupName``: at most 32 letters, digits and
+    ``"rds-subnet-group"`` (rds ``validSubnetGroupName``: lower-case letters, digits, hyphens,
+    underscores, periods and spaces), ``"elbv2-target-group"`` (elbv2 ``validTargetGroupName``: at most 32 letters, digits and
     hyphens, not first), ``"elb-name"`` (the classic elb's ``validName``: the same, the value
     quoted in each reason) and ``"elbv2-name"`` (elbv2's ``validName``, the lb and alb load
     balancers': elb's, and not beginning ``internal-``)."""
@@ -105,6 +106,9 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:rds/instance:Instance": AutoName(
         "identifier", 255, separator="", aws_max_length=63, validation="rds-identifier"
     ),
+    # aws_db_subnet_group: no override but its description, so setAutonaming's `<logical>-<7 hex>`,
+    # not lower-cased, which rds validSubnetGroupName (lower case) refuses in the Check.
+    "aws:rds/subnetGroup:SubnetGroup": AutoName("name", 255, validation="rds-subnet-group"),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
     "aws:glue/catalogDatabase:CatalogDatabase": None,

@@ -99,6 +99,19 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
         "letter (pulumi-aws does not lower-case it)",
     ),
+    # internal/service/rds/validate.go validSubnetGroupName (aws_db_subnet_group's name); its 255 and
+    # its refusal of "default" never meet an auto-name (pulumi-aws's 255 refuses first; hex follows).
+    "rds-subnet-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z_ .-]+", name) is None,
+                "only lowercase alphanumeric characters, hyphens, underscores, periods, and spaces "
+                'allowed in "{prop}"',
+            ),
+        ),
+        "Give it a logical name of lower-case letters, digits, hyphens, underscores, periods and "
+        "spaces (pulumi-aws does not lower-case it)",
+    ),
     # internal/service/elbv2/validate.go validTargetGroupName.
     "elbv2-target-group": UpstreamValidation(
         (

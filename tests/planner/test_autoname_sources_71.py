@@ -242,3 +242,32 @@ def test_an_upper_case_initial_breaks_two_of_valididentifier_s_rules_as_the_engi
     assert said.count(f"{RDS} resource 'Postgres' has a problem: ") == 2
     later = str(refused(RDS, "postGres"))
     assert alphabet in later and first not in later
+
+
+SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
+
+
+@pytest.mark.parametrize("logical", ["OrdersSubnets", "orders+subnets", "ordersSubnets"])
+def test_an_rds_subnet_group_auto_name_breaking_terraform_s_alphabet_is_refused_at_preview(
+    logical: str,
+) -> None:
+    """pulumi-aws sets only the description of aws_db_subnet_group (resource_overrides.go), so its
+    name is setAutonaming's ``<logical>-<7 hex>``, not lower-cased; rds validSubnetGroupName
+    (``^[0-9a-z_ .-]+$``) fails it in the Check, as pulumi-aws issue 3808 printed it."""
+    said = str(refused(SUBNET_GROUP, logical))
+    assert said.startswith(
+        f"{SUBNET_GROUP} resource '{logical}' has a problem: only lowercase alphanumeric characters, "
+        f"hyphens, underscores, periods, and spaces allowed in \"name\". Examine values at '{logical}.name'."
+    )
+    assert "lower-case letters, digits, hyphens, underscores, periods and spaces" in said
+
+
+@pytest.mark.parametrize(
+    "logical", ["orders-subnets", "orders_subnets.v1", "orders subnets", "1st", "default"]
+)
+def test_near_miss_rds_subnet_group_names_pass(logical: str) -> None:
+    """Its alphabet takes underscores, periods, spaces and a leading digit; 'default' (refused as
+    the whole name) is followed by '-' and hex."""
+    refuse_too_long_autoname(SUBNET_GROUP, logical, {})
+    refuse_too_long_autoname(SUBNET_GROUP, "Orders", {"name": "orders"})
+    refuse_too_long_autoname(SUBNET_GROUP, "Orders", {"namePrefix": "orders-"})
