@@ -111,6 +111,9 @@ SINGLE_CONTAINERS: dict[str, tuple[str, ...]] = {
         "paddle", "huggingface", "alibi", "art",
     ),
 }  # fmt: skip
+#: Kinds whose pod specs name their model by URI (``storageUri``, ``storageUris``), an OCI image among
+#: them (KServe's modelcars): an image reference ``k8s-image-pinned-by-digest`` reads.
+MODEL_URI_KINDS = frozenset({"InferenceService"})
 #: API group/version -> the pod-bearing kinds pulumi-kubernetes has tokens for there.
 _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "core/v1": ("Pod", "PodTemplate", "ReplicationController"),
@@ -154,6 +157,8 @@ class PodSpec:
     """``root``'s place in the resource (``items[2].`` in a List), for messages."""
     shared_metadata_path: str | None = None
     """Where metadata sits whose annotations the pods get under their own (an InferenceService's)."""
+    model_uris: bool = False
+    """Whether the pod spec names its model by URI (KServe's ``storageUri``/``storageUris``), OCI images among them."""
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
@@ -289,7 +294,18 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
                 continue  # the pods are the referenced workload's, checked as that workload
             partial = variant == "Patch" or kind in PARTIAL_KINDS
             result.append(
-                PodSpec(prefix + path, spec, namespace, partial, singles, obj, metadata, prefix, shared)
+                PodSpec(
+                    prefix + path,
+                    spec,
+                    namespace,
+                    partial,
+                    singles,
+                    obj,
+                    metadata,
+                    prefix,
+                    shared,
+                    kind in MODEL_URI_KINDS,
+                )
             )
     return result
 
@@ -413,6 +429,38 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
             yield (
                 f"{pod.path}.volumes[{i}].image.reference {str(reference or '')!r} is not pinned by digest: "
                 "use <repository>@sha256:<digest>."
+            )
+    yield from _model_image_digests(pod)
+
+
+#: KServe storage URI schemes that name an OCI image, read as an image reference once the scheme is cut
+#: (pkg/utils/storage.go ``ParseOciScheme``: ``oci://``, and ``oci+<mode>://`` for the modelcar, native
+#: image volume and fetch modes; compared case-sensitively, as KServe's ``strings.HasPrefix`` does).
+_OCI_URI = re.compile(r"oci(\+[A-Za-z0-9-]+)?://")
+
+
+def _model_image_digests(pod: PodSpec) -> Check:
+    """KServe pulls a model given as an OCI image (``storageUri: oci://registry/model:tag``, a
+    "modelcar") into the pod as a sidecar container's or image volume's image: a tag can change the
+    model served as it can the server. Read on an InferenceService's predictor, transformer and
+    explainer: each one-container field's ``storageUri`` (PredictorExtensionSpec, ExplainerExtensionSpec)
+    and the component's ``storageUris[].uri`` (PredictorSpec, TransformerSpec, ExplainerSpec;
+    serving.kserve.io/v1beta1). ``storage.path`` is not read: a storage spec names only s3, hdfs or
+    webhdfs storage (SupportedStorageSpecURIPrefixList). Other schemes (s3://, pvc://, hf://) are not
+    images."""
+    if not pod.model_uris:
+        return
+    uris = [(f"{pod.path}.{key}.storageUri", get(pod.spec, f"{key}.storageUri")) for key in pod.singles]
+    uris += [
+        (f"{pod.path}.storageUris[{i}].uri", get(entry, "uri"))
+        for i, entry in enumerate(items(pod.get("storageUris")))
+        if is_map(entry)
+    ]
+    for path, uri in uris:
+        if isinstance(uri, str) and _OCI_URI.match(uri) and "@sha256:" not in uri:
+            yield (
+                f"{path} {uri!r} is an OCI image (KServe modelcar) not pinned by digest: use "
+                "oci://<repository>@sha256:<digest>."
             )
 
 
@@ -566,8 +614,9 @@ k8s_resources_bounded = _workload_rule(
 
 k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
-    "Container images, and image volumes' references, should be pinned by digest, not a mutable tag. Fix: use "
-    "image@sha256:<digest>.",
+    "Container images, image volumes' references and KServe models stored as OCI images (storageUri or "
+    "storageUris[].uri oci://...) should be pinned by digest, not a mutable tag. Fix: use "
+    "image@sha256:<digest> (oci://image@sha256:<digest>).",
     _image_digest,
     level=ADVISORY,
     severity=LOW,
