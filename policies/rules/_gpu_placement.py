@@ -12,7 +12,8 @@ Auto Mode sets them as ``eks.amazonaws.com/instance-gpu-*``). So a value is read
 is, ignoring case and surrounding blanks, empty, ``false``/``no``/``off``/``none``, or a decimal
 number <= 0; any other value (``true``, ``1``, ``Tesla-T4``, ``nvidia-tesla-t4``) names GPU nodes.
 One rule for every configured key: no GPU model, vendor or count is spelled ``false`` or ``0``, so a
-key needs no declared type.
+key needs no declared type. A value that is not a string (a boolean ``True``, a number) counts for
+nothing: the API server refuses it (:data:`_NOT_A_STRING`).
 
 The components' spec (components/kubernetes/_gpu_labels.py) refuses the same values with a copy of
 :data:`GPU_NODE_LABELS` and :func:`says_no_gpu` (the pack imports nothing from ``components/``); a test
@@ -93,12 +94,23 @@ def selector_confines(selector: Any, keys: set[str], path: str) -> tuple[bool, l
             continue
         if says_no_gpu(value):
             why.append(f"{path}['{key}'] is {shown(value)}, a value that labels nodes without GPUs")
+        elif not isinstance(value, str):
+            why.append(f"{path}['{key}'] is {shown(value)}, {_NOT_A_STRING}")
         else:
             confines = True
     if unknown is not None and not confines:
         raise unknown
     return confines, why
 
+
+#: Why a label or toleration value that is not a string counts for nothing: ``nodeSelector`` is a
+#: map[string]string, a NodeSelectorRequirement's ``values`` and a toleration's ``value`` strings
+#: (core/v1), and the API server's JSON decoder refuses a boolean or number there ("cannot unmarshal bool
+#: into Go struct field ... of type string"); pulumi-kubernetes sends the object as written. So
+#: ``nvidia.com/gpu.present: True`` selects no node: the pod is never created.
+_NOT_A_STRING = (
+    "not a string, so malformed and refused by the API server (Kubernetes label values are strings)"
+)
 
 #: Node selector operators that select the nodes *without* the label (or its values).
 _EXCLUDING = frozenset({"NotIn", "DoesNotExist"})
@@ -109,7 +121,10 @@ def _expression_problem(expression: Any) -> str | None:
     or None when it does (Kubernetes' NodeSelectorRequirement: ``In`` takes values, ``Exists`` none,
     ``Gt``/``Lt`` one integer, compared with the node's label read as an integer; a label that is
     not one matches neither)."""
-    operator, values = get(expression, "operator"), [str(v) for v in items(get(expression, "values"))]
+    operator, given = get(expression, "operator"), items(get(expression, "values"))
+    if any(not isinstance(v, str) for v in given) and operator != "Exists":
+        return f"{operator} [{', '.join(shown(v) for v in given)}] has a value that is {_NOT_A_STRING}"
+    values = [str(v) for v in given]
     if operator == "Exists":
         # The labels are on GPU nodes only, but for the GPU operator's `nvidia.com/gpu.present=false`
         # on a node that lost its GPUs: that node advertises no GPU, so the scheduler binds no GPU pod there.
@@ -216,11 +231,19 @@ def tolerates(toleration: Any, taint: str, effect: str, value: str | None) -> tu
     if not isinstance(operator, str) or operator not in _OPERATORS:  # a map is not hashable
         return False, f"has operator {shown(operator)}, not Equal or Exists"
     if operator != "Exists" and value is None:
-        # The taint's value not known: an Equal toleration counts whatever its own (read it not, so
-        # that one not known at preview does not leave the rule undecided).
+        # The taint's value not known: an Equal toleration counts whatever its own string (one not
+        # known at preview does not leave the rule undecided), but one the API server refuses.
+        try:
+            given = get(toleration, "value")
+        except UnknownValueError:
+            return True, None
+        if given is not None and not isinstance(given, str):
+            return False, f"has value {shown(given)}, {_NOT_A_STRING}"
         return True, None
     given = get(toleration, "value")
-    given = "" if given is None else str(given)
+    if given is not None and not isinstance(given, str):
+        return False, f"has value {shown(given)}, {_NOT_A_STRING}"
+    given = "" if given is None else given
     if operator == "Exists":
         return (True, None) if given == "" else (False, f"sets value {given!r} with operator Exists")
     if given == value:

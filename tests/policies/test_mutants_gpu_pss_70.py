@@ -39,8 +39,13 @@ def test_a_boolean_label_value_is_read_as_its_word(value: bool, no_gpu: bool) ->
     assert says_no_gpu(value) is no_gpu
 
 
-def test_a_boolean_true_selector_value_confines_the_pod_and_false_does_not() -> None:
-    assert_decided(findings(GPU_RULE, POD, _gpu_pod(nodeSelector={PRESENT: True})), None)
+def test_a_boolean_selector_value_confines_no_pod() -> None:
+    """nodeSelector is map[string]string: the API server refuses a boolean, so ``True`` selects nothing
+    (session 71: it was read as its word and passed; tests/policies/test_gpu_label_strings_71.py)."""
+    assert_decided(
+        findings(GPU_RULE, POD, _gpu_pod(nodeSelector={PRESENT: True})),
+        f"spec.nodeSelector['{PRESENT}'] is True, not a string, so malformed and refused by the API server",
+    )
     assert_decided(
         findings(GPU_RULE, POD, _gpu_pod(nodeSelector={PRESENT: False})),
         f"spec.nodeSelector['{PRESENT}'] is False",
