@@ -49,6 +49,7 @@ from ._common import (
     to_plain,
 )
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression, parameter_name
+from ._stateful_types import PROTECTED_TYPES
 
 STARTERS = (*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE, *PIPES)
 """Whatever starts a pipeline run with parameters of its own."""
@@ -449,8 +450,9 @@ def _protected(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
 stateful_resources_protected = stack_rule(
     name="stateful-resources-protected",
     description=(
-        "Stateful resources (KMS keys, buckets, feature groups, model package groups, audit trails) must be "
-        "protected where requireProtection is true. Fix: set protect=True in their resource options."
+        "Stateful resources (KMS keys, buckets, feature groups, model package groups, audit trails and "
+        "CloudTrail Lake event data stores, databases, vector stores, user pools) must be protected where "
+        "requireProtection is true. Fix: set protect=True in their resource options."
     ),
     check=_protected,
     enforcement_level=MANDATORY,
@@ -464,21 +466,7 @@ stateful_resources_protected = stack_rule(
         "protectedTypes": {
             "type": "array",
             "items": {"type": "string"},
-            "default": [
-                "aws:kms/key:Key",
-                "aws:s3/bucket:Bucket",
-                "aws:s3/bucketV2:BucketV2",
-                "aws:sagemaker/featureGroup:FeatureGroup",
-                "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
-                "aws:cloudtrail/trail:Trail",
-                "aws:kms/replicaKey:ReplicaKey",
-                "aws-native:kms:Key",
-                "aws-native:kms:ReplicaKey",
-                "aws-native:s3:Bucket",
-                "aws-native:sagemaker:FeatureGroup",
-                "aws-native:sagemaker:ModelPackageGroup",
-                "aws-native:cloudtrail:Trail",
-            ],
+            "default": list(PROTECTED_TYPES),
             "description": "Type tokens that must be protected (pulumi-aws and aws-native twins).",
         },
     },
