@@ -8,7 +8,7 @@ monitoring, pipelines) in ``sagemaker_jobs.py``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from fnmatch import fnmatch
+from fnmatch import fnmatchcase
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -228,10 +228,26 @@ def _model_in_vpc(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
 def _in_registry(image: str, pattern: str) -> bool:
     """Whether ``image`` matches ``pattern``, host and path apart: fnmatch's ``*`` spans ``/``, so
     ``*.dkr.ecr.*.amazonaws.com/*`` on the whole string also took
-    ``registry.example.com/x.dkr.ecr.eu-west-1.amazonaws.com/m:1``, another registry's image."""
+    ``registry.example.com/x.dkr.ecr.eu-west-1.amazonaws.com/m:1``, another registry's image. Host
+    names are compared ignoring case, as DNS does (RFC 4343): ``…DKR.ECR…AMAZONAWS.COM`` is ECR; the
+    path (repository and tag) as written."""
     host, _, path = image.partition("/")
     pattern_host, slash, pattern_path = pattern.partition("/")
-    return fnmatch(host, pattern_host) and (not slash or fnmatch(path, pattern_path))
+    return fnmatchcase(host.lower(), pattern_host.lower()) and (not slash or fnmatchcase(path, pattern_path))
+
+
+#: The registry hosts of Amazon ECR private registries, ``<registry id>.`` and the Docker/OCI endpoint
+#: (AWS General Reference, "Amazon ECR endpoints and quotas"; ECR User Guide, "Making requests to
+#: Amazon ECR registries"): IPv4 ``dkr.ecr.<region>.amazonaws.com``, FIPS ``dkr.ecr-fips.<region>
+#: .amazonaws.com``, dual-stack ``dkr-ecr.<region>.on.aws`` and ``dkr-ecr-fips.<region>.on.aws``, and
+#: the China Regions' ``dkr.ecr.<region>.amazonaws.com.cn``.
+ECR_REGISTRY_PATTERNS = [
+    "*.dkr.ecr.*.amazonaws.com/*",
+    "*.dkr.ecr-fips.*.amazonaws.com/*",
+    "*.dkr-ecr.*.on.aws/*",
+    "*.dkr-ecr-fips.*.on.aws/*",
+    "*.dkr.ecr.*.amazonaws.com.cn/*",
+]
 
 
 def _model_private_registry_via_vpc(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
@@ -333,9 +349,10 @@ model_private_registry_via_vpc = resource_rule(
         "platformRegistryPatterns": {
             "type": "array",
             "items": {"type": "string"},
-            "default": ["*.dkr.ecr.*.amazonaws.com/*", "*.dkr.ecr.*.amazonaws.com.cn/*"],
-            "description": "fnmatch patterns of images SageMaker pulls itself (ECR): the part before "
-            "the first `/` is matched against the image's registry host, the rest against its path.",
+            "default": ECR_REGISTRY_PATTERNS,
+            "description": "fnmatch patterns of images SageMaker pulls itself (ECR, its FIPS and dual-stack "
+            "hosts too): the part before the first `/` is matched against the image's registry host, "
+            "ignoring case, the rest against its path.",
         }
     },
     tags=_MODEL_TAGS,
