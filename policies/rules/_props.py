@@ -7,6 +7,7 @@ Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeGuard, TypeVar
 
@@ -154,16 +155,23 @@ def is_false(value: Any) -> bool:
 
 
 def number(value: Any) -> float | None:
+    """A numeric input as a finite float, or None (unset, a boolean, text that is no number). NaN and
+    the infinities are None too: Python's ``float()`` reads ``"nan"``, ``"inf"``, ``"-Infinity"``...
+    but no AWS or Kubernetes count, size or duration takes one (their APIs take integers or finite
+    doubles, and JSON spells neither), and every comparison with NaN is false, so a ``"nan"``
+    ``initialInstanceCount`` passed each ``count < minimum`` test. None reads as unreadable in every rule."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+        result = float(value)
+    elif isinstance(value, str):
         try:
-            return float(value)
+            result = float(value)
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    return result if math.isfinite(result) else None
 
 
 def to_plain(value: Any) -> Any:

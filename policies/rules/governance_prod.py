@@ -526,6 +526,11 @@ MIN_WAIT_SECONDS = 60
 
 def _too_short_wait(where: str, wait: Any, owner: str) -> str | None:
     seconds = number(wait)
+    if seconds is None and wait is not None:
+        return (
+            f"{where}.waitIntervalInSeconds is {shown(wait)} on {owner}: not a number of seconds; bake at "
+            f"least {MIN_WAIT_SECONDS} seconds."
+        )
     if seconds is None or seconds >= MIN_WAIT_SECONDS:
         return None
     return (

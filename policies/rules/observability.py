@@ -91,7 +91,7 @@ def _log_group_retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -
     days = number(value)
     if days is None:
         yield (
-            f"retentionInDays is unset: set retention_in_days >= {int(minimum)} "
+            f"retentionInDays is {shown(value)}: set retention_in_days >= {int(minimum)} "
             "(0 keeps logs forever, which is allowed but costs storage)."
         )
     elif days != 0 and days < minimum:
