@@ -8,8 +8,10 @@ and ``NOT_JUDGED`` the rest, each with why: the class scan (tests/policies/test_
 fails on a key-named input of a SageMaker type of the installed providers in none of the three, so a new
 pulumi-aws or aws-native input is a failing test, not a silent gap.
 
-Advisory: with a key unset AWS still encrypts these stores (the S3 outputs with the bucket's default
-encryption, SSE-S3 at least; the rest with an AWS owned or AWS managed key), and no Security Hub control
+Advisory: with a key unset AWS still encrypts these stores, each as its API reference says
+(``StoreKey.fallback``, named in the message: the AWS managed key aws/s3 for core dumps and labels, an
+AWS owned key for HyperPod volumes, the bucket's default encryption for the other S3 outputs, encryption
+SageMaker chooses for model cards and packages), and no Security Hub control
 or AWS Config managed rule demands the customer's key on them (the FSBP SageMaker controls cover
 notebooks, endpoint configurations, feature groups, monitoring jobs and inference experiments, which the
 per-type rules enforce as mandatory).
@@ -47,7 +49,8 @@ class StoreKey:
     """A key input and the store it encrypts.
 
     ``block``: the block whose presence makes the store exist ("" the resource itself; ``[]`` after a
-    name: each item of that list); ``key``: the key's input under it; ``given``: an input of the block
+    name: each item of that list); ``key``: the key's input under it; ``fallback``: what encrypts the
+    store when the key is unset, as AWS documents it for that store; ``given``: an input of the block
     that must be set too for the store to exist (a sharing setting without an S3 path writes nothing);
     ``when``: an input of the block and the value it must read for the key to apply.
     """
@@ -55,6 +58,7 @@ class StoreKey:
     block: str
     key: str
     store: str
+    fallback: str
     given: str = ""
     when: tuple[str, str] | None = None
 
@@ -63,15 +67,33 @@ class StoreKey:
         return f"{self.block}.{self.key}" if self.block else self.key
 
 
+#: What encrypts a store without its key, per store, as the SageMaker API reference says (or does not):
+#: ProductionVariantCoreDumpConfig and LabelingJobOutputConfig: "the default KMS key for Amazon S3 for
+#: your role's account", the AWS managed key aws/s3; ClusterEbsVolumeConfig: "an Amazon Web Services
+#: owned key". AsyncInferenceOutputConfig, SharingSettings, WorkspaceSettings and the Athena/Redshift
+#: dataset definitions name no key: the objects get their bucket's default encryption (SSE-S3 at least,
+#: S3's default since January 2023). ModelCardSecurityConfig and ModelPackageSecurityConfig name none
+#: either, and the content is SageMaker's, not in a bucket of yours.
+_AWS_MANAGED_S3 = 'the AWS managed key aws/s3 ("the default KMS key for Amazon S3 for your role\'s account")'
+_BUCKET_DEFAULT = "the bucket's default encryption (SSE-S3 at least; SageMaker names no key)"
+_SAGEMAKER_CHOOSES = "encryption SageMaker chooses (it documents no key)"
+_AWS_OWNED = "an AWS owned key"
+
+
 def _endpoint_keys() -> tuple[StoreKey, ...]:
     core_dumps = "core dumps of the variant's serving container (its memory: requests and model) in S3"
     return (
         # AsyncInferenceOutputConfig.KmsKeyId: the key "to encrypt the asynchronous inference output in
         # Amazon S3" (SageMaker API reference); optional. (dataCaptureConfig.kmsKeyId is the stack rule
         # endpoint-data-capture-encrypted's, which judges the configuration an endpoint serves.)
-        StoreKey("asyncInferenceConfig.outputConfig", "kmsKeyId", "the asynchronous inference results in S3"),
-        StoreKey("productionVariants[].coreDumpConfig", "kmsKeyId", core_dumps),
-        StoreKey("shadowProductionVariants[].coreDumpConfig", "kmsKeyId", core_dumps),
+        StoreKey(
+            "asyncInferenceConfig.outputConfig",
+            "kmsKeyId",
+            "the asynchronous inference results in S3",
+            _BUCKET_DEFAULT,
+        ),
+        StoreKey("productionVariants[].coreDumpConfig", "kmsKeyId", core_dumps, _AWS_MANAGED_S3),
+        StoreKey("shadowProductionVariants[].coreDumpConfig", "kmsKeyId", core_dumps, _AWS_MANAGED_S3),
     )
 
 
@@ -84,6 +106,7 @@ def _sharing_keys(settings: str, canvas: bool) -> tuple[StoreKey, ...]:
             f"{settings}.sharingSettings",
             "s3KmsKeyId",
             "the notebook cell output users share with their snapshots, in S3",
+            _BUCKET_DEFAULT,
             given="s3OutputPath",
             when=("notebookOutputOption", "Allowed"),
         ),
@@ -94,6 +117,7 @@ def _sharing_keys(settings: str, canvas: bool) -> tuple[StoreKey, ...]:
                 f"{settings}.canvasAppSettings.workspaceSettings",
                 "s3KmsKeyId",
                 "the artifacts SageMaker Canvas writes (datasets, models, predictions) in S3",
+                _BUCKET_DEFAULT,
             ),
         )
     return keys
@@ -102,7 +126,12 @@ def _sharing_keys(settings: str, canvas: bool) -> tuple[StoreKey, ...]:
 _MODEL_CARD = (
     # ModelCardSecurityConfig.KmsKeyId: "A Key Management Service key ID to use for encrypting a model
     # card", Required: No (SageMaker API reference).
-    StoreKey("", "securityConfig.kmsKeyId", "the model card's content (intended uses, evaluation results)"),
+    StoreKey(
+        "",
+        "securityConfig.kmsKeyId",
+        "the model card's content (intended uses, evaluation results)",
+        _SAGEMAKER_CHOOSES,
+    ),
 )
 # ClusterEbsVolumeConfig: without VolumeKmsKeyId the secondary volume (mounted at /opt/sagemaker) and the
 # root volume are encrypted "with an AWS owned key"; RootVolume=true requires the key (SageMaker API
@@ -119,26 +148,49 @@ STORE_KEYS: dict[str, tuple[StoreKey, ...]] = {
     # ModelPackageSecurityConfig.KmsKeyId: encrypts "model package information" (its model card
     # included); optional.
     NATIVE_MODEL_PACKAGE: (
-        StoreKey("", "securityConfig.kmsKeyId", "the model package's information and model card"),
+        StoreKey(
+            "",
+            "securityConfig.kmsKeyId",
+            "the model package's information and model card",
+            _SAGEMAKER_CHOOSES,
+        ),
     ),
-    LABELING_JOB: (StoreKey("outputConfig", "kmsKeyId", "the labels the job writes to S3 (training data)"),),
+    LABELING_JOB: (
+        StoreKey(
+            "outputConfig", "kmsKeyId", "the labels the job writes to S3 (training data)", _AWS_MANAGED_S3
+        ),
+    ),
     DOMAIN: _sharing_keys("defaultUserSettings", canvas=True),
     NATIVE_DOMAIN: _sharing_keys("defaultUserSettings", canvas=False),
     USER_PROFILE: _sharing_keys("userSettings", canvas=True),
     NATIVE_USER_PROFILE: _sharing_keys("userSettings", canvas=False),
     NATIVE_CLUSTER: (
         StoreKey(
-            "instanceGroups[].instanceStorageConfigs[].ebsVolumeConfig", "volumeKmsKeyId", _CLUSTER_VOLUMES
+            "instanceGroups[].instanceStorageConfigs[].ebsVolumeConfig",
+            "volumeKmsKeyId",
+            _CLUSTER_VOLUMES,
+            _AWS_OWNED,
         ),
         StoreKey(
             "restrictedInstanceGroups[].instanceStorageConfigs[].ebsVolumeConfig",
             "volumeKmsKeyId",
             _CLUSTER_VOLUMES,
+            _AWS_OWNED,
         ),
     ),
     NATIVE_PROCESSING_JOB: (
-        StoreKey("processingInputs[].datasetDefinition.athenaDatasetDefinition", "kmsKeyId", _DATASET),
-        StoreKey("processingInputs[].datasetDefinition.redshiftDatasetDefinition", "kmsKeyId", _DATASET),
+        StoreKey(
+            "processingInputs[].datasetDefinition.athenaDatasetDefinition",
+            "kmsKeyId",
+            _DATASET,
+            _BUCKET_DEFAULT,
+        ),
+        StoreKey(
+            "processingInputs[].datasetDefinition.redshiftDatasetDefinition",
+            "kmsKeyId",
+            _DATASET,
+            _BUCKET_DEFAULT,
+        ),
     ),
 }
 
@@ -298,9 +350,8 @@ def _store_keys(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
                     return
                 path = f"{where}.{spec.key}" if where else spec.key
                 yield (
-                    f"{path} is unset: nothing pins {spec.store} to a key of yours (SageMaker falls back on "
-                    f"the S3 bucket's default encryption or an AWS owned key); set {_snake(path)} to a "
-                    "customer-managed KMS key."
+                    f"{path} is unset: nothing pins {spec.store} to a key of yours (without it: "
+                    f"{spec.fallback}); set {_snake(path)} to a customer-managed KMS key."
                 )
 
             return check
@@ -321,8 +372,9 @@ sagemaker_stores_customer_managed_key = resource_rule(
         "(aws-native) model packages; labeling jobs' output; Studio domains' and user profiles' shared "
         "notebook output (notebookOutputOption Allowed, to S3) and Canvas workspaces; HyperPod clusters' EBS volumes; processing "
         "jobs' Athena and Redshift dataset definitions. Fix: set the named kmsKeyId (clusters: "
-        "volumeKmsKeyId) to a customer-managed key. Advisory: AWS encrypts them with its own key otherwise "
-        "and no Security Hub control demands the customer's."
+        "volumeKmsKeyId) to a customer-managed key. Advisory: otherwise AWS still encrypts them (an AWS managed "
+        "or owned key, or the bucket's default encryption, per store) and no Security Hub control demands the "
+        "customer's."
     ),
     resource_types=list(STORE_KEYS),
     check=_store_keys,
