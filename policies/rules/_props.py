@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeGuard, TypeVar
 
@@ -152,6 +153,21 @@ def is_true(value: Any) -> bool:
 
 def is_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.lower() in _FALSE_STRINGS)
+
+
+#: An AWS managed key named by its alias: ``alias/aws/<service>`` bare, or as an alias ARN in any
+#: partition (``arn:aws-cn:kms:<region>:<account>:alias/aws/sqs``). Exactly that spelling: AWS names
+#: these aliases ``aws/<service-name>`` ("Aliases for these KMS keys always have the form
+#: aws/<service-name>", KMS Developer Guide, Aliases in AWS KMS) and reserves the prefix ``alias/aws/``
+#: (CreateAlias: "The alias name cannot begin with alias/aws/"). ``alias/AWS/sqs`` is another alias
+#: name, a customer's key when one was given it or no key at all, never the AWS managed key: reading
+#: it as one would refuse a customer's key and protect nothing.
+AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/")
+
+
+def is_aws_managed_alias(key: Any) -> bool:
+    """Whether a KMS key input names an AWS managed key by its alias (:data:`AWS_MANAGED_ALIAS`)."""
+    return isinstance(key, str) and AWS_MANAGED_ALIAS.search(key) is not None
 
 
 def number(value: Any) -> float | None:

@@ -14,7 +14,6 @@ so :func:`inline_block` reads that placeholder as unset (``_stack_index.own_or_u
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pulumi_policy import PolicyResource
@@ -32,6 +31,7 @@ from ._common import (
     parse_json,
     tag_map,
 )
+from ._props import AWS_MANAGED_ALIAS, is_aws_managed_alias
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
@@ -56,8 +56,8 @@ ACCESS_LOG_TAG_VALUE = "access-logs"
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-eusc")
-#: ``alias/aws/s3`` (bare or as an alias ARN in any partition): an AWS-managed key.
-AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
+#: ``alias/aws/s3`` (bare or as an alias ARN in any partition): an AWS-managed key (one pattern for the pack).
+AWS_MANAGED_KEY = AWS_MANAGED_ALIAS
 
 
 def is_access_log_bucket(bucket: PolicyResource) -> bool:
@@ -163,7 +163,7 @@ def policy_document(resource_type: str, props: Any) -> Any:
 
 
 def is_aws_managed_key(key: Any) -> bool:
-    return isinstance(key, str) and bool(AWS_MANAGED_KEY.search(key))
+    return is_aws_managed_alias(key)
 
 
 def inline_block(bucket: PolicyResource, key: str) -> Any:

@@ -24,6 +24,7 @@ from ._common import (
     stack_rule,
 )
 from ._observability_types import METRIC_ALARM, NATIVE_ALARM, OTHER_ALARMS, Findings
+from ._props import is_aws_managed_alias
 from ._published_topic_keys import (
     _ACTION_PROPS,
     _CLOUDWATCH,
@@ -103,7 +104,7 @@ def _role_publisher_undecided(publisher: PolicyResource, stack: StackIndex) -> U
         _, value = _keys_of(topic, stack)
         if isinstance(value, keys.Unknown):
             return value.error
-        if value is None or (isinstance(value, str) and "alias/aws/" in value):
+        if value is None or is_aws_managed_alias(value):
             continue
         return Undeterminable(
             f"{kind} {publisher.name!r} publishes to SNS topic {topic.name!r}, encrypted with KMS key "
@@ -199,7 +200,7 @@ def _check_publisher(
         )
     for topic, topic_arn, surely in topics:
         found, value = keys_of(topic)
-        if value is None or (isinstance(value, str) and "alias/aws/" in value):
+        if value is None or is_aws_managed_alias(value):
             continue  # not encrypted, or AWS's own key (sns-topic-kms-encrypted refuses it)
         if not found:
             if isinstance(value, keys.Unknown):

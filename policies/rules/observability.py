@@ -7,7 +7,6 @@ in ``_observability_types``, the mute rules in ``_alarm_mutes``, and alarm-topic
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +41,7 @@ from ._observability_types import (
     Check,
     Findings,
 )
+from ._props import AWS_MANAGED_ALIAS
 from ._published_topic_keys import (
     ALIASES,
     EVENT_TARGET,
@@ -110,8 +110,8 @@ def _alarm_has_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         yield "actionsEnabled is false: remove actions_enabled=False so the alarm notifies."
 
 
-#: ``alias/aws/sns`` bare or as an alias ARN in any partition: the AWS-managed key.
-_AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
+#: ``alias/aws/sns`` bare or as an alias ARN in any partition: the AWS-managed key (one pattern for the pack).
+_AWS_MANAGED_KEY = AWS_MANAGED_ALIAS
 
 
 def _sns_topic_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

@@ -9,18 +9,18 @@ never a customer key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
 from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_set, is_true, resource_rule, shown
+from ._props import AWS_MANAGED_ALIAS
 
 QUEUE = "aws:sqs/queue:Queue"
 NATIVE_QUEUE = "aws-native:sqs:Queue"
 #: An AWS-managed key (``alias/aws/sqs``, or any other ``alias/aws/*``), bare or as an alias ARN in any partition.
-AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
+AWS_MANAGED_KEY = AWS_MANAGED_ALIAS
 
 Check = Iterator[str]
 
