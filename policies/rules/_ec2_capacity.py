@@ -13,6 +13,7 @@ Imports nothing from ``components/``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import PolicyResource
@@ -44,6 +45,26 @@ CAPACITY: dict[str, tuple[tuple[str, ...], str | None]] = {
 CAPACITY_TYPES = tuple(CAPACITY)
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A count or ceiling set to what no number reads (text such as ``"abc"`` or ``"nan"``, a boolean):
+    read as the default, a ``"abc"`` count of 64 GPU instances passed the quota as one. The API refuses
+    such a value, so the quota fails it rather than guess (an unknown one at preview stays undecided:
+    reading it raises ``UnknownValueError``)."""
+
+    path: str
+    value: Any
+
+
+def read_count(value: Any, path: str) -> float | Unreadable | None:
+    """``value`` (at ``path``) as a number of instances: None when unset, :class:`Unreadable` when set
+    to what no number reads (:func:`number`: NaN and the infinities included)."""
+    if value is None:
+        return None
+    found = number(value)
+    return Unreadable(path, value) if found is None else found
+
+
 def _read(resource: PolicyResource, path: str) -> list[str]:
     """The instance types at ``path`` (``[]`` steps into each element of a list). A top-level input the
     program left unset reads as unset at a real preview too, where the planned state holds an unknown
@@ -66,7 +87,7 @@ def ec2_family(instance_type: Any) -> str | None:
     return parts[0] if len(parts) == 2 else None
 
 
-def ec2_capacity(resource: PolicyResource) -> tuple[str, list[str], float]:
+def ec2_capacity(resource: PolicyResource) -> tuple[str, list[str], float | Unreadable]:
     """``(path, instance types, ceiling)`` of one capacity resource. Raises ``UnknownValueError`` when
     a type or the ceiling is unknown at preview."""
     own, ceiling_path = CAPACITY[resource.resource_type]
@@ -76,13 +97,15 @@ def ec2_capacity(resource: PolicyResource) -> tuple[str, list[str], float]:
         templates = [d for d in deps(resource) if d.resource_type in TEMPLATES]
         types = [t for d in templates for t in _read(d, TEMPLATES[d.resource_type])]
         path = "launch template instanceType"
-    ceiling = 1.0 if ceiling_path is None else (number(get(resource.props, ceiling_path)) or 0.0)
+    ceiling = (
+        1.0 if ceiling_path is None else (read_count(get(resource.props, ceiling_path), ceiling_path) or 0.0)
+    )
     return path, types, ceiling
 
 
 def gpu_capacity(
     resources: Iterable[PolicyResource], families: set[str]
-) -> Iterable[tuple[PolicyResource, str, list[str], float]]:
+) -> Iterable[tuple[PolicyResource, str, list[str], float | Unreadable]]:
     """``(resource, path, its GPU types, ceiling)`` of each capacity resource that may run a GPU."""
     for resource in resources:
         if resource.resource_type not in CAPACITY:
@@ -93,4 +116,4 @@ def gpu_capacity(
             yield resource, path, gpus, ceiling
 
 
-__all__ = ["CAPACITY_TYPES", "ec2_capacity", "ec2_family", "gpu_capacity"]
+__all__ = ["CAPACITY_TYPES", "Unreadable", "ec2_capacity", "ec2_family", "gpu_capacity", "read_count"]

@@ -34,10 +34,11 @@ from ._common import (
     items,
     number,
     resource_rule,
+    shown,
     stack_rule,
     str_list,
 )
-from ._ec2_capacity import CAPACITY_TYPES, gpu_capacity
+from ._ec2_capacity import CAPACITY_TYPES, Unreadable, gpu_capacity, read_count
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
 from ._serving import ENDPOINTS, endpoint_config_of, scaled_target_actions, variant_targets
 from .sagemaker import ENDPOINT_CONFIGS, NATIVE_INFERENCE_EXPERIMENT, experiment_instances
@@ -91,18 +92,30 @@ class Unevaluated:
     expression: Any
 
 
-Instance = tuple[str, Any, "float | Unevaluated"]  # (path, instance type, count)
+Uncounted = Unevaluated | Unreadable
+"""A count the quota cannot add up: it fails rather than read it as one instance."""
+Instance = tuple[str, Any, "float | Uncounted"]  # (path, instance type, count)
+
+
+def _times(count: float | Uncounted, parallel: float | Uncounted) -> float | Uncounted:
+    """Instances of ``parallel`` jobs of ``count`` each, or whichever of the two cannot be counted."""
+    if isinstance(count, Unevaluated | Unreadable):
+        return count
+    if isinstance(parallel, Unevaluated | Unreadable):
+        return parallel
+    return count * parallel
 
 
 # --- instance types ----------------------------------------------------------------------
 
 
 def _cluster(props: Any, base: str) -> list[Instance]:
+    count = f"{base}.instanceCount"
     return [
         (
             f"{base}.instanceType",
             get(props, f"{base}.instanceType"),
-            number(get(props, f"{base}.instanceCount")) or 1.0,
+            read_count(get(props, count), count) or 1.0,
         )
     ]
 
@@ -118,9 +131,8 @@ def _hyperpod_groups(props: Any) -> list[Instance]:
             if not is_map(group):
                 continue
             # 0 is a valid count (an empty group, scaled up later by an update): 1 only when absent.
-            count = number(get(group, "instanceCount"))
-            if count is None:
-                count = 1.0
+            read = read_count(get(group, "instanceCount"), f"{key}[{index}].instanceCount")
+            count = 1.0 if read is None else read
             flexible = get(group, "instanceRequirements.instanceTypes")
             if is_set(flexible):
                 found.append((f"{key}[{index}].instanceRequirements.instanceTypes", items(flexible), count))
@@ -136,13 +148,17 @@ def _alternatives(path: str, instance_type: Any) -> list[tuple[str, Any]]:
     return [(path, instance_type)]
 
 
-def _variant_count(variant: Any) -> float:
+def _variant_count(path: str, variant: Any) -> float | Uncounted:
     """Instances a variant can run: its initial count, or the ceiling of its managed instance
     scaling (``managedInstanceScaling.maxInstanceCount``, unless ``status`` is ``DISABLED``)."""
-    count = number(get(variant, "initialInstanceCount")) or 1.0
+    count = read_count(get(variant, "initialInstanceCount"), f"{path}.initialInstanceCount") or 1.0
     managed = get(variant, "managedInstanceScaling")
     if managed is not None and get(managed, "status") != "DISABLED":
-        count = max(count, number(get(managed, "maxInstanceCount")) or 0.0)
+        where = f"{path}.managedInstanceScaling.maxInstanceCount"
+        ceiling = read_count(get(managed, "maxInstanceCount"), where) or 0.0
+        if isinstance(count, Unreadable) or isinstance(ceiling, Unreadable):
+            return count if isinstance(count, Unreadable) else ceiling
+        count = max(count, ceiling)
     return count
 
 
@@ -152,16 +168,21 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
         return [("instanceType", get(props, "instanceType"), 1.0)]
     if resource_type in ENDPOINT_CONFIGS:
         return [
-            (f"{path}.instanceType", get(v, "instanceType"), _variant_count(v))
+            (f"{path}.instanceType", get(v, "instanceType"), _variant_count(path, v))
             for path, v in endpoint_variants(props)
             # A serverless variant has no instances; one that names an instance type anyway is
             # judged by it (whether CreateEndpointConfig refuses the pair is not the pack's to assume).
             if not is_serverless(v) or is_set(get(v, "instanceType"))
         ]
     if resource_type in TRAINING_JOBS:  # a tuning job runs each definition's instances
-        parallel = number(get(props, "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"))
+        limit = "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"
+        parallel = read_count(get(props, limit), limit) or 1.0
         return [
-            (prefix + path, instance_type, (number(count) or 1.0) * (parallel or 1.0))
+            (
+                prefix + path,
+                instance_type,
+                _times(read_count(count, prefix + _count_path(path)) or 1.0, parallel),
+            )
             for prefix, spec in training_specs(resource_type, props)
             for path, instance_type, count in training_instances(spec)
         ]
@@ -170,7 +191,10 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
     if resource_type == NATIVE_PROCESSING_JOB:
         return _cluster(props, "processingResources.clusterConfig")
     if resource_type == NATIVE_INFERENCE_EXPERIMENT:
-        return [(path, t, number(count) or 1.0) for path, t, count in experiment_instances(props)]
+        return [
+            (path, t, read_count(count, _count_path(path)) or 1.0)
+            for path, t, count in experiment_instances(props)
+        ]
     if resource_type in MONITORING_SCHEDULES:
         return _cluster(
             props, "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig"
@@ -195,20 +219,25 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
     return []
 
 
-def _step_count(path: str, count: Any, parallel: float | Unevaluated) -> float | Unevaluated:
+def _count_path(path: str) -> str:
+    """The count's path beside an ``instanceType``/``InstanceType`` path."""
+    if path.endswith("InstanceType"):
+        return path.removesuffix("InstanceType") + "InstanceCount"
+    return path.removesuffix("instanceType") + "instanceCount"
+
+
+def _step_count(path: str, count: Any, parallel: float | Uncounted) -> float | Uncounted:
     """A pipeline job's instances: its (resolved) count x its tuning step's parallelism, or the
     expression that leaves it unknown until the pipeline runs (``path`` is the job's InstanceType)."""
     if is_expression(count):
-        return Unevaluated(path.removesuffix("InstanceType") + "InstanceCount", count)
-    if isinstance(parallel, Unevaluated):
-        return parallel
-    return (number(count) or 1.0) * parallel
+        return Unevaluated(_count_path(path), count)
+    return _times(read_count(count, _count_path(path)) or 1.0, parallel)
 
 
-def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float | Unevaluated]:
+def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float | Uncounted]:
     """Tuning step name -> training jobs it runs at once (MaxParallelTrainingJobs): each holds the
     definition's instances, so a tuning step asks for that many times them."""
-    parallel: dict[str, float | Unevaluated] = {}
+    parallel: dict[str, float | Uncounted] = {}
     for step in definition.steps():
         if step.get("Type") == "Tuning":
             name = str(step.get("Name"))
@@ -217,7 +246,7 @@ def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float | Une
             if is_expression(limit):
                 parallel[name] = Unevaluated(f"Steps[{name}].Arguments.{where}", limit)
             else:
-                parallel[name] = number(limit) or 1.0
+                parallel[name] = read_count(limit, f"Steps[{name}].Arguments.{where}") or 1.0
     return parallel
 
 
@@ -284,11 +313,16 @@ Variant = tuple[str, str]  # (endpoint configuration URN, variant name)
 
 def _scaled_capacity(
     stack: StackIndex,
-) -> tuple[dict[Variant, float], dict[Variant, tuple[PolicyResource, UnknownValueError]]]:
+) -> tuple[
+    dict[Variant, float],
+    dict[Variant, tuple[PolicyResource, UnknownValueError]],
+    dict[Variant, tuple[PolicyResource, Unreadable]],
+]:
     """The ``maxCapacity`` of each variant's autoscaling target (or the highest its scheduled actions
-    set), and the targets whose is unknown."""
+    set), the targets whose is unknown, and those whose is set to no number."""
     capacity: dict[Variant, float] = {}
     unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
+    unreadable: dict[Variant, tuple[PolicyResource, Unreadable]] = {}
     for endpoint in stack.of_type(ENDPOINTS):
         config = endpoint_config_of(endpoint, stack)
         if config is None:
@@ -307,19 +341,25 @@ def _scaled_capacity(
             try:
                 # A scheduled action may raise the ceiling when it runs (pulumi-aws ScheduledAction,
                 # or the aws-native target's scheduledActions): the highest one counts.
-                maximum = max(
-                    [number(get(target.props, "maxCapacity")) or 0.0]
-                    + [
-                        number(get(action, "scalableTargetAction.maxCapacity")) or 0.0
-                        for _, _, action in scaled_target_actions(target, stack)
-                    ]
-                )
+                ceilings = [read_count(get(target.props, "maxCapacity"), "maxCapacity") or 0.0] + [
+                    read_count(
+                        get(action, "scalableTargetAction.maxCapacity"),
+                        f"{where}.scalableTargetAction.maxCapacity",
+                    )
+                    or 0.0
+                    for where, _, action in scaled_target_actions(target, stack)
+                ]
             except UnknownValueError as error:
                 unknown[key] = (target, error)
                 continue
+            bad = [c for c in ceilings if isinstance(c, Unreadable)]
+            if bad:
+                unreadable[key] = (target, bad[0])
+                continue
+            maximum = max(c for c in ceilings if not isinstance(c, Unreadable))
             if maximum:
                 capacity[key] = max(capacity.get(key, 0.0), maximum)
-    return capacity, unknown
+    return capacity, unknown, unreadable
 
 
 QUOTA_PARTS_NAMED = 5
@@ -331,7 +371,7 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
     quota = number(cfg["maxGpuInstances"]) or 0.0
     undecided = UndecidedCollector()
     stack = StackIndex(args.resources)
-    capacity, unknown_capacity = _scaled_capacity(stack)
+    capacity, unknown_capacity, unreadable_capacity = _scaled_capacity(stack)
     total, parts = 0.0, []
     for resource in stack.of_type(COMPUTE_TYPES):
         try:
@@ -354,7 +394,14 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
                     resource.urn,
                 )
                 continue
+            if isinstance(count, Unreadable):
+                yield (_unreadable(resource.name, count, instance_type, path, quota), resource.urn)
+                continue
             key = (resource.urn, str(variants.get(path.removesuffix(".instanceType"))))
+            if key in unreadable_capacity:
+                target, unreadable = unreadable_capacity[key]
+                yield (_unreadable(target.name, unreadable, instance_type, path, quota), target.urn)
+                continue
             if key in unknown_capacity:  # a GPU variant whose autoscaling ceiling is not known yet
                 undecided.add(*unknown_capacity[key])
             count = max(count, capacity.get(key, 0.0))
@@ -367,6 +414,9 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             undecided.add(resource, error)
             continue
         for _, path, gpus, ceiling in found_ec2:
+            if isinstance(ceiling, Unreadable):
+                yield (_unreadable(resource.name, ceiling, "/".join(gpus), path, quota), resource.urn)
+                continue
             total += ceiling
             parts.append((ceiling, f"{resource.name}.{path}={'/'.join(gpus)} x{int(ceiling)}"))
     if total > quota:
@@ -387,6 +437,13 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
         undecided.raise_if_any()
 
 
+def _unreadable(owner: str, count: Unreadable, instance_type: Any, path: str, quota: float) -> str:
+    return (
+        f"{owner}.{count.path} is {shown(count.value)}, not a number, so the {instance_type} instances of "
+        f"{path} cannot be counted against maxGpuInstances={int(quota)}: write the number."
+    )
+
+
 gpu_instance_quota = stack_rule(
     name="gpu-instance-quota",
     description=(
@@ -396,7 +453,7 @@ gpu_instance_quota = stack_rule(
         "instances and spot requests, EKS node groups and Auto Scaling groups at maxSize, their types "
         "given or from the launch template they use) must stay within "
         "maxGpuInstances; a GPU pipeline step's count set by an expression other than a defaulted "
-        "parameter fails. GPU families: policies/aws_instance_types.py, with EC2's own (g5g, gr6...; "
+        "parameter fails, as does a GPU count or ceiling set to no number (text such as 'abc', a boolean). GPU families: policies/aws_instance_types.py, with EC2's own (g5g, gr6...; "
         "inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),

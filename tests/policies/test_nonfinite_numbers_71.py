@@ -70,15 +70,17 @@ def test_a_finite_instance_count_at_the_minimum_still_passes(count: Any) -> None
 
 
 def test_a_nan_gpu_count_no_longer_hides_the_others_from_the_quota() -> None:
-    """The quota is 4: a ``"nan"`` variant reads as one instance (as other unreadable text does), so
-    4 more GPU instances exceed it; before, the total was NaN and ``nan > 4`` false."""
+    """The quota is 4: a ``"nan"`` variant is refused as no count (tests/policies/
+    test_unreadable_gpu_counts_71.py; pack71 read it as one instance, so ``"nan"`` beside 3 passed) and
+    5 more GPU instances still exceed the quota; before pack71 the total was NaN and ``nan > 4`` false."""
     resources = [
-        {"type": CONFIG, "name": "gpu", "inputs": _config("nan", 4, instance_type="ml.p4d.24xlarge")}
+        {"type": CONFIG, "name": "gpu", "inputs": _config("nan", 5, instance_type="ml.p4d.24xlarge")}
     ]
-    found = run_policy("gpu-instance-quota", resources)
-    assert len(found) == 1 and "asks for 5 GPU instances, over maxGpuInstances=4" in found[0].message, found
+    found = sorted(v.message for v in run_policy("gpu-instance-quota", resources))
+    assert len(found) == 2 and "asks for 5 GPU instances, over maxGpuInstances=4" in found[1], found
+    assert found[0].startswith("gpu.productionVariants[0].initialInstanceCount is 'nan', not a number"), found
     within = [{"type": CONFIG, "name": "gpu", "inputs": _config("nan", 3, instance_type="ml.p4d.24xlarge")}]
-    assert run_policy("gpu-instance-quota", within) == []
+    assert [v.message for v in run_policy("gpu-instance-quota", within) if "asks for" in v.message] == []
 
 
 def test_a_nan_target_value_is_not_a_positive_target() -> None:
