@@ -240,13 +240,23 @@ def _in_registry(image: str, pattern: str) -> bool:
 #: (AWS General Reference, "Amazon ECR endpoints and quotas"; ECR User Guide, "Making requests to
 #: Amazon ECR registries"): IPv4 ``dkr.ecr.<region>.amazonaws.com``, FIPS ``dkr.ecr-fips.<region>
 #: .amazonaws.com``, dual-stack ``dkr-ecr.<region>.on.aws`` and ``dkr-ecr-fips.<region>.on.aws``, and
-#: the China Regions' ``dkr.ecr.<region>.amazonaws.com.cn``.
+#: the China Regions' ``dkr.ecr.<region>.amazonaws.com.cn`` and dual-stack ``dkr-ecr.<region>
+#: .on.amazonwebservices.com.cn``; the AWS European Sovereign Cloud's ``amazonaws.eu`` and the isolated
+#: partitions' (ISO ``c2s.ic.gov``, ISO-B ``sc2s.sgov.gov``, ISO-E ``cloud.adc-e.uk``, ISO-F
+#: ``csp.hci.ic.gov``) DNS suffixes, as AWS's own ECR credential helper reads registry hosts
+#: (awslabs/amazon-ecr-credential-helper, ecr-login/api/client.go ``ecrPattern``).
 ECR_REGISTRY_PATTERNS = [
     "*.dkr.ecr.*.amazonaws.com/*",
     "*.dkr.ecr-fips.*.amazonaws.com/*",
     "*.dkr-ecr.*.on.aws/*",
     "*.dkr-ecr-fips.*.on.aws/*",
     "*.dkr.ecr.*.amazonaws.com.cn/*",
+    "*.dkr-ecr.*.on.amazonwebservices.com.cn/*",
+    "*.dkr.ecr.*.amazonaws.eu/*",
+    "*.dkr.ecr.*.c2s.ic.gov/*",
+    "*.dkr.ecr.*.sc2s.sgov.gov/*",
+    "*.dkr.ecr.*.cloud.adc-e.uk/*",
+    "*.dkr.ecr.*.csp.hci.ic.gov/*",
 ]
 
 

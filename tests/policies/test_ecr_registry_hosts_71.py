@@ -44,8 +44,20 @@ def _model(image: str, mode: str | None = None) -> dict[str, Any]:
         "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/models/churn:3",
         "123456789012.DKR.ECR.EU-WEST-1.AMAZONAWS.COM/models/churn:3",
         "123456789012.Dkr-Ecr.eu-west-1.On.Aws/models/churn:3",
+        "123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn/models/churn:3",
+        "123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu/models/churn:3",
+        "123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov/models/churn:3",
+        "123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov/models/churn:3",
+        "123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk/models/churn:3",
+        "123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov/models/churn:3",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/library/python:3.12",
+        "vpce-0123456789abcdef0-abcdefgh.dkr.ecr.us-east-1.vpce.amazonaws.com/models/churn:3",
     ],
-    ids=["ipv4", "fips-govcloud", "fips-by-digest", "dual-stack", "dual-stack-fips", "china", "upper-case", "mixed-case-dual-stack"],
+    ids=[
+        "ipv4", "fips-govcloud", "fips-by-digest", "dual-stack", "dual-stack-fips", "china", "upper-case",
+        "mixed-case-dual-stack", "china-dual-stack", "european-sovereign-cloud", "iso", "iso-b", "iso-e",
+        "iso-f", "pull-through-cache", "vpc-endpoint-name",
+    ],
 )  # fmt: skip
 def test_an_image_on_an_ecr_host_needs_no_vpc_access(image: str) -> None:
     assert_decided(findings(RULE, MODEL, _model(image)), None)
@@ -60,10 +72,13 @@ def test_an_image_on_an_ecr_host_needs_no_vpc_access(image: str) -> None:
         "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com.example.com/churn:3",
         "123456789012.dkr-ecr.eu-west-1.api.aws/churn:3",
         "public.ecr.aws/models/churn:3",
+        "123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov.example.com/churn:3",
+        "123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu.example.com/churn:3",
     ],
     ids=[
         "another-registry", "ecr-like-path-on-another-host", "dual-stack-suffix-on-another-domain",
         "fips-suffix-on-another-domain", "the-api-not-the-registry-domain", "ecr-public",
+        "iso-suffix-on-another-domain", "sovereign-suffix-on-another-domain",
     ],
 )  # fmt: skip
 def test_an_image_elsewhere_is_still_asked_to_pull_through_the_vpc(image: str) -> None:
