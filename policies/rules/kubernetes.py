@@ -435,8 +435,10 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
 
 #: KServe storage URI schemes that name an OCI image, read as an image reference once the scheme is cut
 #: (pkg/utils/storage.go ``ParseOciScheme``: ``oci://``, and ``oci+<mode>://`` for the modelcar, native
-#: image volume and fetch modes; compared case-sensitively, as KServe's ``strings.HasPrefix`` does).
-_OCI_URI = re.compile(r"oci(\+[A-Za-z0-9-]+)?://")
+#: image volume and fetch modes; compared case-sensitively, as KServe's ``strings.HasPrefix`` does). The
+#: mode is whatever comes between ``oci+`` and the first ``://``, not one of the three only: the pod
+#: webhook (storage_initializer_injector.go ``InjectModelcar``) pulls any other mode as a modelcar.
+_OCI_URI = re.compile(r"oci(\+.+?)?://", re.DOTALL)
 
 
 def _model_image_digests(pod: PodSpec) -> Check:

@@ -57,8 +57,18 @@ def found(inputs: dict[str, Any], resource_type: str = ISVC) -> list[str]:
         "oci+native://registry.example.com/models/churn:v3",
         "oci+modelcar://registry.example.com/models/churn:v3",
         "oci+fetch://registry.example.com/models/churn:v3",
+        "oci+model_car.v2://registry.example.com/models/churn:v3",
+        "oci+x://registry.example.com/models/churn:v3@sha257:" + "d" * 64,
     ],
-    ids=["tag", "no-tag", "native", "modelcar", "fetch"],
+    ids=[
+        "tag",
+        "no-tag",
+        "native",
+        "modelcar",
+        "fetch",
+        "any-other-mode-is-a-modelcar",
+        "not-a-sha256-digest",
+    ],
 )
 def test_an_oci_model_by_tag_is_refused_naming_the_field(uri: str) -> None:
     assert found(isvc(model(uri))) == [f"spec.predictor.model.storageUri {uri!r} {FIX}"]
@@ -75,10 +85,14 @@ def test_an_oci_model_by_tag_is_refused_naming_the_field(uri: str) -> None:
         "gs://models/churn:latest",
         "OCI://registry.example.com/models/churn:latest",
         "registry.example.com/models/oci://churn:latest",
+        "oci://registry.example.com/models/churn:v3@sha256:" + "e" * 64,
+        "oci+://registry.example.com/models/churn:latest",
+        "oci+native:/registry.example.com/models/churn:latest",
     ],
     ids=[
         "oci-by-digest", "native-by-digest", "s3", "pvc", "hf", "gs-with-colon",
-        "upper-case-scheme-is-not-kserve-oci", "oci-not-at-the-start",
+        "upper-case-scheme-is-not-kserve-oci", "oci-not-at-the-start", "tag-and-digest",
+        "empty-mode-is-not-oci", "no-scheme-separator",
     ],
 )  # fmt: skip
 def test_a_pinned_or_non_oci_model_uri_passes(uri: str) -> None:
