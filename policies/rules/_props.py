@@ -179,7 +179,10 @@ def number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an integer past the largest double: a JSON document's 400-digit count
+            return None
     elif isinstance(value, str):
         try:
             result = float(value)

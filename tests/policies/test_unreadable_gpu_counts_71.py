@@ -10,6 +10,7 @@ the service's default (one instance); a count unknown at preview stays undecided
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
+from policies.rules._props import number
 from tests.policies.conftest import build
 
 RULE = "gpu-instance-quota"
@@ -156,3 +158,33 @@ def test_a_hyperpod_group_of_zero_still_counts_none_and_an_unreadable_one_is_ref
     assert len(messages) == 1 and messages[0].startswith("hp.instanceGroups[0].instanceCount is 'abc'"), (
         messages
     )
+
+
+def _pipeline(count: Any) -> dict[str, Any]:
+    train = {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": {"ResourceConfig": {"InstanceType": GPU, "InstanceCount": count, "VolumeSizeInGB": 30}},
+    }
+    definition = {"Version": "2020-12-01", "Parameters": [], "Steps": [train]}
+    # A count past the largest double, written out in the JSON document as json.loads reads it: an int.
+    text = (
+        json.dumps(definition).replace('"COUNT"', "1" + "0" * 400)
+        if count == "COUNT"
+        else json.dumps(definition)
+    )
+    return {"type": "aws:sagemaker/pipeline:Pipeline", "name": "pipe", "inputs": {"pipelineDefinition": text}}
+
+
+def test_a_count_past_the_largest_double_is_no_number_not_a_crash() -> None:
+    """``float(10**400)`` raises OverflowError: a pipeline definition's 401-digit InstanceCount crashed
+    every rule reading it through :func:`number`."""
+    assert number(10**400) is None and number(-(10**400)) is None
+    assert number(2**1023) == float(2**1023)
+    messages, _ = _quota([_pipeline("COUNT")])
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("pipe.Steps[Train].Arguments.ResourceConfig.InstanceCount is "), messages
+    assert "not a number, so the ml.g5.xlarge instances" in messages[0]
+    assert _quota([_pipeline(4)]) == ([], 0)
+    messages, _ = _quota([_pipeline("abc")])
+    assert len(messages) == 1 and "InstanceCount is 'abc', not a number" in messages[0], messages
