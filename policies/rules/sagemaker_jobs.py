@@ -216,7 +216,10 @@ def _monitoring_job(
     instead run in a VPC.
     """
     cluster = f"{base}{resources}.clusterConfig"
-    distributed = (number(get(props, f"{cluster}.instanceCount")) or 1.0) >= 2
+    count = get(props, f"{cluster}.instanceCount")
+    instances = number(count)
+    # A count no number reads ("abc", "nan") may be any number of instances: not exempt as one would be.
+    distributed = instances >= 2 if instances is not None else count is not None
     for flag in ("enableInterContainerTrafficEncryption", "enableNetworkIsolation"):
         path = f"{base}networkConfig.{flag}"
         if flag.startswith("enableInter") and transit_when_distributed and not distributed:

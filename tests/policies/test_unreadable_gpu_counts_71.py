@@ -5,7 +5,8 @@ as one instance, and a node group's ``maxSize`` or a target's ``maxCapacity`` of
 instances), so a stack asking for 64 GPU instances written as text passed a quota of 4. Such a value is
 not a count the API takes; the quota cannot add it up, so it is refused with the input named. Unset stays
 the service's default (one instance); a count unknown at preview stays undecided, not refused
-(session 71 review of pack71).
+(session 71 review of pack71). The same default exempted a bias or explainability job whose instance
+count is ``"abc"`` from inter-container encryption (``model-monitor-job-encrypted-isolated``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from policies.rules._props import number
 from tests.policies.conftest import build
+from tests.policies.one_resource import findings
 
 RULE = "gpu-instance-quota"
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -188,3 +190,30 @@ def test_a_count_past_the_largest_double_is_no_number_not_a_crash() -> None:
     assert _quota([_pipeline(4)]) == ([], 0)
     messages, _ = _quota([_pipeline("abc")])
     assert len(messages) == 1 and "InstanceCount is 'abc', not a number" in messages[0], messages
+
+
+@pytest.mark.parametrize(
+    ("count", "demanded"),
+    [("abc", True), ("nan", True), (True, True), (3, True), ("2", True), (1, False), (None, False)],
+)
+def test_an_unreadable_bias_job_instance_count_does_not_exempt_it_from_transit_encryption(
+    count: Any, demanded: bool
+) -> None:
+    """A bias or explainability job needs inter-container encryption only on 2+ instances (SageMaker.15):
+    an instance count no number reads was one instance, so ``"abc"`` exempted it."""
+    cluster: dict[str, Any] = {
+        "instanceType": "ml.m5.large",
+        "volumeKmsKeyId": "arn:aws:kms:eu-west-1:1:key/k",
+    }
+    if count is not None:
+        cluster["instanceCount"] = count
+    job = {
+        "networkConfig": {"enableNetworkIsolation": True, "enableInterContainerTrafficEncryption": False},
+        "modelBiasJobOutputConfig": {"kmsKeyId": "arn:aws:kms:eu-west-1:1:key/k", "monitoringOutputs": []},
+        "jobResources": {"clusterConfig": cluster},
+    }
+    found, undecided = findings(
+        "model-monitor-job-encrypted-isolated", "aws-native:sagemaker:ModelBiasJobDefinition", job
+    )
+    assert undecided == 0
+    assert bool([m for m in found if "enableInterContainerTrafficEncryption" in m]) is demanded, found
