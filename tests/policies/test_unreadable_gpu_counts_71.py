@@ -155,7 +155,10 @@ def test_a_hyperpod_group_of_zero_still_counts_none_and_an_unreadable_one_is_ref
         group = {"instanceGroupName": "g", "instanceType": "ml.p4d.24xlarge", "instanceCount": count}
         return {"type": "aws-native:sagemaker:Cluster", "name": "hp", "inputs": {"instanceGroups": [group]}}
 
-    assert _quota([cluster(0)]) == ([], 0)
+    # Beside 4 GPU instances: an empty group adds none (read as one, the stack would ask for 5 of 4).
+    assert _quota([cluster(0), _endpoint_config(4)]) == ([], 0)
+    messages, _ = _quota([cluster(1), _endpoint_config(4)])
+    assert len(messages) == 1 and "asks for 5 GPU instances" in messages[0], messages
     messages, _ = _quota([cluster("abc")])
     assert len(messages) == 1 and messages[0].startswith("hp.instanceGroups[0].instanceCount is 'abc'"), (
         messages
