@@ -17,12 +17,11 @@ engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disab
 pkg/resource/autonaming ``AutonamingForResource``; without it, none, and the provider's own
 auto-name above applies), which the plan does not model, so it judges none then, nor under a stack
 file that imports an ESC environment (whose ``pulumiConfig`` the engine merges into the config
-before reading that key, and the plan cannot read). Nor does it judge
-a registration a transform may reach (``transforms=`` of its own or an ancestor's, a stack
-transform: the engine runs them before the provider's Check, one may set the name, and the
-recording runs none; :meth:`planner.default_providers.DefaultProviderGuard.transform_may_reach`),
-an imported resource (``import_=``: the engine's import step passes the inputs it read as the
-Check's olds, and the bridge's auto-name returns the name the resource has),
+before reading that key, and the plan cannot read). A registration is judged as its transforms
+left it (the engine runs them before the provider's Check, and the recording runs them as it does:
+:mod:`planner.transforms`): a name a transform sets is set, one a transform only tags is judged.
+Nor does it judge an imported resource (``import_=``: the engine's import step passes the inputs it
+read as the Check's olds, and the bridge's auto-name returns the name the resource has),
 pulumi-aws-native's auto-names (its own schema's limits), nor the length of a name the program
 sets (AWS's limits: components.limits, stacks.naming).
 """

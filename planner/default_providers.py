@@ -19,9 +19,12 @@ the provider its parent's ``providers=`` names, and an invoke its ``parent``'s; 
 followed here too, as the engine does, for a request that does not.
 
 The engine resolves the provider before it runs the transforms (``transforms=`` of the resource or
-an ancestor, ``register_stack_transform``, ``register_invoke_transform``), and a transform may set
-one: the mock monitor runs none, so a registration a transform may reach is not refused here
-(`pulumi up` decides), rather than refused for a provider the transform gives it.
+an ancestor, ``register_resource_transform``, ``register_invoke_transform``), hands it to them, and
+reads the one they return, without resolving it again (source_eval.go ``RegisterResource``:
+``resolveProvider``, the transforms, ``getProviderReference(opts.GetProvider())``; ``Invoke`` the
+same): the recorder runs them as it does (:mod:`planner.transforms`) and checks what they return
+(``resolved=True``), so a transform that sets a provider satisfies the check and one that only adds
+tags does not.
 """
 
 from __future__ import annotations
@@ -49,12 +52,6 @@ class DefaultProviderGuard:
         """Each component's ``providers`` by package, its parent component's merged under it."""
         self._custom_providers: dict[str, str] = {}
         """Each custom resource's provider, which the engine gives a child naming none."""
-        self._transformed: set[str] = set()
-        """The resources with transforms of their own or an ancestor's."""
-        self.stack_transforms = False
-        """Whether the program registered a stack transform (it reaches every later registration)."""
-        self.invoke_transforms = False
-        """Whether the program registered a stack invoke transform."""
 
     def register(self, request: Any, urn_of: Callable[[], str]) -> None:
         """A whole registration, as the recorder's RegisterResource makes it: :meth:`check` when a
@@ -63,24 +60,30 @@ class DefaultProviderGuard:
         self.registered(request, urn_of(), provider)
 
     def registered(self, request: Any, urn: str, provider: str | None) -> None:
-        """Keeps what the children of the resource registered as ``urn`` inherit: all of it
-        (:meth:`keep`) when :meth:`check` found its ``provider``, else (no package disabled, nothing
-        checked) only its transforms, which decide whether its children's auto-names are judged."""
-        if provider is None:
-            self.keep_transformed(request, urn)
-        else:
+        """Keeps what the children of the resource registered as ``urn`` inherit (:meth:`keep`)
+        when :meth:`check` found its ``provider`` (None: no package disabled, nothing checked)."""
+        if provider is not None:
             self.keep(request, urn, provider)
 
-    def check(self, request: Any, urn_of: Callable[[], str]) -> str:
+    def provider_before_transforms(self, request: Any) -> str:
+        """The provider the engine resolves for a registration before its transforms, and hands
+        them (``resolveProvider``; the empty text for none)."""
+        if request.provider or not (request.custom or request.remote):
+            return str(request.provider)
+        return self._inherited(request.providers, request.parent, _package(request.type))
+
+    def check(self, request: Any, urn_of: Callable[[], str], *, resolved: bool = False) -> str:
         """Refuses a resource registration the engine would (raises DefaultProviderDenied); else
         the provider the engine finds for it (the empty text for none: a local component, or a
-        default provider allowed or left to a transform). ``urn_of`` gives its URN, for a refusal."""
+        default provider allowed). ``urn_of`` gives its URN, for a refusal. ``resolved``: the
+        request is what the transforms returned, whose provider the engine takes as it is."""
         provider = request.provider
         if provider or not (request.custom or request.remote):
             return provider  # its own (the engine takes it first), or a local component's: none
         package = _package(request.type)
-        provider = self._inherited(request.providers, request.parent, package)
-        if provider or not disables(self.disabled, package) or self.transform_may_reach(request):
+        if not resolved:
+            provider = self._inherited(request.providers, request.parent, package)
+        if provider or not disables(self.disabled, package):
             return provider
         # A remote component's refusal (RegisterResource) names its type, a custom resource's (the
         # step generator's) its URN.
@@ -88,22 +91,11 @@ class DefaultProviderGuard:
         denied = f"Default provider for '{package}' disabled. '{named}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "resource", request, package))
 
-    def transform_may_reach(self, request: Any) -> bool:
-        """Whether a transform may change the registration before its provider sees it: a stack
-        transform registered before it, or ``transforms=`` of its own or an ancestor's."""
-        return self.stack_transforms or bool(request.transforms) or request.parent in self._transformed
-
-    def keep_transformed(self, request: Any, urn: str) -> None:
-        """Keeps that the children of the resource registered as ``urn`` inherit transforms."""
-        if request.transforms or request.parent in self._transformed:
-            self._transformed.add(urn)
-
     def keep(self, request: Any, urn: str, provider: str) -> None:
         """Keeps what a child of the resource registered as ``urn`` (with the ``provider``
-        :meth:`check` found) inherits from it: transforms, a component's providers (the engine's
+        :meth:`check` found) inherits from it: a component's providers (the engine's
         componentProviders: its own map, its parent component's under it), a custom resource's
         provider (inheritFromParent)."""
-        self.keep_transformed(request, urn)
         if not request.custom:
             # A component's `provider=` is in its `providers` (the SDK merges it in: convert_providers).
             inherited = self._component_providers.get(request.parent, {})
@@ -122,12 +114,20 @@ class DefaultProviderGuard:
         )
         raise DefaultProviderDenied(self._message(denied, "read of", request, package))
 
-    def invoke(self, request: Any) -> None:
-        """Refuses an invoke naming no provider, as the engine's Invoke (getProviderFromSource)."""
+    def invoke_provider(self, request: Any) -> str:
+        """The provider the engine resolves for an invoke before its transforms (``resolveProvider``
+        with no ``providers``)."""
+        return str(request.provider) or self._component_provider(
+            getattr(request, "parent", ""), _package(request.tok)
+        )
+
+    def invoke(self, request: Any, *, resolved: bool = False) -> None:
+        """Refuses an invoke naming no provider, as the engine's Invoke (getProviderFromSource);
+        ``resolved``: the request is what the stack invoke transforms returned (as :meth:`check`)."""
         package = _package(request.tok)
-        if not disables(self.disabled, package) or self.invoke_transforms:
+        if not disables(self.disabled, package) or request.provider:
             return
-        if self._component_provider(getattr(request, "parent", ""), package) or request.provider:
+        if not resolved and self._component_provider(getattr(request, "parent", ""), package):
             return
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "invoke", request, package))

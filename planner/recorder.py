@@ -19,6 +19,10 @@ so is an export. Below the top level, what the mocks do not know is unknown too
 whose stacks' outputs ``record_program(stack_outputs=...)`` supplies) are answered as the engine
 would offline and kept apart, in ``ResourceGraph.reads`` (:mod:`planner.reads`).
 
+Transforms: ``transforms=``, stack transforms and stack invoke transforms run as the engine runs
+them, on the program's event loop (:mod:`planner.transforms`); what they return is what the mocks,
+the checks and the recording see. A program that registers none pays one test per registration.
+
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
 
@@ -41,7 +45,7 @@ import dataclasses
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +68,7 @@ from planner.program_failure import ProgramFailure
 from planner.reads import StackOutputs, read_response, unknown_ids_read_as_unknown
 from planner.registries import REGISTRIES
 from planner.schema_numbers import SCALAR_TYPES, with_schema_integers
+from planner.transforms import OnProgramLoop, Transforms
 from planner.unreturned_outputs import with_unreturned_unknown
 from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, disabled_default_providers
 from stacks.input_limits import json_text_problem
@@ -319,6 +324,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.holds_unknowns = False
         self._stack_outputs: StackOutputs = stack_outputs or {}
         self._guard = guard or DefaultProviderGuard(frozenset(), "<program>")
+        self._transforms = Transforms()
 
     def ReadResource(self, request: Any) -> Any:
         """A read (``Resource.get``, ``opts.id``, a StackReference): answered as the engine would
@@ -354,33 +360,62 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return self._seen.marked_unknowns
 
     def Invoke(self, request: Any) -> Any:
-        self._guard.invoke(request)
+        tokens = self._transforms.reaching_invoke()
+        if not tokens:
+            self._guard.invoke(request)
+            return super().Invoke(request)
+        provider = self._guard.invoke_provider(request)  # what the transforms get, as the engine's
+
+        async def finish(inline: Callable[[Callable[[], Any]], Any]) -> Any:
+            transformed = await self._transforms.run_on_invoke(request, tokens, provider)
+            return inline(functools.partial(self._transformed_invoke, transformed))
+
+        return OnProgramLoop(finish)
+
+    def _transformed_invoke(self, request: Any) -> Any:
+        self._guard.invoke(request, resolved=True)
         return super().Invoke(request)
 
     def RegisterStackTransform(self, request: Any) -> Any:
-        # The engine runs it on each later registration, after it resolved the provider: it may set one.
-        self._guard.stack_transforms = True
+        self._transforms.register_stack(request)
         return super().RegisterStackTransform(request)
 
     def RegisterStackInvokeTransform(self, request: Any) -> Any:
-        self._guard.invoke_transforms = True
+        self._transforms.register_stack_invoke(request)
         return super().RegisterStackInvokeTransform(request)
 
     def RegisterResource(self, request: Any) -> Any:
+        tokens = self._transforms.reaching(request)
+        if not tokens:  # the rule: a program that registered no transform pays one test here
+            return self._register(request, request, transformed=False)
+        # The engine resolves the provider before the transforms and hands it to them (a transform
+        # may replace it): it runs them on the program's loop, where the SDK's callbacks run.
+        provider = self._guard.provider_before_transforms(request)
+
+        async def finish(inline: Callable[[Callable[[], Any]], Any]) -> Any:
+            transformed = await self._transforms.run_on_resource(request, tokens, provider)
+            return inline(functools.partial(self._register, request, transformed, transformed=True))
+
+        return OnProgramLoop(finish)
+
+    def _register(self, original: Any, request: Any, *, transformed: bool) -> Any:
+        """The registration of ``request`` (``original`` after its transforms, when ``transformed``:
+        its provider is then the one the engine reads after them, not resolved again)."""
         # What a child inherits is kept under the URN the registration answers: no URN is made here.
         provider = (
-            self._guard.check(request, lambda: self.make_urn(request.parent, request.type, request.name))
+            self._guard.check(
+                request,
+                lambda: self.make_urn(request.parent, request.type, request.name),
+                resolved=transformed,
+            )
             if self._guard.disabled
             else None
         )
         self._seen.inputs = None
-        # A transform the recording does not run may set the name (as the provider, see check). An
-        # import keeps the name the resource has: the engine's import step hands the provider's Check
-        # the inputs it read as olds, and the bridge's auto-name returns that prior value (pulumi
+        # An import keeps the name the resource has: the engine's import step hands the provider's
+        # Check the inputs it read as olds, and the bridge's auto-name returns that prior value (pulumi
         # ImportStep.Apply; pulumi-terraform-bridge info.ComputeAutoNameDefault, PriorValue).
-        self._seen.judges_autoname = (
-            self._judges_autonames and not request.importId and not self._guard.transform_may_reach(request)
-        )
+        self._seen.judges_autoname = self._judges_autonames and not request.importId
         # Not previewing, the SDK deserialises an unknown input as unset: the rare request that
         # holds one (a byte search, under a microsecond) is read again with its unknowns kept, for
         # the mocks' echo and the recording (the pack's unknown-checking proxy reads them).
@@ -390,6 +425,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.holds_unknowns |= self._seen.unknown_inputs is not None
         response = super().RegisterResource(request)
         self._guard.registered(request, response.urn, provider)
+        self._transforms.registered(original, response.urn)
         registration = self.resources.get(response.urn)
         if request.custom and not request.type.startswith(PROVIDER_PREFIX):
             # What the mocks do not return, the engine knows only once the provider has created the
@@ -462,19 +498,51 @@ class _InlineEngineExecutor(concurrent.futures.ThreadPoolExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        try:
+            result = self.inline(functools.partial(fn, *args, **kwargs))
+        except BaseException as error:  # delivered to the awaiting task, as from a pool thread
+            future.set_exception(error)
+            return future
+        # A call that awaits the program's transforms first (on the program's loop, where the SDK's
+        # callback server answers the engine) finishes in a task there; the SDK's invoke returns the
+        # monitor's answer as the first of a (response, error) pair.
+        finishing: Coroutine[Any, Any, Any]
+        if isinstance(result, OnProgramLoop):
+            finishing = result.finish(self.inline)
+        elif isinstance(result, tuple) and result and isinstance(result[0], OnProgramLoop):
+            finishing = _first_of(result[0].finish(self.inline), result[1:])
+        else:
+            future.set_result(result)
+            return future
+        task = self._program_loop.create_task(finishing)
+        task.add_done_callback(functools.partial(_settle, future))
+        return future
+
+    def inline(self, call: Callable[[], Any]) -> Any:
+        """``call()``, run as a call to the engine: the program's loop not running, the engine's set."""
         running = asyncio._get_running_loop()
         # asyncio's hooks for event-loop implementations: the call must not see the program's
         # loop as running, or the mock's _sync_await would pump it re-entrantly.
         asyncio._set_running_loop(None)
         asyncio.set_event_loop(self._engine_loop)
         try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # delivered to the awaiting task, as from a pool thread
-            future.set_exception(error)
+            return call()
         finally:
             asyncio.set_event_loop(self._program_loop)
             asyncio._set_running_loop(running)
-        return future
+
+
+async def _first_of(first: Awaitable[Any], rest: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (await first, *rest)
+
+
+def _settle(future: concurrent.futures.Future[Any], task: asyncio.Task[Any]) -> None:
+    if task.cancelled():
+        future.cancel()
+    elif task.exception() is not None:
+        future.set_exception(task.exception())
+    else:
+        future.set_result(task.result())
 
 
 def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:

@@ -233,10 +233,10 @@ class Team(pulumi.ComponentResource):
         super().__init__("team:naming:Team", name, None, opts)
 
 
-def test_a_registration_a_transform_may_reach_is_left_to_the_preview() -> None:
+def test_a_name_a_transform_sets_is_not_judged() -> None:
     """The engine runs `transforms=` (its own or an ancestor's) and stack transforms before the
-    provider's Check, and a transform may set the name; the recording runs none. A sibling no
-    transform reaches is still refused."""
+    provider's Check, and a transform may set the name; the recording runs them as it does. A
+    sibling no transform reaches is still refused."""
     long = "t" * 100
 
     def own_and_inherited() -> None:

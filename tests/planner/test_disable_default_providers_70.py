@@ -335,6 +335,35 @@ def test_the_engines_parent_lookup_covers_a_request_the_sdk_left_without_one() -
         guard.register(request("aws:s3/bucket:Bucket", "under", "kept-urn", custom=True), lambda: "under-urn")
 
 
+def test_what_the_transforms_returned_is_not_resolved_again() -> None:
+    """After the transforms the engine takes their provider as it is: the parent component's map,
+    which it resolved from before them (and handed them), is not read again (another SDK's invoke
+    names its parent; the Python SDK sends the parent's provider itself)."""
+    guard = DefaultProviderGuard(frozenset({"aws"}), SOURCE)
+    team = SimpleNamespace(
+        type="team:x:Team",
+        name="t",
+        parent="",
+        custom=False,
+        remote=False,
+        provider="",
+        providers={"aws": "urn:p::id"},
+    )
+    guard.register(team, lambda: "team-urn")
+    invoke = SimpleNamespace(tok="aws:index/getRegion:getRegion", provider="", parent="team-urn")
+    assert guard.invoke_provider(invoke) == "urn:p::id"
+    guard.invoke(invoke)
+    with pytest.raises(DefaultProviderDenied):
+        guard.invoke(invoke, resolved=True)
+    bucket = SimpleNamespace(
+        type=BUCKET, name="b", parent="team-urn", custom=True, remote=False, provider="", providers={}
+    )
+    assert guard.provider_before_transforms(bucket) == "urn:p::id"
+    assert guard.check(bucket, lambda: "b-urn") == "urn:p::id"
+    with pytest.raises(DefaultProviderDenied):
+        guard.check(bucket, lambda: "b-urn", resolved=True)
+
+
 def _guard_request(type_: str, name: str, parent: str, provider: str = "", *, remote: bool = False) -> Any:
     return SimpleNamespace(
         type=type_,
@@ -394,54 +423,140 @@ def test_an_encrypted_value_is_left_to_pulumi_up(value: Any) -> None:
     assert len(record(lambda: aws.s3.Bucket("b") and None, disabled=value)) == 2
 
 
-def _with_provider_transform(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
-    """A transform giving each aws resource the provider named ``main`` (a stand-in reference)."""
-    if not args.type_.startswith("aws:"):
-        return None
-    provider = pulumi.ProviderResource("aws", "from-transform", {}, pulumi.ResourceOptions(urn="urn:x"))
-    return pulumi.ResourceTransformResult(
-        args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(provider=provider))
-    )
+def _provider_transform() -> Callable[[pulumi.ResourceTransformArgs], pulumi.ResourceTransformResult | None]:
+    """A transform giving each aws resource the provider ``main`` this registers (the program's)."""
+    provider = aws.Provider("main", region="eu-west-1")
+
+    def with_provider(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+        if not args.type_.startswith("aws:"):
+            return None
+        return pulumi.ResourceTransformResult(
+            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(provider=provider))
+        )
+
+    return with_provider
 
 
-def test_a_registration_a_transform_reaches_is_left_to_pulumi_up() -> None:
+def test_a_provider_a_transform_sets_satisfies_the_check() -> None:
     """The engine resolves the provider before it runs the transforms, which may set one (a stack
-    transform naming the provider of every aws resource is the usual way): the mock monitor runs
-    none, so what a transform reaches is not refused; what none reaches still is."""
+    transform naming the provider of every aws resource is the usual way), and checks the one they
+    return: the recording runs them, so what one gives a provider passes; what none reaches, or
+    one reaches that sets none, is still refused."""
 
     def stack_transform() -> None:
-        pulumi.runtime.register_stack_transform(_with_provider_transform)
+        pulumi.runtime.register_stack_transform(_provider_transform())
         aws.s3.Bucket("data")
 
     assert [bucket.name for bucket in record(stack_transform).of_type(BUCKET)] == ["data"]
 
     def transform_on_a_parent() -> None:
-        team = Team("team", pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+        with_provider = _provider_transform()
+        team = Team("team", pulumi.ResourceOptions(transforms=[with_provider]))
         inner = Team("inner", pulumi.ResourceOptions(parent=team))
         aws.s3.Bucket("data", opts=pulumi.ResourceOptions(parent=inner))
-        aws.s3.Bucket("own", opts=pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+        aws.s3.Bucket("own", opts=pulumi.ResourceOptions(transforms=[with_provider]))
 
     assert sorted(bucket.name for bucket in record(transform_on_a_parent).of_type(BUCKET)) == ["data", "own"]
 
     def transform_elsewhere() -> None:
-        Team("team", pulumi.ResourceOptions(transforms=[_with_provider_transform]))
+        Team("team", pulumi.ResourceOptions(transforms=[_provider_transform()]))
         aws.s3.Bucket("loose")  # not its child
 
     assert "'loose' names no aws provider" in refusal(transform_elsewhere)
 
     def stack_transform_too_late() -> None:
+        with_provider = _provider_transform()
         aws.s3.Bucket("early")  # registered before the transform: it does not reach it
-        pulumi.runtime.register_stack_transform(_with_provider_transform)
+        pulumi.runtime.register_stack_transform(with_provider)
 
     assert "'early' names no aws provider" in refusal(stack_transform_too_late)
 
 
-def test_an_invoke_an_invoke_transform_may_give_a_provider_is_left_to_pulumi_up() -> None:
+def _tagged(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult:
+    tags = {**(args.props.get("tags") or {}), "team": "data"}
+    return pulumi.ResourceTransformResult({**args.props, "tags": tags}, args.opts)
+
+
+def test_a_stack_transform_that_only_tags_leaves_the_check_on() -> None:
+    """One stack transform turned the check off for every later registration; now the tagging one
+    runs, sets no provider, and the bucket that names none is refused (its tags the transform's)."""
+
     def program() -> None:
+        pulumi.runtime.register_resource_transform(_tagged)
+        aws.s3.Bucket("forgot")
+
+    assert "'forgot' names no aws provider" in refusal(program)
+    tagged = record(program, disabled=None).named("forgot")
+    assert tagged.inputs["tags"] == {"team": "data"}
+
+
+def test_a_transform_that_drops_the_provider_is_refused() -> None:
+    """The engine takes the provider the transforms return as it is (no second resolution): one
+    that returns options without the program's provider leaves the default provider, refused."""
+
+    def program() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        aws.s3.Bucket(
+            "kept",
+            opts=pulumi.ResourceOptions(
+                provider=provider,
+                transforms=[
+                    lambda args: pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions())
+                ],
+            ),
+        )
+
+    assert "'kept' names no aws provider" in refusal(program)
+
+    def under_a_component_with_providers() -> None:  # not resolved again from the parent's map
+        team = Team("team", pulumi.ResourceOptions(providers=[aws.Provider("main", region="eu-west-1")]))
+        aws.s3.Bucket(
+            "kept",
+            opts=pulumi.ResourceOptions(
+                parent=team,
+                transforms=[
+                    lambda args: pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions())
+                ],
+            ),
+        )
+
+    assert "'kept' names no aws provider" in refusal(under_a_component_with_providers)
+    untouched = lambda args: None  # noqa: E731 (None: options unchanged, the provider kept)
+
+    def unchanged() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        aws.s3.Bucket("kept", opts=pulumi.ResourceOptions(provider=provider, transforms=[untouched]))
+
+    assert record(unchanged).named("kept").provider is not None
+
+
+def test_an_invoke_is_checked_after_the_invoke_transforms() -> None:
+    """The engine runs the stack invoke transforms before it loads the provider: one that gives the
+    provider passes, one that leaves the invoke as it is does not (it was left unjudged)."""
+
+    def unchanged() -> None:
         pulumi.runtime.register_invoke_transform(lambda args: None)
         aws.get_region()
 
-    assert len(record(program)) == 1  # the stack alone: the invoke was answered
+    assert "invoke aws:index/getRegion:getRegion names no aws provider" in refusal(unchanged)
+
+    def provider_dropped() -> None:  # the parent's provider, which the SDK sent, taken away
+        team = Team("team", pulumi.ResourceOptions(providers=[aws.Provider("main", region="eu-west-1")]))
+        pulumi.runtime.register_invoke_transform(
+            lambda args: pulumi.InvokeTransformResult(args.args, pulumi.InvokeOptions())
+        )
+        aws.get_region(opts=pulumi.InvokeOptions(parent=team))
+
+    assert "names no aws provider" in refusal(provider_dropped)
+
+    def with_provider() -> None:
+        provider = aws.Provider("main", region="eu-west-1")
+        pulumi.runtime.register_invoke_transform(
+            lambda args: pulumi.InvokeTransformResult(args.args, pulumi.InvokeOptions(provider=provider))
+        )
+        aws.get_region()
+
+    assert [resource.name for resource in record(with_provider)] == ["mlops-platform-test", "main"]
 
 
 def test_a_remote_component_is_refused_by_its_type_as_the_engine_says() -> None:

@@ -1,0 +1,240 @@
+"""The recording runs transforms as the engine runs them (planner/transforms.py).
+
+``transforms=`` (a resource's own or an ancestor's), ``register_resource_transform`` and
+``register_invoke_transform`` were handed to the mocks and dropped: what they add never reached the
+recorded graph the pack judges, and the auto-name judgement was switched off for whatever one might
+reach. The engine runs a resource's own transforms, then each ancestor's from the nearest parent
+outward, then the stack transforms registered so far, in order (pulumi/pulumi
+pkg/resource/deploy/source_eval.go ``RegisterResource``), and reads the provider and the properties
+they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from planner.autonames import AutoNameTooLong
+from planner.recorder import UNKNOWN, ResourceGraph, record_program
+from policies.local import evaluate
+from policies.rules.governance import required_cost_allocation_tags
+
+BUCKET = "aws:s3/bucket:Bucket"
+LONG = "b" * 70  # past the 56 characters pulumi-aws auto-names a bucket from (63 - 7)
+
+
+def record(program: Callable[[], None]) -> ResourceGraph:
+    return record_program(program, config={"aws:region": "eu-west-1"})
+
+
+def _appending(label: str) -> Callable[[pulumi.ResourceTransformArgs], pulumi.ResourceTransformResult]:
+    """A transform appending ``label`` to the ``order`` tag: the tag spells the order they ran in."""
+
+    def transform(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult:
+        tags = dict(args.props.get("tags") or {})
+        tags["order"] = tags.get("order", "") + label
+        return pulumi.ResourceTransformResult({**args.props, "tags": tags}, args.opts)
+
+    return transform
+
+
+class Team(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("team:storage:Team", name, None, opts)
+
+
+def test_own_then_ancestors_nearest_first_then_stack_transforms_in_order() -> None:
+    def program() -> None:
+        pulumi.runtime.register_resource_transform(_appending("1"))
+        outer = Team("outer", pulumi.ResourceOptions(transforms=[_appending("O")]))
+        middle = Team("middle", pulumi.ResourceOptions(parent=outer))  # none of its own
+        inner = Team("inner", pulumi.ResourceOptions(parent=middle, transforms=[_appending("I")]))
+        pulumi.runtime.register_resource_transform(_appending("2"))
+        aws.s3.Bucket(
+            "data",
+            tags={"owner": "data"},
+            opts=pulumi.ResourceOptions(parent=inner, transforms=[_appending("a"), _appending("b")]),
+        )
+
+    graph = record(program)
+    assert graph.named("data").inputs["tags"] == {"owner": "data", "order": "abIO12"}
+    # Components are transformed too, by what was registered when they were.
+    assert graph.named("outer").inputs["tags"] == {"order": "O1"}
+    assert graph.named("inner").inputs["tags"] == {"order": "IO1"}
+    assert graph.named("middle").inputs["tags"] == {"order": "O1"}
+
+
+def test_a_stack_transform_reaches_only_what_registers_after_it() -> None:
+    def program() -> None:
+        aws.s3.Bucket("early", tags={"owner": "data"})
+        pulumi.runtime.register_resource_transform(_appending("S"))
+        aws.s3.Bucket("late", tags={"owner": "data"})
+
+    graph = record(program)
+    assert graph.named("early").inputs["tags"] == {"owner": "data"}
+    assert graph.named("late").inputs["tags"] == {"owner": "data", "order": "S"}
+
+
+def test_a_transform_elsewhere_does_not_reach_a_sibling() -> None:
+    def program() -> None:
+        team = Team("team", pulumi.ResourceOptions(transforms=[_appending("T")]))
+        aws.s3.Bucket("inside", opts=pulumi.ResourceOptions(parent=team))
+        aws.s3.Bucket("outside")
+
+    graph = record(program)
+    assert graph.named("inside").inputs["tags"] == {"order": "T"}
+    assert "tags" not in graph.named("outside").inputs
+
+
+REQUIRED = {"owner": "data", "cost-center": "42", "environment": "dev"}
+
+
+def _team_tags(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    if not args.type_.startswith("aws:"):
+        return None
+    return pulumi.ResourceTransformResult(
+        {**args.props, "tags": {**REQUIRED, **(args.props.get("tags") or {})}}, args.opts
+    )
+
+
+def _tag_violations(graph: ResourceGraph) -> list[str]:
+    config = {required_cost_allocation_tags.name: {"requiredTags": list(REQUIRED)}}
+    return [v.resource_name for v in evaluate(graph.resources, config, [required_cost_allocation_tags])]
+
+
+def test_the_pack_judges_the_inputs_a_stack_transform_tagged() -> None:
+    def program() -> None:
+        aws.s3.Bucket("before")  # no transform yet: untagged, a violation as under `pulumi up`
+        pulumi.runtime.register_resource_transform(_team_tags)
+        aws.s3.Bucket("after")
+
+    graph = record(program)
+    assert graph.named("after").inputs["tags"] == REQUIRED
+    assert _tag_violations(graph) == ["before"]
+
+
+def test_a_transform_that_removes_what_the_rule_needs_is_a_violation() -> None:
+    def untag(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult:
+        return pulumi.ResourceTransformResult({k: v for k, v in args.props.items() if k != "tags"}, args.opts)
+
+    graph = record(
+        lambda: aws.s3.Bucket("data", tags=REQUIRED, opts=pulumi.ResourceOptions(transforms=[untag])) and None
+    )
+    assert "tags" not in graph.named("data").inputs
+    assert _tag_violations(graph) == ["data"]
+
+
+def _bucket_named(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult:
+    return pulumi.ResourceTransformResult({**args.props, "bucket": "team-data"}, args.opts)
+
+
+def test_a_transform_that_names_the_bucket_lifts_the_autoname_judgement() -> None:
+    def named_by_stack_transform() -> None:
+        pulumi.runtime.register_resource_transform(_bucket_named)
+        aws.s3.Bucket(LONG)
+
+    assert record(named_by_stack_transform).named(LONG).inputs["bucket"] == "team-data"
+
+    def named_by_own_transform() -> None:
+        aws.s3.Bucket(LONG, opts=pulumi.ResourceOptions(transforms=[_bucket_named]))
+
+    assert record(named_by_own_transform).named(LONG).inputs["bucket"] == "team-data"
+
+
+def test_a_transform_that_only_tags_leaves_the_autoname_judged() -> None:
+    def program() -> None:
+        pulumi.runtime.register_resource_transform(_team_tags)
+        aws.s3.Bucket(LONG)
+
+    with pytest.raises(AutoNameTooLong, match=f"'{LONG}' sets no `bucket`"):
+        record(program)
+
+    def inherited() -> None:
+        team = Team("team", pulumi.ResourceOptions(transforms=[_team_tags]))
+        aws.s3.Bucket(LONG, opts=pulumi.ResourceOptions(parent=team))
+
+    with pytest.raises(AutoNameTooLong):
+        record(inherited)
+
+
+def test_a_transform_returning_nothing_leaves_the_registration_as_it_was() -> None:
+    """None: properties and options unchanged, a secret and unknown inputs among them (the engine
+    hands them to a transform as output values, which the SDK sends back as they were)."""
+
+    def program(transforms: list[Any]) -> None:
+        cluster = aws.eks.Cluster(
+            "c", role_arn="arn:aws:iam::123456789012:role/eks", vpc_config={"subnet_ids": ["subnet-0123"]}
+        )
+        vpc_id = cluster.vpc_config.vpc_id  # unknown until the cluster exists
+        aws.ec2.SecurityGroup(
+            "sg",
+            vpc_id=vpc_id,
+            description=pulumi.Output.secret("kept secret"),
+            tags={"owner": "data", "vpc": vpc_id},
+            opts=pulumi.ResourceOptions(protect=True, transforms=transforms),
+        )
+
+    plain = record(lambda: program([])).named("sg")
+    untouched = record(lambda: program([lambda args: None])).named("sg")
+    assert untouched.inputs == plain.inputs
+    assert untouched.inputs["vpcId"] == UNKNOWN and untouched.inputs["tags"]["vpc"] == UNKNOWN
+    assert untouched.secret_inputs == plain.secret_inputs == {"description"}
+    assert (untouched.protect, untouched.property_dependencies) == (True, plain.property_dependencies)
+
+    # Returned as received, they are the same again (the SDK serialises the outputs it was given).
+    same = lambda args: pulumi.ResourceTransformResult(args.props, args.opts)  # noqa: E731
+    returned = record(lambda: program([same])).named("sg")
+    assert (returned.inputs, returned.secret_inputs) == (plain.inputs, {"description"})
+
+
+def test_what_a_transform_receives_and_an_async_one() -> None:
+    seen: list[Any] = []
+
+    async def look(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult:
+        seen.append(
+            (args.type_, args.name, args.custom, args.props, args.opts.protect, args.opts.ignore_changes)
+        )
+        opts = pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(retain_on_delete=True))
+        return pulumi.ResourceTransformResult(args.props, opts)
+
+    def program() -> None:
+        pulumi.runtime.register_resource_transform(look)
+        aws.s3.Bucket(
+            "data", force_destroy=True, opts=pulumi.ResourceOptions(protect=True, ignore_changes=["tags"])
+        )
+
+    graph = record(program)
+    assert seen == [(BUCKET, "data", True, {"forceDestroy": True}, True, ["tags"])]
+    bucket = graph.named("data")
+    assert (bucket.retain_on_delete, bucket.protect, bucket.ignore_changes) == (True, True, ("tags",))
+
+
+def test_an_invoke_transform_changes_the_arguments_the_mocks_answer() -> None:
+    regions: list[str] = []
+
+    def program() -> None:
+        pulumi.runtime.register_invoke_transform(
+            lambda args: pulumi.InvokeTransformResult({**args.args, "region": "ap-south-1"}, args.opts)
+        )
+        aws.get_region_output().region.apply(regions.append)
+
+    record(program)
+    assert regions == ["ap-south-1"]
+
+
+def test_a_transform_that_fails_fails_the_recording() -> None:
+    """The engine fails the registration ("invoke transform: ..."), so `pulumi up` fails."""
+
+    def refuse(args: pulumi.ResourceTransformArgs) -> None:
+        raise ValueError(f"{args.name}: no untagged buckets here")
+
+    def program() -> None:
+        pulumi.runtime.register_resource_transform(refuse)
+        aws.s3.Bucket("data")
+
+    with pytest.raises(ValueError, match="data: no untagged buckets here"):
+        record(program)
