@@ -537,6 +537,10 @@ async def _first_of(first: Awaitable[Any], rest: tuple[Any, ...]) -> tuple[Any, 
 
 
 def _settle(future: concurrent.futures.Future[Any], task: asyncio.Task[Any]) -> None:
+    """Delivers ``task``'s outcome to the SDK's awaiting ``future``, unless that was cancelled (a
+    failed program's unwinding cancels both)."""
+    if future.done():
+        return
     if task.cancelled():
         future.cancel()
     elif task.exception() is not None:
