@@ -238,3 +238,24 @@ def test_a_transform_that_fails_fails_the_recording() -> None:
 
     with pytest.raises(ValueError, match="data: no untagged buckets here"):
         record(program)
+
+
+def test_a_transform_may_set_an_input_from_another_resources_output() -> None:
+    """An async stack transform awaiting a key's ARN (it runs on the program's event loop, as the
+    SDK's callback server does): the queue is recorded encrypted with that key."""
+    keys: list[aws.kms.Key] = []
+
+    async def encrypt(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+        if args.type_ != "aws:sqs/queue:Queue":
+            return None
+        arn = await keys[0].arn.future()
+        return pulumi.ResourceTransformResult({**args.props, "kmsMasterKeyId": arn}, args.opts)
+
+    def program() -> None:
+        keys.append(aws.kms.Key("key"))
+        pulumi.runtime.register_resource_transform(encrypt)
+        aws.sqs.Queue("queue")
+
+    graph = record(program)
+    assert graph.named("queue").inputs["kmsMasterKeyId"] == graph.named("key").outputs["arn"]
+    assert "kmsMasterKeyId" not in graph.named("key").inputs
