@@ -20,6 +20,7 @@ import pulumi_aws as aws
 import pytest
 
 from planner.autonames import AutoNameTooLong
+from planner.default_providers import DefaultProviderDenied
 from planner.recorder import UNKNOWN, ResourceGraph, record_program
 from policies.local import evaluate
 from policies.rules.governance import required_cost_allocation_tags
@@ -295,3 +296,59 @@ def test_a_transform_finishing_after_a_failed_programs_unwinding_logs_nothing() 
         # (The SDK's outputs the failed registration rejected may be reported unretrieved when
         # collected, as under `pulumi up`: not this.)
         assert [r.getMessage() for r in records if r.getMessage().startswith("Exception in callback")] == []
+
+
+def test_providers_a_transform_gives_a_component_reach_its_children() -> None:
+    """The engine keeps a component's ``providers`` as its transforms returned them
+    (``componentProviders``, source_eval.go ``RegisterResource``) and resolves a child's provider
+    from them, which the SDK (it resolved the child's from the component's options as written) did
+    not send. ``provider=`` alone is not one of them: the SDK merges it into ``providers`` when it
+    reads a component's options, not when a transform returns them, and the engine gives a child
+    no provider of a component's own (a component's goal has none)."""
+    config = {"aws:region": "eu-west-1", "pulumi:disable-default-providers": ["aws"]}
+
+    def program(option: str) -> None:
+        main = aws.Provider("main", region="eu-west-1")
+
+        def give(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+            if args.type_ != "team:storage:Team":
+                return None
+            given = pulumi.ResourceOptions(**{option: [main] if option == "providers" else main})
+            return pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions.merge(args.opts, given))
+
+        pulumi.runtime.register_resource_transform(give)
+        aws.s3.Bucket("inside", opts=pulumi.ResourceOptions(parent=Team("team")))
+
+    graph = record_program(lambda: program("providers"), config=config)
+    assert graph.named("inside").provider == graph.named("main").urn + "::main-eu-west-1-provider-id"
+    with pytest.raises(DefaultProviderDenied, match="'inside' names no aws provider"):
+        record_program(lambda: program("provider"), config=config)
+
+
+def test_only_a_resources_own_transforms_see_its_dependencies_in_its_properties() -> None:
+    """With transforms of its own, the engine hands each property that depends on a resource as an
+    output value carrying the dependency (``upgradeOutputValues``), which the SDK gives the
+    transform as an ``Output``; a stack transform alone gets the plain value."""
+    seen: dict[str, Any] = {}
+
+    async def look(args: pulumi.ResourceTransformArgs) -> None:
+        if args.type_ != "aws:sqs/queue:Queue":
+            return
+        value = args.props["kmsMasterKeyId"]
+        if isinstance(value, pulumi.Output):
+            urns = [await dependency.urn.future() for dependency in await value.resources()]
+            value = ("Output", await value.future(), urns)
+        seen.setdefault(args.name, []).append(value)
+
+    def program() -> None:
+        key = aws.kms.Key("key")
+        pulumi.runtime.register_resource_transform(look)
+        aws.sqs.Queue("own", kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(transforms=[look]))
+        aws.sqs.Queue("stack-only", kms_master_key_id=key.arn)
+
+    graph = record(program)
+    key = graph.named("key")
+    # The own transform returned nothing: the stack transform after it gets the same output value.
+    assert seen["own"] == [("Output", key.outputs["arn"], [key.urn])] * 2
+    assert seen["stack-only"] == [key.outputs["arn"]]
+    assert graph.named("own").inputs["kmsMasterKeyId"] == key.outputs["arn"]
