@@ -22,9 +22,11 @@ on the program's event loop, where the callback server runs (an async transform,
 output, works). What comes back becomes the registration the rest of the recording sees: the
 provider then decides the default-provider check (the engine resolves it before and reads it again
 after the transforms: a transform may set one), the properties the auto-name judgement, the mocks
-and the recorded inputs. The registration's ``dependencies``/``propertyDependencies`` are the
-program's (the engine rebuilds them from a transform's ``depends_on`` and output values only for a
-resource with transforms of its own; the recording keeps the program's).
+and the recorded inputs. A resource with transforms of its own gets its ``dependencies`` and
+``propertyDependencies`` rebuilt from what they return, as the engine rebuilds them (the options'
+``depends_on``, each property's output values: the SDK sends a returned property back as a plain
+value, so it then depends on nothing); any other keeps the program's (the engine ignores a stack
+transform's ``depends_on``).
 """
 
 from __future__ import annotations
@@ -117,7 +119,10 @@ class Transforms:
                 properties = response.properties
             if response.HasField("options"):
                 options = response.options
-        return _transformed_request(request, _without_output_values(properties), options)
+        transformed = _transformed_request(request, _without_output_values(properties), options)
+        if request.transforms:
+            _rebuild_dependencies(transformed, properties, options)
+        return transformed
 
     async def run_on_invoke(self, request: Any, tokens: Sequence[str], provider: str) -> Any:
         """``request`` (a ResourceInvokeRequest) after the stack invoke transforms (source_eval.go
@@ -226,6 +231,40 @@ def _transformed_request(request: Any, properties: Any, options: Any) -> Any:
     transformed.pluginDownloadURL = options.plugin_download_url
     transformed.deletedWith = options.deleted_with
     return transformed
+
+
+def _rebuild_dependencies(transformed: Any, properties: Any, options: Any) -> None:
+    """``transformed``'s dependencies as the engine rebuilds them after a resource's own transforms
+    (source_eval.go ``RegisterResource``, "Reparse the dependency information"): the options'
+    ``depends_on`` and every property's output values' (``addOutputDependencies``), each property's
+    its own."""
+    dependencies = set(options.depends_on)
+    transformed.propertyDependencies.clear()
+    for key, value in properties.fields.items():
+        urns = _output_dependencies(value)
+        transformed.propertyDependencies[key].urns.extend(sorted(urns))
+        dependencies |= urns
+    del transformed.dependencies[:]
+    transformed.dependencies.extend(sorted(dependencies))
+
+
+def _output_dependencies(value: Any) -> set[str]:
+    """The dependencies of the output values in ``value`` (``addOutputDependencies``: an unknown
+    output's own, a known one's and those inside its value, and those inside anything else)."""
+    kind = value.WhichOneof("kind")
+    if kind == "list_value":
+        return set().union(*(_output_dependencies(item) for item in value.list_value.values))
+    if kind != "struct_value":
+        return set()
+    fields = value.struct_value.fields
+    if not _is_output(value):
+        return set().union(*(_output_dependencies(item) for item in fields.values()))
+    urns = (
+        {item.string_value for item in fields["dependencies"].list_value.values}
+        if "dependencies" in fields
+        else set()
+    )
+    return urns | _output_dependencies(fields["value"]) if "value" in fields else urns
 
 
 def _with_output_values(properties: Any, dependencies: Mapping[str, Any]) -> Any:

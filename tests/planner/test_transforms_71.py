@@ -352,3 +352,43 @@ def test_only_a_resources_own_transforms_see_its_dependencies_in_its_properties(
     assert seen["own"] == [("Output", key.outputs["arn"], [key.urn])] * 2
     assert seen["stack-only"] == [key.outputs["arn"]]
     assert graph.named("own").inputs["kmsMasterKeyId"] == key.outputs["arn"]
+
+
+def test_a_resources_own_transforms_decide_its_dependencies_a_stack_transforms_do_not() -> None:
+    """With transforms of its own, the engine rebuilds the registration's dependencies from what
+    all its transforms return: ``depends_on``, and each property's from the output values in it
+    (source_eval.go ``RegisterResource``, "Reparse the dependency information"). The SDK sends
+    returned properties back as plain values, so one returning properties leaves none per
+    property; returning nothing leaves them as they were. Without transforms of its own, the
+    program's stay, whatever ``depends_on`` a stack transform returns."""
+    other: list[aws.sqs.Queue] = []
+
+    def returned(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+        if args.type_ != "aws:sqs/queue:Queue" or args.name == "other":
+            return None
+        depends_on = pulumi.ResourceOptions(depends_on=other)
+        return pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions.merge(args.opts, depends_on))
+
+    def program(own: list[Any], stack: list[Any]) -> None:
+        key = aws.kms.Key("key")
+        other.append(aws.sqs.Queue("other"))
+        for transform in stack:
+            pulumi.runtime.register_resource_transform(transform)
+        aws.sqs.Queue("queue", kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(transforms=own))
+
+    def queue(own: list[Any], stack: list[Any]) -> tuple[Any, ...]:
+        other.clear()
+        graph = record(lambda: program(own, stack))
+        recorded = graph.named("queue")
+        assert recorded.inputs["kmsMasterKeyId"] == graph.named("key").outputs["arn"]
+        return recorded.dependencies, recorded.property_dependencies
+
+    graph = record(lambda: program([], []))
+    key, queue_other = graph.named("key").urn, graph.named("other").urn
+    as_written = ((key,), {"kmsMasterKeyId": (key,)})
+    assert queue([], []) == as_written
+    assert queue([], [returned]) == as_written
+    assert queue([lambda args: None], []) == as_written
+    rebuilt = (tuple(sorted((key, queue_other))), {"kmsMasterKeyId": ()})
+    assert queue([returned], []) == rebuilt
+    assert queue([lambda args: None], [returned]) == rebuilt
