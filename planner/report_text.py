@@ -7,6 +7,7 @@ an emoji; ``rich.markup.escape`` does not cover the last two)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -38,9 +39,16 @@ def render_text(plan: Plan, console: Console) -> None:
         )
     )
     stack_urn = next((resource.urn for resource in graph if resource.type == STACK_TYPE), None)
+    # Each resource's children, in the graph's order, found once: ResourceGraph.children scans the
+    # whole graph, and the tree asked it for every component and again for each one's descendants
+    # (8.3-8.9 CPU-s of a 200-endpoint text plan's rendering, 1.1-1.3 with this, 2026-12-07).
+    children: dict[str, list[RecordedResource]] = {}
+    for resource in graph:
+        if resource.parent:
+            children.setdefault(resource.parent, []).append(resource)
     for resource in graph:
         if resource.parent == stack_urn and not resource.is_provider:
-            _add_branch(root, graph, resource)
+            _add_branch(root, children, resource)
     console.print(root)
     _say(
         console,
@@ -194,16 +202,26 @@ def _render_critical_path(path: CriticalPath, console: Console) -> None:
     )
 
 
-def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:
+def _add_branch(
+    tree: Tree, children: Mapping[str, list[RecordedResource]], resource: RecordedResource
+) -> None:
     if resource.custom:
         tree.add(_label(resource))
         return
-    descendants = [r for r in graph.descendants(resource) if r.is_cloud_resource]
+    count = _cloud_descendants(children, resource)
     branch = tree.add(
-        _line((resource.name, "bold cyan"), " ", (resource.type, "dim"), f" ({len(descendants)} resources)")
+        _line((resource.name, "bold cyan"), " ", (resource.type, "dim"), f" ({count} resources)")
     )
-    for child in graph.children(resource):
-        _add_branch(branch, graph, child)
+    for child in children.get(resource.urn, ()):
+        _add_branch(branch, children, child)
+
+
+def _cloud_descendants(children: Mapping[str, list[RecordedResource]], resource: RecordedResource) -> int:
+    """How many of ``resource``'s descendants (:meth:`ResourceGraph.descendants`) are cloud resources."""
+    return sum(
+        child.is_cloud_resource + _cloud_descendants(children, child)
+        for child in children.get(resource.urn, ())
+    )
 
 
 def short_type(type_token: str) -> str:
