@@ -10,8 +10,9 @@
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration, 3 no verdict
 (bad arguments; the program failed as `pulumi up` would fail it, said on stderr with what to do: a
 resource, read or invoke without the explicit provider ``pulumi:disable-default-providers`` demands,
-or a logical name too long for pulumi-aws's auto-name of its type; or the planner failed: the
-traceback is on stderr). CI reads these: 1 and 2 never mean anything else.
+or a logical name too long for pulumi-aws's auto-name of its type; or the program raised or
+stopped, ``sys.exit`` with any status included; or the planner failed: the traceback is on stderr).
+CI reads these: 1 and 2 never mean anything else.
 """
 
 from __future__ import annotations
@@ -191,6 +192,16 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
             raise
         print(error, file=sys.stderr)
         return EXIT_INVALID_CONFIG
+    except KeyboardInterrupt:
+        raise  # Python's exit on SIGINT (130 from a shell), never 1
+    except BaseException as error:
+        # SystemExit, asyncio's CancelledError: a program (or a transform it registered) calling
+        # sys.exit(1) or a cancelled task would pass run() by and exit the process 1 (the program's
+        # own status, or Python's for an uncaught exception), which CI reads as a mandatory
+        # violation, or 0, a clean plan, with no plan at all.
+        traceback.print_exc()
+        print(f"error: the plan stopped on {type(error).__name__}({error}): no verdict", file=sys.stderr)
+        return EXIT_FAILED
     if args.format == "json":
         from planner.report import json_value, to_json
 
