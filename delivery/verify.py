@@ -13,7 +13,7 @@ groups present.
 
 Exit status: 0 every check passed, 1 at least one FAIL, 2 the check could not run (bad arguments,
 an invalid stack file, AWS unreachable / no credentials, a ``--summary-file`` it cannot append to,
-or a bug: its traceback on stderr). Only a FAIL is 1.
+the recorded program stopping on ``sys.exit``, or a bug: its traceback on stderr). Only a FAIL is 1.
 """
 
 from __future__ import annotations
@@ -180,6 +180,15 @@ def main(
         return EXIT_CANNOT_RUN
     except AWS_ERRORS as error:
         print(f"{args.stack_file}: cannot verify the stack: {describe(error)}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        raise  # Python's exit on SIGINT (130 from a shell), never 1
+    except BaseException as error:
+        # SystemExit, asyncio's CancelledError: the recorded program (or a transform it registered)
+        # calling sys.exit(1) or a cancelled task would pass run() by and exit 1, a failed check, or
+        # 0 with nothing checked.
+        traceback.print_exc()
+        print(f"{args.stack_file}: the check stopped on {type(error).__name__}({error})", file=sys.stderr)
         return EXIT_CANNOT_RUN
     print(render_text(args.stack_file, results))
     if args.summary_file:
