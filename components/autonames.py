@@ -37,20 +37,21 @@ class AutoName(NamedTuple):
     (``ComputeAutoNameDefault`` and ``FromName`` wrap ``NewUniqueName``'s error); False where
     pulumi-aws's own default calls ``resource.NewUniqueHex`` and its Check returns that error bare
     (the Athena database)."""
+    post_prefix: str = ""
+    """What pulumi-aws puts in front of the made name unless it already begins with it, after the
+    length check (a KMS alias's ``alias/``: resource_overrides.go ``aws_kms_alias``'s PostTransform)."""
     aws_max_length: int | None = None
     """AWS's maximum where it is below ``max_length``: pulumi-aws makes the longer name and
     ``pulumi preview`` passes, then AWS refuses it at create (``pulumi up`` fails mid-way)."""
     validation: str | None = None
-    """The upstream Terraform schema's ``ValidateFunc`` of the property, where it refuses names the
-    auto-name can make (``planner.autonames.UPSTREAM_VALIDATIONS``): the bridge's Check runs it on
-    the auto-name, so ``pulumi preview`` fails a name that breaks it. ``"rds-identifier"``
-    (terraform-provider-aws internal/service/rds/validate.go ``validIdentifier``: lower-case
-    letters, digits and hyphens, first a letter, no ``--``; pulumi-aws does not lower-case it),
-    ``"rds-subnet-group"`` (rds ``validSubnetGroupName``: lower-case letters, digits, hyphens,
-    underscores, periods and spaces), ``"elbv2-target-group"`` (elbv2 ``validTargetGroupName``: at most 32 letters, digits and
-    hyphens, not first), ``"elb-name"`` (the classic elb's ``validName``: the same, the value
-    quoted in each reason) and ``"elbv2-name"`` (elbv2's ``validName``, the lb and alb load
-    balancers': elb's, and not beginning ``internal-``)."""
+    """The rules the auto-name must also meet (``planner.autonames.UPSTREAM_VALIDATIONS``, each
+    citing its source): mostly the upstream Terraform schema's ``ValidateFunc`` of the property,
+    which the bridge's Check runs on the auto-name, so ``pulumi preview`` fails a name that breaks
+    it (an RDS identifier's, parameter group's or option group's lower case, a load balancer's or
+    target group's 32 characters, a SageMaker name's 63 and no "_"); or, where the schema has
+    none, the AWS API's constraint, which fails ``pulumi up`` at create (an ECR repository's lower
+    case). Set only where pulumi-aws does not lower-case the name and the rules refuse something a
+    logical name may hold."""
 
 
 PULUMI_AWS_DEFAULT_AUTONAME: Final = AutoName("name", AUTONAME_MAX)
@@ -71,7 +72,8 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:sqs/queue:Queue": AutoName("name", 80),
     # 80, not SNS's 256: pulumi-aws refuses a longer auto-name (".fifo" is added after the check).
     "aws:sns/topic:Topic": AutoName("name", 80),
-    "aws:kms/alias:Alias": AutoName("name", 238),  # then prefixed with "alias/"
+    # Then prefixed with "alias/" (PostTransform), which kms validNameForResource checks with the rest.
+    "aws:kms/alias:Alias": AutoName("name", 238, post_prefix="alias/", validation="kms-alias"),
     "aws:lambda/function:Function": AutoName("name", 64),
     "aws:lambda/permission:Permission": AutoName("statementId", 100),
     "aws:elasticbeanstalk/environment:Environment": AutoName("name", 40),
@@ -109,6 +111,21 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     # aws_db_subnet_group: no override but its description, so setAutonaming's `<logical>-<7 hex>`,
     # not lower-cased, which rds validSubnetGroupName (lower case) refuses in the Check.
     "aws:rds/subnetGroup:SubnetGroup": AutoName("name", 255, validation="rds-subnet-group"),
+    # No override but a description: setAutonaming's `<logical>-<7 hex>` up to 255, not lower-cased,
+    # which the upstream schema's validation (or, for ECR, CreateRepository) refuses.
+    "aws:rds/parameterGroup:ParameterGroup": AutoName("name", 255, validation="rds-parameter-group"),
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": AutoName(
+        "name", 255, validation="rds-parameter-group"
+    ),
+    "aws:rds/optionGroup:OptionGroup": AutoName("name", 255, validation="rds-option-group"),
+    "aws:sagemaker/model:Model": AutoName("name", 255, validation="sagemaker-name"),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": AutoName(
+        "name", 255, validation="sagemaker-name"
+    ),
+    "aws:sagemaker/endpoint:Endpoint": AutoName("name", 255, validation="sagemaker-name"),
+    "aws:cloudwatch/logGroup:LogGroup": AutoName("name", 255, validation="logs-group-name"),
+    "aws:sfn/stateMachine:StateMachine": AutoName("name", 255, validation="sfn-state-machine"),
+    "aws:ecr/repository:Repository": AutoName("name", 255, validation="ecr-repository"),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
     "aws:glue/catalogDatabase:CatalogDatabase": None,

@@ -7,10 +7,12 @@ hex>`` by the provider's Check, which fails rather than cut a name longer than t
 maximum length N``; the Athena database's bare, without "could not make instance of", its own
 default calling ``resource.NewUniqueHex``, whose error the bridge's Check returns as it is). The
 mocks would answer such a resource with a name nobody would create, so the recording fails
-instead, as ``pulumi preview`` does. An RDS instance's identifier (``<logical><7 hex>``, no
-separator, not lower-cased) also fails where the upstream schema's ``validIdentifier`` refuses it
-in the provider's Check (preview), or where it is longer than AWS's 63 (``pulumi up`` at create):
-:class:`AutoNameInvalid`.
+instead, as ``pulumi preview`` does. An auto-name that fits also fails where the rules of
+:data:`UPSTREAM_VALIDATIONS` refuse it: the upstream Terraform schema's ``ValidateFunc``, which the
+provider's Check runs (preview: an RDS identifier's, parameter or option group's lower case, a
+SageMaker name's 63 and no ``_``, a KMS alias's alphabet, a load balancer's 32), or the AWS API's
+own constraint where the schema has none (``pulumi up`` at create: an ECR repository's lower case,
+an RDS identifier past 63): :class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
@@ -62,12 +64,17 @@ class AutoNameInvalid(AutoNameRefused):
 
 
 class UpstreamValidation(NamedTuple):
-    """A Terraform ``ValidateFunc`` the bridge's Check runs on an auto-name: its ``rules``
-    (whether a name breaks it, the reason it gives with ``{prop}`` and ``{value}``), in its order,
-    and what to do."""
+    """A rule set an auto-name must meet: a Terraform ``ValidateFunc`` the bridge's Check runs on it
+    (``pulumi preview`` fails), or, where ``at_create``, only the AWS API's own constraint (the
+    schema has none: ``pulumi preview`` passes and AWS refuses the create, so ``pulumi up`` fails
+    part-way). Its ``rules`` (whether a name breaks it, the reason it gives with ``{prop}`` and
+    ``{value}``) are in the validator's order; ``advice`` says what to do; ``source`` cites the
+    validator (file and function, or the API reference) every entry is read from."""
 
     rules: tuple[tuple[Callable[[str], bool], str], ...]
     advice: str
+    source: str
+    at_create: bool = False
 
 
 _ELB_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
@@ -83,8 +90,26 @@ _ELB_NAME_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
 )
 """The rules elb's and elbv2's ``validName`` share, in their order (the value quoted in each reason)."""
 
+_TF: Final = "terraform-provider-aws internal/service/"
+
+_SAGEMAKER_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
+
+_RDS_PARAMETER_GROUP_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
+    (
+        lambda name: re.fullmatch(r"[0-9a-z.-]+", name) is None,
+        'only lowercase alphanumeric characters, periods, and hyphens allowed in parameter group "{prop}"',
+    ),
+    (
+        lambda name: re.match(r"[a-z]", name) is None,
+        'first character of parameter group "{prop}" must be a letter',
+    ),
+    (lambda name: "--" in name, 'parameter group "{prop}" cannot contain two consecutive hyphens'),
+    (lambda name: name.endswith("-"), 'parameter group "{prop}" cannot end with a hyphen'),
+)
+"""rds ``validParamGroupName``, in its order (its 255 never meets an auto-name: pulumi-aws's 255
+refuses first)."""
+
 UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
-    # terraform-provider-aws internal/service/rds/validate.go validIdentifier.
     "rds-identifier": UpstreamValidation(
         (
             (
@@ -97,9 +122,10 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
         "letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validIdentifier (aws_db_instance's identifier)",
     ),
-    # internal/service/rds/validate.go validSubnetGroupName (aws_db_subnet_group's name); its 255 and
-    # its refusal of "default" never meet an auto-name (pulumi-aws's 255 refuses first; hex follows).
+    # Its 255 and its refusal of "default" never meet an auto-name (pulumi-aws's 255 refuses first;
+    # hex follows).
     "rds-subnet-group": UpstreamValidation(
         (
             (
@@ -110,8 +136,29 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of lower-case letters, digits, hyphens, underscores, periods and "
         "spaces (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validSubnetGroupName (aws_db_subnet_group's name)",
     ),
-    # internal/service/elbv2/validate.go validTargetGroupName.
+    "rds-parameter-group": UpstreamValidation(
+        _RDS_PARAMETER_GROUP_RULES,
+        "Give it a logical name of lower-case letters, digits, periods and single hyphens that starts "
+        "with a letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validParamGroupName (the name of aws_db_parameter_group and "
+        "aws_rds_cluster_parameter_group)",
+    ),
+    "rds-option-group": UpstreamValidation(
+        (
+            (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{prop}" must be a letter'),
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                'only lowercase alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: "--" in name, '"{prop}" cannot contain two consecutive hyphens'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
+        "letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validOptionGroupName (aws_db_option_group's name)",
+    ),
     "elbv2-target-group": UpstreamValidation(
         (
             (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters'),
@@ -123,14 +170,15 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
             (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
         ),
         "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        _TF + "elbv2/validate.go validTargetGroupName",
     ),
-    # internal/service/elb/validate.go validName (the classic load balancer).
     "elb-name": UpstreamValidation(
-        _ELB_NAME_RULES, "Give it a logical name of at most 24 letters, digits and hyphens, not first"
+        _ELB_NAME_RULES,
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        _TF + "elb/validate.go validName (the classic load balancer)",
     ),
-    # internal/service/elbv2/validate.go validName (aws_lb, aws_alb): elb's rules, then a name
-    # may not begin "internal-" (terraform-provider-aws PR 10693, CreateLoadBalancer's Name), so a
-    # logical name "internal" or "internal-..." fails the preview.
+    # elb's rules, then a name may not begin "internal-" (terraform-provider-aws PR 10693,
+    # CreateLoadBalancer's Name), so a logical name "internal" or "internal-..." fails the preview.
     "elbv2-name": UpstreamValidation(
         (
             *_ELB_NAME_RULES,
@@ -138,6 +186,89 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of at most 24 letters, digits and hyphens, not first, that does not "
         'begin with "internal-"',
+        _TF + "elbv2/validate.go validName (aws_lb, aws_alb)",
+    ),
+    # SageMaker's names: letters of either case, digits and hyphens (any number in a row), not
+    # first, at most 63, so a logical name past 55 characters or with "_" or "." fails.
+    "sagemaker-name": UpstreamValidation(
+        (
+            (
+                lambda name: _SAGEMAKER_ALPHABET.fullmatch(name) is None,
+                'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
+            ),
+            (lambda name: len(name) > 63, '"{prop}" cannot be longer than 63 characters: {value}'),
+            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
+        ),
+        "Give it a logical name of at most 55 letters, digits and hyphens, not first",
+        _TF + "sagemaker/validate.go validName (the name of aws_sagemaker_model, "
+        "aws_sagemaker_endpoint_configuration and aws_sagemaker_endpoint)",
+    ),
+    # The alias pulumi-aws makes is "alias/" + <logical>-<hex> (its PostTransform adds the prefix
+    # unless the logical name has it), judged here whole: "." or a space in a logical name fails, and
+    # so does a logical name "aws/..." (AWS's reserved prefix).
+    "kms-alias": UpstreamValidation(
+        (
+            (
+                lambda name: name.startswith("alias/aws/"),
+                "\"{prop}\" cannot begin with reserved AWS CMK prefix 'alias/aws/'",
+            ),
+            (
+                lambda name: re.fullmatch(r"alias/[0-9A-Za-z_/-]+", name) is None,
+                "\"{prop}\" must begin with 'alias/' and be comprised of only [0-9A-Za-z_/-]",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "/" and "-" that does not begin with "aws/"',
+        _TF + "kms/validate.go validNameForResource (aws_kms_alias's name)",
+    ),
+    # Its 512 never meets an auto-name (pulumi-aws's 255 refuses first).
+    "logs-group-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_./#-]+", name) is None,
+                '"{prop}" isn\'t a valid log group name (alphanumeric characters, underscores, hyphens, '
+                "slashes, hash signs and dots are allowed): {value}",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", ".", "/", "#" and "-"',
+        _TF + "logs/validate.go validLogGroupName (aws_cloudwatch_log_group's name)",
+    ),
+    # validation.All(StringLenBetween(1, 80), StringMatch(^[0-9A-Za-z_-]+$)): pulumi-aws's default
+    # 255, so a logical name past 72 characters, or with "." or a space, fails.
+    "sfn-state-machine": UpstreamValidation(
+        (
+            (
+                lambda name: len(name) > 80,
+                "expected length of {prop} to be in the range (1 - 80), got {value}",
+            ),
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_-]+", name) is None,
+                "invalid value for {prop} (the name should only contain 0-9, A-Z, a-z, - and _)",
+            ),
+        ),
+        'Give it a logical name of at most 72 letters, digits, "_" and "-"',
+        _TF + "sfn/state_machine.go, aws_sfn_state_machine's name ValidateFunc",
+    ),
+    # aws_ecr_repository's name has no ValidateFunc, so `pulumi preview` passes; CreateRepository
+    # refuses a repositoryName outside its pattern (lower case; ".", "_" or "-" only between
+    # alphanumerics, "/" between path parts; ECR API Reference, CreateRepository). Its 2-256 never
+    # meets an auto-name (hex follows; pulumi-aws's 255 refuses first).
+    "ecr-repository": UpstreamValidation(
+        (
+            (
+                lambda name: (
+                    re.fullmatch(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*", name)
+                    is None
+                ),
+                "repositoryName {value} does not satisfy the pattern "
+                "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
+            ),
+        ),
+        'Give it a logical name of lower-case letters and digits, "." "_" or "-" only between them, '
+        '"/" between path parts (pulumi-aws does not lower-case it)',
+        "Amazon ECR API Reference, CreateRepository's repositoryName (Pattern, Length 2-256); "
+        + _TF
+        + "ecr/repository.go sets no ValidateFunc on name",
+        at_create=True,
     ),
 }
 """The upstream validations of :attr:`components.autonames.AutoName.validation`, by name."""
@@ -174,7 +305,8 @@ def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[
     random = autoname.random_length
     length = len(prefix.encode()) + random  # Go's len: UTF-8 bytes
     unit = "characters" if logical.isascii() else "bytes in UTF-8"
-    made = f"'<logical name>{autoname.separator}<{random} random hex>'"
+    shown_prefix = "" if logical.startswith(autoname.post_prefix) else autoname.post_prefix
+    made = f"'{shown_prefix}<logical name>{autoname.separator}<{random} random hex>'"
     if length > autoname.max_length:
         fits = autoname.max_length - len(autoname.separator) - random
         said = (
@@ -190,18 +322,31 @@ def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[
         )
     validation = UPSTREAM_VALIDATIONS[autoname.validation] if autoname.validation else None
     if validation is not None:
-        # The bridge turns each failed rule into a check failure; the engine prints each as
-        # "<type> resource '<name>' has a problem: <reason>" (pulumi-terraform-bridge
-        # check_failures.go NewCheckFailure adds "Examine values at ..."). The random part is hex.
-        value = f'"{prefix}<{random} random hex>"'
-        problems = [
-            f"{type_token} resource '{logical}' has a problem: "
-            f"{reason.format(prop=autoname.property, value=value)}. "
-            f"Examine values at '{logical}.{autoname.property}'."
+        # The random part is hex; the rules judge the name as the provider sends it (a KMS alias's
+        # "alias/" prefix added after the length check).
+        made_prefix = prefix if prefix.startswith(autoname.post_prefix) else autoname.post_prefix + prefix
+        value = f'"{made_prefix}<{random} random hex>"'
+        reasons = [
+            reason.format(prop=autoname.property, value=value)
             for broken, reason in validation.rules
-            if broken(prefix + "0" * random)
+            if broken(made_prefix + "0" * random)
         ]
-        if problems:
+        if reasons and validation.at_create:
+            raise AutoNameInvalid(
+                f"The {type_token} {logical!r} sets no `{autoname.property}`, so pulumi-aws auto-names "
+                f"it {made}: `pulumi preview` passes it (the provider's schema does not validate it), "
+                f"but AWS refuses it at create, so `pulumi up` fails part-way: "
+                f"{'; '.join(reasons)}. {validation.advice}, or set `{autoname.property}` yourself."
+            )
+        if reasons:
+            # The bridge turns each failed rule into a check failure; the engine prints each as
+            # "<type> resource '<name>' has a problem: <reason>" (pulumi-terraform-bridge
+            # check_failures.go NewCheckFailure adds "Examine values at ...").
+            problems = [
+                f"{type_token} resource '{logical}' has a problem: {reason}. "
+                f"Examine values at '{logical}.{autoname.property}'."
+                for reason in reasons
+            ]
             raise AutoNameInvalid(
                 "\n".join(problems) + f" The {type_token} {logical!r} sets no `{autoname.property}`, so "
                 f"pulumi-aws auto-names it {made}, and the provider's Check refuses it at preview. "

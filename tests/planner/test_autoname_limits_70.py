@@ -24,7 +24,7 @@ import pytest
 
 from components.naming import AUTONAME_SUFFIX, PULUMI_AWS_AUTONAMES
 from planner.__main__ import EXIT_FAILED, main
-from planner.autonames import AutoNameTooLong, refuse_too_long_autoname
+from planner.autonames import AutoNameInvalid, AutoNameTooLong, refuse_too_long_autoname
 from planner.program_failure import ProgramFailure
 from planner.recorder import ResourceGraph, record_program
 from stacks.stack_file_yaml import dump_stack_document
@@ -111,13 +111,10 @@ def test_each_overridden_type_at_its_boundary(type_token: str) -> None:
 @pytest.mark.parametrize(
     ("type_token", "make"),
     [
-        # 255 where pulumi-aws applies its default, though IAM takes 128 and SageMaker 63: those are
-        # AWS's limits, judged on the names the platform sets (stacks.naming), not here.
+        # 255 where pulumi-aws applies its default, though IAM takes 128: AWS's limit, judged on the
+        # names the platform sets (stacks.naming), not here. (SageMaker's 63 is also Terraform's
+        # validName, which the Check runs: test_autoname_validators_71 and the case below.)
         ("aws:iam/policy:Policy", lambda logical: aws.iam.Policy(logical, policy=POLICY)),
-        (
-            "aws:sagemaker/model:Model",
-            lambda logical: aws.sagemaker.Model(logical, execution_role_arn=ROLE_ARN),
-        ),
     ],
 )
 def test_a_type_without_an_override_takes_the_default_255(
@@ -128,6 +125,25 @@ def test_a_type_without_an_override_takes_the_default_255(
     said = refusal(lambda: make("p" * 248))
     assert f"could not make instance of '{type_token}': name '{'p' * 248}-' plus 7 random chars" in said
     assert "maximum length 255" in said
+
+
+def test_a_sagemaker_model_takes_the_default_255_and_then_terraform_s_63() -> None:
+    """pulumi-aws's default 255 is still what refuses past 247; below it sagemaker validName's 63
+    (the Check's) refuses past 55."""
+    make = lambda logical: aws.sagemaker.Model(logical, execution_role_arn=ROLE_ARN)  # noqa: E731
+    autoname = PULUMI_AWS_AUTONAMES["aws:sagemaker/model:Model"]
+    assert autoname is not None and autoname.max_length == 255
+    said = refusal(lambda: make("p" * 248))
+    assert (
+        "could not make instance of 'aws:sagemaker/model:Model': name '"
+        + "p" * 248
+        + "-' plus 7 random chars"
+        in said
+    )
+    assert "maximum length 255" in said
+    with pytest.raises(AutoNameInvalid, match='"name" cannot be longer than 63 characters'):
+        record(lambda: make("p" * 247))
+    record(lambda: make("p" * 55))
 
 
 def test_a_bucket_is_judged_lower_cased_as_pulumi_aws_names_it() -> None:

@@ -1,0 +1,308 @@
+"""The auto-names the upstream rules refuse, as a class: each rule's names on both sides of each boundary.
+
+pulumi-aws names a resource whose name the program leaves unset ``<logical>-<7 hex>`` (not
+lower-cased unless its override says so) and the bridge's Check runs the Terraform schema's
+``ValidateFunc`` on it (``pulumi preview`` fails), or, where the schema has none, AWS's own
+constraint refuses the create (``pulumi up`` fails part-way). Each case calls the judgement
+directly; one recording shows the path from a program.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pulumi_aws as aws
+import pytest
+
+from components.autonames import PULUMI_AWS_AUTONAMES, RDS_SQLSERVER_INSTANCE_AUTONAME
+from planner.autonames import (
+    UPSTREAM_VALIDATIONS,
+    AutoNameInvalid,
+    AutoNameRefused,
+    AutoNameTooLong,
+    refuse_too_long_autoname,
+)
+from planner.recorder import record_program
+
+
+def refused(type_token: str, logical: str) -> str:
+    with pytest.raises(AutoNameRefused) as raised:
+        refuse_too_long_autoname(type_token, logical, {})
+    assert isinstance(raised.value, AutoNameInvalid), raised.value
+    return str(raised.value)
+
+
+def problem(type_token: str, logical: str, reason: str) -> str:
+    """A check failure as the engine prints it."""
+    return f"{type_token} resource '{logical}' has a problem: {reason}. Examine values at '{logical}.name'."
+
+
+PARAMETER_GROUPS = [
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+]
+
+
+@pytest.mark.parametrize("type_token", PARAMETER_GROUPS)
+@pytest.mark.parametrize(
+    ("logical", "reasons"),
+    [
+        ("ordersPg", ["only lowercase alphanumeric characters, periods, and hyphens"]),
+        ("Orders", ["only lowercase alphanumeric characters, periods, and hyphens", "first character"]),
+        ("orders_pg", ["only lowercase alphanumeric characters, periods, and hyphens"]),
+        ("orders pg", ["only lowercase alphanumeric characters, periods, and hyphens"]),
+        ("1orders", ["first character"]),
+        ("orders--pg", ["two consecutive hyphens"]),
+        ("orders-", ["two consecutive hyphens"]),  # 'orders-' + '-' + hex
+    ],
+)
+def test_an_rds_parameter_group_auto_name_breaking_valid_param_group_name_is_refused(
+    type_token: str, logical: str, reasons: list[str]
+) -> None:
+    said = refused(type_token, logical)
+    assert said.count(f"{type_token} resource '{logical}' has a problem: ") == len(reasons)
+    for reason in reasons:
+        assert reason in said
+    assert "lower-case letters, digits, periods and single hyphens" in said
+
+
+@pytest.mark.parametrize("type_token", PARAMETER_GROUPS)
+@pytest.mark.parametrize("logical", ["orders-pg", "orders.pg.v1", "o", "orders1"])
+def test_near_miss_rds_parameter_group_names_pass(type_token: str, logical: str) -> None:
+    """Periods are allowed in a parameter group (not in an option group)."""
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+def test_an_rds_parameter_group_reason_is_valid_param_group_name_s() -> None:
+    pg = PARAMETER_GROUPS[0]
+    assert refused(pg, "Pg").startswith(
+        problem(
+            pg,
+            "Pg",
+            'only lowercase alphanumeric characters, periods, and hyphens allowed in parameter group "name"',
+        )
+        + "\n"
+        + problem(pg, "Pg", 'first character of parameter group "name" must be a letter')
+    )
+
+
+OPTION_GROUP = "aws:rds/optionGroup:OptionGroup"
+
+
+@pytest.mark.parametrize(
+    ("logical", "reason"),
+    [
+        ("orders.og", 'only lowercase alphanumeric characters and hyphens allowed in "name"'),
+        ("OrdersOg", 'only lowercase alphanumeric characters and hyphens allowed in "name"'),
+        ("1og", 'first character of "name" must be a letter'),
+        ("og--x", '"name" cannot contain two consecutive hyphens'),
+    ],
+)
+def test_an_rds_option_group_auto_name_breaking_valid_option_group_name_is_refused(
+    logical: str, reason: str
+) -> None:
+    assert problem(OPTION_GROUP, logical, reason) in refused(OPTION_GROUP, logical)
+
+
+@pytest.mark.parametrize("logical", ["orders-og", "o", "og1"])
+def test_near_miss_rds_option_group_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(OPTION_GROUP, logical, {})
+
+
+SAGEMAKER = [
+    "aws:sagemaker/model:Model",
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "aws:sagemaker/endpoint:Endpoint",
+]
+
+
+@pytest.mark.parametrize("type_token", SAGEMAKER)
+def test_a_sagemaker_name_takes_63_so_a_logical_name_takes_55(type_token: str) -> None:
+    refuse_too_long_autoname(type_token, "m" * 55, {})
+    said = refused(type_token, "m" * 56)
+    value = f'"{"m" * 56}-<7 random hex>"'
+    assert said.startswith(
+        problem(type_token, "m" * 56, f'"name" cannot be longer than 63 characters: {value}')
+    )
+    assert "at most 55 letters, digits and hyphens" in said
+
+
+@pytest.mark.parametrize("type_token", SAGEMAKER)
+@pytest.mark.parametrize(
+    ("logical", "reason"),
+    [
+        ("churn_model", 'only alphanumeric characters and hyphens allowed in "name"'),
+        ("churn.v2", 'only alphanumeric characters and hyphens allowed in "name"'),
+        ("churn model", 'only alphanumeric characters and hyphens allowed in "name"'),
+        ("-churn", '"name" cannot begin with a hyphen'),
+    ],
+)
+def test_a_sagemaker_name_refuses_underscore_period_space_or_a_leading_hyphen(
+    type_token: str, logical: str, reason: str
+) -> None:
+    assert f'has a problem: {reason}: "{logical}-<7 random hex>". Examine' in refused(type_token, logical)
+
+
+@pytest.mark.parametrize("type_token", SAGEMAKER)
+@pytest.mark.parametrize("logical", ["ChurnModel", "1churn", "churn--v2", "churn-"])
+def test_near_miss_sagemaker_names_pass(type_token: str, logical: str) -> None:
+    """Upper case, a leading digit and runs of hyphens are allowed (``^[0-9A-Za-z-]+$``)."""
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+KMS_ALIAS = "aws:kms/alias:Alias"
+
+
+@pytest.mark.parametrize(
+    ("logical", "reason"),
+    [
+        ("orders.key", "\"name\" must begin with 'alias/' and be comprised of only [0-9A-Za-z_/-]"),
+        ("orders key", "\"name\" must begin with 'alias/' and be comprised of only [0-9A-Za-z_/-]"),
+        ("aws/orders", "\"name\" cannot begin with reserved AWS CMK prefix 'alias/aws/'"),
+        ("alias/aws/orders", "\"name\" cannot begin with reserved AWS CMK prefix 'alias/aws/'"),
+    ],
+)
+def test_a_kms_alias_auto_name_is_judged_with_its_alias_prefix(logical: str, reason: str) -> None:
+    said = refused(KMS_ALIAS, logical)
+    assert problem(KMS_ALIAS, logical, reason) in said
+
+
+@pytest.mark.parametrize("logical", ["Orders_Key", "team/orders", "alias/orders", "awsorders", "aws"])
+def test_near_miss_kms_alias_names_pass(logical: str) -> None:
+    """Upper case, "_" and "/" are allowed; 'aws' makes 'alias/aws-<hex>', not 'alias/aws/'."""
+    refuse_too_long_autoname(KMS_ALIAS, logical, {})
+
+
+def test_a_kms_alias_auto_name_shows_its_prefix() -> None:
+    assert "auto-names it 'alias/<logical name>-<7 random hex>'" in refused(KMS_ALIAS, "a.b")
+    assert "auto-names it '<logical name>-<7 random hex>'" in refused(KMS_ALIAS, "alias/a.b")
+
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+@pytest.mark.parametrize("logical", ["orders logs", "orders:logs", "orders+logs"])
+def test_a_log_group_auto_name_outside_valid_log_group_name_is_refused(logical: str) -> None:
+    reason = (
+        '"name" isn\'t a valid log group name (alphanumeric characters, underscores, hyphens, slashes, '
+        f'hash signs and dots are allowed): "{logical}-<7 random hex>"'
+    )
+    assert problem(LOG_GROUP, logical, reason) in refused(LOG_GROUP, logical)
+
+
+@pytest.mark.parametrize("logical", ["/aws/Orders_logs.v1", "orders#1", "Orders"])
+def test_near_miss_log_group_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(LOG_GROUP, logical, {})
+
+
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+
+
+def test_a_state_machine_takes_80_so_a_logical_name_takes_72() -> None:
+    refuse_too_long_autoname(STATE_MACHINE, "s" * 72, {})
+    said = refused(STATE_MACHINE, "s" * 73)
+    reason = f'expected length of name to be in the range (1 - 80), got "{"s" * 73}-<7 random hex>"'
+    assert problem(STATE_MACHINE, "s" * 73, reason) in said
+    assert "invalid value" not in said
+
+
+@pytest.mark.parametrize("logical", ["train.pipeline", "train pipeline", "train/pipeline"])
+def test_a_state_machine_auto_name_outside_its_alphabet_is_refused(logical: str) -> None:
+    reason = "invalid value for name (the name should only contain 0-9, A-Z, a-z, - and _)"
+    assert problem(STATE_MACHINE, logical, reason) in refused(STATE_MACHINE, logical)
+
+
+@pytest.mark.parametrize("logical", ["Train_Pipeline-1", "1train"])
+def test_near_miss_state_machine_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(STATE_MACHINE, logical, {})
+
+
+ECR = "aws:ecr/repository:Repository"
+
+
+@pytest.mark.parametrize(
+    "logical", ["ModelServer", "model__server", "model server", "-model", "team//model", "team/", "model-"]
+)
+def test_an_ecr_repository_auto_name_outside_create_repository_s_pattern_fails_at_create(
+    logical: str,
+) -> None:
+    """No ValidateFunc on aws_ecr_repository's name: the preview passes, CreateRepository refuses."""
+    said = refused(ECR, logical)
+    assert said.startswith(f"The {ECR} '{logical}' sets no `name`")
+    assert "`pulumi preview` passes it" in said and "AWS refuses it at create" in said
+    assert f'repositoryName "{logical}-<7 random hex>" does not satisfy the pattern' in said
+    assert "has a problem" not in said, "not a check failure: the engine prints none"
+
+
+@pytest.mark.parametrize("logical", ["model-server", "team/model.server", "model_server1", "1model"])
+def test_near_miss_ecr_repository_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(ECR, logical, {})
+
+
+def test_pulumi_aws_s_255_refuses_an_ecr_auto_name_before_create_repository_s_256() -> None:
+    """pulumi-aws's 255 refuses first: 248 + 8 = 256 is CreateRepository's most."""
+    refuse_too_long_autoname(ECR, "e" * 247, {})
+    with pytest.raises(AutoNameTooLong):
+        refuse_too_long_autoname(ECR, "e" * 248, {})
+
+
+@pytest.mark.parametrize(
+    ("type_token", "logical"),
+    [
+        (PARAMETER_GROUPS[0], "Orders"),
+        (SAGEMAKER[0], "churn_model"),
+        (KMS_ALIAS, "a.b"),
+        (ECR, "Model"),
+        (STATE_MACHINE, "a.b"),
+    ],
+)
+def test_a_name_the_program_sets_is_not_judged(type_token: str, logical: str) -> None:
+    refuse_too_long_autoname(type_token, logical, {"name": "set"})
+    refuse_too_long_autoname(type_token, logical, {"namePrefix": "set-"})
+
+
+@pytest.mark.parametrize(
+    ("type_token", "logical"),
+    [
+        ("aws:elasticache/cluster:Cluster", "Cache_One"),  # lower-cased by pulumi-aws; no rule
+        ("aws:s3/bucket:Bucket", "My Bucket"),  # lower-cased; no rule on it in the table
+        ("aws:lambda/function:Function", "my.fn"),
+        ("aws:sqs/queue:Queue", "my.queue"),
+        ("aws:dynamodb/table:Table", "My Table"),
+    ],
+)
+def test_types_without_a_rule_are_not_judged(type_token: str, logical: str) -> None:
+    """No refusal without a cited rule: a false one would stop a plan pulumi up runs."""
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+def test_every_rule_cites_its_source_and_every_table_entry_names_a_rule() -> None:
+    for key, validation in UPSTREAM_VALIDATIONS.items():
+        assert re.search(r"valid\w+|ValidateFunc|API Reference", validation.source), key
+        assert validation.source.startswith(("terraform-provider-aws internal/service/", "Amazon ")), key
+        assert validation.rules and validation.advice, key
+    used = {
+        autoname.validation
+        for autoname in [*PULUMI_AWS_AUTONAMES.values(), RDS_SQLSERVER_INSTANCE_AUTONAME]
+        if autoname is not None and autoname.validation
+    }
+    assert used == set(UPSTREAM_VALIDATIONS), "each rule is used and each used rule exists"
+    for token, autoname in PULUMI_AWS_AUTONAMES.items():
+        if autoname is not None and autoname.validation:
+            assert not autoname.lowercase, f"{token}: a lower-cased auto-name's rule would need the case"
+
+
+def test_the_recording_refuses_a_sagemaker_model_and_an_ecr_repository() -> None:
+    def model(logical: str) -> None:
+        aws.sagemaker.Model(
+            logical,
+            execution_role_arn="arn:aws:iam::123456789012:role/r",
+            primary_container={"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/i:1"},
+        )
+
+    config = {"aws:region": "eu-west-1"}
+    assert len(record_program(lambda: model("churn-model"), config=config).of_type(SAGEMAKER[0])) == 1
+    with pytest.raises(AutoNameInvalid, match="resource 'churn_model' has a problem"):
+        record_program(lambda: model("churn_model"), config=config)
+    with pytest.raises(AutoNameInvalid, match="AWS refuses it at create"):
+        record_program(lambda: aws.ecr.Repository("ModelServer"), config=config)
