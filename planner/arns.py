@@ -7,7 +7,34 @@ another resource's inputs. ``tests/planner/test_api_models.py`` checks them that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Final
+
+PARTITIONS: Final = (
+    (re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+", re.ASCII), "aws", "amazonaws.com"),
+    (re.compile(r"cn-\w+-\d+", re.ASCII), "aws-cn", "amazonaws.com.cn"),
+    (re.compile(r"us-gov-\w+-\d+", re.ASCII), "aws-us-gov", "amazonaws.com"),
+    (re.compile(r"us-iso-\w+-\d+", re.ASCII), "aws-iso", "c2s.ic.gov"),
+    (re.compile(r"us-isob-\w+-\d+", re.ASCII), "aws-iso-b", "sc2s.sgov.gov"),
+    (re.compile(r"eu-isoe-\w+-\d+", re.ASCII), "aws-iso-e", "cloud.adc-e.uk"),
+    (re.compile(r"us-isof-\w+-\d+", re.ASCII), "aws-iso-f", "csp.hci.ic.gov"),
+    (re.compile(r"eusc-de-\w+-\d+", re.ASCII), "aws-eusc", "amazonaws.eu"),
+)
+"""Each AWS partition's region names (its ``regionRegex``), id and DNS suffix, as the SDKs' partition
+table (botocore data/endpoints.json, aws-sdk-go-base endpoints) has them."""
+
+
+def partition_of(region: str) -> tuple[str, str] | None:
+    """The id and DNS suffix of the partition ``region`` is in, or None where it is in none."""
+    return next(((pid, suffix) for names, pid, suffix in PARTITIONS if names.fullmatch(region)), None)
+
+
+def dns_suffix_of(region: str) -> str:
+    """The DNS suffix of ``region``'s partition (``amazonaws.com`` for a region in no partition: the
+    mocks answer in any region pulumi-aws's ``skipRegionValidation`` lets through)."""
+    found = partition_of(region)
+    return found[1] if found else "amazonaws.com"
 
 
 @dataclass(frozen=True)
@@ -15,6 +42,12 @@ class Arns:
     region: str
     account: str
     partition: str = "aws"
+
+    @property
+    def dns_suffix(self) -> str:
+        """The region's partition's DNS suffix: the services' hosts end in it (``amazonaws.com.cn``
+        in China)."""
+        return dns_suffix_of(self.region)
 
     def _arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
@@ -27,13 +60,15 @@ class Arns:
         return self._arn("sqs", name)
 
     def sqs_queue_url(self, name: str) -> str:
-        return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{name}"
+        # GetQueueUrl's https://sqs.<region>.<DNS suffix>/<account>/<name>.
+        return f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
 
     def ecr_repository(self, name: str) -> str:
         return self._arn("ecr", f"repository/{name}")
 
     def ecr_repository_url(self, name: str) -> str:
-        return f"{self.account}.dkr.ecr.{self.region}.amazonaws.com/{name}"
+        # The registry's host, <account>.dkr.ecr.<region>.<DNS suffix> (amazonaws.com.cn in China).
+        return f"{self.account}.dkr.ecr.{self.region}.{self.dns_suffix}/{name}"
 
     def events(self, kind: str, name: str, *, bus: str | None = None) -> str:
         """``rule/<name>`` (``rule/<bus>/<name>`` on a custom bus), ``event-bus/<name>``,

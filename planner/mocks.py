@@ -32,7 +32,7 @@ from typing import Final
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
-from planner.arns import Arns
+from planner.arns import Arns, dns_suffix_of, partition_of
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
 from planner.program_failure import ProgramFailure
 from stacks.aws_regions import usable_zone_count, zones_of
@@ -204,8 +204,10 @@ def _bucket(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tu
     return bucket, {
         "bucket": bucket,
         "arn": mocks.arns.s3_bucket(bucket),
-        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
-        "bucketRegionalDomainName": f"{bucket}.s3.{mocks.region}.amazonaws.com",
+        # Terraform's aws_s3_bucket: PartitionHostname(bucket+".s3") and bucketRegionalDomainName's
+        # <bucket>.s3.<region>.<the region's partition's DNS suffix> (amazonaws.com.cn in China).
+        "bucketDomainName": f"{bucket}.s3.{mocks.arns.dns_suffix}",
+        "bucketRegionalDomainName": f"{bucket}.s3.{mocks.region}.{mocks.arns.dns_suffix}",
         # pulumi-aws 7's computed `bucketRegion` (Terraform aws_s3_bucket's bucket_region, "AWS region
         # this bucket resides in", which its Read sets after create): the region the bucket is made in.
         "bucketRegion": mocks.region,
@@ -285,12 +287,15 @@ def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State)
     if inputs.get("vpcEndpointType", "Gateway") == "Gateway":
         state["prefixListId"] = f"pl-{digest('pl', name, length=8)}"
     else:
-        # vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com
-        service = str(inputs.get("serviceName", "")).removeprefix(f"com.amazonaws.{mocks.region}.")
+        # vpce-<id>-<suffix>.<service>.<region>.vpce.<the partition's DNS suffix>; a service name is
+        # com.amazonaws.<region>.<service> (cn.com.amazonaws.<region>.<service> for some in China).
+        service = str(inputs.get("serviceName", ""))
+        for reverse_dns in ("com.amazonaws", "cn.com.amazonaws"):
+            service = service.removeprefix(f"{reverse_dns}.{mocks.region}.")
         suffix = digest("vpce-dns", name, length=8)
         state["dnsEntries"] = [
             {
-                "dnsName": f"{resource_id}-{suffix}.{service}.{mocks.region}.vpce.amazonaws.com",
+                "dnsName": f"{resource_id}-{suffix}.{service}.{mocks.region}.vpce.{mocks.arns.dns_suffix}",
                 # The Route 53 zone AWS hosts the endpoint's regional name in.
                 "hostedZoneId": f"Z{digest('vpce-zone', mocks.region, length=13).upper()}",
             }
@@ -358,30 +363,16 @@ class InvokeFailed(ProgramFailure):
     """An invoke the provider fails, so that ``pulumi up`` fails the program (``str()``: its error)."""
 
 
-_PARTITION_DNS_SUFFIXES: Final = (
-    (re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+", re.ASCII), "amazonaws.com"),
-    (re.compile(r"cn-\w+-\d+", re.ASCII), "amazonaws.com.cn"),
-    (re.compile(r"us-gov-\w+-\d+", re.ASCII), "amazonaws.com"),
-    (re.compile(r"us-iso-\w+-\d+", re.ASCII), "c2s.ic.gov"),
-    (re.compile(r"us-isob-\w+-\d+", re.ASCII), "sc2s.sgov.gov"),
-    (re.compile(r"eu-isoe-\w+-\d+", re.ASCII), "cloud.adc-e.uk"),
-    (re.compile(r"us-isof-\w+-\d+", re.ASCII), "csp.hci.ic.gov"),
-    (re.compile(r"eusc-de-\w+-\d+", re.ASCII), "amazonaws.eu"),
-)
-"""Each AWS partition's region names (its ``regionRegex``) and DNS suffix, as the SDKs' partition
-table (botocore data/endpoints.json, aws-sdk-go-base endpoints) has them: EC2's host in a region is
-``ec2.<region>.<suffix>`` (the EC2 endpoint rules' ``https://ec2.{Region}.{dnsSuffix}``)."""
-
-
 def _partition_dns_suffix(region: str) -> str | None:
     """The DNS suffix of the partition ``region`` is in, or None where it is in none."""
-    return next((suffix for names, suffix in _PARTITION_DNS_SUFFIXES if names.fullmatch(region)), None)
+    found = partition_of(region)
+    return found[1] if found else None
 
 
 def _ec2_endpoint(region: str) -> str:
-    """The host of EC2's endpoint in ``region`` (``amazonaws.com`` for a region in no partition: the
-    mocks answer in any region pulumi-aws's ``skipRegionValidation`` lets through)."""
-    return f"ec2.{region}.{_partition_dns_suffix(region) or 'amazonaws.com'}"
+    """The host of EC2's endpoint in ``region``: ``ec2.<region>.<suffix>`` (the EC2 endpoint rules'
+    ``https://ec2.{Region}.{dnsSuffix}``; ``amazonaws.com`` for a region in no partition)."""
+    return f"ec2.{region}.{dns_suffix_of(region)}"
 
 
 def _region_of_ec2_endpoint(endpoint: str) -> str | None:
@@ -426,7 +417,10 @@ def _region(mocks: PlatformMocks, args: State) -> State:
 
 
 def _partition(mocks: PlatformMocks, args: State) -> State:
-    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+    """The partition of the provider's region (Terraform's aws_partition data source answers the
+    client's: ``aws-cn`` and ``amazonaws.com.cn`` in China)."""
+    partition, suffix = partition_of(mocks.region) or ("aws", "amazonaws.com")
+    return {"partition": partition, "dnsSuffix": suffix, "id": partition}
 
 
 _INVOKES: dict[str, Callable[[PlatformMocks, State], State]] = {
