@@ -74,7 +74,7 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:sns/topic:Topic": AutoName("name", 80),
     # Then prefixed with "alias/" (PostTransform), which kms validNameForResource checks with the rest.
     "aws:kms/alias:Alias": AutoName("name", 238, post_prefix="alias/", validation="kms-alias"),
-    "aws:lambda/function:Function": AutoName("name", 64),
+    "aws:lambda/function:Function": AutoName("name", 64, validation="lambda-function-name"),
     "aws:lambda/permission:Permission": AutoName("statementId", 100),
     "aws:elasticbeanstalk/environment:Environment": AutoName("name", 40),
     "aws:elasticache/cluster:Cluster": AutoName("clusterId", 50, lowercase=True),

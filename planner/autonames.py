@@ -94,6 +94,13 @@ _TF: Final = "terraform-provider-aws internal/service/"
 
 _SAGEMAKER_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
 
+_LAMBDA_FUNCTION_NAME: Final = re.compile(
+    r"(arn:[\w-]+:lambda:)?([a-z]{2}-(?:[a-z]+-){1,2}\d{1}:)?(\d{12}:)?(function:)?([0-9A-Za-z_-]+)"
+    r"(:(\$LATEST|[0-9A-Za-z_-]+))?",
+    re.ASCII,
+)
+"""lambda ``validFunctionName``'s pattern (Go's ``\\w`` is ASCII)."""
+
 _RDS_PARAMETER_GROUP_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
     (
         lambda name: re.fullmatch(r"[0-9a-z.-]+", name) is None,
@@ -247,6 +254,18 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         'Give it a logical name of at most 72 letters, digits, "_" and "-"',
         _TF + "sfn/state_machine.go, aws_sfn_state_machine's name ValidateFunc",
+    ),
+    # aws_lambda_function's function_name (pulumi-aws's `name`, AutoName 64): a name or an ARN, the
+    # name [0-9A-Za-z_-]+, so a logical name with "." or a space fails; its 140 never meets the 64.
+    "lambda-function-name": UpstreamValidation(
+        (
+            (
+                lambda name: _LAMBDA_FUNCTION_NAME.fullmatch(name) is None,
+                "invalid value for function_name (must be valid function name or function ARN)",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_" and "-"',
+        _TF + "lambda/validate.go validFunctionName (aws_lambda_function's function_name)",
     ),
     # aws_ecr_repository's name has no ValidateFunc, so `pulumi preview` passes; CreateRepository
     # refuses a repositoryName outside its pattern (lower case; ".", "_" or "-" only between

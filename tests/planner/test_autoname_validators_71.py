@@ -217,6 +217,25 @@ def test_near_miss_state_machine_names_pass(logical: str) -> None:
     refuse_too_long_autoname(STATE_MACHINE, logical, {})
 
 
+LAMBDA = "aws:lambda/function:Function"
+
+
+@pytest.mark.parametrize("logical", ["train.handler", "train handler", "train/handler"])
+def test_a_lambda_function_auto_name_outside_valid_function_name_is_refused(logical: str) -> None:
+    reason = "invalid value for function_name (must be valid function name or function ARN)"
+    assert problem(LAMBDA, logical, reason) in refused(LAMBDA, logical)
+
+
+@pytest.mark.parametrize("logical", ["Train_Handler-1", "1train", "t" * 56])
+def test_near_miss_lambda_function_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(LAMBDA, logical, {})
+
+
+def test_a_lambda_function_past_64_is_still_pulumi_aws_s_refusal() -> None:
+    with pytest.raises(AutoNameTooLong, match="longer than maximum length 64"):
+        refuse_too_long_autoname(LAMBDA, "t" * 57, {})
+
+
 ECR = "aws:ecr/repository:Repository"
 
 
@@ -266,7 +285,7 @@ def test_a_name_the_program_sets_is_not_judged(type_token: str, logical: str) ->
     [
         ("aws:elasticache/cluster:Cluster", "Cache_One"),  # lower-cased by pulumi-aws; no rule
         ("aws:s3/bucket:Bucket", "My Bucket"),  # lower-cased; no rule on it in the table
-        ("aws:lambda/function:Function", "my.fn"),
+        ("aws:kinesis/stream:Stream", "my.stream"),
         ("aws:sqs/queue:Queue", "my.queue"),
         ("aws:dynamodb/table:Table", "My Table"),
     ],
