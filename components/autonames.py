@@ -47,8 +47,9 @@ class AutoName(NamedTuple):
     """The rules the auto-name must also meet (``planner.autonames.UPSTREAM_VALIDATIONS``, each
     citing its source): mostly the upstream Terraform schema's ``ValidateFunc`` of the property,
     which the bridge's Check runs on the auto-name, so ``pulumi preview`` fails a name that breaks
-    it (an RDS identifier's, parameter group's or option group's lower case, a load balancer's or
-    target group's 32 characters, a SageMaker name's 63 and no "_"); or, where the schema has
+    it (an IAM name's ASCII ``[\\w+=,.@-]``, an RDS identifier's, parameter group's or option
+    group's lower case, a load balancer's or target group's 32 characters, a SageMaker name's 63
+    and no "_"); or, where the schema has
     none, the AWS API's constraint, which fails ``pulumi up`` at create (an ECR repository's lower
     case). Set only where pulumi-aws does not lower-case the name and the rules refuse something a
     logical name may hold."""
@@ -65,7 +66,8 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     # the SDK shows (a Route 53 record's and a directory's name is the DNS name itself).
     "aws:s3/bucket:Bucket": AutoName("bucket", 63, lowercase=True),
     "aws:s3/bucketV2:BucketV2": AutoName("bucket", 63, lowercase=True),
-    "aws:iam/role:Role": AutoName("name", 64),
+    # The Check runs iam validResourceName on it (ASCII [\w+=,.@-]: a logical name with "é" fails).
+    "aws:iam/role:Role": AutoName("name", 64, validation="iam-role-name"),
     "aws:cloudwatch/eventRule:EventRule": AutoName("name", 64),
     "aws:cloudwatch/eventTarget:EventTarget": AutoName("targetId", 255),
     "aws:cloudwatch/metricAlarm:MetricAlarm": AutoName("name", 255),
@@ -126,6 +128,12 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:cloudwatch/logGroup:LogGroup": AutoName("name", 255, validation="logs-group-name"),
     "aws:sfn/stateMachine:StateMachine": AutoName("name", 255, validation="sfn-state-machine"),
     "aws:ecr/repository:Repository": AutoName("name", 255, validation="ecr-repository"),
+    # setAutonaming's 255 (a user's and group's name is Required, auto-named all the same), which
+    # iam's validators judge: a policy's and instance profile's 128, the alphabet of all four.
+    "aws:iam/policy:Policy": AutoName("name", 255, validation="iam-name-128"),
+    "aws:iam/instanceProfile:InstanceProfile": AutoName("name", 255, validation="iam-name-128"),
+    "aws:iam/user:User": AutoName("name", 255, validation="iam-user-group-name"),
+    "aws:iam/group:Group": AutoName("name", 255, validation="iam-user-group-name"),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
     "aws:glue/catalogDatabase:CatalogDatabase": None,

@@ -9,10 +9,10 @@ default calling ``resource.NewUniqueHex``, whose error the bridge's Check return
 mocks would answer such a resource with a name nobody would create, so the recording fails
 instead, as ``pulumi preview`` does. An auto-name that fits also fails where the rules of
 :data:`UPSTREAM_VALIDATIONS` refuse it: the upstream Terraform schema's ``ValidateFunc``, which the
-provider's Check runs (preview: an RDS identifier's, parameter or option group's lower case, a
-SageMaker name's 63 and no ``_``, a KMS alias's alphabet, a load balancer's 32), or the AWS API's
-own constraint where the schema has none (``pulumi up`` at create: an ECR repository's lower case,
-an RDS identifier past 63): :class:`AutoNameInvalid`.
+provider's Check runs (preview: an IAM name's ASCII alphabet, an RDS identifier's, parameter or
+option group's lower case, a SageMaker name's 63 and no ``_``, a KMS alias's alphabet, a load
+balancer's 32), or the AWS API's own constraint where the schema has none (``pulumi up`` at
+create: an ECR repository's lower case, an RDS identifier past 63): :class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
@@ -116,6 +116,25 @@ _RDS_PARAMETER_GROUP_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]]
 """rds ``validParamGroupName``, in its order (its 255 never meets an auto-name: pulumi-aws's 255
 refuses first)."""
 
+_IAM_NAME_ALPHABET: Final = re.compile(r"[0-9A-Za-z_+=,.@-]*")
+"""iam ``validResourceName``'s ``^[\\w+=,.@-]*$``: Go's ``\\w`` is ASCII, so "é" or a space fails."""
+
+
+def _iam_resource_name_rules(maximum: int) -> tuple[tuple[Callable[[str], bool], str], ...]:
+    """iam ``validResourceName(maximum)``: ``validation.All(StringLenBetween(1, maximum),
+    StringMatch(^[\\w+=,.@-]*$))``, in that order (Go's ``len``: UTF-8 bytes)."""
+    return (
+        (
+            lambda name: len(name.encode()) > maximum,
+            f"expected length of {{prop}} to be in the range (1 - {maximum}), got {{value}}",
+        ),
+        (
+            lambda name: _IAM_NAME_ALPHABET.fullmatch(name) is None,
+            "invalid value for {prop} (must match [\\w+=,.@-])",
+        ),
+    )
+
+
 UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
     "rds-identifier": UpstreamValidation(
         (
@@ -194,6 +213,32 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         "Give it a logical name of at most 24 letters, digits and hyphens, not first, that does not "
         'begin with "internal-"',
         _TF + "elbv2/validate.go validName (aws_lb, aws_alb)",
+    ),
+    # IAM: a role's, policy's and instance profile's name (ASCII letters, digits and "_+=,.@-"; a
+    # role's 64 is pulumi-aws's too, a policy's or instance profile's 128 is below its 255).
+    "iam-role-name": UpstreamValidation(
+        _iam_resource_name_rules(64),
+        'Give it a logical name of ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/role.go, aws_iam_role's name ValidateFunc validResourceName(roleNameMaxLen = 64) "
+        "(iam/validate.go)",
+    ),
+    "iam-name-128": UpstreamValidation(
+        _iam_resource_name_rules(128),
+        'Give it a logical name of at most 120 ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/policy.go and iam/instance_profile.go, the name's ValidateFunc "
+        "validResourceName(policyNameMaxLen, instanceProfileNameMaxLen = 128) (iam/validate.go)",
+    ),
+    # aws_iam_user's and aws_iam_group's name are Required, which pulumi-aws auto-names all the same.
+    "iam-user-group-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z=,.@_+-]+", name) is None,
+                "invalid value for {prop} (must only contain alphanumeric characters, hyphens, "
+                "underscores, commas, periods, @ symbols, plus and equals signs)",
+            ),
+        ),
+        'Give it a logical name of ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/user.go and iam/group.go, the name's ValidateFunc (StringMatch ^[0-9A-Za-z=,.@\\-_+]+$)",
     ),
     # SageMaker's names: letters of either case, digits and hyphens (any number in a row), not
     # first, at most 63, so a logical name past 55 characters or with "_" or "." fails.

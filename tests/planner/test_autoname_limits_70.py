@@ -111,10 +111,14 @@ def test_each_overridden_type_at_its_boundary(type_token: str) -> None:
 @pytest.mark.parametrize(
     ("type_token", "make"),
     [
-        # 255 where pulumi-aws applies its default, though IAM takes 128: AWS's limit, judged on the
-        # names the platform sets (stacks.naming), not here. (SageMaker's 63 is also Terraform's
-        # validName, which the Check runs: test_autoname_validators_71 and the case below.)
-        ("aws:iam/policy:Policy", lambda logical: aws.iam.Policy(logical, policy=POLICY)),
+        # 255 where pulumi-aws applies its default (setAutonaming: a `name` the schema requires is
+        # auto-named too), and Terraform's StringLenBetween(1, 2048) takes it. (An IAM policy's 128
+        # and SageMaker's 63 are Terraform's validators, which the Check runs below the 255:
+        # test_autoname_validators_71 and the case below.)
+        (
+            "aws:ssm/parameter:Parameter",
+            lambda logical: aws.ssm.Parameter(logical, type="String", value="v"),
+        ),
     ],
 )
 def test_a_type_without_an_override_takes_the_default_255(
@@ -156,10 +160,13 @@ def test_a_bucket_is_judged_lower_cased_as_pulumi_aws_names_it() -> None:
 
 
 def test_the_length_is_counted_in_bytes_as_go_counts_it() -> None:
-    """29 characters fit IAM's 64 as characters, but 'é' is two bytes: 57 + '-' + 7 is 65."""
-    record(lambda: aws.iam.Role("é" * 28, assume_role_policy=POLICY))  # 56 bytes + 8 = 64
-    said = refusal(lambda: aws.iam.Role("é" * 28 + "a", assume_role_policy=POLICY))
-    assert "its logical name has 57 bytes in UTF-8" in said
+    """124 characters fit a metric alarm's 255 as characters, but 'é' is two bytes: 248 + '-' + 7
+    is 256. (A metric alarm's alarm_name takes any UTF-8, Terraform's StringLenBetween(1, 255)
+    counting bytes; an IAM role's validResourceName refuses 'é' outright: test_autoname_validators_71.)"""
+    make = MAKERS["aws:cloudwatch/metricAlarm:MetricAlarm"]
+    record(lambda: make("é" * 123 + "a"))  # 247 bytes + 8 = 255
+    said = refusal(lambda: make("é" * 124))
+    assert "its logical name has 248 bytes in UTF-8" in said
 
 
 def test_a_name_the_program_sets_is_not_judged_here_whatever_its_length() -> None:

@@ -236,6 +236,81 @@ def test_a_lambda_function_past_64_is_still_pulumi_aws_s_refusal() -> None:
         refuse_too_long_autoname(LAMBDA, "t" * 57, {})
 
 
+IAM_ROLE = "aws:iam/role:Role"
+IAM_128 = ["aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile"]
+IAM_ALPHABET = "invalid value for name (must match [\\w+=,.@-])"
+
+
+@pytest.mark.parametrize("logical", ["é", "équipe-role", "team role", "team/role", "team:role"])
+def test_an_iam_role_auto_name_outside_valid_resource_name_s_ascii_alphabet_is_refused(
+    logical: str,
+) -> None:
+    """Go's \\w is ASCII: a logical name with "é" passes pulumi-aws's 64 (in bytes) and fails the Check."""
+    said = refused(IAM_ROLE, logical)
+    assert problem(IAM_ROLE, logical, IAM_ALPHABET) in said
+    assert said.count("has a problem") == 1
+
+
+@pytest.mark.parametrize("logical", ["Team_Role+=,.@-1", "1role", "r" * 56])
+def test_near_miss_iam_role_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(IAM_ROLE, logical, {})
+
+
+@pytest.mark.parametrize("type_token", IAM_128)
+def test_an_iam_policy_or_instance_profile_takes_128_so_a_logical_name_takes_120(type_token: str) -> None:
+    """validResourceName(128), below pulumi-aws's 255."""
+    refuse_too_long_autoname(type_token, "p" * 120, {})
+    said = refused(type_token, "p" * 121)
+    reason = f'expected length of name to be in the range (1 - 128), got "{"p" * 121}-<7 random hex>"'
+    assert problem(type_token, "p" * 121, reason) in said
+    assert "invalid value" not in said
+    assert "at most 120" in said
+
+
+@pytest.mark.parametrize("type_token", IAM_128)
+def test_an_iam_policy_s_128_counts_bytes_and_its_alphabet_is_ascii(type_token: str) -> None:
+    """'é' * 60 is 120 bytes: only the alphabet fails; 'é' * 61 is 122 bytes + 8: both, length first."""
+    said = refused(type_token, "é" * 60)
+    assert said.count("has a problem") == 1 and IAM_ALPHABET in said
+    said = refused(type_token, "é" * 61)
+    assert said.count("has a problem") == 2
+    assert said.index("expected length of name to be in the range (1 - 128)") < said.index(IAM_ALPHABET)
+
+
+@pytest.mark.parametrize("type_token", ["aws:iam/user:User", "aws:iam/group:Group"])
+@pytest.mark.parametrize("logical", ["é", "ci user", "ci/user"])
+def test_an_iam_user_or_group_auto_name_outside_its_alphabet_is_refused(
+    type_token: str, logical: str
+) -> None:
+    reason = (
+        "invalid value for name (must only contain alphanumeric characters, hyphens, underscores, "
+        "commas, periods, @ symbols, plus and equals signs)"
+    )
+    assert problem(type_token, logical, reason) in refused(type_token, logical)
+
+
+@pytest.mark.parametrize("type_token", ["aws:iam/user:User", "aws:iam/group:Group"])
+@pytest.mark.parametrize("logical", ["Ci_User+=,.@-1", "u" * 247])
+def test_near_miss_iam_user_and_group_names_pass(type_token: str, logical: str) -> None:
+    """Their schema sets no length: pulumi-aws's 255 is the only one before AWS."""
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+def test_the_recording_refuses_an_iam_role_whose_logical_name_is_not_ascii() -> None:
+    policy = '{"Version": "2012-10-17", "Statement": []}'
+    config = {"aws:region": "eu-west-1"}
+    assert (
+        len(
+            record_program(lambda: aws.iam.Role("equipe", assume_role_policy=policy), config=config).of_type(
+                IAM_ROLE
+            )
+        )
+        == 1
+    )
+    with pytest.raises(AutoNameInvalid, match="resource 'équipe' has a problem: invalid value for name"):
+        record_program(lambda: aws.iam.Role("équipe", assume_role_policy=policy), config=config)
+
+
 ECR = "aws:ecr/repository:Repository"
 
 
@@ -273,6 +348,8 @@ def test_pulumi_aws_s_255_refuses_an_ecr_auto_name_before_create_repository_s_25
         (KMS_ALIAS, "a.b"),
         (ECR, "Model"),
         (STATE_MACHINE, "a.b"),
+        (IAM_ROLE, "é"),
+        (IAM_128[0], "p" * 200),
     ],
 )
 def test_a_name_the_program_sets_is_not_judged(type_token: str, logical: str) -> None:
