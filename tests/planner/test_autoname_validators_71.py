@@ -226,9 +226,28 @@ def test_a_lambda_function_auto_name_outside_valid_function_name_is_refused(logi
     assert problem(LAMBDA, logical, reason) in refused(LAMBDA, logical)
 
 
-@pytest.mark.parametrize("logical", ["Train_Handler-1", "1train", "t" * 56])
+@pytest.mark.parametrize(
+    "logical",
+    [
+        "Train_Handler-1",
+        "1train",
+        "t" * 56,
+        # validFunctionName takes a function ARN, a partial ARN or a qualified name as well: the
+        # auto-name of such a logical name matches it (the hex ends the last part).
+        "train:v1",
+        "123456789012:function:train",
+        "arn:aws:lambda:eu-west-1:123456789012:function:t",
+    ],
+)
 def test_near_miss_lambda_function_names_pass(logical: str) -> None:
     refuse_too_long_autoname(LAMBDA, logical, {})
+
+
+@pytest.mark.parametrize("logical", ["train:v1:x", "arn:aws:s3:::train", "train:$LATEST"])
+def test_a_lambda_function_auto_name_no_arn_form_matches_is_refused(logical: str) -> None:
+    """'train:$LATEST' makes 'train:$LATEST-<hex>', which neither qualifier form matches."""
+    reason = "invalid value for function_name (must be valid function name or function ARN)"
+    assert problem(LAMBDA, logical, reason) in refused(LAMBDA, logical)
 
 
 def test_a_lambda_function_past_64_is_still_pulumi_aws_s_refusal() -> None:
