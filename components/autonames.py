@@ -68,7 +68,7 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:s3/bucketV2:BucketV2": AutoName("bucket", 63, lowercase=True),
     # The Check runs iam validResourceName on it (ASCII [\w+=,.@-]: a logical name with "é" fails).
     "aws:iam/role:Role": AutoName("name", 64, validation="iam-role-name"),
-    "aws:cloudwatch/eventRule:EventRule": AutoName("name", 64),
+    "aws:cloudwatch/eventRule:EventRule": AutoName("name", 64, validation="events-rule-name"),
     "aws:cloudwatch/eventTarget:EventTarget": AutoName("targetId", 255),
     "aws:cloudwatch/metricAlarm:MetricAlarm": AutoName("name", 255),
     "aws:sqs/queue:Queue": AutoName("name", 80),
@@ -134,6 +134,10 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:iam/instanceProfile:InstanceProfile": AutoName("name", 255, validation="iam-name-128"),
     "aws:iam/user:User": AutoName("name", 255, validation="iam-user-group-name"),
     "aws:iam/group:Group": AutoName("name", 255, validation="iam-user-group-name"),
+    # No override, no ValidateFunc: CreateTable's and CreateStream's alphabet refuses at create, and
+    # CreateStream's 128 is below the 255.
+    "aws:dynamodb/table:Table": AutoName("name", 255, validation="dynamodb-table-name"),
+    "aws:kinesis/stream:Stream": AutoName("name", 255, aws_max_length=128, validation="kinesis-stream-name"),
     "aws:route53/record:Record": None,
     "aws:directoryservice/directory:Directory": None,
     "aws:glue/catalogDatabase:CatalogDatabase": None,

@@ -334,6 +334,47 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         + "ecr/repository.go sets no ValidateFunc on name",
         at_create=True,
     ),
+    # validateRuleName's 64 is pulumi-aws's too (both count bytes): only its alphabet meets an
+    # auto-name, so a logical name with a space, "/" or ":" fails.
+    "events-rule-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                '"{prop}" doesn\'t comply with restrictions ("^[0-9A-Za-z_.-]+$"): {value}',
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        _TF + "events/validate.go validateRuleName (aws_cloudwatch_event_rule's name)",
+    ),
+    # aws_dynamodb_table's and aws_kinesis_stream's name have no ValidateFunc (Required, auto-named
+    # all the same), so `pulumi preview` passes; CreateTable and CreateStream refuse a name outside
+    # their alphabet (DynamoDB's 3-255 never meets an auto-name; a stream's 128 is aws_max_length).
+    "dynamodb-table-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                "TableName {value}: table names contain only a-z, A-Z, 0-9, _ (underscore), - (dash) "
+                "and . (dot)",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        "Amazon DynamoDB Developer Guide, Naming rules (table names 3-255 of a-z A-Z 0-9 _ - .); "
+        + _TF
+        + "dynamodb/table.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+    "kinesis-stream-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                "StreamName {value} does not satisfy the pattern [a-zA-Z0-9_.-]+",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        "Amazon Kinesis Data Streams API Reference, CreateStream's StreamName (Pattern "
+        "[a-zA-Z0-9_.-]+, Length 1-128); " + _TF + "kinesis/stream.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
 }
 """The upstream validations of :attr:`components.autonames.AutoName.validation`, by name."""
 

@@ -330,6 +330,68 @@ def test_the_recording_refuses_an_iam_role_whose_logical_name_is_not_ascii() -> 
         record_program(lambda: aws.iam.Role("équipe", assume_role_policy=policy), config=config)
 
 
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+
+
+@pytest.mark.parametrize("logical", ["nightly retrain", "team/retrain", "retrain:nightly", "é"])
+def test_an_event_rule_auto_name_outside_validate_rule_name_s_alphabet_is_refused(logical: str) -> None:
+    reason = f'"name" doesn\'t comply with restrictions ("^[0-9A-Za-z_.-]+$"): "{logical}-<7 random hex>"'
+    said = refused(EVENT_RULE, logical)
+    assert problem(EVENT_RULE, logical, reason) in said
+    assert said.count("has a problem") == 1
+
+
+@pytest.mark.parametrize("logical", ["Nightly_Retrain.v1-2", "1rule", "r" * 56])
+def test_near_miss_event_rule_names_pass(logical: str) -> None:
+    refuse_too_long_autoname(EVENT_RULE, logical, {})
+
+
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+KINESIS_STREAM = "aws:kinesis/stream:Stream"
+
+
+@pytest.mark.parametrize(
+    ("type_token", "logical", "reason"),
+    [
+        (
+            DYNAMODB_TABLE,
+            "My Table",
+            'TableName "My Table-<7 random hex>": table names contain only a-z, A-Z, 0-9',
+        ),
+        (DYNAMODB_TABLE, "orders/v1", 'TableName "orders/v1-<7 random hex>"'),
+        (
+            KINESIS_STREAM,
+            "click stream",
+            'StreamName "click stream-<7 random hex>" does not satisfy the pattern [a-zA-Z0-9_.-]+',
+        ),
+        (KINESIS_STREAM, "clicks:v1", 'StreamName "clicks:v1-<7 random hex>"'),
+    ],
+)
+def test_a_dynamodb_table_or_kinesis_stream_auto_name_outside_its_alphabet_fails_at_create(
+    type_token: str, logical: str, reason: str
+) -> None:
+    """No ValidateFunc on either name: the preview passes, CreateTable or CreateStream refuses."""
+    said = refused(type_token, logical)
+    assert said.startswith(f"The {type_token} '{logical}' sets no `name`")
+    assert "AWS refuses it at create" in said and reason in said
+    assert "has a problem" not in said
+
+
+@pytest.mark.parametrize("type_token", [DYNAMODB_TABLE, KINESIS_STREAM])
+@pytest.mark.parametrize("logical", ["My.Table_1-x", "1orders", "-orders"])
+def test_near_miss_dynamodb_table_and_kinesis_stream_names_pass(type_token: str, logical: str) -> None:
+    refuse_too_long_autoname(type_token, logical, {})
+
+
+def test_a_kinesis_stream_takes_128_at_create_and_a_dynamodb_table_pulumi_aws_s_255() -> None:
+    refuse_too_long_autoname(KINESIS_STREAM, "k" * 120, {})
+    said = refused(KINESIS_STREAM, "k" * 121)
+    assert "AWS takes at most 128 and refuses it at create" in said and "at most 120" in said
+    refuse_too_long_autoname(DYNAMODB_TABLE, "t" * 247, {})
+    with pytest.raises(AutoNameTooLong):
+        refuse_too_long_autoname(DYNAMODB_TABLE, "t" * 248, {})
+
+
 ECR = "aws:ecr/repository:Repository"
 
 
@@ -381,9 +443,8 @@ def test_a_name_the_program_sets_is_not_judged(type_token: str, logical: str) ->
     [
         ("aws:elasticache/cluster:Cluster", "Cache_One"),  # lower-cased by pulumi-aws; no rule
         ("aws:s3/bucket:Bucket", "My Bucket"),  # lower-cased; no rule on it in the table
-        ("aws:kinesis/stream:Stream", "my.stream"),
         ("aws:sqs/queue:Queue", "my.queue"),
-        ("aws:dynamodb/table:Table", "My Table"),
+        ("aws:sns/topic:Topic", "My Topic"),
     ],
 )
 def test_types_without_a_rule_are_not_judged(type_token: str, logical: str) -> None:
