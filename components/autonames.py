@@ -125,6 +125,7 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
         "name", 255, validation="sagemaker-name"
     ),
     "aws:sagemaker/endpoint:Endpoint": AutoName("name", 255, validation="sagemaker-name"),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": AutoName("name", 255, validation="sagemaker-name"),
     "aws:cloudwatch/logGroup:LogGroup": AutoName("name", 255, validation="logs-group-name"),
     "aws:sfn/stateMachine:StateMachine": AutoName("name", 255, validation="sfn-state-machine"),
     "aws:ecr/repository:Repository": AutoName("name", 255, validation="ecr-repository"),

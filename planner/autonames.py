@@ -253,7 +253,8 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of at most 55 letters, digits and hyphens, not first",
         _TF + "sagemaker/validate.go validName (the name of aws_sagemaker_model, "
-        "aws_sagemaker_endpoint_configuration and aws_sagemaker_endpoint)",
+        "aws_sagemaker_endpoint_configuration, aws_sagemaker_endpoint and "
+        "aws_sagemaker_monitoring_schedule)",
     ),
     # The alias pulumi-aws makes is "alias/" + <logical>-<hex> (its PostTransform adds the prefix
     # unless the logical name has it), judged here whole: "." or a space in a logical name fails, and

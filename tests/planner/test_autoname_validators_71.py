@@ -113,6 +113,7 @@ SAGEMAKER = [
     "aws:sagemaker/model:Model",
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
     "aws:sagemaker/endpoint:Endpoint",
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule",  # its name's ValidateFunc is validName too
 ]
 
 
