@@ -105,7 +105,8 @@ class PlatformMocks(Mocks):
         where it is not ``region`` (the stack's ``aws-native:region``)."""
         self.region = region
         self.account_id = account_id
-        self.arns = Arns(region, account_id)
+        # The partition get_partition answers (arn:aws-cn:... in China, as Terraform's ARNs are there).
+        self.arns = Arns(region, account_id, (partition_of(region) or ("aws", ""))[0])
         self._by_region: dict[str, PlatformMocks] = {region: self}
         """The mocks answering in each region a provider names, made on first use."""
         self._provider_regions: dict[str, str] = {}
@@ -178,7 +179,7 @@ class PlatformMocks(Mocks):
         package, module, class_name = typ.split(":")
         service = module.split("/")[0]
         state: State = {
-            "arn": f"arn:aws:{service}:{self.region}:{self.account_id}:{kebab(class_name)}/{resource_id}",
+            "arn": self.arn(service, f"{kebab(class_name)}/{resource_id}"),
             "name": name,
         }
         if "tags" in inputs and package == "aws":
@@ -186,7 +187,8 @@ class PlatformMocks(Mocks):
         return resource_id, state
 
     def arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
-        return f"arn:aws:{service}:{self.region if regional else ''}:{self.account_id if account else ''}:{resource}"
+        region = self.region if regional else ""
+        return f"arn:{self.arns.partition}:{service}:{region}:{self.account_id if account else ''}:{resource}"
 
     # -- invokes ---------------------------------------------------------------------------
     def call(self, args: MockCallArgs) -> tuple[State, list[tuple[str, str]]]:

@@ -102,3 +102,28 @@ def test_a_resource_in_a_china_region_of_its_own_gets_china_s_hosts() -> None:
         MockResourceArgs("aws:s3/bucket:Bucket", "r", {"bucket": "data", "region": "cn-north-1"}, custom=True)
     )
     assert state["bucketRegionalDomainName"] == "data.s3.cn-north-1.amazonaws.com.cn"
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("eu-west-1", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+    ],
+)
+def test_the_mocks_arns_are_in_the_partition_get_partition_answers(region: str, partition: str) -> None:
+    """A program that builds an ARN from ``get_partition()`` and one the mocks answer agree: Terraform's
+    ARNs in China are ``arn:aws-cn:...`` (aws_partition answers the client's partition)."""
+    mocks = PlatformMocks(region, ACCOUNT)
+    state, _ = mocks.call(MockCallArgs("aws:index/getPartition:getPartition", {}, ""))
+    assert state["partition"] == partition
+    assert created(region, "aws:s3/bucket:Bucket", {"bucket": "data"})["arn"] == f"arn:{partition}:s3:::data"
+    assert created(region, "aws:sqs/queue:Queue", {"name": "q"})["arn"] == (
+        f"arn:{partition}:sqs:{region}:{ACCOUNT}:q"
+    )
+    generic = created(region, "aws:glue/job:Job", {"name": "j", "roleArn": "r", "command": {}})
+    assert generic["arn"].startswith(f"arn:{partition}:glue:{region}:{ACCOUNT}:")
+    identity, _ = mocks.call(MockCallArgs("aws:index/getCallerIdentity:getCallerIdentity", {}, ""))
+    assert identity["arn"] == f"arn:{partition}:iam::{ACCOUNT}:user/offline-plan"
