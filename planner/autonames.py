@@ -314,21 +314,25 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         _TF + "lambda/validate.go validFunctionName (aws_lambda_function's function_name)",
     ),
     # aws_ecr_repository's name has no ValidateFunc, so `pulumi preview` passes; CreateRepository
-    # refuses a repositoryName outside its pattern (lower case; ".", "_" or "-" only between
-    # alphanumerics, "/" between path parts; ECR API Reference, CreateRepository). Its 2-256 never
-    # meets an auto-name (hex follows; pulumi-aws's 255 refuses first).
+    # refuses a repositoryName outside its pattern (lower case; ".", "_", "__" or hyphens only
+    # between alphanumerics, "/" between path parts: the OCI distribution spec's path component, as
+    # botocore's ecr service-2.json RepositoryName has it, whole-name match as AWS validates). Its
+    # 2-256 never meets an auto-name (hex follows; pulumi-aws's 255 refuses first).
     "ecr-repository": UpstreamValidation(
         (
             (
                 lambda name: (
-                    re.fullmatch(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*", name)
+                    re.fullmatch(
+                        r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*",
+                        name,
+                    )
                     is None
                 ),
                 "repositoryName {value} does not satisfy the pattern "
-                "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
+                "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
             ),
         ),
-        'Give it a logical name of lower-case letters and digits, "." "_" or "-" only between them, '
+        'Give it a logical name of lower-case letters and digits, ".", "_", "__" or hyphens only between them, '
         '"/" between path parts (pulumi-aws does not lower-case it)',
         "Amazon ECR API Reference, CreateRepository's repositoryName (Pattern, Length 2-256); "
         + _TF

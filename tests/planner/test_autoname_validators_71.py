@@ -397,7 +397,16 @@ ECR = "aws:ecr/repository:Repository"
 
 
 @pytest.mark.parametrize(
-    "logical", ["ModelServer", "model__server", "model server", "-model", "team//model", "team/", "model-"]
+    "logical",
+    [
+        "ModelServer",
+        "model___server",
+        "model._server",
+        "model server",
+        "-model",
+        "team//model",
+        "team/",
+    ],
 )
 def test_an_ecr_repository_auto_name_outside_create_repository_s_pattern_fails_at_create(
     logical: str,
@@ -410,7 +419,18 @@ def test_an_ecr_repository_auto_name_outside_create_repository_s_pattern_fails_a
     assert "has a problem" not in said, "not a check failure: the engine prints none"
 
 
-@pytest.mark.parametrize("logical", ["model-server", "team/model.server", "model_server1", "1model"])
+@pytest.mark.parametrize(
+    "logical",
+    [
+        "model-server",
+        "team/model.server",
+        "model_server1",
+        "1model",
+        "model__server",
+        "model--server",
+        "model-",
+    ],
+)
 def test_near_miss_ecr_repository_names_pass(logical: str) -> None:
     refuse_too_long_autoname(ECR, logical, {})
 
