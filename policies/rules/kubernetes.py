@@ -59,6 +59,7 @@ from ._common import (
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
+from ._k8s_quantities import quantity
 
 # --- which kinds carry a pod, and where -------------------------------------------------
 
@@ -375,6 +376,8 @@ def _probes(pod: PodSpec, _: Mapping[str, Any]) -> Check:
 
 
 def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    for path, container in pod.containers(*RUNNING):
+        yield from _not_quantities(path, container)
     if pod.partial:
         return
     for path, container in pod.containers(*RUNNING):
@@ -385,28 +388,39 @@ def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
                 yield f"{path}.resources.requests.{resource} is unset: set it so the pod is scheduled and bounded."
             if not is_set(limit):
                 yield f"{path}.resources.limits.{resource} is unset: set it so the pod is scheduled and bounded."
-            elif not _bounds(limit):
+            elif quantity(limit) is not None and not _bounds(limit):
                 yield (
                     f"{path}.resources.limits.{resource} is {shown(limit)}: a zero limit sets no limit at all; "
                     "set a positive one so the container is bounded."
                 )
 
 
-#: The signed number a quantity starts with (the API server accepts ``-0``, which is zero).
-_QUANTITY_NUMBER = re.compile(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))")
+def _not_quantities(path: str, container: Any) -> Check:
+    """Every request and limit (cpu, memory, ephemeral-storage, GPUs...) that is no quantity the API
+    server takes (:mod:`._k8s_quantities`): it bounds nothing and stands in for no request. A value
+    unknown at preview is not judged. Read on a patch too: what it sets is what the object gets."""
+    for kind in ("requests", "limits"):
+        amounts = get(container, f"resources.{kind}")
+        if not is_map(amounts):
+            continue
+        for name in amounts:
+            try:
+                value = amounts[name]
+            except UnknownValueError:
+                continue
+            if is_set(value) and quantity(value) is None:
+                yield (
+                    f"{path}.resources.{kind}['{name}'] is {shown(value)}: not a Kubernetes quantity (a number "
+                    "and an optional suffix: 500m, 2Gi, 1e3), which the API server refuses; it bounds nothing."
+                )
 
 
-def _bounds(quantity: Any) -> bool:
-    """A limit that bounds the container: set and not zero (the kubelet sets no cgroup limit for
-    ``0``, ``"0"``, ``"0Mi"``, ``"0m"``, ``"-0"``; a negative one the API server rejects)."""
-    if not is_set(quantity):
-        return False
-    if isinstance(quantity, bool):
-        return True
-    if isinstance(quantity, int | float):
-        return quantity > 0
-    found = _QUANTITY_NUMBER.match(str(quantity))
-    return found is None or float(found[1]) > 0
+def _bounds(limit: Any) -> bool:
+    """A limit that bounds the container: a quantity above zero (the kubelet sets no cgroup limit for
+    ``0``, ``"0Mi"``, ``"-0"``; a negative one the API server rejects; so it does one that is no
+    quantity: ``inf``, ``2GB``, a boolean)."""
+    amount = quantity(limit)
+    return amount is not None and amount > 0
 
 
 def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
@@ -540,11 +554,11 @@ def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
             yield f"{path}.securityContext.runAsUser is {shown(uid)}: run as a UID >= {int(minimum)}."
 
 
-def _quantity(value: Any) -> str:
-    amount = number(value)
-    if amount is not None and amount.is_integer():  # not inf nor nan, which int() refuses
-        return str(int(amount))
-    return str(value)
+def _quantity(value: Any) -> Any:
+    """A GPU request or limit to compare: its amount (``1``, ``"1"`` and ``"1000m"`` are one GPU), or as
+    written when it is no quantity (k8s-resources-bounded refuses it)."""
+    amount = quantity(value)
+    return str(value) if amount is None else amount
 
 
 def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
@@ -606,7 +620,8 @@ k8s_probes_configured = _workload_rule(
 
 k8s_resources_bounded = _workload_rule(
     "k8s-resources-bounded",
-    "Containers must set CPU and memory requests and limits. Fix: set resources.requests/limits cpu and memory.",
+    "Containers must set CPU and memory requests and limits, each request and limit a Kubernetes quantity. Fix: set "
+    "resources.requests/limits cpu and memory (positive limits) as quantities such as 500m, 2Gi.",
     _resources,
     level=MANDATORY,
     severity=MEDIUM,

@@ -1,0 +1,48 @@
+"""Kubernetes resource quantities (``cpu: 500m``, ``memory: 2Gi``, ``nvidia.com/gpu: 1``) read as the
+API server reads them, so a value it refuses never satisfies a rule.
+
+The grammar is apimachinery's (pkg/api/resource/quantity.go, ``ParseQuantity``): a signed number
+(``1``, ``1.5``, ``.5``, ``1.``; the sign or the digits may be all there is, which is zero) and one
+suffix: binary SI ``Ki Mi Gi Ti Pi Ei``, decimal SI ``n u m k M G T P E`` or a decimal exponent
+``e``/``E`` and a signed integer. A quantity arrives as JSON, whose unmarshalling trims blanks
+(``UnmarshalJSON``: ``strings.TrimSpace``) and reads a JSON number as its text. Anything else (``inf``,
+``nan``, ``2GB``, ``1.5.0``, a boolean, a map, an empty string) the API server refuses; a custom
+resource's schema (KServe's ``resources``) refuses it by the same grammar's pattern.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_GRAMMAR = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?")
+_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+
+
+def quantity(value: Any) -> Decimal | None:
+    """A quantity's amount, or None when it is no quantity the API server takes (unset included)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    found = _GRAMMAR.fullmatch(text)
+    if not text or found is None:
+        return None
+    sign, whole, fraction, suffix = found[1], found[2], found[3] or "", found[4] or ""
+    try:
+        amount = Decimal(f"{sign}{whole or '0'}.{fraction or '0'}")
+        if suffix in _BINARY:
+            return amount * (2 ** _BINARY[suffix])
+        if suffix in _DECIMAL:
+            return amount.scaleb(_DECIMAL[suffix])
+        return amount.scaleb(int(suffix[1:]))
+    except (InvalidOperation, ArithmeticError):  # an exponent past what a Decimal holds
+        return None
