@@ -546,8 +546,15 @@ def _spot_problems(
         )
         return
     # Unset, MaxRuntimeInSeconds is SageMaker's default (a day), not unbounded.
-    wait = number(max_wait)
-    run = number(max_run) if max_run is not None else float(DEFAULT_MAX_RUNTIME)
+    wait = _seconds(max_wait)
+    run = _seconds(max_run) if max_run is not None else DEFAULT_MAX_RUNTIME
+    for setting, value, read in (("max_wait", max_wait, wait), ("max_run", max_run, run)):
+        # An expression is chosen when the pipeline runs (a parameter without a default, a step's property).
+        if read is None and not is_expression(value):
+            yield (
+                f"{path(setting)} is {shown(value)}: not a number of seconds (StoppingCondition takes an "
+                "integer of at least 1), so the wait cannot be judged; set both as whole seconds."
+            )
     if wait is not None and run is not None and wait <= run:
         limit = (
             shown(max_run) if max_run is not None else f"unset: SageMaker's default, {DEFAULT_MAX_RUNTIME}"
@@ -556,6 +563,17 @@ def _spot_problems(
             f"{path('max_wait')} ({shown(max_wait)}) must be greater than {path('max_run')} "
             f"({limit}): the time for spot capacity is what it leaves."
         )
+
+
+def _seconds(value: Any) -> int | None:
+    """A StoppingCondition duration as SageMaker takes it: an integer of at least 1 (botocore's
+    sagemaker model: ``MaxRuntimeInSeconds`` and ``MaxWaitTimeInSeconds`` are ``integer``, ``min`` 1),
+    written as a number or as its text (pulumi-aws converts ``"3600"``); else None: unreadable text,
+    NaN or an infinity (:func:`number`), a fraction, zero or less."""
+    amount = number(value)
+    if amount is None or not amount.is_integer() or amount < 1:
+        return None
+    return int(amount)
 
 
 def _pipeline_spot(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
