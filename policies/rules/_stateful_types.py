@@ -70,6 +70,21 @@ _MESSAGING = (
     "an SMS/voice origination identity or its configuration, not a store of data (the platform sends no SMS)"
 )
 
+#: Why a log group is not a protected type, and where that stops being true. Deleting a log group
+#: deletes its events, so a group that holds the only copy of an audit record is a store of data:
+#: EKS delivers its control-plane audit logs to CloudWatch Logs only (``/aws/eks/<cluster>/cluster``;
+#: Amazon EKS User Guide, "Amazon EKS control plane logging"), and database audit logs exported
+#: there may have no other copy either. The type alone cannot tell those from operational ones (the
+#: platform's: SageMaker jobs and endpoints, Lambda, flow logs), and protecting every log group would
+#: make each stack's teardown a manual step; a program protects such a group itself.
+_LOG_GROUP = (
+    "mostly operational logs that expire by retentionInDays (log-group-retention) and whose loss loses "
+    "no record kept nowhere else: CloudTrail's audit record is its trail's, whose bucket is protected. Not "
+    "every log group: deleting one deletes its events, and some hold the only copy of an audit record "
+    "(EKS control-plane audit logs go to CloudWatch Logs only, /aws/eks/<cluster>/cluster); the type "
+    "cannot tell those apart, so protect such a group with protect=True in the program"
+)
+
 #: Types with a deletion or termination protection input that are not stores of data, and why.
 NOT_STATEFUL: dict[str, str] = {
     "aws:ec2/instance:Instance": _COMPUTE,
@@ -86,14 +101,8 @@ NOT_STATEFUL: dict[str, str] = {
     "aws:lb/loadBalancer:LoadBalancer": _NETWORK,
     "aws:networkfirewall/firewall:Firewall": _NETWORK,
     "aws-native:networkfirewall:Firewall": _NETWORK,
-    "aws:cloudwatch/logGroup:LogGroup": (
-        "operational logs that expire by retentionInDays anyway (the audit record is the trail's, whose "
-        "bucket is protected); a log group deleted with its stack is recreated empty"
-    ),
-    "aws-native:logs:LogGroup": (
-        "operational logs that expire by retentionInDays anyway (the audit record is the trail's, whose "
-        "bucket is protected); a log group deleted with its stack is recreated empty"
-    ),
+    "aws:cloudwatch/logGroup:LogGroup": _LOG_GROUP,
+    "aws-native:logs:LogGroup": _LOG_GROUP,
     "aws-native:cloudformation:Stack": "a deployment of other resources, each judged as its own type",
     "aws-native:cloudtrail:Dashboard": "a view of event data stores (which are protected); it holds no events",
     "aws:verifiedpermissions/policyStore:PolicyStore": (
