@@ -11,7 +11,11 @@ and ClusterServingRuntime (``spec``: containers merged into the predictor pods t
 read like a Patch, on what they set), and KServe's
 ``serving.kserve.io/v1beta1`` InferenceService (a custom resource: ``spec.predictor``, and
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
-such as ``model`` or ``triton`` count as containers). A Patch changes only
+such as ``model`` or ``triton`` count as containers), and KServe's ``LLMInferenceService``
+(``serving.kserve.io/v1alpha1``, KServe 0.15+, and ``v1alpha2``: the pod specs ``spec.template``,
+``spec.worker``, ``spec.prefill.template``/``worker`` and ``spec.router.scheduler.template``, merged over
+LLMInferenceServiceConfig templates, so read like a Patch, on what they set; its ``spec.model.uri`` may
+name an OCI image). A Patch changes only
 what it names, so presence demands (probes, limits, ``runAsNonRoot``...) are skipped there while
 values it does set are still checked (``privileged: true`` in a patch is a violation). A bool field
 counts only as a real boolean (:mod:`._k8s_booleans`): the API server refuses ``"false"``, ``0`` or
@@ -78,6 +82,7 @@ POD_SPEC_PATHS: dict[str, str] = {
     "Rollout": "spec.template.spec",
     "ServingRuntime": "spec",
     "ClusterServingRuntime": "spec",
+    "LLMInferenceService": "spec.template",
 }
 #: Kinds whose every pod spec holds its own pods' ``annotations`` (read as ``<pod spec>.annotations``):
 #: KServe adds an InferenceService component's ``annotations`` (ComponentExtensionSpec) and a serving
@@ -87,23 +92,34 @@ ANNOTATED_POD_SPECS = frozenset({"InferenceService", "ServingRuntime", "ClusterS
 #: component's own (which override them): an InferenceService's own (components/predictor.go:
 #: "Labels and annotations priority: predictor component > isvc > ServingRuntimePodSpec").
 SHARED_POD_METADATA: dict[str, str] = {"InferenceService": "metadata"}
+#: Kinds whose pod specs sit beside their pods' ``annotations``, read as ``<the pod spec's parent>.annotations``:
+#: KServe's LLMInferenceService adds a WorkloadSpec's (``spec``, ``spec.prefill``) and its scheduler's
+#: (``spec.router.scheduler``) ``annotations`` to the pods of their ``template`` and ``worker``.
+SIBLING_ANNOTATED_POD_SPECS = frozenset({"LLMInferenceService"})
 #: Kind -> where the metadata of its pods sits: beside the pod spec of a template, a Pod's own.
 POD_METADATA_PATHS: dict[str, str] = {
     kind: path.removesuffix("spec") + "metadata"
     for kind, path in POD_SPEC_PATHS.items()
-    if kind not in ANNOTATED_POD_SPECS
+    if kind not in ANNOTATED_POD_SPECS | SIBLING_ANNOTATED_POD_SPECS
 }
 #: Kinds whose pod spec is a template merged into other pods, read like a Patch (only what it sets):
 #: a KServe serving runtime's containers and pod fields are merged into the predictor pod of every
-#: InferenceService that uses it, under the fields the InferenceService sets itself.
-PARTIAL_KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime"})
+#: InferenceService that uses it, under the fields the InferenceService sets itself; an
+#: LLMInferenceService's ``template``, ``worker`` and ``prefill`` are merged over its baseRefs'
+#: LLMInferenceServiceConfigs, its runtime's container and KServe's default vLLM template
+#: (``kserve-config-llm-template``), which give the image and the rest the object leaves unset.
+PARTIAL_KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "LLMInferenceService"})
 #: Kind -> where the object may instead name another workload whose pods it runs (checked there):
 #: an Argo Rollout's ``workloadRef`` to a Deployment.
 POD_SPEC_ELSEWHERE: dict[str, str] = {"Rollout": "spec.workloadRef"}
 #: Kind -> further optional pod specs in the object (KServe's other components).
 OPTIONAL_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "InferenceService": ("spec.transformer", "spec.explainer"),
-}
+    # The multi-node workers, the disaggregated prefill pods and the scheduler (endpoint picker) pods.
+    "LLMInferenceService": (
+        "spec.worker", "spec.prefill.template", "spec.prefill.worker", "spec.router.scheduler.template",
+    ),
+}  # fmt: skip
 #: Kind -> fields of its pod specs that each hold one container: KServe's ``model`` (with a serving
 #: runtime) and its per-framework predictors and explainers.
 SINGLE_CONTAINERS: dict[str, tuple[str, ...]] = {
@@ -115,6 +131,11 @@ SINGLE_CONTAINERS: dict[str, tuple[str, ...]] = {
 #: Kinds whose pod specs name their model by URI (``storageUri``, ``storageUris``), an OCI image among
 #: them (KServe's modelcars): an image reference ``k8s-image-pinned-by-digest`` reads.
 MODEL_URI_KINDS = frozenset({"InferenceService"})
+#: Kind -> where, in the object, URIs of the model its pods serve sit (an OCI image among them), read
+#: with its main pod spec, which is judged even when unset (the pods are made from templates elsewhere):
+#: an LLMInferenceService's ``spec.model.uri`` (``hf://``, ``s3://``, ``pvc://`` or ``oci://``, the last
+#: a modelcar image; llmisvc ``attachModelArtifacts``). LoRA adapters take no ``oci://``.
+OBJECT_MODEL_URIS: dict[str, tuple[str, ...]] = {"LLMInferenceService": ("spec.model.uri",)}
 #: API group/version -> the pod-bearing kinds pulumi-kubernetes has tokens for there.
 _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "core/v1": ("Pod", "PodTemplate", "ReplicationController"),
@@ -126,7 +147,9 @@ _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "batch/v1beta1": ("CronJob",),
     "batch/v2alpha1": ("CronJob",),
     "serving.kserve.io/v1beta1": ("InferenceService",),
-    "serving.kserve.io/v1alpha1": ("ServingRuntime", "ClusterServingRuntime"),
+    "serving.kserve.io/v1alpha1": ("ServingRuntime", "ClusterServingRuntime", "LLMInferenceService"),
+    # KServe's later LLMInferenceService version (the same WorkloadSpec, template and worker pod specs).
+    "serving.kserve.io/v1alpha2": ("LLMInferenceService",),
     # Argo Rollouts: a Deployment's pod template under progressive delivery (canary, blue/green).
     "argoproj.io/v1alpha1": ("Rollout",),
 }
@@ -160,6 +183,8 @@ class PodSpec:
     """Where metadata sits whose annotations the pods get under their own (an InferenceService's)."""
     model_uris: bool = False
     """Whether the pod spec names its model by URI (KServe's ``storageUri``/``storageUris``), OCI images among them."""
+    object_model_uris: tuple[str, ...] = ()
+    """Paths in ``root`` of URIs of the model the pods serve (:data:`OBJECT_MODEL_URIS`)."""
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
@@ -281,6 +306,8 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
             metadata = (
                 path
                 if kind in ANNOTATED_POD_SPECS
+                else path.rpartition(".")[0]
+                if kind in SIBLING_ANNOTATED_POD_SPECS
                 else POD_METADATA_PATHS.get(kind)
                 if path == spec_path
                 else None
@@ -289,6 +316,9 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
             sets = [m for m in (metadata, shared if path == spec_path else None) if m]
             if spec is None and variant == "Patch" and any(_sets_annotations(obj, m) for m in sets):
                 spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
+            object_uris = OBJECT_MODEL_URIS.get(kind, ()) if path == spec_path else ()
+            if spec is None and object_uris:
+                spec = {}  # pods made from templates elsewhere: judged on the model and annotations it sets
             if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
                 continue  # the patch leaves the pod alone, or the optional component is absent
             if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
@@ -306,6 +336,7 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
                     prefix,
                     shared,
                     kind in MODEL_URI_KINDS,
+                    object_uris,
                 )
             )
     return result
@@ -462,9 +493,9 @@ def _model_image_digests(pod: PodSpec) -> Check:
     explainer: each one-container field's ``storageUri`` (PredictorExtensionSpec, ExplainerExtensionSpec)
     and the component's ``storageUris[].uri`` (PredictorSpec, TransformerSpec, ExplainerSpec;
     serving.kserve.io/v1beta1). ``storage.path`` is not read: a storage spec names only s3, hdfs or
-    webhdfs storage (SupportedStorageSpecURIPrefixList). Other schemes (s3://, pvc://, hf://) are not
-    images."""
-    if not pod.model_uris:
+    webhdfs storage (SupportedStorageSpecURIPrefixList). Read on an LLMInferenceService too: its
+    ``spec.model.uri`` (:data:`OBJECT_MODEL_URIS`). Other schemes (s3://, pvc://, hf://) are not images."""
+    if not (pod.model_uris or pod.object_model_uris):
         return
     uris = [(f"{pod.path}.{key}.storageUri", get(pod.spec, f"{key}.storageUri")) for key in pod.singles]
     uris += [
@@ -472,6 +503,7 @@ def _model_image_digests(pod: PodSpec) -> Check:
         for i, entry in enumerate(items(pod.get("storageUris")))
         if is_map(entry)
     ]
+    uris += [(pod.prefix + path, get(pod.root, path)) for path in pod.object_model_uris]
     for path, uri in uris:
         if isinstance(uri, str) and _OCI_URI.match(uri) and "@sha256:" not in uri:
             yield (
@@ -631,8 +663,8 @@ k8s_resources_bounded = _workload_rule(
 
 k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
-    "Container images, image volumes' references and KServe models stored as OCI images (storageUri or "
-    "storageUris[].uri oci://...) should be pinned by digest, not a mutable tag. Fix: use "
+    "Container images, image volumes' references and KServe models stored as OCI images (storageUri, "
+    "storageUris[].uri, an LLMInferenceService's spec.model.uri: oci://...) should be pinned by digest, not a mutable tag. Fix: use "
     "image@sha256:<digest> (oci://image@sha256:<digest>).",
     _image_digest,
     level=ADVISORY,
