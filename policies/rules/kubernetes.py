@@ -578,12 +578,37 @@ def _token_not_automounted(pod: PodSpec, _: Mapping[str, Any]) -> Check:
 
 def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     minimum = number(cfg["minUid"]) or 10000.0
-    pod_uid = number(pod.get("securityContext.runAsUser"))
+    pod_value = pod.get("securityContext.runAsUser")
+    # A malformed value is said where it is set, even where every container sets its own: the API
+    # server refuses the pod for it.
+    for at, value in (
+        (pod.path, pod_value),
+        *((p, get(c, "securityContext.runAsUser")) for p, c in pod.containers(*ALL)),
+    ):
+        if value is not None and _uid(value) is None:
+            yield (
+                f"{at}.securityContext.runAsUser is {shown(value)}: not an integer, which the API server "
+                f"refuses there; run as a UID >= {int(minimum)}."
+            )
     for path, container in pod.containers(*ALL):
-        uid = number(get(container, "securityContext.runAsUser"))
-        uid = pod_uid if uid is None else uid
+        own = get(container, "securityContext.runAsUser")
+        value = own if own is not None else pod_value
+        if value is not None and _uid(value) is None:
+            continue  # said above
+        uid = _uid(value)
         if (uid is None and not pod.partial) or (uid is not None and uid < minimum):
             yield f"{path}.securityContext.runAsUser is {shown(uid)}: run as a UID >= {int(minimum)}."
+
+
+def _uid(value: Any) -> float | None:
+    """A ``runAsUser`` as the API server takes it: a JSON integer (int64), which reaches a policy as an
+    int or a whole float; None for anything else. Text (``"20000"``) is no UID: Kubernetes' JSON
+    decoding refuses a string for an integer field, as a CRD's ``type: integer`` schema does, so it
+    must not pass as a high UID (:func:`number` would read it); nor does a fraction, NaN or an infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    amount = number(value)
+    return amount if amount is not None and amount.is_integer() else None
 
 
 def _quantity(value: Any) -> Any:
