@@ -81,6 +81,14 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
     scale_in, scale_out = (
         _cooldown(get(config, key), unset) for key in ("scaleInCooldown", "scaleOutCooldown")
     )
+    # A cooldown no number reads ("soon", "nan") is refused, not skipped: the comparison below would
+    # pass it (Application Auto Scaling takes an integer of seconds; SageMaker scales by its value).
+    for key, read in (("scaleInCooldown", scale_in), ("scaleOutCooldown", scale_out)):
+        if read is None:
+            yield (
+                f"targetTrackingScalingPolicyConfiguration.{key} is {shown(get(config, key))}: not a number of "
+                "seconds; set it (scale in slowly and out fast)."
+            )
     # Failed only when it fails whatever an unset cooldown turns out to be, and only if it scales in
     # (with scaleIn disabled its scale-in cooldown is never used; read last: unknown at preview, it
     # leaves undecided only a policy the cooldowns would fail).
