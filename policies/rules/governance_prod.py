@@ -294,8 +294,17 @@ def _capacity_kept(target: PolicyResource, stack: StackIndex, minimum: float, un
         for bound in ("minCapacity", "maxCapacity"):
             value = get(action, f"scalableTargetAction.{bound}")
             # 0 is how pulumi-aws reports an unset bound after create (an action may set one bound
-            # only), so it reads as unset: a scale to zero is left to the service's own limits.
-            if 0.0 < (number(value) or 0.0) < minimum:
+            # only), so it reads as unset: a scale to zero is left to the service's own limits. A bound
+            # no number reads ("one", "nan") is not unset: it may be any size, so it is refused.
+            if is_set(value) and number(value) is None:
+                yield (
+                    (
+                        f"{where} sets scalableTargetAction.{bound} to {shown(value)} on scaling target "
+                        f"{target.name!r}: not a number of {unit}; keep at least {int(minimum)}."
+                    ),
+                    urn,
+                )
+            elif 0.0 < (number(value) or 0.0) < minimum:
                 yield (
                     (
                         f"{where} sets scalableTargetAction.{bound} to {shown(value)} on scaling target "
