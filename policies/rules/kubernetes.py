@@ -11,7 +11,8 @@ and ClusterServingRuntime (``spec``: containers merged into the predictor pods t
 read like a Patch, on what they set), and KServe's
 ``serving.kserve.io/v1beta1`` InferenceService (a custom resource: ``spec.predictor``, and
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
-such as ``model`` or ``triton`` count as containers), and KServe's ``LLMInferenceService``
+such as ``model`` or ``triton`` count as containers; a multi-node predictor's ``spec.predictor.workerSpec``
+and a runtime's ``spec.workerSpec``, merged, read like a Patch), and KServe's ``LLMInferenceService``
 (``serving.kserve.io/v1alpha1``, KServe 0.15+, and ``v1alpha2``: the pod specs ``spec.template``,
 ``spec.worker``, ``spec.prefill.template``/``worker`` and ``spec.router.scheduler.template``, merged over
 LLMInferenceServiceConfig templates, so read like a Patch, on what they set; its ``spec.model.uri`` may
@@ -109,12 +110,22 @@ POD_METADATA_PATHS: dict[str, str] = {
 #: LLMInferenceServiceConfigs, its runtime's container and KServe's default vLLM template
 #: (``kserve-config-llm-template``), which give the image and the rest the object leaves unset.
 PARTIAL_KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "LLMInferenceService"})
+#: Kind -> its optional pod specs that are merged over another's, read like a Patch (only what they set):
+#: an InferenceService's ``spec.predictor.workerSpec`` over its serving runtime's ``workerSpec``, which
+#: gives the worker containers (a workerSpec may set only ``tensorParallelSize``).
+PARTIAL_POD_SPEC_PATHS: dict[str, frozenset[str]] = {
+    "InferenceService": frozenset({"spec.predictor.workerSpec"})
+}
 #: Kind -> where the object may instead name another workload whose pods it runs (checked there):
 #: an Argo Rollout's ``workloadRef`` to a Deployment.
 POD_SPEC_ELSEWHERE: dict[str, str] = {"Rollout": "spec.workloadRef"}
 #: Kind -> further optional pod specs in the object (KServe's other components).
 OPTIONAL_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
-    "InferenceService": ("spec.transformer", "spec.explainer"),
+    # A predictor's workerSpec: the pods of a multi-node predictor beside its head (v1beta1 WorkerSpec,
+    # a PodSpec); a serving runtime's workerSpec (an inline ServingRuntimePodSpec) is merged into them.
+    "InferenceService": ("spec.transformer", "spec.explainer", "spec.predictor.workerSpec"),
+    "ServingRuntime": ("spec.workerSpec",),
+    "ClusterServingRuntime": ("spec.workerSpec",),
     # The multi-node workers, the disaggregated prefill pods and the scheduler (endpoint picker) pods.
     "LLMInferenceService": (
         "spec.worker", "spec.prefill.template", "spec.prefill.worker", "spec.router.scheduler.template",
@@ -323,7 +334,9 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
                 continue  # the patch leaves the pod alone, or the optional component is absent
             if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
                 continue  # the pods are the referenced workload's, checked as that workload
-            partial = variant == "Patch" or kind in PARTIAL_KINDS
+            partial = (
+                variant == "Patch" or kind in PARTIAL_KINDS or path in PARTIAL_POD_SPEC_PATHS.get(kind, ())
+            )
             result.append(
                 PodSpec(
                     prefix + path,
