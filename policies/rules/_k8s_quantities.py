@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 _GRAMMAR = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?")
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+#: Decimal arithmetic about as wide as apimachinery's exponents: it reads one as an int64
+#: (``strconv.ParseInt`` in suffix.go ``interpret``) and so takes ``1e1000000``, which the default
+#: context's Emax (999999) overflows into "no quantity"; it refuses one past an int64 (9.2e18), and this
+#: one past MAX_EMAX (1e18 - 1 on 64-bit builds).
+_WIDE = Context(Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def quantity(value: Any) -> Decimal | None:
@@ -38,11 +43,12 @@ def quantity(value: Any) -> Decimal | None:
         return None
     sign, whole, fraction, suffix = found[1], found[2], found[3] or "", found[4] or ""
     try:
-        amount = Decimal(f"{sign}{whole or '0'}.{fraction or '0'}")
-        if suffix in _BINARY:
-            return amount * (2 ** _BINARY[suffix])
-        if suffix in _DECIMAL:
-            return amount.scaleb(_DECIMAL[suffix])
-        return amount.scaleb(int(suffix[1:]))
-    except (InvalidOperation, ArithmeticError):  # an exponent past what a Decimal holds
+        with localcontext(_WIDE):
+            amount = Decimal(f"{sign}{whole or '0'}.{fraction or '0'}")
+            if suffix in _BINARY:
+                return amount * (2 ** _BINARY[suffix])
+            if suffix in _DECIMAL:
+                return amount.scaleb(_DECIMAL[suffix])
+            return amount.scaleb(int(suffix[1:]))
+    except (InvalidOperation, ArithmeticError):  # an exponent past what :data:`_WIDE` holds
         return None

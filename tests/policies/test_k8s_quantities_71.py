@@ -159,3 +159,24 @@ def test_an_empty_limit_is_unset_not_said_twice() -> None:
     assert_decided(
         findings(RULE, DEPLOYMENT, _deployment(_with("limits", "cpu", ""))), f"{AT}.limits.cpu is unset"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "amount"),
+    [("1e1000000", Decimal("1E+1000000")), ("1E+1000000", Decimal("1E+1000000")), ("1e999999", Decimal("1E+999999"))],
+    ids=repr,
+)  # fmt: skip
+def test_an_exponent_past_the_default_decimal_context_is_still_a_quantity(
+    value: str, amount: Decimal
+) -> None:
+    """apimachinery reads an exponent as an int64 (suffix.go ``interpret``): ``1e1000000`` is a quantity,
+    though Python's default decimal context (Emax 999999) overflows on it, which read as "no quantity"."""
+    assert quantity(value) == amount
+    assert quantity("-" + value) == amount.copy_negate()
+    assert_decided(findings(RULE, DEPLOYMENT, _deployment(_with("limits", "memory", value))), None)
+
+
+@pytest.mark.parametrize("value", ["1e" + "9" * 20, "1e-" + "9" * 20], ids=["huge", "tiny"])
+def test_an_exponent_past_an_int64_is_no_quantity(value: str) -> None:
+    """Near miss: apimachinery's ``strconv.ParseInt`` refuses it (ErrSuffix)."""
+    assert quantity(value) is None
