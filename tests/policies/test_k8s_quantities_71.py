@@ -180,3 +180,29 @@ def test_an_exponent_past_the_default_decimal_context_is_still_a_quantity(
 def test_an_exponent_past_an_int64_is_no_quantity(value: str) -> None:
     """Near miss: apimachinery's ``strconv.ParseInt`` refuses it (ErrSuffix)."""
     assert quantity(value) is None
+
+
+#: Every suffix apimachinery's tables hold (suffix.go: decimal n u m k M G T P E, binary Ki..Ei) and a
+#: signed exponent, each beside a near miss it refuses: ``K`` alone (only ``k`` is decimal), a lower-case
+#: or capital ``I``, ``mi``.
+SUFFIXES = [
+    ("5u", Decimal("0.000005")), ("1k", Decimal(10**3)), ("1M", Decimal(10**6)), ("1G", Decimal(10**9)),
+    ("1T", Decimal(10**12)), ("1P", Decimal(10**15)), ("1Mi", Decimal(2**20)), ("1Ti", Decimal(2**40)),
+    ("1Pi", Decimal(2**50)), ("1Ei", Decimal(2**60)), ("1e-3", Decimal("0.001")), ("1E+2", Decimal(100)),
+]  # fmt: skip
+NOT_SUFFIXES = ["1K", "1KI", "1ki", "1mi", "1Gb", "1e+", "1m3"]
+
+
+@pytest.mark.parametrize(("value", "amount"), SUFFIXES, ids=[v for v, _ in SUFFIXES])
+def test_each_suffix_scales_by_its_own_power(value: str, amount: Decimal) -> None:
+    assert quantity(value) == amount
+
+
+@pytest.mark.parametrize("value", NOT_SUFFIXES)
+def test_a_suffix_apimachinery_has_not_is_no_quantity(value: str) -> None:
+    assert quantity(value) is None
+    assert_decided(
+        findings(RULE, DEPLOYMENT, _deployment(_with("requests", "memory", value))),
+        f"{AT}.requests['memory'] is ",
+        "not a Kubernetes quantity",
+    )

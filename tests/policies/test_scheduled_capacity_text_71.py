@@ -57,3 +57,11 @@ def test_an_aws_native_targets_own_action_is_read_alike() -> None:
 def test_readable_bounds_are_judged_as_before(action: dict[str, Any], refused: bool) -> None:
     found = _found(TARGET, {}, action)
     assert (len(found) == 1 and "to '1'" in found[0]) if refused else found == [], found
+
+
+@pytest.mark.parametrize("bound", ["minCapacity", "maxCapacity"])
+def test_an_empty_bound_is_unset_not_unreadable(bound: str) -> None:
+    """Near miss: an empty string is no bound set (as everywhere in the pack, ``is_set``), not a bound
+    no number reads; the other bound alone is judged."""
+    other = "maxCapacity" if bound == "minCapacity" else "minCapacity"
+    assert _found(TARGET, {}, {bound: "", other: 4}) == []
