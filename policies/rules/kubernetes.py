@@ -13,7 +13,7 @@ read like a Patch, on what they set), and KServe's
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
 such as ``model`` or ``triton`` count as containers; a multi-node predictor's ``spec.predictor.workerSpec``
 and a runtime's ``spec.workerSpec``, merged, read like a Patch), and KServe's ``LLMInferenceService``
-(``serving.kserve.io/v1alpha1``, KServe 0.15+, and ``v1alpha2``: the pod specs ``spec.template``,
+(``serving.kserve.io/v1alpha1``, KServe 0.16+, and ``v1alpha2``, 0.17+: the pod specs ``spec.template``,
 ``spec.worker``, ``spec.prefill.template``/``worker`` and ``spec.router.scheduler.template``, merged over
 LLMInferenceServiceConfig templates, so read like a Patch, on what they set; its ``spec.model.uri`` may
 name an OCI image). A Patch changes only
@@ -159,7 +159,7 @@ _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "batch/v2alpha1": ("CronJob",),
     "serving.kserve.io/v1beta1": ("InferenceService",),
     "serving.kserve.io/v1alpha1": ("ServingRuntime", "ClusterServingRuntime", "LLMInferenceService"),
-    # KServe's later LLMInferenceService version (the same WorkloadSpec, template and worker pod specs).
+    # KServe's later LLMInferenceService version, 0.17+ (the same WorkloadSpec, template and worker pod specs).
     "serving.kserve.io/v1alpha2": ("LLMInferenceService",),
     # Argo Rollouts: a Deployment's pod template under progressive delivery (canary, blue/green).
     "argoproj.io/v1alpha1": ("Rollout",),

@@ -1,4 +1,4 @@
-"""KServe's LLMInferenceService (``serving.kserve.io/v1alpha1``, KServe 0.15+, and ``v1alpha2``) is a
+"""KServe's LLMInferenceService (``serving.kserve.io/v1alpha1``, KServe 0.16+, and ``v1alpha2``, 0.17+) is a
 pod-bearing kind (policies/rules/kubernetes.py ``pod_specs``): no rule read it, so an unpinned image, a
 privileged container, a GPU without a limit or an ``oci://`` model on a tag in one passed every rule.
 
