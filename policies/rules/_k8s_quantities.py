@@ -6,8 +6,12 @@ The grammar is apimachinery's (pkg/api/resource/quantity.go, ``ParseQuantity``):
 suffix: binary SI ``Ki Mi Gi Ti Pi Ei``, decimal SI ``n u m k M G T P E`` or a decimal exponent
 ``e``/``E`` and a signed integer. A quantity arrives as JSON, whose unmarshalling trims blanks
 (``UnmarshalJSON``: ``strings.TrimSpace``) and reads a JSON number as its text. Anything else (``inf``,
-``nan``, ``2GB``, ``1.5.0``, a boolean, a map, an empty string) the API server refuses; a custom
-resource's schema (KServe's ``resources``) refuses it by the same grammar's pattern.
+``nan``, ``2GB``, ``1.5.0``, a boolean, a map, an empty string) the API server refuses. A custom
+resource (KServe's ``resources``) is checked at admission by its CRD's int-or-string schema and
+Kubernetes' quantity pattern instead: stricter in places (it wants a digit, refusing ``+``, ``.`` and
+``Ki``, and a JSON number with a fraction is no integer), looser in one (``1e1.5``, which KServe's
+controller then cannot decode with ``ParseQuantity``), so reading by ``ParseQuantity`` refuses nothing a
+KServe pod could run with (kserve config/crd/full/llmisvc/serving.kserve.io_llminferenceservices.yaml).
 """
 
 from __future__ import annotations
