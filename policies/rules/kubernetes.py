@@ -36,7 +36,7 @@ which are checked like any other.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,7 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     ConfigSchema,
+    each_part,
     framework,
     get,
     is_map,
@@ -591,18 +592,25 @@ def _token_not_automounted(pod: PodSpec, _: Mapping[str, Any]) -> Check:
 
 def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     minimum = number(cfg["minUid"]) or 10000.0
-    pod_value = pod.get("securityContext.runAsUser")
+
     # A malformed value is said where it is set, even where every container sets its own: the API
-    # server refuses the pod for it.
-    for at, value in (
-        (pod.path, pod_value),
-        *((p, get(c, "securityContext.runAsUser")) for p, c in pod.containers(*ALL)),
-    ):
-        if value is not None and _uid(value) is None:
-            yield (
-                f"{at}.securityContext.runAsUser is {shown(value)}: not an integer, which the API server "
-                f"refuses there; run as a UID >= {int(minimum)}."
-            )
+    # server refuses the pod for it. Each place read apart (each_part), so one unknown at preview
+    # leaves the rule undecided without hiding a malformed value known beside it.
+    def malformed_at(at: str, holder: Any) -> Callable[[], Check]:
+        def part() -> Check:
+            value = get(holder, "securityContext.runAsUser")
+            if value is not None and _uid(value) is None:
+                yield (
+                    f"{at}.securityContext.runAsUser is {shown(value)}: not an integer, which the API "
+                    f"server refuses there; run as a UID >= {int(minimum)}."
+                )
+
+        return part
+
+    yield from each_part(
+        malformed_at(pod.path, pod.spec), *(malformed_at(p, c) for p, c in pod.containers(*ALL))
+    )
+    pod_value = pod.get("securityContext.runAsUser")
     for path, container in pod.containers(*ALL):
         own = get(container, "securityContext.runAsUser")
         value = own if own is not None else pod_value

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.one_resource import assert_decided, findings
 
@@ -72,3 +73,30 @@ def test_a_pod_uid_that_is_no_integer_is_malformed(patch: bool) -> None:
 def test_an_integer_uid_is_judged_as_before(own: Any, pod: Any, fragment: str | None) -> None:
     kind, inputs = _deployment(own=own, pod=pod)
     assert_decided(findings(RULE, kind, inputs), fragment)
+
+
+@pytest.mark.parametrize(
+    ("own", "pod", "fragment"),
+    [
+        (UNKNOWN_STRING_VALUE, "abc", f"{AT}.securityContext.runAsUser is 'abc': not an integer"),
+        (
+            "abc",
+            UNKNOWN_STRING_VALUE,
+            f"{AT}.containers[0].securityContext.runAsUser is 'abc': not an integer",
+        ),
+        (UNKNOWN_STRING_VALUE, 20000, None),
+    ],
+    ids=["known-pod-beside-unknown-container", "known-container-beside-unknown-pod", "near-miss-integer-pod"],
+)
+def test_a_uid_unknown_at_preview_hides_no_malformed_one_beside_it(
+    own: Any, pod: Any, fragment: str | None
+) -> None:
+    """At preview the rule stays undecided (the unknown UID may be low), but a malformed value known
+    in the same pod is still said: the API server refuses the pod whatever the unknown one becomes."""
+    kind, inputs = _deployment(own=own, pod=pod)
+    messages, undecided = findings(RULE, kind, inputs)
+    assert undecided == 1
+    if fragment is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and fragment in messages[0], messages
