@@ -602,9 +602,17 @@ def _training_job_spot(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
             path,
             get(spec, "enableManagedSpotTraining"),
             get(spec, paths["checkpoint"]),
-            get(spec, paths["max_run"]),
-            get(spec, paths["max_wait"]),
+            _provider_number(get(spec, paths["max_run"])),
+            _provider_number(get(spec, paths["max_wait"])),
         )
+
+
+def _provider_number(value: Any) -> Any:
+    """A number input of pulumi-aws's training and tuning jobs (Plugin Framework resources) as the
+    provider reads it: an empty string is no value (pulumi-terraform-bridge pkg/convert/number.go reads
+    ``""`` as a null number, pulumi-terraform-bridge#2921), so an unset limit, not an unreadable one. A
+    pipeline definition's JSON goes to SageMaker as written, where ``""`` is no integer: not read so."""
+    return None if value == "" else value
 
 
 def _spot_checkpointed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:

@@ -24,7 +24,9 @@ TUNING_JOB = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 NOT_SECONDS = "not a number of seconds"
 
-UNREADABLE = ["one day", "nan", "inf", "-inf", "3600.5", 0, "0", -60, True, {"a": 1}, ""]
+UNREADABLE = ["one day", "nan", "inf", "-inf", "3600.5", 0, "0", -60, True, {"a": 1}]
+#: ``""`` is unreadable only where SageMaker reads it as written (a pipeline definition's JSON): on a
+#: pulumi-aws training or tuning job the provider reads it as no value (test_an_empty_limit_*).
 READABLE = [3600, "3600", 3600.0, " 3600 ", "3.6e3"]
 
 
@@ -136,3 +138,30 @@ def test_a_pipeline_training_step_is_read_alike(
     stopping: dict[str, Any], parameters: list[dict[str, Any]] | None, fragment: str | None
 ) -> None:
     assert_decided(findings(RULE, PIPELINE, _pipeline(stopping, parameters)), fragment)
+
+
+def test_an_empty_limit_on_a_job_is_unset_as_the_provider_reads_it() -> None:
+    """pulumi-aws's training and tuning jobs are Plugin Framework resources, whose number inputs read
+    ``""`` as null (pulumi-terraform-bridge pkg/convert/number.go, #2921): an empty run limit is
+    SageMaker's default day, an empty wait limit is no wait limit; neither is an unreadable one."""
+    assert_decided(
+        findings(RULE, TRAINING_JOB, _job({"maxRuntimeInSeconds": "", "maxWaitTimeInSeconds": 172800})), None
+    )
+    assert_decided(
+        findings(RULE, TRAINING_JOB, _job({"maxRuntimeInSeconds": "", "maxWaitTimeInSeconds": 86400})),
+        "must be greater than",
+        "SageMaker's default, 86400",
+    )
+    assert_decided(
+        findings(RULE, TRAINING_JOB, _job({"maxRuntimeInSeconds": 3600, "maxWaitTimeInSeconds": ""})),
+        "stoppingCondition.maxWaitTimeInSeconds is unset",
+    )
+    definition = _job({"maxRuntimeInSeconds": "", "maxWaitTimeInSeconds": 172800})
+    assert_decided(findings(RULE, TUNING_JOB, {"trainingJobDefinition": definition}), None)
+
+
+@pytest.mark.parametrize("key", ["MaxRuntimeInSeconds", "MaxWaitTimeInSeconds"])
+def test_an_empty_limit_in_a_pipeline_definition_is_still_refused(key: str) -> None:
+    """Near miss: the definition's JSON reaches SageMaker as written, where ``""`` is no integer."""
+    stopping = {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200, key: ""}
+    assert_decided(findings(RULE, PIPELINE, _pipeline(stopping)), f"{key} is ''", NOT_SECONDS)
