@@ -130,11 +130,13 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:sfn/stateMachine:StateMachine": AutoName("name", 255, validation="sfn-state-machine"),
     "aws:ecr/repository:Repository": AutoName("name", 255, validation="ecr-repository"),
     # setAutonaming's 255 (a user's and group's name is Required, auto-named all the same), which
-    # iam's validators judge: a policy's and instance profile's 128, the alphabet of all four.
+    # iam's validators judge: a policy's and instance profile's 128, the alphabet of all four. A
+    # user's and group's schema sets no length, so AWS's own refuses at create: CreateUser's UserName
+    # 64, CreateGroup's GroupName 128 (botocore iam service-2.json userNameType, groupNameType).
     "aws:iam/policy:Policy": AutoName("name", 255, validation="iam-name-128"),
     "aws:iam/instanceProfile:InstanceProfile": AutoName("name", 255, validation="iam-name-128"),
-    "aws:iam/user:User": AutoName("name", 255, validation="iam-user-group-name"),
-    "aws:iam/group:Group": AutoName("name", 255, validation="iam-user-group-name"),
+    "aws:iam/user:User": AutoName("name", 255, aws_max_length=64, validation="iam-user-group-name"),
+    "aws:iam/group:Group": AutoName("name", 255, aws_max_length=128, validation="iam-user-group-name"),
     # No override, no ValidateFunc: CreateTable's and CreateStream's alphabet refuses at create, and
     # CreateStream's 128 is below the 255.
     "aws:dynamodb/table:Table": AutoName("name", 255, validation="dynamodb-table-name"),

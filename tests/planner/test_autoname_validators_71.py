@@ -310,10 +310,19 @@ def test_an_iam_user_or_group_auto_name_outside_its_alphabet_is_refused(
 
 
 @pytest.mark.parametrize("type_token", ["aws:iam/user:User", "aws:iam/group:Group"])
-@pytest.mark.parametrize("logical", ["Ci_User+=,.@-1", "u" * 247])
+@pytest.mark.parametrize("logical", ["Ci_User+=,.@-1", "u" * 56])
 def test_near_miss_iam_user_and_group_names_pass(type_token: str, logical: str) -> None:
-    """Their schema sets no length: pulumi-aws's 255 is the only one before AWS."""
     refuse_too_long_autoname(type_token, logical, {})
+
+
+@pytest.mark.parametrize(("type_token", "aws_max"), [("aws:iam/user:User", 64), ("aws:iam/group:Group", 128)])
+def test_an_iam_user_takes_64_and_a_group_128_at_create(type_token: str, aws_max: int) -> None:
+    """Their schema sets no length (the preview passes pulumi-aws's 255); CreateUser's UserName and
+    CreateGroup's GroupName take 64 and 128 (botocore iam userNameType, groupNameType)."""
+    refuse_too_long_autoname(type_token, "u" * (aws_max - 8), {})
+    said = refused(type_token, "u" * (aws_max - 7))
+    assert f"AWS takes at most {aws_max} and refuses it at create" in said
+    assert f"at most {aws_max - 8} characters" in said and "has a problem" not in said
 
 
 def test_the_recording_refuses_an_iam_role_whose_logical_name_is_not_ascii() -> None:
