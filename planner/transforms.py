@@ -112,9 +112,7 @@ class Transforms:
                 properties=properties,
                 options=options,
             )
-            response = resource_pb2.TransformResponse.FromString(
-                (await _callback(token)(message.SerializeToString())).SerializeToString()
-            )
+            response = await _call(token, message, resource_pb2.TransformResponse)
             if response.HasField("properties"):
                 properties = response.properties
             if response.HasField("options"):
@@ -136,9 +134,7 @@ class Transforms:
         )
         for token in tokens:
             message = resource_pb2.TransformInvokeRequest(token=request.tok, args=arguments, options=options)
-            response = resource_pb2.TransformInvokeResponse.FromString(
-                (await _callback(token)(message.SerializeToString())).SerializeToString()
-            )
+            response = await _call(token, message, resource_pb2.TransformInvokeResponse)
             if response.HasField("args"):
                 arguments = response.args
             if response.HasField("options"):
@@ -152,6 +148,12 @@ class Transforms:
         transformed.pluginChecksums.clear()
         transformed.pluginChecksums.update(options.plugin_checksums)
         return transformed
+
+
+async def _call(token: str, message: Any, response_type: Any) -> Any:
+    """``token``'s transform run on ``message`` as the engine calls it (serialised both ways), its
+    answer read as ``response_type``."""
+    return response_type.FromString((await _callback(token)(message.SerializeToString())).SerializeToString())
 
 
 def _callback(token: str) -> Callable[[bytes], Awaitable[Any]]:
