@@ -1,4 +1,4 @@
-"""The offline plan refuses an auto-name pulumi-aws refuses at preview.
+"""The offline plan refuses an auto-name pulumi-aws refuses at preview, or AWS at create.
 
 A pulumi-aws resource whose name the program leaves unset is named ``<logical name>-<7 random
 hex>`` by the provider's Check, which fails rather than cut a name longer than the type allows
@@ -12,7 +12,9 @@ instead, as ``pulumi preview`` does. An auto-name that fits also fails where the
 provider's Check runs (preview: an IAM name's ASCII alphabet, an RDS identifier's, parameter or
 option group's lower case, a SageMaker name's 63 and no ``_``, a KMS alias's alphabet, a load
 balancer's 32), or the AWS API's own constraint where the schema has none (``pulumi up`` at
-create: an ECR repository's lower case, an RDS identifier past 63): :class:`AutoNameInvalid`.
+create: an ECR repository's lower case, a DynamoDB table's or Kinesis stream's alphabet, an RDS
+identifier past 63, a stream past 128, an IAM user past 64 or group past 128):
+:class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
