@@ -27,7 +27,10 @@ _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "
 #: Decimal arithmetic about as wide as apimachinery's exponents: it reads one as an int64
 #: (``strconv.ParseInt`` in suffix.go ``interpret``) and so takes ``1e1000000``, which the default
 #: context's Emax (999999) overflows into "no quantity"; it refuses one past an int64 (9.2e18), and this
-#: one past MAX_EMAX (1e18 - 1 on 64-bit builds).
+#: one past MAX_EMAX (1e18 - 1 on 64-bit builds). Not modelled, as no one writes such amounts:
+#: ``interpret`` then casts the exponent to int32 (``1e4294967296`` is 1 to the API server, a
+#: wrap-around Trail of Bits' 2019 Kubernetes audit noted, TOB-K8S-015), and ``ParseQuantity`` rounds
+#: an amount up to whole nanos (``1e-20`` is 1n) and caps a binary-SI one at 2^63 - 1.
 _WIDE = Context(Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
