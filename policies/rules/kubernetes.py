@@ -469,9 +469,16 @@ def _bounds(limit: Any) -> bool:
 
 
 def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    # A KServe one-container field (``model``, ``sklearn``..., ``alibi``) may leave its image out: the
+    # ServingRuntime/ClusterServingRuntime that serves the model format gives the predictor's, and the
+    # ``inferenceservice-config`` ConfigMap an explainer's (PredictorExtensionSpec/ExplainerExtensionSpec
+    # inline a v1.Container whose ``image`` is optional, ``omitempty``: "" is unset too). That image is
+    # judged where it is set (the runtime, itself a workload here); one the field does set is judged.
+    # A custom ``containers[]`` entry has no such source: without an image it stays refused.
+    supplied = {f"{pod.path}.{key}" for key in pod.singles}
     for path, container in pod.containers(*ALL):
         image = get(container, "image")
-        if image is None and pod.partial:
+        if (image is None and pod.partial) or (image in (None, "") and path in supplied):
             continue
         if "@sha256:" not in str(image or ""):
             yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
@@ -710,7 +717,8 @@ k8s_resources_bounded = _workload_rule(
 k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
     "Container images, image volumes' references and KServe models stored as OCI images (storageUri, "
-    "storageUris[].uri, an LLMInferenceService's spec.model.uri: oci://...) should be pinned by digest, not a mutable tag. Fix: use "
+    "storageUris[].uri, an LLMInferenceService's spec.model.uri: oci://...) should be pinned by digest, not a mutable tag "
+    "(a KServe model field without an image takes its runtime's, judged on the runtime). Fix: use "
     "image@sha256:<digest> (oci://image@sha256:<digest>).",
     _image_digest,
     level=ADVISORY,

@@ -85,9 +85,9 @@ Left alone (refused, but on purpose), and why:
   server access logging (FSBP S3.9; CloudTrail data events are not the control).
 - Trust (1): an EKS Pod Identity trust without ``aws:RequestTag/kubernetes-*`` conditions, the EKS
   guide's plain example: the rule is advisory (a warning), per the guide's own hardening advice.
-- Kubernetes (2): a KServe ``model`` relying on a ServingRuntime for its image and probes (each
-  resource is judged alone and KServe's built-in runtimes use tags; set the digest and probes on the
-  model container, which KServe merges over the runtime's); a GPU pod selecting nodes by
+- Kubernetes (2): a KServe ``model`` relying on a ServingRuntime for its probes (each resource is
+  judged alone; set the probes on the model container, which KServe merges over the runtime's; its
+  image, left out, is judged on the runtime since session 71: test_kserve_runtime_supplied_image_71.py); a GPU pod selecting nodes by
   ``node.kubernetes.io/instance-type`` (add the label to ``gpuNodeSelectorKeys``: configuration).
 - Production serving (1): a rollback alarm another stack owns, named by a StackReference output
   (the rules check that the rollback alarms in the stack can fire, which they cannot for another
@@ -2276,11 +2276,11 @@ LEFT_ALONE = [
         id="approval-committed-in-code-after-review",
     ),
     pytest.param(
-        "k8s-image-pinned-by-digest",
+        "k8s-probes-configured",
         "kubernetes:serving.kserve.io/v1beta1:InferenceService",
         {"metadata": {"name": "m", "namespace": "serving"}, "spec": {"predictor": {"model": {"modelFormat": {"name": "sklearn"}, "runtime": "sklearn-pinned", "storageUri": "s3://models/m"}}}},
-        "spec.predictor.model.image '' is not pinned by digest",
-        id="kserve-model-whose-runtime-supplies-the-image",
+        "spec.predictor.model.readinessProbe is unset",
+        id="kserve-model-whose-runtime-supplies-the-probes",
     ),
     pytest.param(
         "k8s-gpu-pods-well-formed",

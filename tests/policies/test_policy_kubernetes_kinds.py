@@ -288,8 +288,17 @@ CASES = [
         "k8s-image-pinned-by-digest",
         ISVC,
         isvc(sklearn={**CONTAINER, "image": None, "storageUri": "s3://models/churn"}),
+        None,
+        id="isvc-framework-predictor-on-the-runtimes-image-is-judged-on-the-runtime",
+    ),
+    pytest.param(
+        "k8s-image-pinned-by-digest",
+        ISVC,
+        isvc(
+            sklearn={**CONTAINER, "image": "kserve/sklearnserver:latest", "storageUri": "s3://models/churn"}
+        ),
         "spec.predictor.sklearn.image",
-        id="isvc-framework-predictor-on-the-runtimes-unpinned-image-fails",
+        id="isvc-framework-predictor-setting-an-unpinned-image-fails",
     ),
     pytest.param(
         "k8s-probes-configured",
