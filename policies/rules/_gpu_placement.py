@@ -126,6 +126,10 @@ def _expression_problem(expression: Any) -> str | None:
         return f"{operator} [{', '.join(shown(v) for v in given)}] has a value that is {_NOT_A_STRING}"
     values = [str(v) for v in given]
     if operator == "Exists":
+        if given:
+            # ValidateNodeSelectorRequirement: "may not be specified when `operator` is 'Exists' or
+            # 'DoesNotExist'": the API server refuses the pod, which then never runs, on GPU nodes or any.
+            return f"Exists {values!r} is refused by the API server, which takes no values with Exists: remove them"
         # The labels are on GPU nodes only, but for the GPU operator's `nvidia.com/gpu.present=false`
         # on a node that lost its GPUs: that node advertises no GPU, so the scheduler binds no GPU pod there.
         return None

@@ -776,7 +776,7 @@ k8s_gpu_pods_well_formed = _workload_rule(
     (
         "Pods that use GPUs must set the GPU in limits (requests equal to limits when given) and target GPU nodes "
         "through a GPU nodeSelector/affinity label whose value is a string that names GPU nodes (not false, 0 or empty; an "
-        "affinity In such values, Exists or Gt >= 0, in every term) or a toleration of the GPU taint (its key, "
+        "affinity In such values, Exists without values or Gt >= 0, in every term) or a toleration of the GPU taint (its key, "
         "its effect or none, and Exists or, once gpuTaintValue is set, Equal to that value). Fix: set "
         "resources.limits['nvidia.com/gpu'] and a nodeSelector such as nvidia.com/gpu.present: 'true' or a "
         "toleration of nvidia.com/gpu:NoSchedule."
