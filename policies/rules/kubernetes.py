@@ -468,14 +468,23 @@ def _bounds(limit: Any) -> bool:
     return amount is not None and amount > 0
 
 
+#: Where an InferenceService's one-container fields may leave their image to a serving runtime: the
+#: predictor's (``model``, ``sklearn``...), which KServe merges over the ServingRuntime's or
+#: ClusterServingRuntime's container serving the model format (the framework fields are defaulted into
+#: ``model`` first), judged on the runtime. Not the explainer's ``alibi``/``art``: KServe gives those
+#: ``<explainers.<name>.image>:<runtimeVersion>`` from ``inferenceservice-config`` (explainer_art.go
+#: ``GetContainer``), always a tag, never a digest; nor a transformer, which has no such field.
+RUNTIME_IMAGE_POD_SPEC = "spec.predictor"
+
+
 def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
-    # A KServe one-container field (``model``, ``sklearn``..., ``alibi``) may leave its image out: the
-    # ServingRuntime/ClusterServingRuntime that serves the model format gives the predictor's, and the
-    # ``inferenceservice-config`` ConfigMap an explainer's (PredictorExtensionSpec/ExplainerExtensionSpec
-    # inline a v1.Container whose ``image`` is optional, ``omitempty``: "" is unset too). That image is
-    # judged where it is set (the runtime, itself a workload here); one the field does set is judged.
-    # A custom ``containers[]`` entry has no such source: without an image it stays refused.
-    supplied = {f"{pod.path}.{key}" for key in pod.singles}
+    # A KServe predictor's one-container field (``model``, ``sklearn``...) may leave its image out
+    # (PredictorExtensionSpec inlines a v1.Container whose ``image`` is optional, ``omitempty``: "" is
+    # unset too): the runtime's is judged where it is set (the runtime, itself a workload here); one the
+    # field does set is judged. A custom ``containers[]`` entry and an explainer field have no such
+    # source (RUNTIME_IMAGE_POD_SPEC): without an image they stay refused.
+    served = pod.path.removeprefix(pod.prefix) == RUNTIME_IMAGE_POD_SPEC
+    supplied = {f"{pod.path}.{key}" for key in pod.singles} if served else set()
     for path, container in pod.containers(*ALL):
         image = get(container, "image")
         if (image is None and pod.partial) or (image in (None, "") and path in supplied):
@@ -718,7 +727,7 @@ k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
     "Container images, image volumes' references and KServe models stored as OCI images (storageUri, "
     "storageUris[].uri, an LLMInferenceService's spec.model.uri: oci://...) should be pinned by digest, not a mutable tag "
-    "(a KServe model field without an image takes its runtime's, judged on the runtime). Fix: use "
+    "(a KServe predictor model field without an image takes its runtime's, judged on the runtime). Fix: use "
     "image@sha256:<digest> (oci://image@sha256:<digest>).",
     _image_digest,
     level=ADVISORY,

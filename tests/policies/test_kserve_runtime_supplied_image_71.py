@@ -1,13 +1,14 @@
 """``k8s-image-pinned-by-digest`` does not refuse an image KServe takes from another object
 (policies/rules/kubernetes.py ``_image_digest``).
 
-An InferenceService's one-container fields (``model``, the per-framework predictors, the ``alibi`` and
-``art`` explainers) inline a v1.Container whose ``image`` is optional (PredictorExtensionSpec,
-ExplainerExtensionSpec, serving.kserve.io/v1beta1): the ServingRuntime/ClusterServingRuntime serving the
-model format gives the predictor's image, the ``inferenceservice-config`` ConfigMap an explainer's. The
-rule read the absent image as ``''`` and reported it unpinned (session 71's brief); the runtime's image is
-judged on the runtime. An image the field does set is still judged, and a custom ``containers[]`` entry,
-which has no other source, still is without one. Direct evaluations of the one rule on built resources.
+An InferenceService predictor's one-container fields (``model``, the per-framework predictors) inline a
+v1.Container whose ``image`` is optional (PredictorExtensionSpec, serving.kserve.io/v1beta1): the
+ServingRuntime/ClusterServingRuntime serving the model format gives the image. The rule read the absent
+image as ``''`` and reported it unpinned (session 71's brief); the runtime's image is judged on the
+runtime. An image the field does set is still judged, and a custom ``containers[]`` entry, which has no
+other source, still is without one. So is an ``alibi``/``art`` explainer field (the review of session 71):
+KServe gives it ``<inferenceservice-config image>:<runtimeVersion>`` (explainer_art.go GetContainer), a
+tag, never a digest, and no runtime. Direct evaluations of the one rule on built resources.
 """
 
 from __future__ import annotations
@@ -55,8 +56,6 @@ MODEL = {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://models/churn"}
         ("predictor", "sklearn"),
         ("predictor", "triton"),
         ("predictor", "huggingface"),
-        ("explainer", "alibi"),
-        ("explainer", "art"),
     ],
 )
 def test_a_one_container_field_without_an_image_takes_it_elsewhere(
@@ -67,6 +66,32 @@ def test_a_one_container_field_without_an_image_takes_it_elsewhere(
         container["image"] = image
     spec = {"predictor": {"model": MODEL}, component: {field: container}}
     assert found(ISVC, isvc(**spec)) == []
+
+
+@pytest.mark.parametrize("image", [None, ""], ids=["absent", "empty"])
+@pytest.mark.parametrize("field", ["alibi", "art"])
+def test_an_explainer_field_without_an_image_is_still_refused(field: str, image: Any) -> None:
+    # Review of session 71: KServe gives it ``<explainers.<field>.image>:<runtimeVersion>`` from
+    # inferenceservice-config (explainer_art.go GetContainer), a tag whatever the config says; no runtime.
+    container: dict[str, Any] = dict(MODEL)
+    if image is not None:
+        container["image"] = image
+    spec = {"predictor": {"model": MODEL}, "explainer": {field: container}}
+    assert found(ISVC, isvc(**spec)) == [f"spec.explainer.{field}.image '' {FIX}"]
+
+
+@pytest.mark.parametrize("field", ["model", "sklearn"])
+def test_a_field_of_another_component_takes_no_runtime_image(field: str) -> None:
+    # Only the predictor is served by a runtime (no TransformerSpec field is one; read as before the exemption).
+    spec = {"predictor": {"model": MODEL}, "transformer": {field: dict(MODEL)}}
+    assert found(ISVC, isvc(**spec)) == [f"spec.transformer.{field}.image '' {FIX}"]
+
+
+def test_a_listed_inference_service_takes_its_runtime_image_too() -> None:
+    inputs = {
+        "items": [isvc(predictor={"model": MODEL}), isvc(predictor={"model": {**MODEL, "image": "s:1"}})]
+    }
+    assert found(ISVC + "List", inputs) == [f"items[1].spec.predictor.model.image 's:1' {FIX}"]
 
 
 @pytest.mark.parametrize("field", ["model", "sklearn", "alibi"])
