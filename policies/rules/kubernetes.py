@@ -487,7 +487,17 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     supplied = {f"{pod.path}.{key}" for key in pod.singles} if served else set()
     for path, container in pod.containers(*ALL):
         image = get(container, "image")
-        if (image is None and pod.partial) or (image in (None, "") and path in supplied):
+        if image in (None, "") and path in supplied:
+            # KServe's UpdateImageTag (inferenceservice/utils/utils.go) swaps the runtime image's tag for
+            # the field's ``runtimeVersion``: the pod then runs that tag, whatever digest the runtime pins.
+            version = get(container, "runtimeVersion")
+            if version is not None:
+                yield (
+                    f"{path}.runtimeVersion {str(version)!r} runs the serving runtime's image by that tag, "
+                    f"not by digest: drop it and pin the runtime, or set {path}.image to <repository>@sha256:<digest>."
+                )
+            continue
+        if image is None and pod.partial:
             continue
         if "@sha256:" not in str(image or ""):
             yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
@@ -727,7 +737,8 @@ k8s_image_pinned_by_digest = _workload_rule(
     "k8s-image-pinned-by-digest",
     "Container images, image volumes' references and KServe models stored as OCI images (storageUri, "
     "storageUris[].uri, an LLMInferenceService's spec.model.uri: oci://...) should be pinned by digest, not a mutable tag "
-    "(a KServe predictor model field without an image takes its runtime's, judged on the runtime). Fix: use "
+    "(a KServe predictor model field without an image takes its runtime's, judged on the runtime, "
+    "unless its runtimeVersion retags it). Fix: use "
     "image@sha256:<digest> (oci://image@sha256:<digest>).",
     _image_digest,
     level=ADVISORY,

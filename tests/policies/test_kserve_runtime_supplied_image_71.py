@@ -8,7 +8,8 @@ image as ``''`` and reported it unpinned (session 71's brief); the runtime's ima
 runtime. An image the field does set is still judged, and a custom ``containers[]`` entry, which has no
 other source, still is without one. So is an ``alibi``/``art`` explainer field (the review of session 71):
 KServe gives it ``<inferenceservice-config image>:<runtimeVersion>`` (explainer_art.go GetContainer), a
-tag, never a digest, and no runtime. Direct evaluations of the one rule on built resources.
+tag, never a digest, and no runtime; and a predictor field's ``runtimeVersion``, which KServe's
+UpdateImageTag makes the runtime image's tag. Direct evaluations of the one rule on built resources.
 """
 
 from __future__ import annotations
@@ -130,3 +131,19 @@ def test_an_unknown_image_is_undecided() -> None:
     result = report(ISVC, isvc(predictor={"model": {**MODEL, "image": UNKNOWN_STRING_VALUE}}))
     assert [v.message for v in result.violations] == []
     assert result.undecided != []
+
+
+@pytest.mark.parametrize("field", ["model", "sklearn"])
+def test_a_runtime_version_without_an_image_runs_a_tag(field: str) -> None:
+    # Review of session 71: KServe's UpdateImageTag replaces the runtime image's tag with runtimeVersion.
+    spec = {"predictor": {field: {**MODEL, "runtimeVersion": "1.5.0"}}}
+    assert found(ISVC, isvc(**spec)) == [
+        f"spec.predictor.{field}.runtimeVersion '1.5.0' runs the serving runtime's image by that tag, not by "
+        f"digest: drop it and pin the runtime, or set spec.predictor.{field}.image to <repository>@sha256:<digest>."
+    ]
+    spec["predictor"][field]["image"] = "s:1"  # the field's own image: judged as set (s:1.5.0 runs)
+    assert found(ISVC, isvc(**spec)) == [f"spec.predictor.{field}.image 's:1' {FIX}"]
+    spec["predictor"][field]["image"] = ""
+    assert len(found(ISVC, isvc(**spec))) == 1
+    del spec["predictor"][field]["runtimeVersion"]
+    assert found(ISVC, isvc(**spec)) == []
