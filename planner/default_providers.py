@@ -11,7 +11,14 @@ step_generator.go ``loadResourceProvider``; the message is sdk/go/common/diag/er
   package, else its ``providers`` entry for the package, else the one its parent
   component's ``providers`` (inherited from the components above it) names for the package;
 - a read (``Resource.get``, ``opts.id``): the request's ``provider`` alone;
-- an invoke: the request's ``provider``, else its parent component's for the package.
+- an invoke: the request's ``provider``, else its parent component's for the package;
+- a method call (``pulumi.runtime.call``, a resource method such as pulumi-eks's
+  ``getKubeconfig``; source_eval.go ``Call``): the request's ``provider``, else the provider the
+  engine registered its ``__self__`` with. A custom resource always has one (its default provider's
+  when none was named), a local component none: a call on a local component, or with no
+  ``__self__``, naming no provider asks for the default provider of the token's package, which the
+  list denies. No component's ``providers`` is looked at (Call does not ``resolveProvider``), and a
+  ``pulumi:providers:<pkg>/<method>`` call is served by its ``__self__`` provider: never refused.
 
 A local component resource has no provider and is never refused, nor is the ``pulumi`` package
 (the stack, a ``pulumi:providers:*`` resource, ``StackReference``, ``getResource``). The Python SDK already sends a custom resource
@@ -52,6 +59,9 @@ class DefaultProviderGuard:
         """Each component's ``providers`` by package, its parent component's merged under it."""
         self._custom_providers: dict[str, str] = {}
         """Each custom resource's provider, which the engine gives a child naming none."""
+        self._local_components: set[str] = set()
+        """The local components' URNs: the engine keeps no provider for them, which a method
+        called on one (``__self__``) would be served by."""
 
     def register(self, request: Any, urn_of: Callable[[], str]) -> None:
         """A whole registration, as the recorder's RegisterResource makes it: :meth:`check` when a
@@ -100,6 +110,8 @@ class DefaultProviderGuard:
             # A component's `provider=` is in its `providers` (the SDK merges it in: convert_providers).
             inherited = self._component_providers.get(request.parent, {})
             self._component_providers[urn] = {**inherited, **request.providers}
+            if not request.remote:
+                self._local_components.add(urn)
         elif provider:
             self._custom_providers[urn] = provider
 
@@ -132,6 +144,20 @@ class DefaultProviderGuard:
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "invoke", request, package))
 
+    def call(self, request: Any, self_urn: str) -> None:
+        """Refuses a method call the engine's Call would: ``self_urn`` is its ``__self__``'s URN (the
+        empty text for none). The message is the one Call returns (getProviderFromSource's)."""
+        package = _package(request.tok)
+        # A `pulumi:providers:<pkg>/<method>` token's package is `pulumi`: never refused.
+        if request.provider or not disables(self.disabled, package):
+            return
+        # A custom resource (or a remote component: the engine keeps no goal for it and fails the
+        # call as an unknown resource, whatever the list says) is served by its own provider.
+        if self_urn and self_urn not in self._local_components:
+            return
+        denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
+        raise DefaultProviderDenied(self._message(denied, "call", request, package))
+
     def _inherited(self, providers: Mapping[str, str], parent: str, package: str) -> str:
         """The provider the engine finds for a request naming none (inheritFromParent, then
         resolveProvider): its custom parent's of ``package``, its ``providers`` entry for
@@ -145,8 +171,18 @@ class DefaultProviderGuard:
         return self._component_providers.get(parent, {}).get(package, "")
 
     def _message(self, denied: str, kind: str, request: Any, package: str) -> str:
-        what = f"invoke {request.tok}" if kind == "invoke" else f"{kind} {request.type} {request.name!r}"
         listed = f"'{EVERY_PACKAGE}'" if package not in self.disabled else repr(package)
+        if kind == "call":
+            # The SDK sends the provider of the resource the method is called on: a custom resource
+            # or a remote component given one (a local component never has one to send).
+            return (
+                f"{denied} The method call {request.tok} names no {package} provider, and "
+                f"`{DISABLE_DEFAULT_PROVIDERS_KEY}` in {self._source} lists {listed}: `pulumi up` fails "
+                f"it. Call it on a resource given an explicit {package} provider "
+                "(`opts=pulumi.ResourceOptions(provider=...)`), or take "
+                f"{listed} off that list."
+            )
+        what = f"invoke {request.tok}" if kind == "invoke" else f"{kind} {request.type} {request.name!r}"
         option = (
             "pulumi.InvokeOptions(provider=...)"
             if kind == "invoke"

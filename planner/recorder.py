@@ -50,11 +50,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
+from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 from pulumi.output import Unknown
 from pulumi.runtime import known_types, rpc
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
-from pulumi.runtime.proto import source_pb2
+from pulumi.runtime.proto import provider_pb2, source_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -371,6 +372,27 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return inline(functools.partial(self._transformed_invoke, transformed))
 
         return OnProgramLoop(finish)
+
+    def Call(self, request: Any) -> Any:
+        """A method call (``pulumi.runtime.call``; the SDK's mock monitor has none): checked as the
+        engine's Call, then answered by the mocks as an invoke of its token."""
+        arguments = struct_pb2.Struct()
+        arguments.CopyFrom(request.args)
+        # The engine reads `__self__`'s URN off the resource reference the SDK sends (Call).
+        this = arguments.fields.pop("__self__", None)
+        self_urn = this.struct_value.fields["urn"].string_value if this is not None else ""
+        self._guard.call(request, self_urn)
+        returned, failures = self._seen.call(
+            pulumi_mocks.MockCallArgs(
+                token=request.tok, args=rpc.deserialize_properties(arguments), provider=request.provider
+            )
+        )
+        return provider_pb2.CallResponse(
+            failures=[
+                provider_pb2.CheckFailure(property=name, reason=reason) for name, reason in failures or ()
+            ],
+            **{"return": _sync_await(rpc.serialize_properties(returned, {}))},
+        )
 
     def _transformed_invoke(self, request: Any) -> Any:
         self._guard.invoke(request, resolved=True)
