@@ -59,6 +59,8 @@ class DefaultProviderGuard:
         """Each component's ``providers`` by package, its parent component's merged under it."""
         self._custom_providers: dict[str, str] = {}
         """Each custom resource's provider, which the engine gives a child naming none."""
+        self._packages: dict[str, str] = {}
+        """By ``packageRef``, the package the engine judges a request of it by (:meth:`package_registered`)."""
         self._local_components: set[str] = set()
         """The local components' URNs: the engine keeps no provider for them, which a method
         called on one (``__self__``) would be served by."""
@@ -90,9 +92,9 @@ class DefaultProviderGuard:
         provider = request.provider
         if provider or not (request.custom or request.remote):
             return provider  # its own (the engine takes it first), or a local component's: none
-        package = _package(request.type)
         if not resolved:
-            provider = self._inherited(request.providers, request.parent, package)
+            provider = self._inherited(request.providers, request.parent, _package(request.type))
+        package = self._denied(request, _package(request.type))  # the providers are by the token's
         if provider or not disables(self.disabled, package):
             return provider
         # A remote component's refusal (RegisterResource) names its type, a custom resource's (the
@@ -117,7 +119,7 @@ class DefaultProviderGuard:
 
     def read(self, request: Any) -> None:
         """Refuses a read (``Resource.get``) naming no provider, as the engine's ReadResource."""
-        package = _package(request.type)
+        package = self._denied(request, _package(request.type))
         if request.provider or not disables(self.disabled, package):
             return
         # ReadResource formats GetDefaultProviderDenied with the type where the others put the package.
@@ -137,17 +139,18 @@ class DefaultProviderGuard:
         """Refuses an invoke naming no provider, as the engine's Invoke (getProviderFromSource);
         ``resolved``: the request is what the stack invoke transforms returned (as :meth:`check`)."""
         package = _package(request.tok)
-        if not disables(self.disabled, package) or request.provider:
+        if not disables(self.disabled, self._denied(request, package)) or request.provider:
             return
         if not resolved and self._component_provider(getattr(request, "parent", ""), package):
             return
+        package = self._denied(request, package)
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "invoke", request, package))
 
     def call(self, request: Any, self_urn: str) -> None:
         """Refuses a method call the engine's Call would: ``self_urn`` is its ``__self__``'s URN (the
         empty text for none). The message is the one Call returns (getProviderFromSource's)."""
-        package = _package(request.tok)
+        package = self._denied(request, _package(request.tok))
         # A `pulumi:providers:<pkg>/<method>` token's package is `pulumi`: never refused.
         if request.provider or not disables(self.disabled, package):
             return
@@ -157,6 +160,22 @@ class DefaultProviderGuard:
             return
         denied = f"Default provider for '{package}' disabled. '{request.tok}' must use an explicit provider."
         raise DefaultProviderDenied(self._message(denied, "call", request, package))
+
+    def package_registered(self, ref: str, request: Any) -> None:
+        """Keeps the package the engine judges a request with ``packageRef`` ``ref`` by: a
+        ``RegisterPackage`` ``request``'s parameterized package's name (a replacement such as
+        pulumi-terraform-provider's ``random``), else its plugin's (an extension's base provider:
+        ``aws``). The engine's ProviderRequest.Package (pkg/resource/deploy/providers/provider.go)
+        is what shouldDenyRequest compares with the list, and a request naming a ``packageRef``
+        takes its ProviderRequest from it, not from its token (source_eval.go lookupPackageRef)."""
+        self._packages[ref] = (
+            request.parameterization.name if request.HasField("parameterization") else request.name
+        )
+
+    def _denied(self, request: Any, package: str) -> str:
+        """The package whose default provider the engine asks for (and the list is compared with):
+        ``package``, the token's, unless the request names a registered ``packageRef``."""
+        return self._packages.get(getattr(request, "packageRef", ""), "") or package
 
     def _inherited(self, providers: Mapping[str, str], parent: str, package: str) -> str:
         """The provider the engine finds for a request naming none (inheritFromParent, then

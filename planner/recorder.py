@@ -55,7 +55,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import known_types, rpc
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
-from pulumi.runtime.proto import provider_pb2, source_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2, source_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -326,6 +326,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self._stack_outputs: StackOutputs = stack_outputs or {}
         self._guard = guard or DefaultProviderGuard(frozenset(), "<program>")
         self._transforms = Transforms()
+        self._package_refs: dict[bytes, str] = {}
 
     def ReadResource(self, request: Any) -> Any:
         """A read (``Resource.get``, ``opts.id``, a StackReference): answered as the engine would
@@ -372,6 +373,16 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return inline(functools.partial(self._transformed_invoke, transformed))
 
         return OnProgramLoop(finish)
+
+    def RegisterPackage(self, request: Any) -> Any:
+        """A parameterized or extension package: a reference of its own (the SDK's mock monitor
+        answers every package with one), whose package the default-provider check judges its
+        requests by (:meth:`DefaultProviderGuard.package_registered`)."""
+        ref = self._package_refs.setdefault(
+            request.SerializeToString(deterministic=True), f"package-{len(self._package_refs)}"
+        )
+        self._guard.package_registered(ref, request)
+        return resource_pb2.RegisterPackageResponse(ref=ref)
 
     def Call(self, request: Any) -> Any:
         """A method call (``pulumi.runtime.call``; the SDK's mock monitor has none): checked as the
@@ -796,6 +807,10 @@ def record_program(
             )
             SETTINGS.rpc_manager.clear()
             SETTINGS.outputs.clear()
+            # Each recording is a deployment of its own, with its monitor: the SDK's cache of the
+            # packages registered (their references) outlives a recording unless emptied.
+            SETTINGS.package_refs = {}
+            SETTINGS.base_providers_by_ref = {}
             _sync_await(run_pulumi_func(program))
             # set_mocks registers the root stack's (empty) outputs up front, so the values the
             # program `pulumi.export`ed are read off the stack object itself.

@@ -150,3 +150,38 @@ def test_a_remote_self_is_not_a_local_components() -> None:
     guard.call(call, remote)
     with pytest.raises(DefaultProviderDenied):
         guard.call(call, local)
+
+
+# -- parameterized and extension packages: judged by the package the engine asks a provider for ---------
+
+
+def _random_string() -> None:
+    """pulumi-terraform-provider's `random` (a replacement parameterization of `terraform-provider`)."""
+    ref = pulumi.runtime.register_package("terraform-provider", "0.13.0", "", "random", "3.6.0", "cmFuZG9t")
+    pulumi.CustomResource("random:index/randomString:RandomString", "r", {"length": 8}, package_ref=ref)
+
+
+def _extension_thing() -> None:
+    """An extension of `aws` (its base provider parameterized with `aws-ext`)."""
+    ref = pulumi.runtime.register_package("aws", "7.0.0", "", "aws-ext", "1.0.0", "ZXh0", extension=True)
+    pulumi.CustomResource("aws-ext:index:Thing", "t", {}, package_ref=ref)
+
+
+def _extension_invoke() -> None:
+    ref = pulumi.runtime.register_package("aws", "7.0.0", "", "aws-ext", "1.0.0", "ZXh0", extension=True)
+    pulumi.runtime.invoke("aws-ext:index:getThing", {}, package_ref=ref)
+
+
+def test_a_replacement_package_is_judged_by_its_own_name_not_its_plugins() -> None:
+    assert refusal(_random_string, ["random"]).startswith("Default provider for 'random' disabled.")
+    assert [r.type for r in record(_random_string, ["terraform-provider"]).resources][-1].startswith(
+        "random:"
+    )
+
+
+def test_an_extension_package_is_judged_by_its_base_providers_name() -> None:
+    """The engine's ProviderRequest for an extension is its base plugin's, unparameterized: the
+    list is compared with `aws`, not with the token's `aws-ext`."""
+    assert refusal(_extension_thing, ["aws"]).startswith("Default provider for 'aws' disabled.")
+    assert refusal(_extension_invoke, ["aws"]).startswith("Default provider for 'aws' disabled.")
+    assert [r.type for r in record(_extension_thing, ["aws-ext"]).resources][-1] == "aws-ext:index:Thing"
