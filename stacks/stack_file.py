@@ -265,7 +265,13 @@ def read_stack_file(path: str | Path) -> StackFile:
     if tags_problems:
         deferred.append(ConfigError(tags_source, tags_problems))
     provider_problems = default_provider_problems(config)
-    if provider_problems:
+    if provider_problems and providers_source != source and environments:
+        # Pulumi.yaml's value is merged in only where the stack's config, ESC environments merged
+        # first, sets none (pulumi/pulumi pkg/workspace/config.go mergeConfig): an environment may
+        # set the list at `pulumi up`, and the malformed value is then never read. Not known
+        # offline: left to `pulumi up`, the recording judging no package by it.
+        config = {key: value for key, value in config.items() if key != DISABLE_DEFAULT_PROVIDERS_KEY}
+    elif provider_problems:
         deferred.append(ConfigError(providers_source, provider_problems))
     if misspelt:
         # Missing (or set in part by Pulumi.yaml) because its key is misspelt, maybe: not said.

@@ -9,6 +9,7 @@ defines none): every method call failed with an AttributeError, refused or not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,7 +20,10 @@ import pytest
 from planner import mocks
 from planner.default_providers import DefaultProviderDenied
 from planner.recorder import ResourceGraph, record_program
+from stacks.config import ConfigError
 from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY
+from stacks.stack_file import read_stack_file
+from tests.stacks.project_folder import project_folder
 
 SOURCE = "team/Pulumi.x.yaml"
 METHOD = "eks:index:Cluster/getKubeconfig"
@@ -185,3 +189,37 @@ def test_an_extension_package_is_judged_by_its_base_providers_name() -> None:
     assert refusal(_extension_thing, ["aws"]).startswith("Default provider for 'aws' disabled.")
     assert refusal(_extension_invoke, ["aws"]).startswith("Default provider for 'aws' disabled.")
     assert [r.type for r in record(_extension_thing, ["aws-ext"]).resources][-1] == "aws-ext:index:Thing"
+
+
+# -- Pulumi.yaml's malformed list under ESC environments: the engine may never read it ----------------
+
+
+def test_a_malformed_list_from_pulumi_yaml_is_left_to_pulumi_up_when_environments_may_set_one(
+    tmp_path: Path,
+) -> None:
+    """mergeConfig (pulumi/pulumi pkg/workspace/config.go) merges the environments into the
+    stack's config first and Pulumi.yaml's value only where the key is still unset: an imported
+    environment may set the list, and Pulumi.yaml's is then never read."""
+
+    def importing(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+        document["environment"] = ["team/providers"]
+
+    project_list = "  pulumi:disable-default-providers:\n    value: '*'\n"
+    stack_file = read_stack_file(project_folder(tmp_path, project_list, edit=importing))
+    assert DISABLE_DEFAULT_PROVIDERS_KEY not in stack_file.config  # judged by no list offline
+    assert stack_file.default_providers_source == ""
+
+    def without_environments(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+
+    with pytest.raises(ConfigError):  # no environment to set it: Pulumi.yaml's is what the engine reads
+        read_stack_file(project_folder(tmp_path, project_list, edit=without_environments))
+
+    def its_own(document: dict[str, Any]) -> None:
+        document["config"][DISABLE_DEFAULT_PROVIDERS_KEY] = "*"
+        document["environment"] = ["team/providers"]
+
+    with pytest.raises(ConfigError) as error:  # the stack's own value wins over an environment's
+        read_stack_file(project_folder(tmp_path, None, edit=its_own))
+    assert DISABLE_DEFAULT_PROVIDERS_KEY in [key for key, _ in error.value.problems]
