@@ -9,8 +9,9 @@ for every package but ``pulumi`` itself. A bare ``*`` is no list: the engine fai
 The engine reads the value only when a default provider is asked for, so a malformed one goes
 unnoticed by a program that names a provider everywhere; the stack file's checks refuse it anyway
 (exit 2), as the first resource without one would fail `pulumi up` on it. One written in
-Pulumi.yaml alone while the stack file imports ESC environments is not (stacks/stack_file.py): an
-environment may set the key, and Pulumi.yaml's value is then never merged in.
+Pulumi.yaml alone while the stack file imports ESC environments is neither refused nor enforced,
+well-formed or not (stacks/stack_file.py): an environment may set the key, and Pulumi.yaml's value
+is then never merged in.
 """
 
 from __future__ import annotations

@@ -264,14 +264,17 @@ def read_stack_file(path: str | Path) -> StackFile:
     tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:
         deferred.append(ConfigError(tags_source, tags_problems))
-    provider_problems = default_provider_problems(config)
-    if provider_problems and providers_source != source and environments:
+    if providers_source != source and environments:
         # Pulumi.yaml's value is merged in only where the stack's config, ESC environments merged
         # first, sets none (pulumi/pulumi pkg/workspace/config.go mergeConfig): an environment may
-        # set the list at `pulumi up`, and the malformed value is then never read. Not known
-        # offline: left to `pulumi up`, the recording judging no package by it.
+        # set the list at `pulumi up`, and Pulumi.yaml's, well-formed or not, is then never read.
+        # Not known offline: left to `pulumi up`, the recording judging no package by it (as
+        # pulumi:autonaming is not judged under environments), not refused by a list the engine
+        # may never read. The stack file's own value wins over an environment's (Value.Merge keeps
+        # a list or text whole): checked and enforced below as written.
         config = {key: value for key, value in config.items() if key != DISABLE_DEFAULT_PROVIDERS_KEY}
-    elif provider_problems:
+    provider_problems = default_provider_problems(config)
+    if provider_problems:
         deferred.append(ConfigError(providers_source, provider_problems))
     if misspelt:
         # Missing (or set in part by Pulumi.yaml) because its key is misspelt, maybe: not said.

@@ -223,3 +223,36 @@ def test_a_malformed_list_from_pulumi_yaml_is_left_to_pulumi_up_when_environment
     with pytest.raises(ConfigError) as error:  # the stack's own value wins over an environment's
         read_stack_file(project_folder(tmp_path, None, edit=its_own))
     assert DISABLE_DEFAULT_PROVIDERS_KEY in [key for key, _ in error.value.problems]
+
+
+def test_a_well_formed_list_from_pulumi_yaml_is_left_to_pulumi_up_when_environments_may_set_one(
+    tmp_path: Path,
+) -> None:
+    """An environment setting the key wins over Pulumi.yaml's list, well-formed or not (mergeConfig
+    merges Pulumi.yaml's value only where the key is still unset): enforcing Pulumi.yaml's list
+    would refuse what `pulumi up` may run. The stack file's own list wins over an environment's
+    (Value.Merge keeps a list whole) and is enforced; so is Pulumi.yaml's with no environment."""
+    project_list = "  pulumi:disable-default-providers:\n    value: [aws]\n"
+
+    def importing(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+        document["environment"] = ["team/providers"]
+
+    stack_file = read_stack_file(project_folder(tmp_path, project_list, edit=importing))
+    assert DISABLE_DEFAULT_PROVIDERS_KEY not in stack_file.config
+    assert stack_file.default_providers_source == ""
+
+    def without_environments(document: dict[str, Any]) -> None:
+        document["config"].pop(DISABLE_DEFAULT_PROVIDERS_KEY, None)
+
+    stack_file = read_stack_file(project_folder(tmp_path, project_list, edit=without_environments))
+    assert stack_file.config[DISABLE_DEFAULT_PROVIDERS_KEY] == ["aws"]
+    assert stack_file.default_providers_source == str(tmp_path / "Pulumi.yaml")
+
+    def its_own(document: dict[str, Any]) -> None:
+        document["config"][DISABLE_DEFAULT_PROVIDERS_KEY] = ["eks"]
+        document["environment"] = ["team/providers"]
+
+    stack_file = read_stack_file(project_folder(tmp_path, project_list, edit=its_own))
+    assert stack_file.config[DISABLE_DEFAULT_PROVIDERS_KEY] == ["eks"]
+    assert stack_file.default_providers_source == ""
