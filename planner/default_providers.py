@@ -174,7 +174,15 @@ class DefaultProviderGuard:
 
     def _denied(self, request: Any, package: str) -> str:
         """The package whose default provider the engine asks for (and the list is compared with):
-        ``package``, the token's, unless the request names a registered ``packageRef``."""
+        ``package``, the token's, unless the request names a registered ``packageRef``. A
+        ``pulumi`` token keeps its package, never refused, whatever ``packageRef`` it names: a
+        parameterized SDK's own ``Provider`` sends its package's (pulumi codegen python gen.go
+        passes ``package_ref`` to every resource's constructor), and the engine asks no default
+        provider for a provider resource, registered (RegisterResource: ``custom &&
+        !IsProviderType(t)``) or read (ReadResource), nor for a ``pulumi:providers:<pkg>/<method>``
+        call (its ``__self__`` serves it)."""
+        if package == "pulumi":
+            return package
         return self._packages.get(getattr(request, "packageRef", ""), "") or package
 
     def _inherited(self, providers: Mapping[str, str], parent: str, package: str) -> str:

@@ -256,3 +256,31 @@ def test_a_well_formed_list_from_pulumi_yaml_is_left_to_pulumi_up_when_environme
     stack_file = read_stack_file(project_folder(tmp_path, project_list, edit=its_own))
     assert stack_file.config[DISABLE_DEFAULT_PROVIDERS_KEY] == ["eks"]
     assert stack_file.default_providers_source == ""
+
+
+def test_a_parameterized_packages_own_provider_is_never_refused_by_its_package_ref() -> None:
+    """A parameterized SDK's ``Provider`` is registered (and may be read) with its package's
+    ``packageRef``; the engine asks no default provider for a provider resource (source_eval.go
+    RegisterResource ``custom && !IsProviderType(t)``, ReadResource), so listing the package
+    refuses only its resources naming no provider, never the explicit provider they need."""
+
+    def ref() -> Any:
+        return pulumi.runtime.register_package(
+            "terraform-provider", "0.13.0", "", "random", "3.6.0", "cmFuZG9t"
+        )
+
+    def program() -> None:
+        provider = pulumi.ProviderResource("random", "explicit", {}, package_ref=ref())
+        pulumi.ProviderResource("random", "read", {}, pulumi.ResourceOptions(id="p-1"), package_ref=ref())
+        options = pulumi.ResourceOptions(provider=provider)
+        pulumi.CustomResource(
+            "random:index/randomString:RandomString", "r", {"length": 8}, options, package_ref=ref()
+        )
+
+    graph = record(program, ["random"])
+    assert [resource.type for resource in graph.resources][1:] == [
+        "pulumi:providers:random",
+        "random:index/randomString:RandomString",
+    ]
+    assert [read.type for read in graph.reads] == ["pulumi:providers:random"]
+    assert refusal(_random_string, ["random"]).startswith("Default provider for 'random' disabled.")
