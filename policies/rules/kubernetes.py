@@ -487,15 +487,17 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     supplied = {f"{pod.path}.{key}" for key in pod.singles} if served else set()
     for path, container in pod.containers(*ALL):
         image = get(container, "image")
+        version = get(container, "runtimeVersion") if path in supplied else None
+        if version is not None:
+            # KServe's UpdateImageTag (inferenceservice/utils/utils.go) swaps the tag of the container it
+            # merged (the runtime's, the field's own image over it) for ``runtimeVersion``: the pod then runs
+            # that tag whatever digest either pins (``repo@sha256:<hex>`` becomes ``repo@sha256:<version>``).
+            yield (
+                f"{path}.runtimeVersion {str(version)!r} runs the serving runtime's image by that tag, "
+                f"not by digest: drop it and pin the runtime's image (or {path}.image) by @sha256:<digest>."
+            )
+            continue
         if image in (None, "") and path in supplied:
-            # KServe's UpdateImageTag (inferenceservice/utils/utils.go) swaps the runtime image's tag for
-            # the field's ``runtimeVersion``: the pod then runs that tag, whatever digest the runtime pins.
-            version = get(container, "runtimeVersion")
-            if version is not None:
-                yield (
-                    f"{path}.runtimeVersion {str(version)!r} runs the serving runtime's image by that tag, "
-                    f"not by digest: drop it and pin the runtime, or set {path}.image to <repository>@sha256:<digest>."
-                )
             continue
         if image is None and pod.partial:
             continue
