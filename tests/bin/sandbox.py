@@ -6,16 +6,22 @@ of our making: a PATH with only the tools the scripts need, and stand-ins that r
 - the venv's ``python``: ``-m pip install ... uv`` puts the ``uv`` stand-in next to it and prints
   pip's chatter on stdout, as pip does.
 - ``uv``: ``sync`` prints chatter on stdout and stderr and creates ``.venv``; ``run`` runs the real
-  uv in the real repository (with the real PATH), so the plan itself is real.
+  uv in the real repository (with the real PATH), so the plan itself is real; ``python find`` and
+  ``python list`` answer from ``STANDIN_PYTHON_FIND`` (a path) and ``STANDIN_PYTHON_LIST`` (a file
+  of uv's JSON), and fail as uv does with no interpreter when they are unset
+  (:meth:`Sandbox.put_interpreter` makes interpreters to list).
 
 Nothing touches the network or the real environment; every call lands in ``calls.log``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +56,12 @@ echo "uv $*" >> "$CALLS"
 case "$1" in
   sync) echo "{sync_out}"; echo "{sync_err}" >&2; mkdir -p .venv ;;
   run) cd "$REAL_REPO" && PATH="$REAL_PATH" HOME="$REAL_HOME" exec "$REAL_UV" "$@" ;;
+  python)
+    case "$2" in
+      find) [ -n "${STANDIN_PYTHON_FIND:-}" ] && echo "$STANDIN_PYTHON_FIND" && exit 0 ;;
+      list) [ -n "${STANDIN_PYTHON_LIST:-}" ] && cat "$STANDIN_PYTHON_LIST" && exit 0 ;;
+    esac
+    echo "error: No interpreter found (stand-in)" >&2; exit 2 ;;
   *) exit 1 ;;
 esac
 """
@@ -117,6 +129,23 @@ class Sandbox:
         target = self.path_dirs[0] / "uv"
         shutil.copy2(self.root / "standins" / "uv", target)
         return target
+
+    def put_interpreter(self, name: str, answer: dict[str, object]) -> Path:
+        """An interpreter stand-in: ``-I -S -c <code>`` (bin/pick_python.py's probe) prints ``answer``
+        as JSON with its own path as ``executable``; any other command runs the real interpreter
+        of this test run, so bin/pick_python.py itself runs for real."""
+        path = self.root / "interpreters" / name
+        path.parent.mkdir(exist_ok=True)
+        body = json.dumps({**answer, "executable": str(path)})
+        _script(
+            path,
+            f'if [ "${{3:-}}" = -c ]; then\n'
+            f'  echo "{name} probed" >> "$CALLS"; printf \'%s\\n\' {shlex.quote(body)}; exit 0\n'
+            f"fi\n"
+            f'echo "{name} runs $(basename "${{2:-}}")" >> "$CALLS"\n'
+            f'exec {shlex.quote(sys.executable)} "$@"\n',
+        )
+        return path
 
     def run(self, *command: str | Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -93,7 +93,8 @@ def test_bootstrap_syncs_the_environment_once_per_lock_change_and_prints_only_uv
 
     assert first.returncode == second.returncode == 0, first.stderr
     assert first.stdout == second.stdout == f"{uv}\n"
-    assert sandbox.calls == ["uv sync --locked"], "the second run finds the stamp fresh"
+    # A new .venv: uv is asked for its interpreter (bin/pick_python.py; the stand-in finds none).
+    assert sandbox.calls == ["uv python find", "uv sync --locked"], "the second run finds the stamp fresh"
     assert (sandbox.repo / ".venv" / ".synced").exists()
 
 
@@ -112,11 +113,15 @@ def test_an_environment_restored_under_a_fresh_checkout_is_found_ready_until_the
     restored = sandbox.run("bin/bootstrap")
 
     assert restored.returncode == 0, restored.stderr
-    assert sandbox.calls == ["uv sync --locked"], "the restored environment is not synced again"
+    assert sandbox.calls == ["uv python find", "uv sync --locked"], (
+        "the restored environment is not synced again"
+    )
 
     with (sandbox.repo / "uv.lock").open("a") as lock:
         lock.write("\n# a dependency changed\n")
     changed = sandbox.run("bin/bootstrap")
 
     assert changed.returncode == 0, changed.stderr
-    assert sandbox.calls == ["uv sync --locked", "uv sync --locked"], "a changed lock syncs again"
+    assert sandbox.calls == ["uv python find", "uv sync --locked", "uv sync --locked"], (
+        "a changed lock syncs again, on the environment's own interpreter"
+    )

@@ -207,6 +207,7 @@ def test_make_plan_json_on_a_fresh_clone_of_a_machine_without_uv_is_only_json() 
     assert [call.split(" ", 2)[:2] for call in run.calls] == [
         ["python3", "-m"],  # venv
         ["venv-python", "-m"],  # pip install uv
+        ["uv", "python"],  # find: the new .venv's interpreter (bin/pick_python.py)
         ["uv", "sync"],
         ["uv", "run"],
     ]

@@ -1,0 +1,181 @@
+"""Which interpreter bin/bootstrap builds a new .venv on: uv's own choice, unless that one is a
+CPython configured without optimizations and an optimized build of the same ABI is installed.
+
+    python -I bin/pick_python.py UV PYTHON   # PYTHON: uv's choice (`uv python find`); prints a path or nothing
+
+CPython built without profile-guided optimization and link-time optimization runs pure Python
+markedly slower than the same release built with them: pyenv builds that way unless
+PYTHON_CONFIGURE_OPTS asks for `--enable-optimizations`, and on a machine with pyenv its shims come
+first on PATH, so uv picks that build. The platform's plan and test suite are pure Python on top of
+the Pulumi SDK's mock path, so the interpreter is their largest single cost (docs/performance.md,
+"Set-up": this machine's pyenv 3.11.7 against Debian's 3.11.2, a fifth of every plan's and test
+run's CPU).
+
+The choice is conservative:
+- only a new environment is placed (bin/bootstrap calls this only when .venv is missing);
+- a user's own choice is never overridden: UV_PYTHON, or a .python-version (or .python-versions)
+  file in the checkout or any folder above it, leaves the choice to uv;
+- the candidate has the same SOABI as uv's choice (same implementation, major.minor release,
+  debug or free-threaded flavour and platform), so the locked wheels are the same ones; among
+  optimized candidates the newest patch release wins;
+- "optimized" is what the build says of itself: `--enable-optimizations` in its configure
+  arguments (python.org's, uv's managed builds, Homebrew's, pyenv's when asked), or a
+  distribution's own interpreter (installed under /usr: Debian, Ubuntu and Fedora build CPython
+  with PGO and LTO in their packaging, outside configure's arguments);
+- anything unexpected (uv's list missing or malformed, a candidate that does not answer) leaves
+  the choice to uv: a preference must never fail a set-up.
+
+Stdout carries the chosen path alone, or nothing; the reason goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# What a candidate says of itself; run with `-I -S` so no site-packages or environment settle it.
+PROBE = (
+    "import json, sys, sysconfig; print(json.dumps({"
+    "'executable': sys.executable, 'version': list(sys.version_info[:3]), "
+    "'soabi': sysconfig.get_config_var('SOABI') or '', "
+    "'config_args': sysconfig.get_config_var('CONFIG_ARGS') or '', "
+    "'base_prefix': sys.base_prefix}))"
+)
+PROBE_TIMEOUT_S = 20
+DISTRIBUTION_PREFIX = "/usr"
+VERSION_FILES = (".python-version", ".python-versions")
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    executable: str
+    version: tuple[int, int, int]
+    soabi: str
+    config_args: str
+    base_prefix: str
+
+    @property
+    def optimized(self) -> bool:
+        return "--enable-optimizations" in self.config_args or self.distribution_build
+
+    @property
+    def distribution_build(self) -> bool:
+        return self.base_prefix == DISTRIBUTION_PREFIX
+
+    def describe(self) -> str:
+        version = ".".join(map(str, self.version))
+        if "--enable-optimizations" in self.config_args:
+            how = "built with --enable-optimizations"
+        elif self.distribution_build:
+            how = "a distribution's build"
+        else:
+            how = "configured without --enable-optimizations"
+        return f"{self.executable} ({version}, {how})"
+
+
+def choose(default: Interpreter, candidates: list[Interpreter]) -> Interpreter | None:
+    """The interpreter to build on instead of ``default`` (uv's choice), or None to keep it."""
+    if default.optimized:
+        return None
+    better = [c for c in candidates if c.soabi == default.soabi and c.soabi and c.optimized]
+    if not better:
+        return None
+    # max() keeps the first of equals: uv's own order among builds of one patch release.
+    return max(better, key=lambda interpreter: interpreter.version)
+
+
+def interpreter_from(answer: dict[str, object]) -> Interpreter:
+    version = answer["version"]
+    if not (isinstance(version, list) and len(version) == 3 and all(isinstance(v, int) for v in version)):
+        raise ValueError(f"version {version!r}")
+    fields = {key: answer[key] for key in ("executable", "soabi", "config_args", "base_prefix")}
+    if not all(isinstance(value, str) for value in fields.values()):
+        raise ValueError(f"fields {fields!r}")
+    return Interpreter(version=(version[0], version[1], version[2]), **fields)  # type: ignore[arg-type]
+
+
+def probe(python: str) -> Interpreter | None:
+    try:
+        answer = subprocess.run(
+            [python, "-I", "-S", "-c", PROBE],
+            capture_output=True,
+            text=True,
+            timeout=PROBE_TIMEOUT_S,
+            check=True,
+        )
+        return interpreter_from(json.loads(answer.stdout))
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
+        return None
+
+
+def installed(uv: str) -> list[str]:
+    """The interpreters uv knows on this machine (managed and on PATH), in uv's order."""
+    listing = subprocess.run(
+        [uv, "python", "list", "--only-installed", "--output-format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=PROBE_TIMEOUT_S,
+        check=True,
+    )
+    entries = json.loads(listing.stdout)
+    if not isinstance(entries, list):
+        raise ValueError("uv python list: not a list")
+    return [
+        entry["path"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+    ]
+
+
+def user_chose(directory: Path, environment: dict[str, str]) -> str | None:
+    """What says the user chose the interpreter (uv honours it), or None."""
+    if environment.get("UV_PYTHON"):
+        return "UV_PYTHON is set"
+    for folder in (directory, *directory.parents):
+        for name in VERSION_FILES:
+            if (folder / name).is_file():
+                return f"{folder / name} names the Python"
+    return None
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: pick_python.py UV PYTHON", file=sys.stderr)
+        return 2
+    if user_chose(Path.cwd(), dict(os.environ)):
+        return 0
+    default = probe(argv[2])
+    if default is None or default.optimized:
+        return 0
+    try:
+        paths = installed(argv[1])
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
+        print(
+            f"bootstrap: keeping uv's interpreter ({type(error).__name__} listing the others)",
+            file=sys.stderr,
+        )
+        return 0
+    seen: set[str] = set()
+    candidates: list[Interpreter] = []
+    for path in paths:
+        candidate = probe(path)
+        if candidate is None or os.path.realpath(candidate.executable) in seen:
+            continue
+        seen.add(os.path.realpath(candidate.executable))
+        candidates.append(candidate)
+    chosen = choose(default, candidates)
+    if chosen is None:
+        return 0
+    print(
+        f"bootstrap: building .venv on {chosen.describe()} rather than uv's choice, {default.describe()}:"
+        " an optimized build runs the plan and the tests markedly faster (set UV_PYTHON to choose)",
+        file=sys.stderr,
+    )
+    print(chosen.executable)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,278 @@
+"""bin/pick_python.py and bin/bootstrap: a new .venv goes on an optimized build of uv's chosen Python
+when one of the same ABI is installed; the user's choice, an existing .venv and every failure leave
+the choice to uv."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.bin.sandbox import Sandbox, make_sandbox
+from tests.conftest import REPO
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("pick_python", REPO / "bin" / "pick_python.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("pick_python", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+pick = _load()
+
+PYENV_ARGS = "'--prefix=/home/me/.pyenv/versions/3.11.7' '--enable-shared' '--libdir=/home/me/.pyenv/versions/3.11.7/lib'"
+DEBIAN_ARGS = "'--enable-shared' '--prefix=/usr' '--libdir=/usr/lib/x86_64-linux-gnu' '--with-computed-gotos'"
+OPTIMIZED_ARGS = "'--prefix=/install' '--enable-optimizations' '--with-lto'"
+SOABI_311 = "cpython-311-x86_64-linux-gnu"
+
+
+def _answer(
+    version: tuple[int, int, int] = (3, 11, 7),
+    soabi: str = SOABI_311,
+    config_args: str = PYENV_ARGS,
+    base_prefix: str = "/home/me/.pyenv/versions/3.11.7",
+) -> dict[str, object]:
+    return {"version": list(version), "soabi": soabi, "config_args": config_args, "base_prefix": base_prefix}
+
+
+def _interpreter(executable: str, **answer: object) -> object:
+    return pick.interpreter_from({**_answer(**answer), "executable": executable})  # type: ignore[arg-type]
+
+
+PYENV = _interpreter("/home/me/.pyenv/versions/3.11.7/bin/python3")
+DEBIAN = _interpreter("/usr/bin/python3.11", version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+MANAGED = _interpreter(
+    "/home/me/.local/share/uv/python/cpython-3.11.9/bin/python3.11",
+    version=(3, 11, 9),
+    config_args=OPTIMIZED_ARGS,
+    base_prefix="/home/me/.local/share/uv/python/cpython-3.11.9",
+)
+
+
+# -- what counts as optimized ------------------------------------------------------------------------
+
+
+def test_a_build_is_optimized_by_its_configure_arguments_or_as_a_distributions_own() -> None:
+    assert not PYENV.optimized, "pyenv's default build: no --enable-optimizations"
+    assert DEBIAN.optimized, "a distribution's interpreter under /usr (PGO and LTO in its packaging)"
+    assert MANAGED.optimized
+    pyenv_asked = _interpreter("/p/python3", config_args=PYENV_ARGS + " '--enable-optimizations'")
+    assert pyenv_asked.optimized, "pyenv with PYTHON_CONFIGURE_OPTS=--enable-optimizations"
+    local = _interpreter(
+        "/usr/local/bin/python3.11", config_args="'--prefix=/usr/local'", base_prefix="/usr/local"
+    )
+    assert not local.optimized, "a hand-made build under /usr/local is not a distribution's"
+
+
+# -- the choice --------------------------------------------------------------------------------------
+
+
+def test_an_unoptimized_default_gives_way_to_an_optimized_build_of_the_same_abi() -> None:
+    assert pick.choose(PYENV, [PYENV, DEBIAN]) is DEBIAN
+
+
+def test_an_optimized_default_is_kept_whatever_else_is_installed() -> None:
+    assert pick.choose(DEBIAN, [PYENV, DEBIAN, MANAGED]) is None
+    assert pick.choose(MANAGED, [PYENV, DEBIAN, MANAGED]) is None
+
+
+def test_only_the_same_abi_is_a_candidate() -> None:
+    # Another release, a free-threaded or debug flavour or another platform would not take the
+    # wheels the lock resolved for uv's choice, nor be the release the user has.
+    others = [
+        _interpreter(
+            "/usr/bin/python3.12",
+            version=(3, 12, 3),
+            soabi="cpython-312-x86_64-linux-gnu",
+            base_prefix="/usr",
+        ),
+        _interpreter(
+            "/opt/py/python3.13t",
+            version=(3, 13, 1),
+            soabi="cpython-313t-x86_64-linux-gnu",
+            config_args=OPTIMIZED_ARGS,
+        ),
+        _interpreter(
+            "/opt/py/python3.11d", soabi="cpython-311d-x86_64-linux-gnu", config_args=OPTIMIZED_ARGS
+        ),
+        _interpreter(
+            "/opt/py/arm/python3.11", soabi="cpython-311-aarch64-linux-gnu", config_args=OPTIMIZED_ARGS
+        ),
+    ]
+    assert pick.choose(PYENV, [PYENV, *others]) is None
+    assert pick.choose(PYENV, [*others, DEBIAN]) is DEBIAN
+
+
+def test_an_interpreter_without_an_soabi_is_never_chosen() -> None:
+    blank = _interpreter("/x/python", soabi="", base_prefix="/usr")
+    assert pick.choose(_interpreter("/y/python", soabi=""), [blank]) is None
+
+
+def test_the_newest_optimized_patch_release_wins_and_uvs_order_breaks_a_tie() -> None:
+    assert pick.choose(PYENV, [DEBIAN, MANAGED]) is MANAGED
+    assert pick.choose(PYENV, [MANAGED, DEBIAN]) is MANAGED
+    twin = _interpreter(
+        "/other/python3.11", version=(3, 11, 9), config_args=OPTIMIZED_ARGS, base_prefix="/other"
+    )
+    assert pick.choose(PYENV, [MANAGED, twin]) is MANAGED
+    assert pick.choose(PYENV, [twin, MANAGED]) is twin
+
+
+def test_a_malformed_answer_is_no_interpreter() -> None:
+    good = {**_answer(), "executable": "/p/python3"}
+    assert pick.interpreter_from(good).version == (3, 11, 7)
+    for broken in (
+        {**good, "version": "3.11.7"},
+        {**good, "version": [3, 11]},
+        {**good, "version": [3, 11, "7"]},
+        {**good, "soabi": None},
+        {**good, "executable": 3},
+    ):
+        with pytest.raises(ValueError):
+            pick.interpreter_from(broken)
+    with pytest.raises(KeyError):
+        pick.interpreter_from({key: value for key, value in good.items() if key != "base_prefix"})
+
+
+def test_the_probe_reads_a_real_interpreter_and_survives_one_that_fails(tmp_path: Path) -> None:
+    this = pick.probe(sys.executable)
+    assert this is not None and this.version == tuple(sys.version_info[:3])
+    assert this.soabi and this.base_prefix == sys.base_prefix
+    failing = tmp_path / "python"
+    failing.write_text("#!/bin/sh\necho 'not json'\n")
+    failing.chmod(0o755)
+    assert pick.probe(str(failing)) is None
+    assert pick.probe(str(tmp_path / "absent")) is None
+
+
+# -- the user's choice -------------------------------------------------------------------------------
+
+
+def test_uv_python_or_a_version_file_above_the_checkout_is_the_users_choice(tmp_path: Path) -> None:
+    checkout = tmp_path / "work" / "repo"
+    checkout.mkdir(parents=True)
+    assert pick.user_chose(checkout, {}) is None
+    assert pick.user_chose(checkout, {"UV_PYTHON": ""}) is None, "an empty setting chooses nothing"
+    assert pick.user_chose(checkout, {"UV_PYTHON": "3.11"}) == "UV_PYTHON is set"
+    for name in (".python-version", ".python-versions"):
+        pinned = tmp_path / "work" / name
+        pinned.write_text("3.11\n")
+        assert pick.user_chose(checkout, {}) == f"{pinned} names the Python"
+        pinned.unlink()
+
+
+# -- bin/bootstrap in a sandbox ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    made = make_sandbox(tmp_path)
+    made.put_uv_on_path()
+    return made
+
+
+def _install(sandbox: Sandbox, default: Path, *listed: Path) -> None:
+    listing = sandbox.root / "uv-python-list.json"
+    listing.write_text(json.dumps([{"key": path.name, "path": str(path)} for path in listed]))
+    sandbox.env["STANDIN_PYTHON_FIND"] = str(default)
+    sandbox.env["STANDIN_PYTHON_LIST"] = str(listing)
+
+
+def _syncs(sandbox: Sandbox) -> list[str]:
+    return [call for call in sandbox.calls if call.startswith("uv sync")]
+
+
+def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sandbox) -> None:
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+    )
+    _install(sandbox, pyenv, pyenv, debian)
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1, "stdout is uv's path alone"
+    assert _syncs(sandbox) == [f"uv sync --locked --python {debian}"]
+    assert f"building .venv on {debian} (3.11.2, a distribution's build)" in result.stderr
+    assert "configured without --enable-optimizations" in result.stderr
+
+
+def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_installed(
+    sandbox: Sandbox,
+) -> None:
+    managed = sandbox.put_interpreter("managed-python", _answer(config_args=OPTIMIZED_ARGS, base_prefix="/m"))
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    _install(sandbox, managed, managed, debian)
+    assert sandbox.run("bin/bootstrap").returncode == 0
+    assert _syncs(sandbox) == ["uv sync --locked"]
+    assert not [call for call in sandbox.calls if call.startswith("uv python list")], "no list needed"
+
+    (sandbox.repo / ".venv").joinpath(".synced").unlink()
+    (sandbox.repo / ".venv").rmdir()
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    other = sandbox.put_interpreter(
+        "py312", _answer(version=(3, 12, 3), soabi="cpython-312-x86_64-linux-gnu", base_prefix="/usr")
+    )
+    _install(sandbox, pyenv, pyenv, other)
+    result = sandbox.run("bin/bootstrap")
+    assert result.returncode == 0, result.stderr
+    assert _syncs(sandbox) == ["uv sync --locked", "uv sync --locked"]
+    assert "building .venv" not in result.stderr
+
+
+def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None:
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    _install(sandbox, pyenv, pyenv, debian)
+    (sandbox.repo / ".venv").mkdir()
+    (sandbox.repo / ".venv" / ".synced").write_text("4242 17\n")  # synced for an earlier lock
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert sandbox.calls == ["uv sync --locked"], "no interpreter is looked for"
+
+
+@pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version"])
+def test_the_users_choice_is_left_to_uv(sandbox: Sandbox, users_choice: str) -> None:
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    _install(sandbox, pyenv, pyenv, debian)
+    if users_choice == "UV_PYTHON":
+        sandbox.env["UV_PYTHON"] = "3.11"
+    else:
+        (sandbox.repo / ".python-version").write_text("3.11\n")
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert _syncs(sandbox) == ["uv sync --locked"]
+    assert "debian-python probed" not in sandbox.calls
+
+
+def test_a_failing_pick_keeps_uvs_choice_and_the_set_up_succeeds(sandbox: Sandbox) -> None:
+    # uv finds no interpreter (the stand-in fails as uv does): plain sync.
+    assert sandbox.run("bin/bootstrap").returncode == 0
+    assert _syncs(sandbox) == ["uv sync --locked"]
+
+    # uv's list is not JSON: plain sync, a note on stderr, nothing on stdout but uv's path.
+    (sandbox.repo / ".venv" / ".synced").unlink()
+    (sandbox.repo / ".venv").rmdir()
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    sandbox.env["STANDIN_PYTHON_FIND"] = str(pyenv)
+    broken = sandbox.root / "broken.json"
+    broken.write_text("{not json")
+    sandbox.env["STANDIN_PYTHON_LIST"] = str(broken)
+    result = sandbox.run("bin/bootstrap")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert _syncs(sandbox) == ["uv sync --locked", "uv sync --locked"]
+    assert "keeping uv's interpreter (JSONDecodeError listing the others)" in result.stderr
