@@ -1,7 +1,7 @@
 """Which interpreter bin/bootstrap builds a new .venv on: uv's own choice, unless that one is a
 CPython configured without optimizations and an optimized build of the same ABI is installed.
 
-    python -I bin/pick_python.py UV PYTHON   # PYTHON: uv's choice (`uv python find`); prints a path or nothing
+    python -I bin/pick_python.py UV PYTHON   # PYTHON: uv's choice (`uv python find --system`); prints a path or nothing
 
 CPython built without profile-guided optimization and link-time optimization runs pure Python
 markedly slower than the same release built with them: pyenv builds that way unless

@@ -9,7 +9,8 @@ of our making: a PATH with only the tools the scripts need, and stand-ins that r
   uv in the real repository (with the real PATH), so the plan itself is real; ``python find`` and
   ``python list`` answer from ``STANDIN_PYTHON_FIND`` (a path) and ``STANDIN_PYTHON_LIST`` (a file
   of uv's JSON), and fail as uv does with no interpreter when they are unset
-  (:meth:`Sandbox.put_interpreter` makes interpreters to list).
+  (:meth:`Sandbox.put_interpreter` makes interpreters to list); ``python find`` without
+  ``--system`` answers an active ``VIRTUAL_ENV`` or ``CONDA_PREFIX`` first, as uv does.
 
 Nothing touches the network or the real environment; every call lands in ``calls.log``.
 """
@@ -58,7 +59,16 @@ case "$1" in
   run) cd "$REAL_REPO" && PATH="$REAL_PATH" HOME="$REAL_HOME" exec "$REAL_UV" "$@" ;;
   python)
     case "$2" in
-      find) [ -n "${STANDIN_PYTHON_FIND:-}" ] && echo "$STANDIN_PYTHON_FIND" && exit 0 ;;
+      find)
+        # An active virtual or conda environment first, as uv answers unless --system
+        # (uv-python's discovery.rs: EnvironmentPreference::Any reads VIRTUAL_ENV, CONDA_PREFIX).
+        case " $* " in
+          *" --system "*) ;;
+          *) for env in "${VIRTUAL_ENV:-}" "${CONDA_PREFIX:-}"; do
+               [ -n "$env" ] && echo "$env/bin/python" && exit 0
+             done ;;
+        esac
+        [ -n "${STANDIN_PYTHON_FIND:-}" ] && echo "$STANDIN_PYTHON_FIND" && exit 0 ;;
       list) [ -n "${STANDIN_PYTHON_LIST:-}" ] && cat "$STANDIN_PYTHON_LIST" && exit 0 ;;
     esac
     echo "error: No interpreter found (stand-in)" >&2; exit 2 ;;
@@ -135,7 +145,7 @@ class Sandbox:
         as JSON with its own path as ``executable``; any other command runs the real interpreter
         of this test run, so bin/pick_python.py itself runs for real."""
         path = self.root / "interpreters" / name
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps({**answer, "executable": str(path)})
         _script(
             path,

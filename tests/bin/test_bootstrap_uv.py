@@ -94,7 +94,7 @@ def test_bootstrap_syncs_the_environment_once_per_lock_change_and_prints_only_uv
     assert first.returncode == second.returncode == 0, first.stderr
     assert first.stdout == second.stdout == f"{uv}\n"
     # A new .venv: uv is asked for its interpreter (bin/pick_python.py; the stand-in finds none).
-    assert sandbox.calls == ["uv python find", "uv sync --locked"], "the second run finds the stamp fresh"
+    assert sandbox.calls == ["uv python find --system", "uv sync --locked"], "the second run finds the stamp fresh"
     assert (sandbox.repo / ".venv" / ".synced").exists()
 
 
@@ -113,7 +113,7 @@ def test_an_environment_restored_under_a_fresh_checkout_is_found_ready_until_the
     restored = sandbox.run("bin/bootstrap")
 
     assert restored.returncode == 0, restored.stderr
-    assert sandbox.calls == ["uv python find", "uv sync --locked"], (
+    assert sandbox.calls == ["uv python find --system", "uv sync --locked"], (
         "the restored environment is not synced again"
     )
 
@@ -122,6 +122,6 @@ def test_an_environment_restored_under_a_fresh_checkout_is_found_ready_until_the
     changed = sandbox.run("bin/bootstrap")
 
     assert changed.returncode == 0, changed.stderr
-    assert sandbox.calls == ["uv python find", "uv sync --locked", "uv sync --locked"], (
+    assert sandbox.calls == ["uv python find --system", "uv sync --locked", "uv sync --locked"], (
         "a changed lock syncs again, on the environment's own interpreter"
     )

@@ -31,6 +31,7 @@ PYENV_ARGS = "'--prefix=/home/me/.pyenv/versions/3.11.7' '--enable-shared' '--li
 DEBIAN_ARGS = "'--enable-shared' '--prefix=/usr' '--libdir=/usr/lib/x86_64-linux-gnu' '--with-computed-gotos'"
 OPTIMIZED_ARGS = "'--prefix=/install' '--enable-optimizations' '--with-lto'"
 SOABI_311 = "cpython-311-x86_64-linux-gnu"
+SOABI_312 = "cpython-312-x86_64-linux-gnu"
 
 
 def _answer(
@@ -239,6 +240,32 @@ def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None
 
     assert result.returncode == 0, result.stderr
     assert sandbox.calls == ["uv sync --locked"], "no interpreter is looked for"
+
+
+@pytest.mark.parametrize("active", ["VIRTUAL_ENV", "CONDA_PREFIX"])
+def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox: Sandbox, active: str) -> None:
+    # `uv sync` builds a new project environment on a system interpreter, never on the active
+    # environment's (uv: ProjectInterpreter::discover, EnvironmentPreference::OnlySystem), so the
+    # pick starts from `uv python find --system`: here pyenv's 3.11, not the active 3.12.
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    debian_311 = sandbox.put_interpreter(
+        "debian-python3.11", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+    )
+    debian_312 = sandbox.put_interpreter(
+        "debian-python3.12",
+        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr"),
+    )
+    sandbox.put_interpreter(
+        "active-env/bin/python",
+        _answer(version=(3, 12, 1), soabi=SOABI_312, base_prefix="/home/me/.pyenv/versions/3.12.1"),
+    )
+    _install(sandbox, pyenv, pyenv, debian_311, debian_312)
+    sandbox.env[active] = str(sandbox.root / "interpreters" / "active-env")
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert _syncs(sandbox) == [f"uv sync --locked --python {debian_311}"]
 
 
 @pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version"])
