@@ -13,8 +13,9 @@ resource, 3-25 % more CPU for a plan or a test run depending on the hour).
 
 The choice is conservative:
 - only a new environment is placed (bin/bootstrap calls this only when .venv is missing);
-- a user's own choice is never overridden: UV_PYTHON, or a .python-version (or .python-versions)
-  file in the checkout or any folder above it, leaves the choice to uv;
+- a user's own choice is never overridden: UV_PYTHON, a .python-version (or .python-versions)
+  file in the checkout or any folder above it, or uv's global pin (`uv python pin --global`, in
+  uv's user configuration folder) leaves the choice to uv;
 - the candidate has the same SOABI as uv's choice (same implementation, major.minor release,
   debug or free-threaded flavour and platform), so the locked wheels are the same ones; among
   optimized candidates the newest patch release wins;
@@ -129,11 +130,31 @@ def installed(uv: str) -> list[str]:
     ]
 
 
+def uv_config_folder(environment: dict[str, str]) -> Path | None:
+    """uv's user configuration folder, where `uv python pin --global` writes its .python-version
+    (uv-dirs' user_config_dir: %APPDATA%\\uv on Windows, else $XDG_CONFIG_HOME/uv when that is
+    absolute, else ~/.config/uv, macOS included)."""
+    if os.name == "nt":
+        appdata = environment.get("APPDATA")
+        return Path(appdata, "uv") if appdata else None
+    xdg = environment.get("XDG_CONFIG_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg, "uv")
+    home = environment.get("HOME")
+    return Path(home, ".config", "uv") if home else None
+
+
 def user_chose(directory: Path, environment: dict[str, str]) -> str | None:
-    """What says the user chose the interpreter (uv honours it), or None."""
+    """What says the user chose the interpreter, or None."""
     if environment.get("UV_PYTHON"):
         return "UV_PYTHON is set"
-    for folder in (directory, *directory.parents):
+    folders = [directory, *directory.parents]
+    # uv reads its global pin when no version file is nearer (uv-python version_files.rs,
+    # PythonVersionFile::discover, find_global).
+    global_folder = uv_config_folder(environment)
+    if global_folder is not None:
+        folders.append(global_folder)
+    for folder in folders:
         for name in VERSION_FILES:
             if (folder / name).is_file():
                 return f"{folder / name} names the Python"

@@ -169,6 +169,28 @@ def test_uv_python_or_a_version_file_above_the_checkout_is_the_users_choice(tmp_
         pinned.unlink()
 
 
+def test_uvs_global_pin_is_the_users_choice(tmp_path: Path) -> None:
+    # `uv python pin --global` writes uv's user configuration folder, which uv reads when the
+    # checkout has no version file (uv-dirs user_config_dir: an absolute XDG_CONFIG_HOME, else
+    # ~/.config), so a pick there would move .venv off the pinned release.
+    checkout = tmp_path / "work" / "repo"
+    checkout.mkdir(parents=True)
+    home, xdg = tmp_path / "home", tmp_path / "xdg"
+    for pinned in (home / ".config" / "uv" / ".python-version", xdg / "uv" / ".python-versions"):
+        pinned.parent.mkdir(parents=True)
+        pinned.write_text("3.11.7\n")
+    assert pick.user_chose(checkout, {"HOME": str(home)}) == (
+        f"{home / '.config' / 'uv' / '.python-version'} names the Python"
+    )
+    assert pick.user_chose(checkout, {"HOME": str(home), "XDG_CONFIG_HOME": str(xdg)}) == (
+        f"{xdg / 'uv' / '.python-versions'} names the Python"
+    )
+    assert pick.user_chose(checkout, {"HOME": str(home), "XDG_CONFIG_HOME": "relative/xdg"}) == (
+        f"{home / '.config' / 'uv' / '.python-version'} names the Python"
+    ), "a relative XDG_CONFIG_HOME is ignored, as uv ignores it"
+    assert pick.user_chose(checkout, {"HOME": str(tmp_path / "elsewhere")}) is None
+
+
 # -- bin/bootstrap in a sandbox ----------------------------------------------------------------------
 
 
@@ -268,15 +290,19 @@ def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox:
     assert _syncs(sandbox) == [f"uv sync --locked --python {debian_311}"]
 
 
-@pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version"])
+@pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version", "uv python pin --global"])
 def test_the_users_choice_is_left_to_uv(sandbox: Sandbox, users_choice: str) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
     _install(sandbox, pyenv, pyenv, debian)
     if users_choice == "UV_PYTHON":
         sandbox.env["UV_PYTHON"] = "3.11"
-    else:
+    elif users_choice == ".python-version":
         (sandbox.repo / ".python-version").write_text("3.11\n")
+    else:  # the sandbox's HOME is its root, above the checkout; uv's folder is not
+        pinned = Path(sandbox.env["HOME"]) / ".config" / "uv" / ".python-version"
+        pinned.parent.mkdir(parents=True)
+        pinned.write_text("3.11.7\n")
 
     result = sandbox.run("bin/bootstrap")
 
