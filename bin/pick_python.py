@@ -17,8 +17,9 @@ The choice is conservative:
   file in the checkout or any folder above it, or uv's global pin (`uv python pin --global`, in
   uv's user configuration folder) leaves the choice to uv;
 - the candidate has the same SOABI as uv's choice (same implementation, major.minor release,
-  debug or free-threaded flavour and platform), so the locked wheels are the same ones; among
-  optimized candidates the newest patch release wins;
+  debug or free-threaded flavour and platform), so the locked wheels are the same ones, and
+  satisfies the project's requires-python (uv matches it, `uv python list <requires-python>`),
+  so the sync cannot refuse it; among optimized candidates the newest patch release wins;
 - "optimized" is what the build says of itself: `--enable-optimizations` in its configure
   arguments (python.org's, uv's managed builds, Homebrew's, pyenv's when asked), or a
   distribution's own interpreter (installed under /usr: Debian, Ubuntu and Fedora build CPython
@@ -35,6 +36,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,10 +115,25 @@ def probe(python: str) -> Interpreter | None:
         return None
 
 
-def installed(uv: str) -> list[str]:
-    """The interpreters uv knows on this machine (managed and on PATH), in uv's order."""
+def requires_python(pyproject: Path) -> str | None:
+    """The project's `requires-python`: uv refuses to build the environment on an interpreter
+    outside it (`uv sync --python` fails), and a patch-level bound such as `>=3.11.4` excludes
+    some builds of uv's release (Debian 12's 3.11.2)."""
+    with pyproject.open("rb") as file:
+        project = tomllib.load(file).get("project", {})
+    if not isinstance(project, dict):
+        raise ValueError("pyproject.toml: [project] is not a table")
+    value = project.get("requires-python")
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"pyproject.toml: requires-python {value!r}")
+    return value
+
+
+def installed(uv: str, request: str | None) -> list[str]:
+    """The interpreters uv knows on this machine (managed and on PATH) that satisfy ``request``
+    (a version specifier, matched by uv itself), in uv's order."""
     listing = subprocess.run(
-        [uv, "python", "list", "--only-installed", "--output-format", "json"],
+        [uv, "python", "list", "--only-installed", "--output-format", "json", *([request] if request else [])],
         capture_output=True,
         text=True,
         timeout=PROBE_TIMEOUT_S,
@@ -171,7 +188,7 @@ def main(argv: list[str]) -> int:
     if default is None or default.optimized:
         return 0
     try:
-        paths = installed(argv[1])
+        paths = installed(argv[1], requires_python(Path("pyproject.toml")))
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
         print(
             f"bootstrap: keeping uv's interpreter ({type(error).__name__} listing the others)",

@@ -8,7 +8,8 @@ of our making: a PATH with only the tools the scripts need, and stand-ins that r
 - ``uv``: ``sync`` prints chatter on stdout and stderr and creates ``.venv``; ``run`` runs the real
   uv in the real repository (with the real PATH), so the plan itself is real; ``python find`` and
   ``python list`` answer from ``STANDIN_PYTHON_FIND`` (a path) and ``STANDIN_PYTHON_LIST`` (a file
-  of uv's JSON), and fail as uv does with no interpreter when they are unset
+  of uv's JSON, filtered by a version-specifier request as uv filters it), and fail as uv does
+  with no interpreter when they are unset
   (:meth:`Sandbox.put_interpreter` makes interpreters to list); ``python find`` without
   ``--system`` answers an active ``VIRTUAL_ENV`` or ``CONDA_PREFIX`` first, as uv does.
 
@@ -23,7 +24,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -69,13 +70,40 @@ case "$1" in
              done ;;
         esac
         [ -n "${STANDIN_PYTHON_FIND:-}" ] && echo "$STANDIN_PYTHON_FIND" && exit 0 ;;
-      list) [ -n "${STANDIN_PYTHON_LIST:-}" ] && cat "$STANDIN_PYTHON_LIST" && exit 0 ;;
+      list) [ -n "${STANDIN_PYTHON_LIST:-}" ] \
+              && exec "$STANDIN_PYTHON" "$STANDINS/uv-python-list.py" "$STANDIN_PYTHON_LIST" "$@" ;;
     esac
     echo "error: No interpreter found (stand-in)" >&2; exit 2 ;;
   *) exit 1 ;;
 esac
 """
 
+# `uv python list`'s stand-in: the listing file, less what uv would leave out of it: entries whose
+# version misses a version-specifier request (uv matches a request such as `>=3.11.4,<3.14` against
+# each interpreter's version). A listing that is not JSON is printed as it is.
+_UV_PYTHON_LIST = """\
+import json
+import sys
+
+from packaging.specifiers import SpecifierSet
+
+text = open(sys.argv[1]).read()
+options, request = {}, None
+arguments = iter(sys.argv[4:])  # after the listing file and `python list`
+for argument in arguments:
+    if argument in ("--output-format", "--python-preference"):
+        options[argument] = next(arguments)
+    elif not argument.startswith("-"):
+        request = argument
+try:
+    entries = json.loads(text)
+except ValueError:
+    print(text)
+    sys.exit(0)
+if request is not None:
+    entries = [e for e in entries if SpecifierSet(request).contains(e["version"], prereleases=True)]
+print(json.dumps(entries))
+"""
 
 # The environment bin/ scripts and uv read besides PATH and HOME (uv's settings, the interpreter
 # bin/bootstrap-uv installs uv with and pip's, a virtual environment uv would pick up); not
@@ -129,6 +157,8 @@ class Sandbox:
     repo: Path
     path_dirs: list[Path]
     env: dict[str, str]
+    # What each interpreter of :meth:`put_interpreter` answers bin/pick_python.py's probe.
+    answers: dict[Path, dict[str, object]] = field(default_factory=dict)
 
     @property
     def calls(self) -> list[str]:
@@ -147,6 +177,7 @@ class Sandbox:
         path = self.root / "interpreters" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps({**answer, "executable": str(path)})
+        self.answers[path] = answer
         _script(
             path,
             f'if [ "${{3:-}}" = -c ]; then\n'
@@ -183,6 +214,7 @@ def make_sandbox(root: Path) -> Sandbox:
     standins.mkdir()
     _script(standins / "venv-python", _VENV_PYTHON.replace("{pip}", PIP_STDOUT))
     _script(standins / "uv", _UV.replace("{sync_out}", UV_SYNC_STDOUT).replace("{sync_err}", UV_SYNC_STDERR))
+    (standins / "uv-python-list.py").write_text(_UV_PYTHON_LIST)
     machine_bin, tools = root / "machine-bin", root / "tools"
     machine_bin.mkdir()
     tools.mkdir()
@@ -202,5 +234,6 @@ def make_sandbox(root: Path) -> Sandbox:
         "REAL_PATH": os.environ["PATH"],
         "REAL_HOME": os.environ.get("HOME", str(root)),
         "UV_OFFLINE": "1",
+        "STANDIN_PYTHON": sys.executable,
     }
     return Sandbox(root=root, repo=repo, path_dirs=path_dirs, env=env)

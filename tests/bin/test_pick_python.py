@@ -202,8 +202,15 @@ def sandbox(tmp_path: Path) -> Sandbox:
 
 
 def _install(sandbox: Sandbox, default: Path, *listed: Path) -> None:
+    # uv's JSON: key, version, path (and more the picker does not read); the version is what
+    # the stand-in interpreter answers.
     listing = sandbox.root / "uv-python-list.json"
-    listing.write_text(json.dumps([{"key": path.name, "path": str(path)} for path in listed]))
+    entries = []
+    for path in listed:
+        version = sandbox.answers[path]["version"]
+        assert isinstance(version, list)
+        entries.append({"key": path.name, "version": ".".join(map(str, version)), "path": str(path)})
+    listing.write_text(json.dumps(entries))
     sandbox.env["STANDIN_PYTHON_FIND"] = str(default)
     sandbox.env["STANDIN_PYTHON_LIST"] = str(listing)
 
@@ -249,6 +256,32 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     assert result.returncode == 0, result.stderr
     assert _syncs(sandbox) == ["uv sync --locked", "uv sync --locked"]
     assert "building .venv" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("requires_python", "chosen"), [(">=3.11.4,<3.14", None), (">=3.11.2,<3.14", "debian-python")]
+)
+def test_a_build_outside_requires_python_is_never_chosen(
+    sandbox: Sandbox, requires_python: str, chosen: str | None
+) -> None:
+    # `uv sync --python` refuses an interpreter outside requires-python ("The requested
+    # interpreter resolved to Python 3.11.2, which is incompatible with the project's Python
+    # requirement"): the pick would fail the set-up it only meant to speed up.
+    pyproject = sandbox.repo / "pyproject.toml"
+    text = pyproject.read_text()
+    assert 'requires-python = ">=3.11,<3.14"' in text
+    pyproject.write_text(text.replace('">=3.11,<3.14"', f'"{requires_python}"', 1))
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+    )
+    _install(sandbox, pyenv, pyenv, debian)
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    expected = f"uv sync --locked --python {debian}" if chosen else "uv sync --locked"
+    assert _syncs(sandbox) == [expected]
 
 
 def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None:
