@@ -20,6 +20,7 @@ The choice is conservative:
   debug or free-threaded flavour and platform), so the locked wheels are the same ones, and
   satisfies the project's requires-python (uv matches it, `uv python list <requires-python>`),
   so the sync cannot refuse it; among optimized candidates the newest patch release wins;
+- the candidates are system interpreters, never uv's managed builds (see `installed`);
 - "optimized" is what the build says of itself: `--enable-optimizations` in its configure
   arguments (python.org's, uv's managed builds, Homebrew's, pyenv's when asked), or a
   distribution's own interpreter (installed under /usr: Debian, Ubuntu and Fedora build CPython
@@ -130,10 +131,17 @@ def requires_python(pyproject: Path) -> str | None:
 
 
 def installed(uv: str, request: str | None) -> list[str]:
-    """The interpreters uv knows on this machine (managed and on PATH) that satisfy ``request``
-    (a version specifier, matched by uv itself), in uv's order."""
+    """The system interpreters uv knows on this machine (on PATH; the Windows registry) that
+    satisfy ``request`` (a version specifier, matched by uv itself), in uv's order.
+
+    Never uv's managed builds: under uv's default preference (`managed`) one of a release inside
+    requires-python would have been uv's own choice already, so one is listed only when the user
+    set `python-preference = "system"`, and then a system interpreter is what they asked for."""
     listing = subprocess.run(
-        [uv, "python", "list", "--only-installed", "--output-format", "json", *([request] if request else [])],
+        [
+            *(uv, "python", "list", "--only-installed", "--python-preference", "only-system"),
+            *("--output-format", "json", *([request] if request else [])),
+        ],
         capture_output=True,
         text=True,
         timeout=PROBE_TIMEOUT_S,

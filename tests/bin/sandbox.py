@@ -80,7 +80,10 @@ esac
 
 # `uv python list`'s stand-in: the listing file, less what uv would leave out of it: entries whose
 # version misses a version-specifier request (uv matches a request such as `>=3.11.4,<3.14` against
-# each interpreter's version). A listing that is not JSON is printed as it is.
+# each interpreter's version), and uv's managed builds under `--python-preference only-system`
+# (uv's list.rs discovers with that preference; discovery.rs then searches PATH alone). An entry's
+# `managed` marks it for this stand-in only (uv's JSON has no such field). A listing that is not
+# JSON is printed as it is.
 _UV_PYTHON_LIST = """\
 import json
 import sys
@@ -102,6 +105,8 @@ except ValueError:
     sys.exit(0)
 if request is not None:
     entries = [e for e in entries if SpecifierSet(request).contains(e["version"], prereleases=True)]
+if options.get("--python-preference") == "only-system":
+    entries = [e for e in entries if not e.get("managed")]
 print(json.dumps(entries))
 """
 

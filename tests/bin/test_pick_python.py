@@ -201,7 +201,7 @@ def sandbox(tmp_path: Path) -> Sandbox:
     return made
 
 
-def _install(sandbox: Sandbox, default: Path, *listed: Path) -> None:
+def _install(sandbox: Sandbox, default: Path, *listed: Path, managed: tuple[Path, ...] = ()) -> None:
     # uv's JSON: key, version, path (and more the picker does not read); the version is what
     # the stand-in interpreter answers.
     listing = sandbox.root / "uv-python-list.json"
@@ -209,7 +209,8 @@ def _install(sandbox: Sandbox, default: Path, *listed: Path) -> None:
     for path in listed:
         version = sandbox.answers[path]["version"]
         assert isinstance(version, list)
-        entries.append({"key": path.name, "version": ".".join(map(str, version)), "path": str(path)})
+        entry = {"key": path.name, "version": ".".join(map(str, version)), "path": str(path)}
+        entries.append({**entry, "managed": True} if path in managed else entry)
     listing.write_text(json.dumps(entries))
     sandbox.env["STANDIN_PYTHON_FIND"] = str(default)
     sandbox.env["STANDIN_PYTHON_LIST"] = str(listing)
@@ -282,6 +283,25 @@ def test_a_build_outside_requires_python_is_never_chosen(
     assert result.returncode == 0, result.stderr
     expected = f"uv sync --locked --python {debian}" if chosen else "uv sync --locked"
     assert _syncs(sandbox) == [expected]
+
+
+def test_uvs_managed_builds_are_never_chosen(sandbox: Sandbox) -> None:
+    # With uv's default preference a managed 3.11 would have been uv's choice; uv chose pyenv's
+    # over the installed managed one because the user set python-preference = "system", so a
+    # system build is what may replace it, not the newer managed one.
+    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
+    managed = sandbox.put_interpreter(
+        "managed-python", _answer(version=(3, 11, 9), config_args=OPTIMIZED_ARGS, base_prefix="/m")
+    )
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+    )
+    _install(sandbox, pyenv, managed, pyenv, debian, managed=(managed,))
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert _syncs(sandbox) == [f"uv sync --locked --python {debian}"]
 
 
 def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None:
