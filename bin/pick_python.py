@@ -22,9 +22,10 @@ The choice is conservative:
   so the sync cannot refuse it; among optimized candidates the newest patch release wins;
 - the candidates are system interpreters, never uv's managed builds (see `installed`);
 - "optimized" is what the build says of itself: `--enable-optimizations` in its configure
-  arguments (python.org's, uv's managed builds, Homebrew's, pyenv's when asked), or a
-  distribution's own interpreter (installed under /usr: Debian, Ubuntu and Fedora build CPython
-  with PGO and LTO in their packaging, outside configure's arguments);
+  arguments (python.org's, uv's managed builds, Homebrew's, Fedora's and Arch's, pyenv's when
+  asked; `--disable-optimizations` says the opposite), or, when they say nothing, Debian's or
+  Ubuntu's own interpreter under /usr (their packaging runs PGO and LTO outside configure's
+  arguments; other builds that say nothing may have no PGO: Alpine's APKBUILD has left it out);
 - anything unexpected (uv's list missing or malformed, a candidate that does not answer) leaves
   the choice to uv: a preference must never fail a set-up.
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -47,7 +49,8 @@ PROBE = (
     "'executable': sys.executable, 'version': list(sys.version_info[:3]), "
     "'soabi': sysconfig.get_config_var('SOABI') or '', "
     "'config_args': sysconfig.get_config_var('CONFIG_ARGS') or '', "
-    "'base_prefix': sys.base_prefix}))"
+    "'base_prefix': sys.base_prefix, "
+    "'debian_scheme': 'deb_system' in sysconfig.get_scheme_names()}))"
 )
 PROBE_TIMEOUT_S = 20
 DISTRIBUTION_PREFIX = "/usr"
@@ -61,21 +64,46 @@ class Interpreter:
     soabi: str
     config_args: str
     base_prefix: str
+    # Debian's packaging patches sysconfig with a `deb_system` install scheme (Ubuntu's too).
+    debian_scheme: bool
+
+    @property
+    def configured_optimized(self) -> bool | None:
+        """What configure's arguments say of PGO, or None when they say nothing: the last of
+        `--enable-optimizations[=...]` and `--disable-optimizations` wins, as in autoconf (Gentoo's
+        `pgo` USE flag, off by default, passes `--disable-optimizations`)."""
+        try:
+            arguments = shlex.split(self.config_args)
+        except ValueError:
+            arguments = self.config_args.split()
+        said: bool | None = None
+        for argument in arguments:
+            if argument in ("--disable-optimizations", "--enable-optimizations=no"):
+                said = False
+            elif argument == "--enable-optimizations" or argument.startswith("--enable-optimizations="):
+                said = True
+        return said
+
+    @property
+    def debian_build(self) -> bool:
+        """Debian's (or Ubuntu's) own interpreter: its packaging runs PGO and LTO outside
+        configure's arguments (`make profile-opt`), so they say nothing of it. Other
+        distributions that build with PGO say so in them (Fedora, Arch), and Alpine's APKBUILD
+        has left PGO out saying nothing: /usr alone proves nothing."""
+        return self.base_prefix == DISTRIBUTION_PREFIX and self.debian_scheme
 
     @property
     def optimized(self) -> bool:
-        return "--enable-optimizations" in self.config_args or self.distribution_build
-
-    @property
-    def distribution_build(self) -> bool:
-        return self.base_prefix == DISTRIBUTION_PREFIX
+        said = self.configured_optimized
+        return said if said is not None else self.debian_build
 
     def describe(self) -> str:
         version = ".".join(map(str, self.version))
-        if "--enable-optimizations" in self.config_args:
+        said = self.configured_optimized
+        if said:
             how = "built with --enable-optimizations"
-        elif self.distribution_build:
-            how = "a distribution's build"
+        elif said is None and self.debian_build:
+            how = "Debian's build, with PGO and LTO"
         else:
             how = "configured without --enable-optimizations"
         return f"{self.executable} ({version}, {how})"
@@ -99,7 +127,14 @@ def interpreter_from(answer: dict[str, object]) -> Interpreter:
     fields = {key: answer[key] for key in ("executable", "soabi", "config_args", "base_prefix")}
     if not all(isinstance(value, str) for value in fields.values()):
         raise ValueError(f"fields {fields!r}")
-    return Interpreter(version=(version[0], version[1], version[2]), **fields)  # type: ignore[arg-type]
+    debian_scheme = answer["debian_scheme"]
+    if not isinstance(debian_scheme, bool):
+        raise ValueError(f"debian_scheme {debian_scheme!r}")
+    return Interpreter(
+        version=(version[0], version[1], version[2]),
+        debian_scheme=debian_scheme,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def probe(python: str) -> Interpreter | None:

@@ -39,8 +39,15 @@ def _answer(
     soabi: str = SOABI_311,
     config_args: str = PYENV_ARGS,
     base_prefix: str = "/home/me/.pyenv/versions/3.11.7",
+    debian_scheme: bool = False,
 ) -> dict[str, object]:
-    return {"version": list(version), "soabi": soabi, "config_args": config_args, "base_prefix": base_prefix}
+    return {
+        "version": list(version),
+        "soabi": soabi,
+        "config_args": config_args,
+        "base_prefix": base_prefix,
+        "debian_scheme": debian_scheme,
+    }
 
 
 def _interpreter(executable: str, **answer: object) -> object:
@@ -48,7 +55,7 @@ def _interpreter(executable: str, **answer: object) -> object:
 
 
 PYENV = _interpreter("/home/me/.pyenv/versions/3.11.7/bin/python3")
-DEBIAN = _interpreter("/usr/bin/python3.11", version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+DEBIAN = _interpreter("/usr/bin/python3.11", version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
 MANAGED = _interpreter(
     "/home/me/.local/share/uv/python/cpython-3.11.9/bin/python3.11",
     version=(3, 11, 9),
@@ -72,6 +79,33 @@ def test_a_build_is_optimized_by_its_configure_arguments_or_as_a_distributions_o
     assert not local.optimized, "a hand-made build under /usr/local is not a distribution's"
 
 
+@pytest.mark.parametrize(
+    ("config_args", "debian_scheme", "optimized"),
+    [
+        pytest.param("'--prefix=/usr' '--disable-optimizations' '--without-lto'", False, False, id="gentoo-pgo-off"),
+        pytest.param("'--prefix=/usr' '--enable-shared' '--with-lto'", False, False, id="alpine-says-nothing"),
+        pytest.param(DEBIAN_ARGS, True, True, id="debian-says-nothing"),
+        pytest.param(DEBIAN_ARGS + " '--disable-optimizations'", True, False, id="debian-disabled"),
+        pytest.param("'--prefix=/usr' '--enable-optimizations' '--with-lto'", False, True, id="fedora-enabled"),
+        pytest.param("'--enable-optimizations' '--disable-optimizations'", False, False, id="last-disable-wins"),
+        pytest.param("'--disable-optimizations' '--enable-optimizations'", False, True, id="last-enable-wins"),
+        pytest.param("'--enable-optimizations=no'", True, False, id="enable-no"),
+        pytest.param("'--enable-optimizations=yes'", False, True, id="enable-yes"),
+    ],
+)
+def test_under_usr_configure_says_first_and_only_debians_packaging_counts_when_it_says_nothing(
+    config_args: str, debian_scheme: bool, optimized: bool
+) -> None:
+    # Gentoo passes --disable-optimizations unless USE=pgo (dev-lang/python ebuild: use_enable pgo
+    # optimizations); Alpine's APKBUILD builds without PGO and says nothing; Debian's packaging
+    # runs PGO outside configure's arguments.
+    build = _interpreter(
+        "/usr/bin/python3.11", config_args=config_args, base_prefix="/usr", debian_scheme=debian_scheme
+    )
+    assert build.optimized is optimized
+    assert pick.choose(PYENV, [build]) is (build if optimized else None)
+
+
 # -- the choice --------------------------------------------------------------------------------------
 
 
@@ -93,6 +127,7 @@ def test_only_the_same_abi_is_a_candidate() -> None:
             version=(3, 12, 3),
             soabi="cpython-312-x86_64-linux-gnu",
             base_prefix="/usr",
+            debian_scheme=True,
         ),
         _interpreter(
             "/opt/py/python3.13t",
@@ -112,7 +147,8 @@ def test_only_the_same_abi_is_a_candidate() -> None:
 
 
 def test_an_interpreter_without_an_soabi_is_never_chosen() -> None:
-    blank = _interpreter("/x/python", soabi="", base_prefix="/usr")
+    blank = _interpreter("/x/python", soabi="", base_prefix="/usr", debian_scheme=True)
+    assert blank.optimized
     assert pick.choose(_interpreter("/y/python", soabi=""), [blank]) is None
 
 
@@ -223,7 +259,7 @@ def _syncs(sandbox: Sandbox) -> list[str]:
 def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sandbox) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
     )
     _install(sandbox, pyenv, pyenv, debian)
 
@@ -232,7 +268,7 @@ def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sand
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 1, "stdout is uv's path alone"
     assert _syncs(sandbox) == [f"uv sync --locked --python {debian}"]
-    assert f"building .venv on {debian} (3.11.2, a distribution's build)" in result.stderr
+    assert f"building .venv on {debian} (3.11.2, Debian's build, with PGO and LTO)" in result.stderr
     assert "configured without --enable-optimizations" in result.stderr
 
 
@@ -240,7 +276,7 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     sandbox: Sandbox,
 ) -> None:
     managed = sandbox.put_interpreter("managed-python", _answer(config_args=OPTIMIZED_ARGS, base_prefix="/m"))
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
     _install(sandbox, managed, managed, debian)
     assert sandbox.run("bin/bootstrap").returncode == 0
     assert _syncs(sandbox) == ["uv sync --locked"]
@@ -250,7 +286,8 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     (sandbox.repo / ".venv").rmdir()
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     other = sandbox.put_interpreter(
-        "py312", _answer(version=(3, 12, 3), soabi="cpython-312-x86_64-linux-gnu", base_prefix="/usr")
+        "py312",
+        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     _install(sandbox, pyenv, pyenv, other)
     result = sandbox.run("bin/bootstrap")
@@ -274,7 +311,7 @@ def test_a_build_outside_requires_python_is_never_chosen(
     pyproject.write_text(text.replace('">=3.11,<3.14"', f'"{requires_python}"', 1))
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
     )
     _install(sandbox, pyenv, pyenv, debian)
 
@@ -294,7 +331,7 @@ def test_uvs_managed_builds_are_never_chosen(sandbox: Sandbox) -> None:
         "managed-python", _answer(version=(3, 11, 9), config_args=OPTIMIZED_ARGS, base_prefix="/m")
     )
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
     )
     _install(sandbox, pyenv, managed, pyenv, debian, managed=(managed,))
 
@@ -306,7 +343,7 @@ def test_uvs_managed_builds_are_never_chosen(sandbox: Sandbox) -> None:
 
 def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
     _install(sandbox, pyenv, pyenv, debian)
     (sandbox.repo / ".venv").mkdir()
     (sandbox.repo / ".venv" / ".synced").write_text("4242 17\n")  # synced for an earlier lock
@@ -324,11 +361,11 @@ def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox:
     # pick starts from `uv python find --system`: here pyenv's 3.11, not the active 3.12.
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian_311 = sandbox.put_interpreter(
-        "debian-python3.11", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr")
+        "debian-python3.11", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
     )
     debian_312 = sandbox.put_interpreter(
         "debian-python3.12",
-        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr"),
+        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     sandbox.put_interpreter(
         "active-env/bin/python",
@@ -346,7 +383,7 @@ def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox:
 @pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version", "uv python pin --global"])
 def test_the_users_choice_is_left_to_uv(sandbox: Sandbox, users_choice: str) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr"))
+    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
     _install(sandbox, pyenv, pyenv, debian)
     if users_choice == "UV_PYTHON":
         sandbox.env["UV_PYTHON"] = "3.11"
