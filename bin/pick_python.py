@@ -42,6 +42,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from time import monotonic
 
 # What a candidate says of itself; run with `-I -S` so no site-packages or environment settle it.
 PROBE = (
@@ -53,6 +54,8 @@ PROBE = (
     "'debian_scheme': 'deb_system' in sysconfig.get_scheme_names()}))"
 )
 PROBE_TIMEOUT_S = 20
+# The whole pick, however many interpreters hang: a preference never holds a set-up up for long.
+PICK_BUDGET_S = 30
 DISTRIBUTION_PREFIX = "/usr"
 VERSION_FILES = (".python-version", ".python-versions")
 
@@ -137,13 +140,13 @@ def interpreter_from(answer: dict[str, object]) -> Interpreter:
     )
 
 
-def probe(python: str) -> Interpreter | None:
+def probe(python: str, timeout: float = PROBE_TIMEOUT_S) -> Interpreter | None:
     try:
         answer = subprocess.run(
             [python, "-I", "-S", "-c", PROBE],
             capture_output=True,
             text=True,
-            timeout=PROBE_TIMEOUT_S,
+            timeout=timeout,
             check=True,
         )
         return interpreter_from(json.loads(answer.stdout))
@@ -165,7 +168,7 @@ def requires_python(pyproject: Path) -> str | None:
     return value
 
 
-def installed(uv: str, request: str | None) -> list[str]:
+def installed(uv: str, request: str | None, timeout: float = PROBE_TIMEOUT_S) -> list[str]:
     """The system interpreters uv knows on this machine (on PATH; the Windows registry) that
     satisfy ``request`` (a version specifier, matched by uv itself), in uv's order.
 
@@ -179,7 +182,7 @@ def installed(uv: str, request: str | None) -> list[str]:
         ],
         capture_output=True,
         text=True,
-        timeout=PROBE_TIMEOUT_S,
+        timeout=timeout,
         check=True,
     )
     entries = json.loads(listing.stdout)
@@ -227,11 +230,16 @@ def main(argv: list[str]) -> int:
         return 2
     if user_chose(Path.cwd(), dict(os.environ)):
         return 0
-    default = probe(argv[2])
+    deadline = monotonic() + PICK_BUDGET_S
+
+    def time_left() -> float:
+        return min(PROBE_TIMEOUT_S, deadline - monotonic())
+
+    default = probe(argv[2], time_left())
     if default is None or default.optimized:
         return 0
     try:
-        paths = installed(argv[1], requires_python(Path("pyproject.toml")))
+        paths = installed(argv[1], requires_python(Path("pyproject.toml")), time_left())
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
         print(
             f"bootstrap: keeping uv's interpreter ({type(error).__name__} listing the others)",
@@ -241,7 +249,14 @@ def main(argv: list[str]) -> int:
     seen: set[str] = set()
     candidates: list[Interpreter] = []
     for path in paths:
-        candidate = probe(path)
+        timeout = time_left()
+        if timeout <= 0:
+            print(
+                f"bootstrap: keeping uv's interpreter (the others took over {PICK_BUDGET_S} s to answer)",
+                file=sys.stderr,
+            )
+            return 0
+        candidate = probe(path, timeout)
         if candidate is None or os.path.realpath(candidate.executable) in seen:
             continue
         seen.add(os.path.realpath(candidate.executable))

@@ -189,6 +189,40 @@ def test_the_probe_reads_a_real_interpreter_and_survives_one_that_fails(tmp_path
     assert pick.probe(str(tmp_path / "absent")) is None
 
 
+def test_the_whole_pick_waits_at_most_its_budget_however_many_interpreters_hang(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each probe has its own timeout; without a budget for the whole pick, every interpreter
+    # that hangs added PROBE_TIMEOUT_S to the set-up. A fake clock: a hung probe uses all the
+    # time it is given.
+    clock = [0.0]
+    probed: list[str] = []
+
+    def fake_probe(python: str, timeout: float = pick.PROBE_TIMEOUT_S) -> object:
+        probed.append(python)
+        if python == "uv-choice":
+            return PYENV
+        if python == DEBIAN.executable:
+            return DEBIAN
+        clock[0] += timeout
+        return None
+
+    hung = [f"/hung/{index}/python3.11" for index in range(5)]
+    monkeypatch.setattr(pick, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(pick, "probe", fake_probe)
+    monkeypatch.setattr(pick, "installed", lambda uv, request, timeout=0: [*hung, DEBIAN.executable])
+    monkeypatch.setattr(pick, "requires_python", lambda pyproject: None)
+    monkeypatch.setattr(pick, "user_chose", lambda directory, environment: None)
+
+    assert pick.main(["pick_python.py", "uv", "uv-choice"]) == 0
+
+    out = capsys.readouterr()
+    assert out.out == "", "uv's choice is kept"
+    assert clock[0] <= pick.PICK_BUDGET_S
+    assert probed == ["uv-choice", *hung[:2]], "the third hung interpreter finds the budget spent"
+    assert f"the others took over {pick.PICK_BUDGET_S} s to answer" in out.err
+
+
 # -- the user's choice -------------------------------------------------------------------------------
 
 
