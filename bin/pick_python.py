@@ -14,8 +14,9 @@ resource, 3-25 % more CPU for a plan or a test run depending on the hour).
 The choice is conservative:
 - only a new environment is placed (bin/bootstrap calls this only when .venv is missing);
 - a user's own choice is never overridden: UV_PYTHON, a .python-version (or .python-versions)
-  file in the checkout or any folder above it, or uv's global pin (`uv python pin --global`, in
-  uv's user configuration folder) leaves the choice to uv;
+  file in the checkout or any folder above it (pyenv's shims read those), uv's global pin (`uv
+  python pin --global`, in uv's user configuration folder) or PYENV_VERSION (`pyenv shell`)
+  leaves the choice to uv;
 - the candidate has the same SOABI as uv's choice (same implementation, major.minor release,
   debug or free-threaded flavour and platform), so the locked wheels are the same ones, and
   satisfies the project's requires-python (uv matches it, `uv python list <requires-python>`),
@@ -211,6 +212,11 @@ def user_chose(directory: Path, environment: dict[str, str]) -> str | None:
     """What says the user chose the interpreter, or None."""
     if environment.get("UV_PYTHON"):
         return "UV_PYTHON is set"
+    # pyenv's own choices for this shell (`pyenv shell`) and for a tree (`pyenv local`: a
+    # .python-version above the checkout, which pyenv's shims read; uv reads only the project's
+    # own, version_files.rs stops at the workspace root) pick the build uv then finds on PATH.
+    if environment.get("PYENV_VERSION"):
+        return "PYENV_VERSION is set"
     folders = [directory, *directory.parents]
     # uv reads its global pin when no version file is nearer (uv-python version_files.rs,
     # PythonVersionFile::discover, find_global).

@@ -232,6 +232,8 @@ def test_uv_python_or_a_version_file_above_the_checkout_is_the_users_choice(tmp_
     assert pick.user_chose(checkout, {}) is None
     assert pick.user_chose(checkout, {"UV_PYTHON": ""}) is None, "an empty setting chooses nothing"
     assert pick.user_chose(checkout, {"UV_PYTHON": "3.11"}) == "UV_PYTHON is set"
+    assert pick.user_chose(checkout, {"PYENV_VERSION": "3.11.7"}) == "PYENV_VERSION is set", "`pyenv shell`"
+    assert pick.user_chose(checkout, {"PYENV_VERSION": ""}) is None
     for name in (".python-version", ".python-versions"):
         pinned = tmp_path / "work" / name
         pinned.write_text("3.11\n")
