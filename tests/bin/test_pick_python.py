@@ -171,6 +171,7 @@ def test_a_malformed_answer_is_no_interpreter() -> None:
         {**good, "version": [3, 11, "7"]},
         {**good, "soabi": None},
         {**good, "executable": 3},
+        {**good, "debian_scheme": "yes"},
     ):
         with pytest.raises(ValueError):
             pick.interpreter_from(broken)
@@ -455,3 +456,22 @@ def test_a_failing_pick_keeps_uvs_choice_and_the_set_up_succeeds(sandbox: Sandbo
     assert result.stdout.count("\n") == 1
     assert _syncs(sandbox) == ["uv sync --locked", "uv sync --locked"]
     assert "keeping uv's interpreter (JSONDecodeError listing the others)" in result.stderr
+
+
+def test_a_pick_that_crashes_keeps_uvs_choice_and_stdout_clean(sandbox: Sandbox) -> None:
+    # Whatever goes wrong inside bin/pick_python.py (an interpreter too old for it, an exception
+    # it does not expect), a failing exit is no pick, even with a path already printed.
+    crashing = sandbox.root / "interpreters" / "crashing-python"
+    crashing.parent.mkdir(parents=True, exist_ok=True)
+    crashing.write_text(
+        "#!/bin/sh\necho /usr/bin/python3.11\necho 'Traceback (most recent call last):' >&2\nexit 1\n"
+    )
+    crashing.chmod(0o755)
+    sandbox.env["STANDIN_PYTHON_FIND"] = str(crashing)
+
+    result = sandbox.run("bin/bootstrap")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(sandbox.path_dirs[0] / "uv")], "stdout is uv's path alone"
+    assert _syncs(sandbox) == ["uv sync --locked"]
+    assert "Traceback" in result.stderr
