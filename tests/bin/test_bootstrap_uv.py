@@ -94,7 +94,9 @@ def test_bootstrap_syncs_the_environment_once_per_lock_change_and_prints_only_uv
     assert first.returncode == second.returncode == 0, first.stderr
     assert first.stdout == second.stdout == f"{uv}\n"
     # A new .venv: uv is asked for its interpreter (bin/pick_python.py; the stand-in finds none).
-    assert sandbox.calls == ["uv python find --system", "uv sync --locked"], "the second run finds the stamp fresh"
+    assert sandbox.calls == ["uv python find --system", "uv sync --locked"], (
+        "the second run finds the stamp fresh"
+    )
     assert (sandbox.repo / ".venv" / ".synced").exists()
 
 

@@ -55,7 +55,9 @@ def _interpreter(executable: str, **answer: object) -> object:
 
 
 PYENV = _interpreter("/home/me/.pyenv/versions/3.11.7/bin/python3")
-DEBIAN = _interpreter("/usr/bin/python3.11", version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+DEBIAN = _interpreter(
+    "/usr/bin/python3.11", version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True
+)
 MANAGED = _interpreter(
     "/home/me/.local/share/uv/python/cpython-3.11.9/bin/python3.11",
     version=(3, 11, 9),
@@ -82,13 +84,23 @@ def test_a_build_is_optimized_by_its_configure_arguments_or_as_a_distributions_o
 @pytest.mark.parametrize(
     ("config_args", "debian_scheme", "optimized"),
     [
-        pytest.param("'--prefix=/usr' '--disable-optimizations' '--without-lto'", False, False, id="gentoo-pgo-off"),
-        pytest.param("'--prefix=/usr' '--enable-shared' '--with-lto'", False, False, id="alpine-says-nothing"),
+        pytest.param(
+            "'--prefix=/usr' '--disable-optimizations' '--without-lto'", False, False, id="gentoo-pgo-off"
+        ),
+        pytest.param(
+            "'--prefix=/usr' '--enable-shared' '--with-lto'", False, False, id="alpine-says-nothing"
+        ),
         pytest.param(DEBIAN_ARGS, True, True, id="debian-says-nothing"),
         pytest.param(DEBIAN_ARGS + " '--disable-optimizations'", True, False, id="debian-disabled"),
-        pytest.param("'--prefix=/usr' '--enable-optimizations' '--with-lto'", False, True, id="fedora-enabled"),
-        pytest.param("'--enable-optimizations' '--disable-optimizations'", False, False, id="last-disable-wins"),
-        pytest.param("'--disable-optimizations' '--enable-optimizations'", False, True, id="last-enable-wins"),
+        pytest.param(
+            "'--prefix=/usr' '--enable-optimizations' '--with-lto'", False, True, id="fedora-enabled"
+        ),
+        pytest.param(
+            "'--enable-optimizations' '--disable-optimizations'", False, False, id="last-disable-wins"
+        ),
+        pytest.param(
+            "'--disable-optimizations' '--enable-optimizations'", False, True, id="last-enable-wins"
+        ),
         pytest.param("'--enable-optimizations=no'", True, False, id="enable-no"),
         pytest.param("'--enable-optimizations=yes'", False, True, id="enable-yes"),
     ],
@@ -296,7 +308,8 @@ def _syncs(sandbox: Sandbox) -> list[str]:
 def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sandbox) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+        "debian-python",
+        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     _install(sandbox, pyenv, pyenv, debian)
 
@@ -313,7 +326,9 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     sandbox: Sandbox,
 ) -> None:
     managed = sandbox.put_interpreter("managed-python", _answer(config_args=OPTIMIZED_ARGS, base_prefix="/m"))
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+    )
     _install(sandbox, managed, managed, debian)
     assert sandbox.run("bin/bootstrap").returncode == 0
     assert _syncs(sandbox) == ["uv sync --locked"]
@@ -324,7 +339,13 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     other = sandbox.put_interpreter(
         "py312",
-        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
+        _answer(
+            version=(3, 12, 3),
+            soabi=SOABI_312,
+            config_args=DEBIAN_ARGS,
+            base_prefix="/usr",
+            debian_scheme=True,
+        ),
     )
     _install(sandbox, pyenv, pyenv, other)
     result = sandbox.run("bin/bootstrap")
@@ -348,7 +369,8 @@ def test_a_build_outside_requires_python_is_never_chosen(
     pyproject.write_text(text.replace('">=3.11,<3.14"', f'"{requires_python}"', 1))
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+        "debian-python",
+        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     _install(sandbox, pyenv, pyenv, debian)
 
@@ -368,7 +390,8 @@ def test_uvs_managed_builds_are_never_chosen(sandbox: Sandbox) -> None:
         "managed-python", _answer(version=(3, 11, 9), config_args=OPTIMIZED_ARGS, base_prefix="/m")
     )
     debian = sandbox.put_interpreter(
-        "debian-python", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+        "debian-python",
+        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     _install(sandbox, pyenv, managed, pyenv, debian, managed=(managed,))
 
@@ -380,7 +403,9 @@ def test_uvs_managed_builds_are_never_chosen(sandbox: Sandbox) -> None:
 
 def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+    )
     _install(sandbox, pyenv, pyenv, debian)
     (sandbox.repo / ".venv").mkdir()
     (sandbox.repo / ".venv" / ".synced").write_text("4242 17\n")  # synced for an earlier lock
@@ -392,17 +417,26 @@ def test_an_existing_environment_keeps_its_interpreter(sandbox: Sandbox) -> None
 
 
 @pytest.mark.parametrize("active", ["VIRTUAL_ENV", "CONDA_PREFIX"])
-def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox: Sandbox, active: str) -> None:
+def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(
+    sandbox: Sandbox, active: str
+) -> None:
     # `uv sync` builds a new project environment on a system interpreter, never on the active
     # environment's (uv: ProjectInterpreter::discover, EnvironmentPreference::OnlySystem), so the
     # pick starts from `uv python find --system`: here pyenv's 3.11, not the active 3.12.
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian_311 = sandbox.put_interpreter(
-        "debian-python3.11", _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+        "debian-python3.11",
+        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     debian_312 = sandbox.put_interpreter(
         "debian-python3.12",
-        _answer(version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
+        _answer(
+            version=(3, 12, 3),
+            soabi=SOABI_312,
+            config_args=DEBIAN_ARGS,
+            base_prefix="/usr",
+            debian_scheme=True,
+        ),
     )
     sandbox.put_interpreter(
         "active-env/bin/python",
@@ -420,7 +454,9 @@ def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(sandbox:
 @pytest.mark.parametrize("users_choice", ["UV_PYTHON", ".python-version", "uv python pin --global"])
 def test_the_users_choice_is_left_to_uv(sandbox: Sandbox, users_choice: str) -> None:
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter("debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True))
+    debian = sandbox.put_interpreter(
+        "debian-python", _answer(config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True)
+    )
     _install(sandbox, pyenv, pyenv, debian)
     if users_choice == "UV_PYTHON":
         sandbox.env["UV_PYTHON"] = "3.11"
