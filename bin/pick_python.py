@@ -27,8 +27,8 @@ The choice is conservative:
   asked; `--disable-optimizations` says the opposite), or, when they say nothing, Debian's or
   Ubuntu's own interpreter under /usr (their packaging runs PGO and LTO outside configure's
   arguments; other builds that say nothing may have no PGO: Alpine's APKBUILD has left it out);
-- anything unexpected (uv's list missing or malformed, a candidate that does not answer) leaves
-  the choice to uv: a preference must never fail a set-up.
+- anything unexpected (uv's list missing or malformed, a candidate that does not answer, a pick
+  that outlasts PICK_BUDGET_S) leaves the choice to uv: a preference must never fail a set-up.
 
 Stdout carries the chosen path alone, or nothing; the reason goes to stderr.
 """
