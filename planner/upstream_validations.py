@@ -1,0 +1,335 @@
+"""The rules an auto-name must also meet: the upstream Terraform schema's, or AWS's own.
+
+:data:`UPSTREAM_VALIDATIONS` holds, by name, each rule set :attr:`components.autonames.AutoName.validation`
+names, with the source it is read from: a terraform-provider-aws ``ValidateFunc`` the bridge's
+Check runs (``pulumi preview`` fails), or, where the schema has none, the AWS API's own constraint
+(``pulumi up`` fails at create). :mod:`planner.autonames` judges an auto-name against them; this
+module holds only the table (standard library only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final, NamedTuple
+
+
+class UpstreamValidation(NamedTuple):
+    """A rule set an auto-name must meet: a Terraform ``ValidateFunc`` the bridge's Check runs on it
+    (``pulumi preview`` fails), or, where ``at_create``, only the AWS API's own constraint (the
+    schema has none: ``pulumi preview`` passes and AWS refuses the create, so ``pulumi up`` fails
+    part-way). Its ``rules`` (whether a name breaks it, the reason it gives with ``{prop}`` and
+    ``{value}``) are in the validator's order; ``advice`` says what to do; ``source`` cites the
+    validator (file and function, or the API reference) every entry is read from."""
+
+    rules: tuple[tuple[Callable[[str], bool], str], ...]
+    advice: str
+    source: str
+    at_create: bool = False
+
+
+_ELB_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
+
+_ELB_NAME_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
+    (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters: {value}'),
+    (
+        lambda name: _ELB_ALPHABET.fullmatch(name) is None,
+        'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
+    ),
+    (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
+    (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen: {value}'),
+)
+"""The rules elb's and elbv2's ``validName`` share, in their order (the value quoted in each reason)."""
+
+_TF: Final = "terraform-provider-aws internal/service/"
+
+_SAGEMAKER_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
+
+_LAMBDA_FUNCTION_NAME: Final = re.compile(
+    r"(arn:[\w-]+:lambda:)?([a-z]{2}-(?:[a-z]+-){1,2}\d{1}:)?(\d{12}:)?(function:)?([0-9A-Za-z_-]+)"
+    r"(:(\$LATEST|[0-9A-Za-z_-]+))?",
+    re.ASCII,
+)
+"""lambda ``validFunctionName``'s pattern (Go's ``\\w`` is ASCII)."""
+
+_RDS_PARAMETER_GROUP_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
+    (
+        lambda name: re.fullmatch(r"[0-9a-z.-]+", name) is None,
+        'only lowercase alphanumeric characters, periods, and hyphens allowed in parameter group "{prop}"',
+    ),
+    (
+        lambda name: re.match(r"[a-z]", name) is None,
+        'first character of parameter group "{prop}" must be a letter',
+    ),
+    (lambda name: "--" in name, 'parameter group "{prop}" cannot contain two consecutive hyphens'),
+    (lambda name: name.endswith("-"), 'parameter group "{prop}" cannot end with a hyphen'),
+)
+"""rds ``validParamGroupName``, in its order (its 255 never meets an auto-name: pulumi-aws's 255
+refuses first)."""
+
+_IAM_NAME_ALPHABET: Final = re.compile(r"[0-9A-Za-z_+=,.@-]*")
+"""iam ``validResourceName``'s ``^[\\w+=,.@-]*$``: Go's ``\\w`` is ASCII, so "é" or a space fails."""
+
+
+def _iam_resource_name_rules(maximum: int) -> tuple[tuple[Callable[[str], bool], str], ...]:
+    """iam ``validResourceName(maximum)``: ``validation.All(StringLenBetween(1, maximum),
+    StringMatch(^[\\w+=,.@-]*$))``, in that order (Go's ``len``: UTF-8 bytes)."""
+    return (
+        (
+            lambda name: len(name.encode()) > maximum,
+            f"expected length of {{prop}} to be in the range (1 - {maximum}), got {{value}}",
+        ),
+        (
+            lambda name: _IAM_NAME_ALPHABET.fullmatch(name) is None,
+            "invalid value for {prop} (must match [\\w+=,.@-])",
+        ),
+    )
+
+
+UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
+    "rds-identifier": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                'only lowercase alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{prop}" must be a letter'),
+            (lambda name: "--" in name, '"{prop}" cannot contain two consecutive hyphens'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
+        "letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validIdentifier (aws_db_instance's identifier)",
+    ),
+    # Its 255 and its refusal of "default" never meet an auto-name (pulumi-aws's 255 refuses first;
+    # hex follows).
+    "rds-subnet-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z_ .-]+", name) is None,
+                "only lowercase alphanumeric characters, hyphens, underscores, periods, and spaces "
+                'allowed in "{prop}"',
+            ),
+        ),
+        "Give it a logical name of lower-case letters, digits, hyphens, underscores, periods and "
+        "spaces (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validSubnetGroupName (aws_db_subnet_group's name)",
+    ),
+    "rds-parameter-group": UpstreamValidation(
+        _RDS_PARAMETER_GROUP_RULES,
+        "Give it a logical name of lower-case letters, digits, periods and single hyphens that starts "
+        "with a letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validParamGroupName (the name of aws_db_parameter_group and "
+        "aws_rds_cluster_parameter_group)",
+    ),
+    "rds-option-group": UpstreamValidation(
+        (
+            (lambda name: re.match(r"[a-z]", name) is None, 'first character of "{prop}" must be a letter'),
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                'only lowercase alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: "--" in name, '"{prop}" cannot contain two consecutive hyphens'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
+        "letter (pulumi-aws does not lower-case it)",
+        _TF + "rds/validate.go validOptionGroupName (aws_db_option_group's name)",
+    ),
+    "elbv2-target-group": UpstreamValidation(
+        (
+            (lambda name: len(name) > 32, '"{prop}" cannot be longer than 32 characters'),
+            (
+                lambda name: _ELB_ALPHABET.fullmatch(name) is None,
+                'only alphanumeric characters and hyphens allowed in "{prop}"',
+            ),
+            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen'),
+            (lambda name: name.endswith("-"), '"{prop}" cannot end with a hyphen'),
+        ),
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        _TF + "elbv2/validate.go validTargetGroupName",
+    ),
+    "elb-name": UpstreamValidation(
+        _ELB_NAME_RULES,
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        _TF + "elb/validate.go validName (the classic load balancer)",
+    ),
+    # elb's rules, then a name may not begin "internal-" (terraform-provider-aws PR 10693,
+    # CreateLoadBalancer's Name), so a logical name "internal" or "internal-..." fails the preview.
+    "elbv2-name": UpstreamValidation(
+        (
+            *_ELB_NAME_RULES,
+            (lambda name: name.startswith("internal-"), '"{prop}" cannot begin with "internal-": {value}'),
+        ),
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first, that does not "
+        'begin with "internal-"',
+        _TF + "elbv2/validate.go validName (aws_lb, aws_alb)",
+    ),
+    # IAM: a role's, policy's and instance profile's name (ASCII letters, digits and "_+=,.@-"; a
+    # role's 64 is pulumi-aws's too, a policy's or instance profile's 128 is below its 255).
+    "iam-role-name": UpstreamValidation(
+        _iam_resource_name_rules(64),
+        'Give it a logical name of ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/role.go, aws_iam_role's name ValidateFunc validResourceName(roleNameMaxLen = 64) "
+        "(iam/validate.go)",
+    ),
+    "iam-name-128": UpstreamValidation(
+        _iam_resource_name_rules(128),
+        'Give it a logical name of at most 120 ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/policy.go and iam/instance_profile.go, the name's ValidateFunc "
+        "validResourceName(policyNameMaxLen, instanceProfileNameMaxLen = 128) (iam/validate.go)",
+    ),
+    # aws_iam_user's and aws_iam_group's name are Required, which pulumi-aws auto-names all the same.
+    "iam-user-group-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z=,.@_+-]+", name) is None,
+                "invalid value for {prop} (must only contain alphanumeric characters, hyphens, "
+                "underscores, commas, periods, @ symbols, plus and equals signs)",
+            ),
+        ),
+        'Give it a logical name of ASCII letters, digits and "_+=,.@-"',
+        _TF + "iam/user.go and iam/group.go, the name's ValidateFunc (StringMatch ^[0-9A-Za-z=,.@\\-_+]+$)",
+    ),
+    # SageMaker's names: letters of either case, digits and hyphens (any number in a row), not
+    # first, at most 63, so a logical name past 55 characters or with "_" or "." fails.
+    "sagemaker-name": UpstreamValidation(
+        (
+            (
+                lambda name: _SAGEMAKER_ALPHABET.fullmatch(name) is None,
+                'only alphanumeric characters and hyphens allowed in "{prop}": {value}',
+            ),
+            (lambda name: len(name) > 63, '"{prop}" cannot be longer than 63 characters: {value}'),
+            (lambda name: name.startswith("-"), '"{prop}" cannot begin with a hyphen: {value}'),
+        ),
+        "Give it a logical name of at most 55 letters, digits and hyphens, not first",
+        _TF + "sagemaker/validate.go validName (the name of aws_sagemaker_model, "
+        "aws_sagemaker_endpoint_configuration, aws_sagemaker_endpoint and "
+        "aws_sagemaker_monitoring_schedule)",
+    ),
+    # The alias pulumi-aws makes is "alias/" + <logical>-<hex> (its PostTransform adds the prefix
+    # unless the logical name has it), judged here whole: "." or a space in a logical name fails, and
+    # so does a logical name "aws/..." (AWS's reserved prefix).
+    "kms-alias": UpstreamValidation(
+        (
+            (
+                lambda name: name.startswith("alias/aws/"),
+                "\"{prop}\" cannot begin with reserved AWS CMK prefix 'alias/aws/'",
+            ),
+            (
+                lambda name: re.fullmatch(r"alias/[0-9A-Za-z_/-]+", name) is None,
+                "\"{prop}\" must begin with 'alias/' and be comprised of only [0-9A-Za-z_/-]",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "/" and "-" that does not begin with "aws/"',
+        _TF + "kms/validate.go validNameForResource (aws_kms_alias's name)",
+    ),
+    # Its 512 never meets an auto-name (pulumi-aws's 255 refuses first).
+    "logs-group-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_./#-]+", name) is None,
+                '"{prop}" isn\'t a valid log group name (alphanumeric characters, underscores, hyphens, '
+                "slashes, hash signs and dots are allowed): {value}",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", ".", "/", "#" and "-"',
+        _TF + "logs/validate.go validLogGroupName (aws_cloudwatch_log_group's name)",
+    ),
+    # validation.All(StringLenBetween(1, 80), StringMatch(^[0-9A-Za-z_-]+$)): pulumi-aws's default
+    # 255, so a logical name past 72 characters, or with "." or a space, fails.
+    "sfn-state-machine": UpstreamValidation(
+        (
+            (
+                lambda name: len(name) > 80,
+                "expected length of {prop} to be in the range (1 - 80), got {value}",
+            ),
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_-]+", name) is None,
+                "invalid value for {prop} (the name should only contain 0-9, A-Z, a-z, - and _)",
+            ),
+        ),
+        'Give it a logical name of at most 72 letters, digits, "_" and "-"',
+        _TF + "sfn/state_machine.go, aws_sfn_state_machine's name ValidateFunc",
+    ),
+    # aws_lambda_function's function_name (pulumi-aws's `name`, AutoName 64): a name or an ARN, the
+    # name [0-9A-Za-z_-]+, so a logical name with "." or a space fails; its 140 never meets the 64.
+    "lambda-function-name": UpstreamValidation(
+        (
+            (
+                lambda name: _LAMBDA_FUNCTION_NAME.fullmatch(name) is None,
+                "invalid value for function_name (must be valid function name or function ARN)",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_" and "-"',
+        _TF + "lambda/validate.go validFunctionName (aws_lambda_function's function_name)",
+    ),
+    # aws_ecr_repository's name has no ValidateFunc, so `pulumi preview` passes; CreateRepository
+    # refuses a repositoryName outside its pattern (lower case; ".", "_", "__" or hyphens only
+    # between alphanumerics, "/" between path parts: the OCI distribution spec's path component, as
+    # botocore's ecr service-2.json RepositoryName has it, whole-name match as AWS validates). Its
+    # 2-256 never meets an auto-name (hex follows; pulumi-aws's 255 refuses first).
+    "ecr-repository": UpstreamValidation(
+        (
+            (
+                lambda name: (
+                    re.fullmatch(
+                        r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*",
+                        name,
+                    )
+                    is None
+                ),
+                "repositoryName {value} does not satisfy the pattern "
+                "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
+            ),
+        ),
+        'Give it a logical name of lower-case letters and digits, ".", "_", "__" or hyphens only between them, '
+        '"/" between path parts (pulumi-aws does not lower-case it)',
+        "Amazon ECR API Reference, CreateRepository's repositoryName (Pattern, Length 2-256); "
+        + _TF
+        + "ecr/repository.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+    # validateRuleName's 64 is pulumi-aws's too (both count bytes): only its alphabet meets an
+    # auto-name, so a logical name with a space, "/" or ":" fails.
+    "events-rule-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                '"{prop}" doesn\'t comply with restrictions ("^[0-9A-Za-z_.-]+$"): {value}',
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        _TF + "events/validate.go validateRuleName (aws_cloudwatch_event_rule's name)",
+    ),
+    # aws_dynamodb_table's and aws_kinesis_stream's name have no ValidateFunc (Required, auto-named
+    # all the same), so `pulumi preview` passes; CreateTable and CreateStream refuse a name outside
+    # their alphabet (DynamoDB's 3-255 never meets an auto-name; a stream's 128 is aws_max_length).
+    "dynamodb-table-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                "TableName {value}: table names contain only a-z, A-Z, 0-9, _ (underscore), - (dash) "
+                "and . (dot)",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        "Amazon DynamoDB Developer Guide, Naming rules (table names 3-255 of a-z A-Z 0-9 _ - .); "
+        + _TF
+        + "dynamodb/table.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+    "kinesis-stream-name": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z_.-]+", name) is None,
+                "StreamName {value} does not satisfy the pattern [a-zA-Z0-9_.-]+",
+            ),
+        ),
+        'Give it a logical name of letters, digits, "_", "." and "-"',
+        "Amazon Kinesis Data Streams API Reference, CreateStream's StreamName (Pattern "
+        "[a-zA-Z0-9_.-]+, Length 1-128); " + _TF + "kinesis/stream.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+}
+"""The upstream validations of :attr:`components.autonames.AutoName.validation`, by name."""
