@@ -40,16 +40,21 @@ class AutoName(NamedTuple):
     post_prefix: str = ""
     """What pulumi-aws puts in front of the made name unless it already begins with it, after the
     length check (a KMS alias's ``alias/``: resource_overrides.go ``aws_kms_alias``'s PostTransform)."""
+    post_suffix: str = ""
+    """What pulumi-aws puts after the made name, after the length check (a FIFO queue's or topic's
+    ``.fifo``: resource_overrides.go ``aws_sqs_queue``'s and ``aws_sns_topic``'s PostTransform, where
+    ``fifoQueue``/``fifoTopic`` is true: :data:`FIFO_AUTONAMES`)."""
     aws_max_length: int | None = None
     """AWS's maximum where it is below ``max_length``: pulumi-aws makes the longer name and
     ``pulumi preview`` passes, then AWS refuses it at create (``pulumi up`` fails mid-way)."""
     validation: str | None = None
-    """The rules the auto-name must also meet (``planner.autonames.UPSTREAM_VALIDATIONS``, each
+    """The rules the auto-name must also meet (``planner.upstream_validations.UPSTREAM_VALIDATIONS``, each
     citing its source): mostly the upstream Terraform schema's ``ValidateFunc`` of the property,
     which the bridge's Check runs on the auto-name, so ``pulumi preview`` fails a name that breaks
     it (an IAM name's ASCII ``[\\w+=,.@-]``, an RDS identifier's, parameter group's or option
     group's lower case, a load balancer's or target group's 32 characters, a SageMaker name's 63
-    and no "_"); or, where the schema has
+    and no "_"); the ``CustomizeDiff`` the provider runs when it plans the create (an SQS queue's
+    alphabet); or, where the schema has
     none, the AWS API's constraint, which fails ``pulumi up`` at create (an ECR repository's lower
     case). Set only where pulumi-aws does not lower-case the name and the rules refuse something a
     logical name may hold."""
@@ -71,9 +76,10 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:cloudwatch/eventRule:EventRule": AutoName("name", 64, validation="events-rule-name"),
     "aws:cloudwatch/eventTarget:EventTarget": AutoName("targetId", 255),
     "aws:cloudwatch/metricAlarm:MetricAlarm": AutoName("name", 255),
-    "aws:sqs/queue:Queue": AutoName("name", 80),
+    # Terraform's CustomizeDiff judges the name (a FIFO one: FIFO_AUTONAMES below).
+    "aws:sqs/queue:Queue": AutoName("name", 80, validation="sqs-queue-name"),
     # 80, not SNS's 256: pulumi-aws refuses a longer auto-name (".fifo" is added after the check).
-    "aws:sns/topic:Topic": AutoName("name", 80),
+    "aws:sns/topic:Topic": AutoName("name", 80, validation="sns-topic-name"),
     # Then prefixed with "alias/" (PostTransform), which kms validNameForResource checks with the rest.
     "aws:kms/alias:Alias": AutoName("name", 238, post_prefix="alias/", validation="kms-alias"),
     "aws:lambda/function:Function": AutoName("name", 64, validation="lambda-function-name"),
@@ -84,7 +90,8 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:elasticsearch/domain:Domain": AutoName("domainName", 28, lowercase=True),
     "aws:mq/broker:Broker": AutoName("brokerName", 55),
     "aws:opensearch/domain:Domain": AutoName("domainName", 255),
-    "aws:efs/fileSystem:FileSystem": AutoName("creationToken", 255),
+    # efs/file_system.go's creation_token ValidateFunc StringLenBetween(0, 64) refuses past 64.
+    "aws:efs/fileSystem:FileSystem": AutoName("creationToken", 255, validation="efs-creation-token"),
     "aws:eks/nodeGroup:NodeGroup": AutoName("nodeGroupName", 255),
     "aws:eks/fargateProfile:FargateProfile": AutoName("fargateProfileName", 255),
     "aws:ec2/keyPair:KeyPair": AutoName("keyName", 255),
@@ -126,6 +133,39 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     ),
     "aws:sagemaker/endpoint:Endpoint": AutoName("name", 255, validation="sagemaker-name"),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": AutoName("name", 255, validation="sagemaker-name"),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": AutoName(
+        "name", 255, validation="sagemaker-name"
+    ),
+    "aws:sagemaker/notebookInstance:NotebookInstance": AutoName("name", 255, validation="sagemaker-name"),
+    "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": AutoName(
+        "name", 255, validation="sagemaker-name"
+    ),
+    # The bridged schema's `name` carries no validator the stored upstream shows for it;
+    # CreateHyperParameterTuningJob and CreateMlflowApp take their API pattern, a tuning job at most
+    # 32 characters.
+    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": AutoName(
+        "name", 255, aws_max_length=32, validation="sagemaker-api-name"
+    ),
+    "aws:sagemaker/mlflowApp:MlflowApp": AutoName("name", 255, validation="sagemaker-api-name"),
+    # No override but a description (or nothing): setAutonaming's `<logical>-<7 hex>`, not
+    # lower-cased, which each schema's validation (or, for ElastiCache, AWS) refuses.
+    "aws:elasticache/parameterGroup:ParameterGroup": AutoName(
+        "name", 255, validation="elasticache-parameter-group"
+    ),
+    "aws:elasticache/subnetGroup:SubnetGroup": AutoName("name", 255, validation="elasticache-subnet-group"),
+    "aws:docdb/clusterParameterGroup:ClusterParameterGroup": AutoName(
+        "name", 255, validation="docdb-parameter-group"
+    ),
+    "aws:docdb/subnetGroup:SubnetGroup": AutoName("name", 255, validation="docdb-neptune-subnet-group"),
+    "aws:neptune/clusterParameterGroup:ClusterParameterGroup": AutoName(
+        "name", 255, validation="neptune-parameter-group"
+    ),
+    "aws:neptune/parameterGroup:ParameterGroup": AutoName("name", 255, validation="neptune-parameter-group"),
+    "aws:neptune/subnetGroup:SubnetGroup": AutoName("name", 255, validation="docdb-neptune-subnet-group"),
+    "aws:redshift/parameterGroup:ParameterGroup": AutoName(
+        "name", 255, validation="redshift-parameter-group"
+    ),
+    "aws:redshift/subnetGroup:SubnetGroup": AutoName("name", 255, validation="redshift-subnet-group"),
     "aws:cloudwatch/logGroup:LogGroup": AutoName("name", 255, validation="logs-group-name"),
     "aws:sfn/stateMachine:StateMachine": AutoName("name", 255, validation="sfn-state-machine"),
     "aws:ecr/repository:Repository": AutoName("name", 255, validation="ecr-repository"),
@@ -152,6 +192,20 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:iot/topicRule:TopicRule": None,
 }
 """pulumi-aws's auto-names that differ from :data:`PULUMI_AWS_DEFAULT_AUTONAME`, by type token."""
+
+FIFO_AUTONAMES: Final[dict[str, tuple[str, AutoName]]] = {
+    "aws:sqs/queue:Queue": (
+        "fifoQueue",
+        AutoName("name", 80, post_suffix=".fifo", validation="sqs-queue-name"),
+    ),
+    "aws:sns/topic:Topic": (
+        "fifoTopic",
+        AutoName("name", 80, post_suffix=".fifo", validation="sns-topic-name"),
+    ),
+}
+"""pulumi-aws's auto-name of a queue or topic whose flag (the wire name) is the boolean true:
+``<logical name>-<7 random hex>.fifo``, the 80 checked before ``.fifo`` is added (resource_overrides.go
+``aws_sqs_queue``'s and ``aws_sns_topic``'s PostTransform)."""
 
 RDS_SQLSERVER_INSTANCE_AUTONAME: Final = AutoName(
     "identifier", 15, separator="", random_length=3, validation="rds-identifier"

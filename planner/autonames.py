@@ -9,12 +9,14 @@ default calling ``resource.NewUniqueHex``, whose error the bridge's Check return
 mocks would answer such a resource with a name nobody would create, so the recording fails
 instead, as ``pulumi preview`` does. An auto-name that fits also fails where the rules of
 :data:`UPSTREAM_VALIDATIONS` refuse it: the upstream Terraform schema's ``ValidateFunc``, which the
-provider's Check runs (preview: an IAM name's ASCII alphabet, an RDS identifier's, parameter or
-option group's lower case, a SageMaker name's 63 and no ``_``, a KMS alias's alphabet, a load
-balancer's 32), or the AWS API's own constraint where the schema has none (``pulumi up`` at
-create: an ECR repository's lower case, a DynamoDB table's or Kinesis stream's alphabet, an RDS
-identifier past 63, a stream past 128, an IAM user past 64 or group past 128):
-:class:`AutoNameInvalid`.
+provider's Check runs (preview: an IAM name's ASCII alphabet, an RDS, DocumentDB, Neptune or
+Redshift parameter or subnet group's lower case, a SageMaker name's 63 and no ``_``, a KMS alias's
+alphabet, a load balancer's 32, an EFS creation token's 64), the ``CustomizeDiff`` it runs when it
+plans the create (preview too: an SQS queue's or SNS topic's alphabet, a FIFO queue's 75 before
+``.fifo``), or the AWS API's own constraint where the schema has none (``pulumi up`` at create: an
+ECR repository's lower case, a DynamoDB table's or Kinesis stream's alphabet, an ElastiCache
+parameter or subnet group's, an RDS identifier past 63, a stream past 128, an IAM user past 64 or
+group past 128, a SageMaker tuning job past 32): :class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi
@@ -36,6 +38,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from components.autonames import (
+    FIFO_AUTONAMES,
     PULUMI_AWS_AUTONAMES,
     PULUMI_AWS_DEFAULT_AUTONAME,
     RDS_SQLSERVER_INSTANCE_AUTONAME,
@@ -78,6 +81,12 @@ def autoname_of(type_token: str, inputs: Mapping[str, object] | None = None) -> 
         engine = inputs.get("engine") if isinstance(inputs, Mapping) else None
         if isinstance(engine, str) and "sqlserver" in engine.lower():
             return RDS_SQLSERVER_INSTANCE_AUTONAME
+    if type_token in FIFO_AUTONAMES:
+        # pulumi-aws puts ".fifo" after the auto-name only where the flag is the boolean true (its
+        # PostTransform's `fifo.IsBool() && fifo.BoolValue()`); unknown at preview, it does not.
+        flag, fifo = FIFO_AUTONAMES[type_token]
+        if isinstance(inputs, Mapping) and inputs.get(flag) is True:
+            return fifo
     if type_token in PULUMI_AWS_AUTONAMES:
         return PULUMI_AWS_AUTONAMES[type_token]
     # setAutonaming: every resource whose Terraform schema has an input `name`, which the SDK shows
@@ -100,7 +109,7 @@ def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[
     length = len(prefix.encode()) + random  # Go's len: UTF-8 bytes
     unit = "characters" if logical.isascii() else "bytes in UTF-8"
     shown_prefix = "" if logical.startswith(autoname.post_prefix) else autoname.post_prefix
-    made = f"'{shown_prefix}<logical name>{autoname.separator}<{random} random hex>'"
+    made = f"'{shown_prefix}<logical name>{autoname.separator}<{random} random hex>{autoname.post_suffix}'"
     if length > autoname.max_length:
         fits = autoname.max_length - len(autoname.separator) - random
         said = (
@@ -117,14 +126,23 @@ def refuse_too_long_autoname(type_token: str, logical: str, set_inputs: Mapping[
     validation = UPSTREAM_VALIDATIONS[autoname.validation] if autoname.validation else None
     if validation is not None:
         # The random part is hex; the rules judge the name as the provider sends it (a KMS alias's
-        # "alias/" prefix added after the length check).
+        # "alias/" prefix and a FIFO queue's ".fifo" added after the length check).
         made_prefix = prefix if prefix.startswith(autoname.post_prefix) else autoname.post_prefix + prefix
-        value = f'"{made_prefix}<{random} random hex>"'
+        value = f'"{made_prefix}<{random} random hex>{autoname.post_suffix}"'
         reasons = [
             reason.format(prop=autoname.property, value=value)
             for broken, reason in validation.rules
-            if broken(made_prefix + "0" * random)
+            if broken(made_prefix + "0" * random + autoname.post_suffix)
         ]
+        if reasons and validation.at_diff:
+            # A CustomizeDiff's error is no check failure: the provider returns it when it plans the
+            # create, which `pulumi preview` asks for after the Check passed.
+            raise AutoNameInvalid(
+                f"The {type_token} {logical!r} sets no `{autoname.property}`, so pulumi-aws auto-names "
+                f"it {made}: the provider's Check passes it, but Terraform's CustomizeDiff refuses it "
+                f"when the provider plans the create, so `pulumi preview` fails: "
+                f"{'; '.join(reasons)}. {validation.advice}, or set `{autoname.property}` yourself."
+            )
         if reasons and validation.at_create:
             raise AutoNameInvalid(
                 f"The {type_token} {logical!r} sets no `{autoname.property}`, so pulumi-aws auto-names "

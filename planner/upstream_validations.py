@@ -2,9 +2,10 @@
 
 :data:`UPSTREAM_VALIDATIONS` holds, by name, each rule set :attr:`components.autonames.AutoName.validation`
 names, with the source it is read from: a terraform-provider-aws ``ValidateFunc`` the bridge's
-Check runs (``pulumi preview`` fails), or, where the schema has none, the AWS API's own constraint
-(``pulumi up`` fails at create). :mod:`planner.autonames` judges an auto-name against them; this
-module holds only the table (standard library only).
+Check runs (``pulumi preview`` fails), a ``CustomizeDiff`` the provider runs when it plans the
+create (``pulumi preview`` fails too, after the Check), or, where the schema has neither, the AWS
+API's own constraint (``pulumi up`` fails at create). :mod:`planner.autonames` judges an auto-name
+against them; this module holds only the table (standard library only).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Final, NamedTuple
 
 class UpstreamValidation(NamedTuple):
     """A rule set an auto-name must meet: a Terraform ``ValidateFunc`` the bridge's Check runs on it
-    (``pulumi preview`` fails), or, where ``at_create``, only the AWS API's own constraint (the
+    (``pulumi preview`` fails), where ``at_diff`` a ``CustomizeDiff`` (preview fails too), or, where
+    ``at_create``, only the AWS API's own constraint (the
     schema has none: ``pulumi preview`` passes and AWS refuses the create, so ``pulumi up`` fails
     part-way). Its ``rules`` (whether a name breaks it, the reason it gives with ``{prop}`` and
     ``{value}``) are in the validator's order; ``advice`` says what to do; ``source`` cites the
@@ -26,6 +28,10 @@ class UpstreamValidation(NamedTuple):
     advice: str
     source: str
     at_create: bool = False
+    at_diff: bool = False
+    """Where the rule is the resource's ``CustomizeDiff``, not a ``ValidateFunc``: the Check passes
+    the name, and the provider refuses it when it plans the create, so ``pulumi preview`` still
+    fails, with the error itself rather than a check failure."""
 
 
 _ELB_ALPHABET: Final = re.compile(r"[0-9A-Za-z-]+")
@@ -84,6 +90,57 @@ def _iam_resource_name_rules(maximum: int) -> tuple[tuple[Callable[[str], bool],
             "invalid value for {prop} (must match [\\w+=,.@-])",
         ),
     )
+
+
+def _lower_param_group_rules(where: str) -> tuple[tuple[Callable[[str], bool], str], ...]:
+    """docdb's and neptune's ``validParamGroupName`` (validate.go), in their order: RDS's without
+    its periods; ``where`` is what docdb's reasons say before ``"{prop}"`` ("parameter group ") and
+    neptune's do not. Their 255 never meets an auto-name (pulumi-aws's 255 refuses first)."""
+    return (
+        (
+            lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+            f'only lowercase alphanumeric characters and hyphens allowed in {where}"{{prop}}"',
+        ),
+        (
+            lambda name: re.match(r"[a-z]", name) is None,
+            f'first character of {where}"{{prop}}" must be a letter',
+        ),
+        (lambda name: "--" in name, f'{where}"{{prop}}" cannot contain two consecutive hyphens'),
+        (lambda name: name.endswith("-"), f'{where}"{{prop}}" cannot end with a hyphen'),
+    )
+
+
+_LOWER_SUBNET_GROUP_RULES: Final[tuple[tuple[Callable[[str], bool], str], ...]] = (
+    (
+        lambda name: re.fullmatch(r"[0-9a-z_ .-]+", name) is None,
+        "only lowercase alphanumeric characters, hyphens, underscores, periods, and spaces "
+        'allowed in "{prop}"',
+    ),
+)
+"""rds's, docdb's and neptune's ``validSubnetGroupName`` (each service's validate.go, the same
+function): its 255 and its refusal of "default" never meet an auto-name (hex follows)."""
+
+_LOWER_HYPHENATED_ADVICE: Final = (
+    "Give it a logical name of lower-case letters, digits and single hyphens that starts with a "
+    "letter (pulumi-aws does not lower-case it)"
+)
+
+_SAGEMAKER_API_NAME: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+"""botocore sagemaker service-2.json's ``HyperParameterTuningJobName`` and ``MlflowAppName`` pattern
+(without their lengths), whole-name match as AWS validates."""
+
+
+def _queue_or_topic_rules(noun: str, most: int) -> tuple[tuple[Callable[[str], bool], str], ...]:
+    """sqs ``resourceQueueCustomizeDiff`` / sns ``resourceTopicCustomizeDiff``: on create, the name
+    must match ``^[0-9A-Za-z_-]{1,most}$``, or, for a FIFO one (whose auto-name pulumi-aws ends in
+    ``.fifo``), ``^[0-9A-Za-z_-]{1,most-5}\\.fifo$``; either error is "invalid <noun> name: <name>"."""
+    plain = re.compile(rf"[0-9A-Za-z_-]{{1,{most}}}")
+    fifo = re.compile(rf"[0-9A-Za-z_-]{{1,{most - 5}}}\.fifo")
+
+    def broken(name: str) -> bool:
+        return (fifo if name.endswith(".fifo") else plain).fullmatch(name) is None
+
+    return ((broken, f"invalid {noun} name: {{value}}"),)
 
 
 UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
@@ -204,8 +261,9 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         ),
         "Give it a logical name of at most 55 letters, digits and hyphens, not first",
         _TF + "sagemaker/validate.go validName (the name of aws_sagemaker_model, "
-        "aws_sagemaker_endpoint_configuration, aws_sagemaker_endpoint and "
-        "aws_sagemaker_monitoring_schedule)",
+        "aws_sagemaker_endpoint_configuration, aws_sagemaker_endpoint, "
+        "aws_sagemaker_monitoring_schedule, and sagemaker/data_quality_job_definition.go, "
+        "notebook_instance.go and notebook_instance_lifecycle_configuration.go's name)",
     ),
     # The alias pulumi-aws makes is "alias/" + <logical>-<hex> (its PostTransform adds the prefix
     # unless the logical name has it), judged here whole: "." or a space in a logical name fails, and
@@ -329,6 +387,140 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         'Give it a logical name of letters, digits, "_", "." and "-"',
         "Amazon Kinesis Data Streams API Reference, CreateStream's StreamName (Pattern "
         "[a-zA-Z0-9_.-]+, Length 1-128); " + _TF + "kinesis/stream.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+    # DocumentDB and Neptune: their parameter groups take no period (RDS's do), their subnet
+    # groups RDS's alphabet; all lower case, which pulumi-aws does not make the auto-name.
+    "docdb-parameter-group": UpstreamValidation(
+        _lower_param_group_rules("parameter group "),
+        _LOWER_HYPHENATED_ADVICE,
+        _TF + "docdb/validate.go validParamGroupName (aws_docdb_cluster_parameter_group's name)",
+    ),
+    "neptune-parameter-group": UpstreamValidation(
+        _lower_param_group_rules(""),
+        _LOWER_HYPHENATED_ADVICE,
+        _TF + "neptune/validate.go validParamGroupName (the name of aws_neptune_parameter_group and "
+        "aws_neptune_cluster_parameter_group)",
+    ),
+    "docdb-neptune-subnet-group": UpstreamValidation(
+        _LOWER_SUBNET_GROUP_RULES,
+        "Give it a logical name of lower-case letters, digits, hyphens, underscores, periods and "
+        "spaces (pulumi-aws does not lower-case it)",
+        _TF + "docdb/validate.go and neptune/validate.go validSubnetGroupName (aws_docdb_subnet_group's "
+        "and aws_neptune_subnet_group's name)",
+    ),
+    # validation.All(StringLenBetween(1, 255), StringMatch(^[0-9a-z-]+$), StringMatch((?i)^[a-z]),
+    # StringDoesNotMatch(--), StringDoesNotMatch(-$)), each failing "invalid value for name (...)".
+    "redshift-parameter-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                "invalid value for {prop} (must contain only lowercase alphanumeric characters and hyphens)",
+            ),
+            (
+                lambda name: re.match(r"[A-Za-z]", name) is None,
+                "invalid value for {prop} (first character must be a letter)",
+            ),
+            (lambda name: "--" in name, "invalid value for {prop} (cannot contain two consecutive hyphens)"),
+            (lambda name: name.endswith("-"), "invalid value for {prop} (cannot end with a hyphen)"),
+        ),
+        _LOWER_HYPHENATED_ADVICE,
+        _TF + "redshift/parameter_group.go, aws_redshift_parameter_group's name ValidateFunc",
+    ),
+    # Then StringNotInSlice "default", which the hex never meets.
+    "redshift-subnet-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9a-z-]+", name) is None,
+                "invalid value for {prop} (must contain only lowercase alphanumeric characters and hyphens)",
+            ),
+        ),
+        "Give it a logical name of lower-case letters, digits and hyphens (pulumi-aws does not "
+        "lower-case it)",
+        _TF + "redshift/subnet_group.go, aws_redshift_subnet_group's name ValidateFunc",
+    ),
+    # StringLenBetween(0, 64) on Terraform's creation_token (CreateFileSystem's CreationToken takes
+    # 64 too), below pulumi-aws's 255: a logical name of 56 bytes.
+    "efs-creation-token": UpstreamValidation(
+        (
+            (
+                lambda name: len(name.encode()) > 64,
+                "expected length of creation_token to be in the range (0 - 64), got {value}",
+            ),
+        ),
+        "Give it a logical name of at most 56 bytes",
+        _TF + "efs/file_system.go, aws_efs_file_system's creation_token ValidateFunc "
+        "(validation.StringLenBetween(0, 64))",
+    ),
+    # The queue's and topic's CustomizeDiff: a logical name with ".", a space or ":" fails, and a
+    # FIFO queue's past 67 characters (pulumi-aws's 80 is checked before ".fifo", the regex's 75
+    # after); a topic's 256 (251 + .fifo) never meets pulumi-aws's 80.
+    "sqs-queue-name": UpstreamValidation(
+        _queue_or_topic_rules("queue", 80),
+        'Give it a logical name of letters, digits, "_" and "-" (a FIFO queue\'s of at most 67)',
+        _TF + "sqs/queue.go resourceQueueCustomizeDiff (aws_sqs_queue's name on create)",
+        at_diff=True,
+    ),
+    "sns-topic-name": UpstreamValidation(
+        _queue_or_topic_rules("topic", 256),
+        'Give it a logical name of letters, digits, "_" and "-"',
+        _TF + "sns/topic.go resourceTopicCustomizeDiff (aws_sns_topic's name on create)",
+        at_diff=True,
+    ),
+    # SageMaker's HyperParameterTuningJob and MlflowApp: the schema pulumi-aws 7 bridges names them
+    # `name` with no validator the stored upstream shows on it (mlflow_app.go's is Required only;
+    # the tuning job's stored versions validate the same pattern, at most 32, on
+    # hyper_parameter_tuning_job_name at plan, so the preview may fail first); their API pattern
+    # refuses "_", "." or a leading hyphen at create.
+    "sagemaker-api-name": UpstreamValidation(
+        (
+            (
+                lambda name: _SAGEMAKER_API_NAME.fullmatch(name) is None,
+                "the name {value} does not satisfy the pattern [a-zA-Z0-9](-*[a-zA-Z0-9])*",
+            ),
+        ),
+        "Give it a logical name of letters, digits and hyphens, not first",
+        "Amazon SageMaker API Reference, CreateHyperParameterTuningJob's HyperParameterTuningJobName "
+        "(Pattern, Length 1-32) and CreateMlflowApp's Name (Pattern, Length 1-256), botocore sagemaker "
+        "service-2.json; " + _TF + "sagemaker/mlflow_app.go sets no validator on name",
+        at_create=True,
+    ),
+    # ElastiCache stores both names lower-cased (Terraform's StateFunc lower-cases them too), so the
+    # case is no matter; neither schema validates the name, and AWS refuses at create.
+    "elasticache-parameter-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.match(r"[A-Za-z]", name) is None,
+                "CacheParameterGroupName {value} must begin with an ASCII letter",
+            ),
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z-]+", name) is None,
+                "CacheParameterGroupName {value} can only contain ASCII letters, digits, and hyphens",
+            ),
+            (
+                lambda name: "--" in name,
+                "CacheParameterGroupName {value} can't contain two consecutive hyphens",
+            ),
+        ),
+        "Give it a logical name of letters, digits and single hyphens that starts with a letter",
+        "Amazon ElastiCache User Guide, Creating an ElastiCache parameter group (naming constraints: "
+        "an ASCII letter first, ASCII letters, digits and hyphens, 1-255, no two consecutive hyphens, "
+        "no hyphen last); " + _TF + "elasticache/parameter_group.go sets no ValidateFunc on name",
+        at_create=True,
+    ),
+    "elasticache-subnet-group": UpstreamValidation(
+        (
+            (
+                lambda name: re.fullmatch(r"[0-9A-Za-z-]+", name) is None,
+                "CacheSubnetGroupName {value} must contain no more than 255 alphanumeric characters "
+                "or hyphens",
+            ),
+        ),
+        "Give it a logical name of letters, digits and hyphens",
+        "Amazon ElastiCache API Reference, CreateCacheSubnetGroup's CacheSubnetGroupName (Constraints: "
+        "no more than 255 alphanumeric characters or hyphens; botocore elasticache service-2.json); "
+        + _TF
+        + "elasticache/subnet_group.go sets no ValidateFunc on name",
         at_create=True,
     ),
 }

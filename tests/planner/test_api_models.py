@@ -345,7 +345,9 @@ def _scheduler_program() -> None:
         "ordered",
         topic=topic.arn,
         protocol="sqs",
-        endpoint=aws.sqs.Queue("ordered.fifo", fifo_queue=True).arn,
+        # pulumi-aws names it "<logical>-<hex>.fifo": a "." in the logical name fails Terraform's
+        # CustomizeDiff at preview (test_autoname_classes_72).
+        endpoint=aws.sqs.Queue("ordered-queue", fifo_queue=True).arn,
         raw_message_delivery=True,
     )
 
