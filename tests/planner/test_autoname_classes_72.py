@@ -10,6 +10,8 @@ makes. Each case calls the judgement directly; the recordings show the path from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi_aws as aws
 import pytest
 
@@ -27,7 +29,7 @@ from planner.schema_numbers import resource_input_types
 CONFIG = {"aws:region": "eu-west-1"}
 
 
-def refused(type_token: str, logical: str, inputs: dict[str, object] | None = None) -> str:
+def refused(type_token: str, logical: str, inputs: Mapping[str, object] | None = None) -> str:
     with pytest.raises(AutoNameRefused) as raised:
         refuse_too_long_autoname(type_token, logical, inputs or {})
     assert isinstance(raised.value, AutoNameInvalid), raised.value
