@@ -769,7 +769,9 @@ def record_program(
     ``pulumi.StackReference``, by the stack name it gives (``{"org/network/prod": {"vpc_id":
     "vpc-0abc"}}``); a referenced stack not given has unknown outputs (:mod:`planner.reads`).
 
-    Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate. A
+    Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate; one a
+    transform raises fails the recording with :class:`~planner.transforms.TransformFailed` (its
+    ``error``), as the engine fails the registration under `pulumi up`. A
     registration (resource, read or invoke) of a package ``config``'s
     ``pulumi:disable-default-providers`` lists that names no provider fails the recording with
     :class:`~planner.default_providers.DefaultProviderDenied`, as it fails `pulumi up`; a malformed

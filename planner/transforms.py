@@ -27,17 +27,24 @@ and the recorded inputs. A resource with transforms of its own gets its ``depend
 ``depends_on``, each property's output values: the SDK sends a returned property back as a plain
 value, so it then depends on nothing); any other keeps the program's (the engine ignores a stack
 transform's ``depends_on``).
+
+A transform that raises fails the registration as the engine fails it, and so the program:
+:class:`TransformFailed` (a ProgramFailure: ``bin/plan`` says ``error: invoke transform: ...`` and
+exits 3), naming the resource or invoke, the transform and the error, with the program's frames.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
-from pulumi.runtime import rpc
+from pulumi.runtime import _callbacks, rpc
 from pulumi.runtime._callbacks import _CallbackServicer
 from pulumi.runtime.proto import alias_pb2, resource_pb2
+
+from planner.program_failure import ProgramFailure
 
 _OUTPUT_SIG = rpc._special_output_value_sig
 _SECRET_SIG = rpc._special_secret_sig
@@ -112,7 +119,14 @@ class Transforms:
                 properties=properties,
                 options=options,
             )
-            response = await _call(token, message, resource_pb2.TransformResponse)
+            try:
+                response = await _call(token, message, resource_pb2.TransformResponse)
+            except Exception as error:
+                raise TransformFailed(
+                    f"invoke transform: {_transform_of(token)} failed on {request.type} "
+                    f"{request.name!r}: {_raised(error)}",
+                    error,
+                ) from error
             if response.HasField("properties"):
                 properties = response.properties
             if response.HasField("options"):
@@ -134,7 +148,14 @@ class Transforms:
         )
         for token in tokens:
             message = resource_pb2.TransformInvokeRequest(token=request.tok, args=arguments, options=options)
-            response = await _call(token, message, resource_pb2.TransformInvokeResponse)
+            try:
+                response = await _call(token, message, resource_pb2.TransformInvokeResponse)
+            except Exception as error:
+                raise TransformFailed(
+                    f"invoke of {request.tok} failed: the invoke {_transform_of(token)} failed: "
+                    f"{_raised(error)}",
+                    error,
+                ) from error
             if response.HasField("args"):
                 arguments = response.args
             if response.HasField("options"):
@@ -148,6 +169,49 @@ class Transforms:
         transformed.pluginChecksums.clear()
         transformed.pluginChecksums.update(options.plugin_checksums)
         return transformed
+
+
+class TransformFailed(ProgramFailure):
+    """A transform raised: the engine fails the registration with the error the SDK's callback server
+    answered (source_eval.go ``RegisterResource``: ``invoke transform: rpc error: ... Invoke callback
+    <token> error: <the error>:`` and the transform's stack, ``_CallbackServicer.pretty_error``; an
+    invoke's ``Invoke`` returns it as it is), so ``pulumi up`` fails the program. ``str()`` says the
+    same with the transform named by its function, not the callback's token: which resource or
+    invoke, which transform, the error and where the transform raised it. ``error`` is the
+    transform's own exception (not ``__cause__``: the SDK's ``wait_for_rpcs`` re-raises a failed
+    registration's error ``from`` itself)."""
+
+    def __init__(self, message: str, error: Exception) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+def _transform_of(token: str) -> str:
+    """``token``'s transform as its author knows it: ``transform <qualified name> (<file>:<line>)``."""
+    for servicer in _CallbackServicer._servicers:
+        for function, known in servicer._transforms.items():
+            if known == token:
+                name = getattr(function, "__qualname__", None) or repr(function)
+                code = getattr(function, "__code__", None)
+                where = f" ({code.co_filename}:{code.co_firstlineno})" if code else ""
+                return f"transform {name}{where}"
+    return f"transform {token}"
+
+
+_NOT_THE_PROGRAMS: frozenset[str] = frozenset({str(_callbacks.__file__), __file__})
+"""The frames a transform's stack leaves out: the SDK's callback server (as its ``pretty_error``
+does) and this module, which stands in for the engine."""
+
+
+def _raised(error: Exception) -> str:
+    """``error`` and the program's frames it was raised through, innermost last."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename not in _NOT_THE_PROGRAMS
+    ]
+    stack = "".join(traceback.format_list(frames)).rstrip()
+    return f"{type(error).__name__}: {error}" + (f"\n{stack}" if stack else "")
 
 
 async def _call(token: str, message: Any, response_type: Any) -> Any:

@@ -22,6 +22,7 @@ import pytest
 from planner.autonames import AutoNameTooLong
 from planner.default_providers import DefaultProviderDenied
 from planner.recorder import UNKNOWN, ResourceGraph, record_program
+from planner.transforms import TransformFailed
 from policies.local import evaluate
 from policies.rules.governance import required_cost_allocation_tags
 from tests.log_records import log_records
@@ -230,7 +231,8 @@ def test_an_invoke_transform_changes_the_arguments_the_mocks_answer() -> None:
 
 
 def test_a_transform_that_fails_fails_the_recording() -> None:
-    """The engine fails the registration ("invoke transform: ..."), so `pulumi up` fails."""
+    """The engine fails the registration ("invoke transform: ..."), so `pulumi up` fails: the
+    recording with TransformFailed, the transform's error its `error` (tests/planner/test_transform_failure_72.py)."""
 
     def refuse(args: pulumi.ResourceTransformArgs) -> None:
         raise ValueError(f"{args.name}: no untagged buckets here")
@@ -239,8 +241,9 @@ def test_a_transform_that_fails_fails_the_recording() -> None:
         pulumi.runtime.register_resource_transform(refuse)
         aws.s3.Bucket("data")
 
-    with pytest.raises(ValueError, match="data: no untagged buckets here"):
+    with pytest.raises(TransformFailed, match="data: no untagged buckets here") as caught:
         record(program)
+    assert isinstance(caught.value.error, ValueError)
 
 
 def test_a_transform_may_set_an_input_from_another_resources_output() -> None:
@@ -291,7 +294,7 @@ def test_a_transform_finishing_after_a_failed_programs_unwinding_logs_nothing() 
             aws.s3.Bucket("waiting")
             aws.s3.Bucket("bad")
 
-        with log_records() as records, pytest.raises(ValueError, match="no bad buckets"):
+        with log_records() as records, pytest.raises(TransformFailed, match="no bad buckets"):
             record(program)
         # (The SDK's outputs the failed registration rejected may be reported unretrieved when
         # collected, as under `pulumi up`: not this.)
