@@ -25,6 +25,27 @@ PARTITIONS: Final = (
 table (botocore data/endpoints.json, aws-sdk-go-base endpoints) has them."""
 
 
+REGIONS: Final = frozenset(
+    {
+        # aws
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",
+        "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+        "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+        "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        # aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc
+        "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1", "us-iso-east-1",
+        "us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1", "us-isof-east-1",
+        "us-isof-south-1", "eusc-de-east-1",
+    }
+)  # fmt: skip
+"""The regions every partition lists, the table Terraform's aws_region data source searches
+(``findRegionByName``, ``findRegionByEC2Endpoint`` over aws-sdk-go-base's ``endpoints.DefaultPartitions()``,
+generated from the AWS SDKs' endpoints.json, whose ``regions`` botocore's data/endpoints.json holds
+too). A region a ``regionRegex`` matches is not necessarily in it (``eu-west-9``)."""
+
+
 def partition_of(region: str) -> tuple[str, str] | None:
     """The id and DNS suffix of the partition ``region`` is in, or None where it is in none."""
     return next(((pid, suffix) for names, pid, suffix in PARTITIONS if names.fullmatch(region)), None)

@@ -32,7 +32,7 @@ from typing import Final
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
-from planner.arns import Arns, dns_suffix_of, partition_of
+from planner.arns import REGIONS, Arns, dns_suffix_of, partition_of
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
 from planner.program_failure import ProgramFailure
 from stacks.aws_regions import usable_zone_count, zones_of
@@ -365,10 +365,7 @@ class InvokeFailed(ProgramFailure):
     """An invoke the provider fails, so that ``pulumi up`` fails the program (``str()``: its error)."""
 
 
-def _partition_dns_suffix(region: str) -> str | None:
-    """The DNS suffix of the partition ``region`` is in, or None where it is in none."""
-    found = partition_of(region)
-    return found[1] if found else None
+_GET_REGION: Final = "aws:index/getRegion:getRegion"
 
 
 def _ec2_endpoint(region: str) -> str:
@@ -377,39 +374,61 @@ def _ec2_endpoint(region: str) -> str:
     return f"ec2.{region}.{dns_suffix_of(region)}"
 
 
-def _region_of_ec2_endpoint(endpoint: str) -> str | None:
-    """The region whose EC2 host ``endpoint`` is, or None where no partition's region has it (Terraform
-    searches every partition's regions for it)."""
-    region, _, suffix = endpoint.removeprefix("ec2.").partition(".")
-    if not endpoint.startswith("ec2.") or _partition_dns_suffix(region) != suffix:
-        return None
-    return region
+def _region_failed(reason: str) -> InvokeFailed:
+    """get_region failing as ``pulumi up`` reports it: the Python SDK's ``invoke of <token> failed:``
+    before the bridge's ``<summary>: <detail>`` of the provider's error diagnostic."""
+    return InvokeFailed(f"invoke of {_GET_REGION} failed: {reason}")
+
+
+def _known_region_named(name: str) -> str:
+    """``name``, a region of the table (:data:`planner.arns.REGIONS`), else the data source's
+    ``finding Region by name`` failure (its ``findRegionByName``: retry.NotFoundError's message)."""
+    if name not in REGIONS:
+        raise _region_failed(f"finding Region by name ({name}): couldn't find resource")
+    return name
+
+
+def _set_text(value: object) -> str | None:
+    """An argument as a config validator sees it: a string (empty too) set, not the unknown sentinel."""
+    return value if isinstance(value, str) and value != rpc.UNKNOWN else None
 
 
 def _region(mocks: PlatformMocks, args: State) -> State:
     """The region selected, as Terraform's aws_region data source (internal/service/meta
-    region_data_source.go) selects it: the one whose EC2 endpoint host is ``endpoint``, where given
-    (none: "finding Region by endpoint"); its ``region`` (the mocks answer in it), else the
-    deprecated ``name`` ("multiple Regions matched" where that is another than ``endpoint``'s); else
-    the provider's."""
-    named = known_region(args.get("region")) or known_region(args.get("name"))
-    region = named or mocks.region
-    endpoint = args.get("endpoint")
-    if known_region(endpoint):
-        matched = _region_of_ec2_endpoint(str(endpoint))
-        if matched is None:
-            raise InvokeFailed(
-                f"aws:index/getRegion:getRegion: finding Region by endpoint ({endpoint}): no Region's EC2 "
-                "endpoint is that host (ec2.<region>.<its partition's DNS suffix>: amazonaws.com, "
-                "amazonaws.com.cn in China)"
-            )
-        if named and named != matched:
-            raise InvokeFailed(
-                f"aws:index/getRegion:getRegion: multiple Regions matched: endpoint {endpoint} is "
-                f"{matched}'s, region {named}: use additional constraints to reduce matches to a "
-                "single Region"
+    region_data_source.go, provider v6 under pulumi-aws 7) selects it, from the table of regions it
+    knows (:data:`planner.arns.REGIONS`), failing as it fails:
+
+    - ``name`` and ``region`` both set: its ``ConfigValidators`` (``Conflicting``) refuse them, an
+      attribute diagnostic the bridge returns as a check failure on ``name``;
+    - ``endpoint``: the region whose EC2 host it is, else "finding Region by endpoint";
+    - ``region``, else the deprecated ``name`` (an empty one selects nothing): that region, else
+      "finding Region by name"; "multiple Regions matched" where ``endpoint`` selected another;
+    - none of them: the provider's region, which must be in the table too (pulumi-aws's
+      ``skipRegionValidation`` lets a provider in any region make resources, not read this).
+
+    An unknown value (a preview's) counts as unset, as the validator and the mocks' placement read it."""
+    region_arg, name_arg = (_set_text(args.get(key)) for key in ("region", "name"))
+    if region_arg is not None and name_arg is not None:
+        raise _region_failed(
+            "Invalid Attribute Combination: These attributes cannot be configured together: "
+            "[name,region] (name)"
+        )
+    region: str | None = None
+    endpoint = known_region(args.get("endpoint"))
+    if endpoint:
+        region = next((known for known in sorted(REGIONS) if _ec2_endpoint(known) == endpoint), None)
+        if region is None:
+            raise _region_failed(f"finding Region by endpoint ({endpoint}): couldn't find resource")
+    named = region_arg if region_arg is not None else name_arg
+    if named:  # an empty one selects nothing (Read's `if name != ""`)
+        matched = _known_region_named(named)
+        if region is not None and region != matched:
+            raise _region_failed(
+                "multiple Regions matched: use additional constraints to reduce matches to a single Region"
             )
         region = matched
+    if region is None:
+        region = _known_region_named(mocks.region)
     return {
         "name": region,
         "region": region,

@@ -105,6 +105,9 @@ def test_near_miss_ec2_hosts_fail_the_invoke(endpoint: str) -> None:
         _region_of({"endpoint": endpoint})
 
 
-def test_a_region_in_no_partition_answers_with_the_commercial_suffix() -> None:
-    """pulumi-aws's skipRegionValidation lets any region through; its EC2 host is read as amazonaws.com."""
-    assert _region_of({}, "xx-west-1")["endpoint"] == "ec2.xx-west-1.amazonaws.com"
+def test_a_region_in_no_partition_is_no_region_get_region_answers() -> None:
+    """pulumi-aws's skipRegionValidation lets a provider in any region make resources, but the
+    aws_region data source finds the provider's region in its table (findRegionByName) or fails
+    (tests/planner/test_mock_regions_72.py)."""
+    with pytest.raises(InvokeFailed, match=r"finding Region by name \(xx-west-1\): couldn't find resource"):
+        _region_of({}, "xx-west-1")

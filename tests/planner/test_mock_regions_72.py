@@ -1,0 +1,153 @@
+"""get_region against the provider's table of regions.
+
+- ``aws.get_region`` accepted a made-up region (``name``/``region`` ``eu-west-9``, an endpoint
+  ``ec2.eu-west-9.amazonaws.com``, a provider in ``xx-west-1``), and ``name`` with ``region``.
+  Terraform's aws_region data source (internal/service/meta/region_data_source.go, provider v6)
+  looks regions up in aws-sdk-go-base's table (``findRegionByName``, ``findRegionByEC2Endpoint``) and
+  fails "finding Region by name (<name>): couldn't find resource" (retry.NotFoundError), and its
+  ``ConfigValidators`` refuse ``name`` with ``region`` (``Conflicting``: "Invalid Attribute
+  Combination", an attribute diagnostic the bridge returns as a check failure on ``name``). An
+  endpoint and a ``name``/``region`` selecting different regions fail "multiple Regions matched".
+  Each failure reads as the Python SDK raises it: ``invoke of aws:index/getRegion:getRegion failed: ...``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import botocore
+import pulumi
+import pulumi_aws as aws
+import pytest
+from pulumi.runtime import MockCallArgs
+
+from planner.__main__ import EXIT_FAILED, run
+from planner.arns import REGIONS, partition_of
+from planner.mocks import InvokeFailed, PlatformMocks
+from planner.recorder import record_program
+
+FAILED = "invoke of aws:index/getRegion:getRegion failed: "
+
+
+def region_of(arguments: dict[str, Any], provider_region: str = "eu-west-1") -> dict[str, Any]:
+    state, failures = PlatformMocks(provider_region, "123456789012").call(
+        MockCallArgs("aws:index/getRegion:getRegion", arguments, "")
+    )
+    assert failures == []
+    return state
+
+
+def failure_of(arguments: dict[str, Any], provider_region: str = "eu-west-1") -> str:
+    with pytest.raises(InvokeFailed) as caught:
+        region_of(arguments, provider_region)
+    return str(caught.value)
+
+
+# --- get_region: the table of regions -----------------------------------------------------------------
+
+
+def test_the_region_table_is_the_sdks_endpoints_tables() -> None:
+    """aws-sdk-go-base's endpoints_gen.go is generated from the AWS SDKs' endpoints.json; botocore
+    ships the same file: each partition's ``regions``."""
+    data = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
+    assert set().union(*(partition["regions"] for partition in data["partitions"])) == REGIONS
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_each_known_region_is_found_by_name_and_by_its_own_ec2_host(region: str) -> None:
+    found = region_of({"region": region})
+    assert (found["region"], found["name"], found["id"]) == (region, region, region)
+    assert region_of({"endpoint": found["endpoint"]})["region"] == region
+    assert region_of({}, region)["endpoint"] == found["endpoint"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param({"region": "eu-west-9"}, id="region"),
+        pytest.param({"name": "eu-west-9"}, id="name"),
+        pytest.param(
+            {"region": "eu-west-9", "endpoint": "ec2.eu-west-1.amazonaws.com"}, id="with-an-endpoint"
+        ),
+    ],
+)
+def test_a_made_up_region_name_fails_the_invoke_as_the_provider_does(arguments: dict[str, Any]) -> None:
+    """``eu-west-9`` matches the aws partition's regionRegex but is no region of the table."""
+    assert failure_of(arguments) == f"{FAILED}finding Region by name (eu-west-9): couldn't find resource"
+
+
+@pytest.mark.parametrize("region", ["eu-west-9", "us-gov-west-3", "cn-south-1", "eusc-de-west-1"])
+def test_a_made_up_regions_ec2_host_is_no_endpoint(region: str) -> None:
+    endpoint = f"ec2.{region}.{partition_of(region)[1]}"  # type: ignore[index]
+    assert failure_of({"endpoint": endpoint}) == (
+        f"{FAILED}finding Region by endpoint ({endpoint}): couldn't find resource"
+    )
+
+
+def test_a_provider_in_a_region_of_no_table_makes_resources_but_fails_get_region() -> None:
+    """skipRegionValidation (pulumi-aws's default) lets the provider in; the data source's default
+    is the provider's region, looked up like a name."""
+    assert (
+        failure_of({}, "xx-west-1") == f"{FAILED}finding Region by name (xx-west-1): couldn't find resource"
+    )
+    assert region_of({"region": "ap-south-1"}, "xx-west-1")["region"] == "ap-south-1"
+
+    def program() -> None:
+        other = aws.Provider("custom", region="xx-west-1")
+        topic = aws.sns.Topic("t", opts=pulumi.ResourceOptions(provider=other))
+        pulumi.export("arn", topic.arn)
+
+    assert (
+        record_program(program, config={"aws:region": "eu-west-1"})
+        .exports["arn"]
+        .startswith("arn:aws:sns:xx-west-1:")
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param({"name": "eu-west-1", "region": "eu-west-1"}, id="the-same-region"),
+        pytest.param({"name": "eu-west-1", "region": "us-east-1"}, id="two-regions"),
+        pytest.param({"name": "eu-west-1", "region": ""}, id="an-empty-region-is-set"),
+    ],
+)
+def test_name_with_region_is_refused_by_the_config_validator(arguments: dict[str, Any]) -> None:
+    """``datasourcevalidator.Conflicting(name, region)``: a null or unknown value is not configured,
+    an empty one is; the bridge's check failure names ``name``, the first path configured."""
+    assert failure_of(arguments) == (
+        f"{FAILED}Invalid Attribute Combination: These attributes cannot be configured together: "
+        "[name,region] (name)"
+    )
+
+
+def test_an_unknown_name_or_region_is_not_configured() -> None:
+    assert region_of({"name": "us-east-1", "region": pulumi.runtime.rpc.UNKNOWN})["region"] == "us-east-1"
+
+
+@pytest.mark.parametrize("key", ["name", "region"])
+def test_an_endpoint_and_another_named_region_match_two_regions(key: str) -> None:
+    arguments = {"endpoint": "ec2.eu-west-2.amazonaws.com", key: "eu-west-1"}
+    assert failure_of(arguments) == (
+        f"{FAILED}multiple Regions matched: use additional constraints to reduce matches to a single Region"
+    )
+    assert region_of({**arguments, key: "eu-west-2"})["region"] == "eu-west-2"
+
+
+def test_a_failed_get_region_fails_the_plan_with_no_verdict_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def program() -> None:
+        pulumi.export("region", aws.get_region(region="eu-west-9").region)
+
+    monkeypatch.setattr("planner.__main__.validated_stack_file", lambda path: path)
+    monkeypatch.setattr(
+        "planner.__main__.build_plan",
+        lambda stack_file, registry: record_program(program, config={"aws:region": "eu-west-1"}),
+    )
+    assert run(["--config", "any/Pulumi.x.yaml"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"error: {FAILED}finding Region by name (eu-west-9): couldn't find resource\n"
