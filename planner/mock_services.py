@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from planner.mocks import PlatformMocks
@@ -194,6 +194,14 @@ def _dashboard(mocks: PlatformMocks, name: str, physical: str, inputs: State) ->
     return dashboard, {"dashboardName": dashboard, "dashboardArn": mocks.arns.cloudwatch_dashboard(dashboard)}
 
 
+MLFLOW_PARTITIONS: Final = frozenset({"aws", "aws-us-gov"})
+"""The partitions whose SageMaker MLflow hosts AWS publishes: ``<region>.experiments.sagemaker.aws``
+in both, GovCloud's too (aws/sagemaker-mlflow ``SageMakerMLflowHostMetadataProvider._get_dns_suffix``
+and ``_get_endpoint``, AWS's own MLflow plugin); it refuses every other partition (aws-cn, the ISO
+ones, aws-eusc: "Partition ... Not supported."). There a tracking server's URL is left out, unknown
+in the recording, not a made-up host."""
+
+
 def _sagemaker(kind: str, name_input: str = "name", *, arn_output: str = "arn") -> Handler:
     """A SageMaker resource named by ``name_input`` (the provider's auto-name where unset); its id
     is the name, its ARN ``<kind>/<name>``. aws-native resources are identified by their ARN."""
@@ -202,7 +210,7 @@ def _sagemaker(kind: str, name_input: str = "name", *, arn_output: str = "arn") 
         resource_name = inputs.get(name_input, physical)
         arn = mocks.arns.sagemaker(kind, resource_name)
         state: State = {name_input: resource_name, arn_output: arn}
-        if kind == "mlflow-tracking-server":
+        if kind == "mlflow-tracking-server" and mocks.arns.partition in MLFLOW_PARTITIONS:
             state["trackingServerUrl"] = (
                 f"https://t-{digest(kind, name, length=12)}.{mocks.region}.experiments.sagemaker.aws"
             )

@@ -1,5 +1,11 @@
-"""get_region against the provider's table of regions.
+"""The mocks' answers in each partition, and get_region against the provider's table of regions.
 
+- A SageMaker MLflow tracking server's URL was ``https://t-<id>.<region>.experiments.sagemaker.aws``
+  in every partition. AWS's own MLflow plugin (aws/sagemaker-mlflow,
+  ``SageMakerMLflowHostMetadataProvider._get_dns_suffix``/``_get_endpoint``) knows the MLflow host
+  ``<region>.experiments.sagemaker.aws`` in ``aws`` and ``aws-us-gov`` only and refuses every other
+  partition ("Partition ... Not supported."): there the URL is unknown in the recording, as an
+  output the mocks cannot know, not a host under another partition's name.
 - ``aws.get_region`` accepted a made-up region (``name``/``region`` ``eu-west-9``, an endpoint
   ``ec2.eu-west-9.amazonaws.com``, a provider in ``xx-west-1``), and ``name`` with ``region``.
   Terraform's aws_region data source (internal/service/meta/region_data_source.go, provider v6)
@@ -14,6 +20,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +33,7 @@ from pulumi.runtime import MockCallArgs
 from planner.__main__ import EXIT_FAILED, run
 from planner.arns import REGIONS, partition_of
 from planner.mocks import InvokeFailed, PlatformMocks
-from planner.recorder import record_program
+from planner.recorder import UNKNOWN, record_program
 
 FAILED = "invoke of aws:index/getRegion:getRegion failed: "
 
@@ -43,6 +50,40 @@ def failure_of(arguments: dict[str, Any], provider_region: str = "eu-west-1") ->
     with pytest.raises(InvokeFailed) as caught:
         region_of(arguments, provider_region)
     return str(caught.value)
+
+
+# --- MLflow tracking server URLs by partition ---------------------------------------------------------
+
+
+def _tracking_server_url(region: str) -> Any:
+    def program() -> None:
+        server = aws.sagemaker.MlflowTrackingServer(
+            "mlflow",
+            tracking_server_name="mlflow",
+            artifact_store_uri="s3://artifacts/mlflow",
+            role_arn=f"arn:{(partition_of(region) or ('aws', ''))[0]}:iam::123456789012:role/mlflow",
+        )
+        pulumi.export("url", server.tracking_server_url)
+        pulumi.export("arn", server.arn)
+
+    graph = record_program(program, config={"aws:region": region})
+    return graph.exports["url"], graph.exports["arn"]
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "us-gov-west-1", "us-gov-east-1"])
+def test_a_tracking_server_has_an_experiments_host_where_aws_publishes_one(region: str) -> None:
+    url, arn = _tracking_server_url(region)
+    assert re.fullmatch(rf"https://t-[0-9a-z]{{12}}\.{region}\.experiments\.sagemaker\.aws", url), url
+    assert arn.startswith(f"arn:{partition_of(region)[0]}:sagemaker:{region}:")  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "region", ["cn-north-1", "cn-northwest-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1"]
+)  # fmt: skip
+def test_a_tracking_servers_url_is_unknown_where_aws_publishes_no_host(region: str) -> None:
+    url, arn = _tracking_server_url(region)
+    assert url == UNKNOWN, url
+    assert arn.startswith(f"arn:{partition_of(region)[0]}:sagemaker:{region}:")  # type: ignore[index]
 
 
 # --- get_region: the table of regions -----------------------------------------------------------------
