@@ -140,13 +140,14 @@ PULUMI_AWS_AUTONAMES: Final[dict[str, AutoName | None]] = {
     "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": AutoName(
         "name", 255, validation="sagemaker-name"
     ),
-    # The bridged schema's `name` carries no validator the stored upstream shows for it;
-    # CreateHyperParameterTuningJob and CreateMlflowApp take their API pattern, a tuning job at most
-    # 32 characters.
+    # Plugin Framework resources: the tuning job's `name` validator runs in the Check (its regex
+    # counts 32 alphanumerics, hyphens aside), CreateHyperParameterTuningJob's 32 counts every
+    # character at create; the MLflow app's `name` has no validator, and CreateMlflowApp's pattern
+    # refuses at create.
     "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": AutoName(
-        "name", 255, aws_max_length=32, validation="sagemaker-api-name"
+        "name", 255, aws_max_length=32, validation="sagemaker-tuning-job-name"
     ),
-    "aws:sagemaker/mlflowApp:MlflowApp": AutoName("name", 255, validation="sagemaker-api-name"),
+    "aws:sagemaker/mlflowApp:MlflowApp": AutoName("name", 255, validation="sagemaker-mlflow-app-name"),
     # No override but a description (or nothing): setAutonaming's `<logical>-<7 hex>`, not
     # lower-cased, which each schema's validation (or, for ElastiCache, AWS) refuses.
     "aws:elasticache/parameterGroup:ParameterGroup": AutoName(

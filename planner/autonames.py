@@ -10,13 +10,15 @@ mocks would answer such a resource with a name nobody would create, so the recor
 instead, as ``pulumi preview`` does. An auto-name that fits also fails where the rules of
 :data:`UPSTREAM_VALIDATIONS` refuse it: the upstream Terraform schema's ``ValidateFunc``, which the
 provider's Check runs (preview: an IAM name's ASCII alphabet, an RDS, DocumentDB, Neptune or
-Redshift parameter or subnet group's lower case, a SageMaker name's 63 and no ``_``, a KMS alias's
-alphabet, a load balancer's 32, an EFS creation token's 64), the ``CustomizeDiff`` it runs when it
-plans the create (preview too: an SQS queue's or SNS topic's alphabet, a FIFO queue's 75 before
+Redshift parameter or subnet group's lower case, a SageMaker name's 63 and no ``_``, a SageMaker
+tuning job's alphabet and 32 alphanumerics (a Plugin Framework validator), a KMS alias's alphabet,
+a load balancer's 32, an EFS creation token's 64), the ``CustomizeDiff`` it runs when it plans the
+create (preview too: an SQS queue's or SNS topic's alphabet, a FIFO queue's 75 before
 ``.fifo``), or the AWS API's own constraint where the schema has none (``pulumi up`` at create: an
 ECR repository's lower case, a DynamoDB table's or Kinesis stream's alphabet, an ElastiCache
 parameter or subnet group's, an RDS identifier past 63, a stream past 128, an IAM user past 64 or
-group past 128, a SageMaker tuning job past 32): :class:`AutoNameInvalid`.
+group past 128, a SageMaker tuning job past 32 characters or an MLflow app's alphabet):
+:class:`AutoNameInvalid`.
 
 Judged only as Pulumi names by default: with ``pulumi:autonaming`` in the stack's config the
 engine sends the provider a proposed name (a pattern, verbatim, or ``mode: disabled``: pulumi

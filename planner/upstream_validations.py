@@ -125,9 +125,15 @@ _LOWER_HYPHENATED_ADVICE: Final = (
     "letter (pulumi-aws does not lower-case it)"
 )
 
-_SAGEMAKER_API_NAME: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
-"""botocore sagemaker service-2.json's ``HyperParameterTuningJobName`` and ``MlflowAppName`` pattern
-(without their lengths), whole-name match as AWS validates."""
+_SAGEMAKER_TUNING_JOB_NAME: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}")
+"""aws_sagemaker_hyper_parameter_tuning_job's ``name`` validator (``stringvalidator.RegexMatches``,
+``^...$``; botocore's ``HyperParameterTuningJobName`` pattern): each repetition takes its hyphens
+with it, so it counts 32 alphanumerics and any hyphens between them, not 32 characters (AWS's
+``max`` 32 is :attr:`components.autonames.AutoName.aws_max_length`)."""
+
+_SAGEMAKER_MLFLOW_APP_NAME: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+"""botocore sagemaker service-2.json's ``MlflowAppName`` pattern (its 256 never meets pulumi-aws's
+255), whole-name match as AWS validates."""
 
 
 def _queue_or_topic_rules(noun: str, most: int) -> tuple[tuple[Callable[[str], bool], str], ...]:
@@ -467,22 +473,39 @@ UPSTREAM_VALIDATIONS: Final[dict[str, UpstreamValidation]] = {
         _TF + "sns/topic.go resourceTopicCustomizeDiff (aws_sns_topic's name on create)",
         at_diff=True,
     ),
-    # SageMaker's HyperParameterTuningJob and MlflowApp: the schema pulumi-aws 7 bridges names them
-    # `name` with no validator the stored upstream shows on it (mlflow_app.go's is Required only;
-    # the tuning job's stored versions validate the same pattern, at most 32, on
-    # hyper_parameter_tuning_job_name at plan, so the preview may fail first); their API pattern
-    # refuses "_", "." or a leading hyphen at create.
-    "sagemaker-api-name": UpstreamValidation(
+    # aws_sagemaker_hyper_parameter_tuning_job is a Plugin Framework resource (pulumi-aws 7.51 bridges
+    # it with `name` and `config`, as the SDK shows); its `name` validator refuses "_", ".", a
+    # leading hyphen or a 33rd alphanumeric (a 33rd character that is a hyphen it passes, and AWS
+    # refuses at create: aws_max_length). The bridge's Check calls the provider's
+    # ValidateResourceConfig on the auto-name and turns the attribute's diagnostic into a check
+    # failure ("<Summary>. <Detail>"), so `pulumi preview` fails it.
+    "sagemaker-tuning-job-name": UpstreamValidation(
         (
             (
-                lambda name: _SAGEMAKER_API_NAME.fullmatch(name) is None,
+                lambda name: _SAGEMAKER_TUNING_JOB_NAME.fullmatch(name) is None,
+                "Invalid Attribute Value Match. Must be 1-32 characters long, start and end with an "
+                "alphanumeric character, and contain only letters, numbers, and hyphens, got: {value}",
+            ),
+        ),
+        "Give it a logical name of at most 24 letters, digits and hyphens, not first",
+        _TF + "sagemaker/hyper_parameter_tuning_job.go, aws_sagemaker_hyper_parameter_tuning_job's "
+        "name Validators (stringvalidator.RegexMatches `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$`), run by "
+        "pulumi-terraform-bridge pkg/pf/tfbridge/provider_check.go validateResourceConfig "
+        "(terraform-plugin-framework-validators validatordiag.InvalidAttributeValueMatchDiagnostic)",
+    ),
+    # mlflow_app.go's `name` is Required with no validator: only CreateMlflowApp's pattern refuses
+    # "_", "." or a leading hyphen, at create.
+    "sagemaker-mlflow-app-name": UpstreamValidation(
+        (
+            (
+                lambda name: _SAGEMAKER_MLFLOW_APP_NAME.fullmatch(name) is None,
                 "the name {value} does not satisfy the pattern [a-zA-Z0-9](-*[a-zA-Z0-9])*",
             ),
         ),
         "Give it a logical name of letters, digits and hyphens, not first",
-        "Amazon SageMaker API Reference, CreateHyperParameterTuningJob's HyperParameterTuningJobName "
-        "(Pattern, Length 1-32) and CreateMlflowApp's Name (Pattern, Length 1-256), botocore sagemaker "
-        "service-2.json; " + _TF + "sagemaker/mlflow_app.go sets no validator on name",
+        "Amazon SageMaker API Reference, CreateMlflowApp's Name (Pattern, Length 1-256), botocore "
+        "sagemaker service-2.json MlflowAppName; " + _TF + "sagemaker/mlflow_app.go sets no validator "
+        "on name",
         at_create=True,
     ),
     # ElastiCache stores both names lower-cased (Terraform's StateFunc lower-cases them too), so the

@@ -87,21 +87,51 @@ TUNING_JOB = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
 MLFLOW_APP = "aws:sagemaker/mlflowApp:MlflowApp"
 
 
-def test_a_tuning_job_takes_32_at_create_so_a_logical_name_takes_24() -> None:
-    """CreateHyperParameterTuningJob's HyperParameterTuningJobName: 1-32 (botocore sagemaker)."""
-    refuse_too_long_autoname(TUNING_JOB, "t" * 24, {})
-    said = refused(TUNING_JOB, "t" * 25)
+TUNING_JOB_REASON = (
+    "Invalid Attribute Value Match. Must be 1-32 characters long, start and end with an alphanumeric "
+    "character, and contain only letters, numbers, and hyphens, got: "
+)
+
+
+def test_a_tuning_job_s_validator_counts_32_alphanumerics_so_26_fail_the_preview() -> None:
+    """pulumi-aws 7.51 bridges the Plugin Framework aws_sagemaker_hyper_parameter_tuning_job, whose
+    `name` carries stringvalidator.RegexMatches(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$`): the bridge's
+    Check calls ValidateResourceConfig on the auto-name, so a name of 33 alphanumerics (hyphens
+    aside: each repetition takes its hyphens with it) fails the preview."""
+    said = refused(TUNING_JOB, "t" * 26)
+    assert said.startswith(problem(TUNING_JOB, "t" * 26, f'{TUNING_JOB_REASON}"{"t" * 26}-<7 random hex>"'))
+    assert said.count("has a problem") == 1
+    assert "the provider's Check refuses it at preview" in said and "at create" not in said
+    assert "at most 24 letters, digits and hyphens, not first" in said
+
+
+@pytest.mark.parametrize("logical", ["t" * 25, "t-" * 12 + "t"])
+def test_a_tuning_job_name_of_33_the_validator_passes_fails_at_create(logical: str) -> None:
+    """The validator's regex does not count hyphens, CreateHyperParameterTuningJob's 32 does: 25
+    characters and the 8 pulumi-aws adds pass the preview and fail `pulumi up` (botocore sagemaker
+    HyperParameterTuningJobName, Length 1-32)."""
+    said = refused(TUNING_JOB, logical)
     assert "33 characters" in said and "AWS takes at most 32 and refuses it at create" in said
-    assert "at most 24 characters" in said
+    assert "at most 24 characters" in said and "has a problem" not in said
 
 
-@pytest.mark.parametrize("type_token", [TUNING_JOB, MLFLOW_APP])
+def test_a_tuning_job_logical_name_of_24_passes() -> None:
+    refuse_too_long_autoname(TUNING_JOB, "t" * 24, {})
+    refuse_too_long_autoname(TUNING_JOB, "t-" * 11 + "tt", {})
+
+
+@pytest.mark.parametrize("logical", ["churn_tune", "churn.v2", "-churn", "churn tune"])
+def test_a_tuning_job_outside_its_validator_s_pattern_fails_the_preview(logical: str) -> None:
+    said = refused(TUNING_JOB, logical)
+    assert said.startswith(problem(TUNING_JOB, logical, f'{TUNING_JOB_REASON}"{logical}-<7 random hex>"'))
+    assert "at create" not in said
+
+
 @pytest.mark.parametrize("logical", ["churn_tune", "churn.v2", "-churn"])
-def test_a_tuning_job_or_mlflow_app_outside_the_api_pattern_fails_at_create(
-    type_token: str, logical: str
-) -> None:
-    said = refused(type_token, logical)
-    assert said.startswith(f"The {type_token} '{logical}' sets no `name`")
+def test_an_mlflow_app_outside_the_api_pattern_fails_at_create(logical: str) -> None:
+    """mlflow_app.go's `name` is Required with no validator: only CreateMlflowApp's pattern refuses."""
+    said = refused(MLFLOW_APP, logical)
+    assert said.startswith(f"The {MLFLOW_APP} '{logical}' sets no `name`")
     assert "AWS refuses it at create" in said
     assert (
         f'the name "{logical}-<7 random hex>" does not satisfy the pattern [a-zA-Z0-9](-*[a-zA-Z0-9])*'
