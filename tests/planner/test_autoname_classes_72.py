@@ -391,6 +391,15 @@ def test_a_fifo_queue_takes_75_before_fifo_so_a_logical_name_takes_67() -> None:
         refuse_too_long_autoname(QUEUE, "q" * 73, fifo)  # pulumi-aws's 80 first
 
 
+@pytest.mark.parametrize("logical", ["orders.v1", "orders queue", "orders.fifo"])
+def test_a_fifo_queue_s_prefix_takes_the_standard_alphabet_too(logical: str) -> None:
+    """The FIFO regex `^[0-9A-Za-z_-]{1,75}\\.fifo$` allows "." only in the suffix pulumi-aws adds:
+    a logical name that already ends in ".fifo" is refused, not doubled into a valid one."""
+    said = refused(QUEUE, logical, {"fifoQueue": True})
+    assert f'invalid queue name: "{logical}-<7 random hex>.fifo"' in said
+    refuse_too_long_autoname(QUEUE, "orders_v1-a", {"fifoQueue": True})
+
+
 @pytest.mark.parametrize("flag", [False, None, "true", 1])
 def test_only_the_boolean_true_makes_a_fifo_auto_name(flag: object) -> None:
     """pulumi-aws's PostTransform adds ".fifo" only where fifoQueue IsBool and true."""
