@@ -466,3 +466,24 @@ def test_the_recording_refuses_a_queue_and_a_notebook_instance_as_the_preview_wo
         record_program(lambda: aws.sqs.Queue("q" * 68, fifo_queue=True), config=CONFIG)
     with pytest.raises(AutoNameInvalid, match="invalid queue name"):
         record_program(lambda: aws.sqs.Queue("jobs.v1"), config=CONFIG)
+
+
+def test_the_recording_refuses_a_tuning_job_at_preview_or_at_create_as_pulumi_would() -> None:
+    def tuning_job(logical: str) -> None:
+        aws.sagemaker.HyperParameterTuningJob(
+            logical,
+            config=aws.sagemaker.HyperParameterTuningJobConfigArgs(
+                strategy="Bayesian",
+                resource_limits=aws.sagemaker.HyperParameterTuningJobConfigResourceLimitsArgs(
+                    max_parallel_training_jobs=1
+                ),
+            ),
+        )
+
+    assert len(record_program(lambda: tuning_job("churn-tune"), config=CONFIG).cloud_resources) == 1
+    with pytest.raises(
+        AutoNameInvalid, match="resource 'churn_tune' has a problem: Invalid Attribute Value Match"
+    ):
+        record_program(lambda: tuning_job("churn_tune"), config=CONFIG)
+    with pytest.raises(AutoNameInvalid, match="AWS takes at most 32 and refuses it at create"):
+        record_program(lambda: tuning_job("t" * 25), config=CONFIG)
