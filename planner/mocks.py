@@ -375,9 +375,22 @@ def _ec2_endpoint(region: str) -> str:
 
 
 def _region_failed(reason: str) -> InvokeFailed:
-    """get_region failing as ``pulumi up`` reports it: the Python SDK's ``invoke of <token> failed:``
-    before the bridge's ``<summary>: <detail>`` of the provider's error diagnostic."""
-    return InvokeFailed(f"invoke of {_GET_REGION} failed: {reason}")
+    """get_region's Read failing as ``pulumi up`` reports it: the bridge returns the provider's error
+    diagnostic as an error, ``<summary>: <detail>`` (pulumi-terraform-bridge pkg/pf/tfbridge
+    ``processDiagnosticsWithContext``), the engine wraps it (source_eval.go ``resmon.Invoke``:
+    "invocation of <token> returned an error: ...") and the Python SDK raises that as
+    ``invoke of <token> failed: ...`` (pulumi/runtime/invoke.py)."""
+    return InvokeFailed(
+        f"invoke of {_GET_REGION} failed: invocation of {_GET_REGION} returned an error: {reason}"
+    )
+
+
+def _region_refused(reason: str, attribute: str) -> InvokeFailed:
+    """get_region refused by a config validator as ``pulumi up`` reports it: an attribute
+    diagnostic the bridge answers as a check failure (``parseInvokePropertyCheckFailures``: reason
+    ``<summary>: <detail>``, the attribute's property), no error for the engine to wrap, which the
+    Python SDK raises as ``invoke of <token> failed: <reason> (<property>)`` (runtime/invoke.py)."""
+    return InvokeFailed(f"invoke of {_GET_REGION} failed: {reason} ({attribute})")
 
 
 def _known_region_named(name: str) -> str:
@@ -409,9 +422,9 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     An unknown value (a preview's) counts as unset, as the validator and the mocks' placement read it."""
     region_arg, name_arg = (_set_text(args.get(key)) for key in ("region", "name"))
     if region_arg is not None and name_arg is not None:
-        raise _region_failed(
-            "Invalid Attribute Combination: These attributes cannot be configured together: "
-            "[name,region] (name)"
+        raise _region_refused(
+            "Invalid Attribute Combination: These attributes cannot be configured together: [name,region]",
+            "name",
         )
     region: str | None = None
     endpoint = known_region(args.get("endpoint"))
