@@ -413,7 +413,8 @@ def _region(mocks: PlatformMocks, args: State) -> State:
 
     - ``name`` and ``region`` both set: its ``ConfigValidators`` (``Conflicting``) refuse them, an
       attribute diagnostic the bridge returns as a check failure on ``name``;
-    - ``endpoint``: the region whose EC2 host it is, else "finding Region by endpoint";
+    - ``endpoint`` (an empty one too): the region whose EC2 host it is, else "finding Region by
+      endpoint";
     - ``region``, else the deprecated ``name`` (an empty one selects nothing): that region, else
       "finding Region by name"; "multiple Regions matched" where ``endpoint`` selected another;
     - none of them: the provider's region, which must be in the table too (pulumi-aws's
@@ -427,8 +428,8 @@ def _region(mocks: PlatformMocks, args: State) -> State:
             "name",
         )
     region: str | None = None
-    endpoint = known_region(args.get("endpoint"))
-    if endpoint:
+    endpoint = _set_text(args.get("endpoint"))
+    if endpoint is not None:  # an empty one too: Read looks up any non-null endpoint
         region = next((known for known in sorted(REGIONS) if _ec2_endpoint(known) == endpoint), None)
         if region is None:
             raise _region_failed(f"finding Region by endpoint ({endpoint}): couldn't find resource")

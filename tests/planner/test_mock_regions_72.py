@@ -134,6 +134,20 @@ def test_a_made_up_regions_ec2_host_is_no_endpoint(region: str) -> None:
     )
 
 
+def test_an_empty_endpoint_is_set_and_matches_no_region() -> None:
+    """Read looks the endpoint up whenever it is not null (``!data.Endpoint.IsNull()``) and the bridge
+    sends ``""`` as the empty string, not null: no region's EC2 host is ``""``. An empty ``name`` or
+    ``region`` selects nothing instead (Read's ``if name != ""``): the provider's region."""
+    assert (
+        failure_of({"endpoint": ""}) == f"{READ_FAILED}finding Region by endpoint (): couldn't find resource"
+    )
+    assert failure_of({"endpoint": "", "region": "eu-west-1"}).endswith(
+        "finding Region by endpoint (): couldn't find resource"
+    )
+    assert region_of({"region": ""})["region"] == region_of({"name": ""})["region"] == "eu-west-1"
+    assert region_of({"endpoint": pulumi.runtime.rpc.UNKNOWN})["region"] == "eu-west-1"
+
+
 def test_a_provider_in_a_region_of_no_table_makes_resources_but_fails_get_region() -> None:
     """skipRegionValidation (pulumi-aws's default) lets the provider in; the data source's default
     is the provider's region, looked up like a name."""
