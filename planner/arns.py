@@ -42,8 +42,13 @@ REGIONS: Final = frozenset(
 )  # fmt: skip
 """The regions every partition lists, the table Terraform's aws_region data source searches
 (``findRegionByName``, ``findRegionByEC2Endpoint`` over aws-sdk-go-base's ``endpoints.DefaultPartitions()``,
-generated from the AWS SDKs' endpoints.json, whose ``regions`` botocore's data/endpoints.json holds
-too). A region a ``regionRegex`` matches is not necessarily in it (``eu-west-9``)."""
+generated from the AWS SDKs' endpoints.json). It is the table of the provider pulumi-aws 7.51
+bridges: aws-sdk-go-base's endpoints_gen.go lists these 46 in every release from v2.0.0-beta.68 to
+beta.73 and on its main branch, and pulumi-aws copies it into its ``Region`` enum (provider
+``extraTypes``, "synced with hashicorp/aws-sdk-go-base"), which the installed SDK ships and the
+tests compare with. botocore's endpoints.json may list newer regions the bridged provider does not
+know yet: update this with pulumi-aws, not with botocore. A region a ``regionRegex`` matches is not
+necessarily in it (``eu-west-9``)."""
 
 
 def partition_of(region: str) -> tuple[str, str] | None:

@@ -37,6 +37,7 @@ from planner.__main__ import EXIT_FAILED, run
 from planner.arns import REGIONS, partition_of
 from planner.mocks import InvokeFailed, PlatformMocks
 from planner.recorder import UNKNOWN, record_program
+from stacks.aws_regions import SAGEMAKER_REGIONS
 
 FAILED = "invoke of aws:index/getRegion:getRegion failed: "
 """A check failure's prefix: the Python SDK's for an invoke answered with failures (runtime/invoke.py)."""
@@ -96,11 +97,26 @@ def test_a_tracking_servers_url_is_unknown_where_aws_publishes_no_host(region: s
 # --- get_region: the table of regions -----------------------------------------------------------------
 
 
-def test_the_region_table_is_the_sdks_endpoints_tables() -> None:
-    """aws-sdk-go-base's endpoints_gen.go is generated from the AWS SDKs' endpoints.json; botocore
-    ships the same file: each partition's ``regions``."""
+def test_the_region_table_is_the_bridged_provider_s_not_the_newest_sdk_s() -> None:
+    """The table is the one pulumi-aws 7.51's provider was built with: aws-sdk-go-base's
+    endpoints_gen.go (the same 46 regions in every release from v2.0.0-beta.68 to beta.73 and on its
+    main branch), which pulumi-aws copies into its ``Region`` enum ("synced with
+    hashicorp/aws-sdk-go-base", provider/resources.go ``extraTypes``), shipped in the installed SDK.
+    Upgrading pulumi-aws to a release that knows a new region fails this until REGIONS has it.
+    botocore's endpoints.json, generated from the same source, may already list regions the
+    bridged provider does not know (its get_region fails there): it must hold every one of ours,
+    not equal them, or upgrading botocore would ask for regions pulumi up refuses."""
+    assert {region.value for region in aws.Region} == REGIONS
     data = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
-    assert set().union(*(partition["regions"] for partition in data["partitions"])) == REGIONS
+    assert set().union(*(partition["regions"] for partition in data["partitions"])) >= REGIONS
+
+
+@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
+def test_every_region_a_stack_file_may_name_is_one_get_region_answers(region: str) -> None:
+    """A region the stack file's validation accepts (``stacks.aws_regions.SAGEMAKER_REGIONS``) must
+    not fail a program reading ``get_region()`` under its provider: adding one the provider's table
+    lacks fails here first."""
+    assert region_of({}, region)["region"] == region
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
