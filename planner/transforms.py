@@ -35,12 +35,15 @@ exits 3), naming the resource or invoke, the transform and the error, with the p
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime import _callbacks, rpc
+from pulumi.runtime import mocks as _mocks
 from pulumi.runtime._callbacks import _CallbackServicer
 from pulumi.runtime.proto import alias_pb2, resource_pb2
 
@@ -202,16 +205,29 @@ _NOT_THE_PROGRAMS: frozenset[str] = frozenset({str(_callbacks.__file__), __file_
 """The frames a transform's stack leaves out: the SDK's callback server (as its ``pretty_error``
 does) and this module, which stands in for the engine."""
 
+_THE_ENGINES: Final = (f"{Path(__file__).parent}{os.sep}", str(_mocks.__file__))
+"""Where a transform's stack enters what stands in for the engine and the providers: the planner
+(its recorder and mocks answer the SDK's calls) and the SDK's mock monitor. Under ``pulumi up`` an
+invoke's or registration's error crosses the engine's gRPC boundary, so a transform's stack ends in
+the SDK's call (runtime/invoke.py); the frames past it are the mocks', not the program's."""
+
 
 def _raised(error: Exception) -> str:
-    """``error`` and the program's frames it was raised through, innermost last."""
+    """``error`` and the program's frames it was raised through, innermost last. A failure the
+    mocks raise for the engine or a provider (a :class:`ProgramFailure`) is the plain ``Exception``
+    the SDK raises for it under ``pulumi up`` (runtime/invoke.py), not the planner's class."""
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename not in _NOT_THE_PROGRAMS
     ]
-    stack = "".join(traceback.format_list(frames)).rstrip()
-    return f"{type(error).__name__}: {error}" + (f"\n{stack}" if stack else "")
+    engine = next(
+        (index for index, frame in enumerate(frames) if frame.filename.startswith(_THE_ENGINES)),
+        len(frames),
+    )
+    stack = "".join(traceback.format_list(frames[:engine])).rstrip()
+    kind = "Exception" if isinstance(error, ProgramFailure) else type(error).__name__
+    return f"{kind}: {error}" + (f"\n{stack}" if stack else "")
 
 
 async def _call(token: str, message: Any, response_type: Any) -> Any:

@@ -1,7 +1,9 @@
 """A program that stops on something other than an Exception is no verdict (exit 3), never 1 or 0.
 
-``record_program`` lets the program's own exception through unchanged, a transform's too (the SDK's
-callback raises it). ``run`` caught only ``Exception``: a program or a transform calling
+``record_program`` lets the program's own exception through unchanged, and a transform's
+``BaseException`` too (an ``Exception`` a transform raises fails the recording with
+:class:`~planner.transforms.TransformFailed`: tests/planner/test_transform_failure_72.py). ``run``
+caught only ``Exception``: a program or a transform calling
 ``sys.exit(1)``, or raising asyncio's ``CancelledError`` (a ``BaseException`` since Python 3.8),
 passed it by and the process exited 1, the status CI reads as a mandatory policy violation
 (docs/ci-cd.md), or 0 (``sys.exit(0)``), a clean plan, with no plan at all.

@@ -15,14 +15,17 @@ token) and the error with the program's frames; exit 3 (no verdict), nothing on 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 from pulumi.runtime import _callbacks
+from pulumi.runtime import mocks as _mocks
 
 import planner.transforms
 from planner.__main__ import EXIT_FAILED, run
+from planner.mocks import InvokeFailed
 from planner.recorder import record_program
 from planner.transforms import TransformFailed
 
@@ -135,3 +138,33 @@ def test_the_plan_fails_with_the_message_no_verdict_and_nothing_on_stdout(
         "aws:s3/bucket:Bucket 'data': ValueError: data: no untagged buckets here\n"
     )
     assert "Traceback" not in captured.err  # the program's failure, not a planner crash
+
+
+def test_an_invoke_failing_inside_a_transform_shows_the_program_s_frames_not_the_planner_s() -> None:
+    """Review 72: a transform whose own ``get_region`` fails. Under ``pulumi up`` the provider's
+    error crosses the engine's gRPC boundary and the SDK raises it as a plain ``Exception``
+    (runtime/invoke.py): the transform's stack ends in the SDK's invoke. The recording listed the
+    mocks' frames after it (planner/recorder.py, pulumi/runtime/mocks.py, planner/mocks.py), the
+    engine's side, and named the planner's ``InvokeFailed``."""
+    planner_dir = str(Path(planner.transforms.__file__).parent)
+
+    def look_up(args: pulumi.ResourceTransformArgs) -> None:
+        aws.get_region(region="eu-west-9")
+
+    def program() -> None:
+        pulumi.runtime.register_resource_transform(look_up)
+        aws.s3.Bucket("data")
+
+    failure = _failure(program)
+    first, *stack = str(failure).splitlines()
+    assert first == (
+        f"invoke transform: transform {look_up.__qualname__} ({HERE}:{look_up.__code__.co_firstlineno}) "
+        "failed on aws:s3/bucket:Bucket 'data': Exception: invoke of aws:index/getRegion:getRegion "
+        "failed: invocation of aws:index/getRegion:getRegion returned an error: finding Region by name "
+        "(eu-west-9): couldn't find resource"
+    )
+    frames = [line for line in stack if line.startswith('  File "')]
+    assert frames[0] == f'  File "{HERE}", line {look_up.__code__.co_firstlineno + 1}, in look_up'
+    assert any("pulumi_aws/get_region.py" in line for line in frames)  # the SDK's side is the program's
+    assert not [line for line in frames if planner_dir in line or _mocks.__file__ in line]
+    assert isinstance(failure.error, InvokeFailed)
