@@ -138,7 +138,13 @@ def arn_fields(value: str) -> list[str] | None:
     fields = _VARIABLE_TOKEN.sub(mark, value).split(":", 5)
     if len(fields) != 6 or not iam_wildcard(fields[0]).fullmatch("arn"):
         return None
-    return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], field) for field in fields]
+    if not tokens and "\x00" not in value:  # most ARNs hold no variable: nothing to put back
+        return fields
+    return [_TOKEN_MARK.sub(lambda m: tokens[int(m.group(1))], field) for field in fields]
+
+
+#: Where :func:`arn_fields` took out a policy variable: its index between two NULs.
+_TOKEN_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 #: What a refusal adds so that an ``aws:SourceArn`` pattern of an S3 bucket (no account) reads as the

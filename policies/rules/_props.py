@@ -12,30 +12,32 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeGuard, TypeVar
 
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UnknownValueError, _DictProxy, _ListProxy
 
 # --- reading props ---------------------------------------------------------------------
 
 
-# The built-in types answer without the ABCs' isinstance checks, which a policy evaluation makes
-# millions of (every read of every resource's props); anything else (the engine's proxies) asks.
+# The built-in types and the engine's proxies (pulumi-policy's ``unknown_checking_proxy`` wraps every
+# map and list of a resource's props in a ``_DictProxy``/``_ListProxy``, a ``Mapping``/``Sequence``)
+# answer without the ABCs' isinstance checks, which a policy evaluation makes millions of (every
+# read of every resource's props); anything else asks.
 _NEITHER = frozenset({str, bytes, int, float, bool, type(None)})
 
 
 def is_map(value: Any) -> TypeGuard[Mapping[Any, Any]]:
     kind = type(value)
-    if kind is dict:
+    if kind is dict or kind is _DictProxy:
         return True
-    if kind is list or kind is tuple or kind in _NEITHER:
+    if kind is list or kind is tuple or kind is _ListProxy or kind in _NEITHER:
         return False
     return isinstance(value, Mapping)
 
 
 def is_seq(value: Any) -> bool:
     kind = type(value)
-    if kind is list or kind is tuple:
+    if kind is list or kind is tuple or kind is _ListProxy:
         return True
-    if kind is dict or kind in _NEITHER:
+    if kind is dict or kind is _DictProxy or kind in _NEITHER:
         return False
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 

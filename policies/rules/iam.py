@@ -218,6 +218,31 @@ def _no_admin_access(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
 
 def _on_every_resource(statement: Any) -> Any:
     """Allow on every resource, for a statement the admin rule does not already report."""
+    if type(statement) is not dict:  # an unknown statement: its verdict is an Unknown of its own
+        return _statement_on_every_resource(statement)
+    # Three rules ask this of every statement, and each gets the same statement object (a document
+    # is parsed once for every rule: _iam_documents._parsed_json_document): a decided verdict is
+    # kept by the statement's identity, the statement itself held beside it so that no other object
+    # can take its id while the entry lives.
+    kept = _SCOPES.get(id(statement))
+    if kept is not None and kept[0] is statement:
+        return kept[1]
+    verdict = _statement_on_every_resource(statement)
+    if type(verdict) is bool:  # an Unknown carries the reasons of its own reading: not shared
+        if len(_SCOPES) >= _SCOPES_KEPT:
+            _SCOPES.clear()
+        _SCOPES[id(statement)] = (statement, verdict)
+    return verdict
+
+
+_SCOPES: dict[int, tuple[dict[str, Any], bool]] = {}
+""":func:`_on_every_resource`'s decided verdicts, by the statement's ``id`` (statement, verdict)."""
+_SCOPES_KEPT = 16_384
+"""Entries kept before the memo starts again (a 200-endpoint stack has about 11,000 statements)."""
+
+
+def _statement_on_every_resource(statement: Any) -> Any:
+    """:func:`_on_every_resource`, worked out."""
     if grants_everything(statement) is True:
         return False
     return all3([is_allow(statement), on_broad_resources(statement)])
