@@ -225,7 +225,7 @@ def _on_every_resource(statement: Any) -> Any:
     # kept by the statement's identity, the statement itself held beside it so that no other object
     # can take its id while the entry lives.
     kept = _SCOPES.get(id(statement))
-    if kept is not None and kept[0] is statement:
+    if kept is not None:  # the entry holds its statement: no other object has that id meanwhile
         return kept[1]
     verdict = _statement_on_every_resource(statement)
     if type(verdict) is bool:  # an Unknown carries the reasons of its own reading: not shared
