@@ -120,31 +120,31 @@ def variables_as_wildcards(value: str, *, pins: str = "caller", holder: str = "a
     return _POLICY_VARIABLE.sub(lambda m: "*" if pins_nothing(m.group(1)) else m.group(0), value)
 
 
-#: Any policy variable or escape, as one token of an ARN (``${aws:ResourceAccount}`` holds a colon).
-_VARIABLE_TOKEN = re.compile(r"\$\{[^}]*\}")
+#: Any policy variable or escape, as one token of an ARN (``${aws:ResourceAccount}`` holds a colon);
+#: the group keeps each token in :func:`arn_fields`'s split.
+_VARIABLE_TOKEN = re.compile(r"(\$\{[^}]*\})")
 
 
 def arn_fields(value: str) -> list[str] | None:
     """The six fields of an ARN (partition, service, region, account, resource in the last), each
     policy variable read as a whole token: ``arn:aws:sns:*:${aws:ResourceAccount}:*`` has the account
     ``${aws:ResourceAccount}``, not ``${aws``; ``arn:aws:${aws:ResourceTag/s}:111122223333:*:*`` has
-    the region ``111122223333`` and the account ``*``. None when ``value`` is no ARN."""
-    tokens: list[str] = []
+    the region ``111122223333`` and the account ``*``. None when ``value`` is no ARN.
 
-    def mark(match: re.Match[str]) -> str:
-        tokens.append(match.group(0))
-        return f"\x00{len(tokens) - 1}\x00"
-
-    fields = _VARIABLE_TOKEN.sub(mark, value).split(":", 5)
+    Only the colons of the text between tokens split (the first five): no stand-in marks a token
+    while the ARN is split, so no character the value holds (a NUL, which a stand-in once used,
+    ``"\\u0000"`` in a JSON document) is read as a variable, nor fails the reading."""
+    fields = [""]
+    for index, piece in enumerate(_VARIABLE_TOKEN.split(value)):
+        if index % 2:  # a variable or escape: whole, in the field it sits in
+            fields[-1] += piece
+            continue
+        head, *rest = piece.split(":", 6 - len(fields))
+        fields[-1] += head
+        fields.extend(rest)
     if len(fields) != 6 or not iam_wildcard(fields[0]).fullmatch("arn"):
         return None
-    if not tokens and "\x00" not in value:  # most ARNs hold no variable: nothing to put back
-        return fields
-    return [_TOKEN_MARK.sub(lambda m: tokens[int(m.group(1))], field) for field in fields]
-
-
-#: Where :func:`arn_fields` took out a policy variable: its index between two NULs.
-_TOKEN_MARK = re.compile(r"\x00(\d+)\x00")
+    return fields
 
 
 #: What a refusal adds so that an ``aws:SourceArn`` pattern of an S3 bucket (no account) reads as the

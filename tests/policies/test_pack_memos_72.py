@@ -101,15 +101,21 @@ def test_the_cached_action_match_answers_as_the_compiled_pattern() -> None:
     assert _iam_statements.wildcard_match(3, "iam:PassRole") is False
 
 
+#: :func:`arn_fields`'s token before its split reading: a policy variable or escape.
+_OLD_VARIABLE_TOKEN = re.compile(r"\$\{[^}]*\}")
+
+
 def _arn_fields_substituting_always(value: str) -> list[str] | None:
-    """:func:`arn_fields` before the shortcut: every field's marks substituted back."""
+    """:func:`arn_fields` before session 72: each token taken out for a NUL-delimited mark, the
+    marks substituted back into every field (a value holding a NUL mark of its own fails it, or
+    reads as a variable: :func:`test_arn_fields_reads_a_nul_as_the_character_it_is`)."""
     tokens: list[str] = []
 
     def mark(match: re.Match[str]) -> str:
         tokens.append(match.group(0))
         return f"\x00{len(tokens) - 1}\x00"
 
-    fields = _iam_patterns._VARIABLE_TOKEN.sub(mark, value).split(":", 5)
+    fields = _OLD_VARIABLE_TOKEN.sub(mark, value).split(":", 5)
     if len(fields) != 6 or not iam_wildcard(fields[0]).fullmatch("arn"):
         return None
     return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], field) for field in fields]
@@ -123,15 +129,61 @@ def _arn_fields_substituting_always(value: str) -> list[str] | None:
         "arn:aws:${aws:ResourceTag/s}:111122223333:*:*",
         "arn:aws:iam::111122223333:role/a:b:c",
         "arn:aws:s3:::bucket/${aws:username}/*",
+        "arn:aws:iam::111122223333:user/${*}${?}${$}",
+        "arn:${*}:iam::${aws:PrincipalAccount}:role/${aws:username, 'none'}:x",
+        "arn:aws:x:${a:b}:${c:d}:e:f:g",
+        "arn:aws:sns:eu-west-1:${unclosed:111122223333:t",
+        "arn:aws:sns:eu-west-1:${}:t",
+        "arn:aws:sns:${a}${b}:1:${c}:d",
+        "a*:aws:s3:::b",
         "arn:aws:kms:eu-west-1:111122223333:key/\x00x",
-        "arn:aws:kms:eu-west-1:111122223333:key/\x000\x00${a:b}",
-        "arn:aws:s3",
+        "ARN:aws:s3:::b",
+        "arn:aws:s3::",
+        "arn:aws:s3:::${x",
         "*",
         "",
     ],
 )
-def test_arn_fields_without_variables_reads_as_the_substituting_reading(value: str) -> None:
+def test_arn_fields_reads_as_the_substituting_reading(value: str) -> None:
     assert arn_fields(value) == _arn_fields_substituting_always(value)
+
+
+def test_arn_fields_reads_as_the_substituting_reading_over_generated_text() -> None:
+    """Every text of the pieces an ARN pattern is made of, up to five pieces (variables, escapes,
+    colons, braces and dollars apart), reads as it did: the split reading only drops the marks."""
+    pieces = ["arn", ":", "${", "}", "$", "a", "*", "${aws:x}", "${*}"]
+    for size in range(6):
+        for parts in itertools.product(pieces, repeat=size):
+            value = "".join(parts)
+            for text in (value, "arn:aws:" + value):
+                assert arn_fields(text) == _arn_fields_substituting_always(text), text
+
+
+@pytest.mark.parametrize(
+    ("value", "fields"),
+    [
+        (
+            "arn:aws:kms:eu-west-1:111122223333:key/\x000\x00",
+            ["arn", "aws", "kms", "eu-west-1", "111122223333", "key/\x000\x00"],
+        ),
+        (
+            "arn:aws:sns:*:\x000\x00:t${aws:ResourceAccount}",
+            ["arn", "aws", "sns", "*", "\x000\x00", "t${aws:ResourceAccount}"],
+        ),
+        ("arn:aws:sns:*:\x001\x00:t${a}", ["arn", "aws", "sns", "*", "\x001\x00", "t${a}"]),
+    ],
+)
+def test_arn_fields_reads_a_nul_as_the_character_it_is(value: str, fields: list[str]) -> None:
+    """A NUL-delimited number in the value (``\\u0000`` in a JSON document) is text: the marks of the
+    reading before failed it with an ``IndexError`` (no variable taken out) or put a variable in its
+    place, and an account read as ``${aws:ResourceAccount}`` pins the pattern to one owner."""
+    assert arn_fields(value) == fields
+    assert (
+        _iam_patterns.arn_pattern_pins_account(
+            "arn:aws:sns:*:\x000\x00:t${aws:ResourceAccount}", as_text=False
+        )
+        is False
+    )
 
 
 DOCUMENTS = [
