@@ -6,13 +6,22 @@ reading it stands in for, over values of the kinds a stack's props and policy do
 
 from __future__ import annotations
 
+import array
+import collections
 import itertools
 import re
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import (
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    _DictProxy,
+    _ListProxy,
+    unknown_checking_proxy,
+)
 
 from policies.rules import _iam_patterns, _iam_statements, iam
 from policies.rules._iam_documents import parse_document, statements
@@ -55,8 +64,68 @@ def _values() -> list[Any]:
     return found
 
 
+class _SubDictProxy(_DictProxy):
+    """A proxy subclass: not the exact type, so it must be asked through the ABCs."""
+
+
+class _SubListProxy(_ListProxy):
+    """A proxy subclass: not the exact type, so it must be asked through the ABCs."""
+
+
+class _Text(str):
+    """Text of a subclass: never a sequence of props."""
+
+
+class _Bytes(bytes):
+    """Bytes of a subclass: never a sequence of props."""
+
+
+class _MapAndSequence(Mapping[Any, Any]):
+    """A mapping registered as a sequence too: both readers say yes."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+
+Sequence.register(_MapAndSequence)
+
+
+def _other_containers() -> list[Any]:
+    """Values of every other kind the ABC checks answered: subclasses of the proxies and of the
+    built-ins, the standard library's other mappings and sequences, and things that are neither."""
+    return [
+        _SubDictProxy({"a": 1}, []),
+        _SubListProxy([1], []),
+        _Text("a"),
+        _Bytes(b"a"),
+        collections.OrderedDict(a=1),
+        collections.defaultdict(list),
+        collections.ChainMap({}),
+        collections.UserDict(),
+        collections.UserList(),
+        collections.UserString("a"),
+        collections.deque([1]),
+        types.MappingProxyType({}),
+        range(2),
+        bytearray(b"a"),
+        memoryview(b"a"),
+        array.array("i", [1]),
+        {1},
+        frozenset(),
+        _MapAndSequence(),
+        _unknown(),
+        object(),
+    ]
+
+
 def test_is_map_and_is_seq_answer_as_the_abc_checks_for_plain_and_proxied_values() -> None:
-    values = _values()
+    values = [*_values(), *_other_containers()]
     proxied = [value for value in values if type(value).__module__ == "pulumi_policy.proxy"]
     assert {type(value).__name__ for value in proxied} == {"_DictProxy", "_ListProxy"}
     for value in values:
@@ -79,6 +148,14 @@ PATTERNS = [
     "kms:GenerateDataKey*",
     "lambda:*Code",
     "",
+    "iam:Pass${?}ole",
+    "iam:${$}*",
+    "?am:PassRole",
+    "iam:PassRole?",
+    "\u017f3:GetObject",  # a long s: IGNORECASE matches it with s, str.lower() does not
+    "\u212ams:Decrypt",  # the Kelvin sign K
+    "\u0130am:PassRole",  # a dotted capital I, lower-cased to two characters
+    "IAM:PASSROLE\n",
 ]
 ACTIONS = [
     "iam:PassRole",
@@ -87,6 +164,9 @@ ACTIONS = [
     "kms:Decrypt",
     "lambda:UpdateFunctionCode",
     "iam:*",
+    "s3:GetObject",
+    "iam:Pass?ole",
+    "iam:$PassRole",
 ]
 
 
@@ -98,7 +178,9 @@ def test_the_cached_action_match_answers_as_the_compiled_pattern() -> None:
             assert _iam_statements.wildcard_match(pattern, action) is expected, (pattern, action)
     unknown = _unknown()
     assert _iam_statements.wildcard_match(unknown, "iam:PassRole") is unknown
-    assert _iam_statements.wildcard_match(3, "iam:PassRole") is False
+    for other in (3, None, ["iam:PassRole"], ("iam:PassRole",), b"iam:PassRole", {"iam:PassRole": 1}):
+        assert _iam_statements.wildcard_match(other, "iam:PassRole") is False, other  # unhashable too
+    assert _iam_statements.wildcard_match(_Text("iam:Pass*"), "iam:passrole") is True
 
 
 #: :func:`arn_fields`'s token before its split reading: a policy variable or escape.
