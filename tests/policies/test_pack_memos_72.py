@@ -9,6 +9,7 @@ from __future__ import annotations
 import array
 import collections
 import itertools
+import json
 import re
 import types
 from collections.abc import Mapping, Sequence
@@ -24,10 +25,11 @@ from pulumi_policy.proxy import (
 )
 
 from policies.rules import _iam_patterns, _iam_statements, iam
-from policies.rules._iam_documents import parse_document, statements
+from policies.rules._iam_documents import _parsed_json_document, parse_document, statements
 from policies.rules._iam_patterns import arn_fields, iam_wildcard
 from policies.rules._props import is_map, is_seq
 from policies.rules._three_valued import Unknown
+from tests.policies.one_resource import findings, json_document
 
 
 def _unknown() -> Unknown:
@@ -312,3 +314,67 @@ def test_the_statement_memo_keeps_no_unknown_and_starts_again_when_full(
     assert [iam._on_every_resource(statement) for statement in found] == [
         iam._statement_on_every_resource(statement) for statement in found
     ]
+
+
+#: The rules that ask :func:`iam._on_every_resource` (and two that read the same parsed statements).
+_STATEMENT_RULES = (
+    "iam-no-admin-access",
+    "iam-no-privilege-escalation",
+    "iam-no-service-wildcard",
+    "iam-no-unscoped-sensitive-actions",
+    "iam-pass-role-scoped",
+)
+
+_PACK_STATEMENTS: list[dict[str, Any]] = [
+    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/exec"},
+    {"Effect": "Allow", "Action": ["s3:*", "kms:Decrypt"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+    {"Effect": "Deny", "Action": "iam:*", "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "NotResource": "arn:aws:iam::1:policy/x"},
+    {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "arn:aws:iam::1:user/${aws:username}"},
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+]
+
+
+def _pack_resources() -> list[tuple[str, dict[str, Any]]]:
+    """Each statement as a JSON string (one parsed dict shared by every rule and evaluation) and as
+    an object (a fresh copy for each rule's reading, freed after it: its ``id`` is taken again)."""
+    return [
+        *(
+            ("aws:iam/rolePolicy:RolePolicy", {"role": "r", "policy": json_document(s)})
+            for s in _PACK_STATEMENTS
+        ),
+        *(
+            (
+                "aws-native:iam:RolePolicy",
+                {"roleName": "r", "policyName": "p", "policyDocument": {"Statement": [s]}},
+            )
+            for s in _PACK_STATEMENTS
+        ),
+    ]
+
+
+def _pack_verdicts(resource_type: str, inputs: dict[str, Any]) -> list[tuple[list[str], int]]:
+    return [findings(rule, resource_type, inputs) for rule in _STATEMENT_RULES]
+
+
+def test_the_statement_memo_gives_each_evaluation_the_verdicts_of_a_fresh_process() -> None:
+    """Evaluations one after another in one process (the tests, a long-lived process) read each
+    document as a process that evaluated nothing before: the memo holds no verdict another
+    statement, or another object at a freed statement's ``id``, would be answered with; and no rule
+    changes a statement the parse cache shares with the next reading."""
+    resources = _pack_resources()
+    fresh = []
+    for resource_type, inputs in resources:
+        iam._SCOPES.clear()
+        _parsed_json_document.cache_clear()
+        fresh.append(_pack_verdicts(resource_type, inputs))
+    assert any(messages for verdicts in fresh for messages, _ in verdicts)
+    assert any(not messages for verdicts in fresh for messages, _ in verdicts)
+    for order in (resources, resources[::-1], resources + resources):
+        seen = {id(inputs): _pack_verdicts(resource_type, inputs) for resource_type, inputs in order}
+        assert [seen[id(inputs)] for _, inputs in resources] == fresh
+    for _, inputs in resources[: len(_PACK_STATEMENTS)]:
+        raw = inputs["policy"]
+        assert _parsed_json_document(raw) == json.loads(raw)  # read by every rule, changed by none
