@@ -248,7 +248,8 @@ def main(argv: list[str]) -> int:
         paths = installed(argv[1], requires_python(Path("pyproject.toml")), time_left())
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
         print(
-            f"bootstrap: keeping uv's interpreter ({type(error).__name__} listing the others)",
+            f"bootstrap: keeping uv's interpreter (`uv python list` failed: {type(error).__name__} listing"
+            " the others; set UV_PYTHON to choose one)",
             file=sys.stderr,
         )
         return 0

@@ -491,7 +491,10 @@ def test_a_failing_pick_keeps_uvs_choice_and_the_set_up_succeeds(sandbox: Sandbo
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 1
     assert _syncs(sandbox) == ["uv sync --locked", "uv sync --locked"]
-    assert "keeping uv's interpreter (JSONDecodeError listing the others)" in result.stderr
+    assert (
+        "keeping uv's interpreter (`uv python list` failed: JSONDecodeError listing the others; set UV_PYTHON to choose one)"
+        in result.stderr
+    )
 
 
 def test_a_pick_that_crashes_keeps_uvs_choice_and_stdout_clean(sandbox: Sandbox) -> None:
