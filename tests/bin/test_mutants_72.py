@@ -12,7 +12,16 @@ from types import SimpleNamespace
 import pytest
 
 from tests.bin.sandbox import Sandbox
-from tests.bin.test_pick_python import DEBIAN, DEBIAN_ARGS, PYENV, _answer, _install, _syncs, pick, sandbox
+from tests.bin.test_pick_python import (
+    DEBIAN,
+    DEBIAN_ARGS,
+    PYENV,
+    _answer,
+    _pyenv_first_and_debian,
+    _syncs,
+    pick,
+    sandbox,
+)
 from tests.conftest import REPO
 
 __all__ = ["sandbox"]  # the fixture, shared with test_pick_python
@@ -171,12 +180,7 @@ def test_the_pick_runs_isolated_from_the_users_python_settings(sandbox: Sandbox)
     shadow.mkdir()
     (shadow / "tomllib.py").write_text("raise ImportError('the user\\'s tomllib')\n")
     sandbox.env["PYTHONPATH"] = str(shadow)
-    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter(
-        "debian-python",
-        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
-    )
-    _install(sandbox, pyenv, pyenv, debian)
+    debian = _pyenv_first_and_debian(sandbox)
 
     result = sandbox.run("bin/bootstrap")
 

@@ -301,17 +301,24 @@ def _install(sandbox: Sandbox, default: Path, *listed: Path, managed: tuple[Path
     sandbox.env["STANDIN_PYTHON_LIST"] = str(listing)
 
 
-def _syncs(sandbox: Sandbox) -> list[str]:
-    return [call for call in sandbox.calls if call.startswith("uv sync")]
-
-
-def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sandbox) -> None:
+def _pyenv_first_and_debian(sandbox: Sandbox) -> Path:
+    """The machine of the pick's case: uv's choice pyenv's unoptimized 3.11.7, Debian's 3.11.2 too
+    (its stand-in's path returned)."""
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
     debian = sandbox.put_interpreter(
         "debian-python",
         _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
     _install(sandbox, pyenv, pyenv, debian)
+    return debian
+
+
+def _syncs(sandbox: Sandbox) -> list[str]:
+    return [call for call in sandbox.calls if call.startswith("uv sync")]
+
+
+def test_bootstrap_builds_a_new_environment_on_the_optimized_build(sandbox: Sandbox) -> None:
+    debian = _pyenv_first_and_debian(sandbox)
 
     result = sandbox.run("bin/bootstrap")
 
@@ -367,12 +374,7 @@ def test_a_build_outside_requires_python_is_never_chosen(
     text = pyproject.read_text()
     assert 'requires-python = ">=3.11,<3.14"' in text
     pyproject.write_text(text.replace('">=3.11,<3.14"', f'"{requires_python}"', 1))
-    pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    debian = sandbox.put_interpreter(
-        "debian-python",
-        _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
-    )
-    _install(sandbox, pyenv, pyenv, debian)
+    debian = _pyenv_first_and_debian(sandbox)
 
     result = sandbox.run("bin/bootstrap")
 
