@@ -50,6 +50,13 @@ def _answer(
     }
 
 
+def _debian_312_answer() -> dict[str, object]:
+    """Debian's own 3.12: optimized, but another ABI than uv's 3.11 choice."""
+    return _answer(
+        version=(3, 12, 3), soabi=SOABI_312, config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True
+    )
+
+
 def _interpreter(executable: str, **answer: object) -> object:
     return pick.interpreter_from({**_answer(**answer), "executable": executable})  # type: ignore[arg-type]
 
@@ -344,16 +351,7 @@ def test_bootstrap_keeps_uvs_choice_when_it_is_optimized_or_nothing_better_is_in
     (sandbox.repo / ".venv").joinpath(".synced").unlink()
     (sandbox.repo / ".venv").rmdir()
     pyenv = sandbox.put_interpreter("pyenv-python", _answer())
-    other = sandbox.put_interpreter(
-        "py312",
-        _answer(
-            version=(3, 12, 3),
-            soabi=SOABI_312,
-            config_args=DEBIAN_ARGS,
-            base_prefix="/usr",
-            debian_scheme=True,
-        ),
-    )
+    other = sandbox.put_interpreter("py312", _debian_312_answer())
     _install(sandbox, pyenv, pyenv, other)
     result = sandbox.run("bin/bootstrap")
     assert result.returncode == 0, result.stderr
@@ -430,16 +428,7 @@ def test_an_active_environment_is_not_the_interpreter_uv_sync_builds_on(
         "debian-python3.11",
         _answer(version=(3, 11, 2), config_args=DEBIAN_ARGS, base_prefix="/usr", debian_scheme=True),
     )
-    debian_312 = sandbox.put_interpreter(
-        "debian-python3.12",
-        _answer(
-            version=(3, 12, 3),
-            soabi=SOABI_312,
-            config_args=DEBIAN_ARGS,
-            base_prefix="/usr",
-            debian_scheme=True,
-        ),
-    )
+    debian_312 = sandbox.put_interpreter("debian-python3.12", _debian_312_answer())
     sandbox.put_interpreter(
         "active-env/bin/python",
         _answer(version=(3, 12, 1), soabi=SOABI_312, base_prefix="/home/me/.pyenv/versions/3.12.1"),
