@@ -13,7 +13,10 @@ groups present.
 
 Exit status: 0 every check passed, 1 at least one FAIL, 2 the check could not run (bad arguments,
 an invalid stack file, AWS unreachable / no credentials, a ``--summary-file`` it cannot append to,
-the recorded program stopping on ``sys.exit``, or a bug: its traceback on stderr). Only a FAIL is 1.
+the recorded program failing as `pulumi up` would fail it: an invoke that fails, a registration
+``pulumi:disable-default-providers`` refuses, a transform that raises, an auto-name too long, said
+as one ``error: ...`` on stderr as ``bin/plan`` says it; the program stopping on ``sys.exit``, or a
+bug: its traceback on stderr). Only a FAIL is 1.
 """
 
 from __future__ import annotations
@@ -184,6 +187,11 @@ def main(
     except KeyboardInterrupt:
         raise  # Python's exit on SIGINT (130 from a shell), never 1
     except BaseException as error:
+        if _is_program_failure(error):
+            # The program fails as `pulumi up` would fail it: the planner's message says what and
+            # what to do, as bin/plan prints it; no traceback, nothing checked.
+            print(f"error: {args.stack_file}: {error}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
         # SystemExit, asyncio's CancelledError: the recorded program (or a transform it registered)
         # calling sys.exit(1) or a cancelled task would pass run() by and exit 1, a failed check, or
         # 0 with nothing checked.
@@ -199,6 +207,14 @@ def main(
             print(f"--summary-file: cannot append the report: {error}", file=sys.stderr)
             return EXIT_CANNOT_RUN
     return EXIT_OK if all(r.ok for r in results) else EXIT_MISMATCH
+
+
+def _is_program_failure(error: BaseException) -> bool:
+    """Whether ``error`` is the recorded program failing as `pulumi up` would fail it
+    (:class:`planner.program_failure.ProgramFailure`). Looked up only once the recording imported
+    the planner: an error before it (an unreadable stack file) imports nothing more."""
+    module = sys.modules.get("planner.program_failure")
+    return module is not None and isinstance(error, module.ProgramFailure)
 
 
 def run(argv: list[str] | None = None) -> int:

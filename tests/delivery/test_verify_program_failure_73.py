@@ -1,0 +1,115 @@
+"""``python -m delivery.verify`` on a program that fails as `pulumi up` would fail it: one
+``error: ...`` line naming the problem, exit 2 ("could not run"), nothing on stdout, no traceback.
+
+The recording raises the planner's :class:`~planner.program_failure.ProgramFailure` for an invoke
+the provider fails, a registration ``pulumi:disable-default-providers`` refuses, a transform that
+raises and an auto-name too long for its type; ``bin/plan`` says each as ``error: ...`` and exits 3
+(tests/planner/test_mock_regions_72.py, test_disable_default_providers_70.py,
+test_transform_failure_72.py). The check printed a Python traceback of the planner's frames under
+"the check stopped on DefaultProviderDenied(...)", as for a bug.
+
+Each case is a real process (the status CI reads, the stderr an engineer reads), run once per
+version of the code (tests.recorded.computed_once): the fixture dev stack file, whose
+``pulumi:disable-default-providers`` lists ``aws``, recorded with the program replaced by one that
+fails. The recording fails before any AWS call, so no account is involved.
+
+The other commands of delivery/ and pipelines/ (``delivery.promote``, ``pipelines.promotion``,
+``delivery.stacks``, ``delivery.plan_summary``) read the stack file's configuration only: none
+records the program, so none can fail this way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from delivery.verify import EXIT_CANNOT_RUN
+from tests.conftest import REPO, stack_path
+from tests.recorded import computed_once
+
+PROVIDER = 'provider = aws.Provider("aws", region="eu-west-1")\n'
+"""The fixture stack refuses aws's default provider: a program naming its provider, as the
+platform's does, gets past that check to the failure its case is about."""
+
+PROGRAMS = {
+    "a failing invoke": PROVIDER
+    + 'aws.get_region(region="eu-west-9", opts=pulumi.InvokeOptions(provider=provider))\n',
+    "a default provider refused": 'aws.s3.Bucket("forgot")\n',
+    "a transform that raises": PROVIDER
+    + textwrap.dedent(
+        """\
+        def refuse_untagged(args):
+            raise ValueError(f"{args.name}: no untagged buckets here")
+        pulumi.runtime.register_resource_transform(refuse_untagged)
+        aws.s3.Bucket("data", opts=pulumi.ResourceOptions(provider=provider))
+        """
+    ),
+    "an auto-name too long": PROVIDER
+    + 'aws.sqs.Queue("q" * 80, opts=pulumi.ResourceOptions(provider=provider))\n',
+}
+
+SAID = {
+    "a failing invoke": "invoke of aws:index/getRegion:getRegion failed: invocation of "
+    "aws:index/getRegion:getRegion returned an error: finding Region by name (eu-west-9): "
+    "couldn't find resource",
+    "a default provider refused": "Default provider for 'aws' disabled. "
+    "'urn:pulumi:dev::mlops-platform::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::forgot' must use an "
+    "explicit provider.",
+    "a transform that raises": "aws:s3/bucket:Bucket 'data': ValueError: data: no untagged buckets here",
+    "an auto-name too long": "q" * 80,
+}
+
+
+def _verify_once(case: str) -> subprocess.CompletedProcess[str]:
+    """``python -m delivery.verify --stack-file <the dev fixture>`` in a real process, the stack's
+    program replaced by ``PROGRAMS[case]``; once per version of the code and this module."""
+    program = textwrap.indent(PROGRAMS[case], "    ")
+    code = "\n".join(
+        [
+            "import runpy, sys",
+            "import pulumi, pulumi_aws as aws",
+            "import stacks.program",
+            "def program(source, **kwargs):",
+            program,
+            "stacks.program.run = program",
+            f"sys.argv = ['delivery.verify', '--stack-file', {str(stack_path('dev'))!r}]",
+            "runpy.run_module('delivery.verify', run_name='__main__', alter_sys=True)",
+        ]
+    )
+    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    def run() -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+        return result
+
+    return computed_once("verify-program-failure", run, key=[case, code])
+
+
+@pytest.mark.parametrize("case", PROGRAMS)
+def test_a_program_failing_as_pulumi_up_would_is_one_error_line_and_could_not_run(case: str) -> None:
+    result = _verify_once(case)
+
+    assert result.returncode == EXIT_CANNOT_RUN, result.stderr
+    assert result.stdout == ""  # no report
+    assert "Traceback" not in result.stderr
+    assert "never retrieved" not in result.stderr
+    assert result.stderr.startswith(f"error: {stack_path('dev')}: ")
+    assert SAID[case] in result.stderr
+    # One message: the planner's, whole (a transform's names the program's frames on its own lines).
+    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [
+        result.stderr.splitlines()[0]
+    ]
