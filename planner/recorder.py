@@ -571,13 +571,16 @@ async def _first_of(first: Awaitable[Any], rest: tuple[Any, ...]) -> tuple[Any, 
 
 def _settle(future: concurrent.futures.Future[Any], task: asyncio.Task[Any]) -> None:
     """Delivers ``task``'s outcome to the SDK's awaiting ``future``, unless that was cancelled (a
-    failed program's unwinding cancels both)."""
+    failed program's unwinding cancels both). A failure is read either way: one left unread is
+    logged "Task exception was never retrieved" when the task is collected, under the error the
+    recording already raised."""
+    error = None if task.cancelled() else task.exception()
     if future.done():
         return
     if task.cancelled():
         future.cancel()
-    elif task.exception() is not None:
-        future.set_exception(task.exception())
+    elif error is not None:
+        future.set_exception(error)
     else:
         future.set_result(task.result())
 
@@ -729,13 +732,45 @@ def _provider_target_warnings(recorded: Iterable[RecordedResource], region: str,
     return messages
 
 
-def _unretrieved_denials_unsaid(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """asyncio's handler, but silent on the outputs of a registration refused as ``pulumi up``
-    would (:class:`~planner.program_failure.ProgramFailure`: its default provider, its auto-name):
-    the SDK fails each of them with the refusal, and each one no program read was logged "Future
-    exception was never retrieved" (dozens per resource) under the one error the recording raises."""
-    if not isinstance(context.get("exception"), ProgramFailure):
-        loop.default_exception_handler(context)
+class _ConsequencesUnsaid:
+    """asyncio's exception handler for a recording's loops, silent on what only repeats a failure.
+
+    The SDK fails every output of a registration that raised (its URN, its id, each output:
+    pulumi/runtime/resource.py ``register_resource``, ``rpc.resolve_outputs_due_to_exception``)
+    with the error, and no program reads them: each was logged "Future exception was never
+    retrieved" with the error's traceback (dozens per resource) when collected, which is when the
+    next recording clears the SDK's state, on the stderr of whoever recorded next. Silent on those
+    of a refusal ``pulumi up`` would make
+    (:class:`~planner.program_failure.ProgramFailure`: its default provider, its auto-name, a
+    transform), and, once the recording failed, on those of the error it raised (or one it was
+    caused by, or caused): the caller has that error. Anything else (a task of a recording that
+    succeeded that failed unawaited) is asyncio's to say."""
+
+    def __init__(self) -> None:
+        self.failure: BaseException | None = None
+        """What the recording raised, once it did."""
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        repeats_the_failure = (
+            self.failure is not None
+            and isinstance(error, BaseException)
+            and (_in_chain(self.failure, error) or _in_chain(error, self.failure))
+        )
+        if not (isinstance(error, ProgramFailure) or repeats_the_failure):
+            loop.default_exception_handler(context)
+
+
+def _in_chain(error: BaseException, wanted: BaseException) -> bool:
+    """Whether ``wanted`` is ``error`` or one of the exceptions it was raised from or during."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if current is wanted:
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _default_provider_guard(config: Mapping[str, Any], source: str) -> DefaultProviderGuard:
@@ -795,12 +830,14 @@ def record_program(
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
     warnings = _WarningCollector()
+    unsaid = _ConsequencesUnsaid()
 
     def run() -> None:
         loop = asyncio.new_event_loop()
         engine_loop = asyncio.new_event_loop()
         loop.set_default_executor(_InlineEngineExecutor(loop, engine_loop))
-        loop.set_exception_handler(_unretrieved_denials_unsaid)
+        for used in (loop, engine_loop):
+            used.set_exception_handler(unsaid)
         asyncio.set_event_loop(loop)
         try:
             pulumi.runtime.set_all_config(engine_config_values(config), secrets)
@@ -830,6 +867,9 @@ def record_program(
                     for name, value in root.outputs.items()
                     if _sync_await(pulumi.Output.from_input(value).is_secret())
                 )
+        except BaseException as error:
+            unsaid.failure = error  # before the unwinding below collects anything it failed
+            raise
         finally:
             try:
                 for used in (loop, engine_loop):

@@ -1,0 +1,122 @@
+"""A recording that fails on the program's own error raises that error once, and asyncio logs
+nothing more about it.
+
+The SDK fails every output of a resource whose registration raised (its URN, its id, each output:
+pulumi/runtime/resource.py ``register_resource``, ``rpc.resolve_outputs_due_to_exception``) with the
+error the recording then raises. No program reads them, and the SDK's state keeps them until the
+next recording clears it: collected then, each logged "Future exception was never retrieved" with
+the error's traceback, a dozen times per resource, on the stderr of whoever recorded next (a later
+test, a second recording in one command). The recorder silenced this for a refusal of the engine's
+(:class:`~planner.program_failure.ProgramFailure`) only, not for an error of the program itself (a
+component's ``ValueError`` for a bad input, as tests/stacks/test_package_composition_mutation_audit.py
+records). A command recording once (``bin/plan``, ``python -m delivery.verify``) ends before they
+are collected: its stderr held the error alone before this as after (checked by hand).
+
+Besides, the recorder's own task finishing a call after the program's transforms left its failure
+unread once the SDK had stopped waiting for it (``_settle``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import gc
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from planner.recorder import _settle, record_program
+from tests.log_records import log_records
+
+CONFIG = {"aws:region": "eu-west-1"}
+
+
+def _refuse(text: str) -> str:
+    raise ValueError(f"statements_json: not a list of statements: {text}")
+
+
+def _bad_role_policy() -> None:
+    """A component's input check failing in an ``apply``: the registration reading it raises."""
+    role = aws.iam.Role("role", assume_role_policy="{}")
+    aws.iam.RolePolicy("bad-permissions", role=role.id, policy=pulumi.Output.from_input("[3]").apply(_refuse))
+
+
+async def _lost() -> None:
+    raise RuntimeError("a task nobody awaited")
+
+
+def _unretrieved(record: Callable[[], object]) -> list[str]:
+    """What asyncio logs as never retrieved while ``record`` runs and a later recording releases
+    what it left (the SDK's state is cleared when the next one starts), collected at once."""
+    with log_records() as records:
+        record()
+        record_program(lambda: aws.sqs.Queue("next"), config=CONFIG)
+        gc.collect()
+    return [r.getMessage() for r in records if "never retrieved" in r.getMessage()]
+
+
+def test_a_failed_recording_leaves_no_unretrieved_future_behind() -> None:
+    def failing() -> None:
+        with pytest.raises(ValueError, match="While processing resource: 'bad-permissions'") as raised:
+            record_program(_bad_role_policy, config=CONFIG)
+        # The error the caller gets is the program's, whole: it is not what was silenced.
+        assert "statements_json: not a list of statements: [3]" in str(raised.value)
+
+    assert _unretrieved(failing) == []
+
+
+def test_an_unretrieved_failure_of_a_recording_that_succeeds_is_still_said() -> None:
+    """A task of the program that failed and that nothing awaited, in a recording that succeeds, is
+    no consequence of a failure already raised: asyncio still says it (as under ``pulumi up``)."""
+
+    def program() -> None:
+        asyncio.ensure_future(_lost())  # noqa: RUF006 (lost on purpose: nothing awaits it)
+        aws.sqs.Queue("queue")
+
+    [said] = _unretrieved(lambda: record_program(program, config=CONFIG))
+    assert said.startswith("Task exception was never retrieved")
+    assert "RuntimeError('a task nobody awaited')" in said
+
+
+def test_a_second_error_of_a_failed_recording_is_still_said() -> None:
+    """Only what repeats the error raised is silent: a task that failed on an error of its own,
+    unawaited, in a recording that then failed on another, is still said."""
+
+    def program() -> None:
+        asyncio.ensure_future(_lost())  # noqa: RUF006 (lost on purpose: nothing awaits it)
+        _bad_role_policy()
+
+    def failing() -> None:
+        with pytest.raises(ValueError, match="bad-permissions"):
+            record_program(program, config=CONFIG)
+
+    [said] = _unretrieved(failing)
+    assert "RuntimeError('a task nobody awaited')" in said
+
+
+def test_a_call_finishing_in_failure_after_the_sdk_stopped_waiting_is_read() -> None:
+    """The recorder's executor finishes a call that awaits the program's transforms in a task of
+    its own, and ``_settle`` hands the task's outcome to the SDK's wait: once that wait was
+    cancelled (a failed program's unwinding) it returned without reading the task's failure, which
+    asyncio then logged when the task was collected."""
+    loop = asyncio.new_event_loop()
+    waited: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    waited.cancel()  # the SDK stopped waiting
+
+    async def late_failure() -> None:
+        raise RuntimeError("the call failed after nobody waited")
+
+    with log_records() as records:
+        task = loop.create_task(late_failure())
+        task.add_done_callback(functools.partial(_settle, waited))
+        loop.run_until_complete(asyncio.wait([task]))
+        loop.close()
+        del task
+        gc.collect()
+
+    assert [r.getMessage() for r in records if "never retrieved" in r.getMessage()] == []
+    assert waited.cancelled()
