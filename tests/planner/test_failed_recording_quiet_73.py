@@ -120,3 +120,30 @@ def test_a_call_finishing_in_failure_after_the_sdk_stopped_waiting_is_read() -> 
 
     assert [r.getMessage() for r in records if "never retrieved" in r.getMessage()] == []
     assert waited.cancelled()
+
+
+@pytest.mark.parametrize(
+    ("stop", "kind"),
+    [
+        pytest.param(lambda: SystemExit(1), SystemExit, id="sys.exit(1)"),
+        pytest.param(KeyboardInterrupt, KeyboardInterrupt, id="KeyboardInterrupt"),
+    ],
+)
+def test_a_program_stopping_leaves_its_task_s_failure_unsaid(
+    stop: Callable[[], BaseException], kind: type[BaseException]
+) -> None:
+    """A ``SystemExit`` or ``KeyboardInterrupt`` leaves the SDK's task of the program
+    (``run_pulumi_func``) through the event loop itself (asyncio re-raises it from the task's step,
+    where an exception would be read by ``run_until_complete``): nothing reads the task's outcome,
+    the recording raises it, and asyncio logged it again as "Task exception was never retrieved"
+    (tests/planner/test_program_exit_71.py's output). The error is made inside the program: one the
+    test kept would keep the task alive past the collection."""
+
+    def program() -> None:
+        raise stop()
+
+    def failing() -> None:
+        with pytest.raises(kind):
+            record_program(program, config=CONFIG)
+
+    assert _unretrieved(failing) == []
