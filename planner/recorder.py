@@ -742,9 +742,11 @@ class _ConsequencesUnsaid:
     next recording clears the SDK's state, on the stderr of whoever recorded next. Silent on those
     of a refusal ``pulumi up`` would make
     (:class:`~planner.program_failure.ProgramFailure`: its default provider, its auto-name, a
-    transform), and, once the recording failed, on those of the error it raised (or one it was
-    caused by, or caused): the caller has that error. Anything else (a task of a recording that
-    succeeded that failed unawaited) is asyncio's to say."""
+    transform), and, once the recording failed, on those of the error it raised or of one its
+    traceback prints with it (raised ``from``, or while handling): the caller has them. Anything
+    else is asyncio's to say: a task of a recording that succeeded that failed unawaited, and an
+    error the program raised from or while handling the failure (a bug of its own, which the
+    caller's traceback does not show)."""
 
     def __init__(self) -> None:
         self.failure: BaseException | None = None
@@ -753,16 +755,15 @@ class _ConsequencesUnsaid:
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         error = context.get("exception")
         repeats_the_failure = (
-            self.failure is not None
-            and isinstance(error, BaseException)
-            and (_in_chain(self.failure, error) or _in_chain(error, self.failure))
+            self.failure is not None and isinstance(error, BaseException) and _in_chain(self.failure, error)
         )
         if not (isinstance(error, ProgramFailure) or repeats_the_failure):
             loop.default_exception_handler(context)
 
 
 def _in_chain(error: BaseException, wanted: BaseException) -> bool:
-    """Whether ``wanted`` is ``error`` or one of the exceptions it was raised from or during."""
+    """Whether ``wanted`` is ``error`` or one of the exceptions it was raised from or during, as
+    Python's traceback of ``error`` follows them (``__cause__``, else ``__context__``)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:

@@ -29,7 +29,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from planner.recorder import _settle, record_program
+from planner.recorder import _ConsequencesUnsaid, _settle, record_program
 from tests.log_records import log_records
 
 CONFIG = {"aws:region": "eu-west-1"}
@@ -96,6 +96,99 @@ def test_a_second_error_of_a_failed_recording_is_still_said() -> None:
 
     [said] = _unretrieved(failing)
     assert "RuntimeError('a task nobody awaited')" in said
+
+
+def test_an_error_raised_while_handling_the_failure_is_still_said() -> None:
+    """An error the program raises while handling the failure (its ``__context__`` is the failure)
+    is a bug of its own, in a task nobody awaited: the caller's traceback does not show it, so
+    asyncio still says it. The program keeps the task (a component's attribute would), so it is
+    collected once the recording failed, as the SDK's outputs are."""
+    kept: list[asyncio.Task[None]] = []
+
+    def program() -> None:
+        bad = aws.iam.RolePolicy(
+            "bad-permissions", role="r", policy=pulumi.Output.from_input("[3]").apply(_refuse)
+        )
+
+        async def clean_up() -> None:
+            try:
+                await bad.id.future()
+            except ValueError:
+                raise RuntimeError("the clean-up has a bug of its own")  # noqa: B904 (its context on purpose)
+
+        kept.append(asyncio.ensure_future(clean_up()))
+
+    def failing() -> None:
+        with pytest.raises(ValueError, match="bad-permissions"):
+            record_program(program, config=CONFIG)
+        [task] = kept
+        assert task.done() and not task.cancelled()  # it failed before the recording raised
+        kept.clear()
+
+    [said] = _unretrieved(failing)
+    assert said.startswith("Task exception was never retrieved")
+    assert "RuntimeError('the clean-up has a bug of its own')" in said
+
+
+def _chained() -> tuple[BaseException, BaseException, BaseException]:
+    """A failure raised from an error (its ``__cause__``) that was raised while handling another
+    (that one's ``__context__``): Python's traceback of the failure prints all three."""
+    try:
+        raise KeyError("handled")
+    except KeyError:
+        try:
+            raise OSError("its cause")  # an error with a context
+        except OSError as raised:
+            cause = raised
+    try:
+        raise ValueError("the failure") from cause
+    except ValueError as failure:
+        assert failure.__context__ is None  # the chain reads on through __cause__, then __context__
+        assert cause.__context__ is not None
+        return failure, cause, cause.__context__
+
+
+def _raised_during(failure: BaseException, *, cause: bool) -> BaseException:
+    try:
+        if cause:
+            raise RuntimeError("raised from the failure") from failure
+        try:
+            raise failure
+        except BaseException:
+            raise RuntimeError("raised while handling the failure")  # noqa: B904
+    except RuntimeError as error:
+        return error
+
+
+def test_the_handler_is_silent_on_the_failure_and_what_its_traceback_shows_only() -> None:
+    """Silent on the error the recording raised and on the ones its traceback prints with it (the
+    one it was raised ``from``, and the one that was raised while handling); an error raised from
+    or while handling the failure, or one unrelated, is said."""
+    failure, cause, context = _chained()
+    unsaid = _ConsequencesUnsaid()
+    unsaid.failure = failure
+    errors = {
+        "the failure": failure,
+        "its cause": cause,
+        "its cause's context": context,
+        "raised from it": _raised_during(failure, cause=True),
+        "raised while handling it": _raised_during(failure, cause=False),
+        "unrelated": LookupError("unrelated"),
+    }
+    loop = asyncio.new_event_loop()
+    try:
+        with log_records() as records:
+            for name, error in errors.items():
+                unsaid(loop, {"message": f"Future exception was never retrieved: {name}", "exception": error})
+    finally:
+        loop.close()
+
+    said = [r.getMessage().splitlines()[0] for r in records if "never retrieved" in r.getMessage()]
+    assert said == [
+        "Future exception was never retrieved: raised from it",
+        "Future exception was never retrieved: raised while handling it",
+        "Future exception was never retrieved: unrelated",
+    ]
 
 
 def test_a_call_finishing_in_failure_after_the_sdk_stopped_waiting_is_read() -> None:
