@@ -1,0 +1,97 @@
+"""The pytest plugins the suite leaves out (pyproject.toml's ``addopts``) are ones no test needs.
+
+Each plugin pytest loads runs for every test (and anyio's and unittest's for every object a test
+module holds, at collection, in each xdist worker), so the suite blocks those it does not use.
+A test that needed one would not always fail loudly: without the unittest plugin, a
+``unittest.TestCase`` class is not collected at all (pytest only warns that it has an
+``__init__``) and its tests silently go. So each blocked plugin is checked here against what
+would need it, in every test module.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import shlex
+import tomllib
+
+import pytest
+
+from tests.conftest import REPO
+
+TESTS = REPO / "tests"
+TEST_MODULES = tuple(sorted(TESTS.rglob("*.py")))
+
+UNITTEST_BASES = frozenset({"TestCase", "IsolatedAsyncioTestCase", "FunctionTestCase"})
+"""Classes of ``unittest`` whose subclasses only the unittest plugin collects."""
+
+
+def _blocked_plugins() -> set[str]:
+    ini = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    words = shlex.split(ini["addopts"])
+    return {
+        value.removeprefix("no:")
+        for flag, value in itertools.pairwise(words)
+        if flag == "-p" and value.startswith("no:")
+    }
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _needs(tree: ast.Module) -> set[str]:
+    """The blocked plugins a module's own code would need."""
+    needs: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(_base_name(base) in UNITTEST_BASES for base in node.bases):
+            needs.add("unittest")
+        if isinstance(node, ast.AsyncFunctionDef) and node.name.startswith("test"):
+            needs.add("anyio")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parameters = {argument.arg for argument in node.args.args + node.args.kwonlyargs}
+            if "subtests" in parameters:
+                needs.add("subtests")
+            if "anyio_backend" in parameters or node.name == "anyio_backend":
+                needs.add("anyio")
+        if isinstance(node, ast.Attribute) and node.attr == "anyio" and _base_name(node.value) == "mark":
+            needs.add("anyio")
+    return needs
+
+
+def test_the_suite_blocks_the_plugins_it_does_not_use() -> None:
+    # What docs/performance.md ("Test suite") describes: logging (tests/log_records.py), and the
+    # three plugins measured to cost per test for no test of the suite.
+    assert _blocked_plugins() == {"logging", "anyio", "unittest", "subtests"}
+
+
+def test_no_test_module_needs_a_blocked_plugin() -> None:
+    blocked = _blocked_plugins()
+    needing = {
+        str(path.relative_to(REPO)): sorted(needed)
+        for path in TEST_MODULES
+        if (needed := _needs(ast.parse(path.read_text(), filename=str(path))) & blocked)
+    }
+    assert needing == {}, "these test modules need pytest plugins that pyproject.toml's addopts blocks"
+
+
+@pytest.mark.parametrize(
+    ("source", "plugin"),
+    [
+        ("import unittest\nclass TestOld(unittest.TestCase):\n    def test_a(self): pass\n", "unittest"),
+        ("from unittest import TestCase\nclass TestOld(TestCase):\n    pass\n", "unittest"),
+        ("async def test_a():\n    pass\n", "anyio"),
+        ("import pytest\n@pytest.mark.anyio\ndef test_a():\n    pass\n", "anyio"),
+        ("def test_a(anyio_backend):\n    pass\n", "anyio"),
+        ("def test_a(subtests):\n    pass\n", "subtests"),
+    ],
+)
+def test_a_module_that_would_need_a_blocked_plugin_is_found(source: str, plugin: str) -> None:
+    assert _needs(ast.parse(source)) == {plugin}
+
+
+def test_a_plain_module_needs_none() -> None:
+    source = "import unittest.mock\nclass TestPlain:\n    def test_a(self, tmp_path, monkeypatch): pass\nasync def helper(): pass\n"
+    assert _needs(ast.parse(source)) == set()
