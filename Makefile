@@ -39,6 +39,8 @@ plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|
 # The suite runs on every core (pytest-xdist); each stack document is recorded once per run, by
 # whichever worker needs it first (tests/recorded.py). `worksteal` rebalances the tail: a few
 # tests take seconds, most milliseconds. PYTEST_ARGS adds options (`make test PYTEST_ARGS=-x`).
+# pytest's own settings (plugins left out, tmp_path retention) are pyproject.toml's
+# [tool.pytest.ini_options]: plain `pytest` runs with them too.
 PYTEST_ARGS ?=
 test: bootstrap ## lint, then the whole test suite
 	$(RUN) ruff check .
