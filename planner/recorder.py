@@ -60,7 +60,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
+from planner import lazy_provider_imports, sdk_serialize, sdk_type_memo, sdk_unknowns
 from planner.autonames import AUTONAMING_KEY, refuse_too_long_autoname
 from planner.default_providers import DefaultProviderGuard
 from planner.mocks import REGIONAL_PROVIDERS, PlatformMocks, known_region
@@ -78,12 +78,14 @@ from stacks.project import PROJECT, config_secret_keys, engine_config_values, pl
 if TYPE_CHECKING:
     from stacks.stack_file import StackFile
 
-# The SDK's type-hint helpers remembered per type (planner/sdk_type_memo.py) and its unknowns check
-# without cyclic garbage (planner/sdk_unknowns.py), unless switched off with the other hooks: only
-# a process that records installs them.
+# The SDK's type-hint helpers remembered per type (planner/sdk_type_memo.py), its unknowns check
+# without cyclic garbage (planner/sdk_unknowns.py) and its (de)serialising of plain values and
+# settings reads shortened (planner/sdk_serialize.py), unless switched off with the other hooks:
+# only a process that records installs them.
 if lazy_provider_imports.enabled():
     sdk_type_memo.install()
     sdk_unknowns.install()
+    sdk_serialize.install()
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_PREFIX = "pulumi:providers:"

@@ -94,13 +94,14 @@ def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
     with contextlib.redirect_stdout(io.StringIO()):
         status = cli.main(["--config", stack_file, "--format", "json"], one_shot=True)
 
-    from planner import sdk_type_memo, sdk_unknowns
+    from planner import sdk_serialize, sdk_type_memo, sdk_unknowns
     from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
 
     plan = {
         "status": status,
         "sdk_type_memo": sdk_type_memo.is_installed(),  # the SDK's type-hint helpers remembered
         "sdk_unknowns": sdk_unknowns.is_installed(),  # its unknowns check without cyclic garbage
+        "sdk_serialize": sdk_serialize.is_installed(),  # its plain values' (de)serialising shortened
         "modules": {
             name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES
         },
