@@ -42,11 +42,26 @@ def _base_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+def _unittest_names(tree: ast.Module) -> set[str]:
+    """The names that stand for a ``unittest`` test case class in a module: its own, and those an
+    import (``from unittest import TestCase as TC``) or an assignment (``Base = unittest.TestCase``)
+    binds to one. A subclass through any of them is collected by the unittest plugin alone."""
+    names = set(UNITTEST_BASES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "unittest":
+            names.update(alias.asname or alias.name for alias in node.names if alias.name in UNITTEST_BASES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _base_name(node.value) in names:
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
+
+
 def _needs(tree: ast.Module) -> set[str]:
     """The blocked plugins a module's own code would need."""
     needs: set[str] = set()
+    test_cases = _unittest_names(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(_base_name(base) in UNITTEST_BASES for base in node.bases):
+        if isinstance(node, ast.ClassDef) and any(_base_name(base) in test_cases for base in node.bases):
             needs.add("unittest")
         if isinstance(node, ast.AsyncFunctionDef) and node.name.startswith("test"):
             needs.add("anyio")
@@ -92,6 +107,11 @@ def test_each_need_is_found_through_a_word_the_module_holds() -> None:
 NEEDING_SOURCES = {
     "import unittest\nclass TestOld(unittest.TestCase):\n    def test_a(self): pass\n": "unittest",
     "from unittest import TestCase\nclass TestOld(TestCase):\n    pass\n": "unittest",
+    # Not named Test*: without the plugin not even a warning.
+    "from unittest import TestCase as TC\nclass Checks(TC):\n    def test_a(self): pass\n": "unittest",
+    "import unittest.case\nclass Checks(unittest.case.IsolatedAsyncioTestCase):\n    pass\n": "unittest",
+    "import unittest\nBase = unittest.TestCase\nclass Checks(Base):\n    pass\n": "unittest",
+    "from unittest.case import FunctionTestCase as F\nclass Checks(F):\n    pass\n": "unittest",
     "async def test_a():\n    pass\n": "anyio",
     "import pytest\n@pytest.mark.anyio\ndef test_a():\n    pass\n": "anyio",
     "def test_a(anyio_backend):\n    pass\n": "anyio",
