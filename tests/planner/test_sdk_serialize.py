@@ -5,13 +5,14 @@ recorded graphs with and without the shortcuts, and only where the planner's hoo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
 import math
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Union
 
 import pulumi
 import pulumi_aws as aws
@@ -82,6 +83,8 @@ VALUES: dict[str, Callable[[], Any]] = {
     "an-input-type": lambda: aws.cloudwatch.MetricAlarmMetricQueryArgs(id="errors", return_data=True),
 }
 
+_NONE_FIRST = Union[None, str]  # noqa: UP007 (a hint the SDK's unwrap_type refuses)
+
 TYPES: dict[str, Any] = {
     "none": None,
     "any": Any,
@@ -98,6 +101,12 @@ TYPES: dict[str, Any] = {
     "dict-of-str": dict[str, str],
     "mapping-of-any": Mapping[str, Any],
     "an-input-type": aws.cloudwatch.MetricAlarmMetricQueryArgs,
+    # ``unwrap_type`` refuses a union whose second member is not None (its Optional assertion):
+    # under the first hint any value; under the second only a list's items (the SDK's walk unwraps
+    # each item's hint, so an empty list passes); under the third a dict's values.
+    "none-first-union": _NONE_FIRST,
+    "list-of-none-first-union": list[_NONE_FIRST],
+    "dict-of-none-first-union": dict[str, _NONE_FIRST],
 }
 
 OPTIONS: dict[str, dict[str, Any]] = {
@@ -121,11 +130,37 @@ def _typed(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
+@contextlib.contextmanager
+def _as_released() -> Iterator[None]:
+    """The SDK's functions as released for the duration: its walk calls itself through the
+    module's name, so with the shortcuts installed (as in every worker) the SDK's answer for a list
+    or a dict would be the shortcut's for each item."""
+    sdk_serialize.uninstall()
+    try:
+        assert rpc.serialize_property is sdk_serialize.SDKS_SERIALIZE_PROPERTY
+        assert rpc.deserialize_property is sdk_serialize.SDKS_DESERIALIZE_PROPERTY
+        yield
+    finally:
+        sdk_serialize.install()
+    assert sdk_serialize.is_installed()
+
+
 def _serialised(
     function: Callable[..., Any], make: Callable[[], Any], typ: Any, options: dict[str, Any]
 ) -> Any:
     """What ``function`` answers for a fresh ``make()``: its value, whether it is the input
-    object itself, the dependencies it added; or the error it raised."""
+    object itself, the dependencies it added; or the error it raised. The SDK's function runs as
+    released throughout."""
+    if function is sdk_serialize.SDKS_SERIALIZE_PROPERTY:
+        with _as_released():
+            return _serialised_now(function, make, typ, options)
+    assert sdk_serialize.is_installed()
+    return _serialised_now(function, make, typ, options)
+
+
+def _serialised_now(
+    function: Callable[..., Any], make: Callable[[], Any], typ: Any, options: dict[str, Any]
+) -> Any:
     loop = asyncio.new_event_loop()
 
     async def run() -> Any:
@@ -198,7 +233,8 @@ def test_deserialize_property_answers_as_the_sdks_own(name: str, keep_unknowns: 
     for keep_internal in (True, False):
         value = make()
         mine = sdk_serialize.deserialize_property(value, keep_unknowns, keep_internal)
-        sdks = sdk_serialize.SDKS_DESERIALIZE_PROPERTY(make(), keep_unknowns, keep_internal)
+        with _as_released():  # a struct's fields read by the SDK's own, not the shortcut
+            sdks = sdk_serialize.SDKS_DESERIALIZE_PROPERTY(make(), keep_unknowns, keep_internal)
         assert _typed(mine) == _typed(sdks)
         assert (mine is value) == (type(value) in (str, float, bool, type(None)) and value != rpc.UNKNOWN)
 
@@ -235,21 +271,45 @@ def test_this_worker_records_with_them_and_the_switch_turns_them_off() -> None:
     assert fresh_plan("0")["plan"]["sdk_serialize"] is False
 
 
-def test_they_replace_only_the_sdk_release_they_match(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "released", ["SDKS_SERIALIZE_PROPERTY", "SDKS_DESERIALIZE_PROPERTY", "SDKS_CONTEXT_GET"]
+)
+def test_they_replace_only_the_sdk_release_they_match(released: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any one of the three functions changed in a later release keeps all three out."""
     assert sdk_serialize.is_the_known_release()  # the locked pulumi's
 
-    async def changed_release(*args: Any, **kwargs: Any) -> Any:  # a later SDK's
+    def changed_release(*args: Any, **kwargs: Any) -> Any:  # a later SDK's
         return None
 
     sdk_serialize.uninstall()
     try:
-        monkeypatch.setattr(sdk_serialize, "SDKS_SERIALIZE_PROPERTY", changed_release)
+        monkeypatch.setattr(sdk_serialize, released, changed_release)
         sdk_serialize.install()
         assert not sdk_serialize.is_installed()
         assert rpc.serialize_property is not sdk_serialize.serialize_property
     finally:
         monkeypatch.undo()
         sdk_serialize.install()
+    assert sdk_serialize.is_installed()
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "released"),
+    [
+        (rpc, "serialize_property", sdk_serialize.SDKS_SERIALIZE_PROPERTY),
+        (rpc, "deserialize_property", sdk_serialize.SDKS_DESERIALIZE_PROPERTY),
+        (_utils.ContextProperty, "__get__", sdk_serialize.SDKS_CONTEXT_GET),
+    ],
+)
+def test_they_count_as_installed_only_when_all_three_are(
+    owner: Any, name: str, released: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of the three put back (by a test, another hook) is not installed, and ``install``
+    then puts in all three again."""
+    assert sdk_serialize.is_installed()
+    monkeypatch.setattr(owner, name, released)
+    assert not sdk_serialize.is_installed()
+    sdk_serialize.install()
     assert sdk_serialize.is_installed()
 
 
