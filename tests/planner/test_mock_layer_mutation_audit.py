@@ -2,8 +2,9 @@
 
 Modules audited, one-step mutations applied one at a time (tests/planner/test_mock_services_semantics.py,
 test_mocks_names_semantics.py, test_recorder.py, test_recorder_gc.py, test_sdk_type_memo.py,
-test_sdk_unknowns.py, test_api_models.py and test_api_models_foundation.py, the last two recording
-the fixture stacks and checking every recorded request against botocore's models):
+test_sdk_unknowns.py, test_sdk_serialize.py, test_api_models.py and test_api_models_foundation.py,
+the last two recording the fixture stacks and checking every recorded request against botocore's
+models):
 
 ==========================================  =========  ========  ==========  ==========  ==========
 module (planner/)                           mutations  survived  caught now  equivalent  left alone
@@ -16,7 +17,8 @@ added by this audit) and the Kubernetes
 components' own aliases (a05, a06)
 sdk_type_memo.py                                    6         3           1           2           0
 sdk_unknowns.py                                     8         0           0           0           0
-total                                             213        63          43          16           4
+sdk_serialize.py (z01-z13)                         13         6           6           0           0
+total                                             226        69          49          16           4
 ==========================================  =========  ========  ==========  ==========  ==========
 
 The ARN formats the mocks build were compared with the formats AWS documents (the "Actions,
@@ -51,6 +53,14 @@ Caught now (each test below fails under its mutation and passes on the code as i
   aliases to their old type tokens could be dropped with every test green (a05, a06): it keeps
   them now (a01-a04 mutate the new code).
 - sdk_type_memo.py: ``is_installed`` true with one helper unwrapped (t04).
+- sdk_serialize.py (test_sdk_serialize.py): a scalar's hint not unwrapped (z06: ``Union[None, str]``
+  raises the SDK's ``AssertionError``), nor a list item's (z07), nor a nested scalar's (z13: the
+  comparison ran the SDK's walk through the installed shortcut; it now runs the SDK as released);
+  the release guard skipping ``deserialize_property``'s (z09) or ``ContextProperty.__get__``'s
+  (z10) source; ``is_installed`` true with ``deserialize_property`` put back (z11). Caught before
+  this audit: bytes answered (z01), the input list returned itself (z02), ``return_protobuf_value``
+  answered (z03), the unknown marker read as text (z04), the element type asked only of an empty
+  list (z05), no release guard (z08), a dict-valued setting read as its value (z12).
 
 Equivalent: m02 (a provider's id text: any distinct string serves the engine's reference);
 m05 (inputs merged over the computed state: every key both carry has the same value); m15
