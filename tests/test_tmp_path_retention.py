@@ -32,3 +32,14 @@ def test_the_policy_and_the_pytest_it_needs_are_set() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     assert project["tool"]["pytest"]["ini_options"]["tmp_path_retention_policy"] == "failed"
     assert "pytest>=9.2" in project["dependency-groups"]["dev"]
+
+
+def test_an_older_pytest_refuses_to_run_the_suite() -> None:
+    # The dev group's floor holds only where uv installs it: a pytest from another lock or
+    # environment runs the suite too, and one before 9.2 would pass with a cache-key hazard.
+    # minversion stops it at start-up, naming the version it needs.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    [floor] = (
+        r.removeprefix("pytest>=") for r in project["dependency-groups"]["dev"] if r.startswith("pytest>=")
+    )
+    assert project["tool"]["pytest"]["ini_options"]["minversion"] == floor == "9.2"
