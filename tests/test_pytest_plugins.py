@@ -96,7 +96,13 @@ def test_no_test_module_needs_a_blocked_plugin() -> None:
             needed := _needs(ast.parse(text, filename=str(path))) & blocked
         ):
             needing[str(path.relative_to(REPO))] = sorted(needed)
-    assert needing == {}, "these test modules need pytest plugins that pyproject.toml's addopts blocks"
+    assert needing == {}, (
+        "these test modules need pytest plugins that pyproject.toml's addopts blocks (a unittest "
+        "TestCase is not collected at all without its plugin): write them as plain pytest tests "
+        "(functions or Test* classes without a base, fixtures for setUp), or load the plugin back "
+        "by taking its `-p no:<plugin>` out of addopts and out of "
+        "test_the_suite_blocks_the_plugins_it_does_not_use"
+    )
 
 
 def test_each_need_is_found_through_a_word_the_module_holds() -> None:
