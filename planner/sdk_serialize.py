@@ -35,15 +35,13 @@ deployment runs the SDK as released.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
 from typing import Any
 
 from pulumi import _types, _utils
 from pulumi.runtime import rpc
 
 from planner.schema_numbers import SCALAR_TYPES
+from planner.sdk_source import source_sha256
 
 SDKS_SERIALIZE_PROPERTY = rpc.serialize_property
 """The SDK's function as released, kept for the comparison in the tests and for every value the
@@ -125,23 +123,12 @@ def _context_get(self: Any, obj: Any, _: Any) -> Any:
     return self if isinstance(value, dict) else value
 
 
-@functools.cache
-def _source_sha256(function: Any) -> str:
-    """The SHA-256 of ``function``'s source, once per function (``inspect.getsource`` tokenises the
-    module's text, about 6 ms for the three; the tests reinstall the shortcuts thousands of times)."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):  # no source to compare (a build without .py files): not known
-        return ""
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
 def is_the_known_release() -> bool:
     """Whether the SDK's three functions are the ones the shortcuts were compared with."""
     return (
-        _source_sha256(SDKS_SERIALIZE_PROPERTY) == SDKS_SOURCE_SHA256["serialize_property"]
-        and _source_sha256(SDKS_DESERIALIZE_PROPERTY) == SDKS_SOURCE_SHA256["deserialize_property"]
-        and _source_sha256(SDKS_CONTEXT_GET) == SDKS_SOURCE_SHA256["ContextProperty.__get__"]
+        source_sha256(SDKS_SERIALIZE_PROPERTY) == SDKS_SOURCE_SHA256["serialize_property"]
+        and source_sha256(SDKS_DESERIALIZE_PROPERTY) == SDKS_SOURCE_SHA256["deserialize_property"]
+        and source_sha256(SDKS_CONTEXT_GET) == SDKS_SOURCE_SHA256["ContextProperty.__get__"]
     )
 
 

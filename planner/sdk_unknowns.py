@@ -27,13 +27,12 @@ deployment runs the SDK as released.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from typing import Any
 
 from pulumi.runtime import known_types, rpc
 
 from planner.schema_numbers import SCALAR_TYPES
+from planner.sdk_source import source_sha256
 
 SDKS_OWN = rpc.contains_unknowns
 """The SDK's function as released, kept for the comparison in the tests."""
@@ -78,11 +77,7 @@ def is_installed() -> bool:
 
 def is_the_known_release(function: Any) -> bool:
     """Whether ``function`` is the SDK's check this module's walk was compared with."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):  # no source to compare (a build without .py files): not known
-        return False
-    return hashlib.sha256(source.encode()).hexdigest() == SDKS_SOURCE_SHA256
+    return source_sha256(function) == SDKS_SOURCE_SHA256
 
 
 def install() -> None:
