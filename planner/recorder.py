@@ -765,14 +765,18 @@ class _ConsequencesUnsaid:
 
 def _in_chain(error: BaseException, wanted: BaseException) -> bool:
     """Whether ``wanted`` is ``error`` or one of the exceptions it was raised from or during, as
-    Python's traceback of ``error`` follows them (``__cause__``, else ``__context__``)."""
+    Python's traceback of ``error`` follows them (``__cause__``, else ``__context__`` unless
+    ``raise ... from None`` suppressed it)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         if current is wanted:
             return True
         seen.add(id(current))
-        current = current.__cause__ or current.__context__
+        if current.__cause__ is not None:
+            current = current.__cause__
+        else:
+            current = None if current.__suppress_context__ else current.__context__
     return False
 
 

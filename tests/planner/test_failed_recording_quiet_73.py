@@ -191,6 +191,33 @@ def test_the_handler_is_silent_on_the_failure_and_what_its_traceback_shows_only(
     ]
 
 
+def test_an_error_the_failure_hid_with_from_none_is_said() -> None:
+    """``raise Failure(...) from None`` suppresses the context: Python's traceback of the failure does
+    not print the error it was raised while handling, so the caller never sees it and asyncio does
+    say it (a chain walk that followed ``__context__`` regardless silenced it)."""
+    hidden = KeyError("hidden by from None")
+    try:
+        try:
+            raise hidden
+        except KeyError:
+            raise RuntimeError("the recording's failure") from None
+    except RuntimeError as raised:
+        failure = raised
+    assert failure.__context__ is hidden and failure.__suppress_context__  # the premise
+    unsaid = _ConsequencesUnsaid()
+    unsaid.failure = failure
+    loop = asyncio.new_event_loop()
+    try:
+        with log_records() as records:
+            for name, error in {"the failure": failure, "the hidden one": hidden}.items():
+                unsaid(loop, {"message": f"Future exception was never retrieved: {name}", "exception": error})
+    finally:
+        loop.close()
+
+    said = [r.getMessage().splitlines()[0] for r in records if "never retrieved" in r.getMessage()]
+    assert said == ["Future exception was never retrieved: the hidden one"]
+
+
 def test_a_call_finishing_in_failure_after_the_sdk_stopped_waiting_is_read() -> None:
     """The recorder's executor finishes a call that awaits the program's transforms in a task of
     its own, and ``_settle`` hands the task's outcome to the SDK's wait: once that wait was
