@@ -857,39 +857,31 @@ def test_the_feature_snapshot_limit_is_the_steps() -> None:
 # --- extras (docs/reuse.md, docs/components.md) -----------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("component", "program"),
-    [
-        (
-            "BatchScoring",
-            "from tests.components.test_batch_scoring_semantics import _args\n"
-            "from components.serving.batch_scoring import BatchScoring\n"
-            "program = lambda: BatchScoring('bs', _args(evidently=None))",
-        ),
-        (
-            "LiveDrift",
-            "from tests.components.test_registry_experiments_mutation_audit import _live_drift_args\n"
-            "from components.observability.live_drift import LiveDrift\n"
-            "program = lambda: LiveDrift('live', _live_drift_args())",
-        ),
-    ],
-)
-def test_a_component_that_builds_a_pipeline_definition_names_the_training_extra_before_creating_anything(
-    component: str, program: str
-) -> None:
-    """docs/reuse.md: "A component whose extra is missing raises `MissingExtraError` ... naming the
-    extra to install, before it creates anything". BatchScoring and LiveDrift build their pipeline
-    definitions with the SageMaker SDK, inside an apply: without ``[training]`` they failed with a
-    bare ``No module named 'sagemaker'`` once their model, roles and scripts were registered (a
-    ``pulumi up`` had created them)."""
+_SDK_DEFINITION_PROGRAMS = {
+    "BatchScoring": "from tests.components.test_batch_scoring_semantics import _args\n"
+    "from components.serving.batch_scoring import BatchScoring\n"
+    "program = lambda: BatchScoring('bs', _args(evidently=None))",
+    "LiveDrift": "from tests.components.test_registry_experiments_mutation_audit import _live_drift_args\n"
+    "from components.observability.live_drift import LiveDrift\n"
+    "program = lambda: LiveDrift('live', _live_drift_args())",
+}
+
+
+def _blocked_sdk_recordings() -> tuple[dict[str, str], str]:
+    """Each of :data:`_SDK_DEFINITION_PROGRAMS` recorded in one fresh interpreter with the SageMaker
+    SDK blocked before anything imports it: per component, what its recording raised and the types
+    it registered (nothing printed: it raised nothing); and the process's stderr. Run once per
+    version of the code, this module and the test modules the programs import
+    (tests.recorded.computed_once): what it prints is a pure function of them. One process serves
+    both components (the SDK stays blocked for both; a process of its own costs half a CPU-second);
+    a run killed by a signal is not kept."""
     import subprocess
     import sys
     import textwrap
 
-    script = (
-        textwrap.dedent(
-            """
-        import sys
+    script = textwrap.dedent(
+        f"""
+        import json, sys
         sys.modules["sagemaker"] = None
         import pulumi
         from planner.recorder import record_program
@@ -899,20 +891,20 @@ def test_a_component_that_builds_a_pipeline_definition_names_the_training_extra_
             registered.append(t)
             real(self, t, name, *args, **kwargs)
         pulumi.CustomResource.__init__ = spy
+        said = {{}}
+        for component, source in {_SDK_DEFINITION_PROGRAMS!r}.items():
+            registered.clear()
+            namespace = {{}}
+            exec(source, namespace)
+            try:
+                record_program(namespace["program"])
+            except Exception as error:
+                said[component] = " ".join([type(error).__name__, str(error), str(registered)])
+        print(json.dumps(said))
         """
-        )
-        + program
-        + textwrap.dedent(
-            """
-        try:
-            record_program(program)
-        except Exception as error:
-            print(type(error).__name__, error, registered)
-        """
-        )
     )
 
-    def run() -> tuple[str, str]:
+    def run() -> tuple[dict[str, str], str]:
         result = subprocess.run(
             [sys.executable, "-c", script],
             cwd=REPO,
@@ -922,14 +914,26 @@ def test_a_component_that_builds_a_pipeline_definition_names_the_training_extra_
             env={"PATH": "/usr/bin:/bin", "MLOPS_DEFINITION_CACHE": "off"},
         )
         assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
-        return result.stdout, result.stderr
+        lines = result.stdout.splitlines()
+        return (json.loads(lines[-1]) if lines else {}), result.stdout + result.stderr
 
-    # A fresh interpreter (the SDK blocked before anything imports it), run once per version of the
-    # code, this module and the test modules the program imports (tests.recorded.computed_once):
-    # what it prints is a pure function of them. A run killed by a signal is not kept.
-    imported = re.findall(r"from (tests\.[\w.]+) import", program)
+    programs = "\n".join(_SDK_DEFINITION_PROGRAMS.values())
+    imported = re.findall(r"from (tests\.[\w.]+) import", programs)
     key = [script, *((REPO / (name.replace(".", "/") + ".py")).read_bytes() for name in imported)]
-    stdout, stderr = computed_once("blocked-sdk-definition", run, key=key)
+    return computed_once("blocked-sdk-definition", run, key=key)
+
+
+@pytest.mark.parametrize("component", _SDK_DEFINITION_PROGRAMS)
+def test_a_component_that_builds_a_pipeline_definition_names_the_training_extra_before_creating_anything(
+    component: str,
+) -> None:
+    """docs/reuse.md: "A component whose extra is missing raises `MissingExtraError` ... naming the
+    extra to install, before it creates anything". BatchScoring and LiveDrift build their pipeline
+    definitions with the SageMaker SDK, inside an apply: without ``[training]`` they failed with a
+    bare ``No module named 'sagemaker'`` once their model, roles and scripts were registered (a
+    ``pulumi up`` had created them)."""
+    said, stderr = _blocked_sdk_recordings()
+    stdout = said.get(component, "")
     assert stdout.startswith("MissingExtraError "), stdout + stderr
     assert f"{component} (its pipeline definition) needs the SageMaker SDK" in stdout
     assert "'mlops-platform[training]'" in stdout

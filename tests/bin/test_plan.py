@@ -1,7 +1,11 @@
 """bin/plan exits with the planner's own status, and `make plan FORMAT=json` writes nothing but JSON.
 
-Each stack file is built here, and each case runs real processes: the exit status CI reads is the
-process's, not a function's return value. Each run's status and streams are a pure function of the
+Each stack file is built here, and the cases run real processes: the exit status CI reads is the
+process's, not a function's return value. bin/plan ``exec``s the planner, so its status is the
+planner's: a clean plan (0), an invalid stack file (2) and bad arguments (3) run real processes;
+a violation (1) is the planner's ``main`` in this process (one real plan per status of bin/plan
+would add half a CPU-second of imports to a first run; ``make plan`` after a lock change plans a
+violation through bin/plan in a real process below). Each run's status and streams are a pure function of the
 code (bin/, the Makefile, uv.lock...), this module, tests/bin/sandbox.py, the stack file's bytes,
 the arguments and the machine (PATH, HOME, uv's environment and the tools the scripts run, uv and
 make among them: tests.bin.sandbox.machine_key), so each is run once per version of them
@@ -19,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.__main__ import EXIT_FAILED
+from planner.__main__ import EXIT_FAILED, main
 from stacks.config import CONFIG_KEY
 from tests.bin.sandbox import PIP_STDOUT, UV_SYNC_STDERR, UV_SYNC_STDOUT, machine_key, make_sandbox
 from tests.conftest import REPO, load_stack_document
@@ -108,13 +112,17 @@ def test_a_clean_stack_file_exits_0_with_the_json_plan_on_stdout() -> None:
     assert plan["stack"] == "clean" and plan["summary"]["mandatory_violations"] == 0
 
 
-def test_a_mandatory_policy_violation_exits_1() -> None:
-    stack = ("Pulumi.variant.yaml", _stack_text("prod", _small_unprotected))
+def test_a_mandatory_policy_violation_exits_1(cached_recordings, tmp_path, capsys) -> None:
+    # The planner's main in this process, the offline recording shared (tests.recorded); bin/plan
+    # execs the planner, whose status reaches the caller as the real processes here show for 0, 2, 3.
+    path = tmp_path / "Pulumi.variant.yaml"
+    path.write_text(_stack_text("prod", _small_unprotected))
 
-    result = _bin_plan("violation", "--config", f"{TMP}/Pulumi.variant.yaml", "--format", "json", stack=stack)
+    status = main(["--config", str(path), "--format", "json"])
 
-    assert result.returncode == 1, result.stderr
-    plan = json.loads(result.stdout)
+    captured = capsys.readouterr()
+    assert status == 1, captured.err
+    plan = json.loads(captured.out)
     mandatory = {v["policy_name"] for v in plan["violations"] if v["enforcement_level"] == "mandatory"}
     assert "stateful-resources-protected" in mandatory
 

@@ -8,10 +8,14 @@ raises and an auto-name too long for its type; ``bin/plan`` says each as ``error
 test_transform_failure_72.py). The check printed a Python traceback of the planner's frames under
 "the check stopped on DefaultProviderDenied(...)", as for a bug.
 
-Each case is a real process (the status CI reads, the stderr an engineer reads), run once per
-version of the code (tests.recorded.computed_once): the fixture dev stack file, whose
-``pulumi:disable-default-providers`` lists ``aws``, recorded with the program replaced by one that
-fails. The recording fails before any AWS call, so no account is involved.
+Each case records the fixture dev stack file, whose ``pulumi:disable-default-providers`` lists
+``aws``, with the program replaced by one that fails; the recording fails before any AWS call, so
+no account is involved. One case runs in a real process (the status CI reads, the stderr an
+engineer reads, with nothing more printed as the interpreter exits); the others call the same
+``delivery.verify.run`` in this process, its streams captured, with the same assertions on its
+status, stdout and stderr, and then the next recording and a garbage collection log no unread
+failure ("never retrieved") of theirs. Each is run once per version of the code
+(tests.recorded.computed_once): a real process costs half a CPU-second of imports.
 
 The other commands of delivery/ and pipelines/ (``delivery.promote``, ``pipelines.promotion``,
 ``delivery.stacks``, ``delivery.plan_summary``) read the stack file's configuration only: none
@@ -20,6 +24,9 @@ records the program, so none can fail this way.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import os
 import subprocess
 import sys
@@ -29,6 +36,7 @@ import pytest
 
 from delivery.verify import EXIT_CANNOT_RUN
 from tests.conftest import REPO, stack_path
+from tests.log_records import log_records
 from tests.recorded import computed_once
 
 PROVIDER = 'provider = aws.Provider("aws", region="eu-west-1")\n'
@@ -64,6 +72,14 @@ SAID = {
 }
 
 
+REAL_PROCESS = "a transform that raises"
+"""The case run in a real process: its message runs over several lines (the program's frames)."""
+
+
+def _argv() -> list[str]:
+    return ["--stack-file", str(stack_path("dev"))]
+
+
 def _verify_once(case: str) -> subprocess.CompletedProcess[str]:
     """``python -m delivery.verify --stack-file <the dev fixture>`` in a real process, the stack's
     program replaced by ``PROGRAMS[case]``; once per version of the code and this module."""
@@ -76,7 +92,7 @@ def _verify_once(case: str) -> subprocess.CompletedProcess[str]:
             "def program(source, **kwargs):",
             program,
             "stacks.program.run = program",
-            f"sys.argv = ['delivery.verify', '--stack-file', {str(stack_path('dev'))!r}]",
+            f"sys.argv = ['delivery.verify', *{_argv()!r}]",
             "runpy.run_module('delivery.verify', run_name='__main__', alter_sys=True)",
         ]
     )
@@ -99,9 +115,46 @@ def _verify_once(case: str) -> subprocess.CompletedProcess[str]:
     return computed_once("verify-program-failure", run, key=[case, code])
 
 
+def _verify_here_once(case: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``delivery.verify.run`` of the dev fixture in this process, the stack's program replaced by
+    ``PROGRAMS[case]``: its status and streams (the last-resort log handler's lines among them), and
+    what asyncio logs as never retrieved once the next recording releases the SDK's state and the
+    garbage is collected; once per version of the code and this module."""
+    import pulumi
+    import pulumi_aws as aws
+
+    from delivery.verify import run as verify
+    from planner.recorder import record_program
+
+    namespace = {"pulumi": pulumi, "aws": aws}
+    exec("def program(source, **kwargs):\n" + textwrap.indent(PROGRAMS[case], "    "), namespace)
+
+    def run() -> tuple[subprocess.CompletedProcess[str], list[str]]:
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, log_records() as records:
+            patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+            patch.setattr("stacks.program.run", namespace["program"])
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = verify(_argv())
+            record_program(lambda: aws.sqs.Queue("next"), config={"aws:region": "eu-west-1"})
+            gc.collect()
+        unretrieved = [r.getMessage() for r in records if "never retrieved" in r.getMessage()]
+        return subprocess.CompletedProcess(_argv(), status, out.getvalue(), err.getvalue()), unretrieved
+
+    return computed_once("verify-program-failure-here", run, key=[case, PROGRAMS[case]])
+
+
+def test_one_case_runs_in_a_real_process() -> None:
+    assert REAL_PROCESS in PROGRAMS
+
+
 @pytest.mark.parametrize("case", PROGRAMS)
 def test_a_program_failing_as_pulumi_up_would_is_one_error_line_and_could_not_run(case: str) -> None:
-    result = _verify_once(case)
+    if case == REAL_PROCESS:
+        result = _verify_once(case)
+    else:
+        result, unretrieved = _verify_here_once(case)
+        assert unretrieved == []
 
     assert result.returncode == EXIT_CANNOT_RUN, result.stderr
     assert result.stdout == ""  # no report
