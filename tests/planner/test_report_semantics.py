@@ -39,8 +39,6 @@ import dataclasses
 import io
 import json
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -54,8 +52,7 @@ from planner.policy_check import PolicyResults
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
 from planner.report import Plan, PlanViolation
 from planner.report_text import render_text, short_type
-from tests.conftest import REPO, stack_path
-from tests.recorded import computed_once
+from tests.conftest import stack_path
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -676,30 +673,21 @@ def test_the_text_plan_off_a_terminal_is_not_wrapped_at_80_columns(monkeypatch, 
     assert f"warning: {long_warning}" in capsys.readouterr().out.splitlines()
 
 
-def test_a_one_shot_plan_that_crashes_exits_3_with_the_traceback_on_stderr() -> None:
-    """``python -m planner`` itself: Python's own exit status for an uncaught exception, 1, would
-    read as a policy violation in CI."""
-    script = (
-        "import runpy, sys\n"
-        "import planner.definition_composer as composer\n"
-        "def crash(*args, **kwargs):\n"
-        "    raise RuntimeError('a bug in the planner')\n"
-        "composer.parallel_composition = crash\n"
-        "sys.argv = ['planner', '--stack', 'dev']\n"
-        "runpy.run_module('planner', run_name='__main__', alter_sys=True)\n"
-    )
+def test_a_one_shot_plan_that_crashes_exits_3_with_the_traceback_on_stderr(monkeypatch, capsys) -> None:
+    """``python -m planner`` itself (``run(one_shot=True)``, which its ``__main__`` ends the process
+    with): Python's own exit status for an uncaught exception, 1, would read as a policy violation
+    in CI. In this process, the crash before any fork; a real process crashing in a one-shot plan
+    exits 3 in tests/planner/test_definition_composer.py (an unusable cache directory)."""
+    import planner.definition_composer as composer
 
-    def run() -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
-        )
-        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
-        return result
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug in the planner")
 
-    # A real process (the planner ends with os._exit): once per version of the code and this
-    # module (tests.recorded.computed_once); a run killed by a signal is not kept.
-    result = computed_once("one-shot-crash", run)
+    monkeypatch.setattr(composer, "parallel_composition", crash)
 
-    assert result.returncode == 3, result.stderr  # documented: no verdict
-    assert result.stdout == ""
-    assert "RuntimeError: a bug in the planner" in result.stderr
+    status = cli.run(["--stack", "dev"], one_shot=True)
+
+    out, err = capsys.readouterr()
+    assert status == 3, err  # documented: no verdict
+    assert out == ""
+    assert "RuntimeError: a bug in the planner" in err

@@ -1,25 +1,26 @@
-"""The explainability template's session-63 refusals through ``bin/plan`` on a stack file of the
-test's own project: an ``s3://`` SHAP baseline, ``predictor.content_type`` left out and an
-``endpoint_name_prefix`` over AWS's 23 characters are each named (stack file, template, key) in one
-run that exits 2 with nothing on stdout; a baseline given by file name plans, resolved in the
+"""The explainability template's session-63 refusals through the plan's command line on a stack
+file of the test's own project: an ``s3://`` SHAP baseline, ``predictor.content_type`` left out and
+an ``endpoint_name_prefix`` over AWS's 23 characters are each named (stack file, template, key) in
+one run that exits 2 with nothing on stdout (``planner.__main__.run`` in this process, which
+``bin/plan`` execs: tests/bin/test_plan.py runs bin/plan on an invalid stack file in a real
+process); a baseline given by file name plans, resolved in the
 stack's own artifact bucket (tests/components/test_explainability_leftovers_63.py has the why)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from planner.__main__ import run
 from planner.recorder import record_stack_file
-from tests.bin.sandbox import machine_key
-from tests.conftest import REPO, load_stack_document
+from tests.conftest import load_stack_document
 from tests.recorded import computed_once
 from tests.stacks.project_folder import project_folder
 
-TMP = "@TMP@"
-"""In a computed run's output: the test's own project folder."""
 TEMPLATE: dict[str, Any] = {
     "headers": ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"],
     "methods": {"shap": {"baseline": [[24, 65.0, 1560.0, "month-to-month", 1]], "num_samples": 50}},
@@ -45,7 +46,7 @@ def _project(
 
 
 def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is_planned(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = json.loads(json.dumps(TEMPLATE))
     bad["methods"]["shap"]["baseline"] = "s3://prod-artifacts/baselines/prod-customer-churn/rows.csv"
@@ -55,44 +56,14 @@ def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is
     )
     bad["predictor"]["endpoint_name_prefix"] = "sm-clarify-customer-churn"  # 25 characters
     stack, template_path = _project(tmp_path, bad)
-    # A real process, run once per version of the code (tests/recorded.py, computed_once), keyed by
-    # every file of the project it reads (the stack file, Pulumi.yaml and the template: this module
-    # writes them) and by the machine bin/plan runs on (PATH, HOME, uv and the tools it finds:
-    # tests.bin.sandbox.machine_key); the project's folder, which its output names, is read back as
-    # ``TMP``.
-    project = [stack, stack.parent.parent / "Pulumi.yaml", template_path]
 
-    def plan() -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            ["bin/plan", "--config", str(stack), "--format", "json"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
-        folder = str(tmp_path)
-        return subprocess.CompletedProcess(
-            result.args,
-            result.returncode,
-            result.stdout.replace(folder, TMP),
-            result.stderr.replace(folder, TMP),
-        )
+    status = run(["--config", str(stack), "--format", "json"])
 
-    run = computed_once(
-        "template-faults-plan",
-        plan,
-        key=[
-            *(item for path in project for item in (str(path.relative_to(tmp_path)), path.read_bytes())),
-            *machine_key(),
-        ],
-    )
-    stack, template_path = (Path(TMP) / path.relative_to(tmp_path) for path in (stack, template_path))
-    assert run.returncode == 2, run.stderr
-    assert run.stdout == ""
+    captured = capsys.readouterr()
+    assert status == 2, captured.err
+    assert captured.out == ""
     # Each fault its own line (session 64: one line joining them was cut at 1,000 characters).
-    lines = [line for line in run.stderr.splitlines() if "models[0].explainability_config" in line]
+    lines = [line for line in captured.err.splitlines() if "models[0].explainability_config" in line]
     assert len(lines) == 3, lines
     for line, (key, words) in zip(
         lines,
