@@ -129,15 +129,20 @@ def _verify_here_once(case: str) -> tuple[subprocess.CompletedProcess[str], list
     namespace = {"pulumi": pulumi, "aws": aws}
     exec("def program(source, **kwargs):\n" + textwrap.indent(PROGRAMS[case], "    "), namespace)
 
+    def next_recording() -> None:
+        """A recording (which releases what the SDK kept of the one before) and a collection."""
+        record_program(lambda: aws.sqs.Queue("next"), config={"aws:region": "eu-west-1"})
+        gc.collect()
+
     def run() -> tuple[subprocess.CompletedProcess[str], list[str]]:
         out, err = io.StringIO(), io.StringIO()
+        next_recording()  # what earlier tests in this worker left, released before the case's
         with pytest.MonkeyPatch.context() as patch, log_records() as records:
             patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
             patch.setattr("stacks.program.run", namespace["program"])
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 status = verify(_argv())
-            record_program(lambda: aws.sqs.Queue("next"), config={"aws:region": "eu-west-1"})
-            gc.collect()
+            next_recording()
         unretrieved = [r.getMessage() for r in records if "never retrieved" in r.getMessage()]
         return subprocess.CompletedProcess(_argv(), status, out.getvalue(), err.getvalue()), unretrieved
 
