@@ -25,8 +25,10 @@ from pulumi.runtime import rpc, settings
 from bench.plan_bench import REFERENCE_PROD, synthetic_stack_text
 from planner import sdk_serialize
 from planner.recorder import ResourceGraph, record_stack_file
+from stacks.config import project_dir
+from stacks.project_config import PROJECT_FILE
 from tests.fresh_plans import fresh_plan
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stacks"
 
@@ -338,23 +340,44 @@ def _differences(mine: ResourceGraph, sdks: ResourceGraph) -> list[str]:
 
 
 def _without_shortcuts(path: Path) -> ResourceGraph:
-    sdk_serialize.uninstall()
-    try:
-        assert not sdk_serialize.is_installed()
-        return record_stack_file(str(path))
-    finally:
-        sdk_serialize.install()
+    """The recording of ``path`` by the SDK as released (the shortcuts put back while it runs): a
+    pure function of the code, the SDK and the stack file, so recorded once per version of them
+    (:func:`tests.recorded.computed_once`, keyed like a ``recorded_stack`` graph: the file's name
+    and bytes and its project file; the code, the environment and the working directory are in
+    every key), ``source`` naming the caller's file as a recording of it does."""
+
+    def record() -> ResourceGraph:
+        sdk_serialize.uninstall()
+        try:
+            assert not sdk_serialize.is_installed()
+            return dataclasses.replace(record_stack_file(str(path)), source="")
+        finally:
+            sdk_serialize.install()
+
+    project_file = project_dir(str(path)) / PROJECT_FILE
+    graph = computed_once(
+        "without-shortcuts",
+        record,
+        key=[
+            path.name,
+            path.read_bytes(),
+            str(project_file),
+            project_file.read_bytes() if project_file.is_file() else b"",
+        ],
+    )
+    return dataclasses.replace(graph, source=str(path))
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "synthetic"])
 def test_a_recording_is_the_same_with_and_without_them(stack: str, tmp_path: Path) -> None:
+    """Both recordings come from the suite's caches (each recorded once per version of the code):
+    the shortcuts' answers, value by value, are compared with the SDK's live by the tests above."""
     if stack == "synthetic":
         path = tmp_path / "Pulumi.prod.yaml"
         path.write_text(synthetic_stack_text(REFERENCE_PROD, 3, 2))
-        mine = record_stack_file(str(path))
     else:
         path = FIXTURES / f"Pulumi.{stack}.yaml"
-        mine = recorded_stack(path)
+    mine = recorded_stack(path)
     assert sdk_serialize.is_installed()
     sdks = _without_shortcuts(path)
     assert len(mine.resources) > 100
