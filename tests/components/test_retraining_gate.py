@@ -18,6 +18,7 @@ import copy
 import datetime
 import hashlib
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -73,6 +74,35 @@ def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", parameters)
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", response)
+
+
+_INTERPRETER_CLIENTS: dict[tuple[object, ...], Any] = {}
+
+
+@pytest.fixture
+def interpreter_clients_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's interpreter makes a new boto3 client for each AWS SDK Task it runs (about 5 CPU-ms,
+    some 60 in this module): each is made once per process here, by moto's own function (its
+    settings: no retries of botocore's own, no parameter validation), and served again for the
+    same service, region and environment. A client holds no moto state (tests/shared_clients.py)
+    and is safe across threads; no one registers a handler on these."""
+    from moto.core.models import botocore_stubber
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk,
+    )
+
+    make = aws_sdk.boto_client_for
+
+    def made_once(region: str, service: str, state_credentials: Any = None) -> Any:
+        environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
+        key = (region, service, botocore_stubber.enabled, *environment)
+        if key not in _INTERPRETER_CLIENTS:
+            _INTERPRETER_CLIENTS[key] = make(
+                region=region, service=service, state_credentials=state_credentials
+            )
+        return _INTERPRETER_CLIENTS[key]
+
+    monkeypatch.setattr(aws_sdk, "boto_client_for", made_once)
 
 
 _VALID_DEFINITIONS: set[str] = set()
@@ -162,9 +192,69 @@ def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
     clock.passes()  # no execution of this test waits on after it
 
 
+class Progress:
+    """The steps of every execution that a test may wait for (a state entered, an execution's end),
+    so that a test waiting for an execution reads it again after such a step instead of on a timer
+    (a 0.1 s sleep per read made most of these tests' run time, a core idle in a loaded run)."""
+
+    ENDED = "(ended)"
+
+    def __init__(self) -> None:
+        self._stepped = threading.Condition()
+        self.steps: list[str] = []
+        self.started: dict[str, int] = {}  # an execution's ARN: the steps before it started
+
+    def step(self, name: str) -> None:
+        with self._stepped:
+            self.steps.append(name)
+            self._stepped.notify_all()
+
+    def wait_past(self, seen: int, until: str | None, timeout: float) -> bool:
+        """Whether, after the first ``seen`` steps, an execution entered state ``until`` or ended,
+        waiting at most ``timeout`` seconds."""
+        wanted = {self.ENDED, until}
+        with self._stepped:
+            return self._stepped.wait_for(lambda: not wanted.isdisjoint(self.steps[seen:]), timeout)
+
+
+@pytest.fixture
+def progress(monkeypatch: pytest.MonkeyPatch) -> Progress:
+    """moto's executions, followed as they go: each state entered (its history event added) and
+    each end (its status set), whatever the step did or raised."""
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+
+    steps = Progress()
+    add_event = EventManager.add_event
+    terminated = BaseExecutionWorkerCommunication.terminated
+
+    def event_added(
+        self: Any, context: Any, event_type: Any, event_details: Any = None, *args: Any, **kwargs: Any
+    ) -> int:
+        try:
+            return add_event(self, context, event_type, event_details, *args, **kwargs)
+        finally:
+            if entered := (event_details or {}).get("stateEnteredEventDetails"):
+                steps.step(entered["name"])
+
+    def ended(self: Any) -> None:
+        try:
+            terminated(self)
+        finally:
+            steps.step(Progress.ENDED)
+
+    monkeypatch.setattr(EventManager, "add_event", event_added)
+    monkeypatch.setattr(BaseExecutionWorkerCommunication, "terminated", ended)
+    return steps
+
+
 @pytest.fixture
 def aws(
-    sdk_integration_casing: None, definitions_parsed_once: None, cooldown: Cooldown
+    sdk_integration_casing: None,
+    definitions_parsed_once: None,
+    interpreter_clients_made_once: None,
+    cooldown: Cooldown,
+    progress: Progress,
 ) -> Iterator[dict[str, Any]]:
     with (
         mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}),
@@ -184,7 +274,7 @@ def aws(
             definition=json.dumps(gate_definition(PIPELINE, COOLDOWN)),
             roleArn=role,
         )["stateMachineArn"]
-        yield {"sfn": sfn, "sagemaker": sagemaker, "gate": gate, "cooldown": cooldown}
+        yield {"sfn": sfn, "sagemaker": sagemaker, "gate": gate, "cooldown": cooldown, "progress": progress}
 
 
 def _alarm(aws: dict[str, Any], execution: str, alarm: str = "prod-customer-churn-data-drift") -> str:
@@ -194,9 +284,12 @@ def _alarm(aws: dict[str, Any], execution: str, alarm: str = "prod-customer-chur
         "detail-type": "CloudWatch Alarm State Change",
         "detail": {"alarmName": alarm, "state": {"value": "ALARM"}, "previousState": {"value": "OK"}},
     }
-    return aws["sfn"].start_execution(stateMachineArn=aws["gate"], name=execution, input=json.dumps(event))[
+    steps = len(aws["progress"].steps)
+    arn = aws["sfn"].start_execution(stateMachineArn=aws["gate"], name=execution, input=json.dumps(event))[
         "executionArn"
     ]
+    aws["progress"].started[arn] = steps
+    return arn
 
 
 def _states(aws: dict[str, Any], execution: str) -> list[str]:
@@ -205,14 +298,16 @@ def _states(aws: dict[str, Any], execution: str) -> list[str]:
 
 
 def _wait(aws: dict[str, Any], execution: str, *, until: str | None = None, timeout: float = 20) -> None:
-    """Until the execution has ended, or entered state ``until``."""
+    """Until the execution has ended, or entered state ``until``: read after an execution entered
+    that state or ended (``progress``) since it started, and again after each such step."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    seen = aws["progress"].started[execution]
+    while aws["progress"].wait_past(seen, until, deadline - time.monotonic()):
+        seen = len(aws["progress"].steps)  # before reading: a step during the reads is not missed
         status = aws["sfn"].describe_execution(executionArn=execution)["status"]
         if (until and until in _states(aws, execution)) or (not until and status != "RUNNING"):
             assert status in ("RUNNING", "SUCCEEDED"), (status, _states(aws, execution))
             return
-        time.sleep(0.1)
     raise AssertionError(f"{execution} still running: {_states(aws, execution)}")
 
 
