@@ -137,12 +137,15 @@ def _verify_here_once(case: str) -> tuple[subprocess.CompletedProcess[str], list
     def run() -> tuple[subprocess.CompletedProcess[str], list[str]]:
         out, err = io.StringIO(), io.StringIO()
         next_recording()  # what earlier tests in this worker left, released before the case's
-        with pytest.MonkeyPatch.context() as patch, log_records() as records:
+        with pytest.MonkeyPatch.context() as patch:
             patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
             patch.setattr("stacks.program.run", namespace["program"])
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                # No handler collects the case's log records: one reaching no handler is printed on
+                # the captured stderr by logging's last resort, as in a process of its own.
                 status = verify(_argv())
-            next_recording()
+            with log_records() as records:
+                next_recording()
         unretrieved = [r.getMessage() for r in records if "never retrieved" in r.getMessage()]
         return subprocess.CompletedProcess(_argv(), status, out.getvalue(), err.getvalue()), unretrieved
 
