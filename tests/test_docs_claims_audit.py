@@ -869,8 +869,9 @@ _SDK_DEFINITION_PROGRAMS = {
 
 def _blocked_sdk_recordings() -> tuple[dict[str, str], str]:
     """Each of :data:`_SDK_DEFINITION_PROGRAMS` recorded in one fresh interpreter with the SageMaker
-    SDK blocked before anything imports it: per component, what its recording raised and the types
-    it registered (nothing printed: it raised nothing); and the process's stderr. Run once per
+    SDK blocked before anything imports it: per component, what its import and recording printed
+    (what the recording raised and the types it registered, after anything else printed; nothing if
+    it raised nothing); and the process's output. Run once per
     version of the code, this module and the test modules the programs import
     (tests.recorded.computed_once): what it prints is a pure function of them. One process serves
     both components (the SDK stays blocked for both; a process of its own costs half a CPU-second);
@@ -881,7 +882,7 @@ def _blocked_sdk_recordings() -> tuple[dict[str, str], str]:
 
     script = textwrap.dedent(
         f"""
-        import json, sys
+        import contextlib, io, json, sys
         sys.modules["sagemaker"] = None
         import pulumi
         from planner.recorder import record_program
@@ -895,11 +896,14 @@ def _blocked_sdk_recordings() -> tuple[dict[str, str], str]:
         for component, source in {_SDK_DEFINITION_PROGRAMS!r}.items():
             registered.clear()
             namespace = {{}}
-            exec(source, namespace)
-            try:
-                record_program(namespace["program"])
-            except Exception as error:
-                said[component] = " ".join([type(error).__name__, str(error), str(registered)])
+            printed = io.StringIO()  # all the component's import and recording print, as in a process
+            with contextlib.redirect_stdout(printed):
+                exec(source, namespace)
+                try:
+                    record_program(namespace["program"])
+                except Exception as error:
+                    print(type(error).__name__, error, registered)
+            said[component] = printed.getvalue()
         print(json.dumps(said))
         """
     )
