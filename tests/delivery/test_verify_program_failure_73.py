@@ -80,17 +80,21 @@ def _argv() -> list[str]:
     return ["--stack-file", str(stack_path("dev"))]
 
 
+def _program_source(case: str) -> str:
+    """The stack's program for ``case``: ``def program(source, **kwargs)`` running ``PROGRAMS[case]``
+    (``pulumi`` and ``aws`` in its globals)."""
+    return "def program(source, **kwargs):\n" + textwrap.indent(PROGRAMS[case], "    ")
+
+
 def _verify_once(case: str) -> subprocess.CompletedProcess[str]:
     """``python -m delivery.verify --stack-file <the dev fixture>`` in a real process, the stack's
     program replaced by ``PROGRAMS[case]``; once per version of the code and this module."""
-    program = textwrap.indent(PROGRAMS[case], "    ")
     code = "\n".join(
         [
             "import runpy, sys",
             "import pulumi, pulumi_aws as aws",
             "import stacks.program",
-            "def program(source, **kwargs):",
-            program,
+            _program_source(case),
             "stacks.program.run = program",
             f"sys.argv = ['delivery.verify', *{_argv()!r}]",
             "runpy.run_module('delivery.verify', run_name='__main__', alter_sys=True)",
@@ -127,7 +131,7 @@ def _verify_here_once(case: str) -> tuple[subprocess.CompletedProcess[str], list
     from planner.recorder import record_program
 
     namespace = {"pulumi": pulumi, "aws": aws}
-    exec("def program(source, **kwargs):\n" + textwrap.indent(PROGRAMS[case], "    "), namespace)
+    exec(_program_source(case), namespace)
 
     def next_recording() -> None:
         """A recording (which releases what the SDK kept of the one before) and a collection."""
