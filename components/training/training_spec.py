@@ -135,7 +135,9 @@ class TrainingCompute(_Spec):
                 None,
                 "spot training needs max_wait_seconds (greater than max_run_seconds)",
             )
-        if self.max_wait_seconds is not None and self.max_wait_seconds <= self.max_run_seconds:
+        # On demand the wait is not sent (SageMaker refuses it there): a stack or family that turns
+        # spot off is not held to the wait the environment's defaults pair with spot.
+        if self.spot and self.max_wait_seconds is not None and self.max_wait_seconds <= self.max_run_seconds:
             fail_at(
                 model,
                 ("max_wait_seconds",),

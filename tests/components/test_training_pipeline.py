@@ -261,7 +261,10 @@ def test_the_retraining_cooldown_is_the_gates_wait() -> None:
     ("change", "message"),
     [
         ({"spot": True}, "spot training needs max_wait_seconds"),
-        ({"max_wait_seconds": 600, "max_run_seconds": 3600}, "must be greater than max_run_seconds"),
+        (
+            {"spot": True, "max_wait_seconds": 600, "max_run_seconds": 3600},
+            "must be greater than max_run_seconds",
+        ),
         ({"training_instance_type": "p4d.24xlarge"}, "not a SageMaker instance type"),
         ({"schedule": "every monday"}, "not an EventBridge schedule"),
         ({"new_data": {"enabled": True, "batching_window_seconds": 900}}, "less than or equal to 300"),

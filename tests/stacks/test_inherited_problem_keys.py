@@ -70,6 +70,25 @@ def test_a_cross_field_training_check_names_the_stacks_key_a_family_inherits(wri
     )
 
 
+def _on_demand_family(platform: dict[str, Any]) -> None:
+    family = platform["models"][0]["training"]
+    family.pop("max_wait_seconds", None)
+    family.update(spot=False, max_run_seconds=10_800)
+
+
+def _on_demand_stack(platform: dict[str, Any]) -> None:
+    platform["training"] = {"spot": False, "max_run_seconds": 10_800}
+    for key in ("spot", "max_wait_seconds", "max_run_seconds"):
+        platform["models"][0]["training"].pop(key, None)
+
+
+@pytest.mark.parametrize("edit", [_on_demand_family, _on_demand_stack], ids=["family", "stack"])
+def test_turning_spot_off_drops_the_spot_wait_it_would_inherit(write_stack, edit) -> None:
+    """dev's defaults pair spot with a 7,200 s wait; a family or stack that turns spot off and runs
+    longer is not held to a wait it no longer has (on demand, no wait is sent to SageMaker)."""
+    assert stack_file_problems(write_stack("dev", edit)) == {}
+
+
 ENVIRONMENT_DEFAULT_CASES = {
     # prod's endpoint_defaults capture data; a serverless endpoint cannot.
     "inherited-prod-default": (
