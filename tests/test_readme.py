@@ -120,3 +120,15 @@ def test_the_family_example_is_a_valid_family_entry(readme: str, tmp_path: Path)
     [mine] = [model for model in config.models if model.name == "my-model"]
     assert mine.training is not None and mine.training.label == "my_label"
     assert mine.training.scripts["train"] == project / "models" / "my-model" / "train.py"
+
+
+def test_the_loop_section_names_the_stack_its_diagram_is_drawn_from(readme: str) -> None:
+    """`make diagram` draws the README's loop from the suite's prod fixture, which turns on more than
+    the sample (approval dispatch, pipeline metric alarms): the section names that file, and the
+    plan command the README lists for the sample's loop does not claim to draw the README's."""
+    from planner.readme import PROD_STACK_FILE
+
+    loop_section = readme.split("## The MLOps loop", 1)[1].split("<!-- prod-loop:begin", 1)[0]
+    assert f"`{PROD_STACK_FILE}`" in loop_section
+    [listed] = [line for line in readme.splitlines() if line.startswith("make plan STACK=prod FORMAT=loop")]
+    assert "README" not in listed, listed
