@@ -30,6 +30,19 @@ VERDICTS = {
 }
 
 
+PRICES_FILE = "planner/data/prices.json"
+
+
+def _region_priced(region: Any) -> bool:
+    """Whether the price table has the plan's region (a plan JSON without one: as before, priced)."""
+    if not isinstance(region, str):
+        return True
+    # The planner's own table and reader; imported here, as planner/ brings Pulumi's SDK with it.
+    from planner.pricing import load_prices
+
+    return bool(load_prices(region).prices)
+
+
 def _cell(value: Any) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
 
@@ -84,12 +97,22 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         ]
     cost = plan.get("cost")
     if cost:
-        lines += [
-            f"Estimated monthly cost: **{cost['monthly_min']:,.2f} to {cost['monthly_max']:,.2f} {cost['currency']}** "
-            f"(min at minimum capacity, max at maximum; list prices of {cost['price_table_date']}, "
-            "usage-based S3 and training excluded).",
-            "",
-        ]
+        priced = _region_priced(cost.get("region"))
+        if priced:
+            lines += [
+                f"Estimated monthly cost: **{cost['monthly_min']:,.2f} to {cost['monthly_max']:,.2f} {cost['currency']}** "
+                f"(min at minimum capacity, max at maximum; list prices of {cost['price_table_date']}, "
+                "usage-based S3 and training excluded).",
+                "",
+            ]
+        else:
+            # Every priced resource is UNPRICED there and the totals are $0: no estimate, as the
+            # text plan says ("which the price table lacks"), rather than a bold zero.
+            lines += [
+                f"Estimated monthly cost: no estimate: {PRICES_FILE} has no prices for {_cell(cost['region'])} "
+                "(add the region's list prices for one: docs/cost.md, Prices).",
+                "",
+            ]
         # Resources the totals leave out (a price the table lacks, an input unknown until deployment):
         # the figures and the budget check beside them are then a lower bound, said here, not only in
         # the folded text plan.
@@ -98,7 +121,7 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
             for u in cost.get("unpriced") or []
             if isinstance(u, dict) and u.get("in_totals", True)
         }
-        if left_out:
+        if left_out and priced:
             count = len(left_out)
             lines += [
                 f"⚠️ A lower bound: {count} resource{'s' if count > 1 else ''} the estimate could not "

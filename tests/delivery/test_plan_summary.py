@@ -124,6 +124,29 @@ def test_the_summary_shows_the_stacks_monthly_cost(stack_graphs) -> None:
     assert "list prices of 2026-11-23" in markdown
 
 
+def test_a_region_the_price_table_lacks_gets_no_estimate_not_a_zero_one(stack_graphs) -> None:
+    """A stack in a region planner/data/prices.json has no prices for (eu-central-1) plans with every
+    priced resource UNPRICED: its totals are $0. The summary says there is no estimate, as the text
+    plan does, instead of a bold "0.00 to 0.00 USD" at "list prices of" a table without the region."""
+    plan = _plan_json(stack_graphs["prod"])
+    plan["cost"] = {
+        "currency": "USD",
+        "region": "eu-central-1",
+        "monthly_min": 0.0,
+        "monthly_max": 0.0,
+        "price_table_date": "2026-11-23",
+        "unpriced": [{"resource": "kms-data-key", "type": "aws:kms/key:Key", "in_totals": True}],
+    }
+    markdown = summarize("prod", plan, "", 0)
+    assert "0.00 to 0.00" not in markdown
+    assert "list prices of" not in markdown
+    assert "no estimate: planner/data/prices.json has no prices for eu-central-1" in markdown
+    assert "A lower bound" not in markdown
+
+    plan["cost"]["region"] = "eu-west-1"  # a region the table has: the figures, as before
+    assert "Estimated monthly cost: **0.00 to 0.00 USD**" in summarize("prod", plan, "", 0)
+
+
 def test_the_real_plan_json_carries_the_cost_the_summary_reads() -> None:
     from planner.__main__ import plan_for
     from planner.report import to_json
