@@ -11,8 +11,8 @@ everything but the listed actions and ``Allow`` + ``NotResource`` every resource
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
 account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
 kind it acts on in one account (every role, user, group or policy: the caller's own too; every
-Lambda function, Glue dev endpoint, EC2 instance or SSM managed node: any may run as a more
-privileged role) fails as
+Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, SageMaker notebook instance or
+Studio user profile: any may run as a more privileged role) fails as
 well (:data:`ACCOUNT_WIDE_KINDS`), and so does a permission change on a role, user, group or policy
 named through a policy variable (``user/${aws:username}``: the caller's own, :data:`SELF_ESCALATION`).
 
@@ -102,6 +102,12 @@ ESCALATION_ACTIONS = (
     "ssm:SendCommand",
     "ssm:StartSession",
     "ec2-instance-connect:SendSSHPublicKey",
+    # A presigned URL opens a Jupyter session on a notebook instance or in a Studio user profile's
+    # apps, which run as the notebook's or the profile's execution role; "no additional permission is
+    # required to access this URL" (SageMaker API Reference, CreatePresignedNotebookInstanceUrl and
+    # CreatePresignedDomainUrl).
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "sagemaker:CreatePresignedDomainUrl",
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
 
@@ -153,6 +159,11 @@ ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
     ), _RUNS_AS),
     AccountWideKind("ssm", "managed-instance", ("managed-instance/mi-0a", "managed-instance/mi-9f"),
                     ("ssm:SendCommand", "ssm:StartSession"), _RUNS_AS),
+    AccountWideKind("sagemaker", "notebook-instance", _named("notebook-instance/"),
+                    ("sagemaker:CreatePresignedNotebookInstanceUrl",), _RUNS_AS),
+    # arn:aws:sagemaker:<region>:<account>:user-profile/<domain id>/<profile name>
+    AccountWideKind("sagemaker", "user-profile", ("user-profile/d-q/q", "user-profile/d-z9/path-9"),
+                    ("sagemaker:CreatePresignedDomainUrl",), _RUNS_AS),
 )  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
@@ -562,9 +573,11 @@ iam_no_privilege_escalation = resource_rule(
     description=(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
-        "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
+        "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand, SageMaker's presigned "
+        "notebook and Studio URLs ...) on every "
         "resource, nor on every one of the kind they act on in an account (every role, user, "
-        "group or policy, Lambda function, Glue dev endpoint, EC2 instance or SSM managed node: "
+        "group or policy, Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, "
+        "SageMaker notebook instance or Studio user profile: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
         "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs."
     ),
