@@ -37,6 +37,16 @@ BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 NATIVE_BUCKET = "aws-native:s3:Bucket"
 BUCKET_TYPES = (BUCKET, BUCKET_V2, NATIVE_BUCKET)
+#: S3 Express One Zone directory buckets: data stores whose default encryption (SSE-S3 unless set,
+#: SSE-KMS with a customer managed key since September 2024) ``s3-sse-kms-encrypted`` judges like a
+#: general purpose bucket's, set by the same BucketServerSideEncryptionConfiguration or, aws-native,
+#: by their own ``bucketEncryption``. Block Public Access is always on for them and cannot be turned
+#: off, and they take no versioning nor server access logging, so the other S3 rules read
+#: ``BUCKET_TYPES`` only (Amazon S3 User Guide, "Working with directory buckets").
+DIRECTORY_BUCKET = "aws:s3/directoryBucket:DirectoryBucket"
+NATIVE_DIRECTORY_BUCKET = "aws-native:s3express:DirectoryBucket"
+#: Every bucket a companion may configure, and whose default encryption is judged.
+ALL_BUCKET_TYPES = (*BUCKET_TYPES, DIRECTORY_BUCKET, NATIVE_DIRECTORY_BUCKET)
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
@@ -61,7 +71,10 @@ AWS_MANAGED_KEY = AWS_MANAGED_ALIAS
 
 
 def is_access_log_bucket(bucket: PolicyResource) -> bool:
-    """Tagged ``mlops:data-class=access-logs`` on the bucket, in ``tagsAll`` or by its provider's default tags."""
+    """Tagged ``mlops:data-class=access-logs`` on the bucket, in ``tagsAll`` or by its provider's default
+    tags; never a directory bucket, which server access logging does not deliver to."""
+    if bucket.resource_type not in BUCKET_TYPES:
+        return False
     tags = (
         _provider_default_tags(bucket)
         | tag_map(get_or_none(bucket.props, "tagsAll"))
@@ -105,7 +118,7 @@ class Companions:
     def __init__(self, stack: StackIndex) -> None:
         self._stack = stack
         self._by_name: dict[str, list[PolicyResource]] = {}
-        for bucket in stack.of_type(BUCKET_TYPES):
+        for bucket in stack.of_type(ALL_BUCKET_TYPES):
             for name in bucket_names(bucket):
                 self._by_name.setdefault(name, []).append(bucket)
         self._configuring: dict[tuple[str, ...], dict[str, list[PolicyResource]]] = {}
@@ -121,7 +134,7 @@ class Companions:
         found = [
             d
             for d in deps(companion, "bucket")
-            if d.resource_type in BUCKET_TYPES
+            if d.resource_type in ALL_BUCKET_TYPES
             and (not isinstance(name, str) or not bucket_names(d) or name in bucket_names(d))
         ]
         if found:
@@ -143,7 +156,7 @@ class Companions:
 def unlinked_unknown(companion: PolicyResource) -> bool:
     """A companion whose ``bucket`` is unknown at preview and computed from no bucket of the stack
     (a name built from a random suffix, say): it may configure any bucket."""
-    if any(d.resource_type in BUCKET_TYPES for d in deps(companion, "bucket")):
+    if any(d.resource_type in ALL_BUCKET_TYPES for d in deps(companion, "bucket")):
         return False
     try:
         get(companion.props, "bucket")
@@ -177,7 +190,9 @@ def inline_block(bucket: PolicyResource, key: str) -> Any:
 def inline_sse(bucket: PolicyResource) -> tuple[str, list[Any], str] | None:
     """``(path, rules, by-default key)`` of the bucket's own encryption block, if it has one."""
     props = bucket.props
-    if bucket.resource_type == NATIVE_BUCKET:
+    if bucket.resource_type == DIRECTORY_BUCKET:
+        return None  # pulumi-aws's directory bucket has no encryption block: a companion sets it
+    if bucket.resource_type in (NATIVE_BUCKET, NATIVE_DIRECTORY_BUCKET):
         rules = get(props, "bucketEncryption.serverSideEncryptionConfiguration")
         if rules is None:
             return None

@@ -55,6 +55,7 @@ from ._s3_buckets import (
     ACCESS_LOG_TAG_KEY,
     ACCESS_LOG_TAG_VALUE,
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
+    ALL_BUCKET_TYPES,
     BUCKET,
     BUCKET_TYPES,
     BUCKET_V2,
@@ -299,7 +300,7 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
         )
 
     yield from undecided.each(args.resources, SSE_TYPES, check_config)
-    yield from undecided.each(args.resources, BUCKET_TYPES, check_bucket)
+    yield from undecided.each(args.resources, ALL_BUCKET_TYPES, check_bucket)
     undecided.raise_if_any()
 
 
@@ -411,9 +412,10 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
 s3_sse_kms_encrypted = stack_rule(
     name="s3-sse-kms-encrypted",
     description=(
-        "S3 buckets must default to SSE-KMS with a customer-managed key (not alias/aws/s3). Fix: "
+        "S3 buckets, directory buckets (S3 Express One Zone) included, must default to SSE-KMS with a "
+        "customer-managed key (not alias/aws/s3). Fix: "
         "create a BucketServerSideEncryptionConfiguration (aws-native: bucketEncryption) with "
-        "sseAlgorithm 'aws:kms' (or 'aws:kms:dsse') and kmsMasterKeyId. Exemption: buckets tagged "
+        "sseAlgorithm 'aws:kms' (or 'aws:kms:dsse') and kmsMasterKeyId. Exemption: general purpose buckets tagged "
         "mlops:data-class=access-logs may use AES256, the only encryption S3 access-log delivery supports."
     ),
     check=_sse_kms_encrypted,

@@ -6,12 +6,24 @@ pack did not read, one class per section (docs/ and CHANGELOG.md, "Session 75").
   "no additional permission is required to access this URL" (SageMaker API Reference): granted on
   every notebook instance or user profile of an account they reach a more privileged role, as
   ``lambda:UpdateFunctionCode`` on every function does.
+* S3 Express One Zone directory buckets (``aws:s3/directoryBucket:DirectoryBucket``,
+  ``aws-native:s3express:DirectoryBucket``) store data under SSE-S3 unless their default encryption
+  names a KMS key (the same BucketServerSideEncryptionConfiguration as a general purpose bucket's,
+  terraform-provider-aws#39366, or aws-native ``bucketEncryption``): ``s3-sse-kms-encrypted`` read
+  general purpose buckets only. They take no server access logs, so the access-log AES256 exemption
+  is not theirs.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
 from tests.policies.one_resource import assert_decided, findings, json_document
 
 IAM_POLICY = "aws:iam/policy:Policy"
@@ -84,3 +96,124 @@ def test_a_presigned_sagemaker_url_on_every_notebook_or_profile_is_an_escalation
 )
 def test_a_presigned_url_on_named_notebooks_or_profiles_passes(action: str, resource: str) -> None:
     assert_decided(findings(ESCALATION, IAM_POLICY, _grant(action, resource)), None)
+
+
+# --- directory buckets' default encryption ------------------------------------------------------
+
+SSE_RULE = "s3-sse-kms-encrypted"
+DIRECTORY_BUCKET = "aws:s3/directoryBucket:DirectoryBucket"
+NATIVE_DIRECTORY_BUCKET = "aws-native:s3express:DirectoryBucket"
+SSE_CONFIGURATION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+NAME = "training--euw1-az1--x-s3"
+CLASSIC: dict[str, Any] = {"bucket": NAME, "location": {"name": "euw1-az1"}}
+NATIVE: dict[str, Any] = {
+    "bucketName": NAME,
+    "dataRedundancy": "SingleAvailabilityZone",
+    "locationName": "euw1-az1",
+}
+ACCESS_LOGS_TAG = {"mlops:data-class": "access-logs"}
+
+
+def _native(algorithm: str, key: str | None = None, **extra: Any) -> dict[str, Any]:
+    default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key else {})}
+    rules = [{"serverSideEncryptionByDefault": default}]
+    return {**NATIVE, "bucketEncryption": {"serverSideEncryptionConfiguration": rules}, **extra}
+
+
+def _with_configuration(
+    bucket: dict[str, Any], algorithm: str, key: str | None = None
+) -> list[dict[str, Any]]:
+    default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key else {})}
+    configuration = {"bucket": NAME, "rules": [{"applyServerSideEncryptionByDefault": default}]}
+    return [
+        {"type": DIRECTORY_BUCKET, "name": "training", "inputs": bucket},
+        {
+            "type": SSE_CONFIGURATION,
+            "name": "training-sse",
+            "inputs": configuration,
+            "deps": {"bucket": ["training"]},
+        },
+    ]
+
+
+def _sse_findings(specs: list[dict[str, Any]], *, outputs: bool) -> tuple[list[str], int]:
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(SSE_RULE)])
+    return [v.message for v in report.violations if v.policy_name == SSE_RULE], len(report.undecided)
+
+
+DIRECTORY_CASES = [
+    pytest.param(
+        [{"type": DIRECTORY_BUCKET, "name": "training", "inputs": CLASSIC}],
+        "has no default-encryption",
+        id="classic-without-configuration",
+    ),
+    pytest.param(
+        _with_configuration(CLASSIC, "AES256"), "sseAlgorithm is 'AES256'", id="classic-configured-sse-s3"
+    ),
+    pytest.param(
+        _with_configuration({**CLASSIC, "tags": ACCESS_LOGS_TAG}, "AES256"),
+        "sseAlgorithm is 'AES256'",
+        id="classic-tagged-access-logs-is-no-exemption",
+    ),
+    pytest.param(
+        _with_configuration(CLASSIC, "aws:kms"),
+        "kmsMasterKeyId is unset",
+        id="classic-configured-aws-managed-key",
+    ),
+    pytest.param(
+        _with_configuration(CLASSIC, "aws:kms", KEY), None, id="classic-configured-customer-key-passes"
+    ),
+    pytest.param(
+        [{"type": NATIVE_DIRECTORY_BUCKET, "name": "training", "inputs": NATIVE}],
+        "has no default-encryption",
+        id="native-without-encryption",
+    ),
+    pytest.param(
+        [{"type": NATIVE_DIRECTORY_BUCKET, "name": "training", "inputs": _native("AES256")}],
+        "sseAlgorithm is 'AES256'",
+        id="native-sse-s3",
+    ),
+    pytest.param(
+        [{"type": NATIVE_DIRECTORY_BUCKET, "name": "training", "inputs": _native("aws:kms", "alias/aws/s3")}],
+        "the AWS-managed key",
+        id="native-aws-managed-alias",
+    ),
+    pytest.param(
+        [
+            {
+                "type": NATIVE_DIRECTORY_BUCKET,
+                "name": "training",
+                "inputs": _native("AES256", tags=[{"key": "mlops:data-class", "value": "access-logs"}]),
+            }
+        ],
+        "sseAlgorithm is 'AES256'",
+        id="native-tagged-access-logs-is-no-exemption",
+    ),
+    pytest.param(
+        [{"type": NATIVE_DIRECTORY_BUCKET, "name": "training", "inputs": _native("aws:kms", KEY)}],
+        None,
+        id="native-customer-key-passes",
+    ),
+]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(("specs", "fragment"), DIRECTORY_CASES)
+def test_a_directory_bucket_defaults_to_a_customer_managed_key(
+    specs: list[dict[str, Any]], fragment: str | None, outputs: bool
+) -> None:
+    assert_decided(_sse_findings(specs, outputs=outputs), fragment)
+
+
+@pytest.mark.parametrize(
+    "rule", ["s3-bucket-access-logging", "s3-bucket-security-baseline", "s3-public-access-blocked"]
+)
+def test_the_general_purpose_bucket_rules_ask_nothing_of_a_directory_bucket(rule: str) -> None:
+    """Directory buckets take no server access logs nor versioning, and their Block Public Access is
+    always on: only their default encryption is judged."""
+    assert_decided(findings(rule, NATIVE_DIRECTORY_BUCKET, _native("aws:kms", KEY)), None)
+    assert_decided(findings(rule, DIRECTORY_BUCKET, CLASSIC), None)
