@@ -25,8 +25,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
-from ._common import ADVISORY, MEDIUM, each_part, get, is_map, is_set, items, resource_rule
+from ._common import (
+    ADVISORY,
+    HIGH,
+    MANDATORY,
+    MEDIUM,
+    each_part,
+    get,
+    is_aws_managed_alias,
+    is_map,
+    is_set,
+    items,
+    resource_rule,
+    shown,
+)
 
 Check = Iterator[str]
 
@@ -342,15 +356,17 @@ def _store_keys(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         def one(where: str, block: Any) -> Callable[[], Check]:
             def check() -> Check:
                 # The key first: a keyed store passes whatever its other inputs read at preview.
-                if is_set(get(block, spec.key)):
+                key = get(block, spec.key)
+                if is_set(key) and not is_aws_managed_alias(key):
                     return
                 if spec.given and not is_set(get(block, spec.given)):
                     return
                 if spec.when and get(block, spec.when[0]) != spec.when[1]:
                     return
                 path = f"{where}.{spec.key}" if where else spec.key
+                named = "unset" if not is_set(key) else f"{shown(key)} (an AWS managed key)"
                 yield (
-                    f"{path} is unset: nothing pins {spec.store} to a key of yours (without it: "
+                    f"{path} is {named}: nothing pins {spec.store} to a key of yours (without it: "
                     f"{spec.fallback}); set {_snake(path)} to a customer-managed KMS key."
                 )
 
@@ -383,4 +399,48 @@ sagemaker_stores_customer_managed_key = resource_rule(
     tags=["sagemaker", "encryption"],
 )
 
-POLICIES = [sagemaker_stores_customer_managed_key]
+
+def _judged_keys_not_aws_managed(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    """Each key input :data:`JUDGED_BY_OTHER_RULES` names, wherever it sits (each item of a list), that
+    names an AWS managed key by its alias (``alias/aws/<service>``, bare or as an alias ARN): those rules
+    ask only that a key be set. A key unknown at preview passes: it is a resource's output (a Key's
+    ARN or id, an Alias's ARN) and no program can create an ``alias/aws/`` alias (CreateAlias refuses
+    the prefix); the AWS managed aliases are literals or lookups, which are known at preview."""
+    for judged in JUDGED_BY_OTHER_RULES[args.resource_type]:
+        block, _dot, key = judged.rpartition(".")
+        try:
+            blocks = _blocks(args.props, block)
+        except UnknownValueError:
+            continue
+        for where, obj in blocks:
+            try:
+                value = get(obj, key)
+            except UnknownValueError:
+                continue
+            if is_aws_managed_alias(value):
+                path = f"{where}.{key}" if where else key
+                yield (
+                    f"{path} is {shown(value)}, an AWS managed key (its policy and rotation are AWS's: no "
+                    f"grant of it can be scoped or revoked per workload): set {_snake(path)} to a "
+                    "customer-managed KMS key."
+                )
+
+
+sagemaker_keys_customer_managed = resource_rule(
+    name="sagemaker-keys-customer-managed",
+    description=(
+        "Where a SageMaker rule demands a KMS key (notebooks, Studio domains, endpoint configurations and "
+        "their data capture, feature groups, flow definitions, inference experiments, training and tuning "
+        "jobs, monitoring job definitions and schedules, processing jobs), the key must be the customer's: "
+        "not an AWS managed key named by its alias (alias/aws/sagemaker, alias/aws/s3, alias/aws/ebs..., "
+        "bare or as an alias ARN), which SageMaker accepts wherever it takes an alias. Fix: set the key "
+        "input to a customer-managed KMS key (its ARN, id or alias)."
+    ),
+    resource_types=list(JUDGED_BY_OTHER_RULES),
+    check=_judged_keys_not_aws_managed,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    tags=["sagemaker", "encryption"],
+)
+
+POLICIES = [sagemaker_stores_customer_managed_key, sagemaker_keys_customer_managed]

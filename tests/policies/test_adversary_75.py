@@ -12,6 +12,13 @@ pack did not read, one class per section (docs/ and CHANGELOG.md, "Session 75").
   terraform-provider-aws#39366, or aws-native ``bucketEncryption``): ``s3-sse-kms-encrypted`` read
   general purpose buckets only. They take no server access logs, so the access-log AES256 exemption
   is not theirs.
+* A SageMaker key input the per-type rules judge (``JUDGED_BY_OTHER_RULES`` in
+  policies/rules/sagemaker_keys.py, kept complete by tests/policies/test_sagemaker_keys_class_70.py)
+  passed with an AWS managed key named by its alias (``alias/aws/sagemaker``, ``alias/aws/ebs``,
+  ``alias/aws/s3``): those rules ask only that a key be set, and SageMaker takes an alias name or alias
+  ARN wherever it takes a key (API Reference, e.g. OutputDataConfig.KmsKeyId, EndpointConfig KmsKeyId).
+  ``sagemaker-keys-customer-managed`` refuses one on every such input; the advisory
+  ``sagemaker-stores-customer-managed-key`` reads one on its own inputs as no key of yours.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
+from policies.rules.sagemaker_keys import JUDGED_BY_OTHER_RULES, STORE_KEYS
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
 from tests.policies.one_resource import assert_decided, findings, json_document
@@ -217,3 +226,77 @@ def test_the_general_purpose_bucket_rules_ask_nothing_of_a_directory_bucket(rule
     always on: only their default encryption is judged."""
     assert_decided(findings(rule, NATIVE_DIRECTORY_BUCKET, _native("aws:kms", KEY)), None)
     assert_decided(findings(rule, DIRECTORY_BUCKET, CLASSIC), None)
+
+
+# --- SageMaker keys named by an AWS managed alias ------------------------------------------------
+
+KEYS_RULE = "sagemaker-keys-customer-managed"
+CUSTOMER_KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+AWS_MANAGED = ["alias/aws/sagemaker", "arn:aws:kms:eu-west-1:111122223333:alias/aws/ebs"]
+
+
+def _at(path: str, value: Any) -> dict[str, Any]:
+    """Inputs holding ``value`` at ``path`` (``a.b[].c``: ``b`` a list of one item)."""
+    head, _dot, rest = path.partition(".")
+    inner: Any = _at(rest, value) if rest else value
+    if head.endswith("[]"):
+        return {head.removesuffix("[]"): [inner]}
+    return {head: inner}
+
+
+def _shown_path(path: str) -> str:
+    return path.replace("[]", "[0]")
+
+
+JUDGED = [
+    pytest.param(resource_type, path, id=f"{resource_type.split(':')[-1]}-{path}")
+    for resource_type, paths in JUDGED_BY_OTHER_RULES.items()
+    for path in paths
+]
+
+
+@pytest.mark.parametrize("key", AWS_MANAGED, ids=["bare-alias", "alias-arn"])
+@pytest.mark.parametrize(("resource_type", "path"), JUDGED)
+def test_an_aws_managed_alias_on_a_judged_sagemaker_key_is_refused(
+    resource_type: str, path: str, key: str
+) -> None:
+    assert_decided(
+        findings(KEYS_RULE, resource_type, _at(path, key)),
+        f"{_shown_path(path)} is {key!r}, an AWS managed key",
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [CUSTOMER_KEY, "alias/ml-platform", "alias/AWS/sagemaker"],
+    ids=["key-arn", "customer-alias", "not-the-aws-prefix"],
+)
+@pytest.mark.parametrize(("resource_type", "path"), JUDGED)
+def test_a_customer_key_on_a_judged_sagemaker_key_passes(resource_type: str, path: str, key: str) -> None:
+    assert_decided(findings(KEYS_RULE, resource_type, _at(path, key)), None)
+
+
+def test_a_key_unknown_at_preview_passes_and_one_bad_item_of_a_list_is_found() -> None:
+    tuning = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
+    definitions = [
+        {"outputDataConfig": {"kmsKeyId": UNKNOWN_STRING_VALUE}},
+        {"outputDataConfig": {"kmsKeyId": "alias/aws/s3"}},
+    ]
+    assert_decided(
+        findings(KEYS_RULE, tuning, {"trainingJobDefinitions": definitions}),
+        "trainingJobDefinitions[1].outputDataConfig.kmsKeyId is 'alias/aws/s3'",
+    )
+    notebook = "aws:sagemaker/notebookInstance:NotebookInstance"
+    assert_decided(findings(KEYS_RULE, notebook, {"kmsKeyId": UNKNOWN_STRING_VALUE}), None)
+
+
+def test_the_advisory_store_rule_reads_an_aws_managed_alias_as_no_key_of_yours() -> None:
+    labeling = "aws:sagemaker/labelingJob:LabelingJob"
+    assert labeling in STORE_KEYS
+    inputs = {"outputConfig": {"s3OutputPath": "s3://labels/out", "kmsKeyId": "alias/aws/s3"}}
+    assert_decided(
+        findings("sagemaker-stores-customer-managed-key", labeling, inputs),
+        "outputConfig.kmsKeyId is 'alias/aws/s3' (an AWS managed key)",
+    )
+    inputs["outputConfig"]["kmsKeyId"] = CUSTOMER_KEY
+    assert_decided(findings("sagemaker-stores-customer-managed-key", labeling, inputs), None)

@@ -1,4 +1,4 @@
-"""``sagemaker-stores-customer-managed-key``'s passing and violating cases in the pack's table shape
+"""``sagemaker-stores-customer-managed-key``'s and ``sagemaker-keys-customer-managed``'s passing and violating cases in the pack's table shape
 (tests/policies/test_policy_pack.py collects them); the class scan and the rule's semantics per store
 are in tests/policies/test_sagemaker_keys_class_70.py."""
 
@@ -32,6 +32,16 @@ CASES = [
         id="async-output-keyed",
     ),
     pytest.param(RULE, CONFIG, {"kmsKeyArn": KEY}, None, id="no-async-no-demand"),
+    pytest.param(
+        "sagemaker-keys-customer-managed",
+        CONFIG,
+        {"kmsKeyArn": "alias/aws/sagemaker"},
+        "kmsKeyArn is 'alias/aws/sagemaker', an AWS managed key",
+        id="storage-key-aws-managed",
+    ),
+    pytest.param(
+        "sagemaker-keys-customer-managed", CONFIG, {"kmsKeyArn": KEY}, None, id="storage-key-customer"
+    ),
 ]
 
 

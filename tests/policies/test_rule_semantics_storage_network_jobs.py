@@ -97,6 +97,7 @@ DEFAULT_LEVELS = {
     "pipeline-steps-kms-encrypted": MANDATORY,
     "pipeline-spot-training-checkpointed": ADVISORY,
     "sagemaker-stores-customer-managed-key": ADVISORY,
+    "sagemaker-keys-customer-managed": MANDATORY,
     "log-group-retention": MANDATORY,
     "log-group-kms-encrypted": MANDATORY,
     "alarm-has-actions": MANDATORY,
