@@ -66,6 +66,20 @@ NATIVE_CLUSTER = "aws-native:sagemaker:Cluster"
 #: ``system`` is the Jupyter server's AWS-managed instance, not one of the account's.
 STUDIO_APPS = ("aws:sagemaker/app:App", "aws-native:sagemaker:App")
 STUDIO_SYSTEM_INSTANCE = "system"
+#: Studio's defaults: a domain's (``defaultUserSettings``, ``defaultSpaceSettings``), a user profile's
+#: and a space's settings name, per app type, the ``defaultResourceSpec`` whose ``instanceType`` an app
+#: a user opens starts on. No instance runs until then (the GPU quota and the budget do not count
+#: them), but the type is the environment's choice, so the allowlist reads each one, wherever the
+#: settings nest it.
+STUDIO_DEFAULTS = (
+    "aws:sagemaker/domain:Domain",
+    "aws-native:sagemaker:Domain",
+    "aws:sagemaker/userProfile:UserProfile",
+    "aws-native:sagemaker:UserProfile",
+    "aws:sagemaker/space:Space",
+    "aws-native:sagemaker:Space",
+)
+DEFAULT_RESOURCE_SPEC = "defaultResourceSpec"
 #: Every type ``instances_of`` reads, pulumi-aws and aws-native twins alike.
 COMPUTE_TYPES = (
     *NOTEBOOKS,
@@ -250,8 +264,45 @@ def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float | Unc
     return parallel
 
 
+def default_resource_specs(props: Any) -> tuple[list[tuple[str, Any]], UnknownValueError | None]:
+    """``(path, instanceType)`` of every ``defaultResourceSpec`` in a Studio resource's inputs, at any
+    depth (each list item too), and the first value unknown at preview that may hide one (what it hides
+    is undecided; the rest is still read): an unknown spec, or settings block (the providers nest every
+    ``defaultResourceSpec`` in blocks named ``...Settings``: ``defaultUserSettings``,
+    ``jupyterLabAppSettings``, ``spaceSettings``...); an unknown leaf such as ``kmsKeyId`` hides none."""
+    found: list[tuple[str, Any]] = []
+    unknown: UnknownValueError | None = None
+    pending: list[tuple[str, Any]] = [("", props)]
+    while pending:
+        path, value = pending.pop()
+        if is_map(value):
+            for key in list(value.keys()):
+                where = f"{path}.{key}" if path else str(key)
+                try:
+                    child = get(value, str(key))
+                    if key == DEFAULT_RESOURCE_SPEC:
+                        found.append((f"{where}.instanceType", get(child, "instanceType")))
+                        continue
+                except UnknownValueError as error:
+                    if key == DEFAULT_RESOURCE_SPEC or str(key).endswith("Settings"):
+                        unknown = unknown or error  # it may hold (or be) a default spec
+                    continue  # a leaf such as kmsKeyId or vpcId holds none
+                pending.append((where, child))
+        elif isinstance(value, list | tuple):
+            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return sorted(found), unknown
+
+
 def _instance_allowlist(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     allowed = str_list(cfg["allowedInstanceTypes"])
+    if args.resource_type in STUDIO_DEFAULTS:
+        specs, unknown = default_resource_specs(args.props)
+        for path, instance_type in specs:
+            if instance_type != STUDIO_SYSTEM_INSTANCE:
+                yield from _allowed(path, instance_type, allowed)
+        if unknown is not None:
+            raise unknown
+        return
     for entry_path, entry_type, _ in instances_of(args.resource_type, args.props):
         for path, instance_type in _alternatives(entry_path, entry_type):
             yield from _allowed(path, instance_type, allowed)
@@ -279,10 +330,11 @@ instance_type_allowlist = resource_rule(
         "SageMaker compute must use instance types allowed for the environment (allowedInstanceTypes, "
         "fnmatch patterns). Covers endpoint variants (incl. shadow), training and tuning jobs, notebooks, "
         "monitoring and processing jobs, inference experiments, pipeline job steps (tuning steps "
-        "too), HyperPod clusters and Studio apps, aws-native twins included. Fix: pick an allowed "
-        "type or widen the env config."
+        "too), HyperPod clusters and Studio apps, and the default instance (defaultResourceSpec) Studio "
+        "domains, user profiles and spaces give the apps users open, aws-native twins included. Fix: pick "
+        "an allowed type or widen the env config."
     ),
-    resource_types=COMPUTE_TYPES,
+    resource_types=(*COMPUTE_TYPES, *STUDIO_DEFAULTS),
     check=_instance_allowlist,
     enforcement_level=MANDATORY,
     severity=MEDIUM,

@@ -19,6 +19,10 @@ pack did not read, one class per section (docs/ and CHANGELOG.md, "Session 75").
   ARN wherever it takes a key (API Reference, e.g. OutputDataConfig.KmsKeyId, EndpointConfig KmsKeyId).
   ``sagemaker-keys-customer-managed`` refuses one on every such input; the advisory
   ``sagemaker-stores-customer-managed-key`` reads one on its own inputs as no key of yours.
+* A Studio domain, user profile or space names, per app type, the ``defaultResourceSpec`` whose
+  ``instanceType`` every app a user opens starts on (pulumi-aws and aws-native, nested in
+  ``...Settings`` blocks at several depths): ``instance-type-allowlist`` read Studio apps declared in
+  the stack, not these defaults, so a dev domain defaulting JupyterLab to ``ml.p4d.24xlarge`` passed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
-from policies.registry import get_policy
+from policies.registry import get_policy, load_pack_config
 from policies.rules.sagemaker_keys import JUDGED_BY_OTHER_RULES, STORE_KEYS
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
@@ -300,3 +304,129 @@ def test_the_advisory_store_rule_reads_an_aws_managed_alias_as_no_key_of_yours()
     )
     inputs["outputConfig"]["kmsKeyId"] = CUSTOMER_KEY
     assert_decided(findings("sagemaker-stores-customer-managed-key", labeling, inputs), None)
+
+
+# --- Studio's default instance types -------------------------------------------------------------
+
+ALLOWLIST = "instance-type-allowlist"
+DEV = load_pack_config("dev")
+GPU = "ml.p4d.24xlarge"
+
+
+def _allowlist(resource_type: str, inputs: dict[str, Any], *, outputs: bool = False) -> tuple[list[str], int]:
+    records: Any = build([{"type": resource_type, "name": "studio", "inputs": inputs}])
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, DEV, [get_policy(ALLOWLIST)])
+    return [v.message for v in report.violations if v.policy_name == ALLOWLIST], len(report.undecided)
+
+
+def _spec(instance_type: Any) -> dict[str, Any]:
+    return {"defaultResourceSpec": {"instanceType": instance_type}}
+
+
+STUDIO_DEFAULT_CASES = [
+    pytest.param(
+        "aws:sagemaker/domain:Domain",
+        {
+            "domainName": "ml",
+            "defaultUserSettings": {"executionRole": "r", "jupyterLabAppSettings": _spec(GPU)},
+        },
+        "defaultUserSettings.jupyterLabAppSettings.defaultResourceSpec.instanceType",
+        id="domain-user-default",
+    ),
+    pytest.param(
+        "aws:sagemaker/domain:Domain",
+        {"domainName": "ml", "defaultSpaceSettings": {"kernelGatewayAppSettings": _spec(GPU)}},
+        "defaultSpaceSettings.kernelGatewayAppSettings.defaultResourceSpec.instanceType",
+        id="domain-space-default",
+    ),
+    pytest.param(
+        "aws:sagemaker/domain:Domain",
+        {"domainName": "ml", "domainSettings": {"rStudioServerProDomainSettings": _spec(GPU)}},
+        "domainSettings.rStudioServerProDomainSettings.defaultResourceSpec.instanceType",
+        id="domain-rstudio-default",
+    ),
+    pytest.param(
+        "aws-native:sagemaker:Domain",
+        {"domainName": "ml", "defaultUserSettings": {"codeEditorAppSettings": _spec(GPU)}},
+        "defaultUserSettings.codeEditorAppSettings.defaultResourceSpec.instanceType",
+        id="native-domain-user-default",
+    ),
+    pytest.param(
+        "aws:sagemaker/userProfile:UserProfile",
+        {"domainId": "d-1", "userSettings": {"jupyterLabAppSettings": _spec(GPU)}},
+        "userSettings.jupyterLabAppSettings.defaultResourceSpec.instanceType",
+        id="profile-default",
+    ),
+    pytest.param(
+        "aws-native:sagemaker:UserProfile",
+        {"domainId": "d-1", "userSettings": {"kernelGatewayAppSettings": _spec(GPU)}},
+        "userSettings.kernelGatewayAppSettings.defaultResourceSpec.instanceType",
+        id="native-profile-default",
+    ),
+    pytest.param(
+        "aws:sagemaker/space:Space",
+        {"domainId": "d-1", "spaceSettings": {"jupyterLabAppSettings": _spec(GPU)}},
+        "spaceSettings.jupyterLabAppSettings.defaultResourceSpec.instanceType",
+        id="space-default",
+    ),
+    pytest.param(
+        "aws-native:sagemaker:Space",
+        {"domainId": "d-1", "spaceSettings": {"codeEditorAppSettings": _spec(GPU)}},
+        "spaceSettings.codeEditorAppSettings.defaultResourceSpec.instanceType",
+        id="native-space-default",
+    ),
+]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(("resource_type", "inputs", "path"), STUDIO_DEFAULT_CASES)
+def test_a_studio_default_instance_type_outside_the_allowlist_is_refused(
+    resource_type: str, inputs: dict[str, Any], path: str, outputs: bool
+) -> None:
+    assert_decided(_allowlist(resource_type, inputs, outputs=outputs), f"{path} {GPU!r} is not allowed")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"jupyterLabAppSettings": _spec("ml.t3.medium")},
+        {"jupyterServerAppSettings": _spec("system")},  # the Jupyter server's AWS-managed instance
+        {
+            "jupyterLabAppSettings": {
+                "defaultResourceSpec": {"sageMakerImageArn": "arn:aws:sagemaker:::image/x"}
+            }
+        },
+    ],
+    ids=["allowed-type", "system", "no-type"],
+)
+def test_an_allowed_or_unset_studio_default_passes(settings: dict[str, Any]) -> None:
+    inputs = {"domainName": "ml", "defaultUserSettings": settings}
+    assert_decided(_allowlist("aws:sagemaker/domain:Domain", inputs), None)
+
+
+def test_only_an_unknown_that_may_hide_a_default_spec_is_undecided() -> None:
+    domain = "aws:sagemaker/domain:Domain"
+    # An unknown key, VPC or role beside a refused default: decided.
+    inputs = {
+        "kmsKeyId": UNKNOWN_STRING_VALUE,
+        "vpcId": UNKNOWN_STRING_VALUE,
+        "defaultUserSettings": {"executionRole": UNKNOWN_STRING_VALUE, "jupyterLabAppSettings": _spec(GPU)},
+    }
+    assert_decided(_allowlist(domain, inputs), "is not allowed")
+    # An unknown settings block or instance type: undecided, not passed.
+    for hidden in (
+        {"defaultUserSettings": UNKNOWN_STRING_VALUE},
+        {"defaultUserSettings": {"jupyterLabAppSettings": _spec(UNKNOWN_STRING_VALUE)}},
+    ):
+        messages, undecided = _allowlist(domain, {"domainName": "ml", **hidden})
+        assert (messages, undecided) == ([], 1)
+
+
+@pytest.mark.parametrize("rule", ["gpu-instance-quota"])
+def test_a_studio_default_runs_no_instance_so_the_gpu_quota_does_not_count_it(rule: str) -> None:
+    inputs = {"domainName": "ml", "defaultUserSettings": {"jupyterLabAppSettings": _spec(GPU)}}
+    records: Any = build([{"type": "aws:sagemaker/domain:Domain", "name": "studio", "inputs": inputs}])
+    report = evaluate_report(records, DEV, [get_policy(rule)])
+    assert [v for v in report.violations if v.policy_name == rule] == []
