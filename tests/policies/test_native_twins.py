@@ -98,6 +98,7 @@ TWINS: dict[str, set[str]] = {
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": {"aws-native:sagemaker:MonitoringSchedule"},
     "aws:sagemaker/notebookInstance:NotebookInstance": {"aws-native:sagemaker:NotebookInstance"},
     "aws:sagemaker/pipeline:Pipeline": {"aws-native:sagemaker:Pipeline"},
+    "aws:sagemaker/space:Space": {"aws-native:sagemaker:Space"},
     "aws:sagemaker/trainingJob:TrainingJob": set(),
     "aws:sagemaker/userProfile:UserProfile": {"aws-native:sagemaker:UserProfile"},
     "aws:secretsmanager/secret:Secret": {"aws-native:secretsmanager:ResourcePolicy"},
