@@ -42,9 +42,21 @@ class BudgetCheck:
         return self.monthly_limit is not None and self.estimate_max > self.monthly_limit
 
     @property
+    def priced_nothing(self) -> bool:
+        """The estimate's maximum is $0 with resources left unpriced (a region the price table
+        lacks): it says nothing of what the stack costs, so it suggests no limit and is compared
+        with none."""
+        return self.estimate_max == 0 and self.unpriced > 0
+
+    @property
     def warning(self) -> str | None:
         suggestion = f"${self.suggested_limit:,.0f} (the maximum plus the {self.margin_percent:g}% margin)"
-        if self.unpriced:
+        if self.priced_nothing:
+            suggestion = (
+                f"what you expect the stack to cost a month: the estimate priced none of it ({self.unpriced} "
+                f"unpriced resource{'s' if self.unpriced > 1 else ''})"
+            )
+        elif self.unpriced:
             # The suggestion would be low by what the estimate could not price: say so where it is read.
             suggestion += (
                 f", more for the {self.unpriced} unpriced resource{'s' if self.unpriced > 1 else ''} "

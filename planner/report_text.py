@@ -173,7 +173,13 @@ def _render_budget(check: BudgetCheck | None, console: Console) -> None:
     """The budget beside the estimate, and a warning where the estimate's maximum exceeds it."""
     if check is None:
         return
-    if check.monthly_limit is not None:
+    if check.monthly_limit is not None and check.priced_nothing:
+        _say(
+            console,
+            f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd); the estimate priced none "
+            f"of the stack ({check.unpriced} unpriced resources), so nothing is compared with it",
+        )
+    elif check.monthly_limit is not None:
         _say(
             console,
             f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd) beside the estimate's "

@@ -144,10 +144,61 @@ def test_an_unset_limit_is_warned_about_whatever_the_estimate() -> None:
 def test_with_nothing_priced_the_suggestion_is_a_limit_the_stack_file_takes() -> None:
     # Every resource unpriced (a region the price table does not cover): the maximum is $0, and a
     # suggested limit of $0 would be refused by budget.monthly_limit_usd (a limit above 0).
+    # The JSON's figure stays one the stack file takes; the warning, read by a person, suggests no
+    # figure at all ($1 "plus the margin" of an estimate that priced nothing told them nothing).
     check = budget_check(_stack(None), _cost(0.0, 0.0, unpriced=3))
     assert check is not None
     assert check.suggested_limit == 1.0
+    assert check.priced_nothing
     assert check.warning.endswith(
-        "e.g. to $1 (the maximum plus the 20% margin), more for the 3 unpriced resources the maximum leaves out"
+        "e.g. to what you expect the stack to cost a month: the estimate priced none of it (3 unpriced resources)"
     )
+    assert "$1" not in check.warning
     BudgetSpec(enabled=True, monthly_limit_usd=check.suggested_limit)  # accepted
+
+
+@pytest.mark.parametrize(
+    ("estimate_max", "unpriced", "priced_nothing"),
+    [
+        pytest.param(0.0, 1, True, id="nothing-priced-one-left-out"),
+        pytest.param(0.0, 0, False, id="a-free-stack-priced-whole"),
+        pytest.param(0.01, 5, False, id="a-cent-priced"),
+    ],
+)
+def test_only_an_estimate_that_priced_nothing_suggests_no_figure(
+    estimate_max: float, unpriced: int, priced_nothing: bool
+) -> None:
+    check = budget_check(_stack(None), _cost(0.0, estimate_max, unpriced=unpriced))
+    assert check is not None and check.priced_nothing is priced_nothing
+    assert check.warning is not None
+    assert ("e.g. to $1 (the maximum plus the 20% margin)" in check.warning) is not priced_nothing
+
+
+def _budget_text(monthly_limit: float, estimate_max: float, unpriced: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    from planner.budget import BudgetCheck
+    from planner.report_text import _render_budget
+
+    out = io.StringIO()
+    check = BudgetCheck(
+        monthly_limit=monthly_limit, estimate_max=estimate_max, margin_percent=20, unpriced=unpriced
+    )
+    _render_budget(check, Console(file=out, width=400, no_color=True))
+    return out.getvalue()
+
+
+def test_a_limit_beside_an_estimate_that_priced_nothing_is_compared_with_nothing() -> None:
+    # In a region the price table lacks the maximum is $0: "$0.00: 0% of it" read as a measured fit.
+    text = _budget_text(500.0, 0.0, 20)
+    assert text.strip() == (
+        "Budget: $500.00/month (budget.monthly_limit_usd); the estimate priced none of the stack "
+        "(20 unpriced resources), so nothing is compared with it"
+    )
+    # Anything priced is compared as before, a lower bound where resources are left out.
+    assert (
+        "$500.00/month (budget.monthly_limit_usd) beside the estimate's max $250.00: 50% of it (a lower bound"
+        in (_budget_text(500.0, 250.0, 20))
+    )
