@@ -43,6 +43,15 @@ def _region_priced(region: Any) -> bool:
     return bool(load_prices(region).prices)
 
 
+def _noun(count: Any, one: str, many: str | None = None) -> str:
+    return one if count == 1 else (many or f"{one}s")
+
+
+def _counted(count: Any, one: str, many: str | None = None) -> str:
+    """``1 mandatory violation``, ``2 mandatory violations``."""
+    return f"{count} {_noun(count, one, many)}"
+
+
 def _cell(value: Any) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
 
@@ -73,9 +82,10 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         return "\n".join([*lines, *_folded("Plan output", text or "(no output)")])
     summary = plan["summary"]
     lines += [
-        f"`{plan['source']}`: **{summary['resources']}** resources in {summary['components']} components, "
-        f"{summary['protected']} protected; {summary['policies_evaluated']} policies evaluated, "
-        f"{summary['mandatory_violations']} mandatory violations.",
+        f"`{plan['source']}`: **{summary['resources']}** {_noun(summary['resources'], 'resource')} in "
+        f"{_counted(summary['components'], 'component')}, {summary['protected']} protected; "
+        f"{_counted(summary['policies_evaluated'], 'policy', 'policies')} evaluated, "
+        f"{_counted(summary['mandatory_violations'], 'mandatory violation')}.",
         "",
     ]
     environments = summary.get("esc_environments_not_read") or []

@@ -285,3 +285,35 @@ def test_the_planners_own_json_has_every_key_the_summary_reads(stack_graphs, tmp
 
     assert main(["--stack", "prod", "--json", str(plan), "--status", "0"]) == 0
     assert "✅ clean" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("counts", "said"),
+    [
+        pytest.param(
+            (1, 1, 1, 1),
+            "**1** resource in 1 component, 0 protected; 1 policy evaluated, 1 mandatory violation.",
+            id="one-of-each",
+        ),
+        pytest.param(
+            (2, 3, 57, 2),
+            "**2** resources in 3 components, 0 protected; 57 policies evaluated, 2 mandatory violations.",
+            id="several",
+        ),
+    ],
+)
+def test_the_counts_line_says_each_count_in_its_number(counts: tuple[int, int, int, int], said: str) -> None:
+    # "1 mandatory violations" was the summary of a plan with one violation.
+    resources, components, policies, violations = counts
+    plan = {
+        "summary": {
+            "resources": resources,
+            "components": components,
+            "protected": 0,
+            "policies_evaluated": policies,
+            "mandatory_violations": violations,
+            "by_type": {},
+        },
+        "source": "stacks/Pulumi.dev.yaml",
+    }
+    assert f"`stacks/Pulumi.dev.yaml`: {said}" in summarize("dev", plan, "", 1 if violations else 0)
