@@ -292,7 +292,7 @@ def load_yaml(text: str, source: str) -> Any:
     except _ScanError as error:
         raise ConfigError(source, [(_key_of(error.path), error.message)]) from None
     except yaml.YAMLError as error:
-        raise ConfigError(source, [("", _yaml_problem(error, scan.path))]) from None
+        raise ConfigError(source, [("", _yaml_problem(error, scan.path, text))]) from None
     # Every key written twice is named in one run (each at its key, with its line): the reader
     # reads on past one, the document it builds being refused whole.
     loader = _StackFileLoader(text)
@@ -305,7 +305,7 @@ def load_yaml(text: str, source: str) -> Any:
         problems.append(_value_problem(error, scan))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.append(("", _yaml_problem(error, scan.key_at(mark))))
+        problems.append(("", _yaml_problem(error, scan.key_at(mark), text)))
     finally:
         loader.dispose()
     # In the order written: a map's keys are checked before the maps inside it are read, so a
@@ -322,13 +322,35 @@ def _value_problem(error: _ValueProblem, scan: _Scan) -> tuple[str, str]:
     return (_key_of(scan.key_at(mark)), f"{error.problem} ({_where(mark)})")
 
 
+def _tab_indented(text: str, mark: Any) -> str | None:
+    """The line at ``mark``, stripped, where the error is a tab in its indentation (before any other
+    character of it, up to the error's column); None otherwise."""
+    if mark is None or not text:
+        return None
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line].rstrip("\r")
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" not in indentation[: mark.column + 1]:
+        return None
+    return line.strip()
+
+
 def _near(path: str) -> str:
     """Where a problem found at a line and column is, as a key: a hint, so it goes in the message."""
     return f" (at {_key_of(path)})" if path else ""
 
 
-def _yaml_problem(error: yaml.YAMLError, path: str) -> str:
+def _yaml_problem(error: yaml.YAMLError, path: str, text: str = "") -> str:
     mark = getattr(error, "problem_mark", None)
+    tabbed = _tab_indented(text, mark)
+    if tabbed is not None:
+        # The key the scan read last is the one before this line: naming it misled.
+        return (
+            f"YAML syntax error at {_where(mark)}: a tab indents the line `{shorten(tabbed, 80)}`; YAML "
+            "indents with spaces only"
+        )
     where = f"{_where(mark)}{_near(path)}: " if mark is not None else ""
     problem = getattr(error, "problem", None) or str(error)
     kind = "YAML error" if isinstance(error, yaml.constructor.ConstructorError) else "YAML syntax error"
