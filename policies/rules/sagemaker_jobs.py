@@ -27,6 +27,7 @@ from ._common import (
     framework,
     get,
     has_instance_store,
+    is_aws_managed_alias,
     is_map,
     is_set,
     is_true,
@@ -437,9 +438,21 @@ def _step_network(job: PipelineJob) -> Check:
         )
 
 
+def _aws_managed(job: PipelineJob, setting: str, value: Any) -> str:
+    """A step's key naming an AWS managed key by its alias, which SageMaker takes as any alias: the
+    customer-managed key the rule asks for is not there (see sagemaker-keys-customer-managed)."""
+    return (
+        f"{job.path(setting)} is {shown(value)}, an AWS managed key (its policy and rotation are AWS's): "
+        f"set {setting}_key to a customer-managed KMS key."
+    )
+
+
 def _step_kms(job: PipelineJob) -> Check:
-    if is_set(job.value("output")) and not is_set(job.value("output_kms")):
+    output_key = job.value("output_kms")
+    if is_set(job.value("output")) and not is_set(output_key):
         yield f"{job.path('output_kms')} is unset: set output_kms_key to a customer-managed KMS key."
+    elif is_aws_managed_alias(output_key):
+        yield _aws_managed(job, "output_kms", output_key)
     if not job.has("volume_kms"):  # a Model step: no volume of its own
         return
     types = [instance_type for _, instance_type, _ in job.instances()]
@@ -460,6 +473,8 @@ def _step_kms(job: PipelineJob) -> Check:
         )
     elif not local and not is_set(key):
         yield f"{job.path('volume_kms')} is unset: set volume_kms_key to a customer-managed KMS key."
+    elif not local and is_aws_managed_alias(key):
+        yield _aws_managed(job, "volume_kms", key)
 
 
 def _pipeline_steps(args: ResourceValidationArgs, check: Callable[[PipelineJob], Check]) -> Check:
@@ -511,7 +526,8 @@ pipeline_steps_network_isolated = resource_rule(
 pipeline_steps_kms_encrypted = resource_rule(
     name="pipeline-steps-kms-encrypted",
     description=(
-        "Job steps of SageMaker pipelines must encrypt outputs and volumes with KMS. Fix: set "
+        "Job steps of SageMaker pipelines must encrypt outputs and volumes with a customer-managed KMS "
+        "key (not an AWS managed key named by its alias, alias/aws/...). Fix: set "
         "OutputDataConfig.KmsKeyId / ProcessingOutputConfig.KmsKeyId / TransformOutput.KmsKeyId and "
         "ResourceConfig.VolumeKmsKeyId (tuning: or HyperParameterTuningResourceConfig.VolumeKmsKeyId) / "
         "ProcessingResources.ClusterConfig.VolumeKmsKeyId / AutoMLJobConfig.SecurityConfig.VolumeKmsKeyId "
