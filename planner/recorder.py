@@ -801,8 +801,11 @@ def record_program(
     stack_outputs: StackOutputs | None = None,
     default_providers_source: str = "",
     judges_autonames: bool = True,
+    project: str = PROJECT,
 ) -> ResourceGraph:
-    """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
+    """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it,
+    as stack ``stack`` of the project named ``project`` (``Pulumi.yaml``'s ``name``: the engine's
+    URNs and ``pulumi.get_project()`` carry it).
 
     ``secret_keys``: the keys the engine passes as secret (``PULUMI_CONFIG_SECRET_KEYS``); by
     default those of ``config`` that are or hold an encrypted value.
@@ -849,7 +852,7 @@ def record_program(
         try:
             pulumi.runtime.set_all_config(engine_config_values(config), secrets)
             pulumi_mocks.set_mocks(
-                mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor, logger=warnings.logger
+                mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=warnings.logger
             )
             SETTINGS.rpc_manager.clear()
             SETTINGS.outputs.clear()
@@ -1060,6 +1063,7 @@ def record_stack_file(
         # pulumi:autonaming (pulumi preview.go: ValidateStackConfigAndApplyProjectConfig, then
         # ParseAutonamingConfig(cfg.Config)); the plan cannot read it, so it may be set there.
         judges_autonames=not stack_file.environments,
+        project=stack_file.project,
     )
     if not stack_file.environments:
         return graph

@@ -10,19 +10,17 @@ file in clear: it is the secret stack value ``mlops-platform:approval_dispatch_t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Final
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
 from components.limits import SPEC_CONFIG
 from components.registry.dispatch_target import event_type_problem, repository_problem
+from stacks.project import TOKEN_CONFIG_NAME as TOKEN_CONFIG_NAME
+from stacks.project import TOKEN_KEY as TOKEN_KEY
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
-
-TOKEN_CONFIG_NAME: Final = "approval_dispatch_token"
-"""The secret stack value holding the GitHub token (``mlops-platform:approval_dispatch_token``)."""
-TOKEN_KEY: Final = f"mlops-platform:{TOKEN_CONFIG_NAME}"
 
 
 class ApprovalDispatchConfig(BaseModel):

@@ -12,7 +12,6 @@ from collections.abc import Callable
 import pulumi
 
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
-from stacks.delivery_config import TOKEN_CONFIG_NAME
 from stacks.input_limits import forget_lists
 from stacks.model_packages import (
     DeployedLookup,
@@ -21,7 +20,7 @@ from stacks.model_packages import (
     registry_resolver,
 )
 from stacks.platform import Platform, build_platform
-from stacks.project import KUBECONFIG_KEY, PROJECT
+from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, TOKEN_CONFIG_NAME, TOKEN_KEY, set_command_key
 from stacks.stack_file import platform_from_json
 
 ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]
@@ -36,8 +35,32 @@ def load_config(source: str) -> PlatformConfig:
     like a stack file before it is parsed.
     """
     forget_lists()  # said once per file: no list an earlier file listed
-    raw = platform_from_json(pulumi.Config(PROJECT).get("platform"), source)
+    text = pulumi.Config(PROJECT).get("platform")
+    if text is None:
+        _refuse_misplaced(CONFIG_KEY, source)
+    raw = platform_from_json(text, source)
     return parse_platform_config(raw, source)
+
+
+def _refuse_misplaced(key: str, source: str) -> None:
+    """Raise :class:`ConfigError` where the program's key ``key``, not set, is set in the namespace
+    of the project, named otherwise than :data:`PROJECT` (a bare ``platform:`` in a project
+    ``Pulumi.yaml`` names ``payments-mlops``): the offline plan refuses such a stack file before it
+    runs the program; this says the same under `pulumi up`, rather than that the key is missing."""
+    project, name = pulumi.get_project(), key.split(":", 1)[1]
+    # get_secret: the value is never read here, and a secret one draws no warning.
+    if project == PROJECT or pulumi.Config(project).get_secret(name) is None:
+        return
+    raise ConfigError(
+        source,
+        [
+            (
+                f"{project}:{name}",
+                f"is in the project's namespace ({project}), which the program never reads: it reads "
+                f"{key}, whatever the project's name; write the key as {key}",
+            )
+        ],
+    )
 
 
 def _live_registry(config: PlatformConfig) -> ModelPackageResolver:
@@ -56,12 +79,14 @@ def load_kubeconfig(config: PlatformConfig, source: str) -> pulumi.Output[str] |
         return None
     kubeconfig = pulumi.Config(PROJECT).get_secret("kubeconfig")
     if kubeconfig is None:
+        _refuse_misplaced(KUBECONFIG_KEY, source)
+        setting = set_command_key(KUBECONFIG_KEY, pulumi.get_project())
         raise ConfigError(
             source,
             [
                 (
                     KUBECONFIG_KEY,
-                    'missing; kubernetes_serving needs it: pulumi config set --secret kubeconfig "$(cat kubeconfig)"',
+                    f'missing; kubernetes_serving needs it: pulumi config set --secret {setting} "$(cat kubeconfig)"',
                 )
             ],
         )
@@ -74,14 +99,15 @@ def load_approval_dispatch_token(config: PlatformConfig, source: str) -> pulumi.
         return None
     token = pulumi.Config(PROJECT).get_secret(TOKEN_CONFIG_NAME)
     if token is None:
+        _refuse_misplaced(TOKEN_KEY, source)
         raise ConfigError(
             source,
             [
                 (
-                    f"{PROJECT}:{TOKEN_CONFIG_NAME}",
+                    TOKEN_KEY,
                     "missing; delivery.approval_dispatch needs the GitHub token (repository_dispatch on "
                     f"{config.delivery.approval_dispatch.repository}): pulumi config set --secret "
-                    f"{TOKEN_CONFIG_NAME} <token>",
+                    f"{set_command_key(TOKEN_KEY, pulumi.get_project())} <token>",
                 )
             ],
         )

@@ -20,6 +20,33 @@ PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
 # A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
 KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
+TOKEN_CONFIG_NAME: Final = "approval_dispatch_token"
+"""The secret stack value holding the GitHub token (``mlops-platform:approval_dispatch_token``)."""
+TOKEN_KEY: Final = f"{PROJECT}:{TOKEN_CONFIG_NAME}"
+READ_KEYS: Final = (CONFIG_KEY, KUBECONFIG_KEY, TOKEN_KEY)
+"""The configuration keys the program reads: in the :data:`PROJECT` namespace whatever the project
+file (``Pulumi.yaml``) names the project."""
+
+
+def meant_key(key: str, project: str) -> str | None:
+    """The key the program reads that ``key`` (a key as Pulumi reads it in the project named
+    ``project``) was clearly meant as: in a project not named :data:`PROJECT`, a key of its own
+    namespace with the name of one the program reads (``payments-mlops:platform``, which is what
+    Pulumi reads a bare ``platform:`` as there); None for any other key, which the program reads
+    as it is or never."""
+    if project == PROJECT or not key.startswith(f"{project}:"):
+        return None
+    meant = f"{PROJECT}:{key.split(':', 1)[1]}"
+    return meant if meant in READ_KEYS else None
+
+
+def set_command_key(key: str, project: str) -> str:
+    """How ``pulumi config set`` names the program's key ``key`` in the project named ``project``:
+    the name alone in this project (``kubeconfig``, the project's namespace), the whole key in a
+    project named otherwise (``mlops-platform:kubeconfig``: the name alone would land in that
+    project's namespace, which the program never reads)."""
+    return key.split(":", 1)[1] if project == PROJECT else key
+
 
 SECRET_STAND_IN = "offline-plan-secret-stand-in"
 """What a ``secure:`` stack value reads as offline, where the engine would pass it decrypted: plain

@@ -30,7 +30,7 @@ from typing import Any
 from stacks.config import ConfigError
 from stacks.engine_yaml import config_key, go_float_text, program_value
 from stacks.project import CONFIG_KEY as PLATFORM_KEY
-from stacks.project import engine_config_values, holds_secure, is_secure
+from stacks.project import PROJECT, engine_config_values, holds_secure, is_secure, meant_key
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -280,12 +280,36 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     name = document["name"]
     problems: list[tuple[str, str]] = []
     declarations = [_declaration(name, str(written), raw, problems) for written, raw in block.items()]
+    problems += _misplaced_declarations(name, declarations)
     if problems:
         raise ConfigError(path, problems)
     # In Pulumi's order (sorted as written): of a key declared twice (`x` and `<project>:x`), the
     # first one's default or value lands on the stack, and the second finds it set.
     kept = sorted((d for d in declarations if d is not None), key=lambda d: d.written)
     return ProjectConfig(path=path, name=name, declarations=tuple(kept))
+
+
+def _misplaced_declarations(name: str, declarations: list[Declaration | None]) -> list[tuple[str, str]]:
+    """The declarations of a project named ``name`` (not :data:`~stacks.project.PROJECT`) that land
+    in its own namespace under the name of a key the program reads (``platform``, a path inside it,
+    ``kubeconfig``): the program reads those keys in the ``mlops-platform`` namespace whatever the
+    project's name, so Pulumi would merge the default or value where nothing reads it."""
+    problems = []
+    for declaration in declarations:
+        meant = None if declaration is None else meant_key(declaration.root, name)
+        if declaration is None or meant is None:
+            continue
+        instead = f"{PROJECT}:{declaration.key.split(':', 1)[1]}"
+        problems.append(
+            (
+                f"config.{declaration.written}",
+                f"is {declaration.key} to Pulumi (the project's namespace, and this file names the "
+                f"project {name}), which the program never reads: it reads {meant}, whatever the "
+                f"project's name; declare it as {instead} (with a `value:`: a key of another namespace "
+                "than the project's takes no `default:` or `type:`) or set it in the stack files",
+            )
+        )
+    return problems
 
 
 _RUNTIME_KEYS = frozenset({"name", "options"})

@@ -28,7 +28,7 @@ from stacks.config import ConfigError, default_prefix_problem, parse_platform_co
 from stacks.default_providers import DISABLE_DEFAULT_PROVIDERS_KEY, default_provider_problems
 from stacks.input_limits import MAX_STACK_FILE_BYTES, forget_lists, json_text_problem
 from stacks.naming import STACK_NAME, stack_name_of
-from stacks.project import CONFIG_KEY, engine_config_values
+from stacks.project import CONFIG_KEY, PROJECT, engine_config_values
 from stacks.project_config import (
     TAGS_KEY,
     esc_environments,
@@ -47,6 +47,7 @@ from stacks.stack_file_keys import (
     _engine_config_keys,
     _esc_note,
     _may_be_misspelt,
+    _misplaced_platform,
     _missing_platform,
     _project_of,
     read_project_config,
@@ -79,6 +80,10 @@ class StackFile:
     default_providers_source: str = ""
     """The file ``config``'s ``pulumi:disable-default-providers`` is written in when it is not
     ``path`` (the project's ``Pulumi.yaml``): where a refusal tells to take a package off."""
+    project: str = PROJECT
+    """The name of the Pulumi project the stack belongs to (its ``Pulumi.yaml``'s ``name``), which
+    `pulumi up` runs the program under (its URNs, ``pulumi.get_project()``); the program reads its
+    keys in the ``mlops-platform`` namespace whatever it is."""
 
     @property
     def platform(self) -> Any:
@@ -234,20 +239,24 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError.joined(
             source, [*deferred, ConfigError(source, [("config", f"not a map; it must hold `{CONFIG_KEY}`")])]
         )
-    project, declarations_known = _project_of(source, deferred)
+    project, declarations_known, name = _project_of(source, deferred)
     written = config
-    config = _engine_config_keys(config, source, project, deferred, declarations_known=declarations_known)
-    secret_problems = secret_text_problems(config)
+    config = _engine_config_keys(
+        config, source, project, deferred, declarations_known=declarations_known, name=name
+    )
+    secret_problems = secret_text_problems(config, name)
     if secret_problems:
         deferred.append(ConfigError(source, secret_problems))
     # A map under an unknown key (`confg:`, `mlops-platform:platfrom`) may be the platform value
-    # misspelt: without the platform key, what Pulumi would read there is then not known.
+    # misspelt: without the platform key, what Pulumi would read there is then not known. One set in
+    # a renamed project's namespace (a bare `platform:` there) is refused as such, not as missing.
     misspelt = CONFIG_KEY not in config and (
         any(isinstance(document[key], dict) for key in unknown)
         or any(
-            isinstance(value, dict) and _may_be_misspelt(key, config, project)
+            isinstance(value, dict) and _may_be_misspelt(key, config, project, name)
             for key, value in written.items()
         )
+        or _misplaced_platform(written, name)
     )
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
@@ -281,7 +290,8 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError.joined(source, deferred)
     if CONFIG_KEY not in config:
         raise ConfigError.joined(
-            source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments, written))])]
+            source,
+            [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments, written, name))])],
         )
     stack_file = StackFile(
         path=source,
@@ -291,6 +301,7 @@ def read_stack_file(path: str | Path) -> StackFile:
         default_providers_source=(
             providers_source if providers_source != source and DISABLE_DEFAULT_PROVIDERS_KEY in config else ""
         ),
+        project=name,
     )
     if deferred:
         raise _with_platform_problems(
