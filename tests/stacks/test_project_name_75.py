@@ -221,6 +221,20 @@ def test_a_renamed_projects_declaration_in_the_programs_namespace_is_merged(tmp_
     assert config[f"{RENAMED}:team"] == "payments"  # the project's own key, which nothing reads
 
 
+def test_a_bare_stack_key_meets_the_renamed_projects_bare_declaration(tmp_path: Path) -> None:
+    """``Pulumi.yaml``'s ``team:`` (required: no default) and the stack file's ``team:`` are one key,
+    ``payments-mlops:team``, as Pulumi reads both: not a typo in the program's namespace, nor a
+    required key left unset."""
+    document = load_stack_document("dev")
+    document["config"]["team"] = "payments"
+    path = _project(tmp_path, RENAMED, document, "  team:\n    type: string\n")
+
+    config = read_stack_file(path).config
+
+    assert config[f"{RENAMED}:team"] == "payments"
+    assert "mlops-platform:team" not in config
+
+
 # --- keys written in full, in a renamed project: planned as before, under the project's name ---
 
 
