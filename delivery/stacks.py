@@ -22,6 +22,10 @@ environment (``dev=``, ``staging=``, ``prod=``), each compact JSON for ``fromJSO
 environment without stack files is ``[]``. ``--approved-model EVENT_FILE`` (a ``model-approved``
 repository_dispatch event, validated by ``delivery.approved_model``) lists only the environment
 after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
+``earlier=`` lists, as ``{environment, stack, stack_file}``, every stack of the environments before
+the one such a run deploys: the run deploys none of them, so the commit must already have deployed
+to each (deploy.yml checks GitHub's deployments before any ``pulumi up``); ``[]`` for a full
+listing, whose run deploys them itself, in order.
 
 A ``Pulumi.<stack>.yml`` (or ``.YAML``) is an invalid stack file, listed and reported by name
 (rename it to ``.yaml``): Pulumi names a stack file with the project file's extension,
@@ -189,9 +193,23 @@ class StackListing:
             "environments": {environment: self.entries(environment) for environment in PROMOTION_ORDER},
         }
 
+    def earlier(self, only: str | None) -> list[dict[str, str]]:
+        """The stacks a run deploying only the environment ``only`` skips although they come before
+        it (every stack of an earlier environment), as ``{environment, stack, stack_file}``; none
+        for a run of every environment (``only`` None), which deploys them itself, in order."""
+        if only is None:
+            return []
+        before = PROMOTION_ORDER[: PROMOTION_ORDER.index(only)]
+        return [
+            {"environment": t.environment, "stack": t.stack, "stack_file": t.stack_file}
+            for t in self.targets
+            if t.environment in before
+        ]
+
     def github_outputs(self, only: str | None = None) -> dict[str, str]:
-        """``name → compact JSON``: stack_files, stacks, then one per environment; with ``only``,
-        the stacks of that environment alone (the others ``[]``)."""
+        """``name → compact JSON``: stack_files, stacks, one per environment, then earlier; with
+        ``only``, the stacks of that environment alone (the others ``[]``) and, as ``earlier``, the
+        stacks of the environments before it (:meth:`earlier`)."""
         values: dict[str, list[dict[str, str]]] = {
             "stack_files": self.stack_files(),
             "stacks": self.entries(only),
@@ -200,6 +218,7 @@ class StackListing:
             environment: self.entries(environment) if only in (None, environment) else []
             for environment in PROMOTION_ORDER
         }
+        values["earlier"] = self.earlier(only)
         return {name: json.dumps(value, separators=(",", ":")) for name, value in values.items()}
 
 

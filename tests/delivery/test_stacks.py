@@ -106,7 +106,8 @@ def test_github_outputs_are_one_compact_json_line_each(stacks_dir: Path, capsys)
     status, outputs, _ = _github_outputs(capsys, "--stacks-dir", str(stacks_dir))
 
     assert status == 0
-    assert list(outputs) == ["stack_files", "stacks", "dev", "staging", "prod"]
+    assert list(outputs) == ["stack_files", "stacks", "dev", "staging", "prod", "earlier"]
+    assert outputs["earlier"] == [], "a full listing: its run deploys every environment itself"
     assert [e["stack"] for e in outputs["dev"]] == ["b-dev", "z-dev"]
     assert [e["stack"] for e in outputs["staging"]] == ["m-staging"]
     assert [e["stack"] for e in outputs["prod"]] == ["a-prod"]
