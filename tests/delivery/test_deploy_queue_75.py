@@ -260,8 +260,9 @@ def _check(
         found = shutil.which(tool)
         assert found, f"{tool} is needed to run the step"
         (bin_dir / tool).symlink_to(found)
+    (tmp_path / "gh.py").write_text(_GH)
     gh = bin_dir / "gh"
-    gh.write_text(f"#!{sys.executable}\n{_GH}")
+    gh.write_text(f'#!{shutil.which("bash")}\nexec "{sys.executable}" -I -S "{tmp_path / "gh.py"}" "$@"\n')
     gh.chmod(0o755)
     (tmp_path / "answers.json").write_text(json.dumps(answers))
     script = tmp_path / "step.sh"
