@@ -617,9 +617,16 @@ def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
                 step_env = {**env, **{key: str(value) for key, value in step.get("env", {}).items()}}
                 if "STATUS" in step_env:
                     step_env["STATUS"] = output.read_text().split("status=")[1].strip()
-                # GitHub's `shell: bash`.
+                # As GitHub runs it on Linux: `shell: bash` is `bash --noprofile --norc -eo pipefail`,
+                # no `shell` at all `bash -e` (no pipefail: a failing command before a pipe passes).
+                shell = (
+                    ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
+                    if step.get("shell") == "bash"
+                    else ["bash", "-e"]
+                )
+                assert step.get("shell") in (None, "bash"), step.get("shell")
                 result = subprocess.run(
-                    ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                    [*shell, str(script)],
                     cwd=REPO,
                     env=step_env,
                     capture_output=True,
