@@ -374,7 +374,7 @@ def evaluate_report(
             checked = (
                 validated
                 if types is None
-                else [validated[p] for p in sorted(p for t in positions.keys() & types for p in positions[t])]
+                else [validated[p] for p in sorted(p for t in positions if t in types for p in positions[t])]
             )
             for resource, resource_props, options, provider in checked:
                 resource_args = ResourceValidationArgs(

@@ -20,6 +20,7 @@ Pulumi program.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import (
@@ -157,11 +158,30 @@ on resources of those types. The analyzer calls every policy on every resource; 
 first line returns on any other type, so skipping those calls changes no verdict."""
 
 
+@dataclass(frozen=True)
+class TypesMatching:
+    """The types a rule checks where no list can name them all: those ``listed`` and every other token
+    ``matches`` accepts (the Kubernetes security rules: every custom resource kind, found by its token).
+    Holds types as a frozenset does for ``in``; never empty."""
+
+    listed: frozenset[str]
+    matches: Callable[[str], bool]
+
+    def __contains__(self, resource_type: object) -> bool:
+        return isinstance(resource_type, str) and (
+            resource_type in self.listed or self.matches(resource_type)
+        )
+
+
+#: What a rule checks: a fixed set of type tokens, or :class:`TypesMatching`.
+ResourceTypes = frozenset[str] | TypesMatching
+
+
 def resource_rule(
     *,
     name: str,
     description: str,
-    resource_types: Iterable[str],
+    resource_types: Iterable[str] | TypesMatching,
     check: ResourceCheck,
     enforcement_level: EnforcementLevel,
     severity: Severity,
@@ -173,7 +193,9 @@ def resource_rule(
 
     Python CrossGuard has no ``validate_resource_of_type``, so the type filter lives here.
     """
-    types = frozenset(resource_types)
+    types: ResourceTypes = (
+        resource_types if isinstance(resource_types, TypesMatching) else frozenset(resource_types)
+    )
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.resource_type not in types:
@@ -195,7 +217,7 @@ def resource_rule(
     return policy
 
 
-def resource_types_of(policy: object) -> frozenset[str] | None:
+def resource_types_of(policy: object) -> ResourceTypes | None:
     """The types a :func:`resource_rule` policy checks (it reports nothing on any other type);
     None for a policy made otherwise, which may check every resource."""
     return getattr(policy, RESOURCE_TYPES_ATTRIBUTE, None)
@@ -297,8 +319,10 @@ __all__ = [
     "Found",
     "PolicyResource",
     "ResourceCheck",
+    "ResourceTypes",
     "StackCheck",
     "StackIndex",
+    "TypesMatching",
     "UndecidedCollector",
     "UndecidedResources",
     "Undeterminable",

@@ -52,6 +52,7 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     ConfigSchema,
+    TypesMatching,
     each_part,
     framework,
     get,
@@ -65,6 +66,7 @@ from ._common import (
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
+from ._k8s_pod_search import find_pods
 from ._k8s_quantities import quantity
 
 # --- which kinds carry a pod, and where -------------------------------------------------
@@ -174,6 +176,44 @@ POD_KINDS: dict[str, tuple[str, str]] = {
 }
 WORKLOADS = tuple(POD_KINDS)
 
+#: The API groups of Kubernetes' built-in kinds, as pulumi-kubernetes spells them in type tokens: the
+#: API server's schema for each kind without a pod (ConfigMap, Service, RBAC...) has no place for one.
+BUILT_IN_GROUPS = frozenset(
+    {
+        "core", "apps", "batch", "extensions", "autoscaling", "policy", "admissionregistration.k8s.io",
+        "apiextensions.k8s.io", "apiregistration.k8s.io", "auditregistration.k8s.io", "certificates.k8s.io",
+        "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io",
+        "lifecycle.k8s.io", "meta", "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io",
+        "resource.k8s.io", "scheduling.k8s.io", "settings.k8s.io", "storage.k8s.io",
+        "storagemigration.k8s.io",
+    }
+)  # fmt: skip
+#: pulumi-kubernetes' own tokens that are no Kubernetes object: a ``helm.v3.Release`` (its chart values
+#: are opaque to the pack), and the ``yaml``/``kustomize``/``helm`` components whose objects are
+#: registered (and checked) as resources of their own.
+PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
+#: Groups whose objects quote pod specs as patterns to match or patches to apply, not pods to run:
+#: Kyverno's policies (``validate.pattern: {spec: {containers: [{securityContext: {privileged:
+#: "false"}}]}}``) and their reports.
+QUOTING_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"})
+
+
+def searched_kind(resource_type: str) -> bool:
+    """Whether pod specs are searched for by shape in a resource of this type (:mod:`._k8s_pod_search`):
+    a Kubernetes object (``kubernetes:<group>/<version>:<Kind>``) of a kind the pack does not list
+    (:data:`POD_KINDS`, read at their paths only: never judged twice), outside the built-in groups,
+    pulumi-kubernetes' own tokens and the groups quoting pods (:data:`QUOTING_GROUPS`)."""
+    prefix, _, rest = resource_type.partition(":")
+    module, _, kind = rest.partition(":")
+    group, slash, _ = module.rpartition("/")
+    if prefix != "kubernetes" or not slash or not kind or resource_type in POD_KINDS:
+        return False
+    return group not in BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS
+
+
+#: What the security rules check: the listed pod kinds and every kind searched by shape.
+ANY_POD_KIND = TypesMatching(frozenset(WORKLOADS), searched_kind)
+
 
 @dataclass(frozen=True)
 class PodSpec:
@@ -197,6 +237,8 @@ class PodSpec:
     """Whether the pod spec names its model by URI (KServe's ``storageUri``/``storageUris``), OCI images among them."""
     object_model_uris: tuple[str, ...] = ()
     """Paths in ``root`` of URIs of the model the pods serve (:data:`OBJECT_MODEL_URIS`)."""
+    lists: tuple[str, ...] = ()
+    """Further lists of containers counted with ``containers`` (an Argo template's ``sidecars``)."""
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
@@ -226,6 +268,11 @@ class PodSpec:
             if is_map(c)
         ]
         if "containers" in kinds:
+            found += [
+                (f"{self.path}.{key}[{i}]", c)
+                for key in self.lists
+                for i, c in enumerate(items(get(self.spec, key)))
+            ]
             found += [(f"{self.path}.{key}", get(self.spec, key)) for key in self.singles]
         return [(path, c) for path, c in found if is_map(c)]
 
@@ -356,6 +403,27 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     return result
 
 
+def searched_pod_specs(props: Any, namespace: Any) -> tuple[list[PodSpec], UnknownValueError | None]:
+    """The pod specs :func:`~._k8s_pod_search.find_pods` finds by shape in an object of a kind the pack
+    does not list, and the first value unknown at preview that may hide one."""
+    found, unknown = find_pods(props)
+    pods = [
+        PodSpec(
+            pod.path,
+            pod.spec,
+            namespace,
+            pod.partial,
+            pod.singles,
+            pod.root,
+            "metadata" if pod.root is not None else None,
+            pod.prefix,
+            lists=pod.lists,
+        )
+        for pod in found
+    ]
+    return pods, unknown
+
+
 Check = Iterator[str]
 
 _EXEMPT_NAMESPACES: ConfigSchema = {
@@ -380,10 +448,16 @@ def _workload_rule(
     reference: str | None,
     also: str | None = None,
     config: ConfigSchema | None = None,
+    any_kind: bool = False,
 ) -> Any:
-    """A resource rule run on every pod spec of every pod-bearing kind, honouring ``exemptNamespaces``."""
+    """A resource rule run on every pod spec of every pod-bearing kind, honouring ``exemptNamespaces``.
+    ``any_kind``: also on the pod specs found by shape in any other kind (:func:`searched_kind`), for
+    the security rules; availability rules (probes, resources, GPU placement) keep to the listed kinds."""
 
     def checked(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+        if args.resource_type not in POD_KINDS:
+            yield from _searched(args, cfg)
+            return
         exempt = str_list(cfg["exemptNamespaces"])
         seen: set[str] = set()
         for pod in pod_specs(args.resource_type, args.props):
@@ -395,10 +469,29 @@ def _workload_rule(
                         seen.add(message)
                         yield message
 
+    def _searched(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+        # Each pod is judged apart: one's unknown value leaves the rule undecided on the object, after
+        # every decided finding, as does an unknown value that may hide a pod (_k8s_pod_search).
+        namespace = _namespace(args.props)
+        if (namespace or _provider_namespace(args)) in str_list(cfg["exemptNamespaces"]):
+            return
+        pods, unknown = searched_pod_specs(args.props, namespace)
+        seen: set[str] = set()
+        for pod in pods:
+            try:
+                for message in check(pod, cfg):
+                    if message not in seen:
+                        seen.add(message)
+                        yield message
+            except UnknownValueError as error:
+                unknown = unknown or error
+        if unknown is not None:
+            raise unknown
+
     return resource_rule(
         name=name,
         description=description,
-        resource_types=WORKLOADS,
+        resource_types=ANY_POD_KIND if any_kind else WORKLOADS,
         check=checked,
         enforcement_level=level,
         severity=severity,
@@ -745,6 +838,7 @@ k8s_image_pinned_by_digest = _workload_rule(
     _image_digest,
     level=ADVISORY,
     severity=LOW,
+    any_kind=True,
     reference="CKV_K8S_43",
     also="CKV_K8S_14",
 )
@@ -760,6 +854,7 @@ k8s_container_security_context = _workload_rule(
     _security_context,
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference="CKV_K8S_16",
     also="CKV_K8S_20, CKV_K8S_22, CKV_K8S_23, CKV_K8S_28, CKV_K8S_37",
 )
@@ -770,6 +865,7 @@ k8s_no_host_namespaces = _workload_rule(
     _host_namespaces,
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference="CKV_K8S_17",
     also="CKV_K8S_18, CKV_K8S_19",
 )
@@ -780,6 +876,7 @@ k8s_service_account_token_not_automounted = _workload_rule(
     _token_not_automounted,
     level=ADVISORY,
     severity=LOW,
+    any_kind=True,
     reference="CKV_K8S_38",
 )
 
@@ -789,6 +886,7 @@ k8s_run_as_high_uid = _workload_rule(
     _high_uid,
     level=ADVISORY,
     severity=LOW,
+    any_kind=True,
     reference="CKV_K8S_40",
     config={"minUid": {"type": "integer", "default": 10000, "description": "Lowest acceptable runAsUser."}},
 )

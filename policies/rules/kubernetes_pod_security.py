@@ -465,6 +465,7 @@ k8s_no_host_path_volumes = _workload_rule(
     NoHostPathVolumes(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference="CKV_K8S_27",
 )
 
@@ -474,6 +475,7 @@ k8s_no_host_ports = _workload_rule(
     NoHostPorts(),
     level=MANDATORY,
     severity=MEDIUM,
+    any_kind=True,
     reference="CKV_K8S_26",
 )
 
@@ -484,6 +486,7 @@ k8s_no_host_probes = _workload_rule(
     NoHostProbes(),
     level=MANDATORY,
     severity=MEDIUM,
+    any_kind=True,
     reference=None,
 )
 
@@ -494,6 +497,7 @@ k8s_seccomp_not_unconfined = _workload_rule(
     SeccompNotUnconfined(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference="CKV_K8S_31",
 )
 
@@ -504,6 +508,7 @@ k8s_seccomp_profile_set = _workload_rule(
     SeccompProfileSet(),
     level=ADVISORY,
     severity=MEDIUM,
+    any_kind=True,
     reference="CKV_K8S_31",
     also="CKV_K8S_32",
 )
@@ -517,6 +522,7 @@ k8s_restricted_volume_types = _workload_rule(
     RestrictedVolumeTypes(),
     level=ADVISORY,
     severity=MEDIUM,
+    any_kind=True,
     reference=None,
 )
 
@@ -527,6 +533,7 @@ k8s_default_proc_mount = _workload_rule(
     DefaultProcMount(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference=None,
 )
 
@@ -536,6 +543,7 @@ k8s_no_windows_host_process = _workload_rule(
     NoWindowsHostProcess(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference=None,
 )
 
@@ -547,6 +555,7 @@ k8s_selinux_options_default = _workload_rule(
     SelinuxOptionsDefault(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference=None,
 )
 
@@ -558,6 +567,7 @@ k8s_apparmor_not_unconfined = _workload_rule(
     AppArmorNotUnconfined(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference=None,
 )
 
@@ -568,6 +578,7 @@ k8s_safe_sysctls_only = _workload_rule(
     SafeSysctlsOnly(),
     level=MANDATORY,
     severity=HIGH,
+    any_kind=True,
     reference=None,
 )
 

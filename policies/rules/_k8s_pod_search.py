@@ -1,0 +1,190 @@
+"""Pod specs found by their shape in Kubernetes objects whose kind the pack does not list.
+
+:mod:`.kubernetes` reads pods at the paths of the kinds it knows (``POD_KINDS``). Operators embed the
+same core/v1 ``PodTemplateSpec`` (``{metadata, spec: PodSpec}``) in their own kinds, which reach a
+cluster through pulumi-kubernetes' ``apiextensions.CustomResource`` (type token
+``kubernetes:<group>/<version>:<Kind>``), ``yaml/v2`` or a Helm chart Pulumi renders: Knative
+Serving's ``Service`` (``spec.template.spec``), KubeRay's ``RayCluster``/``RayService``/``RayJob``
+(``headGroupSpec.template.spec``, ``workerGroupSpecs[].template.spec``), Kubeflow's
+``PyTorchJob``/``TFJob`` (``spec.<framework>ReplicaSpecs.<role>.template.spec``), ``LeaderWorkerSet``
+(``leaderWorkerTemplate.leaderTemplate``/``workerTemplate``), ``JobSet``
+(``replicatedJobs[].template.spec.template.spec``), Seldon (``componentSpecs[].spec``)... Argo
+Workflows embeds bare containers instead (a template's ``container``, ``script``, ``containerSet``,
+``initContainers`` and ``sidecars``: io.argoproj.workflow.v1alpha1.Template).
+
+Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
+
+- a **pod spec** is a map whose ``containers`` is a non-empty list of container maps; its siblings
+  (``initContainers``, ``ephemeralContainers``, ``hostNetwork``, ``volumes``, ``securityContext``...)
+  are the pod's;
+- a **bare-container holder** is a map with a container map under ``container`` or ``script`` (and
+  then its ``sidecars`` list counts too), whose own ``securityContext``, ``volumes`` and host flags are
+  the pod's, as an Argo template's are;
+- a **container map** has an ``image`` (a string where known) or a ``name`` beside another core/v1
+  ``Container`` field: a map that merely has a key named ``containers`` whose items are not such maps
+  (``[{"count": 3}]``, ``["a"]``, ``{"image": {"repository": ...}}``) is not judged.
+
+A pod spec that is the ``spec`` of its parent (a ``PodTemplateSpec``, or the object's own spec) is the
+pod as written, judged in full, its annotations read from the ``metadata`` beside it. Any other (a
+``containers`` list elsewhere, Argo's ``containerSet``, a bare container) is a fragment its operator
+merges into a pod built from more than the map (Argo adds the workflow's ``securityContext``,
+``templateDefaults`` and ``podSpecPatch``): judged like a Patch, on what it sets.
+
+A value unknown at preview may hide a pod where its key (or its parent's) is one pods sit under
+(:func:`_may_hold_pods`: ``spec``, ``template``, ``containers``, ``*Spec(s)``, ``*Template(s)``,
+``*Jobs``...): the rule is then undecided on the object after judging what is known; an unknown leaf
+elsewhere (a name, an ARN) hides none. ``metadata`` is not searched.
+
+Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import is_map, is_seq
+
+#: The fields of a core/v1 ``Container`` (k8s.io/api core/v1 types.go), ``targetContainerName`` an
+#: ephemeral container's: a map with a ``name`` and one of these is a container.
+CONTAINER_FIELDS = frozenset(
+    {
+        "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
+        "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices",
+        "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+        "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+        "targetContainerName",
+    }
+)  # fmt: skip
+#: Lists of containers in a pod spec: core/v1 PodSpec's three, and Argo's ``sidecars`` (a template's
+#: containers run beside its main one in the same pod).
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers", "sidecars")
+#: Keys holding one container where a kind embeds it without a pod spec: Argo's ``container`` and
+#: ``script`` (a container with ``source``).
+SINGLE_CONTAINER_KEYS = ("container", "script")
+#: Keys (exactly) a pod or a container may sit under; and suffixes of such keys (lower-cased).
+_POD_KEYS = frozenset(
+    {"spec", "template", "templates", "containers", "initContainers", "ephemeralContainers", "sidecars",
+     "container", "script", "containerSet", "items"}
+)  # fmt: skip
+_POD_KEY_SUFFIXES = ("spec", "specs", "template", "templates", "jobs", "pod", "pods")
+
+
+@dataclass(frozen=True)
+class FoundPod:
+    """A pod spec or bare-container holder found by :func:`find_pods`."""
+
+    path: str
+    """Where it sits in the object (``spec.workerGroupSpecs[0].template.spec``)."""
+    spec: Mapping[str, Any]
+    partial: bool
+    """A fragment merged into a pod built from more (judged like a Patch): not a PodTemplateSpec's spec."""
+    singles: tuple[str, ...]
+    """Keys of it holding one container (``container``, ``script``)."""
+    lists: tuple[str, ...]
+    """Further container lists counted with ``containers`` (``sidecars``)."""
+    root: Any
+    """The map holding its ``metadata`` (a PodTemplateSpec), or None."""
+    prefix: str
+    """``root``'s place in the object (``spec.template.``), for messages."""
+
+
+def _keys(value: Mapping[str, Any]) -> list[str]:
+    # Iterating a proxied map reads no value: ``key in proxy`` would read it, and raise when unknown.
+    return [str(key) for key in value]
+
+
+def _known(value: Mapping[str, Any], key: str) -> Any:
+    """``value[key]``, None where it is unknown at preview."""
+    try:
+        return value[key]
+    except UnknownValueError:
+        return None
+
+
+def is_container(value: Any) -> bool:
+    """A core/v1 Container by its shape: an ``image`` (a string where known), or a ``name`` beside
+    another Container field; a ``name`` that is known is a string."""
+    if not is_map(value):
+        return False
+    keys = set(_keys(value))
+    if "name" in keys and not isinstance(_known(value, "name"), str | None):
+        return False
+    if "image" in keys:
+        return isinstance(_known(value, "image"), str | None)
+    return "name" in keys and bool(keys & (CONTAINER_FIELDS - {"name"}))
+
+
+def _container_list(holder: Mapping[str, Any], key: str) -> bool:
+    """Whether ``holder[key]`` is a non-empty list of container maps (raises when it is unknown)."""
+    value = holder[key]
+    return is_seq(value) and len(value) > 0 and all(is_container(item) for item in value)
+
+
+def _may_hold_pods(key: str) -> bool:
+    lowered = key.lower()
+    return key in _POD_KEYS or lowered.endswith(_POD_KEY_SUFFIXES)
+
+
+def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
+    """Every pod spec and bare-container holder in an object's inputs, at any depth (list items too),
+    in document order, and the first value unknown at preview that may hide one."""
+    found: list[FoundPod] = []
+    unknown: UnknownValueError | None = None
+    # (path, value, its key, its parent's key, its parent map)
+    pending: list[tuple[str, Any, str, str, Any]] = [("", props, "", "", None)]
+    while pending:
+        path, value, key, parent_key, parent = pending.pop()
+        if is_seq(value):
+            entries: list[tuple[str, Any, str, str, Any]] = []
+            for i in range(len(value)):
+                try:
+                    entries.append((f"{path}[{i}]", value[i], key, parent_key, parent))
+                except UnknownValueError as error:
+                    if _may_hold_pods(key) or _may_hold_pods(parent_key):
+                        unknown = unknown or error
+            pending.extend(reversed(entries))
+            continue
+        if not is_map(value):
+            continue
+        keys = _keys(value)
+        skipped: set[str] = {"metadata"}
+        try:
+            pod = _pod_at(path, value, keys, key, parent)
+        except UnknownValueError as error:
+            unknown, pod = unknown or error, None
+        if pod is not None:
+            found.append(pod)
+            skipped.update(CONTAINER_LISTS + (pod.singles or ()))
+        children: list[tuple[str, Any, str, str, Any]] = []
+        for child_key in keys:
+            if child_key in skipped:
+                continue
+            where = f"{path}.{child_key}" if path else child_key
+            try:
+                child = value[child_key]
+            except UnknownValueError as error:
+                if _may_hold_pods(child_key) or _may_hold_pods(key):
+                    unknown = unknown or error
+                continue
+            children.append((where, child, child_key, key, value))
+        pending.extend(reversed(children))
+    return found, unknown
+
+
+def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any) -> FoundPod | None:
+    """The pod spec or bare-container holder ``value`` is, or None; raises where an unknown
+    ``containers``, ``container`` or ``script`` leaves it undecided."""
+    containers = "containers" in keys and _container_list(value, "containers")
+    singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k]))
+    if not containers and not singles:
+        return None
+    lists = ("sidecars",) if "sidecars" in keys else ()
+    template = key == "spec" and not singles
+    if template and is_map(parent):
+        prefix = path.removesuffix("spec")
+        return FoundPod(path, value, False, singles, lists, parent, prefix)
+    return FoundPod(path, value, True, singles, lists, None, "")
