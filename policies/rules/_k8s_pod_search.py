@@ -4,31 +4,36 @@
 same core/v1 ``PodTemplateSpec`` (``{metadata, spec: PodSpec}``) in their own kinds, which reach a
 cluster through pulumi-kubernetes' ``apiextensions.CustomResource`` (type token
 ``kubernetes:<group>/<version>:<Kind>``), ``yaml/v2`` or a Helm chart Pulumi renders: Knative
-Serving's ``Service`` (``spec.template.spec``), KubeRay's ``RayCluster``/``RayService``/``RayJob``
-(``headGroupSpec.template.spec``, ``workerGroupSpecs[].template.spec``), Kubeflow's
-``PyTorchJob``/``TFJob`` (``spec.<framework>ReplicaSpecs.<role>.template.spec``), ``LeaderWorkerSet``
+Serving's ``Service`` (``spec.template.spec``, a RevisionTemplateSpec), KubeRay's
+``RayCluster``/``RayService``/``RayJob`` (``headGroupSpec.template``, ``workerGroupSpecs[].template``,
+``submitterPodTemplate``), Kubeflow's ``PyTorchJob``/``TFJob``
+(``spec.<framework>ReplicaSpecs.<role>.template``), ``LeaderWorkerSet``
 (``leaderWorkerTemplate.leaderTemplate``/``workerTemplate``), ``JobSet``
-(``replicatedJobs[].template.spec.template.spec``), Seldon (``componentSpecs[].spec``)... Argo
-Workflows embeds bare containers instead (a template's ``container``, ``script``, ``containerSet``,
-``initContainers`` and ``sidecars``: io.argoproj.workflow.v1alpha1.Template).
+(``replicatedJobs[].template.spec.template``, a JobTemplateSpec's), Kubeflow Trainer's runtimes (a
+JobSet template), Seldon (``componentSpecs[].spec``)... Argo Workflows embeds bare containers instead
+(io.argoproj.workflow.v1alpha1.Template: ``container``, ``script``, ``containerSet.containers``,
+``initContainers``, ``sidecars``), and so does Tekton (a Task's ``steps``, ``sidecars`` and
+``stepTemplate``).
 
 Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 
 - a **pod spec** is a map whose ``containers`` is a non-empty list of container maps; its siblings
   (``initContainers``, ``ephemeralContainers``, ``hostNetwork``, ``volumes``, ``securityContext``...)
   are the pod's;
-- a **bare-container holder** is a map with a container map under ``container`` or ``script`` (and
-  then its ``sidecars`` list counts too), whose own ``securityContext``, ``volumes`` and host flags are
-  the pod's, as an Argo template's are;
+- a **bare-container holder** is a map with a list of container maps under ``sidecars`` or ``steps``,
+  or one container under ``container``, ``script`` or ``stepTemplate``; its own ``securityContext``,
+  ``volumes`` and host flags are read as the pod's, as an Argo template's are;
 - a **container map** has an ``image`` (a string where known) or a ``name`` beside another core/v1
   ``Container`` field: a map that merely has a key named ``containers`` whose items are not such maps
   (``[{"count": 3}]``, ``["a"]``, ``{"image": {"repository": ...}}``) is not judged.
 
-A pod spec that is the ``spec`` of its parent (a ``PodTemplateSpec``, or the object's own spec) is the
-pod as written, judged in full, its annotations read from the ``metadata`` beside it. Any other (a
-``containers`` list elsewhere, Argo's ``containerSet``, a bare container) is a fragment its operator
-merges into a pod built from more than the map (Argo adds the workflow's ``securityContext``,
-``templateDefaults`` and ``podSpecPatch``): judged like a Patch, on what it sets.
+A pod spec that is the ``spec`` of its parent (a ``PodTemplateSpec``, or the object's own spec) and
+names every container's image is the pod as written, judged in full, its annotations read from the
+``metadata`` beside it. Any other (a ``containers`` list elsewhere, Argo's ``containerSet``, a bare
+container, an override naming no image such as a Kubeflow TrainJob's ``podTemplateOverrides[].spec``)
+is a fragment its operator merges into a pod built from more than the map (Argo adds the workflow's
+``securityContext``, ``templateDefaults`` and ``podSpecPatch``; Tekton the TaskRun's ``podTemplate``):
+judged like a Patch, on what it sets.
 
 A value unknown at preview may hide a pod where its key (or its parent's) is one pods sit under
 (:func:`_may_hold_pods`: ``spec``, ``template``, ``containers``, ``*Spec(s)``, ``*Template(s)``,
@@ -59,18 +64,43 @@ CONTAINER_FIELDS = frozenset(
         "targetContainerName",
     }
 )  # fmt: skip
-#: Lists of containers in a pod spec: core/v1 PodSpec's three, and Argo's ``sidecars`` (a template's
-#: containers run beside its main one in the same pod).
-CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers", "sidecars")
+#: core/v1 PodSpec's lists of containers.
+POD_SPEC_LISTS = ("containers", "initContainers", "ephemeralContainers")
+#: Lists of containers: a PodSpec's, and those kinds run in one pod without a pod spec: Argo's and
+#: Tekton's ``sidecars`` (beside a template's or task's main containers), Tekton's ``steps`` (a Task's
+#: containers, run in order in its pod).
+CONTAINER_LISTS = (*POD_SPEC_LISTS, "sidecars", "steps")
 #: Keys holding one container where a kind embeds it without a pod spec: Argo's ``container`` and
-#: ``script`` (a container with ``source``).
-SINGLE_CONTAINER_KEYS = ("container", "script")
+#: ``script`` (a container with ``source``), Tekton's ``stepTemplate`` (merged into every step).
+SINGLE_CONTAINER_KEYS = ("container", "script", "stepTemplate")
 #: Keys (exactly) a pod or a container may sit under; and suffixes of such keys (lower-cased).
 _POD_KEYS = frozenset(
     {"spec", "template", "templates", "containers", "initContainers", "ephemeralContainers", "sidecars",
-     "container", "script", "containerSet", "items"}
+     "container", "script", "containerSet", "items", "steps", "stepTemplate"}
 )  # fmt: skip
 _POD_KEY_SUFFIXES = ("spec", "specs", "template", "templates", "jobs", "pod", "pods")
+
+
+#: The API groups of Kubernetes' built-in kinds, as pulumi-kubernetes spells them in type tokens: the
+#: API server's schema for each kind without a pod (ConfigMap, Service, RBAC...) has no place for one.
+BUILT_IN_GROUPS = frozenset(
+    {
+        "core", "apps", "batch", "extensions", "autoscaling", "policy", "admissionregistration.k8s.io",
+        "apiextensions.k8s.io", "apiregistration.k8s.io", "auditregistration.k8s.io", "certificates.k8s.io",
+        "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io",
+        "lifecycle.k8s.io", "meta", "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io",
+        "resource.k8s.io", "scheduling.k8s.io", "settings.k8s.io", "storage.k8s.io",
+        "storagemigration.k8s.io",
+    }
+)  # fmt: skip
+#: pulumi-kubernetes' own tokens that are no Kubernetes object: a ``helm.v3.Release`` (its chart values
+#: are opaque to the pack), and the ``yaml``/``kustomize``/``helm`` components whose objects are
+#: registered (and checked) as resources of their own.
+PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
+#: Groups whose objects quote pod specs as patterns to match or patches to apply, not pods to run:
+#: Kyverno's policies (``validate.pattern: {spec: {containers: [{securityContext: {privileged:
+#: "false"}}]}}``) and their reports.
+QUOTING_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"})
 
 
 @dataclass(frozen=True)
@@ -85,7 +115,7 @@ class FoundPod:
     singles: tuple[str, ...]
     """Keys of it holding one container (``container``, ``script``)."""
     lists: tuple[str, ...]
-    """Further container lists counted with ``containers`` (``sidecars``)."""
+    """Further container lists counted with ``containers`` (``sidecars``, ``steps``)."""
     root: Any
     """The map holding its ``metadata`` (a PodTemplateSpec), or None."""
     prefix: str
@@ -105,9 +135,11 @@ def _known(value: Mapping[str, Any], key: str) -> Any:
         return None
 
 
-def is_container(value: Any) -> bool:
+def is_container(value: Any, keyed: bool = False) -> bool:
     """A core/v1 Container by its shape: an ``image`` (a string where known), or a ``name`` beside
-    another Container field; a ``name`` that is known is a string."""
+    another Container field; a ``name`` that is known is a string. ``keyed``: the map sits under a key
+    that holds one container (:data:`SINGLE_CONTAINER_KEYS`), which says what it is: any Container
+    field will do (a Tekton ``stepTemplate`` names no image)."""
     if not is_map(value):
         return False
     keys = set(_keys(value))
@@ -115,7 +147,7 @@ def is_container(value: Any) -> bool:
         return False
     if "image" in keys:
         return isinstance(_known(value, "image"), str | None)
-    return "name" in keys and bool(keys & (CONTAINER_FIELDS - {"name"}))
+    return ("name" in keys or keyed) and bool(keys & (CONTAINER_FIELDS - {"name"}))
 
 
 def _container_list(holder: Mapping[str, Any], key: str) -> bool:
@@ -176,15 +208,17 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
 
 
 def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any) -> FoundPod | None:
-    """The pod spec or bare-container holder ``value`` is, or None; raises where an unknown
-    ``containers``, ``container`` or ``script`` leaves it undecided."""
-    containers = "containers" in keys and _container_list(value, "containers")
-    singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k]))
-    if not containers and not singles:
+    """The pod spec or bare-container holder ``value`` is, or None; raises where an unknown container
+    list or container leaves it undecided."""
+    lists = tuple(k for k in CONTAINER_LISTS if k in keys and _container_list(value, k))
+    singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k], keyed=True))
+    if not lists and not singles:
         return None
-    lists = ("sidecars",) if "sidecars" in keys else ()
-    template = key == "spec" and not singles
-    if template and is_map(parent):
-        prefix = path.removesuffix("spec")
-        return FoundPod(path, value, False, singles, lists, parent, prefix)
-    return FoundPod(path, value, True, singles, lists, None, "")
+    extra = tuple(k for k in lists if k not in POD_SPEC_LISTS)
+    # A PodTemplateSpec's spec (or the object's own) naming every container's image: a pod as written.
+    # Without an image it is an override merged over another template (a Kubeflow TrainJob's
+    # podTemplateOverrides[].spec): the API server refuses a Pod whose container has none.
+    template = key == "spec" and "containers" in lists and not (extra or singles) and is_map(parent)
+    if template and all("image" in _keys(container) for container in value["containers"]):
+        return FoundPod(path, value, False, (), (), parent, path.removesuffix("spec"))
+    return FoundPod(path, value, True, singles, extra, None, "")

@@ -27,6 +27,16 @@ Containers: ``containers`` always; ``initContainers`` wherever a setting applies
 "sidecar" init containers take); ``ephemeralContainers`` (debug containers) for the security
 context, image pinning and UID, the only settings Kubernetes lets them carry.
 
+Pods in kinds the pack does not list are found by their shape (:mod:`._k8s_pod_search`): a pod spec
+(a ``containers`` list of container maps) or a bare container (Argo's ``container``/``script``,
+Tekton's ``steps``) at any depth of any custom resource (``kubernetes:<group>/<version>:<Kind>``
+outside Kubernetes' built-in groups, :func:`searched_kind`): Knative Services, KubeRay, Kubeflow
+training jobs, LeaderWorkerSet, JobSet, Seldon, Argo Workflows... The security rules
+(``any_kind``: image pinning, the security context, host namespaces, the API token, the UID and every
+Pod Security Standards rule) judge them; the availability rules (probes, resources, GPU placement)
+keep to the listed kinds, whose pods they know to be long-running servers. A listed kind is read at
+its own paths only, never searched too (one violation, not two).
+
 Workloads in ``exemptNamespaces`` (default ``kube-system``) are skipped: system add-ons such as
 device plugins legitimately need host access. A ``helm.v3.Release`` is opaque to the pack;
 charts Pulumi renders itself (``helm.v3.Chart``, ``helm.v4.Chart``) register their workloads,
@@ -66,7 +76,7 @@ from ._common import (
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
-from ._k8s_pod_search import find_pods
+from ._k8s_pod_search import BUILT_IN_GROUPS, PULUMI_GROUPS, QUOTING_GROUPS, find_pods
 from ._k8s_quantities import quantity
 
 # --- which kinds carry a pod, and where -------------------------------------------------
@@ -175,27 +185,6 @@ POD_KINDS: dict[str, tuple[str, str]] = {
     for variant in ("", "List", "Patch")
 }
 WORKLOADS = tuple(POD_KINDS)
-
-#: The API groups of Kubernetes' built-in kinds, as pulumi-kubernetes spells them in type tokens: the
-#: API server's schema for each kind without a pod (ConfigMap, Service, RBAC...) has no place for one.
-BUILT_IN_GROUPS = frozenset(
-    {
-        "core", "apps", "batch", "extensions", "autoscaling", "policy", "admissionregistration.k8s.io",
-        "apiextensions.k8s.io", "apiregistration.k8s.io", "auditregistration.k8s.io", "certificates.k8s.io",
-        "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io",
-        "lifecycle.k8s.io", "meta", "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io",
-        "resource.k8s.io", "scheduling.k8s.io", "settings.k8s.io", "storage.k8s.io",
-        "storagemigration.k8s.io",
-    }
-)  # fmt: skip
-#: pulumi-kubernetes' own tokens that are no Kubernetes object: a ``helm.v3.Release`` (its chart values
-#: are opaque to the pack), and the ``yaml``/``kustomize``/``helm`` components whose objects are
-#: registered (and checked) as resources of their own.
-PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
-#: Groups whose objects quote pod specs as patterns to match or patches to apply, not pods to run:
-#: Kyverno's policies (``validate.pattern: {spec: {containers: [{securityContext: {privileged:
-#: "false"}}]}}``) and their reports.
-QUOTING_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"})
 
 
 def searched_kind(resource_type: str) -> bool:
@@ -809,7 +798,8 @@ def _visible_devices(container: Any) -> str | None:
 
 k8s_probes_configured = _workload_rule(
     "k8s-probes-configured",
-    "Inference containers must define readiness and liveness probes. Fix: add readinessProbe and livenessProbe.",
+    "Inference containers must define readiness and liveness probes (in the pod kinds the pack lists; an operator's "
+    "kind, often a batch one, is not judged on availability). Fix: add readinessProbe and livenessProbe.",
     _probes,
     level=MANDATORY,
     severity=MEDIUM,
@@ -819,7 +809,8 @@ k8s_probes_configured = _workload_rule(
 
 k8s_resources_bounded = _workload_rule(
     "k8s-resources-bounded",
-    "Containers must set CPU and memory requests and limits, each request and limit a Kubernetes quantity. Fix: set "
+    "Containers must set CPU and memory requests and limits, each request and limit a Kubernetes quantity (in the pod "
+    "kinds the pack lists; an operator's kind is not judged on capacity). Fix: set "
     "resources.requests/limits cpu and memory (positive limits) as quantities such as 500m, 2Gi.",
     _resources,
     level=MANDATORY,
@@ -847,7 +838,8 @@ k8s_container_security_context = _workload_rule(
     "k8s-container-security-context",
     (
         "Containers must run unprivileged, without privilege escalation, with a read-only root filesystem, as "
-        "non-root and with all capabilities dropped. Fix: set securityContext privileged=false, "
+        "non-root and with all capabilities dropped (in every kind: an operator's pod templates and bare containers "
+        "are found by shape, a fragment it merges judged on what it sets). Fix: set securityContext privileged=false, "
         "allowPrivilegeEscalation=false, readOnlyRootFilesystem=true, runAsNonRoot=true (container or pod) "
         "and capabilities.drop=['ALL']."
     ),
@@ -894,7 +886,8 @@ k8s_run_as_high_uid = _workload_rule(
 k8s_gpu_pods_well_formed = _workload_rule(
     "k8s-gpu-pods-well-formed",
     (
-        "Pods that use GPUs must set the GPU in limits (requests equal to limits when given) and target GPU nodes "
+        "Pods that use GPUs (in the pod kinds the pack lists) must set the GPU in limits (requests equal to limits when "
+        "given) and target GPU nodes "
         "through a GPU nodeSelector/affinity label whose value is a string that names GPU nodes (not false, 0 or empty; an "
         "affinity In such values, Exists without values or Gt >= 0, in every term) or a toleration of the GPU taint (its key, "
         "its effect or none, and Exists or, once gpuTaintValue is set, Equal to that value). Fix: set "

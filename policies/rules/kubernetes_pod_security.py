@@ -17,7 +17,8 @@ field, ``containers``, ``initContainers`` and ``ephemeralContainers`` alike; the
 AppArmor annotations of the pods' metadata count where the API server or admission reads them. The
 checks follow pod-security-admission's newest policy version (check_*.go). The pod specs, the kinds
 carrying them, the namespaces exempted and the reading of a Patch (judged only on what it sets) are
-:mod:`.kubernetes`'s. A value unknown at preview leaves the rule undecided on that resource (reading
+:mod:`.kubernetes`'s; every rule here also judges the pods found by shape in kinds the pack does not
+list (``any_kind``: Knative, KubeRay, Kubeflow, LeaderWorkerSet, JobSet, Argo, Tekton...). A value unknown at preview leaves the rule undecided on that resource (reading
 it raises, as in the other rules).
 """
 

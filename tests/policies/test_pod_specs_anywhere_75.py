@@ -99,6 +99,15 @@ KINDS: dict[str, tuple[Any, str]] = {
         lambda pod: {"replicatedJobs": [{"name": "w", "template": {"spec": {"template": _tmpl(pod)}}}]},
         "spec.replicatedJobs[0].template.spec.template.spec",
     ),
+    "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime": (
+        lambda pod: {
+            "mlPolicy": {"numNodes": 1},
+            "template": {
+                "spec": {"replicatedJobs": [{"name": "node", "template": {"spec": {"template": _tmpl(pod)}}}]}
+            },
+        },
+        "spec.template.spec.replicatedJobs[0].template.spec.template.spec",
+    ),
     "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment": (
         lambda pod: {"predictors": [{"name": "default", "componentSpecs": [{"spec": pod}]}]},
         "spec.predictors[0].componentSpecs[0].spec",
@@ -288,6 +297,74 @@ def test_an_argo_template_is_judged_on_what_it_sets() -> None:
     inputs = workflow({"container": {"image": DIGEST, "command": ["python"]}, "script": None})
     for rule in SECURITY_RULES:
         assert found(rule, WORKFLOW, inputs) == [], rule
+
+
+TASK = "kubernetes:tekton.dev/v1:Task"
+
+TEKTON = [
+    pytest.param(
+        {"steps": [{"name": "build", "image": DIGEST}, {"name": "push", "image": DIGEST,
+          "securityContext": {"privileged": True}}]},
+        "k8s-container-security-context", "spec.steps[1].securityContext.privileged is true", id="privileged-step",
+    ),
+    pytest.param(
+        {"steps": [{"name": "build", "image": DIGEST}], "stepTemplate": {"securityContext": {"runAsUser": 0}}},
+        "k8s-run-as-high-uid", "spec.stepTemplate.securityContext.runAsUser is 0", id="root-step-template",
+    ),
+    pytest.param(
+        {"steps": [{"name": "build", "image": "gcr.io/kaniko-project/executor:latest"}]},
+        "k8s-image-pinned-by-digest", "spec.steps[0].image 'gcr.io/kaniko-project/executor:latest'",
+        id="tagged-step-image",
+    ),
+    pytest.param(
+        {"steps": [{"name": "build", "image": DIGEST}],
+         "sidecars": [{"name": "docker", "image": DIGEST, "securityContext": {"privileged": True}}]},
+        "k8s-container-security-context", "spec.sidecars[0].securityContext.privileged is true",
+        id="privileged-sidecar",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "rule", "fragment"), TEKTON)
+def test_a_bad_tekton_task_is_refused_naming_its_path(spec: dict[str, Any], rule: str, fragment: str) -> None:
+    messages = found(rule, TASK, {"metadata": {"name": "build", "namespace": "ci"}, "spec": spec})
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_a_tekton_task_is_judged_on_what_it_sets() -> None:
+    """The TaskRun's podTemplate and stepTemplate complete the pod: unset fields are not refused."""
+    inputs = {
+        "metadata": {"name": "t"},
+        "spec": {"steps": [{"name": "s", "image": DIGEST, "script": "make"}]},
+    }
+    for rule in SECURITY_RULES:
+        assert found(rule, TASK, inputs) == [], rule
+
+
+TRAIN_JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob"
+
+
+def test_a_pod_override_naming_no_image_is_judged_on_what_it_sets() -> None:
+    """A TrainJob's podTemplateOverrides[].spec is merged over its runtime's templates (its containers
+    name no image, which a pod must have): what it sets is judged, not what it leaves to the runtime."""
+    override = {"containers": [{"name": "node", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]}
+    inputs = {
+        "metadata": {"name": "t"},
+        "spec": {
+            "runtimeRef": {"name": "torch"},
+            "podTemplateOverrides": [{"targetJobs": [{"name": "node"}], "spec": override}],
+        },
+    }
+    for rule in SECURITY_RULES:
+        assert found(rule, TRAIN_JOB, inputs) == [], rule
+    override["volumes"] = [{"name": "data", "hostPath": {"path": "/mnt"}}]
+    assert found("k8s-no-host-path-volumes", TRAIN_JOB, inputs)[0].startswith(
+        "spec.podTemplateOverrides[0].spec.volumes[0].hostPath (path '/mnt')"
+    )
+    override["containers"][0]["securityContext"] = {"privileged": True}
+    assert found("k8s-container-security-context", TRAIN_JOB, inputs) == [
+        "spec.podTemplateOverrides[0].spec.containers[0].securityContext.privileged is true: remove it."
+    ]
 
 
 # --- what is not judged -----------------------------------------------------------------------------
