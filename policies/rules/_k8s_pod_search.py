@@ -23,6 +23,10 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 - a **bare-container holder** is a map with a list of container maps under ``sidecars`` or ``steps``,
   or one container under ``container``, ``script`` or ``stepTemplate``; its own ``securityContext``,
   ``volumes`` and host flags are read as the pod's, as an Argo template's are;
+- a map **above** a pod spec or bare container holding pod-level fields (``hostNetwork``, ``hostPID``,
+  ``hostIPC``, ``hostUsers``, ``securityContext``, ``volumes``, ``automountServiceAccountToken``) gives
+  them to the pods below, as an Argo WorkflowSpec does every template's pod: judged as a pod with no
+  containers, on what it sets (a map with such fields and no pod below is not judged);
 - a **container map** has an ``image`` (a string where known) or a ``name`` beside another core/v1
   ``Container`` field: a map that merely has a key named ``containers`` whose items are not such maps
   (``[{"count": 3}]``, ``["a"]``, ``{"image": {"repository": ...}}``) is not judged.
@@ -73,6 +77,19 @@ CONTAINER_LISTS = (*POD_SPEC_LISTS, "sidecars", "steps")
 #: Keys holding one container where a kind embeds it without a pod spec: Argo's ``container`` and
 #: ``script`` (a container with ``source``), Tekton's ``stepTemplate`` (merged into every step).
 SINGLE_CONTAINER_KEYS = ("container", "script", "stepTemplate")
+#: core/v1 PodSpec fields a kind may set for the pods below the map holding them (an Argo WorkflowSpec's,
+#: given every template's pod): a map with one of them above a pod spec or bare container is judged too.
+POD_LEVEL_KEYS = frozenset(
+    {
+        "hostNetwork",
+        "hostPID",
+        "hostIPC",
+        "hostUsers",
+        "securityContext",
+        "volumes",
+        "automountServiceAccountToken",
+    }
+)
 #: Keys (exactly) a pod or a container may sit under; and suffixes of such keys (lower-cased).
 _POD_KEYS = frozenset(
     {"spec", "template", "templates", "containers", "initContainers", "ephemeralContainers", "sidecars",
@@ -165,6 +182,7 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
     """Every pod spec and bare-container holder in an object's inputs, at any depth (list items too),
     in document order, and the first value unknown at preview that may hide one."""
     found: list[FoundPod] = []
+    settings: set[str] = set()  # paths of maps holding pod-level fields: judged where pods sit below them
     unknown: UnknownValueError | None = None
     # (path, value, its key, its parent's key, its parent map)
     pending: list[tuple[str, Any, str, str, Any]] = [("", props, "", "", None)]
@@ -191,6 +209,9 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
         if pod is not None:
             found.append(pod)
             skipped.update(CONTAINER_LISTS + (pod.singles or ()))
+        elif POD_LEVEL_KEYS.intersection(keys):
+            found.append(FoundPod(path, value, True, (), (), None, ""))
+            settings.add(path)
         children: list[tuple[str, Any, str, str, Any]] = []
         for child_key in keys:
             if child_key in skipped:
@@ -204,7 +225,14 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
                 continue
             children.append((where, child, child_key, key, value))
         pending.extend(reversed(children))
-    return found, unknown
+    # A map above a pod whose pod-level fields the operator gives that pod (Argo's WorkflowSpec:
+    # hostNetwork, securityContext, volumes, automountServiceAccountToken for every template's pod).
+    pods = [pod.path for pod in found if pod.path not in settings]
+    return [
+        pod
+        for pod in found
+        if pod.path not in settings or any(p.startswith(f"{pod.path}." if pod.path else "") for p in pods)
+    ], unknown
 
 
 def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any) -> FoundPod | None:

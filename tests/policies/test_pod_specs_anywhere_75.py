@@ -283,6 +283,52 @@ ARGO = [
 ]  # fmt: skip
 
 
+def workflow_spec(**fields: Any) -> dict[str, Any]:
+    """A workflow whose hardened-enough template runs under workflow-level pod ``fields``."""
+    inputs = workflow({"container": {"image": DIGEST}})
+    inputs["spec"].update(fields)
+    return inputs
+
+
+ARGO += [
+    pytest.param(
+        WORKFLOW, workflow_spec(hostNetwork=True), "k8s-no-host-namespaces", "spec.hostNetwork is true",
+        id="workflow-host-network",
+    ),
+    pytest.param(
+        WORKFLOW, workflow_spec(volumes=[{"name": "sock", "hostPath": {"path": "/var/run/docker.sock"}}]),
+        "k8s-no-host-path-volumes", "spec.volumes[0].hostPath (path '/var/run/docker.sock')",
+        id="workflow-host-path",
+    ),
+    pytest.param(
+        WORKFLOW, workflow_spec(securityContext={"seccompProfile": {"type": "Unconfined"}}),
+        "k8s-seccomp-not-unconfined", "spec.securityContext.seccompProfile.type is 'Unconfined'",
+        id="workflow-unconfined",
+    ),
+    pytest.param(
+        "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", workflow_spec(automountServiceAccountToken=True),
+        "k8s-service-account-token-not-automounted", "spec.automountServiceAccountToken is not false",
+        id="workflow-template-mounting-the-token",
+    ),
+    pytest.param(
+        CRON_WORKFLOW,
+        {"metadata": {"name": "n"}, "spec": {"workflowSpec": {"hostPID": True, "templates": [
+            {"name": "m", "script": {"image": DIGEST, "source": "date"}}]}}},
+        "k8s-no-host-namespaces", "spec.workflowSpec.hostPID is true", id="cron-workflow-host-pid",
+    ),
+]  # fmt: skip
+
+
+def test_pod_level_fields_above_no_pod_are_not_judged() -> None:
+    """A map with pod-level fields is read as its pods' only where a pod spec or container sits below it."""
+    inputs = {
+        "metadata": {"name": "w"},
+        "spec": {"hostNetwork": True, "config": {"volumes": [{"hostPath": {}}]}},
+    }
+    for rule in SECURITY_RULES:
+        assert found(rule, WORKFLOW, inputs) == [], rule
+
+
 @pytest.mark.parametrize(("token", "inputs", "rule", "fragment"), ARGO)
 def test_a_bad_argo_template_is_refused_naming_its_path(
     token: str, inputs: dict[str, Any], rule: str, fragment: str
