@@ -17,7 +17,7 @@ JobSet template), Seldon (``componentSpecs[].spec``)... Argo Workflows embeds ba
 
 Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 
-- a **pod spec** is a map whose ``containers`` is a non-empty list of container maps; its siblings
+- a **pod spec** is a map whose ``containers`` is a list of maps, one a container map at least; its siblings
   (``initContainers``, ``ephemeralContainers``, ``hostNetwork``, ``volumes``, ``securityContext``...)
   are the pod's;
 - a **bare-container holder** is a map with a list of container maps under ``sidecars`` or ``steps``,
@@ -168,9 +168,11 @@ def is_container(value: Any, keyed: bool = False) -> bool:
 
 
 def _container_list(holder: Mapping[str, Any], key: str) -> bool:
-    """Whether ``holder[key]`` is a non-empty list of container maps (raises when it is unknown)."""
+    """Whether ``holder[key]`` is a list of maps one of which at least is a container (raises when it is
+    unknown): every map of it is then judged as a container, so a privileged one is not hidden by a
+    sibling the shape does not recognise (``{"name": "x"}``, which no pod would run)."""
     value = holder[key]
-    return is_seq(value) and len(value) > 0 and all(is_container(item) for item in value)
+    return is_seq(value) and all(is_map(item) for item in value) and any(is_container(item) for item in value)
 
 
 def _may_hold_pods(key: str) -> bool:

@@ -443,6 +443,20 @@ def test_a_map_that_merely_has_a_containers_key_is_not_judged(inputs: dict[str, 
         )
 
 
+def test_a_container_list_is_judged_whole_once_one_item_is_a_container() -> None:
+    """A map the shape does not recognise beside a container does not hide that container's list."""
+    token = "kubernetes:example.com/v1:Widget"
+    spec = {
+        "containers": [
+            {"name": "sidecar"},
+            {"name": "main", "image": DIGEST, "securityContext": {"privileged": True}},
+        ]
+    }
+    assert found("k8s-container-security-context", token, {"metadata": {"name": "w"}, "spec": spec}) == [
+        "spec.containers[1].securityContext.privileged is true: remove it."
+    ]
+
+
 def test_kinds_that_quote_pods_and_built_in_kinds_are_not_searched() -> None:
     pattern = {
         "spec": {
