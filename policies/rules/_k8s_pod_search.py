@@ -42,7 +42,7 @@ judged like a Patch, on what it sets.
 A value unknown at preview may hide a pod where its key (or its parent's) is one pods sit under
 (:func:`_may_hold_pods`: ``spec``, ``template``, ``containers``, ``*Spec(s)``, ``*Template(s)``,
 ``*Jobs``...): the rule is then undecided on the object after judging what is known; an unknown leaf
-elsewhere (a name, an ARN) hides none. ``metadata`` is not searched.
+elsewhere (a name, an ARN) hides none. The object's own ``metadata`` is not searched.
 
 Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
 """
@@ -203,7 +203,7 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
         if not is_map(value):
             continue
         keys = _keys(value)
-        skipped: set[str] = {"metadata"}
+        skipped: set[str] = set() if path else {"metadata"}  # the object's own ObjectMeta holds no pod
         try:
             pod = _pod_at(path, value, keys, key, parent)
         except UnknownValueError as error:
@@ -248,7 +248,8 @@ def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, pare
     # A PodTemplateSpec's spec (or the object's own) naming every container's image: a pod as written.
     # Without an image it is an override merged over another template (a Kubeflow TrainJob's
     # podTemplateOverrides[].spec): the API server refuses a Pod whose container has none.
-    template = key == "spec" and "containers" in lists and not (extra or singles) and is_map(parent)
+    spec_key = path == "spec" or path.endswith(".spec")  # the map itself, not an item of a list named spec
+    template = spec_key and "containers" in lists and not (extra or singles) and is_map(parent)
     if template and all("image" in _keys(container) for container in value["containers"]):
         return FoundPod(path, value, False, (), (), parent, path.removesuffix("spec"))
     return FoundPod(path, value, True, singles, extra, None, "")

@@ -519,6 +519,7 @@ def test_an_unknown_template_is_undecided_and_an_unknown_leaf_decides_nothing() 
     leaf = cr(token, POD)
     leaf["spec"]["traffic"] = [{"latestRevision": True, "tag": UNKNOWN_STRING_VALUE}]
     leaf["metadata"]["annotations"] = {"owner": UNKNOWN_STRING_VALUE}
+    leaf["spec"]["template"]["metadata"]["annotations"] = {"team": UNKNOWN_STRING_VALUE}
     assert found("k8s-container-security-context", token, leaf) == []
 
 
