@@ -227,7 +227,7 @@ class PodSpec:
     object_model_uris: tuple[str, ...] = ()
     """Paths in ``root`` of URIs of the model the pods serve (:data:`OBJECT_MODEL_URIS`)."""
     lists: tuple[str, ...] = ()
-    """Further lists of containers counted with ``containers`` (an Argo template's ``sidecars``)."""
+    """Further lists of containers counted with ``containers`` (Argo's and Tekton's ``sidecars``, Tekton's ``steps``)."""
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
