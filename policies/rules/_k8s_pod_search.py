@@ -44,6 +44,19 @@ A value unknown at preview may hide a pod where its key (or its parent's) is one
 ``*Jobs``...): the rule is then undecided on the object after judging what is known; an unknown leaf
 elsewhere (a name, an ARN) hides none. The object's own ``metadata`` is not searched.
 
+Sources: core/v1 PodTemplateSpec and Container (kubernetes.io/docs/reference/kubernetes-api/
+workload-resources/pod-template-v1/; a container without an image is refused, pkg/apis/core/validation
+``field.Required(idxPath.Child("image"))``); KubeRay's RayCluster configuration
+(docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html: ``headGroupSpec.template`` "Pod
+template"); Knative's secure-pod-defaults (knative.dev/docs/serving/configuration/secure-pod-defaults:
+``disabled`` by default, so a Service's template is the pod as written); Argo's
+io.argoproj.workflow.v1alpha1.Template (argo-workflows docs/fields.md: ``container`` a v1.Container,
+``initContainers``/``sidecars`` UserContainers, ``securityContext`` a PodSecurityContext, ``podSpecPatch``);
+Kubeflow Trainer's job template (kubeflow.org/docs/components/trainer/operator-guides/job-template:
+``replicatedJobs[].template.spec.template.spec``); LeaderWorkerSet (``leaderWorkerTemplate.leaderTemplate``
+and ``workerTemplate``, PodTemplateSpecs); Tekton's Task (tekton.dev/docs/pipelines/tasks: ``steps``,
+``sidecars``, ``stepTemplate``).
+
 Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
 """
 
