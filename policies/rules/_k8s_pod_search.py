@@ -131,6 +131,25 @@ PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
 #: Kyverno's policies (``validate.pattern: {spec: {containers: [{securityContext: {privileged:
 #: "false"}}]}}``) and their reports.
 QUOTING_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"})
+#: Suffixes of the groups of controllers that make cloud resources from their objects, never a pod:
+#: AWS Controllers for Kubernetes (``sagemaker.services.k8s.aws``, whose ``Model`` lists SageMaker
+#: container definitions as ``containers[].image`` beside ``modelDataURL`` and ``environment``) and
+#: Crossplane's AWS providers (``sagemaker.aws.upbound.io``, ``*.aws.crossplane.io``; their
+#: namespaced ``*.aws.m.upbound.io``). What they describe runs in AWS, under the pack's AWS rules
+#: where a program registers it itself; judging a SageMaker container as a pod's (seccomp,
+#: runAsNonRoot) would refuse every one. Crossplane's provider-kubernetes (``kubernetes.crossplane.io``),
+#: whose ``Object`` does make Kubernetes objects, is not one of them.
+CLOUD_RESOURCE_GROUP_SUFFIXES = (
+    ".services.k8s.aws",
+    ".aws.upbound.io",
+    ".aws.m.upbound.io",
+    ".aws.crossplane.io",
+)
+
+
+def cloud_resource_group(group: str) -> bool:
+    """Whether ``group`` is one of a controller of cloud resources (:data:`CLOUD_RESOURCE_GROUP_SUFFIXES`)."""
+    return group.endswith(CLOUD_RESOURCE_GROUP_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ from ._common import (
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
-from ._k8s_pod_search import BUILT_IN_GROUPS, PULUMI_GROUPS, QUOTING_GROUPS, find_pods
+from ._k8s_pod_search import BUILT_IN_GROUPS, PULUMI_GROUPS, QUOTING_GROUPS, cloud_resource_group, find_pods
 from ._k8s_quantities import quantity
 
 # --- which kinds carry a pod, and where -------------------------------------------------
@@ -191,13 +191,14 @@ def searched_kind(resource_type: str) -> bool:
     """Whether pod specs are searched for by shape in a resource of this type (:mod:`._k8s_pod_search`):
     a Kubernetes object (``kubernetes:<group>/<version>:<Kind>``) of a kind the pack does not list
     (:data:`POD_KINDS`, read at their paths only: never judged twice), outside the built-in groups,
-    pulumi-kubernetes' own tokens and the groups quoting pods (:data:`QUOTING_GROUPS`)."""
+    pulumi-kubernetes' own tokens, the groups quoting pods (:data:`QUOTING_GROUPS`) and those of
+    controllers making cloud resources (ACK, Crossplane's AWS providers: no pod)."""
     prefix, _, rest = resource_type.partition(":")
     module, _, kind = rest.partition(":")
     group, slash, _ = module.rpartition("/")
     if prefix != "kubernetes" or not slash or not kind or resource_type in POD_KINDS:
         return False
-    return group not in BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS
+    return group not in BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS and not cloud_resource_group(group)
 
 
 #: What the security rules check: the listed pod kinds and every kind searched by shape.

@@ -557,3 +557,40 @@ def test_the_built_in_groups_are_every_group_pulumi_kubernetes_has_tokens_for() 
                     groups.update(re.findall(r"'kubernetes:([^/:']+)/[^:']+:", source.read()))
     assert "apps" in groups and "networking.k8s.io" in groups
     assert groups <= BUILT_IN_GROUPS | PULUMI_GROUPS, sorted(groups - BUILT_IN_GROUPS - PULUMI_GROUPS)
+
+
+def test_controllers_of_cloud_resources_are_not_searched() -> None:
+    """ACK's SageMaker Model lists SageMaker container definitions (`containers[].image`): a model
+    image in AWS, not a pod's container (no seccomp, no runAsNonRoot). Nor Crossplane's AWS
+    providers; Crossplane's provider-kubernetes, which makes Kubernetes objects, still is."""
+    ack_model = {
+        "metadata": {"name": "m"},
+        "spec": {
+            "modelName": "churn",
+            "executionRoleARN": "arn:aws:iam::111122223333:role/sm",
+            "containers": [
+                {
+                    "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
+                    "modelDataURL": "s3://models/churn.tar.gz",
+                    "environment": {"A": "1"},
+                }
+            ],
+        },
+    }
+    crossplane_model = {
+        "metadata": {"name": "m"},
+        "spec": {"forProvider": {"region": "eu-west-1", "primaryContainer": [{"image": "x:1"}]}},
+    }
+    for token, inputs in (
+        ("kubernetes:sagemaker.services.k8s.aws/v1alpha1:Model", ack_model),
+        ("kubernetes:sagemaker.aws.upbound.io/v1beta1:Model", crossplane_model),
+        ("kubernetes:sagemaker.aws.m.upbound.io/v1beta1:Model", crossplane_model),
+        ("kubernetes:sagemaker.aws.crossplane.io/v1alpha1:Model", crossplane_model),
+    ):
+        assert not searched_kind(token), token
+        for rule in SECURITY_RULES:
+            assert found(rule, token, inputs) == [], (rule, token)
+    # The same shape under a group that runs pods is judged (the search itself is what skips ACK).
+    assert searched_kind("kubernetes:kubernetes.crossplane.io/v1alpha2:Object")
+    assert searched_kind("kubernetes:serving.knative.dev/v1:Service")
+    assert found("k8s-image-pinned-by-digest", "kubernetes:example.com/v1:Model", ack_model) != []
