@@ -13,9 +13,12 @@ their tests' (e.g. the aws-native step policy of ``scale-out-steps-add-capacity`
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from policies.registry import ALL_POLICIES
+from policies.rules._common import TypesMatching
 
 TWINS: dict[str, set[str]] = {
     "aws:appautoscaling/policy:Policy": {"aws-native:applicationautoscaling:ScalingPolicy"},
@@ -260,9 +263,14 @@ TWINS: dict[str, set[str]] = {
 }
 
 
+def _listed(types: Any) -> frozenset[str]:
+    # A rule matching types no list names (TypesMatching: every Kubernetes custom kind) lists the rest.
+    return frozenset(types.listed if isinstance(types, TypesMatching) else types)
+
+
 def _resource_rules() -> list[tuple[str, frozenset[str]]]:
     return [
-        (policy.name, frozenset(policy.mlops_resource_types))
+        (policy.name, _listed(policy.mlops_resource_types))
         for policy in ALL_POLICIES
         if getattr(policy, "mlops_resource_types", None) and policy.name != "required-cost-allocation-tags"
     ]
