@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at, listed
+from ..limits import SPEC_CONFIG, fail_at, fail_at_each, listed
 from ..schedules import eventbridge_schedule_problem
 from .definition import (
     MAX_FEATURE_COLUMNS,
@@ -25,6 +25,7 @@ from .definition import (
     RESERVED_HYPERPARAMETERS,
     ProblemType,
 )
+from .family_scripts import image_python, script_problem
 from .frameworks import FrameworkName
 from .tuning import (
     EarlyStopping,
@@ -406,7 +407,8 @@ class FamilyTrainingSpec(TrainingCompute):
     )
     entry_points: EntryPoints = Field(
         default=EntryPoints(),
-        description="File names of the step scripts in the `code` folder; each must exist there.",
+        description="File names of the step scripts in the `code` folder; each must exist there, and Python "
+        "must compile it (each job runs its script alone: see models/README.md).",
     )
     label: Annotated[str, Field(pattern=_COLUMN)] = Field(
         description="Column the model predicts (passed to the scripts as --label)."
@@ -500,6 +502,15 @@ class FamilyTrainingSpec(TrainingCompute):
         ]
         if missing:
             raise ValueError(f"no such script in {self.code}: {'; '.join(missing)}")
+        python = image_python(self.framework.version, self.framework.py_version)
+        fail_at_each(
+            "FamilyTrainingSpec",
+            [
+                (("entry_points", step), file, problem)
+                for step, file in self.entry_points.model_dump().items()
+                if (problem := script_problem(folder / file, python))
+            ],
+        )
         if self.label in self.identifiers:
             raise ValueError(f"label '{self.label}' is also listed in identifiers")
         if self.tuning is not None:
