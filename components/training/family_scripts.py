@@ -3,8 +3,9 @@
 Each script is uploaded and run alone, on its framework's image: ``python3 preprocess.py`` in a
 processing job, ``train.py`` as the training job's entry point (and the endpoint's inference
 module), ``evaluate.py`` in another processing job. A script Python cannot read or compile fails
-its job at the first line, after the deploy, the data upload and the job's start-up; here it stops
-the plan instead, naming the file and the line.
+its job at the first line, after the deploy, the data upload and the job's start-up, and so does
+one importing a module of its family's folder (``from common import FEATURES``), which its job never
+downloads; here either stops the plan instead, naming the file and the line.
 
 The scripts are compiled with the planner's Python (3.11 or newer), which reads every script an
 older image's Python reads; a script for an image whose Python is newer than the planner's (a
@@ -13,6 +14,7 @@ older image's Python reads; a script for an image whose Python is newer than the
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import sys
@@ -35,16 +37,81 @@ def image_python(version: str, py_version: str | None) -> tuple[int, int] | None
 
 
 def script_problem(path: Path, python: tuple[int, int] | None = None) -> str | None:
-    """Why Python cannot run the script at ``path`` (it cannot be read, it is not text in its
-    declared encoding, it does not compile), naming the line; None when it compiles, or when
-    ``python`` (the image's) is newer than the planner's, which then cannot judge its syntax."""
+    """Why Python cannot run the script at ``path`` alone (it cannot be read, it is not text in its
+    declared encoding, it does not compile, it imports a module of its own folder or a relative
+    one), naming the line; None when it compiles, or when ``python`` (the image's) is newer than
+    the planner's, which then cannot judge its syntax."""
     try:
         data = path.read_bytes()
     except OSError as error:
         return f"{path}: cannot be read ({error.strerror or error})"
     # Kept while it is a script's size, not a generated file's (which is compiled each time).
     cached = len(data) <= _CACHED_BYTES
-    return (_source_problem if cached else _source_problem.__wrapped__)(str(path), data, python)
+    problem = (_source_problem if cached else _source_problem.__wrapped__)(str(path), data, python)
+    if problem is not None or (python is not None and python > sys.version_info[:2]):
+        return problem
+    for line, module, level in (_imports if cached else _imports.__wrapped__)(data):
+        if level:
+            return (
+                f"{path} line {line}: a relative import (from {'.' * level}{module or ''} import ...): the job "
+                "runs the script alone, in no package; copy what it needs into the script (models/README.md, "
+                "The contract)"
+            )
+        top = module.split(".")[0]
+        if top != path.stem and _is_module(path.parent, top):
+            return (
+                f"{path} line {line}: imports '{module}', a module of the family's folder: each job downloads "
+                "its own script only, so the import fails there; copy what it needs into the script "
+                "(models/README.md, The contract)"
+            )
+    return None
+
+
+def _is_module(folder: Path, name: str) -> bool:
+    """Whether ``import <name>`` would find ``name`` in ``folder``: a module or a package of modules."""
+    package = folder / name
+    try:
+        return (folder / f"{name}.py").is_file() or (package.is_dir() and any(package.glob("*.py")))
+    except OSError:
+        return False
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+@lru_cache(maxsize=64)
+def _imports(data: bytes) -> tuple[tuple[int, str, int], ...]:
+    """(line, module, relative level) of each import the script runs unguarded: not in the body of a
+    ``try`` that handles ``ImportError`` (an optional module, as ``mlflow`` in the shipped scripts),
+    nor under ``if TYPE_CHECKING:``."""
+    found: list[tuple[int, str, int]] = []
+    try:
+        pending: list[ast.AST] = [ast.parse(data)]
+    except RecursionError:  # compiled, yet too deep for Python's own AST objects: nothing judged
+        return ()
+    while pending:  # not recursive: a script Python compiles may nest deeper than a Python stack
+        node = pending.pop()
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name, 0) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.lineno, node.module or "", node.level))
+        elif isinstance(node, ast.Try | ast.TryStar) and any(_handles_import(h) for h in node.handlers):
+            pending.extend((*node.handlers, *node.orelse, *node.finalbody))
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+    return tuple(sorted(found))
+
+
+def _handles_import(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+    return caught is None or any(
+        (name.id if isinstance(name, ast.Name) else name.attr if isinstance(name, ast.Attribute) else "")
+        in _IMPORT_ERRORS
+        for name in names
+    )
 
 
 @lru_cache(maxsize=64)

@@ -407,8 +407,8 @@ class FamilyTrainingSpec(TrainingCompute):
     )
     entry_points: EntryPoints = Field(
         default=EntryPoints(),
-        description="File names of the step scripts in the `code` folder; each must exist there, and Python "
-        "must compile it (each job runs its script alone: see models/README.md).",
+        description="File names of the step scripts in the `code` folder; each must exist there, compile, and "
+        "import nothing from the folder (each job runs its script alone: see models/README.md).",
     )
     label: Annotated[str, Field(pattern=_COLUMN)] = Field(
         description="Column the model predicts (passed to the scripts as --label)."

@@ -154,3 +154,86 @@ def test_a_script_nested_too_deep_for_python_to_compile_is_refused(tmp_path: Pat
     script = tmp_path / "train.py"
     script.write_text("x = " + "+".join(["a"] * 200_000) + "\n")
     assert "nested too deep for Python to compile" in (script_problem(script) or "")
+
+
+def _with_lines(folder: Path, step: str, text: str) -> int:
+    """``text`` appended to the step's script; the line number of its first line."""
+    script = folder / f"{step}.py"
+    source = script.read_text(encoding="utf-8")
+    script.write_text(source + text, encoding="utf-8")
+    return source.count("\n") + 1
+
+
+SIBLING_IMPORTS: dict[str, tuple[str, dict[str, str], str, str]] = {
+    "a-module-of-the-folder": (
+        "train",
+        {"common.py": "FEATURES = ()\n"},
+        "from common import FEATURES\n",
+        "imports 'common', a module of the family's folder",
+    ),
+    "a-package-of-the-folder": (
+        "preprocess",
+        {"helpers/__init__.py": "", "helpers/io.py": "X = 1\n"},
+        "import helpers.io\n",
+        "imports 'helpers.io', a module of the family's folder",
+    ),
+    "another-step-script": (
+        "evaluate",
+        {},
+        "def load():\n    from train import model_fn\n    return model_fn\n",
+        "imports 'train', a module of the family's folder",
+    ),
+    "a-relative-import": ("train", {"common.py": ""}, "from .common import FEATURES\n", "a relative import"),
+    "a-bare-relative-import": ("train", {}, "from . import common\n", "a relative import (from . import"),
+}
+
+
+@pytest.mark.parametrize(("step", "files", "text", "fragment"), SIBLING_IMPORTS.values(), ids=SIBLING_IMPORTS)
+def test_a_step_script_importing_from_its_folder_is_a_config_error_naming_the_line(
+    tmp_path: Path, step: str, files: dict[str, str], text: str, fragment: str
+) -> None:
+    """Each job downloads its own script only (models/README.md, The contract): the import would
+    fail there, after the deploy, though it works on a laptop, in the family's folder."""
+    folder = _family(tmp_path)
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    line = _with_lines(folder, step, text) + (1 if text.startswith("def ") else 0)
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_platform(folder), "stacks/Pulumi.dev.yaml")
+
+    [(key, message)] = raised.value.problems
+    assert key == f"{CONFIG_KEY}.models[0].training.entry_points.{step}"
+    assert message.startswith(f"{folder / f'{step}.py'} line {line}: ") and fragment in message, message
+
+
+OWN_IMPORTS: dict[str, tuple[dict[str, str], str]] = {
+    "guarded-by-an-import-error-handler": (
+        {"common.py": "X = 1\n"},
+        "try:\n    from common import X\nexcept ImportError:\n    X = 1\n",
+    ),
+    "guarded-by-a-tuple-of-handlers": (
+        {"common.py": "X = 1\n"},
+        "try:\n    import common\nexcept (OSError, ModuleNotFoundError):\n    common = None\n",
+    ),
+    "for-the-type-checker-only": (
+        {"common.py": "X = 1\n"},
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from common import X\n",
+    ),
+    "a-data-folder-named-as-a-module": ({"json/rows.json": "[]\n"}, "import json\n"),
+    "a-test-of-the-family-imports-the-script": ({"test_train.py": "import train\n"}, ""),
+}
+
+
+@pytest.mark.parametrize(("files", "text"), OWN_IMPORTS.values(), ids=OWN_IMPORTS)
+def test_imports_the_job_can_run_plan(tmp_path: Path, files: dict[str, str], text: str) -> None:
+    folder = _family(tmp_path)
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    _with_lines(folder, "train", text)
+
+    config = parse_platform_config(_platform(folder), "stacks/Pulumi.dev.yaml")
+
+    assert config.models[0].training is not None
