@@ -96,6 +96,7 @@ import contextlib
 import importlib.util
 import json
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -113,12 +114,23 @@ from tests.recorded import computed_once, recorded_stack
 #: counts (the environment variables), never its numbers; docs/performance-history.md is the log
 #: of those measurements (as CHANGELOG.md, history, not current behaviour).
 MEASUREMENT_DOCS = {"performance.md", "performance-history.md"}
+
+
+def documented_families(models: Path) -> list[str]:
+    """The model families models/README.md documents (its table's rows), not every folder under
+    ``models``: an adopter's own family (``cp -r models/customer-churn models/my-model``, then
+    their columns, flags and README) is no claim of these docs, and adding one must not turn
+    `make test` red."""
+    text = (models / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| \[([a-z0-9-]+)\]\(\1/README\.md\) \|", text, flags=re.M)
+
+
 ADOPTER_DOCS = (
     "README.md",
     *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").glob("*.md") if p.name not in MEASUREMENT_DOCS),
     "policies/README.md",
     "models/README.md",
-    *sorted(str(p.relative_to(REPO)) for p in (REPO / "models").glob("*/README.md")),
+    *(f"models/{family}/README.md" for family in documented_families(REPO / "models")),
 )
 PRODUCT_PACKAGES = (
     "components",
@@ -282,7 +294,7 @@ _PROGRAM = re.compile(
 )
 
 
-def _program_files(match: re.Match[str], doc: str) -> list[Path]:
+def _program_files(match: re.Match[str], doc: str, models: Path = REPO / "models") -> list[Path]:
     if match["plan"]:
         return [REPO / "planner" / "__main__.py"]
     if match["module"]:
@@ -295,8 +307,12 @@ def _program_files(match: re.Match[str], doc: str) -> list[Path]:
     script = match["script"]
     if "/" in script:
         return [REPO / script]
-    # A family script named bare (models/README.md): the contract every shipped family keeps.
-    return sorted((REPO / "models").glob(f"*/{script}"))
+    # A family script named bare (models/README.md): the contract every documented family keeps.
+    return [
+        models / family / script
+        for family in documented_families(models)
+        if (models / family / script).is_file()
+    ]
 
 
 def _accepts(path: Path, flag: str) -> bool:
@@ -316,6 +332,30 @@ def _accepts(path: Path, flag: str) -> bool:
     return path.is_relative_to(REPO / "models") and bool(
         re.search(rf"^class Hyperparameters:.*?^    {field}: ", source, re.S | re.M)
     )
+
+
+def test_a_family_script_the_docs_name_bare_is_a_documented_familys_not_an_adopters(tmp_path: Path) -> None:
+    """models/README.md's `python3 preprocess.py --seed 42 --label <label> [--identifiers <a,b,...>]`
+    is the contract of the families it documents. An adopter's family beside them (here one without
+    identifiers, whose preprocess.py takes no --identifiers: the platform passes the flag only where
+    the stack file lists some) is not checked against it: it would turn `make test` red."""
+    models = tmp_path / "models"
+    shutil.copytree(REPO / "models", models)
+    mine = models / "an-adopters-family"
+    shutil.rmtree(mine, ignore_errors=True)
+    shutil.copytree(models / documented_families(models)[0], mine)
+    (mine / "preprocess.py").write_text(
+        'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--seed")\n'
+        'parser.add_argument("--label")\n'
+    )
+
+    documented = documented_families(models)
+
+    assert documented == documented_families(REPO / "models") and "an-adopters-family" not in documented
+    [match] = _PROGRAM.finditer("python3 preprocess.py --seed 42 --label <label> [--identifiers <a,b,...>]")
+    scripts = _program_files(match, "models/README.md", models)
+    assert scripts == [models / family / "preprocess.py" for family in documented]
+    assert all(_accepts(script, "--identifiers") for script in scripts)
 
 
 def test_every_flag_the_docs_pass_to_a_platform_command_is_one_it_accepts() -> None:
