@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from .json_only import json_only_problems, noting_repeats
+
 CLARIFY_SHADOW_ENDPOINT_PREFIX: Final = "sm-clarify"
 """How SageMaker Clarify names the ephemeral endpoint (``sm-clarify-<...>``) and endpoint config
 (``sm-clarify-config-<time>-<id>``) it creates when an analysis config's ``predictor`` names a
@@ -374,8 +376,9 @@ def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any
     ``ValueError`` naming the file and each key. Read from disk at each call (the stack file's
     check, then the composition: a file of a few hundred bytes, read in microseconds): no cache keyed
     on file times, which a same-size rewrite within one timestamp tick leaves unchanged."""
+    repeated: dict[int, list[str]] = {}
     try:
-        template = json.loads(path.read_text(encoding="utf-8"))
+        template = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=noting_repeats(repeated))
     except OSError as error:
         raise ValueError(f"{path}: cannot be read ({error.strerror or error})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -384,7 +387,10 @@ def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any
         raise ValueError(f"{path}: not JSON this parser reads (nested deeper than it recurses)") from None
     problems = [
         f"{path}: {dotted(location) or 'the document'}: {problem}"
-        for location, problem in template_problems(template, not_features)
+        for location, problem in [
+            *json_only_problems(template, repeated),
+            *template_problems(template, not_features),
+        ]
     ]
     if problems:  # every key to change at once, not one a plan
         raise TemplateError(problems)
