@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import offered_instance_type
-from ..limits import SPEC_CONFIG, fail_at, fail_at_each
+from ..limits import SPEC_CONFIG, fail_at, fail_at_each, listed
 from ..schedules import (
     HOURLY_MAX_RUNTIME,
     MONITORING_MAX_RUNTIME_SECONDS,
@@ -18,9 +18,21 @@ from ..schedules import (
 from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
+
+def _each_feature_once(value: list[str]) -> list[str]:
+    duplicates = sorted({name for name in value if value.count(name) > 1})
+    if duplicates:
+        raise ValueError(
+            f"duplicate feature(s) {listed(duplicates)}: list each once (a repeat is watched twice and "
+            f"counts twice toward the alarm's {MAX_DRIFT_FEATURES})"
+        )
+    return value
+
+
 DriftFeatures = Annotated[
     list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
     Field(max_length=MAX_DRIFT_FEATURES),
+    AfterValidator(_each_feature_once),
 ]
 """The features one drift alarm watches: at most MAX_DRIFT_FEATURES metric-name-safe names (a
 family's ``drift_features``; ``MonitoringSpec.drift_features`` spells it out for its reference)."""
@@ -100,6 +112,7 @@ class MonitoringSpec(BaseModel):
         Annotated[
             list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
             Field(max_length=MAX_DRIFT_FEATURES),
+            AfterValidator(_each_feature_once),
         ]
         | None
     ) = Field(

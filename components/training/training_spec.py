@@ -456,6 +456,14 @@ class FamilyTrainingSpec(TrainingCompute):
             )
         return value if root.resolve() == Path.cwd().resolve() else str(folder)
 
+    @field_validator("identifiers")
+    @classmethod
+    def _unique_identifiers(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({name for name in value if value.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate identifier(s) {listed(duplicates)}: list each column once")
+        return value
+
     @field_validator("metrics")
     @classmethod
     def _unique_metrics(cls, value: list[str]) -> list[str]:

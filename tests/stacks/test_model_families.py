@@ -181,6 +181,11 @@ BAD_FAMILIES = {
         "models[0].training.code",
         "'models/no-such-family' is not a folder",
     ),
+    "an-identifier-twice": (
+        _training(identifiers=["customer_id", "event_time", "customer_id"]),
+        "models[0].training.identifiers",
+        "duplicate identifier(s) customer_id: list each column once",
+    ),
     "entry-point-missing": (
         _training(entry_points={"train": "fit.py"}),
         "models[0].training",
@@ -264,6 +269,32 @@ def test_a_family_the_platform_cannot_train_is_a_config_error_naming_the_key(edi
     problems = [(path, message) for path, message in raised.value.problems]
     assert any(path == f"{CONFIG_KEY}.{key}" and fragment in message for path, message in problems), problems
     assert str(raised.value).startswith("stacks/Pulumi.dev.yaml: invalid configuration")
+
+
+def _family_drift_features(platform: dict[str, Any]) -> None:
+    platform["models"][0]["drift_features"] = ["tenure_months", "contract_type", "tenure_months"]
+
+
+def _stack_drift_features(platform: dict[str, Any]) -> None:
+    platform.setdefault("monitoring", {})["drift_features"] = ["tenure_months", "tenure_months"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        pytest.param(_family_drift_features, "models[0].drift_features", id="a-familys-drift-features"),
+        pytest.param(_stack_drift_features, "monitoring.drift_features", id="the-stacks-drift-features"),
+    ],
+)
+def test_a_drift_feature_listed_twice_is_a_config_error_naming_the_key(edit, key) -> None:
+    """Watched twice by the drift alarm, and counted twice toward its ten metrics: as a repeated
+    identifier, metric or training column, refused."""
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_platform("prod", edit), "stacks/Pulumi.prod.yaml")
+
+    assert [(path, message.split(":")[0]) for path, message in raised.value.problems] == [
+        (f"{CONFIG_KEY}.{key}", "duplicate feature(s) tenure_months")
+    ]
 
 
 def test_a_model_quality_monitor_computes_what_the_served_family_predicts() -> None:
