@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pulumi
 
@@ -58,6 +59,8 @@ def build_training_pipelines(
         if experiment_tracking is not None and role is not None
         else None
     )
+    for family in config.models:
+        _warn_of_dependency_files(family)
     return {
         family.name: TrainingPipeline(
             f"training-{family.name}",
@@ -93,6 +96,26 @@ def build_training_pipelines(
         for index, family in enumerate(config.models)
         if family.training is not None
     }
+
+
+def _warn_of_dependency_files(family: ModelFamilyConfig) -> None:
+    """A family's ``requirements*.txt`` installs nothing: each job runs its script alone on the
+    framework's image (models/README.md, The contract), where SageMaker's own script mode would
+    install one beside the script. Said, so a family relying on one learns it from the plan."""
+    if family.training is None:
+        return
+    folder = Path(family.training.code)
+    try:
+        found = sorted(path.name for path in folder.glob("requirements*.txt") if path.is_file())
+    except OSError:
+        return  # the folder was checked when the stack file was read
+    if found:
+        pulumi.log.warn(
+            f"model family {family.name}: {', '.join(found)} in {family.training.code} "
+            f"install{'s' if len(found) == 1 else ''} nothing: "
+            "each step runs its script alone on the framework's image, so a script imports only what the "
+            "image has (models/README.md, The contract)"
+        )
 
 
 def _nth(index: int) -> Callable[[list[str]], str]:

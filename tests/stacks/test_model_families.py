@@ -4,6 +4,7 @@ from the stack file, and a family the platform cannot train is a config error na
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -295,6 +296,42 @@ def test_a_drift_feature_listed_twice_is_a_config_error_naming_the_key(edit, key
     assert [(path, message.split(":")[0]) for path, message in raised.value.problems] == [
         (f"{CONFIG_KEY}.{key}", "duplicate feature(s) tenure_months")
     ]
+
+
+def test_a_requirements_file_in_a_familys_folder_is_said_to_install_nothing(tmp_path) -> None:
+    """SageMaker's script mode installs a requirements.txt beside the script; the platform's jobs
+    run the script alone on the framework's image (models/README.md, The contract): the plan says
+    so, rather than the first run failing at an import."""
+    code = tmp_path / "models" / "my-model"
+    shutil.copytree(REPO / "models" / "customer-churn", code)
+    (code / "requirements.txt").write_text("lightgbm==4.5.0\n")
+    (code / "requirements-dev.txt").write_text("pytest\n")
+    document = load_stack_document("dev")
+    platform = document["config"][CONFIG_KEY]
+    endpointless_cut(platform)
+    platform["models"][0]["training"]["code"] = str(code)
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(json.dumps(document))
+
+    warnings = [
+        w for w in recorded_stack(str(path)).warnings if "nothing: each step runs its script alone" in w
+    ]
+
+    assert warnings == [
+        f"model family {platform['models'][0]['name']}: requirements-dev.txt, requirements.txt in {code} install "
+        "nothing: each step runs its script alone on the framework's image, so a script imports only what the "
+        "image has (models/README.md, The contract)"
+    ]
+
+
+def test_a_family_folder_without_a_requirements_file_plans_without_the_warning(tmp_path) -> None:
+    document = load_stack_document("dev")
+    endpointless_cut(document["config"][CONFIG_KEY])
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(json.dumps(document))
+    assert [
+        w for w in recorded_stack(str(path)).warnings if "nothing: each step runs its script alone" in w
+    ] == []
 
 
 def test_a_model_quality_monitor_computes_what_the_served_family_predicts() -> None:
