@@ -397,7 +397,7 @@ class FamilyTrainingSpec(TrainingCompute):
     """How one model family trains: where its code lives, on which framework, with what schema
     and metrics. Compute keys left out come from the stack's ``training``."""
 
-    code: str = Field(
+    code: Annotated[str, Field(min_length=1)] = Field(
         description="Folder of the family's step scripts, relative to the project directory (where "
         "Pulumi.yaml is), e.g. `models/customer-churn`."
     )

@@ -187,6 +187,12 @@ BAD_FAMILIES = {
         "models[0].training.identifiers",
         "duplicate identifier(s) customer_id: list each column once",
     ),
+    "code-folder-empty": (
+        # Not the project directory itself, whose scripts were then missing "in :".
+        _training(code=""),
+        "models[0].training.code",
+        "String should have at least 1 character",
+    ),
     "entry-point-missing": (
         _training(entry_points={"train": "fit.py"}),
         "models[0].training",
