@@ -222,6 +222,26 @@ def test_a_directory_bucket_defaults_to_a_customer_managed_key(
     assert_decided(_sse_findings(specs, outputs=outputs), fragment)
 
 
+def _configured_by(link: str, algorithm: str, key: str | None = None) -> list[dict[str, Any]]:
+    """A directory bucket and its encryption configuration, linked one way only: ``dependency`` (the
+    configuration's ``bucket`` unknown at preview, computed from the bucket) or ``name`` (the
+    bucket's literal name, no dependency recorded)."""
+    specs = _with_configuration(CLASSIC, algorithm, key)
+    if link == "dependency":
+        specs[1]["inputs"] = {**specs[1]["inputs"], "bucket": UNKNOWN_STRING_VALUE}
+    else:
+        del specs[1]["deps"]
+    return specs
+
+
+@pytest.mark.parametrize("link", ["dependency", "name"])
+def test_a_directory_buckets_configuration_is_found_by_dependency_or_by_name_alone(link: str) -> None:
+    """Each way a companion names its bucket reaches a directory bucket: by the bucket it is computed
+    from (its name unknown at preview) and by the bucket's literal name (no dependency)."""
+    assert_decided(_sse_findings(_configured_by(link, "aws:kms", KEY), outputs=False), None)
+    assert_decided(_sse_findings(_configured_by(link, "AES256"), outputs=False), "sseAlgorithm is 'AES256'")
+
+
 @pytest.mark.parametrize(
     "rule", ["s3-bucket-access-logging", "s3-bucket-security-baseline", "s3-public-access-blocked"]
 )
@@ -292,6 +312,15 @@ def test_a_key_unknown_at_preview_passes_and_one_bad_item_of_a_list_is_found() -
     )
     notebook = "aws:sagemaker/notebookInstance:NotebookInstance"
     assert_decided(findings(KEYS_RULE, notebook, {"kmsKeyId": UNKNOWN_STRING_VALUE}), None)
+
+
+def test_a_block_unknown_at_preview_hides_no_verdict_on_the_keys_beside_it() -> None:
+    """A block holding a judged key (``dataCaptureConfig``) unknown at preview passes, as an unknown
+    key does; the resource's other keys are still judged, decided."""
+    config = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+    inputs = {"dataCaptureConfig": UNKNOWN_STRING_VALUE, "kmsKeyArn": "alias/aws/sagemaker"}
+    assert_decided(findings(KEYS_RULE, config, inputs), "kmsKeyArn is 'alias/aws/sagemaker'")
+    assert_decided(findings(KEYS_RULE, config, {**inputs, "kmsKeyArn": CUSTOMER_KEY}), None)
 
 
 def test_the_advisory_store_rule_reads_an_aws_managed_alias_as_no_key_of_yours() -> None:
