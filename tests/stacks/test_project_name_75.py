@@ -160,6 +160,35 @@ def test_a_secret_key_in_a_renamed_projects_namespace_is_refused(
     assert f"  {path}: {written}: is {key} to Pulumi" in str(raised.value)
 
 
+def test_a_bare_platform_value_written_as_json_text_is_refused_alone(tmp_path: Path) -> None:
+    """The platform value as JSON text (a string, which the program parses as it parses a map) under
+    a bare key of a renamed project: refused as misplaced, as a map is, and not as missing too."""
+    document = load_stack_document("dev")
+    document = _renamed_key(document, CONFIG_KEY, "platform")
+    document["config"]["platform"] = json.dumps(document["config"]["platform"])
+    path = _project(tmp_path, RENAMED, document)
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+
+    reason = _misplaced(f"{RENAMED}:platform", CONFIG_KEY, tmp_path / "Pulumi.yaml")
+    assert raised.value.problems == [("platform", f"{reason}; write the key as {CONFIG_KEY}")]
+
+
+def test_a_key_pulumi_cannot_parse_says_where_a_bare_name_lands_in_a_renamed_project(tmp_path: Path) -> None:
+    document = load_stack_document("dev")
+    document["config"]["aws:foo:bar"] = "x"
+    path = _project(tmp_path, RENAMED, document)
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+
+    [(key, message)] = raised.value.problems
+    assert key == "aws:foo:bar"
+    assert f"or a name alone, in the project's namespace ({RENAMED}), and Pulumi refuses" in message
+    assert "mlops-platform namespace alone" not in message
+
+
 def test_the_platform_key_in_the_renamed_projects_namespace_is_refused(tmp_path: Path) -> None:
     written = f"{RENAMED}:platform"
     path = _project(tmp_path, RENAMED, _renamed_key(load_stack_document("dev"), CONFIG_KEY, written))
