@@ -110,6 +110,17 @@ ESCALATION_ACTIONS = (
     "sagemaker:CreatePresignedDomainUrl",
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
+#: Escalation actions a resource condition of their own service scopes (:data:`RESOURCE_SCOPE_KEYS`:
+#: ``sagemaker:ResourceTag/...``, ``aws:ResourceTag/...``): AWS documents a tag condition as the
+#: way to grant a user their own Studio profile or notebook ("AmazonSageMakerPresignedUrlPolicy",
+#: ``CreatePresignedDomainUrl`` on ``*`` where ``sagemaker:ResourceTag/studiouserid`` is
+#: ``${aws:username}``, SageMaker Developer Guide), and ``iam-no-unscoped-sensitive-actions``, which
+#: judged them before they were escalation actions, honours one. The other escalations ignore
+#: conditions, as Checkov does.
+CONDITION_SCOPED_ESCALATIONS: dict[str, str] = {
+    "sagemaker:CreatePresignedNotebookInstanceUrl": "sagemaker",
+    "sagemaker:CreatePresignedDomainUrl": "sagemaker",
+}
 
 
 @dataclass(frozen=True)
@@ -261,19 +272,33 @@ def _statement_on_every_resource(statement: Any) -> Any:
 
 def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     findings = Findings()
+    holder = "role" if args.resource_type in ROLE_HELD else "any"  # a role's own ${aws:userid} scopes
     for path, statement in _statements(args, findings):
-        _escalation_on_every_resource(path, statement, findings)
+        _escalation_on_every_resource(path, statement, findings, holder)
         narrow = _narrow_resources(statement)
-        _escalation_on_every_principal(path, statement, narrow, findings)
+        _escalation_on_every_principal(path, statement, narrow, findings, holder)
         _escalation_on_the_callers_own(path, statement, narrow, findings)
     yield from findings.report()
 
 
-def _escalation_on_every_resource(path: str, statement: Any, findings: Findings) -> None:
+def _grants_unscoped(statement: Any, action: str, holder: str) -> Any:
+    """Whether the statement grants ``action``, counting a resource condition that scopes it
+    (:data:`CONDITION_SCOPED_ESCALATIONS`) as not granting it on every resource."""
+    granted_action = covers(statement, action)
+    service = CONDITION_SCOPED_ESCALATIONS.get(action)
+    if service is None or granted_action is False:
+        return granted_action
+    scoped = condition_restricts(statement, RESOURCE_SCOPE_KEYS, service=service, holder=holder)
+    return all3([granted_action, not3(scoped)])
+
+
+def _escalation_on_every_resource(path: str, statement: Any, findings: Findings, holder: str) -> None:
     scope = _on_every_resource(statement)
     if scope is False:
         return
-    verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
+    verdicts = {
+        action: all3([scope, _grants_unscoped(statement, action, holder)]) for action in ESCALATION_ACTIONS
+    }
     _report_escalations(
         findings,
         verdicts,
@@ -292,9 +317,13 @@ def _report_escalations(findings: Findings, verdicts: Mapping[str, Any], before:
         findings.undecided(any3(verdicts.values()))
 
 
-def _escalation_on_every_principal(path: str, statement: Any, narrow: list[Any], findings: Findings) -> None:
+def _escalation_on_every_principal(
+    path: str, statement: Any, narrow: list[Any], findings: Findings, holder: str
+) -> None:
     for resource, kinds in _every_one_of_a_kind(narrow):
-        verdicts = {action: covers(statement, action) for kind in kinds for action in kind.actions}
+        verdicts = {
+            action: _grants_unscoped(statement, action, holder) for kind in kinds for action in kind.actions
+        }
         named = "/".join(sorted(kind.name for kind in kinds))
         reach = "; ".join(sorted({kind.reach for kind in kinds}))
         _report_escalations(
@@ -579,7 +608,8 @@ iam_no_privilege_escalation = resource_rule(
         "group or policy, Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, "
         "SageMaker notebook instance or Studio user profile: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
-        "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs."
+        "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs (the "
+        "presigned URLs: or by a sagemaker:/aws:ResourceTag condition)."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

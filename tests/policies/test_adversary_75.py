@@ -111,6 +111,81 @@ def test_a_presigned_url_on_named_notebooks_or_profiles_passes(action: str, reso
     assert_decided(findings(ESCALATION, IAM_POLICY, _grant(action, resource)), None)
 
 
+def _tagged_grant(action: Any, resource: str, condition: dict[str, Any] | None) -> dict[str, str]:
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": action, "Resource": resource}
+    if condition is not None:
+        statement["Condition"] = condition
+    return {"policy": json_document(statement)}
+
+
+# The SageMaker Developer Guide's own least-privilege grant ("AmazonSageMakerPresignedUrlPolicy",
+# Studio user profiles tagged per user): `*` scoped by the profile's tag. Before session 75 it was
+# judged by iam-no-unscoped-sensitive-actions, which honours such a condition, and passed.
+STUDIO_USER_TAG = {"StringEquals": {"sagemaker:ResourceTag/studiouserid": "${aws:username}"}}
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "condition"),
+    [
+        pytest.param(
+            "sagemaker:CreatePresignedDomainUrl", "*", STUDIO_USER_TAG, id="aws-documented-studio-grant"
+        ),
+        pytest.param(
+            "sagemaker:CreatePresignedDomainUrl",
+            f"{SAGEMAKER_ARN}user-profile/*/*",
+            {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+            id="every-profile-scoped-by-team-tag",
+        ),
+        pytest.param(
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            "*",
+            {"StringEquals": {"sagemaker:ResourceTag/owner": "${aws:username}"}},
+            id="notebook-scoped-by-owner-tag",
+        ),
+    ],
+)
+def test_a_presigned_url_scoped_by_a_resource_tag_condition_passes(
+    action: str, resource: str, condition: dict[str, Any]
+) -> None:
+    assert_decided(findings(ESCALATION, IAM_POLICY, _tagged_grant(action, resource, condition)), None)
+
+
+@pytest.mark.parametrize(
+    ("action", "condition", "fragment"),
+    [
+        pytest.param(
+            "sagemaker:CreatePresignedDomainUrl",
+            {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            "sagemaker:CreatePresignedDomainUrl on Resource '*'",
+            id="a-condition-on-the-caller-not-the-profile",
+        ),
+        pytest.param(
+            "sagemaker:CreatePresignedDomainUrl",
+            {"StringEquals": {"ec2:ResourceTag/studiouserid": "${aws:username}"}},
+            "sagemaker:CreatePresignedDomainUrl on Resource '*'",
+            id="another-services-tag-key",
+        ),
+        pytest.param(
+            "lambda:UpdateFunctionCode",
+            {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+            "lambda:UpdateFunctionCode on Resource '*'",
+            id="other-escalations-still-ignore-conditions",
+        ),
+        pytest.param(
+            ["sagemaker:CreatePresignedDomainUrl", "iam:PassRole"],
+            STUDIO_USER_TAG,
+            "allows iam:PassRole on Resource '*'",
+            id="the-tag-scopes-the-studio-url-alone",
+        ),
+    ],
+)
+def test_a_condition_that_does_not_scope_the_profile_leaves_the_grant_refused(
+    action: Any, condition: dict[str, Any], fragment: str
+) -> None:
+    messages, undecided = findings(ESCALATION, IAM_POLICY, _tagged_grant(action, "*", condition))
+    assert undecided == 0 and len(messages) == 1 and fragment in messages[0], messages
+
+
 # --- directory buckets' default encryption ------------------------------------------------------
 
 SSE_RULE = "s3-sse-kms-encrypted"
