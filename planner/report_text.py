@@ -177,7 +177,8 @@ def _render_budget(check: BudgetCheck | None, console: Console) -> None:
         _say(
             console,
             f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd); the estimate priced none "
-            f"of the stack ({check.unpriced} unpriced resources), so nothing is compared with it",
+            f"of the stack ({check.unpriced} unpriced resource{'s' if check.unpriced > 1 else ''}), so "
+            "nothing is compared with it",
         )
     elif check.monthly_limit is not None:
         _say(

@@ -197,6 +197,8 @@ def test_a_limit_beside_an_estimate_that_priced_nothing_is_compared_with_nothing
         "Budget: $500.00/month (budget.monthly_limit_usd); the estimate priced none of the stack "
         "(20 unpriced resources), so nothing is compared with it"
     )
+    # One resource left out is said in its number.
+    assert "(1 unpriced resource), so nothing is compared with it" in _budget_text(500.0, 0.0, 1)
     # Anything priced is compared as before, a lower bound where resources are left out.
     assert (
         "$500.00/month (budget.monthly_limit_usd) beside the estimate's max $250.00: 50% of it (a lower bound"
