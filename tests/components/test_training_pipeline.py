@@ -282,6 +282,21 @@ def test_malformed_training_specs_are_rejected(change, message) -> None:
         TrainingSpec.model_validate(change)
 
 
+@pytest.mark.parametrize(
+    ("max_wait", "accepted"), [(3600, False), (3601, True)], ids=["equal-refused", "a-second-more"]
+)
+def test_a_spot_wait_must_exceed_the_run_limit_not_equal_it(max_wait: int, accepted: bool) -> None:
+    # SageMaker accepts a wait equal to the run limit ("equal to or greater than MaxRuntimeInSeconds"),
+    # but then a job that waits a second for spot capacity cannot run its whole limit: the platform
+    # asks for more, as its message (and the pack's spot rule) says.
+    change = {"spot": True, "max_wait_seconds": max_wait, "max_run_seconds": 3600}
+    if accepted:
+        assert TrainingSpec.model_validate(change).max_wait_seconds == max_wait
+    else:
+        with pytest.raises(ValueError, match="must be greater than max_run_seconds"):
+            TrainingSpec.model_validate(change)
+
+
 def test_gpu_training_instance_types_are_accepted() -> None:
     assert (
         TrainingSpec.model_validate({"training_instance_type": "ml.g5.12xlarge"}).training_instance_type
