@@ -758,3 +758,30 @@ def test_a_computed_once_result_is_keyed_by_the_test_modules_its_module_imports(
 def test_a_module_reading_another_test_modules_programs_is_keyed_by_it() -> None:
     audit = REPO / "tests" / "stacks" / "test_composition_mutation_audit.py"
     assert REPO / "tests" / "stacks" / "test_live_drift.py" in recorded.imported_test_modules(audit)
+
+
+def test_a_file_larger_than_a_read_is_hashed_whole_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint reads files in 1 MiB pieces (a family's data file is not held whole) and hashes
+    exactly what reading each whole would: a byte past a piece's edge, or the last short piece, counts."""
+    import hashlib
+    import sys
+
+    monkeypatch.setattr(recorded, "installed_distributions", lambda: ("a==1",))
+    monkeypatch.setattr(recorded, "user_models", lambda: [])
+    data = os.urandom((1 << 20) * 2 + 7)
+    (tmp_path / "data.csv").write_bytes(data)
+    (tmp_path / "empty").write_bytes(b"")
+    files = [tmp_path / "data.csv", tmp_path / "empty", tmp_path / "missing"]
+
+    whole = hashlib.sha256(sys.version.encode())
+    whole.update(b"a==1\0")
+    for path, content in zip(files, (data, b"", b""), strict=True):
+        whole.update(str(path.relative_to(tmp_path)).encode() + b"\0" + content + b"\0")
+    assert recorded._digest(tmp_path, files) == whole.hexdigest()[:32]
+
+    flipped = bytearray(data)
+    flipped[1 << 20] ^= 1  # the first byte of the second piece
+    (tmp_path / "data.csv").write_bytes(bytes(flipped))
+    assert recorded._digest(tmp_path, files) != whole.hexdigest()[:32]
