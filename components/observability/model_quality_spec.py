@@ -41,6 +41,47 @@ per problem type, each with the side on which it is bad: scores and true rates d
 rates rise. (The ``*_best_constant_classifier`` references it also publishes measure no model.)"""
 
 
+_ERRORS: Final = ("mae", "mse", "rmse")
+
+
+def promotion_bar_problem(metric: str, direction: str, threshold: float) -> str | None:
+    """Why a promotion bar on a metric of a well-known name (an evaluation report's ``auc``,
+    ``rmse``...; :data:`QUALITY_METRICS`) cannot be what is meant, or None: the direction that
+    promotes the worse models (``rmse`` maximised), or a threshold no value of the metric passes, or
+    every value does (``auc`` at 80: a ratio lies between 0 and 1). A metric of another name, or on
+    a scale of the family's own, is the family's business: a warning, never an error."""
+    sides = {name: side for metrics in QUALITY_METRICS.values() for name, side in metrics.items()}
+    if metric not in sides:
+        return None
+    better = "maximize" if sides[metric] == "low" else "minimize"
+    if direction != better:
+        return (
+            f"{metric} is better {'higher' if better == 'maximize' else 'lower'}, but the bar is to "
+            f"{direction} it: each version that passes is one the bar should stop (direction: {better}?)"
+        )
+    if metric in _ERRORS:
+        low, high = 0.0, math.inf
+    elif metric == "r2":
+        low, high = -math.inf, 1.0
+    else:
+        low, high = 0.0, 1.0
+    if (direction == "maximize" and threshold > high) or (direction == "minimize" and threshold < low):
+        return f"no {metric} reaches {threshold} (it lies {_range(low, high)}): no version is ever promoted"
+    if (direction == "maximize" and threshold <= low) or (direction == "minimize" and threshold >= high):
+        return (
+            f"every {metric} passes {threshold} (it lies {_range(low, high)}): the bar promotes every version"
+        )
+    return None
+
+
+def _range(low: float, high: float) -> str:
+    if math.isinf(high):
+        return f"at or above {low:g}"
+    if math.isinf(low):
+        return f"at or below {high:g}"
+    return f"between {low:g} and {high:g}"
+
+
 def quality_threshold_problem(metric: str, threshold: float) -> str | None:
     """Why ``threshold`` cannot be a model-quality alarm's threshold on ``metric``, or None: ratios
     lie strictly between 0 and 1, r2 below 1 (perfect), errors above 0; an alarm at a bound would

@@ -13,6 +13,7 @@ from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.alert_topic import AlertTopic
 from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
+from components.observability.model_quality_spec import promotion_bar_problem
 from components.output_text import concat
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
@@ -61,6 +62,7 @@ def build_training_pipelines(
     )
     for family in config.models:
         _warn_of_dependency_files(family)
+        _warn_of_promotion_bar(family)
     return {
         family.name: TrainingPipeline(
             f"training-{family.name}",
@@ -96,6 +98,15 @@ def build_training_pipelines(
         for index, family in enumerate(config.models)
         if family.training is not None
     }
+
+
+def _warn_of_promotion_bar(family: ModelFamilyConfig) -> None:
+    """A promotion bar on a metric of a well-known name that promotes the worse versions, none or
+    all (``promotion_bar_problem``): said, not refused, as the family's evaluation defines its metrics."""
+    bar = family.promotion
+    problem = promotion_bar_problem(bar.metric_name, bar.direction, bar.threshold)
+    if problem is not None:
+        pulumi.log.warn(f"model family {family.name}: promotion on {bar.metric}: {problem}")
 
 
 def _warn_of_dependency_files(family: ModelFamilyConfig) -> None:
