@@ -23,7 +23,7 @@ import tokenize
 from functools import lru_cache
 from pathlib import Path
 
-_IMAGE_PYTHON = re.compile(r"(?:^|-)py(3)(\d+)\Z")
+_IMAGE_PYTHON = re.compile(r"(?:^|-)py(3)([0-9]+)\Z")
 _CACHED_BYTES = 1_000_000
 
 
