@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import os
 import re
 import sys
 import tokenize
@@ -51,6 +52,7 @@ def script_problem(path: Path, python: tuple[int, int] | None = None) -> str | N
     problem = (_source_problem if cached else _source_problem.__wrapped__)(str(path), data, python)
     if problem is not None or (python is not None and python > sys.version_info[:2]):
         return problem
+    listing: tuple[frozenset[str], frozenset[str]] | None = None
     for line, module, level in (_imports if cached else _imports.__wrapped__)(data):
         if level:
             return (
@@ -59,7 +61,11 @@ def script_problem(path: Path, python: tuple[int, int] | None = None) -> str | N
                 "The contract)"
             )
         top = module.split(".")[0]
-        if top != path.stem and _is_module(path.parent, top):
+        if top == path.stem:
+            continue
+        if listing is None:  # read once a script: a script imports a dozen modules, each looked up
+            listing = _listing(path.parent)
+        if _is_module(path.parent, top, listing):
             return (
                 f"{path} line {line}: imports '{module}', a module of the family's folder: each job downloads "
                 "its own script only, so the import fails there; copy what it needs into the script "
@@ -68,11 +74,33 @@ def script_problem(path: Path, python: tuple[int, int] | None = None) -> str | N
     return None
 
 
-def _is_module(folder: Path, name: str) -> bool:
-    """Whether ``import <name>`` would find ``name`` in ``folder``: a module or a package of modules."""
-    package = folder / name
+def _listing(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The names of ``folder``'s files and of its folders (none where it cannot be read)."""
+    files: set[str] = set()
+    folders: set[str] = set()
     try:
-        return (folder / f"{name}.py").is_file() or (package.is_dir() and any(package.glob("*.py")))
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        folders.add(entry.name)
+                    elif entry.is_file():
+                        files.add(entry.name)
+                except OSError:
+                    continue
+    except OSError:
+        pass
+    return frozenset(files), frozenset(folders)
+
+
+def _is_module(folder: Path, name: str, listing: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether ``import <name>`` would find ``name`` in ``folder`` (``listing``: its files and
+    folders): a module or a package of modules."""
+    files, folders = listing
+    if f"{name}.py" in files:
+        return True
+    try:
+        return name in folders and any((folder / name).glob("*.py"))
     except OSError:
         return False
 
