@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from tests.delivery.test_workflows import (
     _schema_check,
     _steps,
 )
+from tests.recorded import computed_once
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 GITHUB = {"server_url": "https://github.com", "repository": "my-org/mlops-platform", "sha": SHA}
@@ -251,9 +253,31 @@ def _check(
     deploy, listing, source: str, answers: dict[str, Any], tmp_path: Path
 ) -> subprocess.CompletedProcess:
     """The `earlier` job's step, run as GitHub runs `shell: bash`, on a PATH of bash, jq, grep and
-    the stand-in gh alone."""
+    the stand-in gh alone; computed once per version of the code (the step's text is in the key, as
+    are its inputs): a run is a dozen processes. The stand-in's log of calls is written back to
+    ``tmp_path / "calls.log"`` either way."""
     _, job = _earlier_job(deploy)
     [step] = job["steps"]
+    earlier = listing.github_outputs(next_environment(source))["earlier"]
+    status, stdout, stderr, calls = computed_once(
+        "earlier-check",
+        lambda: _run_check(step["run"], earlier, answers),
+        key=[step["run"], earlier, json.dumps(answers, sort_keys=True)],
+    )
+    (tmp_path / "calls.log").write_text(calls)
+    return subprocess.CompletedProcess([], status, stdout, stderr)
+
+
+def _run_check(run: str, earlier: str, answers: dict[str, Any]) -> tuple[int, str, str, str]:
+    with tempfile.TemporaryDirectory(prefix="earlier-check-") as folder:
+        result = _run_check_in(Path(folder), run, earlier, answers)
+        log = Path(folder) / "calls.log"
+        return result.returncode, result.stdout, result.stderr, log.read_text() if log.exists() else ""
+
+
+def _run_check_in(
+    tmp_path: Path, run: str, earlier: str, answers: dict[str, Any]
+) -> subprocess.CompletedProcess:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("bash", "jq", "grep"):
@@ -266,15 +290,14 @@ def _check(
     gh.chmod(0o755)
     (tmp_path / "answers.json").write_text(json.dumps(answers))
     script = tmp_path / "step.sh"
-    script.write_text(step["run"])
-    outputs = listing.github_outputs(next_environment(source))
+    script.write_text(run)
     env = {
         "PATH": str(bin_dir),
         "HOME": str(tmp_path),
         "GH_CALLS": str(tmp_path / "calls.log"),
         "GH_ANSWERS": str(tmp_path / "answers.json"),
         "GH_TOKEN": "ghs_stand-in",
-        "EARLIER": outputs["earlier"],
+        "EARLIER": earlier,
         "GITHUB_SHA": SHA,
         "GITHUB_REPOSITORY": GITHUB["repository"],
         "GITHUB_SERVER_URL": GITHUB["server_url"],
