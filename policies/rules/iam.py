@@ -11,8 +11,8 @@ everything but the listed actions and ``Allow`` + ``NotResource`` every resource
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
 account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
 kind it acts on in one account (every role, user, group or policy: the caller's own too; every
-Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, SageMaker notebook instance or
-Studio user profile: any may run as a more privileged role) fails as
+Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, SageMaker notebook instance,
+Studio user profile or space: any may run as a more privileged role) fails as
 well (:data:`ACCOUNT_WIDE_KINDS`), and so does a permission change on a role, user, group or policy
 named through a policy variable (``user/${aws:username}``: the caller's own, :data:`SELF_ESCALATION`).
 
@@ -108,6 +108,10 @@ ESCALATION_ACTIONS = (
     # CreatePresignedDomainUrl).
     "sagemaker:CreatePresignedNotebookInstanceUrl",
     "sagemaker:CreatePresignedDomainUrl",
+    # A remote IDE's SSH session into a Studio space (StartSession: "a WebSocket URL used to establish
+    # a SSH connection between the local IDE and remote SageMaker space"), whose apps run as the
+    # space's execution role.
+    "sagemaker:StartSession",
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
 #: Escalation actions a resource condition of their own service scopes (:data:`RESOURCE_SCOPE_KEYS`:
@@ -120,6 +124,7 @@ _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
 CONDITION_SCOPED_ESCALATIONS: dict[str, str] = {
     "sagemaker:CreatePresignedNotebookInstanceUrl": "sagemaker",
     "sagemaker:CreatePresignedDomainUrl": "sagemaker",
+    "sagemaker:StartSession": "sagemaker",
 }
 
 
@@ -175,6 +180,9 @@ ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
     # arn:aws:sagemaker:<region>:<account>:user-profile/<domain id>/<profile name>
     AccountWideKind("sagemaker", "user-profile", ("user-profile/d-q/q", "user-profile/d-z9/path-9"),
                     ("sagemaker:CreatePresignedDomainUrl",), _RUNS_AS),
+    # arn:aws:sagemaker:<region>:<account>:space/<domain id>/<space name>
+    AccountWideKind("sagemaker", "space", ("space/d-q/q", "space/d-z9/path-9"),
+                    ("sagemaker:StartSession",), _RUNS_AS),
 )  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
@@ -603,13 +611,13 @@ iam_no_privilege_escalation = resource_rule(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand, SageMaker's presigned "
-        "notebook and Studio URLs ...) on every "
+        "notebook and Studio URLs and remote IDE sessions ...) on every "
         "resource, nor on every one of the kind they act on in an account (every role, user, "
         "group or policy, Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, "
-        "SageMaker notebook instance or Studio user profile: "
+        "SageMaker notebook instance, Studio user profile or space: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
         "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs (the "
-        "presigned URLs: or by a sagemaker:/aws:ResourceTag condition)."
+        "presigned URLs and sagemaker:StartSession: or by a sagemaker:/aws:ResourceTag condition)."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

@@ -534,3 +534,33 @@ def test_a_studio_default_runs_no_instance_so_the_gpu_quota_does_not_count_it(ru
     records: Any = build([{"type": "aws:sagemaker/domain:Domain", "name": "studio", "inputs": inputs}])
     report = evaluate_report(records, DEV, [get_policy(rule)])
     assert [v for v in report.violations if v.policy_name == rule] == []
+
+
+@pytest.mark.parametrize(
+    ("resource", "condition", "fragment"),
+    [
+        pytest.param("*", None, "sagemaker:StartSession on Resource '*'", id="on-star"),
+        pytest.param(f"{SAGEMAKER_ARN}space/*", None, "every space of the account", id="on-every-space"),
+        pytest.param(f"{SAGEMAKER_ARN}space/d-*/*", None, "every space of the account", id="on-every-domains-spaces"),
+        pytest.param(f"{SAGEMAKER_ARN}space/d-abc123/alice-ide", None, None, id="on-one-space-passes"),
+        pytest.param(
+            "*",
+            {"StringEquals": {"sagemaker:ResourceTag/owner": "${aws:username}"}},
+            None,
+            id="scoped-by-the-spaces-tag-passes",
+        ),
+        pytest.param(
+            "*",
+            {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            "sagemaker:StartSession on Resource '*'",
+            id="a-condition-on-the-caller-does-not-scope-it",
+        ),
+    ],
+)  # fmt: skip
+def test_a_remote_ide_session_into_every_space_is_an_escalation(
+    resource: str, condition: dict[str, Any] | None, fragment: str | None
+) -> None:
+    """StartSession opens an SSH connection from a local IDE into a Studio space, whose apps run as the
+    space's execution role (SageMaker API Reference, StartSession): as the presigned URLs."""
+    grant = _tagged_grant("sagemaker:StartSession", resource, condition)
+    assert_decided(findings(ESCALATION, IAM_POLICY, grant), fragment)
