@@ -17,6 +17,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .text_limits import ECHO_LIMIT as ECHO_LIMIT
 from .text_limits import LISTED_LIMIT as LISTED_LIMIT
+from .text_limits import each_once as each_once
 from .text_limits import listed as listed
 from .text_limits import shorten as shorten
 

@@ -44,6 +44,15 @@ def listed(names: Sequence[str], limit: int = LISTED_LIMIT) -> str:
     return text
 
 
+def each_once(values: list[str], what: str, why: str = "") -> list[str]:
+    """``values`` when no name is in it twice, else ValueError naming the repeated ones:
+    ``duplicate column(s) a, b`` and ``why`` (a list a spec validates, pydantic naming its key)."""
+    duplicates = sorted({name for name in values if values.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate {what}(s) {listed(duplicates)}{why}")
+    return values
+
+
 RECENT_LISTS: Final = 256
 """Lists :func:`listed` remembers for :func:`lists_said_once`: far more distinct lists than the
 problems of one file hold (each check lists one or two per family, group or map)."""

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import offered_instance_type
-from ..limits import SPEC_CONFIG, fail_at, fail_at_each, listed
+from ..limits import SPEC_CONFIG, each_once, fail_at, fail_at_each
 from ..schedules import (
     HOURLY_MAX_RUNTIME,
     MONITORING_MAX_RUNTIME_SECONDS,
@@ -20,13 +20,11 @@ from .model_quality_spec import ModelQualitySpec
 
 
 def _each_feature_once(value: list[str]) -> list[str]:
-    duplicates = sorted({name for name in value if value.count(name) > 1})
-    if duplicates:
-        raise ValueError(
-            f"duplicate feature(s) {listed(duplicates)}: list each once (a repeat is watched twice and "
-            f"counts twice toward the alarm's {MAX_DRIFT_FEATURES})"
-        )
-    return value
+    return each_once(
+        value,
+        "feature",
+        f": list each once (a repeat is watched twice and counts twice toward the alarm's {MAX_DRIFT_FEATURES})",
+    )
 
 
 DriftFeatures = Annotated[

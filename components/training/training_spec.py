@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG, fail_at, fail_at_each, listed
+from ..limits import SPEC_CONFIG, each_once, fail_at, fail_at_each
 from ..schedules import eventbridge_schedule_problem
 from .definition import (
     MAX_FEATURE_COLUMNS,
@@ -387,10 +387,7 @@ class TrainingDataSpec(_Spec):
     @field_validator("columns")
     @classmethod
     def _unique_columns(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({name for name in value if value.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate column(s) {listed(duplicates)}")
-        return value
+        return each_once(value, "column")
 
 
 class FamilyTrainingSpec(TrainingCompute):
@@ -459,18 +456,12 @@ class FamilyTrainingSpec(TrainingCompute):
     @field_validator("identifiers")
     @classmethod
     def _unique_identifiers(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({name for name in value if value.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate identifier(s) {listed(duplicates)}: list each column once")
-        return value
+        return each_once(value, "identifier", ": list each column once")
 
     @field_validator("metrics")
     @classmethod
     def _unique_metrics(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({name for name in value if value.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate metric(s) {listed(duplicates)}")
-        return value
+        return each_once(value, "metric")
 
     @field_validator("metric_definitions")
     @classmethod
