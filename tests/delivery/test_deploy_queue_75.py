@@ -161,6 +161,7 @@ def test_the_earlier_check_runs_only_for_such_a_run_reads_deployments_alone_and_
     assert step["shell"] == "bash", "-o pipefail: a failing gh call fails the step, never reads as 'none'"
     assert step["env"] == {
         "GH_TOKEN": "${{ github.token }}",
+        "GH_ENTERPRISE_TOKEN": "${{ github.token }}",
         "EARLIER": "${{ needs.stacks.outputs.earlier }}",
     }
     names = _deploy_job_names(deploy)
@@ -199,7 +200,12 @@ import sys
 arguments = sys.argv[1:]
 with open(os.environ["GH_CALLS"], "a") as log:
     log.write(" ".join(arguments) + "\\n")
-if not os.environ.get("GH_TOKEN"):
+# As gh picks its host (GH_HOST, else github.com) and that host's token (GH_TOKEN for github.com,
+# GH_ENTERPRISE_TOKEN for a GitHub Enterprise Server host); it answers only the runner's own server.
+host = os.environ.get("GH_HOST") or "github.com"
+if host != os.environ["STANDIN_SERVER_HOST"]:
+    sys.exit(f"gh: error connecting to {host} (stand-in: this runner's server is elsewhere)")
+if not os.environ.get("GH_TOKEN" if host == "github.com" else "GH_ENTERPRISE_TOKEN"):
     sys.exit("gh: set the GH_TOKEN environment variable (stand-in)")
 assert arguments[0] == "api", arguments
 [path] = [argument for argument in arguments[1:] if not argument.startswith("-")]
@@ -226,7 +232,9 @@ def _url(deploy: dict[str, Any], environment: str, entry: dict[str, str], github
     return EXPRESSION.sub(resolve, template)
 
 
-def _deployments(deploy, listing, succeeded: dict[str, str], sha: str = SHA) -> dict[str, Any]:
+def _deployments(
+    deploy, listing, succeeded: dict[str, str], sha: str = SHA, github: dict[str, str] = GITHUB
+) -> dict[str, Any]:
     """The REST answers for the deployments of ``sha``: one per stack in ``succeeded``, whose
     statuses are GitHub's for a job with that outcome ("success" then "inactive" once a later
     deployment to the environment succeeded; "failure"), each carrying the job's environment url."""
@@ -238,7 +246,7 @@ def _deployments(deploy, listing, succeeded: dict[str, str], sha: str = SHA) -> 
         by_environment.setdefault(target.environment, [])
         if outcome is None:
             continue
-        url = _url(deploy, target.environment, target.matrix_entry(), {**GITHUB, "sha": sha})
+        url = _url(deploy, target.environment, target.matrix_entry(), {**github, "sha": sha})
         states = {"success": ["inactive", "success"], "failure": ["failure"]}[outcome]
         statuses = [{"state": state, "environment_url": url} for state in [*states, "in_progress", "queued"]]
         answers[f"repos/{repository}/deployments/{number}/statuses?per_page=100"] = [statuses]
@@ -250,7 +258,12 @@ def _deployments(deploy, listing, succeeded: dict[str, str], sha: str = SHA) -> 
 
 
 def _check(
-    deploy, listing, source: str, answers: dict[str, Any], tmp_path: Path
+    deploy,
+    listing,
+    source: str,
+    answers: dict[str, Any],
+    tmp_path: Path,
+    server_url: str = GITHUB["server_url"],
 ) -> subprocess.CompletedProcess:
     """The `earlier` job's step, run as GitHub runs `shell: bash`, on a PATH of bash, jq, grep and
     the stand-in gh alone; computed once per version of the code (the step's text is in the key, as
@@ -261,22 +274,22 @@ def _check(
     earlier = listing.github_outputs(next_environment(source))["earlier"]
     status, stdout, stderr, calls = computed_once(
         "earlier-check",
-        lambda: _run_check(step["run"], earlier, answers),
-        key=[step["run"], earlier, json.dumps(answers, sort_keys=True)],
+        lambda: _run_check(step["run"], earlier, answers, server_url),
+        key=[step["run"], earlier, json.dumps(answers, sort_keys=True), server_url],
     )
     (tmp_path / "calls.log").write_text(calls)
     return subprocess.CompletedProcess([], status, stdout, stderr)
 
 
-def _run_check(run: str, earlier: str, answers: dict[str, Any]) -> tuple[int, str, str, str]:
+def _run_check(run: str, earlier: str, answers: dict[str, Any], server_url: str) -> tuple[int, str, str, str]:
     with tempfile.TemporaryDirectory(prefix="earlier-check-") as folder:
-        result = _run_check_in(Path(folder), run, earlier, answers)
+        result = _run_check_in(Path(folder), run, earlier, answers, server_url)
         log = Path(folder) / "calls.log"
         return result.returncode, result.stdout, result.stderr, log.read_text() if log.exists() else ""
 
 
 def _run_check_in(
-    tmp_path: Path, run: str, earlier: str, answers: dict[str, Any]
+    tmp_path: Path, run: str, earlier: str, answers: dict[str, Any], server_url: str
 ) -> subprocess.CompletedProcess:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -297,10 +310,12 @@ def _run_check_in(
         "GH_CALLS": str(tmp_path / "calls.log"),
         "GH_ANSWERS": str(tmp_path / "answers.json"),
         "GH_TOKEN": "ghs_stand-in",
+        "GH_ENTERPRISE_TOKEN": "ghs_stand-in",
+        "STANDIN_SERVER_HOST": server_url.split("://", 1)[1],
         "EARLIER": earlier,
         "GITHUB_SHA": SHA,
         "GITHUB_REPOSITORY": GITHUB["repository"],
-        "GITHUB_SERVER_URL": GITHUB["server_url"],
+        "GITHUB_SERVER_URL": server_url,
     }
     # GitHub's `shell: bash`.
     return subprocess.run(
@@ -434,3 +449,17 @@ def test_each_deploy_jobs_url_is_the_stack_file_at_the_runs_commit(deploy, listi
             if target.environment == environment:
                 url = _url(deploy, environment, target.matrix_entry(), GITHUB)
                 assert url == f"https://github.com/my-org/mlops-platform/blob/{SHA}/{target.stack_file}"
+
+
+@pytest.mark.parametrize(
+    "server_url", ["https://github.com", "https://ghes.example.com"], ids=["github", "enterprise"]
+)
+def test_the_check_asks_the_runs_own_server(deploy, listing, tmp_path, server_url: str) -> None:
+    """gh calls github.com unless GH_HOST says otherwise, with GH_ENTERPRISE_TOKEN for another
+    host: on a GitHub Enterprise Server runner the check asked github.com and failed every
+    approval run."""
+    github = {**GITHUB, "server_url": server_url}
+    answers = _deployments(deploy, listing, EVERY_STACK, github=github)
+    result = _check(deploy, listing, "prod", answers, tmp_path, server_url=server_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _errors(result) == []
