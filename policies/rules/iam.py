@@ -11,8 +11,9 @@ everything but the listed actions and ``Allow`` + ``NotResource`` every resource
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
 account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
 kind it acts on in one account (every role, user, group or policy: the caller's own too; every
-Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, SageMaker notebook instance,
-Studio user profile or space: any may run as a more privileged role) fails as
+Lambda function, Glue dev endpoint or job, CodeBuild project, Step Functions state machine, EC2
+instance, SSM managed node, SageMaker notebook instance or notebook lifecycle configuration, Studio
+domain, user profile or space: any may run as a more privileged role) fails as
 well (:data:`ACCOUNT_WIDE_KINDS`), and so does a permission change on a role, user, group or policy
 named through a policy variable (``user/${aws:username}``: the caller's own, :data:`SELF_ESCALATION`).
 
@@ -112,19 +113,58 @@ ESCALATION_ACTIONS = (
     # a SSH connection between the local IDE and remote SageMaker space"), whose apps run as the
     # space's execution role.
     "sagemaker:StartSession",
+    # Actions that make an existing resource run code of the caller's choosing as the resource's role
+    # (at its next start or run): on every one of the kind, one of them may hold a more privileged role.
+    # UpdateNotebookInstance attaches a lifecycle configuration, and UpdateNotebookInstanceLifecycleConfig
+    # rewrites one: "Lifecycle configuration scripts execute with root access and the notebook instance's
+    # IAM execution role privileges. Grant this permission only to trusted principals" (SageMaker API
+    # Reference, UpdateNotebookInstanceLifecycleConfig; "Updates ... affect all notebook instances using
+    # that configuration upon their next start").
+    "sagemaker:UpdateNotebookInstance",
+    "sagemaker:UpdateNotebookInstanceLifecycleConfig",
+    # Studio lifecycle configurations (LifecycleConfigArns of a domain's, user profile's or space's app
+    # settings: SageMaker Developer Guide, "Create and attach lifecycle configurations in Studio") run in
+    # the apps the profile or space opens, as its execution role.
+    "sagemaker:UpdateDomain",
+    "sagemaker:UpdateUserProfile",
+    "sagemaker:UpdateSpace",
+    # A job's Command.ScriptLocation is the script the job runs as its Role (AWS Glue API, UpdateJob).
+    "glue:UpdateJob",
+    # A project's Source.Buildspec is what a build runs, as the project's serviceRole (CodeBuild API
+    # Reference, UpdateProject).
+    "codebuild:UpdateProject",
+    # A state machine's definition calls any AWS API (AWS SDK service integrations) as its roleArn.
+    "states:UpdateStateMachine",
+    # Environment variables alone load code: AWS_LAMBDA_EXEC_WRAPPER, NODE_OPTIONS, JAVA_TOOL_OPTIONS
+    # (Lambda Developer Guide, "Modifying the runtime environment"), from a Layer the call attaches.
+    "lambda:UpdateFunctionConfiguration",
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
-#: Escalation actions a resource condition of their own service scopes (:data:`RESOURCE_SCOPE_KEYS`:
+#: Escalation actions a resource tag condition of their own service scopes (:data:`ESCALATION_SCOPE_KEYS`:
 #: ``sagemaker:ResourceTag/...``, ``aws:ResourceTag/...``): AWS documents a tag condition as the
 #: way to grant a user their own Studio profile or notebook ("AmazonSageMakerPresignedUrlPolicy",
 #: ``CreatePresignedDomainUrl`` on ``*`` where ``sagemaker:ResourceTag/studiouserid`` is
 #: ``${aws:username}``, SageMaker Developer Guide), and ``iam-no-unscoped-sensitive-actions``, which
 #: judged them before they were escalation actions, honours one. The other escalations ignore
 #: conditions, as Checkov does.
+#: The run-as-role update actions added in session 75 act on resources whose service documents
+#: tag-based access control (SageMaker; Glue jobs; CodeBuild, "Using tags to control access to AWS
+#: CodeBuild resources"; Step Functions, "Tagging in Step Functions"; Lambda's attribute-based access
+#: control for functions): a tag condition scopes them too. Not ``UpdateNotebookInstanceLifecycleConfig``:
+#: the Service Authorization Reference lists no condition key for the
+#: ``notebook-instance-lifecycle-config`` resource type.
 CONDITION_SCOPED_ESCALATIONS: dict[str, str] = {
     "sagemaker:CreatePresignedNotebookInstanceUrl": "sagemaker",
     "sagemaker:CreatePresignedDomainUrl": "sagemaker",
     "sagemaker:StartSession": "sagemaker",
+    "sagemaker:UpdateNotebookInstance": "sagemaker",
+    "sagemaker:UpdateDomain": "sagemaker",
+    "sagemaker:UpdateUserProfile": "sagemaker",
+    "sagemaker:UpdateSpace": "sagemaker",
+    "glue:UpdateJob": "glue",
+    "codebuild:UpdateProject": "codebuild",
+    "states:UpdateStateMachine": "states",
+    "lambda:UpdateFunctionConfiguration": "lambda",
 }
 
 
@@ -168,21 +208,32 @@ ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
         "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateServiceSpecificCredential",
         "iam:ResetServiceSpecificCredential",
     ), _OWN),
-    AccountWideKind("lambda", "function", ("function:q", "function:z-9"), ("lambda:UpdateFunctionCode",), _RUNS_AS),
+    AccountWideKind("lambda", "function", ("function:q", "function:z-9"),
+                    ("lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"), _RUNS_AS),
     AccountWideKind("glue", "devEndpoint", _named("devEndpoint/"), ("glue:UpdateDevEndpoint",), _RUNS_AS),
+    AccountWideKind("glue", "job", _named("job/"), ("glue:UpdateJob",), _RUNS_AS),
+    AccountWideKind("codebuild", "project", _named("project/"), ("codebuild:UpdateProject",), _RUNS_AS),
+    # arn:aws:states:<region>:<account>:stateMachine:<name>
+    AccountWideKind("states", "stateMachine", ("stateMachine:q", "stateMachine:z-9"),
+                    ("states:UpdateStateMachine",), _RUNS_AS),
     AccountWideKind("ec2", "instance", ("instance/i-0a", "instance/i-9f"), (
         "ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey",
     ), _RUNS_AS),
     AccountWideKind("ssm", "managed-instance", ("managed-instance/mi-0a", "managed-instance/mi-9f"),
                     ("ssm:SendCommand", "ssm:StartSession"), _RUNS_AS),
     AccountWideKind("sagemaker", "notebook-instance", _named("notebook-instance/"),
-                    ("sagemaker:CreatePresignedNotebookInstanceUrl",), _RUNS_AS),
+                    ("sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"), _RUNS_AS),
+    AccountWideKind("sagemaker", "notebook-instance-lifecycle-config", _named("notebook-instance-lifecycle-config/"),
+                    ("sagemaker:UpdateNotebookInstanceLifecycleConfig",),
+                    "its script runs as root with the role of every notebook instance using it"),
+    # arn:aws:sagemaker:<region>:<account>:domain/<domain id>
+    AccountWideKind("sagemaker", "domain", ("domain/d-q", "domain/d-z9x8"), ("sagemaker:UpdateDomain",), _RUNS_AS),
     # arn:aws:sagemaker:<region>:<account>:user-profile/<domain id>/<profile name>
     AccountWideKind("sagemaker", "user-profile", ("user-profile/d-q/q", "user-profile/d-z9/path-9"),
-                    ("sagemaker:CreatePresignedDomainUrl",), _RUNS_AS),
+                    ("sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateUserProfile"), _RUNS_AS),
     # arn:aws:sagemaker:<region>:<account>:space/<domain id>/<space name>
     AccountWideKind("sagemaker", "space", ("space/d-q/q", "space/d-z9/path-9"),
-                    ("sagemaker:StartSession",), _RUNS_AS),
+                    ("sagemaker:StartSession", "sagemaker:UpdateSpace"), _RUNS_AS),
 )  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
@@ -201,6 +252,14 @@ RESOURCE_SCOPE_KEYS: tuple[ConditionKey, ...] = (
     ConditionKey("iam:PermissionsBoundary", "arn", "resource"),
     ConditionKey("ec2:Vpc", "arn", "resource"),
     ConditionKey("secretsmanager:SecretId", "arn", "resource"),
+)
+#: The conditions that scope a :data:`CONDITION_SCOPED_ESCALATIONS` action: a resource tag. Not
+#: ``aws:ResourceAccount``/``ResourceOrgID``/``ResourceOrgPaths``, which leave every one of the kind
+#: in an account (or an organization) reachable: what the rule refuses written as an ARN
+#: (``notebook-instance/*``).
+ESCALATION_SCOPE_KEYS: tuple[ConditionKey, ...] = (
+    ConditionKey("aws:ResourceTag/*", "text", "resource"),
+    ConditionKey("*:ResourceTag/*", "text", "resource"),
 )
 #: ``iam:CreateServiceLinkedRole`` for named services: the role it creates is the service's, with
 #: permissions AWS defines (AWS's managed policies grant it on "*" pinned this way). Honoured for
@@ -296,7 +355,7 @@ def _grants_unscoped(statement: Any, action: str, holder: str) -> Any:
     service = CONDITION_SCOPED_ESCALATIONS.get(action)
     if service is None or granted_action is False:
         return granted_action
-    scoped = condition_restricts(statement, RESOURCE_SCOPE_KEYS, service=service, holder=holder)
+    scoped = condition_restricts(statement, ESCALATION_SCOPE_KEYS, service=service, holder=holder)
     return all3([granted_action, not3(scoped)])
 
 
@@ -308,12 +367,37 @@ def _escalation_on_every_resource(path: str, statement: Any, findings: Findings,
         action: all3([scope, _grants_unscoped(statement, action, holder)]) for action in ESCALATION_ACTIONS
     }
     _report_escalations(
-        findings,
-        verdicts,
-        f"{path} allows ",
-        " on Resource '*': scope Resource to the specific role/policy ARNs (e.g. iam:PassRole on the "
-        "execution role only).",
+        findings, verdicts, f"{path} allows ", f" on {_every_resource_named(statement)}: {_SCOPE_ADVICE}"
     )
+
+
+_SCOPE_ADVICE = "scope Resource to the specific ARNs it needs."
+
+
+def _every_resource_named(statement: Any) -> str:
+    """The statement's reach on every resource, for a message: ``Resource '*'`` for ``*`` (padded
+    too) and ``NotResource``, else its broad ``Resource`` entries as written, with what they reach
+    (``'arn:aws:iam::*:role/*', every resource of its kind in every account``)."""
+    if not isinstance(statement, dict) or "NotResource" in statement:
+        return "Resource '*'"
+    resources = statement.get("Resource")
+    listed = [] if isinstance(resources, Unknown) else as_list(resources)
+    broad = [r for r in listed if isinstance(r, str) and broad_resource(granted(r)) is True]
+    if not broad or any(granted(r) == "*" for r in broad):
+        return "Resource '*'"
+    return "; ".join(f"Resource {r!r}, {_breadth(granted(r))}" for r in broad)
+
+
+def _breadth(resource: str) -> str:
+    """What a broad ``Resource`` entry other than ``*`` reaches (:func:`broad_resource`)."""
+    parts = arn_fields(resource) or []
+    if len(parts) != 6:
+        return "as broad as '*'"
+    if not only_wildcards(parts[5], "/:"):
+        return "every resource of its kind in every account"
+    account = parts[4]
+    where = "" if not account or only_wildcards(account) else " of the account"
+    return f"every {parts[2] or 'AWS'} resource{where}"
 
 
 def _report_escalations(findings: Findings, verdicts: Mapping[str, Any], before: str, after: str) -> None:
@@ -611,13 +695,19 @@ iam_no_privilege_escalation = resource_rule(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand, SageMaker's presigned "
-        "notebook and Studio URLs and remote IDE sessions ...) on every "
+        "notebook and Studio URLs and remote IDE sessions, and updates that make a resource run code "
+        "of the caller's choosing as its role: lifecycle configurations of notebooks and Studio "
+        "domains, profiles and spaces, glue:UpdateJob, codebuild:UpdateProject, "
+        "states:UpdateStateMachine, lambda:UpdateFunctionConfiguration ...) on every "
         "resource, nor on every one of the kind they act on in an account (every role, user, "
-        "group or policy, Lambda function, Glue dev endpoint, EC2 instance, SSM managed node, "
-        "SageMaker notebook instance, Studio user profile or space: "
+        "group or policy, Lambda function, Glue dev endpoint or job, CodeBuild project, state machine, "
+        "EC2 instance, SSM managed node, SageMaker notebook instance or lifecycle configuration, Studio "
+        "domain, user profile or space: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
-        "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs (the "
-        "presigned URLs and sagemaker:StartSession: or by a sagemaker:/aws:ResourceTag condition)."
+        "variable (user/${aws:username}: the caller's own). Fix: scope Resource to the specific ARNs it "
+        "needs (the SageMaker actions but UpdateNotebookInstanceLifecycleConfig, glue:UpdateJob, "
+        "codebuild:UpdateProject, states:UpdateStateMachine, lambda:UpdateFunctionConfiguration: or by "
+        "a resource tag condition of their service, <service>:/aws:ResourceTag)."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

@@ -115,9 +115,7 @@ SCOPE_ADVICE = (
     "scope Resource to the ARNs the workload touches, or restrict it with a resource condition "
     "(aws:ResourceTag/..., aws:ResourceAccount, kms:ViaService)."
 )
-ESCALATION_ADVICE = (
-    "scope Resource to the specific role/policy ARNs (e.g. iam:PassRole on the execution role only)."
-)
+ESCALATION_ADVICE = "scope Resource to the specific ARNs it needs."
 PASSED_TO_SERVICE_ADVICE = (
     "without an iam:PassedToService condition: name the role ARN, or add StringEquals "
     "iam:PassedToService for the one service."
@@ -535,7 +533,8 @@ RUN_SHELL = "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript"
         ("lambda:UpdateFunctionCode", [EVERY_FUNCTION],
          f"lambda:UpdateFunctionCode on {EVERY_FUNCTION!r}, every function"),
         ("lambda:Update*", [f"arn:aws:lambda:*:{ACCOUNT}:function*"],
-         f"lambda:UpdateFunctionCode on 'arn:aws:lambda:*:{ACCOUNT}:function*', every function"),
+         f"lambda:UpdateFunctionCode, lambda:UpdateFunctionConfiguration on "
+         f"'arn:aws:lambda:*:{ACCOUNT}:function*', every function"),
         ("ssm:SendCommand", [EVERY_INSTANCE, RUN_SHELL], f"ssm:SendCommand on {EVERY_INSTANCE!r}, every instance"),
         ("ssm:StartSession", [f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-*"],
          f"ssm:StartSession on 'arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-*', every instance"),
