@@ -148,11 +148,13 @@ _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
 #: judged them before they were escalation actions, honours one. The other escalations ignore
 #: conditions, as Checkov does.
 #: The run-as-role update actions added in session 75 act on resources whose service documents
-#: tag-based access control (SageMaker; Glue jobs; CodeBuild, "Using tags to control access to AWS
-#: CodeBuild resources"; Step Functions, "Tagging in Step Functions"; Lambda's attribute-based access
-#: control for functions): a tag condition scopes them too. Not ``UpdateNotebookInstanceLifecycleConfig``:
-#: the Service Authorization Reference lists no condition key for the
-#: ``notebook-instance-lifecycle-config`` resource type.
+#: tag-based access control (SageMaker; CodeBuild, "Using tags to control access to AWS CodeBuild
+#: resources"; Step Functions, "Tagging in Step Functions"): a tag condition scopes them too. Not
+#: ``UpdateNotebookInstanceLifecycleConfig``: the Service Authorization Reference lists no condition
+#: key for the ``notebook-instance-lifecycle-config`` resource type. Nor ``glue:UpdateJob`` and
+#: ``lambda:UpdateFunctionConfiguration``: their services' other escalations
+#: (``glue:UpdateDevEndpoint``, ``lambda:UpdateFunctionCode``) ignore conditions, and a grant of a
+#: service's run-as-role actions is judged alike.
 CONDITION_SCOPED_ESCALATIONS: dict[str, str] = {
     "sagemaker:CreatePresignedNotebookInstanceUrl": "sagemaker",
     "sagemaker:CreatePresignedDomainUrl": "sagemaker",
@@ -161,10 +163,8 @@ CONDITION_SCOPED_ESCALATIONS: dict[str, str] = {
     "sagemaker:UpdateDomain": "sagemaker",
     "sagemaker:UpdateUserProfile": "sagemaker",
     "sagemaker:UpdateSpace": "sagemaker",
-    "glue:UpdateJob": "glue",
     "codebuild:UpdateProject": "codebuild",
     "states:UpdateStateMachine": "states",
-    "lambda:UpdateFunctionConfiguration": "lambda",
 }
 
 
@@ -705,9 +705,9 @@ iam_no_privilege_escalation = resource_rule(
         "domain, user profile or space: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
         "variable (user/${aws:username}: the caller's own). Fix: scope Resource to the specific ARNs it "
-        "needs (the SageMaker actions but UpdateNotebookInstanceLifecycleConfig, glue:UpdateJob, "
-        "codebuild:UpdateProject, states:UpdateStateMachine, lambda:UpdateFunctionConfiguration: or by "
-        "a resource tag condition of their service, <service>:/aws:ResourceTag)."
+        "needs (the SageMaker actions but UpdateNotebookInstanceLifecycleConfig, "
+        "codebuild:UpdateProject, states:UpdateStateMachine: or by a resource tag condition of their "
+        "service, <service>:/aws:ResourceTag)."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,
