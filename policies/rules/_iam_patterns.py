@@ -52,8 +52,21 @@ def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = Fa
     """Whether the IAM wildcard ``pattern`` matches each of ``probes`` whole: how a rule decides
     that a pattern reaches a whole class (every role, every IAM action, every account's resources)
     without listing the spellings that do."""
+    if not ignore_case:
+        # The text before the first wildcard or escape is literal: a probe that does not start with
+        # it cannot match, and most ARNs a large stack names (one bucket's, one role's) fail there,
+        # each of them a pattern compiled for nothing.
+        literal = _LITERAL_PREFIX.match(pattern)
+        head = literal.group() if literal else ""
+        probes = tuple(probes)
+        if not all(probe.startswith(head) for probe in probes):
+            return False
     matcher = iam_wildcard(pattern, ignore_case=ignore_case)
     return all(matcher.fullmatch(probe) for probe in probes)
+
+
+#: A pattern's literal beginning: what comes before its first ``*``, ``?`` or ``$`` (an escape).
+_LITERAL_PREFIX = re.compile(r"[^*?$]*")
 
 
 #: A policy variable in a condition value: ``${aws:PrincipalAccount}``, ``${aws:ResourceOrgID}``,

@@ -9,6 +9,7 @@ from policies.rules._iam_documents import (
     on_broad_resources,
     wildcard_match,
 )
+from policies.rules._iam_patterns import iam_wildcard, matches_every
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,34 @@ def test_not_resource_hides_the_grant_only_when_it_excludes_everything(
     excluded: str, reaches_every_resource: bool
 ) -> None:
     assert on_broad_resources({"NotResource": [excluded]}) is reaches_every_resource
+
+
+_PROBES = (
+    "arn:aws:kms:eu-west-1:111111111111:zz-any-type/zz-any-name",
+    "arn:aws:kms:us-east-1:999999999999:zz-other-type:zz-other-name",
+)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "arn:aws:kms:*",  # matches both
+        "arn:aws:kms:eu-west-1:*",  # the literal beginning fits one probe only
+        "arn:aws:s3:::bucket/*",  # fits neither: decided before the pattern is compiled
+        "arn:${*}:kms:*",  # an escape ends the literal beginning: it is read as IAM reads it
+        "arn:${$}aws:kms:*",
+        "ARN:aws:kms:*",  # case counts in an ARN
+        "*",
+        "",
+        "arn:aws:kms:eu-west-1:111111111111:zz-any-type/zz-any-name",  # no wildcard at all
+        "a?n:aws:*",
+    ],
+)
+@pytest.mark.parametrize("ignore_case", [False, True])
+def test_matches_every_is_the_compiled_pattern_s_verdict(pattern: str, ignore_case: bool) -> None:
+    """``matches_every`` decides by a pattern's literal beginning where it can, without compiling it:
+    always the verdict of the compiled pattern over each probe, and for every subset of them."""
+    matcher = iam_wildcard(pattern, ignore_case=ignore_case)
+    for probes in (_PROBES, _PROBES[:1], _PROBES[1:], (), ("arn",)):
+        expected = all(matcher.fullmatch(probe) for probe in probes)
+        assert matches_every(pattern, iter(probes), ignore_case=ignore_case) is expected
