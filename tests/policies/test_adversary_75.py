@@ -45,7 +45,7 @@ SAGEMAKER_ARN = "arn:aws:sagemaker:eu-west-1:111122223333:"
 
 
 def _grant(action: str, resource: str) -> dict[str, str]:
-    return {"policy": json_document({"Effect": "Allow", "Action": action, "Resource": resource})}
+    return _tagged_grant(action, resource, None)
 
 
 @pytest.mark.parametrize(
