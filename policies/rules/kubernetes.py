@@ -198,7 +198,10 @@ def searched_kind(resource_type: str) -> bool:
     group, slash, _ = module.rpartition("/")
     if prefix != "kubernetes" or not slash or not kind or resource_type in POD_KINDS:
         return False
-    return group not in BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS and not cloud_resource_group(group)
+    return group not in _NOT_SEARCHED_GROUPS and not cloud_resource_group(group)
+
+
+_NOT_SEARCHED_GROUPS = BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS
 
 
 #: What the security rules check: the listed pod kinds and every kind searched by shape.
