@@ -20,7 +20,15 @@ from stacks.model_packages import (
     registry_resolver,
 )
 from stacks.platform import Platform, build_platform
-from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, TOKEN_CONFIG_NAME, TOKEN_KEY, set_command_key
+from stacks.project import (
+    CONFIG_KEY,
+    KUBECONFIG_KEY,
+    PROJECT,
+    TOKEN_CONFIG_NAME,
+    TOKEN_KEY,
+    misspelt_key,
+    set_command_key,
+)
 from stacks.stack_file import platform_from_json
 
 ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]
@@ -49,17 +57,37 @@ def _refuse_misplaced(key: str, source: str) -> None:
     runs the program; this says the same under `pulumi up`, rather than that the key is missing."""
     project, name = pulumi.get_project(), key.split(":", 1)[1]
     # get_secret: the value is never read here, and a secret one draws no warning.
-    if project == PROJECT or pulumi.Config(project).get_secret(name) is None:
-        return
-    raise ConfigError(
-        source,
-        [
-            (
-                f"{project}:{name}",
-                f"is in the project's namespace ({project}), which the program never reads: it reads "
-                f"{key}, whatever the project's name; write the key as {key}",
-            )
-        ],
+    if project != PROJECT and pulumi.Config(project).get_secret(name) is not None:
+        raise ConfigError(
+            source,
+            [
+                (
+                    f"{project}:{name}",
+                    f"is in the project's namespace ({project}), which the program never reads: it "
+                    f"reads {key}, whatever the project's name; write the key as {key}",
+                )
+            ],
+        )
+    misspelt = sorted(written for written in _config_keys() if misspelt_key(written, project) == key)
+    if misspelt:
+        raise ConfigError(source, [(written, _misspelt_problem(written, key)) for written in misspelt])
+
+
+def _config_keys() -> set[str]:
+    """The keys of the configuration the engine handed the program (as Pulumi reads them), which
+    the SDK has no public call to list: set in the runtime, or in ``PULUMI_CONFIG``."""
+    return set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.get_config_env())
+
+
+def _misspelt_problem(written: str, key: str) -> str:
+    """Why the configuration key ``written``, spelt like the program's key ``key``
+    (:func:`~stacks.project.misspelt_key`), is refused: as the offline plan says it."""
+    if written.startswith(f"{PROJECT}:"):
+        return f"unknown key in the {PROJECT} namespace; did you mean {key}?"
+    return (
+        f"is in the project's namespace ({written.split(':', 1)[0]}), which the program never reads; "
+        f"did you mean {key}? (the program reads it in the {PROJECT} namespace, whatever the "
+        "project's name)"
     )
 
 

@@ -8,6 +8,7 @@ every offline run and the benchmark's SDK floor import) does not import the conf
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Mapping
@@ -38,6 +39,29 @@ def meant_key(key: str, project: str) -> str | None:
         return None
     meant = f"{PROJECT}:{key.split(':', 1)[1]}"
     return meant if meant in READ_KEYS else None
+
+
+def misspelt_key(key: str, project: str) -> str | None:
+    """The key the program reads that ``key`` (a key as Pulumi reads it in the project named
+    ``project``) looks like misspelt: a key of the :data:`PROJECT` namespace or of the project's own
+    that the program does not read, whose name, compared without case, is within a letter or two of
+    a name it reads (``platfrom``, ``Platform``, ``kubeconfg``: a bare ``platfrom:`` is
+    ``acme-ml:platfrom`` in a project named ``acme-ml``); None for a key the program reads, one
+    :func:`meant_key` names (the right name in the wrong namespace), or any other. One judge for the
+    offline plan (:mod:`stacks.stack_file_keys`) and the program under `pulumi up`
+    (:mod:`stacks.program`), so both name the same key."""
+    namespace, _, name = key.partition(":")
+    if key in READ_KEYS or namespace not in (PROJECT, project) or meant_key(key, project) is not None:
+        return None
+    close = difflib.get_close_matches(name.lower(), _READ_NAMES, n=1, cutoff=_MISSPELT)
+    return f"{PROJECT}:{close[0]}" if close else None
+
+
+_READ_NAMES: Final = [key.split(":", 1)[1] for key in READ_KEYS]
+_MISSPELT: Final = 0.8
+"""How alike (:class:`difflib.SequenceMatcher` ratio) a name must be to one the program reads to be
+named as it misspelt: ``platfrom`` (0.875), ``pltform``, ``platforms``, ``kubeconfg``; not ``plat``
+(0.67), ``region`` or ``approval_token`` (0.76)."""
 
 
 def set_command_key(key: str, project: str) -> str:

@@ -21,6 +21,7 @@ from stacks.project import (
     TOKEN_KEY,
     is_secure,
     meant_key,
+    misspelt_key,
     set_command_key,
 )
 from stacks.project_config import PROJECT_FILE, ProjectConfig, project_config
@@ -76,12 +77,20 @@ def _engine_config_keys(
         elif (meant := meant_key(key, name)) is not None:
             misplaced.append((written, key, meant))
         elif (
+            name != PROJECT
+            and key.startswith(f"{name}:")
+            and (typo := misspelt_key(key, name)) is not None
+            and not (project is not None and project.declares(key))
+        ):
+            problems.append((written, _misspelt_problem(written, key, typo, name, source)))
+        elif (
             key.startswith(f"{PROJECT}:")
             and key not in _PROJECT_KEYS
             and declarations_known
             and not (project is not None and project.declares(key))
         ):
-            problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?"))
+            typo_of = misspelt_key(key, name) or CONFIG_KEY
+            problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {typo_of}?"))
         else:
             written_as[key] = written
     problems += [
@@ -93,6 +102,24 @@ def _engine_config_keys(
     if problems:
         deferred.append(ConfigError(source, problems))
     return {key: config[written] for key, written in written_as.items()}
+
+
+def _misspelt_problem(written: str, key: str, typo_of: str, name: str, source: str) -> str:
+    """Why the stack file ``source``'s key ``written``, which Pulumi reads as ``key`` in the project
+    named ``name`` (not :data:`~stacks.project.PROJECT`), is refused: spelt like ``typo_of``, a key
+    the program reads (:func:`~stacks.project.misspelt_key`), but in the project's own namespace,
+    which the program never reads, under a name it does not read either (a bare ``platfrom:``)."""
+    where = project_dir(source) / PROJECT_FILE
+    why = (
+        "a key without a namespace is in the project's"
+        if ":" not in written
+        else "that is the project's namespace"
+    )
+    return (
+        f"is {key} to Pulumi ({why}, and {where} names the project {name}), which the program never "
+        f"reads; did you mean {typo_of}? (the program reads it in the {PROJECT} namespace, whatever "
+        "the project's name)"
+    )
 
 
 def _misplaced_problem(
