@@ -94,6 +94,7 @@ from stacks.config_defaults import (
     _merge_endpoint_defaults,
     _merge_training_defaults,
     _with_value_sources,
+    spot_wait_problems,
 )
 from stacks.config_errors import MAX_MESSAGE_CHARS as MAX_MESSAGE_CHARS
 from stacks.config_errors import MAX_PROBLEMS_SHOWN as MAX_PROBLEMS_SHOWN
@@ -764,20 +765,25 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     merged: dict[str, Any] = dict(raw)
     environment = raw.get("environment")
     defaults = _environment_defaults(environment)
+    # Read as the file writes it: the validated value no longer says which wait the file wrote.
+    spot_waits = [(f"{CONFIG_KEY}.{key}", message) for key, message in spot_wait_problems(raw, environment)]
     try:
         if defaults:
             merged = merge_defaults(defaults, merged)
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        problems = _every_problem(error, raw, merged, context)
+        problems = list(dict.fromkeys([*_every_problem(error, raw, merged, context), *spot_waits]))
         if unset_prefix is not None:
             problems = [(key, unset_prefix[1] if key == unset_prefix[0] else text) for key, text in problems]
         raise ConfigError(source, problems) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
-        problems = [(f"{CONFIG_KEY}.{key}", message) for key, message in _cross_checks(config)]
+        problems = [
+            *spot_waits,
+            *((f"{CONFIG_KEY}.{key}", message) for key, message in _cross_checks(config)),
+        ]
     except _UNEXPECTED as error:
         raise ConfigError(source, [(CONFIG_KEY, _unexpected(error))]) from None
     if problems:

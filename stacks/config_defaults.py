@@ -142,3 +142,69 @@ _INHERITED_FROM: Final = (
 )
 """(section, path within an entry, keys, where the file sets them for every entry) of each value an
 entry inherits (:func:`_merge_endpoint_defaults`, :func:`_merge_training_defaults`)."""
+
+
+def spot_wait_problems(raw: Mapping[str, Any], environment: object) -> list[tuple[str, str]]:
+    """A ``max_wait_seconds`` the file writes (a family's ``training``, or the stack's) where the
+    training it sets runs on demand (``spot`` false, as written there, inherited, or the
+    environment's default): the pipeline sends no wait to an on-demand job (SageMaker refuses one
+    there), so the value would be ignored, as a custom definition refuses it
+    (``use_spot_instances``). A wait the environment's defaults pair with spot is never refused: a
+    family or stack that turns spot off is not held to it. The stack's wait is refused only where
+    no family runs on spot with it (a family that turns spot on inherits it). ``raw``: the platform
+    value as the file writes it; a value of the wrong type is left to the validation."""
+    defaults = _environment_defaults(environment).get("training", {})
+    written = raw.get("training", _ABSENT)
+    if written is _ABSENT:
+        stack: Mapping[str, Any] = defaults
+    elif isinstance(written, dict):
+        stack = merge_defaults(defaults, written)
+    else:
+        stack = {}  # `training: null` (or a value refused) drops every training default
+    stack_spot = _spot_source(written, "training.spot", defaults, environment)
+    models = raw.get("models")
+    problems = []
+    stack_wait_used = False
+    for index, model in enumerate(models if isinstance(models, list) else []):
+        family = model.get("training") if isinstance(model, dict) else None
+        if not isinstance(family, dict):
+            continue
+        spot = family.get("spot", stack.get("spot", False))
+        own_wait = family.get("max_wait_seconds") is not None
+        if spot is True and not own_wait:
+            stack_wait_used = True
+        if spot is False and own_wait:
+            said = (
+                f"spot: false at models[{index}].training.spot"
+                if "spot" in family
+                else f"spot false, inherited from {stack_spot}"
+            )
+            problems.append((f"models[{index}].training.max_wait_seconds", _on_demand_wait(said)))
+    if (
+        isinstance(written, dict)
+        and written.get("max_wait_seconds") is not None
+        and stack.get("spot", False) is False
+        and not stack_wait_used
+    ):
+        problems.append(("training.max_wait_seconds", _on_demand_wait(f"spot false, from {stack_spot}")))
+    return problems
+
+
+_ABSENT: Final = object()
+
+
+def _spot_source(written: object, key: str, defaults: Mapping[str, Any], environment: object) -> str:
+    """Where the stack's ``training.spot`` comes from, for a message: the file's key, the
+    environment's default, or the model's default (off)."""
+    if isinstance(written, dict) and "spot" in written:
+        return key
+    if (written is _ABSENT or isinstance(written, dict)) and "spot" in defaults:
+        return f"{key}: the {environment} environment's default"
+    return f"{key}: its default"
+
+
+def _on_demand_wait(spot: str) -> str:
+    return (
+        f"max_wait_seconds only applies with spot training ({spot}); SageMaker rejects it for "
+        "on-demand training, so the pipeline would ignore it: remove it, or set spot: true"
+    )
