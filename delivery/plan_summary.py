@@ -17,8 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.pricing import NoEstimate
 
 # A PR comment holds at most 65536 characters and carries every stack: fold the text plan at this.
 TEXT_LIMIT = 15_000
@@ -30,17 +34,21 @@ VERDICTS = {
 }
 
 
-PRICES_FILE = "planner/data/prices.json"
-
-
-def _region_priced(region: Any) -> bool:
-    """Whether the price table has the plan's region (a plan JSON without one: as before, priced)."""
-    if not isinstance(region, str):
-        return True
+def _no_estimate(cost: Mapping[str, Any]) -> NoEstimate | None:
+    """Why the plan JSON's ``cost`` is no estimate of the stack, decided as the text plan's budget
+    check decides it (:func:`planner.pricing.no_estimate`); None where it is one."""
     # The planner's own table and reader; imported here, as planner/ brings Pulumi's SDK with it.
-    from planner.pricing import load_prices
+    from planner.pricing import no_estimate
 
-    return bool(load_prices(region).prices)
+    left_out = {
+        (u.get("resource"), u.get("type"))
+        for u in cost.get("unpriced") or []
+        if isinstance(u, dict) and u.get("in_totals", True)
+    }
+    maximum = cost.get("monthly_max")
+    return no_estimate(
+        cost.get("region"), maximum if isinstance(maximum, int | float) else 0.0, len(left_out)
+    )
 
 
 def _noun(count: Any, one: str, many: str | None = None) -> str:
@@ -107,7 +115,8 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         ]
     cost = plan.get("cost")
     if cost:
-        priced = _region_priced(cost.get("region"))
+        gap = _no_estimate(cost)
+        priced = gap is None
         if priced:
             lines += [
                 f"Estimated monthly cost: **{cost['monthly_min']:,.2f} to {cost['monthly_max']:,.2f} {cost['currency']}** "
@@ -115,14 +124,10 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
                 "usage-based S3 and training excluded).",
                 "",
             ]
-        else:
-            # Every priced resource is UNPRICED there and the totals are $0: no estimate, as the
-            # text plan says ("which the price table lacks"), rather than a bold zero.
-            lines += [
-                f"Estimated monthly cost: no estimate: {PRICES_FILE} has no prices for {_cell(cost['region'])} "
-                "(add the region's list prices for one: docs/cost.md, Prices).",
-                "",
-            ]
+        elif gap is not None:
+            # Totals of $0 that priced nothing (a region the price table lacks, or every resource
+            # unpriced): no estimate, as the text plan's budget check says, rather than a bold zero.
+            lines += [f"Estimated monthly cost: no estimate: {_cell(gap.reason)} ({gap.remedy}).", ""]
         # Resources the totals leave out (a price the table lacks, an input unknown until deployment):
         # the figures and the budget check beside them are then a lower bound, said here, not only in
         # the folded text plan.

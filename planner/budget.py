@@ -15,6 +15,7 @@ from typing import Any
 
 from components.observability.budget_spec import BudgetSpec, suggested_limit
 from planner.cost import CostEstimate
+from planner.pricing import NoEstimate, no_estimate
 from planner.recorder import ResourceGraph, known_inputs
 from stacks.project import platform_map
 
@@ -32,6 +33,8 @@ class BudgetCheck:
     margin_percent: float
     unpriced: int
     """Resources the estimate could not price: its maximum is then a lower bound."""
+    region: str | None = None
+    """The estimate's region: one the price table lacks gives no estimate (:attr:`no_estimate`)."""
 
     @property
     def suggested_limit(self) -> float:
@@ -42,20 +45,24 @@ class BudgetCheck:
         return self.monthly_limit is not None and self.estimate_max > self.monthly_limit
 
     @property
+    def no_estimate(self) -> NoEstimate | None:
+        """Why the estimate says nothing of what the stack costs (a region the price table lacks,
+        or nothing priced: :func:`~planner.pricing.no_estimate`, as the pull request's summary
+        decides it), so it suggests no limit and is compared with none; None where it says
+        something."""
+        return no_estimate(self.region, self.estimate_max, self.unpriced)
+
+    @property
     def priced_nothing(self) -> bool:
-        """The estimate's maximum is $0 with resources left unpriced (a region the price table
-        lacks): it says nothing of what the stack costs, so it suggests no limit and is compared
-        with none."""
-        return self.estimate_max == 0 and self.unpriced > 0
+        """Whether there is no estimate (:attr:`no_estimate`)."""
+        return self.no_estimate is not None
 
     @property
     def warning(self) -> str | None:
         suggestion = f"${self.suggested_limit:,.0f} (the maximum plus the {self.margin_percent:g}% margin)"
-        if self.priced_nothing:
-            suggestion = (
-                f"what you expect the stack to cost a month: the estimate priced none of it ({self.unpriced} "
-                f"unpriced resource{'s' if self.unpriced > 1 else ''})"
-            )
+        gap = self.no_estimate
+        if gap is not None:
+            suggestion = f"what you expect the stack to cost a month: there is no estimate ({gap.reason})"
         elif self.unpriced:
             # The suggestion would be low by what the estimate could not price: say so where it is read.
             suggestion += (
@@ -110,4 +117,5 @@ def budget_check(graph: ResourceGraph, cost: CostEstimate) -> BudgetCheck | None
         estimate_max=cost.monthly_max,
         margin_percent=float(margin) if isinstance(margin, int | float) else DEFAULT_MARGIN_PERCENT,
         unpriced=cost.unpriced_in_totals,
+        region=cost.region,
     )

@@ -79,6 +79,56 @@ def load_prices(region: str, path: Path = PRICES_PATH) -> PriceTable:
     )
 
 
+PRICES_FILE = "planner/data/prices.json"
+"""The price table as the plan's messages name it (relative to the repository)."""
+
+
+@dataclass(frozen=True)
+class NoEstimate:
+    """Why a plan's monthly estimate says nothing of what the stack costs
+    (:func:`no_estimate`): the price table lacks its region (``region``), or it has the region but
+    priced none of the stack's resources (``region`` None: each left out, ``unpriced`` of them, for
+    a reason its ``UNPRICED`` line gives)."""
+
+    region: str | None
+    unpriced: int
+
+    @property
+    def reason(self) -> str:
+        """Why, as a clause: "planner/data/prices.json has no prices for eu-central-1", "the plan
+        priced none of the stack's resources: 3 unpriced"."""
+        if self.region is not None:
+            return f"{PRICES_FILE} has no prices for {self.region}"
+        return f"the plan priced none of the stack's resources: {self.unpriced} unpriced"
+
+    @property
+    def remedy(self) -> str:
+        """What gives the plan an estimate, or says why it has none."""
+        if self.region is not None:
+            return "add the region's list prices for one: docs/cost.md, Prices"
+        return "each `UNPRICED` line of the text plan says why"
+
+
+def no_estimate(region: object, monthly_max: float, unpriced: int) -> NoEstimate | None:
+    """Whether the plan has no monthly estimate of the stack, and why; None where it has one. One
+    decision for every output that states the estimate or compares with it (the text plan's budget
+    check, :mod:`planner.budget`; the pull request's summary, :mod:`delivery.plan_summary`):
+
+    - a region (``region``) the price table lacks: every resource it would price is unpriced and
+      the totals are $0, whatever else (a stack with nothing to price there included);
+    - a region it has, with a maximum of $0 and resources left unpriced (``unpriced``, those the
+      totals would hold): the estimate priced none of the stack.
+
+    A $0 maximum with nothing unpriced is an estimate (a stack of free resources), and so is any
+    priced figure, a lower bound where resources are left out. ``region`` not text (a plan JSON
+    without one): only the second case is judged."""
+    if isinstance(region, str) and not load_prices(region).prices:
+        return NoEstimate(region, unpriced)
+    if monthly_max == 0 and unpriced > 0:
+        return NoEstimate(None, unpriced)
+    return None
+
+
 @dataclass(frozen=True)
 class CostItem:
     """What one resource costs a month at minimum and at maximum capacity, and why (``what``)."""

@@ -173,12 +173,12 @@ def _render_budget(check: BudgetCheck | None, console: Console) -> None:
     """The budget beside the estimate, and a warning where the estimate's maximum exceeds it."""
     if check is None:
         return
-    if check.monthly_limit is not None and check.priced_nothing:
+    gap = check.no_estimate
+    if check.monthly_limit is not None and gap is not None:
         _say(
             console,
-            f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd); the estimate priced none "
-            f"of the stack ({check.unpriced} unpriced resource{'s' if check.unpriced > 1 else ''}), so "
-            "nothing is compared with it",
+            f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd); there is no estimate "
+            f"({gap.reason}), so nothing is compared with it",
         )
     elif check.monthly_limit is not None:
         _say(

@@ -151,7 +151,8 @@ def test_with_nothing_priced_the_suggestion_is_a_limit_the_stack_file_takes() ->
     assert check.suggested_limit == 1.0
     assert check.priced_nothing
     assert check.warning.endswith(
-        "e.g. to what you expect the stack to cost a month: the estimate priced none of it (3 unpriced resources)"
+        "e.g. to what you expect the stack to cost a month: there is no estimate (the plan priced none of the "
+        "stack's resources: 3 unpriced)"
     )
     assert "$1" not in check.warning
     BudgetSpec(enabled=True, monthly_limit_usd=check.suggested_limit)  # accepted
@@ -194,11 +195,11 @@ def test_a_limit_beside_an_estimate_that_priced_nothing_is_compared_with_nothing
     # In a region the price table lacks the maximum is $0: "$0.00: 0% of it" read as a measured fit.
     text = _budget_text(500.0, 0.0, 20)
     assert text.strip() == (
-        "Budget: $500.00/month (budget.monthly_limit_usd); the estimate priced none of the stack "
-        "(20 unpriced resources), so nothing is compared with it"
+        "Budget: $500.00/month (budget.monthly_limit_usd); there is no estimate (the plan priced none of "
+        "the stack's resources: 20 unpriced), so nothing is compared with it"
     )
     # One resource left out is said in its number.
-    assert "(1 unpriced resource), so nothing is compared with it" in _budget_text(500.0, 0.0, 1)
+    assert "resources: 1 unpriced), so nothing is compared with it" in _budget_text(500.0, 0.0, 1)
     # Anything priced is compared as before, a lower bound where resources are left out.
     assert (
         "$500.00/month (budget.monthly_limit_usd) beside the estimate's max $250.00: 50% of it (a lower bound"
