@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -367,25 +367,79 @@ def _escalation_on_every_resource(path: str, statement: Any, findings: Findings,
         action: all3([scope, _grants_unscoped(statement, action, holder)]) for action in ESCALATION_ACTIONS
     }
     _report_escalations(
-        findings, verdicts, f"{path} allows ", f" on {_every_resource_named(statement)}: {_SCOPE_ADVICE}"
+        findings,
+        verdicts,
+        f"{path} allows ",
+        lambda actions: f" on {_every_resource_named(statement)}: {_scope_advice(actions)}.",
     )
 
 
-_SCOPE_ADVICE = "scope Resource to the specific ARNs it needs."
+def _scope_advice(actions: list[str]) -> str:
+    """How to scope the escalation ``actions`` granted on every resource: the ARNs of the kinds of
+    resource they act on (:data:`ACCOUNT_WIDE_KINDS`, ``iam:PassRole``'s roles), or any specific
+    ARNs where one acts on a kind the rule does not know; and, where one is scoped by a resource tag
+    condition (:data:`CONDITION_SCOPED_ESCALATIONS`), that condition."""
+    kinds = [_ACTION_KINDS.get(action.lower(), ()) for action in actions]
+    if all(kinds):
+        named = list(dict.fromkeys(kind for each in kinds for kind in each))
+        advice = f"scope Resource to the specific {_either(named)} ARNs it needs"
+    else:
+        advice = "scope Resource to the specific ARNs it needs"
+    tagged = [action for action in actions if action in CONDITION_SCOPED_ESCALATIONS]
+    if not tagged:
+        return advice
+    services = list(dict.fromkeys(CONDITION_SCOPED_ESCALATIONS[action] for action in tagged))
+    keys = " or ".join([*(f"{service}:ResourceTag/..." for service in services), "aws:ResourceTag/..."])
+    if len(tagged) == len(actions):
+        return f"{advice}, or restrict it with a resource tag condition ({keys})"
+    return f"{advice} ({', '.join(tagged)}: or a resource tag condition, {keys})"
+
+
+def _either(names: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _action_kinds() -> dict[str, tuple[str, ...]]:
+    """The kinds of resource each escalation action acts on, for the advice (``"sagemaker
+    notebook-instance"``), by lower-cased action name: :data:`ACCOUNT_WIDE_KINDS`', and the roles
+    ``iam:PassRole`` passes (judged by ``iam-pass-role-scoped`` on every role of an account)."""
+    kinds: dict[str, tuple[str, ...]] = {"iam:passrole": ("iam role",)}
+    for kind in ACCOUNT_WIDE_KINDS:
+        for action in kind.actions:
+            kinds[action.lower()] = (*kinds.get(action.lower(), ()), f"{kind.service} {kind.name}")
+    return kinds
+
+
+_ACTION_KINDS = _action_kinds()
 
 
 def _every_resource_named(statement: Any) -> str:
-    """The statement's reach on every resource, for a message: ``Resource '*'`` for ``*`` (padded
-    too) and ``NotResource``, else its broad ``Resource`` entries as written, with what they reach
-    (``'arn:aws:iam::*:role/*', every resource of its kind in every account``)."""
-    if not isinstance(statement, dict) or "NotResource" in statement:
+    """The statement's reach on every resource as written, for a message: ``Resource '*'`` for
+    ``*`` (padded too), ``NotResource`` with its entries (every resource but those), else its broad
+    ``Resource`` entries as written, with what they reach (``Resource 'arn:aws:iam::*:role/*',
+    every resource of its kind in every account``)."""
+    if not isinstance(statement, dict):
         return "Resource '*'"
+    if "NotResource" in statement:
+        excluded = statement["NotResource"]
+        if isinstance(excluded, Unknown):
+            return "NotResource, every resource but those it lists"
+        listed = as_list(excluded)
+        shown = excluded if len(listed) != 1 else listed[0]
+        return f"NotResource {shown!r}, every resource but {'that one' if len(listed) == 1 else 'those'}"
     resources = statement.get("Resource")
     listed = [] if isinstance(resources, Unknown) else as_list(resources)
     broad = [r for r in listed if isinstance(r, str) and broad_resource(granted(r)) is True]
     if not broad or any(granted(r) == "*" for r in broad):
         return "Resource '*'"
     return "; ".join(f"Resource {r!r}, {_breadth(granted(r))}" for r in broad)
+
+
+def _every_resource_or_named(statement: Any) -> str:
+    """:func:`_every_resource_named`, but ``every resource`` for ``*`` itself."""
+    named = _every_resource_named(statement)
+    return "every resource" if named == "Resource '*'" else named
 
 
 def _breadth(resource: str) -> str:
@@ -395,16 +449,25 @@ def _breadth(resource: str) -> str:
         return "as broad as '*'"
     if not only_wildcards(parts[5], "/:"):
         return "every resource of its kind in every account"
-    account = parts[4]
+    account, service = parts[4], parts[2]
     where = "" if not account or only_wildcards(account) else " of the account"
-    return f"every {parts[2] or 'AWS'} resource{where}"
+    if not service or only_wildcards(service):
+        return f"every resource{where}"
+    if has_wildcard(service):
+        return f"every resource of each service matching {service!r}{where}"
+    return f"every {service} resource{where}"
 
 
-def _report_escalations(findings: Findings, verdicts: Mapping[str, Any], before: str, after: str) -> None:
+def _report_escalations(
+    findings: Findings, verdicts: Mapping[str, Any], before: str, after: str | Callable[[list[str]], str]
+) -> None:
     """The escalation actions a statement surely grants reported in one message (their names
-    between ``before`` and ``after``), or, when none surely is, undecided if one may be."""
+    between ``before`` and ``after``, or what ``after`` says of them), or, when none surely is,
+    undecided if one may be."""
     escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
-    findings.add(bool(escalations), before + ", ".join(escalations) + after)
+    if escalations:
+        ending = after if isinstance(after, str) else after(escalations)
+        findings.add(True, before + ", ".join(escalations) + ending)
     if not escalations:
         findings.undecided(any3(verdicts.values()))
 
@@ -548,9 +611,10 @@ def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
             continue
         wildcards = [p for p in patterns if _every_action_of_a_service(p) and not is_every_action(p)]
 
-        def message(path: str = path, wildcards: list[str] = wildcards) -> str:
+        def message(path: str = path, wildcards: list[str] = wildcards, statement: Any = statement) -> str:
             return (
-                f"{path} allows {', '.join(wildcards)} on Resource '*': name the actions used and scope "
+                f"{path} allows {', '.join(wildcards)} on {_every_resource_named(statement)}: name the "
+                "actions used and scope "
                 "Resource to the ARNs the workload touches."
             )
 
@@ -600,12 +664,13 @@ def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str,
             if verdict is True:
                 flagged.append(f"{pattern} ({category})")
             findings.undecided(verdict)
-        findings.add(
-            bool(flagged),
-            f"{path} allows {', '.join(flagged)} on every resource: scope Resource to the ARNs the "
-            "workload touches, or restrict it with a resource condition (aws:ResourceTag/..., "
-            "aws:ResourceAccount, kms:ViaService).",
-        )
+        if flagged:  # worded only where reported: most statements report nothing
+            findings.add(
+                True,
+                f"{path} allows {', '.join(flagged)} on {_every_resource_or_named(statement)}: scope "
+                "Resource to the ARNs the workload touches, or restrict it with a resource condition "
+                "(aws:ResourceTag/..., aws:ResourceAccount, kms:ViaService).",
+            )
     yield from findings.report()
 
 

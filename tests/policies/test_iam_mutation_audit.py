@@ -115,7 +115,7 @@ SCOPE_ADVICE = (
     "scope Resource to the ARNs the workload touches, or restrict it with a resource condition "
     "(aws:ResourceTag/..., aws:ResourceAccount, kms:ViaService)."
 )
-ESCALATION_ADVICE = "scope Resource to the specific ARNs it needs."
+ESCALATION_ADVICE = "scope Resource to the specific iam role ARNs it needs."  # the actions below act on roles
 PASSED_TO_SERVICE_ADVICE = (
     "without an iam:PassedToService condition: name the role ARN, or add StringEquals "
     "iam:PassedToService for the one service."
@@ -285,8 +285,9 @@ def test_a_wildcard_resource_type_followed_by_a_name_pattern_is_not_every_resour
     assert identity(allow("secretsmanager:GetSecretValue", narrow)) == only(ADMIN)
     assert identity(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret*")) == only(
         SENSITIVE,
-        f"policy Statement[0] allows secretsmanager:GetSecretValue (reads data or secrets) on every resource: "
-        f"{SCOPE_ADVICE}",
+        # Named as written (session 76), not "every resource": every secret of every account.
+        "policy Statement[0] allows secretsmanager:GetSecretValue (reads data or secrets) on Resource "
+        f"'arn:aws:secretsmanager:*:*:secret*', every resource of its kind in every account: {SCOPE_ADVICE}",
     )
 
 
@@ -345,7 +346,11 @@ def test_pass_role_with_not_resource_is_reported_by_the_pass_role_rule() -> None
         "NotResource": f"arn:aws:iam::{ACCOUNT}:role/admin",
     }
     assert identity(statement) == {
-        **only(ESCALATION, f"policy Statement[0] allows iam:PassRole on Resource '*': {ESCALATION_ADVICE}"),
+        **only(
+            ESCALATION,
+            f"policy Statement[0] allows iam:PassRole on NotResource 'arn:aws:iam::{ACCOUNT}:role/admin', every "
+            f"resource but that one: {ESCALATION_ADVICE}",
+        ),
         PASS_ROLE: [
             "policy Statement[0] allows iam:PassRole with NotResource: list the role ARNs in Resource."
         ],

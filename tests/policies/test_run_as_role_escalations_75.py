@@ -251,16 +251,18 @@ def test_a_condition_that_leaves_every_resource_of_the_kind_is_no_scope(
 
 # --- the message on an every-account ARN ---------------------------------------------------------
 
-ADVICE = "scope Resource to the specific ARNs it needs."
+ADVICE = "scope Resource to the specific glue job ARNs it needs."
+"""glue:UpdateJob's advice: the ARNs of the kind it acts on (session 76; it said any specific ARNs)."""
 
 
 @pytest.mark.parametrize(
-    ("action", "resource", "expected"),
+    ("action", "resource", "expected", "kind"),
     [
         pytest.param(
             "iam:AttachRolePolicy",
             "arn:aws:iam::*:role/*",
             "iam:AttachRolePolicy on Resource 'arn:aws:iam::*:role/*', every resource of its kind in every account",
+            "iam role",
             id="every-role-of-every-account",
         ),
         pytest.param(
@@ -268,28 +270,33 @@ ADVICE = "scope Resource to the specific ARNs it needs."
             "arn:aws:lambda:*:*:function:*",
             "lambda:UpdateFunctionCode on Resource 'arn:aws:lambda:*:*:function:*', every resource of its kind in "
             "every account",
+            "lambda function",
             id="every-function-of-every-account",
         ),
         pytest.param(
             "glue:UpdateJob",
             "arn:aws:glue:eu-west-1:111122223333:*",
             "glue:UpdateJob on Resource 'arn:aws:glue:eu-west-1:111122223333:*', every glue resource of the account",
+            "glue job",
             id="every-glue-resource-of-an-account",
         ),
         pytest.param(
             "iam:PassRole",
             "arn:aws:iam::*",
             "iam:PassRole on Resource 'arn:aws:iam::*', as broad as '*'",
+            "iam role",
             id="a-wildcard-across-the-fields",
         ),
     ],
 )
 def test_an_escalation_on_an_every_account_arn_names_the_resource_as_written(
-    action: str, resource: str, expected: str
+    action: str, resource: str, expected: str, kind: str
 ) -> None:
     messages, undecided = findings(ESCALATION, IAM_POLICY, _grant(action, resource))
     assert undecided == 0
-    assert messages == [f"policy Statement[0] allows {expected}: {ADVICE}"]
+    assert messages == [
+        f"policy Statement[0] allows {expected}: scope Resource to the specific {kind} ARNs it needs."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -301,13 +308,20 @@ def test_an_escalation_on_an_every_account_arn_names_the_resource_as_written(
             {"Effect": "Allow", "Action": "glue:UpdateJob", "Resource": ["arn:aws:glue:*:*:job/*", "*"]},
             id="star-among-every-account-arns",
         ),
-        pytest.param(
-            {"Effect": "Allow", "Action": "glue:UpdateJob", "NotResource": "arn:aws:glue:*:*:job/x"},
-            id="not-resource",
-        ),
     ],
 )
-def test_an_escalation_on_star_or_not_resource_keeps_resource_star(statement: dict[str, Any]) -> None:
+def test_an_escalation_on_star_keeps_resource_star(statement: dict[str, Any]) -> None:
     messages, undecided = findings(ESCALATION, IAM_POLICY, _policy(statement))
     assert undecided == 0
     assert messages == [f"policy Statement[0] allows glue:UpdateJob on Resource '*': {ADVICE}"]
+
+
+def test_an_escalation_on_not_resource_names_it_as_written() -> None:
+    """Session 76: said "on Resource '*'" before (Allow + NotResource reaches every resource but those)."""
+    statement = {"Effect": "Allow", "Action": "glue:UpdateJob", "NotResource": "arn:aws:glue:*:*:job/x"}
+    messages, undecided = findings(ESCALATION, IAM_POLICY, _policy(statement))
+    assert undecided == 0
+    assert messages == [
+        "policy Statement[0] allows glue:UpdateJob on NotResource 'arn:aws:glue:*:*:job/x', every resource but "
+        f"that one: {ADVICE}"
+    ]
