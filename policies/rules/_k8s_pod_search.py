@@ -212,9 +212,10 @@ def _may_hold_pods(key: str) -> bool:
     return key in _POD_KEYS or lowered.endswith(_POD_KEY_SUFFIXES)
 
 
-def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
+def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod], UnknownValueError | None]:
     """Every pod spec and bare-container holder in an object's inputs, at any depth (list items too),
-    in document order, and the first value unknown at preview that may hide one."""
+    in document order, and the first value unknown at preview that may hide one. ``skipped``: top-level
+    keys not searched (besides ``metadata``: a List's ``items``, read as objects of their own)."""
     found: list[FoundPod] = []
     settings: set[str] = set()  # paths of maps holding pod-level fields: judged where pods sit below them
     unknown: UnknownValueError | None = None
@@ -235,20 +236,21 @@ def find_pods(props: Any) -> tuple[list[FoundPod], UnknownValueError | None]:
         if not is_map(value):
             continue
         keys = _keys(value)
-        skipped: set[str] = set() if path else {"metadata"}  # the object's own ObjectMeta holds no pod
+        # The object's own ObjectMeta holds no pod.
+        unsearched: set[str] = set() if path else {"metadata", *skipped}
         try:
             pod = _pod_at(path, value, keys, key, parent)
         except UnknownValueError as error:
             unknown, pod = unknown or error, None
         if pod is not None:
             found.append(pod)
-            skipped.update(CONTAINER_LISTS + (pod.singles or ()))
+            unsearched.update(CONTAINER_LISTS + (pod.singles or ()))
         elif POD_LEVEL_KEYS.intersection(keys):
             found.append(FoundPod(path, value, True, (), (), None, ""))
             settings.add(path)
         children: list[tuple[str, Any, str, str, Any]] = []
         for child_key in keys:
-            if child_key in skipped:
+            if child_key in unsearched:
                 continue
             where = f"{path}.{child_key}" if path else child_key
             try:

@@ -4,7 +4,7 @@ Every pod-bearing kind is checked through one extractor, :func:`pod_specs`: ``co
 (``spec``), PodTemplate (``template.spec``) and ReplicationController, ``apps`` Deployment /
 StatefulSet / DaemonSet / ReplicaSet and ``batch`` Job (``spec.template.spec``), CronJob
 (``spec.jobTemplate.spec.template.spec``), in every API version pulumi-kubernetes has a token
-for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants, Argo Rollouts'
+for, plus their ``*List`` (each of ``items[]``, as its own kind: :mod:`._k8s_objects`) and ``*Patch`` variants, Argo Rollouts'
 ``argoproj.io/v1alpha1`` Rollout (``spec.template.spec``; one with a ``workloadRef`` instead runs the
 referenced Deployment's pods, checked there), KServe's ``serving.kserve.io/v1alpha1`` ServingRuntime
 and ClusterServingRuntime (``spec``: containers merged into the predictor pods that use the runtime,
@@ -35,7 +35,8 @@ training jobs, LeaderWorkerSet, JobSet, Seldon, Argo Workflows... The security r
 (``any_kind``: image pinning, the security context, host namespaces, the API token, the UID and every
 Pod Security Standards rule) judge them; the availability rules (probes, resources, GPU placement)
 keep to the listed kinds, whose pods they know to be long-running servers. A listed kind is read at
-its own paths only, never searched too (one violation, not two).
+its own paths only, never searched too (one violation, not two). Any ``*List`` is its ``items``, each
+judged as its own kind in its own namespace (:mod:`._k8s_objects`; a list's ``ListMeta`` has no namespace).
 
 Workloads in ``exemptNamespaces`` (default ``kube-system``) are skipped: system add-ons such as
 device plugins legitimately need host access. A ``helm.v3.Release`` is opaque to the pack;
@@ -76,6 +77,8 @@ from ._common import (
 )
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
+from ._k8s_objects import UNKNOWN_NAMESPACE as _UNKNOWN_NAMESPACE
+from ._k8s_objects import K8sObject, is_list_type, namespace_of, objects_of
 from ._k8s_pod_search import BUILT_IN_GROUPS, PULUMI_GROUPS, QUOTING_GROUPS, cloud_resource_group, find_pods
 from ._k8s_quantities import quantity
 
@@ -204,8 +207,15 @@ def searched_kind(resource_type: str) -> bool:
 _NOT_SEARCHED_GROUPS = BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS
 
 
-#: What the security rules check: the listed pod kinds and every kind searched by shape.
-ANY_POD_KIND = TypesMatching(frozenset(WORKLOADS), searched_kind)
+def _searched_or_list(resource_type: str) -> bool:
+    return searched_kind(resource_type) or is_list_type(resource_type)
+
+
+#: What the security rules check: the listed pod kinds, every kind searched by shape, and every
+#: ``*List`` (its items are judged as their own kinds: :mod:`._k8s_objects`).
+ANY_POD_KIND = TypesMatching(frozenset(WORKLOADS), _searched_or_list)
+#: What the availability rules check: the listed pod kinds, and every ``*List`` (its items of those kinds).
+LISTED_POD_KIND = TypesMatching(frozenset(WORKLOADS), is_list_type)
 
 
 @dataclass(frozen=True)
@@ -277,19 +287,9 @@ ALL = ("containers", "initContainers", "ephemeralContainers")
 RUNNING = ("containers", "initContainers")
 
 
-#: What :func:`_namespace` reads for a namespace unknown at preview: no namespace name (a DNS label)
-#: can be spelled so, so no ``exemptNamespaces`` entry exempts it.
-UNKNOWN_NAMESPACE = "<unknown at preview>"
-
-
-def _namespace(obj: Any) -> Any:
-    """An object's ``metadata.namespace`` (None when unset); :data:`UNKNOWN_NAMESPACE` when it is
-    unknown at preview (an Output of a new Namespace), which is never an exempt one, not even when
-    ``default`` is exempt."""
-    try:
-        return get(obj, "metadata.namespace")
-    except UnknownValueError:
-        return UNKNOWN_NAMESPACE
+#: What :func:`_namespace` reads for a namespace unknown at preview (:mod:`._k8s_objects`).
+UNKNOWN_NAMESPACE = _UNKNOWN_NAMESPACE
+_namespace = namespace_of
 
 
 def _provider_namespace(args: ResourceValidationArgs) -> str:
@@ -337,79 +337,82 @@ def _sets_annotations(obj: Any, metadata: str) -> bool:
 
 
 def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
-    """Every pod spec a Kubernetes resource carries (none for other types)."""
-    kind_variant = POD_KINDS.get(resource_type)
-    if kind_variant is None:
-        return []
-    kind, variant = kind_variant
+    """Every pod spec a Kubernetes resource of a listed kind carries, a List's items each read as its own
+    kind (:mod:`._k8s_objects`); none for other types."""
+    return [
+        pod
+        for obj in objects_of(resource_type, props)
+        if obj.type in POD_KINDS and not obj.rest
+        for pod in _listed_pod_specs(obj)
+    ]
+
+
+def _listed_pod_specs(item: K8sObject) -> list[PodSpec]:
+    """The pod specs of one object of a listed kind, at that kind's paths."""
+    kind, variant = POD_KINDS[item.type]
     spec_path = POD_SPEC_PATHS[kind]
-    objects = (
-        [(f"items[{i}].", o) for i, o in enumerate(items(get(props, "items"))) if is_map(o)]
-        if variant == "List"
-        else [("", props)]
-    )
     singles = SINGLE_CONTAINERS.get(kind, ())
+    obj, prefix, namespace = item.props, item.prefix, item.namespace
+    elsewhere = POD_SPEC_ELSEWHERE.get(kind)
     result = []
-    for prefix, obj in objects:
-        namespace = _namespace(obj)
-        elsewhere = POD_SPEC_ELSEWHERE.get(kind)
-        for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
-            spec = get(obj, path)
-            metadata = (
-                path
-                if kind in ANNOTATED_POD_SPECS
-                else path.rpartition(".")[0]
-                if kind in SIBLING_ANNOTATED_POD_SPECS
-                else POD_METADATA_PATHS.get(kind)
-                if path == spec_path
-                else None
+    for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
+        spec = get(obj, path)
+        metadata = (
+            path
+            if kind in ANNOTATED_POD_SPECS
+            else path.rpartition(".")[0]
+            if kind in SIBLING_ANNOTATED_POD_SPECS
+            else POD_METADATA_PATHS.get(kind)
+            if path == spec_path
+            else None
+        )
+        shared = SHARED_POD_METADATA.get(kind)
+        sets = [m for m in (metadata, shared if path == spec_path else None) if m]
+        if spec is None and variant == "Patch" and any(_sets_annotations(obj, m) for m in sets):
+            spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
+        object_uris = OBJECT_MODEL_URIS.get(kind, ()) if path == spec_path else ()
+        if spec is None and object_uris:
+            spec = {}  # pods made from templates elsewhere: judged on the model and annotations it sets
+        if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
+            continue  # the patch leaves the pod alone, or the optional component is absent
+        if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
+            continue  # the pods are the referenced workload's, checked as that workload
+        partial = variant == "Patch" or kind in PARTIAL_KINDS or path in PARTIAL_POD_SPEC_PATHS.get(kind, ())
+        result.append(
+            PodSpec(
+                prefix + path,
+                spec,
+                namespace,
+                partial,
+                singles,
+                obj,
+                metadata,
+                prefix,
+                shared,
+                kind in MODEL_URI_KINDS,
+                object_uris,
             )
-            shared = SHARED_POD_METADATA.get(kind)
-            sets = [m for m in (metadata, shared if path == spec_path else None) if m]
-            if spec is None and variant == "Patch" and any(_sets_annotations(obj, m) for m in sets):
-                spec = {}  # a patch of the pods' annotations alone: judged on them, as a patch with an empty spec
-            object_uris = OBJECT_MODEL_URIS.get(kind, ()) if path == spec_path else ()
-            if spec is None and object_uris:
-                spec = {}  # pods made from templates elsewhere: judged on the model and annotations it sets
-            if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
-                continue  # the patch leaves the pod alone, or the optional component is absent
-            if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
-                continue  # the pods are the referenced workload's, checked as that workload
-            partial = (
-                variant == "Patch" or kind in PARTIAL_KINDS or path in PARTIAL_POD_SPEC_PATHS.get(kind, ())
-            )
-            result.append(
-                PodSpec(
-                    prefix + path,
-                    spec,
-                    namespace,
-                    partial,
-                    singles,
-                    obj,
-                    metadata,
-                    prefix,
-                    shared,
-                    kind in MODEL_URI_KINDS,
-                    object_uris,
-                )
-            )
+        )
     return result
 
 
-def searched_pod_specs(props: Any, namespace: Any) -> tuple[list[PodSpec], UnknownValueError | None]:
+def searched_pod_specs(
+    props: Any, namespace: Any, prefix: str = "", skipped: tuple[str, ...] = ()
+) -> tuple[list[PodSpec], UnknownValueError | None]:
     """The pod specs :func:`~._k8s_pod_search.find_pods` finds by shape in an object of a kind the pack
-    does not list, and the first value unknown at preview that may hide one."""
-    found, unknown = find_pods(props)
+    does not list (at ``prefix`` in its resource, its top-level ``skipped`` keys left out), and the first
+    value unknown at preview that may hide one."""
+    found, unknown = find_pods(props, skipped)
     pods = [
         PodSpec(
-            pod.path,
+            prefix + pod.path,
             pod.spec,
             namespace,
             pod.partial,
             pod.singles,
             pod.root,
             "metadata" if pod.root is not None else None,
-            pod.prefix,
+            prefix + pod.prefix,
             lists=pod.lists,
         )
         for pod in found
@@ -431,6 +434,14 @@ _EXEMPT_NAMESPACES: ConfigSchema = {
 PodCheck = Any  # Callable[[PodSpec, Mapping[str, Any]], Iterator[str]]
 
 
+def _once(messages: Check, seen: set[str]) -> Check:
+    """``messages`` not said before (``seen``, updated)."""
+    for message in messages:
+        if message not in seen:
+            seen.add(message)
+            yield message
+
+
 def _workload_rule(
     name: str,
     description: str,
@@ -448,34 +459,29 @@ def _workload_rule(
     the security rules; availability rules (probes, resources, GPU placement) keep to the listed kinds."""
 
     def checked(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-        if args.resource_type not in POD_KINDS:
-            yield from _searched(args, cfg)
-            return
+        # Each object of the resource (a List's items: :mod:`._k8s_objects`) in its own namespace, as its
+        # own kind: a listed kind at its paths, any other searched by shape (``any_kind`` rules only).
         exempt = str_list(cfg["exemptNamespaces"])
         seen: set[str] = set()
-        for pod in pod_specs(args.resource_type, args.props):
+        for obj in objects_of(args.resource_type, args.props):
             # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
-            if (pod.namespace or _provider_namespace(args)) not in exempt:
+            if (obj.namespace or _provider_namespace(args)) in exempt:
+                continue
+            if obj.type in POD_KINDS and not obj.rest:
                 # An InferenceService's own annotations reach each component's pods: said once.
-                for message in check(pod, cfg):
-                    if message not in seen:
-                        seen.add(message)
-                        yield message
+                for pod in _listed_pod_specs(obj):
+                    yield from _once(check(pod, cfg), seen)
+            elif any_kind and searched_kind(obj.type):
+                yield from _searched(obj, cfg, seen)
 
-    def _searched(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    def _searched(obj: K8sObject, cfg: Mapping[str, Any], seen: set[str]) -> Check:
         # Each pod is judged apart: one's unknown value leaves the rule undecided on the object, after
         # every decided finding, as does an unknown value that may hide a pod (_k8s_pod_search).
-        namespace = _namespace(args.props)
-        if (namespace or _provider_namespace(args)) in str_list(cfg["exemptNamespaces"]):
-            return
-        pods, unknown = searched_pod_specs(args.props, namespace)
-        seen: set[str] = set()
+        skipped = ("items",) if obj.rest else ()
+        pods, unknown = searched_pod_specs(obj.props, obj.namespace, obj.prefix, skipped)
         for pod in pods:
             try:
-                for message in check(pod, cfg):
-                    if message not in seen:
-                        seen.add(message)
-                        yield message
+                yield from _once(check(pod, cfg), seen)
             except UnknownValueError as error:
                 unknown = unknown or error
         if unknown is not None:
@@ -484,7 +490,7 @@ def _workload_rule(
     return resource_rule(
         name=name,
         description=description,
-        resource_types=ANY_POD_KIND if any_kind else WORKLOADS,
+        resource_types=ANY_POD_KIND if any_kind else LISTED_POD_KIND,
         check=checked,
         enforcement_level=level,
         severity=severity,

@@ -1,0 +1,97 @@
+"""The Kubernetes objects a resource puts in a cluster, each with its own type and namespace.
+
+Most resources are one object: the resource itself. A ``*List`` (``kubernetes:core/v1:PodList``,
+``apps/v1:DeploymentList``, an operator's ``RayClusterList``, any ``kubernetes:<group>/<version>:<Kind>List``
+holding ``items``) is its items: each is an object of its own ``apiVersion`` and ``kind`` where it
+states them (pulumi-kubernetes' ``yaml`` reader registers each item as its own kind:
+``_parse_yaml_object``, ``if kind.endswith("List")``), else of the list's kind without ``List``; and
+in its own ``metadata.namespace``, else the provider's: a list's metadata is a ``ListMeta``, which has
+no namespace, so a ``namespace`` written there places (and exempts) nothing. A list inside a list is
+read the same way; what a list holds beside ``items`` is read as the object itself (a custom kind
+may be named ``...List``).
+
+Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import get, is_map, items
+
+#: What :func:`namespace_of` reads for a namespace unknown at preview: no namespace name (a DNS label)
+#: can be spelled so, so no ``exemptNamespaces`` entry exempts it.
+UNKNOWN_NAMESPACE = "<unknown at preview>"
+
+
+@dataclass(frozen=True)
+class K8sObject:
+    """One object a resource holds: its type token, the object, its namespace and its place."""
+
+    type: str
+    """The type token it is judged as (``kubernetes:apps/v1:Deployment``)."""
+    props: Any
+    namespace: Any
+    """Its own ``metadata.namespace``: None when unset (the provider's), :data:`UNKNOWN_NAMESPACE`."""
+    prefix: str = ""
+    """Its place in the resource (``items[2].``), for messages; "" for the resource itself."""
+    rest: bool = False
+    """A list read beside its items (``items`` left out): a kind named ``...List`` may be a kind of its own."""
+
+
+def namespace_of(obj: Any) -> Any:
+    """An object's ``metadata.namespace`` (None when unset); :data:`UNKNOWN_NAMESPACE` when it is
+    unknown at preview (an Output of a new Namespace), which is never an exempt one, not even when
+    ``default`` is exempt."""
+    try:
+        return get(obj, "metadata.namespace")
+    except UnknownValueError:
+        return UNKNOWN_NAMESPACE
+
+
+def _split(resource_type: str) -> tuple[str, str] | None:
+    """``(group/version, kind)`` of a Kubernetes type token, None for any other."""
+    prefix, _, rest = resource_type.partition(":")
+    module, _, kind = rest.partition(":")
+    if prefix != "kubernetes" or "/" not in module or not kind:
+        return None
+    return module, kind
+
+
+def is_list_type(resource_type: str) -> bool:
+    """Whether ``resource_type`` is a Kubernetes ``<Kind>List`` token (its objects are its ``items``)."""
+    parts = _split(resource_type)
+    return parts is not None and parts[1].endswith("List") and parts[1] != "List"
+
+
+def _module(api_version: str) -> str:
+    """pulumi-kubernetes' spelling of an ``apiVersion``: the core group is ``core`` (``v1`` -> ``core/v1``)."""
+    return api_version if "/" in api_version else f"core/{api_version}"
+
+
+def item_type(list_type: str, item: Any) -> str:
+    """The type token of a list item: its own ``apiVersion`` and ``kind`` where it states them, the
+    list's group and kind (without ``List``) where it does not. Raises where either is unknown."""
+    module, kind = _split(list_type) or ("", "")
+    own_kind, own_version = get(item, "kind"), get(item, "apiVersion")
+    if isinstance(own_version, str) and own_version:
+        module = _module(own_version)
+    return f"kubernetes:{module}:{own_kind if isinstance(own_kind, str) and own_kind else kind.removesuffix('List')}"
+
+
+def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8sObject]:
+    """Every object the resource puts in the cluster (:mod:`this module's <._k8s_objects>` reading).
+    Raises where the items of a list, or an item's kind, are unknown at preview."""
+    if not is_list_type(resource_type):
+        yield K8sObject(resource_type, props, namespace_of(props), prefix)
+        return
+    for i, item in enumerate(items(get(props, "items"))):
+        if is_map(item):
+            yield from objects_of(item_type(resource_type, item), item, f"{prefix}items[{i}].")
+    # What the list holds beside its items: nothing in a real list, but an operator's kind may be named
+    # ``...List`` (a ``PlayList`` with a pod template): searched by shape as the object it then is.
+    yield K8sObject(resource_type, props, namespace_of(props), prefix, rest=True)

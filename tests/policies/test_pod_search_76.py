@@ -1,0 +1,204 @@
+"""Pods the pack's shape search did not reach, or reached under the wrong namespace (session 76's review).
+
+An adversarial review of ``_k8s_pod_search`` (session 75) found an unhardened pod could still pass:
+
+- a ``*List``'s items were judged under the list's own namespace (a custom ``FooList``) or as the
+  list's kind whatever their own (a ``DeploymentList`` item of ``kind: Pod``);
+
+each case here failed before its fix. Props go through the offline evaluator, i.e. the
+unknown-checking proxy.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import Report, evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import POD_SECURITY_RULES, build
+
+DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
+HARDENED = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "runAsUser": 10001,
+    "capabilities": {"drop": ["ALL"]},
+}
+CONTAINER = {
+    "name": "main",
+    "image": DIGEST,
+    "securityContext": HARDENED,
+    "readinessProbe": {"tcpSocket": {"port": 8080}},
+    "livenessProbe": {"tcpSocket": {"port": 8080}},
+    "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+}
+POD = {
+    "containers": [CONTAINER],
+    "automountServiceAccountToken": False,
+    "securityContext": {
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
+}
+SECURITY_RULES = (
+    "k8s-image-pinned-by-digest",
+    "k8s-container-security-context",
+    "k8s-no-host-namespaces",
+    "k8s-service-account-token-not-automounted",
+    "k8s-run-as-high-uid",
+    *POD_SECURITY_RULES,
+)
+PRIVILEGED = "k8s-container-security-context"
+
+
+def report(rule: str, resource_type: str, inputs: dict[str, Any]) -> Report:
+    return evaluate_report(
+        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
+    )
+
+
+def found(rule: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
+    """The rule's messages on the one resource, every one decided."""
+    result = report(rule, resource_type, inputs)
+    assert result.undecided == []
+    return [v.message for v in result.violations]
+
+
+def privileged_pod() -> dict[str, Any]:
+    pod = copy.deepcopy(POD)
+    pod["containers"][0]["securityContext"] = {**HARDENED, "privileged": True}
+    return pod
+
+
+def pod_object(namespace: str | None = "serving", pod: dict[str, Any] | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": "p"}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": pod or privileged_pod()}
+
+
+def deployment(namespace: str = "serving", pod: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d", "namespace": namespace},
+        "spec": {"template": {"metadata": {"labels": {"app": "d"}}, "spec": pod or privileged_pod()}},
+    }
+
+
+def ray_cluster(namespace: str | None, pod: dict[str, Any] | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": "r"}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    template = {"metadata": {"labels": {"a": "b"}}, "spec": pod or privileged_pod()}
+    return {"metadata": metadata, "spec": {"headGroupSpec": {"template": template}}}
+
+
+RAY_LIST = "kubernetes:ray.io/v1:RayClusterList"
+PRIVILEGED_AT = ".containers[0].securityContext.privileged is true: remove it."
+
+
+# --- 1. a List's items: each judged in its own namespace, as its own kind --------------------------
+
+
+def test_a_custom_lists_namespace_does_not_exempt_its_items() -> None:
+    """ListMeta has no namespace: a FooList naming kube-system does not put its items there."""
+    inputs = {"metadata": {"namespace": "kube-system"}, "items": [ray_cluster("serving")]}
+    assert found(PRIVILEGED, RAY_LIST, inputs) == [
+        "items[0].spec.headGroupSpec.template.spec" + PRIVILEGED_AT
+    ]
+
+
+def test_a_custom_list_item_in_an_exempt_namespace_is_exempt_and_its_sibling_is_not() -> None:
+    inputs = {"metadata": {"namespace": "serving"}, "items": [ray_cluster("kube-system"), ray_cluster("ml")]}
+    assert found(PRIVILEGED, RAY_LIST, inputs) == [
+        "items[1].spec.headGroupSpec.template.spec" + PRIVILEGED_AT
+    ]
+
+
+def test_a_custom_list_item_without_a_namespace_is_in_the_providers_not_the_lists() -> None:
+    inputs = {"metadata": {"namespace": "kube-system"}, "items": [ray_cluster(None)]}
+    assert found(PRIVILEGED, RAY_LIST, inputs) != []
+
+
+def test_a_custom_list_item_of_an_unknown_namespace_is_not_exempt() -> None:
+    item = ray_cluster("x")
+    item["metadata"]["namespace"] = UNKNOWN_STRING_VALUE
+    assert found(PRIVILEGED, RAY_LIST, {"items": [item]}) != []
+
+
+@pytest.mark.parametrize(
+    ("list_type", "item", "path"),
+    [
+        pytest.param("kubernetes:apps/v1:DeploymentList", pod_object(), "items[0].spec", id="pod-in-deployment-list"),
+        pytest.param("kubernetes:core/v1:PodList", deployment(), "items[0].spec.template.spec", id="deployment-in-pod-list"),
+        pytest.param(
+            "kubernetes:batch/v1:CronJobList", {**deployment(), "apiVersion": "apps/v1", "kind": "DaemonSet"},
+            "items[0].spec.template.spec", id="daemon-set-in-cron-job-list",
+        ),
+        pytest.param("kubernetes:core/v1:ConfigMapList", pod_object(), "items[0].spec", id="pod-in-config-map-list"),
+        pytest.param(RAY_LIST, deployment(), "items[0].spec.template.spec", id="deployment-in-a-custom-list"),
+        pytest.param(
+            "kubernetes:apps/v1:DeploymentList",
+            {"apiVersion": "ray.io/v1", "kind": "RayCluster", **ray_cluster("serving")},
+            "items[0].spec.headGroupSpec.template.spec", id="operator-kind-in-deployment-list",
+        ),
+    ],
+)  # fmt: skip
+def test_a_list_item_is_judged_as_its_own_kind(list_type: str, item: dict[str, Any], path: str) -> None:
+    assert found(PRIVILEGED, list_type, {"items": [item]}) == [path + PRIVILEGED_AT]
+
+
+def test_a_list_item_of_its_own_kind_in_kube_system_is_exempt_whatever_the_list() -> None:
+    for list_type in ("kubernetes:apps/v1:DeploymentList", RAY_LIST, "kubernetes:core/v1:ConfigMapList"):
+        assert found(PRIVILEGED, list_type, {"items": [pod_object("kube-system")]}) == [], list_type
+
+
+def test_the_availability_rules_judge_a_deployment_in_any_list() -> None:
+    bare = {"containers": [{"name": "main", "image": DIGEST}]}
+    messages = found("k8s-probes-configured", RAY_LIST, {"items": [deployment(pod=bare)]})
+    assert messages and messages[0].startswith("items[0].spec.template.spec.containers[0].readinessProbe")
+
+
+def test_a_list_item_of_a_kind_that_quotes_pods_is_not_judged() -> None:
+    policy = {"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "p"},
+              "spec": {"rules": [{"validate": {"pattern": {"spec": privileged_pod()}}}]}}  # fmt: skip
+    assert found(PRIVILEGED, "kubernetes:example.com/v1:ThingList", {"items": [policy]}) == []
+
+
+def test_hardened_items_of_any_list_pass_every_security_rule() -> None:
+    for list_type, item in (
+        ("kubernetes:apps/v1:DeploymentList", pod_object(pod=POD)),
+        (RAY_LIST, ray_cluster("serving", POD)),
+        ("kubernetes:core/v1:PodList", deployment(pod=POD)),
+    ):
+        for rule in SECURITY_RULES:
+            assert found(rule, list_type, {"items": [item]}) == [], (rule, list_type)
+
+
+def test_unknown_items_or_an_unknown_item_kind_leave_the_rule_undecided() -> None:
+    assert report(PRIVILEGED, RAY_LIST, {"items": UNKNOWN_STRING_VALUE}).undecided
+    item = {**pod_object(), "kind": UNKNOWN_STRING_VALUE}
+    assert report(PRIVILEGED, "kubernetes:core/v1:ConfigMapList", {"items": [item]}).undecided
+
+
+def test_a_custom_kind_named_list_is_searched_beside_its_items() -> None:
+    """A kind of its own may be named ``...List``: what it holds beside ``items`` is searched as itself."""
+    inputs = {
+        "metadata": {"name": "p", "namespace": "serving"},
+        "spec": {"template": {"spec": privileged_pod()}},
+    }
+    assert found(PRIVILEGED, "kubernetes:music.example.com/v1:PlayList", inputs) == [
+        "spec.template.spec" + PRIVILEGED_AT
+    ]
+    inputs["items"] = [ray_cluster("ml")]
+    assert found(PRIVILEGED, "kubernetes:music.example.com/v1:PlayList", inputs) == [
+        "items[0].spec.headGroupSpec.template.spec" + PRIVILEGED_AT,
+        "spec.template.spec" + PRIVILEGED_AT,
+    ]
