@@ -23,6 +23,8 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 - a **bare-container holder** is a map with a list of container maps under ``sidecars`` or ``steps``,
   or one container under ``container``, ``script`` or ``stepTemplate``; its own ``securityContext``,
   ``volumes`` and host flags are read as the pod's, as an Argo template's are;
+- a map under a key naming a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`: Tekton's ``podTemplate``)
+  holding pod-level fields is judged on them, with no container of its own;
 - a map **above** a pod spec or bare container holding pod-level fields (``hostNetwork``, ``hostPID``,
   ``hostIPC``, ``hostUsers``, ``securityContext``, ``volumes``, ``automountServiceAccountToken``) gives
   them to the pods below, as an Argo WorkflowSpec does every template's pod: judged as a pod with no
@@ -103,6 +105,13 @@ POD_LEVEL_KEYS = frozenset(
         "automountServiceAccountToken",
     }
 )
+#: Suffixes (lower-cased) of keys naming the settings of a pod an operator makes: a map there that sets
+#: pod-level fields is judged on them (like a Patch) with no container below it. Tekton's TaskRun and
+#: PipelineRun ``podTemplate`` (``spec.podTemplate``, ``spec.taskRunTemplate.podTemplate``,
+#: ``spec.taskRunSpecs[].podTemplate``; v1beta1's ``taskPodTemplate``) is no pod spec: its
+#: ``securityContext`` (a PodSecurityContext), ``hostNetwork``, ``volumes`` and
+#: ``automountServiceAccountToken`` are the pod's, its containers the Task's (tekton.dev/docs/pipelines/podtemplates).
+POD_TEMPLATE_SUFFIXES = ("pod", "pods", "podtemplate", "podtemplates", "podspec", "podspecs")
 #: Keys (exactly) a pod or a container may sit under; and suffixes of such keys (lower-cased).
 _POD_KEYS = frozenset(
     {"spec", "template", "templates", "containers", "initContainers", "ephemeralContainers", "sidecars",
@@ -207,6 +216,12 @@ def _container_list(holder: Mapping[str, Any], key: str) -> bool:
     return is_seq(value) and all(is_map(item) for item in value) and any(is_container(item) for item in value)
 
 
+def names_a_pod(key: str) -> bool:
+    """Whether ``key`` names a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`): Tekton's ``podTemplate``
+    and ``taskPodTemplate``, Strimzi's ``template.pod``..."""
+    return key.lower().endswith(POD_TEMPLATE_SUFFIXES)
+
+
 def _may_hold_pods(key: str) -> bool:
     lowered = key.lower()
     return key in _POD_KEYS or lowered.endswith(_POD_KEY_SUFFIXES)
@@ -247,7 +262,8 @@ def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod]
             unsearched.update(CONTAINER_LISTS + (pod.singles or ()))
         elif POD_LEVEL_KEYS.intersection(keys):
             found.append(FoundPod(path, value, True, (), (), None, ""))
-            settings.add(path)
+            if not names_a_pod(key):
+                settings.add(path)
         children: list[tuple[str, Any, str, str, Any]] = []
         for child_key in keys:
             if child_key in unsearched:

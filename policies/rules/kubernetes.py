@@ -678,6 +678,9 @@ def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
         added = [c for c in str_list(get(sc, "capabilities.add")) if _capability(c) not in _MAY_ADD_BACK]
         if added:
             yield f"{at}.capabilities.add contains {added}: add none back but NET_BIND_SERVICE."
+    yield from _fragment_pod_value(
+        pod, "runAsNonRoot", lambda v: not holds(v, True), "is not true{note}", "set it to true"
+    )
 
 
 #: The capabilities a container may add back after dropping ALL, in :func:`_capability`'s spelling:
@@ -739,6 +742,26 @@ def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
         uid = _uid(value)
         if (uid is None and not pod.partial) or (uid is not None and uid < minimum):
             yield f"{path}.securityContext.runAsUser is {shown(uid)}: run as a UID >= {int(minimum)}."
+    yield from _fragment_pod_value(
+        pod,
+        "runAsUser",
+        lambda v: (uid := _uid(v)) is not None and uid < minimum,
+        "is {value}",
+        f"run as a UID >= {int(minimum)}",
+    )
+
+
+def _fragment_pod_value(pod: PodSpec, field: str, bad: Callable[[Any], bool], said_: str, fix: str) -> Check:
+    """A fragment's (a Patch's, an operator's pod template's) pod-level ``securityContext.<field>`` that
+    ``bad`` refuses: it applies to every container of the pod the fragment does not name, so it is said
+    at the pod, where no container of the fragment says it already (one that inherits it). ``said_``:
+    how the value is said, ``{value}`` and ``{note}`` (:func:`malformed_note`) filled in."""
+    value = pod.get(f"securityContext.{field}")
+    if not pod.partial or value is None or not bad(value):
+        return
+    if all(get(container, f"securityContext.{field}") is not None for _, container in pod.containers(*ALL)):
+        said_value = said_.format(value=shown(value), note=malformed_note(value))
+        yield f"{pod.path}.securityContext.{field} {said_value}: {fix}."
 
 
 def _uid(value: Any) -> float | None:

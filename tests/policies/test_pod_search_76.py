@@ -202,3 +202,101 @@ def test_a_custom_kind_named_list_is_searched_beside_its_items() -> None:
         "items[0].spec.headGroupSpec.template.spec" + PRIVILEGED_AT,
         "spec.template.spec" + PRIVILEGED_AT,
     ]
+
+
+# --- 2. a pod template that is no pod spec (Tekton's podTemplate): its pod-level fields ---------------
+
+TASK_RUN = "kubernetes:tekton.dev/v1:TaskRun"
+PIPELINE_RUN = "kubernetes:tekton.dev/v1:PipelineRun"
+
+
+def task_run(**template: Any) -> dict[str, Any]:
+    """A TaskRun of a task it names (no container in it), its pods made under ``template``."""
+    return {
+        "metadata": {"name": "t", "namespace": "ci"},
+        "spec": {"taskRef": {"name": "build"}, "podTemplate": template},
+    }
+
+
+SAFE_CONTEXT = {"runAsNonRoot": True, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
+
+POD_TEMPLATES = [
+    pytest.param(TASK_RUN, task_run(hostNetwork=True), "k8s-no-host-namespaces",
+                 "spec.podTemplate.hostNetwork is true", id="task-run-host-network"),
+    pytest.param(TASK_RUN, task_run(securityContext={**SAFE_CONTEXT, "runAsUser": 0}), "k8s-run-as-high-uid",
+                 "spec.podTemplate.securityContext.runAsUser is 0", id="task-run-root-uid"),
+    pytest.param(TASK_RUN, task_run(securityContext={**SAFE_CONTEXT, "runAsNonRoot": False}),
+                 "k8s-container-security-context", "spec.podTemplate.securityContext.runAsNonRoot is not true",
+                 id="task-run-run-as-root-allowed"),
+    pytest.param(TASK_RUN, task_run(securityContext={"seccompProfile": {"type": "Unconfined"}}),
+                 "k8s-seccomp-not-unconfined", "spec.podTemplate.securityContext.seccompProfile.type is 'Unconfined'",
+                 id="task-run-unconfined"),
+    pytest.param(TASK_RUN, task_run(volumes=[{"name": "sock", "hostPath": {"path": "/var/run/docker.sock"}}]),
+                 "k8s-no-host-path-volumes", "spec.podTemplate.volumes[0].hostPath", id="task-run-host-path"),
+    pytest.param(TASK_RUN, task_run(automountServiceAccountToken=True), "k8s-service-account-token-not-automounted",
+                 "spec.podTemplate.automountServiceAccountToken is not false", id="task-run-token"),
+    pytest.param(
+        PIPELINE_RUN,
+        {"metadata": {"name": "p"}, "spec": {"pipelineRef": {"name": "x"}, "taskRunTemplate": {"podTemplate": {"hostPID": True}}}},
+        "k8s-no-host-namespaces", "spec.taskRunTemplate.podTemplate.hostPID is true", id="pipeline-run-v1-host-pid",
+    ),
+    pytest.param(
+        "kubernetes:tekton.dev/v1beta1:PipelineRun",
+        {"metadata": {"name": "p"}, "spec": {"pipelineRef": {"name": "x"}, "podTemplate": {"hostNetwork": True}}},
+        "k8s-no-host-namespaces", "spec.podTemplate.hostNetwork is true", id="pipeline-run-v1beta1-host-network",
+    ),
+    pytest.param(
+        PIPELINE_RUN,
+        {"metadata": {"name": "p"}, "spec": {"pipelineRef": {"name": "x"}, "taskRunSpecs": [
+            {"pipelineTaskName": "build", "podTemplate": {"securityContext": {"runAsUser": 0}}}]}},
+        "k8s-run-as-high-uid", "spec.taskRunSpecs[0].podTemplate.securityContext.runAsUser is 0",
+        id="pipeline-run-task-run-spec",
+    ),
+    pytest.param(
+        "kubernetes:tekton.dev/v1beta1:PipelineRun",
+        {"metadata": {"name": "p"}, "spec": {"pipelineRef": {"name": "x"}, "taskRunSpecs": [
+            {"pipelineTaskName": "build", "taskPodTemplate": {"hostIPC": True}}]}},
+        "k8s-no-host-namespaces", "spec.taskRunSpecs[0].taskPodTemplate.hostIPC is true",
+        id="pipeline-run-v1beta1-task-pod-template",
+    ),
+    pytest.param(
+        "kubernetes:kafka.strimzi.io/v1beta2:Kafka",
+        {"metadata": {"name": "k"}, "spec": {"kafka": {"template": {"pod": {"securityContext": {"runAsUser": 0}}}}}},
+        "k8s-run-as-high-uid", "spec.kafka.template.pod.securityContext.runAsUser is 0", id="a-template-named-pod",
+    ),
+    pytest.param(
+        "kubernetes:apps/v1:DeploymentPatch",
+        {"metadata": {"name": "d"}, "spec": {"template": {"spec": {"securityContext": {"runAsUser": 0}}}}},
+        "k8s-run-as-high-uid", "spec.template.spec.securityContext.runAsUser is 0", id="a-patch-of-the-pods-uid",
+    ),
+    pytest.param(
+        "kubernetes:apps/v1:DeploymentPatch",
+        {"metadata": {"name": "d"}, "spec": {"template": {"spec": {"securityContext": {"runAsNonRoot": False}}}}},
+        "k8s-container-security-context", "spec.template.spec.securityContext.runAsNonRoot is not true",
+        id="a-patch-letting-the-pods-run-as-root",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("token", "inputs", "rule", "fragment"), POD_TEMPLATES)
+def test_a_pod_template_without_containers_is_judged_on_its_pod_fields(
+    token: str, inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    messages = found(rule, token, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_a_hardened_pod_template_passes_every_security_rule() -> None:
+    inputs = task_run(securityContext=SAFE_CONTEXT, automountServiceAccountToken=False, nodeSelector={"a": "b"},
+                      volumes=[{"name": "scratch", "emptyDir": {}}])  # fmt: skip
+    for rule in SECURITY_RULES:
+        assert found(rule, TASK_RUN, inputs) == [], rule
+
+
+def test_a_pod_level_value_every_container_of_a_patch_overrides_is_said_per_container_only() -> None:
+    """The pod-level UID is said at the pod only where no container of the fragment says it already."""
+    pod = {"securityContext": {"runAsUser": 0}, "containers": [{"name": "a", "image": DIGEST}]}
+    inputs = {"metadata": {"name": "d"}, "spec": {"template": {"spec": pod}}}
+    assert found("k8s-run-as-high-uid", "kubernetes:apps/v1:DeploymentPatch", inputs) == [
+        "spec.template.spec.containers[0].securityContext.runAsUser is 0: run as a UID >= 10000."
+    ]
