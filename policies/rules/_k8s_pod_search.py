@@ -25,7 +25,12 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
   ``volumes`` and host flags are read as the pod's, as an Argo template's are;
 - a map under a key naming a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`: Tekton's ``podTemplate``)
   holding pod-level fields is judged on them, with no container of its own;
-- a map **above** a pod spec or bare container holding pod-level fields (``hostNetwork``, ``hostPID``,
+- a **pod with its main container inline** (Spark's SparkPodSpec: ``spec.driver``, ``spec.executor``) is a
+  map with ``podSecurityContext`` or Spark's sizes (``cores``, ``coreLimit``, ``memoryOverhead``...) beside
+  a container's or pod's field: the map is its main container (``image``, ``securityContext``), its
+  ``podSecurityContext`` the pod's, its ``sidecars``/``initContainers`` containers too;
+- a map **above** a pod spec or bare container holding pod-level fields (or a default ``image``: a
+  SparkApplication's ``spec.image``) (``hostNetwork``, ``hostPID``,
   ``hostIPC``, ``hostUsers``, ``securityContext``, ``volumes``, ``automountServiceAccountToken``) gives
   them to the pods below, as an Argo WorkflowSpec does every template's pod: judged as a pod with no
   containers, on what it sets (a map with such fields and no pod below is not judged);
@@ -105,6 +110,14 @@ POD_LEVEL_KEYS = frozenset(
         "automountServiceAccountToken",
     }
 )
+#: Fields of a map that is a pod and its main container in one, Spark's SparkPodSpec (the Spark operator's
+#: ``spec.driver`` and ``spec.executor``, sparkoperator.k8s.io/v1beta2): its ``podSecurityContext`` (a
+#: PodSecurityContext) and Spark's sizes, beside the container's ``image``, ``securityContext`` (a
+#: container SecurityContext), ``env``... and the pod's ``hostNetwork``, ``sidecars``, ``initContainers``.
+INLINE_POD_MARKERS = frozenset({"podSecurityContext", "cores", "coreRequest", "coreLimit", "memoryOverhead"})
+#: What a map above pods may give them besides :data:`POD_LEVEL_KEYS`: a default ``image`` (a
+#: SparkApplication's ``spec.image``, its driver's and executors' unless they name their own).
+SETTINGS_KEYS = POD_LEVEL_KEYS | {"image"}
 #: Suffixes (lower-cased) of keys naming the settings of a pod an operator makes: a map there that sets
 #: pod-level fields is judged on them (like a Patch) with no container below it. Tekton's TaskRun and
 #: PipelineRun ``podTemplate`` (``spec.podTemplate``, ``spec.taskRunTemplate.podTemplate``,
@@ -178,6 +191,12 @@ class FoundPod:
     """The map holding its ``metadata`` (a PodTemplateSpec), or None."""
     prefix: str
     """``root``'s place in the object (``spec.template.``), for messages."""
+    inline: bool = False
+    """A pod and its main container in one map (Spark's SparkPodSpec): the map is a container too, its
+    ``securityContext`` the container's and ``podSecurityContext`` the pod's."""
+    settings: bool = False
+    """A map above pods giving them pod-level fields (an Argo WorkflowSpec) and a default ``image`` (a
+    SparkApplication's ``spec.image``)."""
 
 
 def _keys(value: Mapping[str, Any]) -> list[str]:
@@ -214,6 +233,15 @@ def _container_list(holder: Mapping[str, Any], key: str) -> bool:
     sibling the shape does not recognise (``{"name": "x"}``, which no pod would run)."""
     value = holder[key]
     return is_seq(value) and all(is_map(item) for item in value) and any(is_container(item) for item in value)
+
+
+def inline_pod(keys: list[str]) -> bool:
+    """Whether a map with ``keys`` is a pod and its main container in one (:data:`INLINE_POD_MARKERS`
+    beside a container's or a pod's field): Spark's SparkPodSpec."""
+    present = set(keys)
+    return bool(present & INLINE_POD_MARKERS) and bool(
+        present & (CONTAINER_FIELDS | POD_LEVEL_KEYS) - {"name"}
+    )
 
 
 def names_a_pod(key: str) -> bool:
@@ -260,8 +288,8 @@ def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod]
         if pod is not None:
             found.append(pod)
             unsearched.update(CONTAINER_LISTS + (pod.singles or ()))
-        elif POD_LEVEL_KEYS.intersection(keys):
-            found.append(FoundPod(path, value, True, (), (), None, ""))
+        elif SETTINGS_KEYS.intersection(keys):
+            found.append(FoundPod(path, value, True, (), (), None, "", settings=True))
             if not names_a_pod(key):
                 settings.add(path)
         children: list[tuple[str, Any, str, str, Any]] = []
@@ -292,9 +320,11 @@ def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, pare
     list or container leaves it undecided."""
     lists = tuple(k for k in CONTAINER_LISTS if k in keys and _container_list(value, k))
     singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k], keyed=True))
+    extra = tuple(k for k in lists if k not in POD_SPEC_LISTS)
+    if "containers" not in lists and inline_pod(keys):
+        return FoundPod(path, value, True, singles, extra, None, "", inline=True)
     if not lists and not singles:
         return None
-    extra = tuple(k for k in lists if k not in POD_SPEC_LISTS)
     # A PodTemplateSpec's spec (or the object's own) naming every container's image: a pod as written.
     # Without an image it is an override merged over another template (a Kubeflow TrainJob's
     # podTemplateOverrides[].spec): the API server refuses a Pod whose container has none.

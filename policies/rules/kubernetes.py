@@ -242,6 +242,15 @@ class PodSpec:
     """Paths in ``root`` of URIs of the model the pods serve (:data:`OBJECT_MODEL_URIS`)."""
     lists: tuple[str, ...] = ()
     """Further lists of containers counted with ``containers`` (Argo's and Tekton's ``sidecars``, Tekton's ``steps``)."""
+    inline: bool = False
+    """The pod spec is also its main container (Spark's SparkPodSpec: :mod:`._k8s_pod_search`)."""
+    own_image: bool = False
+    """The map's own ``image`` is a default image of the pods below it (a SparkApplication's ``spec.image``)."""
+
+    @property
+    def context_key(self) -> str:
+        """The field holding the pod's PodSecurityContext: ``podSecurityContext`` in an inline pod."""
+        return "podSecurityContext" if self.inline else "securityContext"
 
     def annotations(self) -> tuple[str, Any]:
         """``(path, annotations)`` of the pods' metadata: the legacy seccomp and AppArmor annotations
@@ -277,6 +286,8 @@ class PodSpec:
                 for i, c in enumerate(items(get(self.spec, key)))
             ]
             found += [(f"{self.path}.{key}", get(self.spec, key)) for key in self.singles]
+            if self.inline:
+                found.append((self.path, self.spec))
         return [(path, c) for path, c in found if is_map(c)]
 
     def get(self, path: str) -> Any:
@@ -414,6 +425,8 @@ def searched_pod_specs(
             "metadata" if pod.root is not None else None,
             prefix + pod.prefix,
             lists=pod.lists,
+            inline=pod.inline,
+            own_image=pod.settings,
         )
         for pod in found
     ]
@@ -595,6 +608,12 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
             continue
         if "@sha256:" not in str(image or ""):
             yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
+    # A map above pods naming their default image (a SparkApplication's spec.image): a string only (a
+    # Helm-values-style {repository, tag} map is a chart's to assemble).
+    default = pod.get("image") if pod.own_image else None
+    if isinstance(default, str) and "@sha256:" not in default:
+        at = f"{pod.path}.image" if pod.path else "image"
+        yield f"{at} {default!r} is not pinned by digest: use <repository>@sha256:<digest>."
     # An image volume (Kubernetes 1.33+) mounts an image's files into the pod: a tag can change them
     # as it can a container's. `reference` behaves as a container's `image` (core/v1 ImageVolumeSource).
     for i, volume in enumerate(items(pod.get("volumes"))):
@@ -648,7 +667,7 @@ def _model_image_digests(pod: PodSpec) -> Check:
 
 def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     # Every bool field counts only as a real boolean (_k8s_booleans): "true", 1 or "false" is malformed.
-    pod_value = pod.get("securityContext.runAsNonRoot")
+    pod_value = pod.get(f"{pod.context_key}.runAsNonRoot")
     for path, container in pod.containers(*ALL):
         sc, at = get(container, "securityContext"), f"{path}.securityContext"
         privileged = get(sc, "privileged")
@@ -670,7 +689,7 @@ def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
             # The container's own value, or where it sets none the pod's, is the one said malformed.
             note = malformed_note(own if own is not None else pod_value)
             yield (
-                f"{at}.runAsNonRoot is not true (nor {pod.path}.securityContext.runAsNonRoot){note}: set it to true."
+                f"{at}.runAsNonRoot is not true (nor {pod.path}.{pod.context_key}.runAsNonRoot){note}: set it to true."
             )
         drop = get(sc, "capabilities.drop")
         if "ALL" not in [c.upper() for c in str_list(drop)] and not (pod.partial and drop is None):
@@ -719,21 +738,22 @@ def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     # A malformed value is said where it is set, even where every container sets its own: the API
     # server refuses the pod for it. Each place read apart (each_part), so one unknown at preview
     # leaves the rule undecided without hiding a malformed value known beside it.
-    def malformed_at(at: str, holder: Any) -> Callable[[], Check]:
+    def malformed_at(at: str, holder: Any, context: str = "securityContext") -> Callable[[], Check]:
         def part() -> Check:
-            value = get(holder, "securityContext.runAsUser")
+            value = get(holder, f"{context}.runAsUser")
             if value is not None and _uid(value) is None:
                 yield (
-                    f"{at}.securityContext.runAsUser is {shown(value)}: not an integer, which the API "
+                    f"{at}.{context}.runAsUser is {shown(value)}: not an integer, which the API "
                     f"server refuses there; run as a UID >= {int(minimum)}."
                 )
 
         return part
 
     yield from each_part(
-        malformed_at(pod.path, pod.spec), *(malformed_at(p, c) for p, c in pod.containers(*ALL))
+        malformed_at(pod.path, pod.spec, pod.context_key),
+        *(malformed_at(p, c) for p, c in pod.containers(*ALL)),
     )
-    pod_value = pod.get("securityContext.runAsUser")
+    pod_value = pod.get(f"{pod.context_key}.runAsUser")
     for path, container in pod.containers(*ALL):
         own = get(container, "securityContext.runAsUser")
         value = own if own is not None else pod_value
@@ -756,12 +776,12 @@ def _fragment_pod_value(pod: PodSpec, field: str, bad: Callable[[Any], bool], sa
     ``bad`` refuses: it applies to every container of the pod the fragment does not name, so it is said
     at the pod, where no container of the fragment says it already (one that inherits it). ``said_``:
     how the value is said, ``{value}`` and ``{note}`` (:func:`malformed_note`) filled in."""
-    value = pod.get(f"securityContext.{field}")
+    value = pod.get(f"{pod.context_key}.{field}")
     if not pod.partial or value is None or not bad(value):
         return
     if all(get(container, f"securityContext.{field}") is not None for _, container in pod.containers(*ALL)):
         said_value = said_.format(value=shown(value), note=malformed_note(value))
-        yield f"{pod.path}.securityContext.{field} {said_value}: {fix}."
+        yield f"{pod.path}.{pod.context_key}.{field} {said_value}: {fix}."
 
 
 def _uid(value: Any) -> float | None:

@@ -45,7 +45,7 @@ from .kubernetes import ALL, Check, PodSpec, _workload_rule
 
 
 def _pod_context(pod: PodSpec) -> tuple[str, Any]:
-    return f"{pod.path}.securityContext", pod.get("securityContext")
+    return f"{pod.path}.{pod.context_key}", pod.get(pod.context_key)
 
 
 def _contexts(pod: PodSpec) -> list[tuple[str, Any]]:

@@ -300,3 +300,94 @@ def test_a_pod_level_value_every_container_of_a_patch_overrides_is_said_per_cont
     assert found("k8s-run-as-high-uid", "kubernetes:apps/v1:DeploymentPatch", inputs) == [
         "spec.template.spec.containers[0].securityContext.runAsUser is 0: run as a UID >= 10000."
     ]
+
+
+# --- 3. Spark on Kubernetes: a pod and its main container in one map (SparkPodSpec) ----------------------
+
+SPARK = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication"
+SPARK_POD = {
+    "cores": 1,
+    "memory": "512m",
+    "serviceAccount": "spark",
+    "securityContext": HARDENED,
+    "podSecurityContext": SAFE_CONTEXT,
+}
+
+
+def spark(image: str = DIGEST, **roles: dict[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "type": "Python",
+        "mode": "cluster",
+        "image": image,
+        "mainApplicationFile": "local:///opt/app/main.py",
+        "driver": copy.deepcopy(SPARK_POD),
+        "executor": {**copy.deepcopy(SPARK_POD), "instances": 2},
+    }
+    for role, fields in roles.items():
+        spec[role].update(fields)
+    return {"metadata": {"name": "etl", "namespace": "spark"}, "spec": spec}
+
+
+SPARK_DEFECTS = [
+    pytest.param(spark("apache/spark:3.5.0"), "k8s-image-pinned-by-digest",
+                 "spec.image 'apache/spark:3.5.0' is not pinned by digest", id="tagged-default-image"),
+    pytest.param(spark(executor={"image": "apache/spark:latest"}), "k8s-image-pinned-by-digest",
+                 "spec.executor.image 'apache/spark:latest' is not pinned by digest", id="tagged-executor-image"),
+    pytest.param(spark(driver={"securityContext": {**HARDENED, "privileged": True}}), PRIVILEGED,
+                 "spec.driver.securityContext.privileged is true", id="privileged-driver"),
+    pytest.param(spark(executor={"securityContext": {"allowPrivilegeEscalation": True}}), PRIVILEGED,
+                 "spec.executor.securityContext.allowPrivilegeEscalation is True", id="escalating-executor"),
+    pytest.param(spark(executor={"securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}), PRIVILEGED,
+                 "spec.executor.securityContext.capabilities.add contains ['SYS_ADMIN']", id="executor-adding-sys-admin"),
+    pytest.param(spark(driver={"hostNetwork": True}), "k8s-no-host-namespaces", "spec.driver.hostNetwork is true",
+                 id="driver-host-network"),
+    pytest.param(spark(executor={"podSecurityContext": {**SAFE_CONTEXT, "runAsUser": 0}}), "k8s-run-as-high-uid",
+                 "spec.executor.podSecurityContext.runAsUser is 0", id="executor-pod-root-uid"),
+    pytest.param(spark(driver={"podSecurityContext": {"seccompProfile": {"type": "Unconfined"}}}),
+                 "k8s-seccomp-not-unconfined", "spec.driver.podSecurityContext.seccompProfile.type is 'Unconfined'",
+                 id="driver-pod-unconfined"),
+    pytest.param(spark(executor={"sidecars": [{"name": "s", "image": DIGEST, "securityContext": {"privileged": True}}]}),
+                 PRIVILEGED, "spec.executor.sidecars[0].securityContext.privileged is true", id="privileged-sidecar"),
+    pytest.param(
+        {**spark(), "spec": {**spark()["spec"], "volumes": [{"name": "h", "hostPath": {"path": "/"}}]}},
+        "k8s-no-host-path-volumes", "spec.volumes[0].hostPath (path '/')", id="host-path-volume",
+    ),
+    pytest.param(
+        {"metadata": {"name": "nightly"}, "spec": {"schedule": "@daily", "template": spark(executor={"image": "spark:3"})["spec"]}},
+        "k8s-image-pinned-by-digest", "spec.template.executor.image 'spark:3' is not pinned by digest",
+        id="scheduled-spark-application",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("inputs", "rule", "fragment"), SPARK_DEFECTS)
+def test_a_bad_spark_application_is_refused_naming_its_path(
+    inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    token = (
+        SPARK
+        if "schedule" not in inputs["spec"]
+        else "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication"
+    )
+    messages = found(rule, token, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_a_hardened_spark_application_passes_every_security_rule() -> None:
+    for rule in SECURITY_RULES:
+        assert found(rule, SPARK, spark()) == [], rule
+    bare = spark()
+    for role in ("driver", "executor"):
+        bare["spec"][role] = {"cores": 1, "memory": "1g"}
+    for rule in SECURITY_RULES:
+        assert found(rule, SPARK, bare) == [], rule
+
+
+def test_a_default_image_is_read_only_as_text_and_only_above_a_pod() -> None:
+    """A Helm-style ``image: {repository, tag}`` map above a pod is the chart's to assemble, and an
+    ``image`` beside no pod is no pod's: neither is judged."""
+    helm_style = spark()
+    helm_style["spec"]["image"] = {"repository": "apache/spark", "tag": "latest"}
+    assert found("k8s-image-pinned-by-digest", SPARK, helm_style) == []
+    alone = {"metadata": {"name": "w"}, "spec": {"image": "busybox:latest", "replicas": 2}}
+    assert found("k8s-image-pinned-by-digest", "kubernetes:example.com/v1:Widget", alone) == []
