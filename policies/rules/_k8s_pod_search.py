@@ -25,6 +25,9 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
   ``volumes`` and host flags are read as the pod's, as an Argo template's are;
 - a map under a key naming a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`: Tekton's ``podTemplate``)
   holding pod-level fields is judged on them, with no container of its own;
+- a **pod spec patch written as text** (Argo's ``podSpecPatch``, :data:`TEXT_PATCH_KEYS`) is parsed as YAML
+  (JSON is YAML) and judged like a Patch; text that is no map (an expression chosen at submission) is
+  said by ``k8s-container-security-context`` to leave the pod unjudged;
 - a **pod with its main container inline** (Spark's SparkPodSpec: ``spec.driver``, ``spec.executor``) is a
   map with ``podSecurityContext`` or Spark's sizes (``cores``, ``coreLimit``, ``memoryOverhead``...) beside
   a container's or pod's field: the map is its main container (``image``, ``securityContext``), its
@@ -73,6 +76,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from pulumi_policy.proxy import UnknownValueError
 
 from ._common import is_map, is_seq
@@ -110,6 +114,10 @@ POD_LEVEL_KEYS = frozenset(
         "automountServiceAccountToken",
     }
 )
+#: Keys holding a pod spec patch written as text (YAML or JSON), merged into the pod: Argo's
+#: ``podSpecPatch`` (a Template's and a WorkflowSpec's; argo-workflows docs/fields.md, "podSpecPatch holds
+#: strategic merge patch to apply against the pod spec"). Parsed and judged like a Patch.
+TEXT_PATCH_KEYS = frozenset({"podSpecPatch"})
 #: Fields of a map that is a pod and its main container in one, Spark's SparkPodSpec (the Spark operator's
 #: ``spec.driver`` and ``spec.executor``, sparkoperator.k8s.io/v1beta2): its ``podSecurityContext`` (a
 #: PodSecurityContext) and Spark's sizes, beside the container's ``image``, ``securityContext`` (a
@@ -128,7 +136,7 @@ POD_TEMPLATE_SUFFIXES = ("pod", "pods", "podtemplate", "podtemplates", "podspec"
 #: Keys (exactly) a pod or a container may sit under; and suffixes of such keys (lower-cased).
 _POD_KEYS = frozenset(
     {"spec", "template", "templates", "containers", "initContainers", "ephemeralContainers", "sidecars",
-     "container", "script", "containerSet", "items", "steps", "stepTemplate"}
+     "container", "script", "containerSet", "items", "steps", "stepTemplate", "podSpecPatch"}
 )  # fmt: skip
 _POD_KEY_SUFFIXES = ("spec", "specs", "template", "templates", "jobs", "pod", "pods")
 
@@ -191,6 +199,8 @@ class FoundPod:
     """The map holding its ``metadata`` (a PodTemplateSpec), or None."""
     prefix: str
     """``root``'s place in the object (``spec.template.``), for messages."""
+    unreadable: str | None = None
+    """Why a patch written as text (Argo's ``podSpecPatch``) could not be read as a map: its pod is not judged."""
     inline: bool = False
     """A pod and its main container in one map (Spark's SparkPodSpec): the map is a container too, its
     ``securityContext`` the container's and ``podSecurityContext`` the pod's."""
@@ -266,6 +276,9 @@ def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod]
     pending: list[tuple[str, Any, str, str, Any]] = [("", props, "", "", None)]
     while pending:
         path, value, key, parent_key, parent = pending.pop()
+        if key in TEXT_PATCH_KEYS and isinstance(value, str):
+            found.extend(_text_patch(path, value))
+            continue
         if is_seq(value):
             entries: list[tuple[str, Any, str, str, Any]] = []
             for i in range(len(value)):
@@ -313,6 +326,24 @@ def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod]
         for pod in found
         if pod.path not in settings or any(p.startswith(f"{pod.path}." if pod.path else "") for p in pods)
     ], unknown
+
+
+def _text_patch(path: str, text: str) -> list[FoundPod]:
+    """The pod spec patch ``text`` holds (:data:`TEXT_PATCH_KEYS`), judged like a Patch; one that is no
+    YAML or JSON map (an Argo expression chosen at submission, ``{{inputs.parameters.patch}}``) is
+    :attr:`FoundPod.unreadable`: the pod it patches cannot be judged."""
+    try:
+        patch = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or type(error).__name__
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem}")]
+    if patch is None:
+        return []  # an empty patch changes nothing
+    if not isinstance(patch, dict) or not all(isinstance(k, str) for k in patch):
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"a {type(patch).__name__}")]
+    keys = list(patch)
+    pod = _pod_at(path, patch, keys, "", None)
+    return [pod or FoundPod(path, patch, True, (), (), None, "")]
 
 
 def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any) -> FoundPod | None:

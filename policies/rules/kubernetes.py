@@ -242,6 +242,9 @@ class PodSpec:
     """Paths in ``root`` of URIs of the model the pods serve (:data:`OBJECT_MODEL_URIS`)."""
     lists: tuple[str, ...] = ()
     """Further lists of containers counted with ``containers`` (Argo's and Tekton's ``sidecars``, Tekton's ``steps``)."""
+    unreadable: str | None = None
+    """Why a pod spec patch written as text could not be read (:mod:`._k8s_pod_search`): said once, by
+    ``k8s-container-security-context``."""
     inline: bool = False
     """The pod spec is also its main container (Spark's SparkPodSpec: :mod:`._k8s_pod_search`)."""
     own_image: bool = False
@@ -425,6 +428,7 @@ def searched_pod_specs(
             "metadata" if pod.root is not None else None,
             prefix + pod.prefix,
             lists=pod.lists,
+            unreadable=pod.unreadable,
             inline=pod.inline,
             own_image=pod.settings,
         )
@@ -666,6 +670,12 @@ def _model_image_digests(pod: PodSpec) -> Check:
 
 
 def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    if pod.unreadable is not None:
+        yield (
+            f"{pod.path} is not a YAML or JSON map the pack can read ({pod.unreadable}): the pod it patches "
+            "(privileged, host namespaces, volumes...) cannot be judged; write the patch as a literal YAML or "
+            "JSON map, or set those fields on the template itself."
+        )
     # Every bool field counts only as a real boolean (_k8s_booleans): "true", 1 or "false" is malformed.
     pod_value = pod.get(f"{pod.context_key}.runAsNonRoot")
     for path, container in pod.containers(*ALL):

@@ -391,3 +391,65 @@ def test_a_default_image_is_read_only_as_text_and_only_above_a_pod() -> None:
     assert found("k8s-image-pinned-by-digest", SPARK, helm_style) == []
     alone = {"metadata": {"name": "w"}, "spec": {"image": "busybox:latest", "replicas": 2}}
     assert found("k8s-image-pinned-by-digest", "kubernetes:example.com/v1:Widget", alone) == []
+
+
+# --- 4. Argo's podSpecPatch: a pod spec patch written as YAML or JSON text ------------------------------
+
+WORKFLOW = "kubernetes:argoproj.io/v1alpha1:Workflow"
+
+
+def patched_workflow(patch: Any, *, at_workflow: bool = False) -> dict[str, Any]:
+    template: dict[str, Any] = {"name": "main", "container": {"image": DIGEST}}
+    spec: dict[str, Any] = {"entrypoint": "main", "templates": [template]}
+    (spec if at_workflow else template)["podSpecPatch"] = patch
+    return {"metadata": {"generateName": "train-", "namespace": "ml"}, "spec": spec}
+
+
+PATCHES = [
+    pytest.param(patched_workflow('{"hostNetwork": true}'), "k8s-no-host-namespaces",
+                 "spec.templates[0].podSpecPatch.hostNetwork is true", id="json-host-network"),
+    pytest.param(patched_workflow("hostPID: true\n"), "k8s-no-host-namespaces",
+                 "spec.templates[0].podSpecPatch.hostPID is true", id="yaml-host-pid"),
+    pytest.param(
+        patched_workflow("containers:\n- name: main\n  securityContext:\n    privileged: true\n"), PRIVILEGED,
+        "spec.templates[0].podSpecPatch.containers[0].securityContext.privileged is true", id="yaml-privileged-main",
+    ),
+    pytest.param(
+        patched_workflow('{"volumes": [{"name": "d", "hostPath": {"path": "/var/run/docker.sock"}}]}', at_workflow=True),
+        "k8s-no-host-path-volumes", "spec.podSpecPatch.volumes[0].hostPath", id="workflow-level-host-path",
+    ),
+    pytest.param(
+        patched_workflow('{"securityContext": {"runAsUser": 0}}'), "k8s-run-as-high-uid",
+        "spec.templates[0].podSpecPatch.securityContext.runAsUser is 0", id="json-root-uid",
+    ),
+    pytest.param(
+        patched_workflow("{{inputs.parameters.patch}}"), PRIVILEGED,
+        "spec.templates[0].podSpecPatch is not a YAML or JSON map", id="a-patch-chosen-at-submission",
+    ),
+    pytest.param(
+        patched_workflow("- hostNetwork: true"), PRIVILEGED,
+        "spec.templates[0].podSpecPatch is not a YAML or JSON map", id="a-list-not-a-map",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("inputs", "rule", "fragment"), PATCHES)
+def test_a_pod_spec_patch_written_as_text_is_read_and_judged(
+    inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    messages = found(rule, WORKFLOW, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_a_harmless_pod_spec_patch_passes_every_security_rule() -> None:
+    patch = (
+        '{"containers": [{"name": "main", "resources": {"limits": {"cpu": "{{inputs.parameters.cpu}}"}}}]}'
+    )
+    for rule in SECURITY_RULES:
+        assert found(rule, WORKFLOW, patched_workflow(patch)) == [], rule
+    for rule in SECURITY_RULES:
+        assert found(rule, WORKFLOW, patched_workflow("")) == [], rule
+
+
+def test_an_unknown_pod_spec_patch_is_undecided() -> None:
+    assert report(PRIVILEGED, WORKFLOW, patched_workflow(UNKNOWN_STRING_VALUE)).undecided
