@@ -22,6 +22,15 @@ from typing import Any
 from pulumi_policy.proxy import UnknownValueError
 
 from ._common import get, is_map, items
+from ._k8s_kyverno import (
+    ANY_NAMESPACE,
+    is_kyverno_policy,
+    json_patch_body,
+    literal_namespace,
+    matched_namespaces,
+    rule_parts,
+    without_anchors,
+)
 
 #: What :func:`namespace_of` reads for a namespace unknown at preview: no namespace name (a DNS label)
 #: can be spelled so, so no ``exemptNamespaces`` entry exempts it.
@@ -41,6 +50,10 @@ class K8sObject:
     """Its place in the resource (``items[2].``), for messages; "" for the resource itself."""
     rest: bool = False
     """A list read beside its items (``items`` left out): a kind named ``...List`` may be a kind of its own."""
+    patch: bool = False
+    """A patch another object makes (a Kyverno mutate rule's): searched by shape, judged on what it sets."""
+    unreadable: str | None = None
+    """Why a patch written as text could not be read: the pods it patches cannot be judged."""
 
 
 def namespace_of(obj: Any) -> Any:
@@ -83,9 +96,18 @@ def item_type(list_type: str, item: Any) -> str:
     return f"kubernetes:{module}:{own_kind if isinstance(own_kind, str) and own_kind else kind.removesuffix('List')}"
 
 
+def expands(resource_type: str) -> bool:
+    """Whether a resource of this type holds objects of other kinds (a List, a Kyverno policy)."""
+    return is_list_type(resource_type) or is_kyverno_policy(resource_type)
+
+
 def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8sObject]:
-    """Every object the resource puts in the cluster (:mod:`this module's <._k8s_objects>` reading).
-    Raises where the items of a list, or an item's kind, are unknown at preview."""
+    """Every object the resource puts in the cluster (:mod:`this module's <._k8s_objects>` reading), and
+    the patches a Kyverno policy applies (:mod:`._k8s_kyverno`). Raises where the items of a list, or an
+    item's kind, are unknown at preview."""
+    if is_kyverno_policy(resource_type):
+        yield from _kyverno_objects(resource_type, props)
+        return
     if not is_list_type(resource_type):
         yield K8sObject(resource_type, props, namespace_of(props), prefix)
         return
@@ -95,3 +117,57 @@ def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8s
     # What the list holds beside its items: nothing in a real list, but an operator's kind may be named
     # ``...List`` (a ``PlayList`` with a pod template): searched by shape as the object it then is.
     yield K8sObject(resource_type, props, namespace_of(props), prefix, rest=True)
+
+
+def _kyverno_objects(resource_type: str, props: Any) -> Iterator[K8sObject]:
+    """What a Kyverno policy's generate rules create and its mutate rules patch (:mod:`._k8s_kyverno`)."""
+    own: str | None = None
+    if resource_type.endswith(":Policy"):  # a namespaced Policy acts in its own namespace only
+        written = namespace_of(props)
+        own = written if isinstance(written, str) and written else ANY_NAMESPACE
+    for i, rule in rule_parts(props):
+        at = f"spec.rules[{i}]."
+        generate = get(rule, "generate")
+        if is_map(generate):
+            yield from _generated(resource_type, generate, f"{at}generate.", own)
+            for j, each in enumerate(items(get(generate, "foreach"))):
+                if is_map(each):
+                    yield from _generated(resource_type, each, f"{at}generate.foreach[{j}].", own)
+        mutate = get(rule, "mutate")
+        if is_map(mutate):
+            namespaces = matched_namespaces(rule, own)
+            yield from _patches(resource_type, mutate, f"{at}mutate.", namespaces)
+
+
+def _generated(resource_type: str, generate: Any, at: str, own: str | None) -> Iterator[K8sObject]:
+    data = get(generate, "data")
+    if not is_map(data):
+        return  # a clone of an existing object, or nothing
+    version, kind = (
+        get(data, "apiVersion") or get(generate, "apiVersion"),
+        get(data, "kind") or get(generate, "kind"),
+    )
+    module = _module(version) if isinstance(version, str) and version else "core/v1"
+    token = f"kubernetes:{module}:{kind if isinstance(kind, str) and kind else 'Object'}"
+    namespace = literal_namespace(get(generate, "namespace")) or own or ANY_NAMESPACE
+    if token == resource_type or is_kyverno_policy(token):
+        return  # a policy generating a policy: its own rules are the generated one's
+    yield K8sObject(token, data, namespace, f"{at}data.")
+
+
+def _patches(resource_type: str, mutate: Any, at: str, namespaces: list[str]) -> Iterator[K8sObject]:
+    strategic = get(mutate, "patchStrategicMerge")
+    if is_map(strategic):
+        body = without_anchors(strategic)
+        for namespace in namespaces:
+            yield K8sObject(resource_type, body, namespace, f"{at}patchStrategicMerge.", patch=True)
+    text = get(mutate, "patchesJson6902")
+    if isinstance(text, str):
+        json_body, why = json_patch_body(text)
+        for namespace in namespaces:
+            yield K8sObject(
+                resource_type, json_body or {}, namespace, f"{at}patchesJson6902.", patch=True, unreadable=why
+            )
+    for j, each in enumerate(items(get(mutate, "foreach"))):
+        if is_map(each):
+            yield from _patches(resource_type, each, f"{at}foreach[{j}].", namespaces)

@@ -73,7 +73,7 @@ Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -159,7 +159,8 @@ BUILT_IN_GROUPS = frozenset(
 PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
 #: Groups whose objects quote pod specs as patterns to match or patches to apply, not pods to run:
 #: Kyverno's policies (``validate.pattern: {spec: {containers: [{securityContext: {privileged:
-#: "false"}}]}}``) and their reports.
+#: "false"}}]}}``) and their reports: never searched as a whole. What a Kyverno policy's ``generate`` and
+#: ``mutate`` rules make is read apart (:mod:`._k8s_kyverno`, through :mod:`._k8s_objects`).
 QUOTING_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"})
 #: Suffixes of the groups of controllers that make cloud resources from their objects, never a pod:
 #: AWS Controllers for Kubernetes (``sagemaker.services.k8s.aws``, whose ``Model`` lists SageMaker
@@ -237,12 +238,16 @@ def is_container(value: Any, keyed: bool = False) -> bool:
     return ("name" in keys or keyed) and bool(keys & (CONTAINER_FIELDS - {"name"}))
 
 
-def _container_list(holder: Mapping[str, Any], key: str) -> bool:
+def _container_list(holder: Mapping[str, Any], key: str, patch: bool = False) -> bool:
     """Whether ``holder[key]`` is a list of maps one of which at least is a container (raises when it is
     unknown): every map of it is then judged as a container, so a privileged one is not hidden by a
     sibling the shape does not recognise (``{"name": "x"}``, which no pod would run)."""
     value = holder[key]
-    return is_seq(value) and all(is_map(item) for item in value) and any(is_container(item) for item in value)
+    return (
+        is_seq(value)
+        and all(is_map(item) for item in value)
+        and any(is_container(item, patch) for item in value)
+    )
 
 
 def inline_pod(keys: list[str]) -> bool:
@@ -265,10 +270,15 @@ def _may_hold_pods(key: str) -> bool:
     return key in _POD_KEYS or lowered.endswith(_POD_KEY_SUFFIXES)
 
 
-def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod], UnknownValueError | None]:
+def find_pods(
+    props: Any, skipped: tuple[str, ...] = (), *, patch: bool = False
+) -> tuple[list[FoundPod], UnknownValueError | None]:
     """Every pod spec and bare-container holder in an object's inputs, at any depth (list items too),
     in document order, and the first value unknown at preview that may hide one. ``skipped``: top-level
-    keys not searched (besides ``metadata``: a List's ``items``, read as objects of their own)."""
+    keys not searched (besides ``metadata``: a List's ``items``, read as objects of their own). ``patch``: the
+    object is a patch (a Kyverno mutate rule's): every pod found is judged on what it sets, a map of a
+    container list is a container by any Container field (a patch names no image), and pod-level fields
+    are judged with no pod below them (a patch of ``spec.hostNetwork`` alone)."""
     found: list[FoundPod] = []
     settings: set[str] = set()  # paths of maps holding pod-level fields: judged where pods sit below them
     unknown: UnknownValueError | None = None
@@ -295,15 +305,17 @@ def find_pods(props: Any, skipped: tuple[str, ...] = ()) -> tuple[list[FoundPod]
         # The object's own ObjectMeta holds no pod.
         unsearched: set[str] = set() if path else {"metadata", *skipped}
         try:
-            pod = _pod_at(path, value, keys, key, parent)
+            pod = _pod_at(path, value, keys, key, parent, patch)
         except UnknownValueError as error:
             unknown, pod = unknown or error, None
+        if pod is not None and patch:
+            pod = replace(pod, partial=True)
         if pod is not None:
             found.append(pod)
             unsearched.update(CONTAINER_LISTS + (pod.singles or ()))
         elif SETTINGS_KEYS.intersection(keys):
             found.append(FoundPod(path, value, True, (), (), None, "", settings=True))
-            if not names_a_pod(key):
+            if not (patch or names_a_pod(key)):
                 settings.add(path)
         children: list[tuple[str, Any, str, str, Any]] = []
         for child_key in keys:
@@ -346,10 +358,12 @@ def _text_patch(path: str, text: str) -> list[FoundPod]:
     return [pod or FoundPod(path, patch, True, (), (), None, "")]
 
 
-def _pod_at(path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any) -> FoundPod | None:
+def _pod_at(
+    path: str, value: Mapping[str, Any], keys: list[str], key: str, parent: Any, patch: bool = False
+) -> FoundPod | None:
     """The pod spec or bare-container holder ``value`` is, or None; raises where an unknown container
     list or container leaves it undecided."""
-    lists = tuple(k for k in CONTAINER_LISTS if k in keys and _container_list(value, k))
+    lists = tuple(k for k in CONTAINER_LISTS if k in keys and _container_list(value, k, patch))
     singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k], keyed=True))
     extra = tuple(k for k in lists if k not in POD_SPEC_LISTS)
     if "containers" not in lists and inline_pod(keys):

@@ -78,7 +78,7 @@ from ._common import (
 from ._gpu_placement import GPU_NODE_LABELS, placement_problems
 from ._k8s_booleans import holds, malformed, malformed_note, said
 from ._k8s_objects import UNKNOWN_NAMESPACE as _UNKNOWN_NAMESPACE
-from ._k8s_objects import K8sObject, is_list_type, namespace_of, objects_of
+from ._k8s_objects import K8sObject, expands, namespace_of, objects_of
 from ._k8s_pod_search import BUILT_IN_GROUPS, PULUMI_GROUPS, QUOTING_GROUPS, cloud_resource_group, find_pods
 from ._k8s_quantities import quantity
 
@@ -207,15 +207,17 @@ def searched_kind(resource_type: str) -> bool:
 _NOT_SEARCHED_GROUPS = BUILT_IN_GROUPS | PULUMI_GROUPS | QUOTING_GROUPS
 
 
-def _searched_or_list(resource_type: str) -> bool:
-    return searched_kind(resource_type) or is_list_type(resource_type)
+def _searched_or_expanded(resource_type: str) -> bool:
+    return searched_kind(resource_type) or expands(resource_type)
 
 
-#: What the security rules check: the listed pod kinds, every kind searched by shape, and every
-#: ``*List`` (its items are judged as their own kinds: :mod:`._k8s_objects`).
-ANY_POD_KIND = TypesMatching(frozenset(WORKLOADS), _searched_or_list)
-#: What the availability rules check: the listed pod kinds, and every ``*List`` (its items of those kinds).
-LISTED_POD_KIND = TypesMatching(frozenset(WORKLOADS), is_list_type)
+#: What the security rules check: the listed pod kinds, every kind searched by shape, every ``*List``
+#: (its items are judged as their own kinds) and Kyverno's policies (what they generate and patch:
+#: :mod:`._k8s_objects`).
+ANY_POD_KIND = TypesMatching(frozenset(WORKLOADS), _searched_or_expanded)
+#: What the availability rules check: the listed pod kinds, and every ``*List`` and Kyverno policy
+#: (their objects of those kinds).
+LISTED_POD_KIND = TypesMatching(frozenset(WORKLOADS), expands)
 
 
 @dataclass(frozen=True)
@@ -411,12 +413,12 @@ def _listed_pod_specs(item: K8sObject) -> list[PodSpec]:
 
 
 def searched_pod_specs(
-    props: Any, namespace: Any, prefix: str = "", skipped: tuple[str, ...] = ()
+    props: Any, namespace: Any, prefix: str = "", skipped: tuple[str, ...] = (), *, patch: bool = False
 ) -> tuple[list[PodSpec], UnknownValueError | None]:
     """The pod specs :func:`~._k8s_pod_search.find_pods` finds by shape in an object of a kind the pack
     does not list (at ``prefix`` in its resource, its top-level ``skipped`` keys left out), and the first
     value unknown at preview that may hide one."""
-    found, unknown = find_pods(props, skipped)
+    found, unknown = find_pods(props, skipped, patch=patch)
     pods = [
         PodSpec(
             prefix + pod.path,
@@ -484,7 +486,10 @@ def _workload_rule(
             # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
             if (obj.namespace or _provider_namespace(args)) in exempt:
                 continue
-            if obj.type in POD_KINDS and not obj.rest:
+            if obj.patch:
+                if any_kind:  # a patch another object makes: judged by shape, on what it sets
+                    yield from _searched(obj, cfg, seen)
+            elif obj.type in POD_KINDS and not obj.rest:
                 # An InferenceService's own annotations reach each component's pods: said once.
                 for pod in _listed_pod_specs(obj):
                     yield from _once(check(pod, cfg), seen)
@@ -495,7 +500,9 @@ def _workload_rule(
         # Each pod is judged apart: one's unknown value leaves the rule undecided on the object, after
         # every decided finding, as does an unknown value that may hide a pod (_k8s_pod_search).
         skipped = ("items",) if obj.rest else ()
-        pods, unknown = searched_pod_specs(obj.props, obj.namespace, obj.prefix, skipped)
+        pods, unknown = searched_pod_specs(obj.props, obj.namespace, obj.prefix, skipped, patch=obj.patch)
+        if obj.unreadable is not None:
+            pods = [PodSpec(obj.prefix.removesuffix("."), {}, obj.namespace, True, unreadable=obj.unreadable)]
         for pod in pods:
             try:
                 yield from _once(check(pod, cfg), seen)
@@ -672,9 +679,9 @@ def _model_image_digests(pod: PodSpec) -> Check:
 def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     if pod.unreadable is not None:
         yield (
-            f"{pod.path} is not a YAML or JSON map the pack can read ({pod.unreadable}): the pod it patches "
-            "(privileged, host namespaces, volumes...) cannot be judged; write the patch as a literal YAML or "
-            "JSON map, or set those fields on the template itself."
+            f"{pod.path} is not a YAML or JSON patch the pack can read ({pod.unreadable}): the pods it patches "
+            "(privileged, host namespaces, volumes...) cannot be judged; write the patch literally as YAML or "
+            "JSON, or set those fields on the object itself."
         )
     # Every bool field counts only as a real boolean (_k8s_booleans): "true", 1 or "false" is malformed.
     pod_value = pod.get(f"{pod.context_key}.runAsNonRoot")

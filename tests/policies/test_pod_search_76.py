@@ -424,11 +424,11 @@ PATCHES = [
     ),
     pytest.param(
         patched_workflow("{{inputs.parameters.patch}}"), PRIVILEGED,
-        "spec.templates[0].podSpecPatch is not a YAML or JSON map", id="a-patch-chosen-at-submission",
+        "spec.templates[0].podSpecPatch is not a YAML or JSON patch", id="a-patch-chosen-at-submission",
     ),
     pytest.param(
         patched_workflow("- hostNetwork: true"), PRIVILEGED,
-        "spec.templates[0].podSpecPatch is not a YAML or JSON map", id="a-list-not-a-map",
+        "spec.templates[0].podSpecPatch is not a YAML or JSON patch", id="a-list-not-a-map",
     ),
 ]  # fmt: skip
 
@@ -453,3 +453,142 @@ def test_a_harmless_pod_spec_patch_passes_every_security_rule() -> None:
 
 def test_an_unknown_pod_spec_patch_is_undecided() -> None:
     assert report(PRIVILEGED, WORKFLOW, patched_workflow(UNKNOWN_STRING_VALUE)).undecided
+
+
+# --- 5. Kyverno: pods a policy generates or patches ------------------------------------------------------
+
+CLUSTER_POLICY = "kubernetes:kyverno.io/v1:ClusterPolicy"
+NAMESPACED_POLICY = "kubernetes:kyverno.io/v1:Policy"
+MATCH_PODS = {"any": [{"resources": {"kinds": ["Pod"]}}]}
+
+
+def kyverno(*rules: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": "p"}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    return {"metadata": metadata, "spec": {"rules": [{"name": f"r{i}", **r} for i, r in enumerate(rules)]}}
+
+
+def generating(
+    kind: str, data: dict[str, Any], namespace: str | None = "serving", **more: Any
+) -> dict[str, Any]:
+    generate: dict[str, Any] = {
+        "apiVersion": "apps/v1" if kind != "Pod" else "v1",
+        "kind": kind,
+        "name": "x",
+        "data": data,
+    }
+    if namespace is not None:
+        generate["namespace"] = namespace
+    return {"match": {"any": [{"resources": {"kinds": ["Namespace"]}}]}, "generate": {**generate, **more}}
+
+
+def mutating(mutate: dict[str, Any], match: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"match": match or MATCH_PODS, "mutate": mutate}
+
+
+KYVERNO = [
+    pytest.param(
+        kyverno(generating("Deployment", {"spec": {"template": {"spec": privileged_pod()}}})), PRIVILEGED,
+        "spec.rules[0].generate.data.spec.template.spec.containers[0].securityContext.privileged is true",
+        id="generated-privileged-deployment",
+    ),
+    pytest.param(
+        kyverno(generating("DaemonSet", {"spec": {"template": {"spec": {**POD, "hostNetwork": True}}}},
+                           namespace="{{request.object.metadata.name}}")),
+        "k8s-no-host-namespaces", "spec.rules[0].generate.data.spec.template.spec.hostNetwork is true",
+        id="generated-host-network-daemon-set-in-every-namespace",
+    ),
+    pytest.param(
+        kyverno({"match": MATCH_PODS, "generate": {"foreach": [{"list": "x", "apiVersion": "v1", "kind": "Pod",
+                 "name": "y", "namespace": "ml", "data": {"spec": privileged_pod()}}]}}),
+        PRIVILEGED, "spec.rules[0].generate.foreach[0].data.spec.containers[0].securityContext.privileged is true",
+        id="generated-in-a-foreach",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchStrategicMerge": {"spec": {"+(hostNetwork)": True}}})),
+        "k8s-no-host-namespaces", "spec.rules[0].mutate.patchStrategicMerge.spec.hostNetwork is true",
+        id="patch-adding-host-network",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchStrategicMerge": {"spec": {"containers": [
+            {"(name)": "*", "securityContext": {"privileged": True}}]}}})),
+        PRIVILEGED, "spec.rules[0].mutate.patchStrategicMerge.spec.containers[0].securityContext.privileged is true",
+        id="patch-making-every-container-privileged",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchStrategicMerge": {"spec": {"template": {"spec": {
+            "volumes": [{"name": "h", "hostPath": {"path": "/"}}]}}}}},
+            {"any": [{"resources": {"kinds": ["Deployment"]}}]})),
+        "k8s-no-host-path-volumes", "spec.rules[0].mutate.patchStrategicMerge.spec.template.spec.volumes[0].hostPath",
+        id="patch-adding-a-host-path-to-deployments",
+    ),
+    pytest.param(
+        kyverno(mutating({"foreach": [{"list": "request.object.spec.containers", "patchStrategicMerge": {"spec": {
+            "containers": [{"name": "{{ element.name }}", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}}}]})),
+        PRIVILEGED, "spec.rules[0].mutate.foreach[0].patchStrategicMerge.spec.containers[0].securityContext.capabilities.add",
+        id="foreach-patch-adding-sys-admin",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchesJson6902": "- op: add\n  path: /spec/hostPID\n  value: true\n"})),
+        "k8s-no-host-namespaces", "spec.rules[0].mutate.patchesJson6902.spec.hostPID is true", id="json-patch-host-pid",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchesJson6902": '[{"op": "replace", "path": "/spec/containers/0/securityContext/privileged", "value": true}]'})),
+        PRIVILEGED, "spec.rules[0].mutate.patchesJson6902.spec.containers[0].securityContext.privileged is true",
+        id="json-patch-privileged",
+    ),
+    pytest.param(
+        kyverno(mutating({"patchesJson6902": "{{ request.object.metadata.annotations.patch }}"})),
+        PRIVILEGED, "spec.rules[0].mutate.patchesJson6902 is not a YAML or JSON patch", id="json-patch-unreadable",
+    ),
+    pytest.param(
+        kyverno(mutating({"targets": [{"apiVersion": "apps/v1", "kind": "Deployment"}],
+                          "patchStrategicMerge": {"spec": {"template": {"spec": {"hostIPC": True}}}}}), namespace="ml"),
+        "k8s-no-host-namespaces", "spec.rules[0].mutate.patchStrategicMerge.spec.template.spec.hostIPC is true",
+        id="namespaced-policy-mutating-existing-deployments",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("inputs", "rule", "fragment"), KYVERNO)
+def test_a_pod_a_kyverno_policy_generates_or_patches_is_judged(
+    inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    token = NAMESPACED_POLICY if inputs["metadata"].get("namespace") else CLUSTER_POLICY
+    messages = found(rule, token, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_kyverno_hardening_patches_and_patterns_pass_every_security_rule() -> None:
+    """The common mutations add hardening; validate patterns quote pods: none is refused."""
+    hardening = mutating({"patchStrategicMerge": {"spec": {
+        "securityContext": {"+(runAsNonRoot)": True, "+(seccompProfile)": {"type": "RuntimeDefault"}},
+        "containers": [{"(name)": "*", "securityContext": {"+(allowPrivilegeEscalation)": False,
+                        "+(privileged)": False, "(runAsUser)": 0}}]}}})  # fmt: skip
+    validating = {"match": MATCH_PODS, "validate": {"pattern": {"spec": {"=(hostNetwork)": True, "containers": [
+        {"securityContext": {"privileged": True}}]}}}}  # fmt: skip
+    labels = mutating({"patchStrategicMerge": {"metadata": {"labels": {"+(team)": "ml"}}}})
+    inputs = kyverno(hardening, validating, labels)
+    for rule in SECURITY_RULES:
+        assert found(rule, CLUSTER_POLICY, inputs) == [], rule
+
+
+def test_a_generated_pod_in_an_exempt_namespace_is_exempt() -> None:
+    inputs = kyverno(
+        generating("Deployment", {"spec": {"template": {"spec": privileged_pod()}}}, "kube-system")
+    )
+    assert found(PRIVILEGED, CLUSTER_POLICY, inputs) == []
+    inputs = kyverno(
+        generating("Deployment", {"spec": {"template": {"spec": privileged_pod()}}}, None),
+        namespace="kube-system",
+    )
+    assert found(PRIVILEGED, NAMESPACED_POLICY, inputs) == []
+
+
+def test_a_patch_matching_only_exempt_namespaces_is_exempt() -> None:
+    match = {"any": [{"resources": {"kinds": ["Pod"], "namespaces": ["kube-system"]}}]}
+    inputs = kyverno(mutating({"patchStrategicMerge": {"spec": {"hostNetwork": True}}}, match))
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, inputs) == []
+    match["any"].append({"resources": {"kinds": ["Pod"]}})
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, inputs) != []
