@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from ._common import get, is_map, is_seq, items
+from ._k8s_pod_search import load_text
 
 #: Kyverno's policy kinds with generate and mutate rules (kyverno.io/v1, v2beta1).
 POLICY_KINDS = frozenset({"ClusterPolicy", "Policy"})
@@ -70,7 +71,7 @@ def json_patch_body(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """``(body, None)``: the values RFC 6902 operations in ``text`` set, as the partial object they make;
     ``(None, why)`` where the text is no list of operations, or copies or moves a value into the object."""
     try:
-        operations = yaml.safe_load(text)
+        operations = load_text(text)
     except yaml.YAMLError as error:
         return None, f"YAML: {getattr(error, 'problem', None) or type(error).__name__}"
     if operations is None:

@@ -54,6 +54,8 @@ class K8sObject:
     """A patch another object makes (a Kyverno mutate rule's): searched by shape, judged on what it sets."""
     unreadable: str | None = None
     """Why a patch written as text could not be read: the pods it patches cannot be judged."""
+    search: bool = False
+    """Searched by shape whatever its type: a ``helm.sh/v3`` Release's chart values."""
 
 
 def namespace_of(obj: Any) -> Any:
@@ -96,9 +98,15 @@ def item_type(list_type: str, item: Any) -> str:
     return f"kubernetes:{module}:{own_kind if isinstance(own_kind, str) and own_kind else kind.removesuffix('List')}"
 
 
+#: pulumi-kubernetes' Helm releases: installed by the provider (Helm's own), their objects never
+#: registered as resources; their ``values`` are searched by shape.
+HELM_RELEASES = frozenset({"kubernetes:helm.sh/v3:Release"})
+
+
 def expands(resource_type: str) -> bool:
-    """Whether a resource of this type holds objects of other kinds (a List, a Kyverno policy)."""
-    return is_list_type(resource_type) or is_kyverno_policy(resource_type)
+    """Whether a resource of this type holds objects of other kinds (a List, a Kyverno policy, a Helm
+    release's values)."""
+    return is_list_type(resource_type) or is_kyverno_policy(resource_type) or resource_type in HELM_RELEASES
 
 
 def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8sObject]:
@@ -107,6 +115,15 @@ def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8s
     item's kind, are unknown at preview."""
     if is_kyverno_policy(resource_type):
         yield from _kyverno_objects(resource_type, props)
+        return
+    if resource_type in HELM_RELEASES:
+        # The chart's values, searched by shape as a Flux HelmRelease's spec.values are; its objects go
+        # to the Release's namespace (else the provider's). valueYamlFiles (assets) are not read.
+        try:
+            namespace = get(props, "namespace")
+        except UnknownValueError:
+            namespace = UNKNOWN_NAMESPACE
+        yield K8sObject(resource_type, {"values": get(props, "values")}, namespace, prefix, search=True)
         return
     if not is_list_type(resource_type):
         yield K8sObject(resource_type, props, namespace_of(props), prefix)

@@ -20,7 +20,8 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 - a **pod spec** is a map whose ``containers`` is a list of maps, one a container map at least; its siblings
   (``initContainers``, ``ephemeralContainers``, ``hostNetwork``, ``volumes``, ``securityContext``...)
   are the pod's;
-- a **bare-container holder** is a map with a list of container maps under ``sidecars`` or ``steps``,
+- a **bare-container holder** is a map with a list of container maps under ``sidecars``, ``steps`` or a
+  key ending in ``Containers`` (a chart's ``extraContainers``, ``sidecarContainers``...),
   or one container under ``container``, ``script`` or ``stepTemplate``; its own ``securityContext``,
   ``volumes`` and host flags are read as the pod's, as an Argo template's are;
 - a map under a key naming a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`: Tekton's ``podTemplate``)
@@ -28,6 +29,8 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 - a **pod spec patch written as text** (Argo's ``podSpecPatch``, :data:`TEXT_PATCH_KEYS`) is parsed as YAML
   (JSON is YAML) and judged like a Patch; text that is no map (an expression chosen at submission) is
   said by ``k8s-container-security-context`` to leave the pod unjudged;
+- Helm **values written as YAML text** (an Argo CD Application's ``helm.values``) are searched as the map
+  they are (text that is no YAML, or holds an alias, is not);
 - a **pod with its main container inline** (Spark's SparkPodSpec: ``spec.driver``, ``spec.executor``) is a
   map with ``podSecurityContext`` or Spark's sizes (``cores``, ``coreLimit``, ``memoryOverhead``...) beside
   a container's or pod's field: the map is its main container (``image``, ``securityContext``), its
@@ -118,6 +121,10 @@ POD_LEVEL_KEYS = frozenset(
 #: ``podSpecPatch`` (a Template's and a WorkflowSpec's; argo-workflows docs/fields.md, "podSpecPatch holds
 #: strategic merge patch to apply against the pod spec"). Parsed and judged like a Patch.
 TEXT_PATCH_KEYS = frozenset({"podSpecPatch"})
+#: Keys holding Helm chart values written as YAML text: an Argo CD Application's
+#: ``spec.source.helm.values`` (its map form ``valuesObject`` is searched as any map). Searched by shape
+#: like a Flux HelmRelease's ``spec.values`` and a ``helm.sh/v3`` Release's ``values``.
+TEXT_VALUES_KEYS = frozenset({"values"})
 #: Fields of a map that is a pod and its main container in one, Spark's SparkPodSpec (the Spark operator's
 #: ``spec.driver`` and ``spec.executor``, sparkoperator.k8s.io/v1beta2): its ``podSecurityContext`` (a
 #: PodSecurityContext) and Spark's sizes, beside the container's ``image``, ``securityContext`` (a
@@ -153,8 +160,8 @@ BUILT_IN_GROUPS = frozenset(
         "storagemigration.k8s.io",
     }
 )  # fmt: skip
-#: pulumi-kubernetes' own tokens that are no Kubernetes object: a ``helm.v3.Release`` (its chart values
-#: are opaque to the pack), and the ``yaml``/``kustomize``/``helm`` components whose objects are
+#: pulumi-kubernetes' own tokens that are no Kubernetes object: a ``helm.v3.Release`` (never searched as a
+#: whole: its chart ``values`` are, apart, :mod:`._k8s_objects`), and the ``yaml``/``kustomize``/``helm`` components whose objects are
 #: registered (and checked) as resources of their own.
 PULUMI_GROUPS = frozenset({"helm", "helm.sh", "kustomize", "yaml"})
 #: Groups whose objects quote pod specs as patterns to match or patches to apply, not pods to run:
@@ -259,6 +266,12 @@ def inline_pod(keys: list[str]) -> bool:
     )
 
 
+def _names_containers(key: str) -> bool:
+    """A key other than :data:`CONTAINER_LISTS` naming a list of containers: ``*Containers`` (Helm's
+    ``extraContainers``, ``extraInitContainers``, ``sidecarContainers``, ``additionalContainers``...)."""
+    return key not in CONTAINER_LISTS and key.lower().endswith("containers")
+
+
 def names_a_pod(key: str) -> bool:
     """Whether ``key`` names a pod's settings (:data:`POD_TEMPLATE_SUFFIXES`): Tekton's ``podTemplate``
     and ``taskPodTemplate``, Strimzi's ``template.pod``..."""
@@ -289,6 +302,8 @@ def find_pods(
         if key in TEXT_PATCH_KEYS and isinstance(value, str):
             found.extend(_text_patch(path, value))
             continue
+        if key in TEXT_VALUES_KEYS and isinstance(value, str):
+            value = _text_values(value)  # Helm values as YAML text: searched as the map they are
         if is_seq(value):
             entries: list[tuple[str, Any, str, str, Any]] = []
             for i in range(len(value)):
@@ -312,7 +327,7 @@ def find_pods(
             pod = replace(pod, partial=True)
         if pod is not None:
             found.append(pod)
-            unsearched.update(CONTAINER_LISTS + (pod.singles or ()))
+            unsearched.update(CONTAINER_LISTS + pod.singles + pod.lists)
         elif SETTINGS_KEYS.intersection(keys):
             found.append(FoundPod(path, value, True, (), (), None, "", settings=True))
             if not (patch or names_a_pod(key)):
@@ -340,12 +355,37 @@ def find_pods(
     ], unknown
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: text a policy reads (a patch, chart values) is searched at every
+    depth, and aliases nested in aliases make a small text an exponentially large tree ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name): not read", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_text(text: str) -> Any:
+    """YAML (or JSON) text as data, without aliases (:class:`_NoAliasLoader`); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_NoAliasLoader)
+
+
+def _text_values(text: str) -> Any:
+    """Helm values written as YAML text (:data:`TEXT_VALUES_KEYS`) as data; None where they are no YAML."""
+    try:
+        return load_text(text)
+    except yaml.YAMLError:
+        return None  # not YAML (or aliased): nothing to search; Helm refuses what it cannot parse
+
+
 def _text_patch(path: str, text: str) -> list[FoundPod]:
     """The pod spec patch ``text`` holds (:data:`TEXT_PATCH_KEYS`), judged like a Patch; one that is no
     YAML or JSON map (an Argo expression chosen at submission, ``{{inputs.parameters.patch}}``) is
     :attr:`FoundPod.unreadable`: the pod it patches cannot be judged."""
     try:
-        patch = yaml.safe_load(text)
+        patch = load_text(text)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or type(error).__name__
         return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem}")]
@@ -363,7 +403,8 @@ def _pod_at(
 ) -> FoundPod | None:
     """The pod spec or bare-container holder ``value`` is, or None; raises where an unknown container
     list or container leaves it undecided."""
-    lists = tuple(k for k in CONTAINER_LISTS if k in keys and _container_list(value, k, patch))
+    named = [k for k in CONTAINER_LISTS if k in keys] + [k for k in keys if _names_containers(k)]
+    lists = tuple(k for k in named if _container_list(value, k, patch))
     singles = tuple(k for k in SINGLE_CONTAINER_KEYS if k in keys and is_container(value[k], keyed=True))
     extra = tuple(k for k in lists if k not in POD_SPEC_LISTS)
     if "containers" not in lists and inline_pod(keys):

@@ -39,7 +39,8 @@ its own paths only, never searched too (one violation, not two). Any ``*List`` i
 judged as its own kind in its own namespace (:mod:`._k8s_objects`; a list's ``ListMeta`` has no namespace).
 
 Workloads in ``exemptNamespaces`` (default ``kube-system``) are skipped: system add-ons such as
-device plugins legitimately need host access. A ``helm.v3.Release`` is opaque to the pack;
+device plugins legitimately need host access. A ``helm.v3.Release``'s ``values`` are searched by shape
+(:mod:`._k8s_objects`), in its ``namespace``, as a Flux HelmRelease's are;
 charts Pulumi renders itself (``helm.v3.Chart``, ``helm.v4.Chart``) register their workloads,
 which are checked like any other.
 """
@@ -486,8 +487,8 @@ def _workload_rule(
             # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
             if (obj.namespace or _provider_namespace(args)) in exempt:
                 continue
-            if obj.patch:
-                if any_kind:  # a patch another object makes: judged by shape, on what it sets
+            if obj.patch or obj.search:
+                if any_kind:  # a patch another object makes, or chart values: judged by shape
                     yield from _searched(obj, cfg, seen)
             elif obj.type in POD_KINDS and not obj.rest:
                 # An InferenceService's own annotations reach each component's pods: said once.
@@ -615,8 +616,8 @@ def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
             continue
         if image in (None, "") and path in supplied:
             continue
-        if image is None and pod.partial:
-            continue
+        if pod.partial and (image is None or is_map(image)):
+            continue  # unset, or a Helm-style {repository, tag} the chart assembles (values searched by shape)
         if "@sha256:" not in str(image or ""):
             yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
     # A map above pods naming their default image (a SparkApplication's spec.image): a string only (a

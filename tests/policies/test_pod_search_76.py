@@ -592,3 +592,75 @@ def test_a_patch_matching_only_exempt_namespaces_is_exempt() -> None:
     assert found("k8s-no-host-namespaces", CLUSTER_POLICY, inputs) == []
     match["any"].append({"resources": {"kinds": ["Pod"]}})
     assert found("k8s-no-host-namespaces", CLUSTER_POLICY, inputs) != []
+
+
+# --- 6. Helm values: a helm.sh/v3 Release's, as a Flux HelmRelease's and an Argo CD Application's ---------
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+HELM_RELEASE = "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease"
+APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application"
+#: Values of a chart that takes whole pod fragments (a common convention: extraContainers, sidecars).
+VALUES = {
+    "replicaCount": 2,
+    "image": {"repository": "nginx", "tag": "latest"},
+    "extraContainers": [{"name": "debug", "image": DIGEST, "securityContext": {"privileged": True}}],
+}
+VALUES_AT = ".extraContainers[0].securityContext.privileged is true: remove it."
+
+
+def test_a_helm_release_s_values_are_searched_as_a_flux_helm_release_s_are() -> None:
+    flux = {"metadata": {"name": "web", "namespace": "serving"}, "spec": {"chart": {}, "values": VALUES}}
+    assert found(PRIVILEGED, HELM_RELEASE, flux) == ["spec.values" + VALUES_AT]
+    release = {"chart": "web", "namespace": "serving", "values": VALUES}
+    assert found(PRIVILEGED, RELEASE, release) == ["values" + VALUES_AT]
+
+
+def test_a_helm_release_s_values_holding_a_pod_spec_are_judged() -> None:
+    """Moved from test_pod_specs_anywhere_75 (which pinned these values as opaque): judged now."""
+    release = {"values": {"containers": [{"name": "x", "image": "y:1"}]}}
+    assert found("k8s-image-pinned-by-digest", RELEASE, release) == [
+        "values.containers[0].image 'y:1' is not pinned by digest: use <repository>@sha256:<digest>."
+    ]
+
+
+def test_a_helm_release_in_an_exempt_namespace_is_exempt() -> None:
+    release = {"chart": "cni", "namespace": "kube-system", "values": VALUES}
+    assert found(PRIVILEGED, RELEASE, release) == []
+    assert found(PRIVILEGED, RELEASE, {**release, "namespace": UNKNOWN_STRING_VALUE}) != []
+
+
+def test_helm_values_written_as_text_are_searched_too() -> None:
+    """An Argo CD Application's ``helm.values`` is YAML text (``valuesObject`` its map form)."""
+    text = (
+        "extraContainers:\n- name: debug\n  image: " + DIGEST + "\n  securityContext:\n    privileged: true\n"
+    )
+    app = {"metadata": {"name": "web", "namespace": "argocd"},
+           "spec": {"source": {"chart": "web", "helm": {"values": text}}, "destination": {"namespace": "serving"}}}  # fmt: skip
+    assert found(PRIVILEGED, APPLICATION, app) == ["spec.source.helm.values" + VALUES_AT]
+    app["spec"]["source"]["helm"] = {"valuesObject": VALUES}
+    assert found(PRIVILEGED, APPLICATION, app) == ["spec.source.helm.valuesObject" + VALUES_AT]
+
+
+def test_helm_style_values_are_read_by_the_same_shapes() -> None:
+    """The Helm convention (``podSecurityContext`` beside the main container's ``securityContext`` and
+    ``image``) is the inline pod's shape: its settings are judged; an ``image: {repository, tag}`` map
+    is the chart's to assemble, not judged."""
+    values = {"image": {"repository": "nginx", "tag": "latest"}, "securityContext": HARDENED,
+              "podSecurityContext": SAFE_CONTEXT, "service": {"type": "ClusterIP"}}  # fmt: skip
+    release = {"chart": "web", "namespace": "serving", "values": values}
+    for rule in SECURITY_RULES:
+        assert found(rule, RELEASE, release) == [], rule
+    values["securityContext"] = {**HARDENED, "runAsUser": 0}
+    assert found("k8s-run-as-high-uid", RELEASE, release) == [
+        "values.securityContext.runAsUser is 0: run as a UID >= 10000."
+    ]
+
+
+def test_values_text_that_is_no_map_or_holds_an_alias_bomb_is_not_searched() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    for text in ("a, b, c", bomb):
+        app = {"metadata": {"name": "w"}, "spec": {"source": {"helm": {"values": text}}}}
+        for rule in SECURITY_RULES:
+            assert found(rule, APPLICATION, app) == [], rule
