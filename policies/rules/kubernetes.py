@@ -910,9 +910,10 @@ k8s_container_security_context = _workload_rule(
     (
         "Containers must run unprivileged, without privilege escalation, with a read-only root filesystem, as "
         "non-root and with all capabilities dropped (in every kind: an operator's pod templates and bare containers "
-        "are found by shape, a fragment it merges judged on what it sets). Fix: set securityContext privileged=false, "
+        "are found by shape, a fragment it merges judged on what it sets; a patch written as text, Argo's podSpecPatch or "
+        "Kyverno's patchesJson6902, is read, and refused where it cannot be). Fix: set securityContext privileged=false, "
         "allowPrivilegeEscalation=false, readOnlyRootFilesystem=true, runAsNonRoot=true (container or pod) "
-        "and capabilities.drop=['ALL']."
+        "and capabilities.drop=['ALL']; write a text patch literally."
     ),
     _security_context,
     level=MANDATORY,
