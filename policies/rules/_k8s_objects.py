@@ -78,9 +78,10 @@ def _split(resource_type: str) -> tuple[str, str] | None:
 
 
 def is_list_type(resource_type: str) -> bool:
-    """Whether ``resource_type`` is a Kubernetes ``<Kind>List`` token (its objects are its ``items``)."""
+    """Whether ``resource_type`` is a Kubernetes ``<Kind>List`` token (its objects are its ``items``), the
+    kind-less ``v1`` ``List`` (``kubectl``'s, through ``apiextensions.CustomResource``) among them."""
     parts = _split(resource_type)
-    return parts is not None and parts[1].endswith("List") and parts[1] != "List"
+    return parts is not None and parts[1].endswith("List")
 
 
 def _module(api_version: str) -> str:
@@ -95,7 +96,8 @@ def item_type(list_type: str, item: Any) -> str:
     own_kind, own_version = get(item, "kind"), get(item, "apiVersion")
     if isinstance(own_version, str) and own_version:
         module = _module(own_version)
-    return f"kubernetes:{module}:{own_kind if isinstance(own_kind, str) and own_kind else kind.removesuffix('List')}"
+    fallback = kind.removesuffix("List") or "Object"  # an item of a kind-less List names its own, or none
+    return f"kubernetes:{module}:{own_kind if isinstance(own_kind, str) and own_kind else fallback}"
 
 
 #: pulumi-kubernetes' Helm releases: installed by the provider (Helm's own), their objects never

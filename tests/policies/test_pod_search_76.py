@@ -155,6 +155,14 @@ def test_a_list_item_is_judged_as_its_own_kind(list_type: str, item: dict[str, A
     assert found(PRIVILEGED, list_type, {"items": [item]}) == [path + PRIVILEGED_AT]
 
 
+def test_a_kind_less_v1_list_is_its_items() -> None:
+    """``kind: List`` (apiVersion v1, kubectl's) through apiextensions.CustomResource."""
+    inputs = {"items": [deployment(), pod_object("kube-system")]}
+    assert found(PRIVILEGED, "kubernetes:core/v1:List", inputs) == [
+        "items[0].spec.template.spec" + PRIVILEGED_AT
+    ]
+
+
 def test_a_list_item_of_its_own_kind_in_kube_system_is_exempt_whatever_the_list() -> None:
     for list_type in ("kubernetes:apps/v1:DeploymentList", RAY_LIST, "kubernetes:core/v1:ConfigMapList"):
         assert found(PRIVILEGED, list_type, {"items": [pod_object("kube-system")]}) == [], list_type
