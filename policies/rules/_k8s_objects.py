@@ -31,6 +31,8 @@ from ._k8s_kyverno import (
     rule_parts,
     without_anchors,
 )
+from ._k8s_mutators import is_gatekeeper_mutator, mutator_value, written_object
+from ._k8s_mutators import matched_namespaces as mutator_namespaces
 
 #: What :func:`namespace_of` reads for a namespace unknown at preview: no namespace name (a DNS label)
 #: can be spelled so, so no ``exemptNamespaces`` entry exempts it.
@@ -106,9 +108,14 @@ HELM_RELEASES = frozenset({"kubernetes:helm.sh/v3:Release"})
 
 
 def expands(resource_type: str) -> bool:
-    """Whether a resource of this type holds objects of other kinds (a List, a Kyverno policy, a Helm
-    release's values)."""
-    return is_list_type(resource_type) or is_kyverno_policy(resource_type) or resource_type in HELM_RELEASES
+    """Whether a resource of this type holds objects of other kinds (a List, a Kyverno policy, a
+    Gatekeeper mutator, a Helm release's values)."""
+    return (
+        is_list_type(resource_type)
+        or is_kyverno_policy(resource_type)
+        or is_gatekeeper_mutator(resource_type)
+        or resource_type in HELM_RELEASES
+    )
 
 
 def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8sObject]:
@@ -117,6 +124,9 @@ def objects_of(resource_type: str, props: Any, prefix: str = "") -> Iterator[K8s
     item's kind, are unknown at preview."""
     if is_kyverno_policy(resource_type):
         yield from _kyverno_objects(resource_type, props)
+        return
+    if is_gatekeeper_mutator(resource_type):
+        yield from _mutator_objects(resource_type, props)
         return
     if resource_type in HELM_RELEASES:
         # The chart's values, searched by shape as a Flux HelmRelease's spec.values are; its objects go
@@ -190,3 +200,13 @@ def _patches(resource_type: str, mutate: Any, at: str, namespaces: list[str]) ->
     for j, each in enumerate(items(get(mutate, "foreach"))):
         if is_map(each):
             yield from _patches(resource_type, each, f"{at}foreach[{j}].", namespaces)
+
+
+def _mutator_objects(resource_type: str, props: Any) -> Iterator[K8sObject]:
+    """The partial object a Gatekeeper mutator writes (:mod:`._k8s_mutators`), in each namespace it matches."""
+    writes, value = mutator_value(resource_type.rpartition(":")[2], get(props, "spec.parameters"))
+    body = written_object(get(props, "spec.location"), value) if writes else None
+    if body is None:
+        return
+    for namespace in mutator_namespaces(props):
+        yield K8sObject(resource_type, body, namespace, "spec.location ", patch=True)

@@ -672,3 +672,60 @@ def test_values_text_that_is_no_map_or_holds_an_alias_bomb_is_not_searched() -> 
         app = {"metadata": {"name": "w"}, "spec": {"source": {"helm": {"values": text}}}}
         for rule in SECURITY_RULES:
             assert found(rule, APPLICATION, app) == [], rule
+
+
+# --- 5b. Gatekeeper's mutators: the same class as Kyverno's mutate rules -----------------------------------
+
+ASSIGN = "kubernetes:mutations.gatekeeper.sh/v1:Assign"
+MODIFY_SET = "kubernetes:mutations.gatekeeper.sh/v1:ModifySet"
+ASSIGN_IMAGE = "kubernetes:mutations.gatekeeper.sh/v1alpha1:AssignImage"
+POD_APPLY = [{"groups": [""], "kinds": ["Pod"], "versions": ["v1"]}]
+
+
+def mutator(location: str, parameters: dict[str, Any], namespaces: list[str] | None = None) -> dict[str, Any]:
+    match: dict[str, Any] = {"scope": "Namespaced", "kinds": [{"apiGroups": ["*"], "kinds": ["Pod"]}]}
+    if namespaces is not None:
+        match["namespaces"] = namespaces
+    return {"metadata": {"name": "m"}, "spec": {"applyTo": POD_APPLY, "match": match, "location": location,
+            "parameters": parameters}}  # fmt: skip
+
+
+GATEKEEPER = [
+    pytest.param(ASSIGN, mutator("spec.containers[name: *].securityContext.privileged", {"assign": {"value": True}}),
+                 PRIVILEGED, "spec.location spec.containers[0].securityContext.privileged is true", id="assign-privileged"),
+    pytest.param(ASSIGN, mutator("spec.hostNetwork", {"assign": {"value": True}}), "k8s-no-host-namespaces",
+                 "spec.location spec.hostNetwork is true", id="assign-host-network"),
+    pytest.param(ASSIGN, mutator("spec.securityContext", {"assign": {"value": {"runAsUser": 0}}}), "k8s-run-as-high-uid",
+                 "spec.location spec.securityContext.runAsUser is 0", id="assign-a-root-pod-context"),
+    pytest.param(ASSIGN, mutator('spec.volumes[name: "host"]', {"assign": {"value": {"name": "host", "hostPath": {"path": "/"}}}}),
+                 "k8s-no-host-path-volumes", "spec.location spec.volumes[0].hostPath", id="assign-host-path-volume"),
+    pytest.param(MODIFY_SET, mutator("spec.containers[name: *].securityContext.capabilities.add",
+                                     {"operation": "merge", "values": {"fromList": ["SYS_ADMIN"]}}),
+                 PRIVILEGED, "spec.location spec.containers[0].securityContext.capabilities.add contains ['SYS_ADMIN']",
+                 id="modify-set-adding-sys-admin"),
+    pytest.param(ASSIGN_IMAGE, mutator("spec.containers[name: *].image", {"assignTag": ":latest"}),
+                 "k8s-image-pinned-by-digest", "spec.location spec.containers[0].image", id="assign-image-tag"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("token", "inputs", "rule", "fragment"), GATEKEEPER)
+def test_a_gatekeeper_mutator_weakening_pods_is_refused(
+    token: str, inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    messages = found(rule, token, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_gatekeeper_mutators_that_harden_or_match_only_exempt_namespaces_pass() -> None:
+    hardening = [
+        (ASSIGN, mutator("spec.containers[name: *].securityContext.privileged", {"assign": {"value": False}})),
+        (ASSIGN, mutator("spec.securityContext.runAsNonRoot", {"assign": {"value": True}})),
+        (MODIFY_SET, mutator("spec.containers[name: *].securityContext.capabilities.drop",
+                             {"operation": "merge", "values": {"fromList": ["ALL"]}})),
+        (ASSIGN_IMAGE, mutator("spec.containers[name: *].image", {"assignTag": "@sha256:" + "b" * 64})),
+        (ASSIGN, mutator("spec.hostNetwork", {"assign": {"value": True}}, namespaces=["kube-system"])),
+        (ASSIGN, mutator("spec.nodeSelector.team", {"assign": {"value": "ml"}})),
+    ]  # fmt: skip
+    for token, inputs in hardening:
+        for rule in SECURITY_RULES:
+            assert found(rule, token, inputs) == [], (rule, inputs["spec"]["location"])
