@@ -32,10 +32,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from ._common import get, is_map, is_seq, items
-from ._k8s_pod_search import load_text
 
 #: Kyverno's policy kinds with generate and mutate rules (kyverno.io/v1, v2beta1).
 POLICY_KINDS = frozenset({"ClusterPolicy", "Policy"})
@@ -65,54 +62,6 @@ def without_anchors(value: Any) -> Any:
     if is_seq(value):
         return [without_anchors(value[i]) for i in range(len(value))]
     return value
-
-
-def json_patch_body(text: str) -> tuple[dict[str, Any] | None, str | None]:
-    """``(body, None)``: the values RFC 6902 operations in ``text`` set, as the partial object they make;
-    ``(None, why)`` where the text is no list of operations, or copies or moves a value into the object."""
-    try:
-        operations = load_text(text)
-    except yaml.YAMLError as error:
-        return None, f"YAML: {getattr(error, 'problem', None) or type(error).__name__}"
-    if operations is None:
-        return {}, None
-    if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
-        return None, f"a {type(operations).__name__}, not a list of operations"
-    body: dict[str, Any] = {}
-    for op in operations:
-        kind, path = op.get("op"), op.get("path")
-        if not isinstance(path, str) or not path.startswith("/"):
-            return None, f"an operation's path {path!r}"
-        if kind in ("copy", "move"):
-            return None, f"a {kind} into {path}: its value is the object's own, chosen per request"
-        if kind in ("add", "replace"):
-            _set(
-                body, [t.replace("~1", "/").replace("~0", "~") for t in path[1:].split("/")], op.get("value")
-            )
-    return body, None
-
-
-def _set(holder: Any, tokens: list[str], value: Any) -> None:
-    token, rest = tokens[0], tokens[1:]
-    if isinstance(holder, list):
-        index = len(holder) if token == "-" else int(token) if token.isdigit() else None
-        if index is None:
-            return
-        while len(holder) <= index:
-            holder.append({})
-        if rest:
-            if not isinstance(holder[index], dict | list):
-                holder[index] = {}
-            _set(holder[index], rest, value)
-        else:
-            holder[index] = value
-        return
-    if not rest:
-        holder[token] = value
-        return
-    if not isinstance(holder.get(token), dict | list):
-        holder[token] = [] if rest[0].isdigit() or rest[0] == "-" else {}
-    _set(holder[token], rest, value)
 
 
 def literal_namespace(value: Any) -> str | None:

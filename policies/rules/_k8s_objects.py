@@ -25,7 +25,6 @@ from ._common import get, is_map, items
 from ._k8s_kyverno import (
     ANY_NAMESPACE,
     is_kyverno_policy,
-    json_patch_body,
     literal_namespace,
     matched_namespaces,
     rule_parts,
@@ -33,6 +32,7 @@ from ._k8s_kyverno import (
 )
 from ._k8s_mutators import is_gatekeeper_mutator, mutator_value, written_object
 from ._k8s_mutators import matched_namespaces as mutator_namespaces
+from ._k8s_text import json_patch_body
 
 #: What :func:`namespace_of` reads for a namespace unknown at preview: no namespace name (a DNS label)
 #: can be spelled so, so no ``exemptNamespaces`` entry exempts it.

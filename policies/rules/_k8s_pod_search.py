@@ -29,6 +29,10 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
 - a **pod spec patch written as text** (Argo's ``podSpecPatch``, :data:`TEXT_PATCH_KEYS`) is parsed as YAML
   (JSON is YAML) and judged like a Patch; text that is no map (an expression chosen at submission) is
   said by ``k8s-container-security-context`` to leave the pod unjudged;
+- a **Kustomize patch written as text** (a Flux Kustomization's or Argo CD Application's ``patches[].patch``,
+  :data:`TEXT_OBJECT_PATCH_LISTS`) is parsed: an object patch searched by shape, JSON Patch operations
+  read as the values they set, both judged like a Patch; text that is neither is said to leave the pods
+  unjudged;
 - Helm **values written as YAML text** (an Argo CD Application's ``helm.values``) are searched as the map
   they are (text that is no YAML, or holds an alias, is not);
 - a **pod with its main container inline** (Spark's SparkPodSpec: ``spec.driver``, ``spec.executor``) is a
@@ -83,6 +87,7 @@ import yaml
 from pulumi_policy.proxy import UnknownValueError
 
 from ._common import is_map, is_seq
+from ._k8s_text import json_patch_body, load_text
 
 #: The fields of a core/v1 ``Container`` (k8s.io/api core/v1 types.go), ``targetContainerName`` an
 #: ephemeral container's: a map with a ``name`` and one of these is a container.
@@ -121,6 +126,11 @@ POD_LEVEL_KEYS = frozenset(
 #: ``podSpecPatch`` (a Template's and a WorkflowSpec's; argo-workflows docs/fields.md, "podSpecPatch holds
 #: strategic merge patch to apply against the pod spec"). Parsed and judged like a Patch.
 TEXT_PATCH_KEYS = frozenset({"podSpecPatch"})
+#: Lists of Kustomize patches written as text (each a string, or an entry's ``patch``): a Flux
+#: Kustomization's ``spec.patches[].patch``, an Argo CD Application's ``spec.source.kustomize.patches[].patch``,
+#: Kustomize's ``patchesStrategicMerge[]`` and ``patchesJson6902[].patch``. Each is a strategic merge patch
+#: of an object or JSON Patch operations, applied to the objects its ``target`` selects.
+TEXT_OBJECT_PATCH_LISTS = frozenset({"patches", "patchesStrategicMerge", "patchesJson6902"})
 #: Keys holding Helm chart values written as YAML text: an Argo CD Application's
 #: ``spec.source.helm.values`` (its map form ``valuesObject`` is searched as any map). Searched by shape
 #: like a Flux HelmRelease's ``spec.values`` and a ``helm.sh/v3`` Release's ``values``.
@@ -302,6 +312,9 @@ def find_pods(
         if key in TEXT_PATCH_KEYS and isinstance(value, str):
             found.extend(_text_patch(path, value))
             continue
+        if isinstance(value, str) and _text_object_patch_key(key, parent_key):
+            found.extend(_text_object_patch(path, value))
+            continue
         if key in TEXT_VALUES_KEYS and isinstance(value, str):
             value = _text_values(value)  # Helm values as YAML text: searched as the map they are
         if is_seq(value):
@@ -355,29 +368,41 @@ def find_pods(
     ], unknown
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases: text a policy reads (a patch, chart values) is searched at every
-    depth, and aliases nested in aliases make a small text an exponentially large tree ("billion laughs")."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, "an alias (*name): not read", self.peek_event().start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def load_text(text: str) -> Any:
-    """YAML (or JSON) text as data, without aliases (:class:`_NoAliasLoader`); raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_NoAliasLoader)
-
-
 def _text_values(text: str) -> Any:
     """Helm values written as YAML text (:data:`TEXT_VALUES_KEYS`) as data; None where they are no YAML."""
     try:
         return load_text(text)
     except yaml.YAMLError:
         return None  # not YAML (or aliased): nothing to search; Helm refuses what it cannot parse
+
+
+def _text_object_patch_key(key: str, parent_key: str) -> bool:
+    """Whether a string at ``key`` (in a map under ``parent_key``) is a Kustomize patch written as text:
+    an item of ``patchesStrategicMerge``, or the ``patch`` of an entry of ``patches``/``patchesJson6902``."""
+    return key == "patchesStrategicMerge" or (key == "patch" and parent_key in TEXT_OBJECT_PATCH_LISTS)
+
+
+def _text_object_patch(path: str, text: str) -> list[FoundPod]:
+    """The pods a Kustomize patch written as text (:data:`TEXT_OBJECT_PATCH_LISTS`) sets: a strategic merge
+    patch of an object (searched by shape, judged like a Patch) or JSON Patch operations (their values at
+    their paths); text that is neither is :attr:`FoundPod.unreadable`."""
+    try:
+        patch = load_text(text)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or type(error).__name__
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem}")]
+    why = None
+    if isinstance(patch, list):
+        patch, why = json_patch_body(text)
+    elif patch is not None and not isinstance(patch, dict):
+        why = f"a {type(patch).__name__}"
+    if why is not None or patch is None:
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=why)] if why else []
+    pods, _ = find_pods(patch, patch=True)
+    return [
+        replace(pod, path=f"{path}.{pod.path}" if pod.path else path, prefix=f"{path}.{pod.prefix}")
+        for pod in pods
+    ]
 
 
 def _text_patch(path: str, text: str) -> list[FoundPod]:

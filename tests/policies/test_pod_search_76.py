@@ -729,3 +729,67 @@ def test_gatekeeper_mutators_that_harden_or_match_only_exempt_namespaces_pass() 
     for token, inputs in hardening:
         for rule in SECURITY_RULES:
             assert found(rule, token, inputs) == [], (rule, inputs["spec"]["location"])
+
+
+# --- 4b. Kustomize patches written as text (Flux Kustomization, Argo CD Application) -----------------------
+
+KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization"
+DEPLOYMENT_PATCH = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+    "      hostNetwork: true\n"
+)
+KUSTOMIZE = [
+    pytest.param(
+        KUSTOMIZATION,
+        {"metadata": {"name": "apps"}, "spec": {"path": "./apps", "patches": [{"patch": DEPLOYMENT_PATCH,
+         "target": {"kind": "Deployment"}}]}},
+        "k8s-no-host-namespaces", "spec.patches[0].patch.spec.template.spec.hostNetwork is true",
+        id="flux-strategic-merge-patch",
+    ),
+    pytest.param(
+        KUSTOMIZATION,
+        {"metadata": {"name": "apps"}, "spec": {"patches": [{"patch": "- op: add\n  path: /spec/template/spec/hostPID\n"
+         "  value: true\n", "target": {"kind": "Deployment"}}]}},
+        "k8s-no-host-namespaces", "spec.patches[0].patch.spec.template.spec.hostPID is true", id="flux-json-patch",
+    ),
+    pytest.param(
+        APPLICATION,
+        {"metadata": {"name": "web"}, "spec": {"source": {"kustomize": {"patches": [{"patch": DEPLOYMENT_PATCH}]}}}},
+        "k8s-no-host-namespaces", "spec.source.kustomize.patches[0].patch.spec.template.spec.hostNetwork is true",
+        id="argo-cd-kustomize-patch",
+    ),
+    pytest.param(
+        KUSTOMIZATION,
+        {"metadata": {"name": "apps"}, "spec": {"patches": [{"patch": "{{ .Values.patch }}"}]}},
+        PRIVILEGED, "spec.patches[0].patch is not a YAML or JSON patch", id="unreadable-patch",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("token", "inputs", "rule", "fragment"), KUSTOMIZE)
+def test_a_kustomize_patch_written_as_text_is_read_and_judged(
+    token: str, inputs: dict[str, Any], rule: str, fragment: str
+) -> None:
+    messages = found(rule, token, inputs)
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_a_harmless_kustomize_patch_passes_every_security_rule() -> None:
+    patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+    inputs = {
+        "metadata": {"name": "apps"},
+        "spec": {"patches": [{"patch": patch}, {"patch": "- op: remove\n  path: /spec/replicas\n"}]},
+    }
+    for rule in SECURITY_RULES:
+        assert found(rule, KUSTOMIZATION, inputs) == [], rule
+
+
+def test_strings_listed_under_patches_are_no_patch_text() -> None:
+    inputs = {"metadata": {"name": "w"}, "spec": {"patches": ["fix-1", "fix-2"], **POD}}
+    for rule in SECURITY_RULES:
+        assert found(rule, "kubernetes:example.com/v1:Widget", inputs) == [], rule
+    smp = {"metadata": {"name": "w"}, "spec": {"patchesStrategicMerge": [DEPLOYMENT_PATCH]}}
+    assert found("k8s-no-host-namespaces", KUSTOMIZATION, smp) == [
+        "spec.patchesStrategicMerge[0].spec.template.spec.hostNetwork is true: remove it; inference pods do "
+        "not share host namespaces."
+    ]
