@@ -23,7 +23,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.observability.model_monitoring import MonitoringBaselines
+from components.observability.monitoring_baselines import MonitoringBaselines
 from components.observability.monitoring_spec import baseline_prefix
 from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from stacks.arns import ArnError, parse_arn, parse_model_package_group_arn
