@@ -196,14 +196,15 @@ sys.modules["botocore"] = None  # what `pip install mlops-platform` (no extra) h
 from components.observability.monitoring_spec import MonitoringSpec
 from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.serving.inference_endpoint_spec import VariantSpec
-from tests.stacks.test_read_limits_review import _model_quality_args
+from components.observability.model_quality_spec import ModelQualitySpec
+from tests.components.model_quality_args import model_quality_args
 
 IMAGE = {"image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}
 builds = {
     "variant": lambda t: VariantSpec(name="primary", model=IMAGE, instance_type=t),
     "monitoring": lambda t: MonitoringSpec(instance_type=t),
     "batch": lambda t: BatchScoringSpec(schedule="cron(0 3 * * ? *)", instance_type=t),
-    "model-quality": _model_quality_args,
+    "model-quality": lambda t: model_quality_args(ModelQualitySpec(model_quality=True), instance_type=t),
 }
 for name, build in builds.items():
     for instance_type in ("ml.m5.xlarge", "ml.c5.large", "m5.xlarge"):
@@ -237,7 +238,7 @@ def test_the_specs_check_the_form_of_an_instance_type_without_botocore() -> None
 
     The fresh process runs once per version of the code for every xdist worker and later run
     (tests.recorded.computed_once): what it prints is a pure function of the code (components,
-    uv.lock), this module (the script, and what it imports of it), the support files
+    uv.lock), this module (the script), the support files
     (tests/components/model_quality_args.py), the environment, the working directory and the
     interpreter."""
     result = computed_once("without-botocore", _run_without_botocore, key=[_WITHOUT_BOTOCORE])
