@@ -186,3 +186,87 @@ def _source_problem(path: str, data: bytes, python: tuple[int, int] | None) -> s
             f"{path}{where}: Python cannot compile it ({error.msg}): its job would fail before running a line"
         )
     return None
+
+
+_SERVING_STEPS = ("input_fn", "predict_fn", "output_fn")
+_OPAQUE_BINDING = re.compile(r"\bglobals\(\)|\bsys\.modules\[\s*__name__\s*\]")
+
+
+def serving_problem(path: Path, framework: str) -> str | None:
+    """Why the framework's serving container cannot serve the family with the train script at
+    ``path`` as its inference module (``SAGEMAKER_PROGRAM``), naming the line: the scikit-learn
+    container has no default ``model_fn`` (its default raises NotImplementedError at the first
+    request), and every framework container refuses ``transform_fn`` beside ``input_fn``,
+    ``predict_fn`` or ``output_fn``. None when it serves, or when the module's names cannot be
+    told from its text (a ``from ... import *``, names bound through ``globals()``); XGBoost's and
+    PyTorch's containers load a model without a ``model_fn`` of their own (the saved booster, a
+    TorchScript ``model.pt``). Only for a script :func:`script_problem` passes."""
+    try:
+        data = path.read_bytes()
+        bound = _module_names(data)
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None  # script_problem names what is wrong with the file itself
+    if bound is None:
+        return None
+    if "transform_fn" in bound and (steps := [name for name in _SERVING_STEPS if name in bound]):
+        return (
+            f"{path} line {bound['transform_fn']}: defines transform_fn and {', '.join(steps)}: the "
+            "serving container refuses a transform_fn beside input_fn, predict_fn or output_fn (every "
+            "request fails); keep transform_fn alone or drop it (models/README.md, The contract)"
+        )
+    if framework == "sklearn" and "model_fn" not in bound:
+        return (
+            f"{path}: defines no model_fn(model_dir): the scikit-learn serving container has no default "
+            "(it raises NotImplementedError), so every request to the endpoint and every batch transform "
+            "fails; define model_fn in the train script, which is also the inference module "
+            "(models/README.md, The contract)"
+        )
+    return None
+
+
+@lru_cache(maxsize=64)
+def _module_names(data: bytes) -> dict[str, int] | None:
+    """Each name the module binds at import (its top level, through ``if``, ``try``, ``with`` and
+    loops, not inside functions or classes) with its first line; None when an import of ``*`` or a
+    binding through ``globals()`` or ``sys.modules[__name__]`` may bind any name."""
+    tree = ast.parse(data)
+    bound: dict[str, int] = {}
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        names: list[str] = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names = [node.name]
+        elif isinstance(node, ast.Import):
+            names = [alias.asname or alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if any(alias.name == "*" for alias in node.names):
+                return None
+            names = [alias.asname or alias.name for alias in node.names]
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [name for target in targets for name in _target_names(target)]
+        else:
+            for field in ("body", "orelse", "finalbody"):
+                pending.extend(reversed(getattr(node, field, [])))
+            for handler in getattr(node, "handlers", []):
+                pending.extend(reversed(handler.body))
+            if isinstance(node, ast.Match):
+                for case in node.cases:
+                    pending.extend(reversed(case.body))
+        for name in names:
+            bound.setdefault(name, node.lineno)
+    if _OPAQUE_BINDING.search(data.decode("utf-8", "replace")):
+        return None
+    return bound
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    """The names an assignment to ``target`` binds (``a``, ``a, (b, *c)``; not ``a[0]`` or ``a.b``)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for element in target.elts for name in _target_names(element)]
+    return []

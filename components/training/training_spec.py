@@ -25,7 +25,7 @@ from .definition import (
     RESERVED_HYPERPARAMETERS,
     ProblemType,
 )
-from .family_scripts import image_python, script_problem
+from .family_scripts import image_python, script_problem, serving_problem
 from .frameworks import FrameworkName
 from .tuning import (
     EarlyStopping,
@@ -502,14 +502,18 @@ class FamilyTrainingSpec(TrainingCompute):
         if missing:
             raise ValueError(f"no such script in {self.code}: {'; '.join(missing)}")
         python = image_python(self.framework.version, self.framework.py_version)
-        fail_at_each(
-            "FamilyTrainingSpec",
-            [
-                (("entry_points", step), file, problem)
-                for step, file in self.entry_points.model_dump().items()
-                if (problem := script_problem(folder / file, python))
-            ],
-        )
+        problems = [
+            (("entry_points", step), file, problem)
+            for step, file in self.entry_points.model_dump().items()
+            if (problem := script_problem(folder / file, python))
+        ]
+        # The train script is also the endpoint's inference module: what its serving container
+        # refuses is said here, not at the first request after a deploy.
+        if not any(location == ("entry_points", "train") for location, _, _ in problems) and (
+            problem := serving_problem(folder / self.entry_points.train, self.framework.name)
+        ):
+            problems.append((("entry_points", "train"), self.entry_points.train, problem))
+        fail_at_each("FamilyTrainingSpec", problems)
         if self.label in self.identifiers:
             raise ValueError(f"label '{self.label}' is also listed in identifiers")
         if self.tuning is not None:
