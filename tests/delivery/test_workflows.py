@@ -166,7 +166,7 @@ def _condition(job: dict[str, Any], results: dict[str, str], outputs: dict[str, 
     if not STATUS_FUNCTIONS.search(expression) and any(result != "success" for result in needed):
         return False
     for term in filter(None, (term.strip() for term in expression.split("&&"))):
-        if term == "!cancelled()":
+        if term in ("!cancelled()", "always()"):  # no run here is cancelled
             value = True
         elif found := re.fullmatch(r"!contains\(needs\.\*\.result, '(\w+)'\)", term):
             value = found[1] not in needed
