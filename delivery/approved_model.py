@@ -7,7 +7,8 @@ one, so the payload is untrusted: every field is checked against a strict format
 stack files (the source stack must be one of them, the family one it trains, and the version must
 be in that family's model package group, in the stack's account and region), and only the
 environment after the source stack's in the promotion order is deployed (dev → staging, staging →
-prod; an approval in prod's own registry deploys prod). The environments' gates stay as they are:
+prod; an approval in prod's own registry deploys prod), passing over an environment without stack
+files as a push run does (dev → prod where there is no staging stack). The environments' gates stay as they are:
 prod still waits for its reviewers.
 """
 
@@ -61,6 +62,16 @@ def next_environment(environment: str) -> str:
     return PROMOTION_ORDER[min(position + 1, len(PROMOTION_ORDER) - 1)]
 
 
+def target_environment(environment: str, listing: StackListing) -> str:
+    """The environment an approval in a stack of ``environment`` deploys: the first one after it in
+    the promotion order that has a valid stack file, as a push run skips an environment without
+    any (a dev approval deploys prod where there is no staging stack); ``environment`` itself where
+    no later one has a stack file (prod's, or staging's where there is no prod)."""
+    listed = {target.environment for target in listing.targets}
+    later = PROMOTION_ORDER[PROMOTION_ORDER.index(environment) + 1 :]
+    return next((name for name in later if name in listed), environment)
+
+
 def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
     """Validate a repository_dispatch event (the JSON GitHub writes to ``$GITHUB_EVENT_PATH``)."""
     payload = event.get("client_payload") if isinstance(event, Mapping) else None
@@ -93,7 +104,7 @@ def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
         raise DispatchError(
             f"client_payload.model_package_arn: group {parts['group']} is not model family {family}'s ({group})"
         )
-    return ApprovedModel(family, arn, source, next_environment(source.environment))
+    return ApprovedModel(family, arn, source, target_environment(source.environment, listing))
 
 
 def read_event(path: str | Path) -> Any:

@@ -21,7 +21,8 @@ per environment). ``--github-output`` prints ``stack_files=``, ``stacks=`` and o
 environment (``dev=``, ``staging=``, ``prod=``), each compact JSON for ``fromJSON``; an
 environment without stack files is ``[]``. ``--approved-model EVENT_FILE`` (a ``model-approved``
 repository_dispatch event, validated by ``delivery.approved_model``) lists only the environment
-after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
+after the approving stack's (the next one that has stack files): every other environment is ``[]``,
+so the deploy workflow runs that one.
 ``earlier=`` lists, as ``{environment, stack, stack_file}``, every stack of the environments before
 the one such a run deploys: the run deploys none of them, so the commit must already have deployed
 to each (deploy.yml checks GitHub's deployments before any ``pulumi up``); ``[]`` for a full
@@ -266,9 +267,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"refused repository_dispatch event: {refused}", file=sys.stderr)
             return EXIT_INVALID
         only = approval.target_environment
+        between = PROMOTION_ORDER[
+            PROMOTION_ORDER.index(approval.source.environment) + 1 : PROMOTION_ORDER.index(only)
+        ]
+        passed_over = f" ({', '.join(between)} {'has' if len(between) == 1 else 'have'} no stack file)"
         print(
             f"model {approval.family} version {approval.model_package_arn} approved in stack "
-            f"{approval.source.stack} ({approval.source.environment}): deploying {only}",
+            f"{approval.source.stack} ({approval.source.environment}): deploying {only}"
+            + (passed_over if between else ""),
             file=sys.stderr,
         )
     if args.github_output:

@@ -18,6 +18,7 @@ and runners.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -26,10 +27,13 @@ from typing import Any
 
 import pytest
 
-from delivery.stacks import list_stacks
+from delivery.approved_model import approved_model
+from delivery.stacks import PROMOTION_ORDER, list_stacks
+from delivery.stacks import main as list_stacks_main
 from tests.conftest import FIXTURE_STACKS
 from tests.delivery.test_workflows import (
     WORKFLOWS,
+    _deploy_job_names,
     _load,
     _needs,
     _run,
@@ -152,3 +156,60 @@ def test_the_docs_require_that_one_check(pull_request) -> None:
     text = (WORKFLOWS.parents[1] / "docs" / "ci-cd.md").read_text()
     assert f"require the one check `{job['name']}`" in text
     assert "add the new names when you add a stack file" not in text
+
+
+# -- a model approval deploys the next environment that has stack files ------------------------------
+
+
+def _listing_of(tmp_path: Path, write_stack, monkeypatch, environments: tuple[str, ...]):
+    (tmp_path / "stacks").mkdir()
+    for environment in environments:
+        write_stack(environment, name=f"stacks/Pulumi.{environment}.yaml")
+    monkeypatch.chdir(tmp_path)
+    found = list_stacks("stacks")
+    assert found.errors == []
+    return found
+
+
+def _approval(stack: str, account: str) -> dict[str, Any]:
+    arn = f"arn:aws:sagemaker:eu-west-1:{account}:model-package/{stack}-customer-churn/7"
+    payload = {"family": "customer-churn", "model_package_arn": arn, "source_stack": stack}
+    return {"action": "model-approved", "client_payload": payload}
+
+
+@pytest.mark.parametrize(
+    ("environments", "source", "account", "deployed", "earlier"),
+    [
+        pytest.param(("dev", "prod"), "dev", "111111111111", "prod", ["dev"], id="no-staging-dev-to-prod"),
+        pytest.param(("dev", "staging"), "staging", "222222222222", "staging", ["dev"], id="no-prod"),
+        pytest.param(("dev",), "dev", "111111111111", "dev", [], id="dev-only"),
+        pytest.param(PROMOTION_ORDER, "dev", "111111111111", "staging", ["dev"], id="all-three-as-before"),
+    ],
+)
+def test_an_approval_deploys_the_next_environment_with_stack_files(
+    deploy, tmp_path: Path, write_stack, monkeypatch, capsys, environments, source, account, deployed, earlier
+) -> None:
+    listing = _listing_of(tmp_path, write_stack, monkeypatch, environments)
+    assert approved_model(_approval(source, account), listing).target_environment == deployed
+
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(_approval(source, account)))
+    capsys.readouterr()
+    assert list_stacks_main(["--github-output", "--approved-model", str(event)]) == 0
+    captured = capsys.readouterr()
+    outputs = dict(line.split("=", 1) for line in captured.out.splitlines())
+    assert [entry["stack"] for entry in json.loads(outputs[deployed])] == [deployed]
+    assert [entry["stack"] for entry in json.loads(outputs["earlier"])] == earlier
+    assert f"deploying {deployed}" in captured.err
+    names = _deploy_job_names(deploy)
+    results = _run(deploy, outputs)
+    assert {env for env, job in names.items() if results[job] == "success"} == {deployed}
+
+
+def test_an_approval_says_which_environments_it_passes_over(tmp_path: Path, write_stack, monkeypatch, capsys):
+    _listing_of(tmp_path, write_stack, monkeypatch, ("dev", "prod"))
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(_approval("dev", "111111111111")))
+    capsys.readouterr()
+    assert list_stacks_main(["--github-output", "--approved-model", str(event)]) == 0
+    assert "deploying prod (staging has no stack file)" in capsys.readouterr().err

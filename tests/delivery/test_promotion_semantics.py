@@ -132,10 +132,11 @@ def test_an_approval_names_its_group_lower_cased_as_sagemaker_writes_it(write_st
 
     approval = approved_model(event, listing)
 
+    # Its one stack is dev's: no later environment has stack files, so dev deploys it itself.
     assert (approval.family, approval.model_package_arn, approval.target_environment) == (
         "Customer-Churn",
         arn,
-        "staging",
+        "dev",
     )
     other = arn.replace("dev-customer-churn", "dev-customer-chum")
     with pytest.raises(DispatchError, match="group dev-customer-chum is not model family Customer-Churn's"):
