@@ -213,3 +213,48 @@ def test_an_approval_says_which_environments_it_passes_over(tmp_path: Path, writ
     capsys.readouterr()
     assert list_stacks_main(["--github-output", "--approved-model", str(event)]) == 0
     assert "deploying prod (staging has no stack file)" in capsys.readouterr().err
+
+
+# -- the pull request's stack listing: 2 means an invalid stack file, and nothing else ----------------
+
+
+def _listing_step(pull_request: dict[str, Any]) -> dict[str, Any]:
+    [step] = [s for s in pull_request["jobs"]["stacks"]["steps"] if s.get("id") == "list"]
+    return step
+
+
+VALID = 'stack_files=[{"stack":"dev","stack_file":"stacks/Pulumi.dev.yaml"}]\nstacks=[]\n'
+INVALID = 'stack_files=[{"stack":"qa","stack_file":"stacks/Pulumi.qa.yaml"}]\nstacks=[]\n'
+
+
+@pytest.mark.parametrize(
+    ("stdout", "status", "passes"),
+    [
+        pytest.param(VALID, 0, True, id="valid"),
+        pytest.param(INVALID, 2, True, id="an-invalid-stack-file-its-plan-job-reports"),
+        pytest.param("", 2, False, id="uvs-own-error"),
+        pytest.param("stack_files=[]\nstacks=[]\ndev=[]\n", 2, False, id="no-stack-file-at-all"),
+        pytest.param("", 3, False, id="crash"),
+        pytest.param("", 1, False, id="import-error"),
+    ],
+)
+def test_the_pull_requests_listing_lets_only_an_invalid_stack_file_through(
+    pull_request, tmp_path: Path, stdout: str, status: int, passes: bool
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (tmp_path / "stdout").write_text(stdout)
+    uv = bin_dir / "uv"
+    uv.write_text(f'#!/bin/sh\ncat "{tmp_path / "stdout"}"\nexit {status}\n')
+    uv.chmod(0o755)
+    output = tmp_path / "github-output"
+    output.write_text("")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output)}
+
+    ran = _bash(_listing_step(pull_request)["run"], env, tmp_path, tmp_path)
+
+    assert (ran.returncode == 0) is passes, ran.stdout + ran.stderr
+    if passes:
+        assert output.read_text() == stdout
+    else:
+        assert "::error title=Stack listing::" in ran.stdout
