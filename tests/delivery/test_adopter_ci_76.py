@@ -32,6 +32,7 @@ from delivery.stacks import PROMOTION_ORDER, list_stacks
 from delivery.stacks import main as list_stacks_main
 from tests.conftest import FIXTURE_STACKS
 from tests.delivery.test_workflows import (
+    EXPRESSION,
     WORKFLOWS,
     _deploy_job_names,
     _load,
@@ -258,3 +259,68 @@ def test_the_pull_requests_listing_lets_only_an_invalid_stack_file_through(
         assert output.read_text() == stdout
     else:
         assert "::error title=Stack listing::" in ran.stdout
+
+
+# -- the environment's cache key: where it works ---------------------------------------------------
+
+
+def _key_steps() -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job_name, job in _load(path)["jobs"].items():
+            for step in job.get("steps", []):
+                if step.get("name") == "Environment key":
+                    found[f"{path.name}:{job_name}"] = step
+    return found
+
+
+def _key(step: dict[str, Any], tmp_path: Path, workspace: str, python_dir: Path | None = None) -> str:
+    output = tmp_path / "github-output"
+    output.write_text("")
+    path = os.environ["PATH"] if python_dir is None else f"{python_dir}{os.pathsep}{os.environ['PATH']}"
+    env = {
+        "PATH": path,
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_WORKSPACE": workspace,
+        "RUNNER_OS": "Linux",
+        "RUNNER_ARCH": "X64",
+        "LOCK_HASH": "0123abcd",  # a self-hosted runner: no ImageOS, no ImageVersion
+    }
+    ran = _bash(step["run"], env, tmp_path, tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    [line] = output.read_text().splitlines()
+    assert line.startswith("key=venv-Linux-X64-") and line.endswith("-0123abcd"), line
+    assert "," not in line and len(line) < 512
+    return line
+
+
+def test_every_workflow_keys_the_environment_alike() -> None:
+    steps = _key_steps()
+    assert set(steps) == {"deploy.yml:stacks", "main-caches.yml:test", "pull-request.yml:stacks"}
+    assert len({json.dumps(step, sort_keys=True) for step in steps.values()}) == 1
+
+
+def test_the_environment_key_names_the_checkout_and_the_interpreter(tmp_path: Path) -> None:
+    step = _key_steps()["pull-request.yml:stacks"]
+    assert not EXPRESSION.search(step["run"])
+    here = _key(step, tmp_path, "/home/runner/work/mlops-platform/mlops-platform")
+    assert _key(step, tmp_path, "/home/runner/work/mlops-platform/mlops-platform") == here, "stable"
+    # Another runner's work folder (two self-hosted runners on one host): the scripts' shebangs
+    # name the checkout's absolute path.
+    assert _key(step, tmp_path, "/opt/runner-2/_work/mlops-platform/mlops-platform") != here
+    # The same Python version elsewhere: the environment's interpreter is a path.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = subprocess.run(
+        ["python3", "-c", "import os, sys; print(os.path.realpath(sys.executable))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    copy = elsewhere / "python3"
+    copy.write_bytes(Path(real).read_bytes())
+    copy.chmod(0o755)
+    probe = subprocess.run([str(copy), "-c", "print(1)"], capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"a copied interpreter does not start here: {probe.stderr[-200:]}")
+    assert _key(step, tmp_path, "/home/runner/work/mlops-platform/mlops-platform", elsewhere) != here
