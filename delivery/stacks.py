@@ -66,6 +66,9 @@ STACK_FILE_PATTERN = f"Pulumi.*{STACK_FILE_SUFFIX}"
 # The order changes reach environments in (deploy.yml has one job per environment, in this order).
 PROMOTION_ORDER: Final = ("dev", "staging", "prod")
 PREVIEW_ROLE_PREFIX, DEPLOY_ROLE_PREFIX = "AWS_PREVIEW_ROLE_ARN_", "AWS_ROLE_ARN_"
+# STS takes a role session name of at most 64 characters; the workflows send
+# `preview-<role_session>-<run id>` and `deploy-...`: 8 + 40 + 1 leaves 15 digits for the run id.
+ROLE_SESSION_STACK_LENGTH: Final = 40
 EXIT_INVALID, EXIT_FAILED = 2, 3
 
 
@@ -115,6 +118,8 @@ class StackTarget:
             "region": self.region,
             "account_id": self.account_id,
             "pack_config": self.pack_config,
+            # The stack's name in the AWS role session (CloudTrail), cut to fit STS's 64 characters.
+            "role_session": self.stack[:ROLE_SESSION_STACK_LENGTH],
             "preview_role_variable": role_variable(PREVIEW_ROLE_PREFIX, self.stack),
             "preview_role_fallback": role_variable(PREVIEW_ROLE_PREFIX, self.environment),
             "deploy_role_variable": role_variable(DEPLOY_ROLE_PREFIX, self.stack),

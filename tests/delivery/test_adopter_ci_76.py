@@ -35,6 +35,7 @@ from tests.delivery.test_workflows import (
     EXPRESSION,
     WORKFLOWS,
     _deploy_job_names,
+    _instances,
     _load,
     _needs,
     _run,
@@ -324,3 +325,53 @@ def test_the_environment_key_names_the_checkout_and_the_interpreter(tmp_path: Pa
     if probe.returncode != 0:
         pytest.skip(f"a copied interpreter does not start here: {probe.stderr[-200:]}")
     assert _key(step, tmp_path, "/home/runner/work/mlops-platform/mlops-platform", elsewhere) != here
+
+
+# -- the AWS role session: within STS's 64 characters for any stack name Pulumi accepts -------------
+
+ROLE_SESSION = re.compile(r"[\w+=,.@-]{2,64}")
+"""STS's RoleSessionName (AssumeRoleWithWebIdentity): 2 to 64 of these characters."""
+
+
+def _sessions(workflow: dict[str, Any], outputs: dict[str, str], run_id: str) -> dict[str, str]:
+    found = {}
+    for job in workflow["jobs"].values():
+        if "strategy" not in job:
+            continue
+        for instance in _instances(job, outputs):
+            steps = {step.get("uses", "").split("@")[0]: step for step in instance["steps"]}
+            if "aws-actions/configure-aws-credentials" in steps:
+                credentials = steps["aws-actions/configure-aws-credentials"]["with"]
+                session = credentials["role-session-name"].replace("${{ github.run_id }}", run_id)
+                stack = steps["pulumi/actions"]["with"]["stack-name"]
+                found[f"{steps['pulumi/actions']['with']['command']}:{stack}"] = session
+    return found
+
+
+def test_the_role_session_name_fits_sts_for_the_longest_stack_name(
+    pull_request, deploy, tmp_path: Path, write_stack, monkeypatch
+) -> None:
+    # 100 characters: the longest stack name Pulumi accepts (its physical names from name_prefix).
+    stack = "payments-fraud-detection-production-eu-west-1-" + "x" * 54
+    assert len(stack) == 100
+    (tmp_path / "stacks").mkdir()
+    for environment in PROMOTION_ORDER:
+        write_stack(environment, name=f"stacks/Pulumi.{environment}.yaml")
+    write_stack("prod", lambda p: p.update(name_prefix="fraud-prod"), name=f"stacks/Pulumi.{stack}.yaml")
+    monkeypatch.chdir(tmp_path)
+    listing = list_stacks("stacks")
+    assert listing.errors == []
+    outputs = listing.github_outputs()
+    run_id = "9" * 15  # GitHub's run ids have 11 digits today
+
+    sessions = {
+        **_sessions(pull_request, outputs, run_id),
+        **_sessions(deploy, outputs, run_id),
+    }
+
+    assert len(sessions) == 2 * 4, sessions  # a preview and a deploy of each stack
+    assert {name: s for name, s in sessions.items() if not ROLE_SESSION.fullmatch(s)} == {}
+    # Still names the stack (CloudTrail tells the stacks of one role apart), as far as it fits.
+    assert sessions["up:dev"] == f"deploy-dev-{run_id}"
+    [long] = [s for s in sessions.values() if s.startswith("deploy-payments")]
+    assert long == f"deploy-payments-fraud-detection-production-eu-w-{run_id}", "its first 40 characters"

@@ -77,6 +77,7 @@ def test_an_entry_carries_the_stack_its_environments_pack_config_and_role_variab
         "region": "eu-west-1",
         "account_id": "444444444444",
         "pack_config": "policies/dev.json",
+        "role_session": "b-dev",
         "preview_role_variable": "AWS_PREVIEW_ROLE_ARN_B_DEV",
         "preview_role_fallback": "AWS_PREVIEW_ROLE_ARN_DEV",
         "deploy_role_variable": "AWS_ROLE_ARN_B_DEV",
