@@ -46,6 +46,7 @@ import json
 import re
 import sys
 import traceback
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,15 @@ def read_target(path: str | Path) -> StackTarget:
     )
 
 
+def _artifact_safe(name: str) -> str:
+    """An invalid stack file's key, its plan job's artifact name (``plan-<stack>``): a name Pulumi
+    refuses may hold a character ``actions/upload-artifact`` refuses too (``:``, ``*``, ``"``,
+    ``\\``...), and the job would fail at its upload, its summary missing from the PR comment.
+    Every character but letters, digits, ``_``, ``.`` and ``-`` (a valid stack name's) is written
+    ``%XX``: the key is then never a valid stack's (no ``%``) nor another file's (one encoding)."""
+    return urllib.parse.quote(name, safe="_.-").replace("~", "%7E")  # quote keeps `~` unless told
+
+
 @dataclass(frozen=True)
 class StackListing:
     """Every stack file of a directory: the valid ones in promotion order, and the errors."""
@@ -179,7 +189,7 @@ class StackListing:
         listed = {entry["stack_file"] for entry in valid}
         invalid = [
             {
-                "stack": path.name if is_unread_extension(path.name) else stack_name_of(path),
+                "stack": _artifact_safe(path.name if is_unread_extension(path.name) else stack_name_of(path)),
                 "stack_file": str(path),
             }
             for path in self.files

@@ -38,6 +38,7 @@ from tests.delivery.test_workflows import (
     _instances,
     _load,
     _needs,
+    _only,
     _run,
 )
 
@@ -375,3 +376,32 @@ def test_the_role_session_name_fits_sts_for_the_longest_stack_name(
     assert sessions["up:dev"] == f"deploy-dev-{run_id}"
     [long] = [s for s in sessions.values() if s.startswith("deploy-payments")]
     assert long == f"deploy-payments-fraud-detection-production-eu-w-{run_id}", "its first 40 characters"
+
+
+# -- a stack file named with a character an artifact name refuses ------------------------------------
+
+# actions/upload-artifact refuses these in an artifact's name (and all but the last two in a path).
+ARTIFACT_REFUSES = set('":<>|*?\r\n\\/')
+
+
+def test_each_plan_jobs_artifact_name_is_one_upload_artifact_takes_and_unique(
+    pull_request, tmp_path: Path, write_stack, monkeypatch
+) -> None:
+    (tmp_path / "stacks").mkdir()
+    names = ["a_b", "a:b", "a*b", 'a"b', "a?b", "a|b", "a<b>", "a\\b", "a%3Ab", "a~b", "a%7Eb"]
+    for name in names:
+        write_stack("dev", name=f"stacks/Pulumi.{name}.yaml")
+    monkeypatch.chdir(tmp_path)
+    listing = list_stacks("stacks")
+    assert len(listing.errors) == len(names) - 1, "every name but a_b is one Pulumi refuses"
+
+    plans = _instances(pull_request["jobs"]["plan"], listing.github_outputs())
+
+    artifacts = [_only(plan, "actions/upload-artifact@")["with"]["name"] for plan in plans]
+    assert [name for name in artifacts if ARTIFACT_REFUSES & set(name)] == []
+    assert len(set(artifacts)) == len(names), "one artifact per stack file"
+    # The plan job still plans the file itself: its stack file, unchanged.
+    assert sorted(plan["env"]["STACK_FILE"] for plan in plans) == sorted(
+        f"stacks/Pulumi.{name}.yaml" for name in names
+    )
+    assert "plan-a_b" in artifacts, "a valid stack keeps its name"
