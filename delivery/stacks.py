@@ -46,7 +46,6 @@ import json
 import re
 import sys
 import traceback
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,13 +161,17 @@ def read_target(path: str | Path) -> StackTarget:
     )
 
 
+# What actions/upload-artifact refuses in an artifact's name, and `%`, the escape itself.
+_ARTIFACT_ESCAPED: Final = frozenset('"\\:<>|*?\r\n/%')
+
+
 def _artifact_safe(name: str) -> str:
     """An invalid stack file's key, its plan job's artifact name (``plan-<stack>``): a name Pulumi
-    refuses may hold a character ``actions/upload-artifact`` refuses too (``:``, ``*``, ``"``,
-    ``\\``...), and the job would fail at its upload, its summary missing from the PR comment.
-    Every character but letters, digits, ``_``, ``.`` and ``-`` (a valid stack name's) is written
-    ``%XX``: the key is then never a valid stack's (no ``%``) nor another file's (one encoding)."""
-    return urllib.parse.quote(name, safe="_.-").replace("~", "%7E")  # quote keeps `~` unless told
+    refuses may hold a character ``actions/upload-artifact`` refuses too (``:``, ``*``, ``"``...),
+    and the job would fail at its upload, its summary missing from the PR comment. Each such
+    character, and ``%``, is written ``%XX``: the key is then never a valid stack's (no ``%``) nor
+    another file's (one escape), and any other name is kept as it is."""
+    return "".join(f"%{ord(char):02X}" if char in _ARTIFACT_ESCAPED else char for char in name)
 
 
 @dataclass(frozen=True)

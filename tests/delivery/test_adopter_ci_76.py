@@ -261,6 +261,7 @@ def test_the_pull_requests_listing_lets_only_an_invalid_stack_file_through(
         assert output.read_text() == stdout
     else:
         assert "::error title=Stack listing::" in ran.stdout
+        assert ran.returncode == status, "the tool's own status, where the cause is"
 
 
 # -- the environment's cache key: where it works ---------------------------------------------------
