@@ -8,8 +8,8 @@ stack files (the source stack must be one of them, the family one it trains, and
 be in that family's model package group, in the stack's account and region), and only the
 environment after the source stack's in the promotion order is deployed (dev → staging, staging →
 prod; an approval in prod's own registry deploys prod), passing over an environment without stack
-files as a push run does (dev → prod where there is no staging stack). The environments' gates stay as they are:
-prod still waits for its reviewers.
+files as a push run does (dev → prod where there is no staging stack). The environments' gates
+stay as they are: prod still waits for its reviewers.
 """
 
 from __future__ import annotations
