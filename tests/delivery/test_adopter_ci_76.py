@@ -40,6 +40,7 @@ from tests.delivery.test_workflows import (
     _needs,
     _only,
     _run,
+    _steps,
 )
 
 REPOSITORY = "my-org/mlops-platform"
@@ -406,3 +407,42 @@ def test_each_plan_jobs_artifact_name_is_one_upload_artifact_takes_and_unique(
         f"stacks/Pulumi.{name}.yaml" for name in names
     )
     assert "plan-a_b" in artifacts, "a valid stack keeps its name"
+
+
+# -- a stack without a role variable: said before anything else, naming both variables --------------
+
+
+def _aws_instances(outputs: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for workflow in ("pull-request.yml", "deploy.yml"):
+        for job in _load(WORKFLOWS / workflow)["jobs"].values():
+            if "strategy" in job and any(
+                step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
+                for step in job["steps"]
+            ):
+                found += [(workflow, instance) for instance in _instances(job, outputs, {})]
+    return found
+
+
+def test_a_stack_without_a_role_variable_fails_first_naming_both_variables(outputs, tmp_path: Path) -> None:
+    entries = {entry["stack"]: entry for entry in json.loads(outputs["stacks"])}
+    instances = _aws_instances(outputs)
+    assert len(instances) == 2 * len(entries), "a preview and a deploy of each stack"
+    for workflow, instance in instances:
+        steps = instance["steps"]
+        [credentials] = _steps(instance, "aws-actions/configure-aws-credentials@")
+        [check] = [step for step in steps if "ROLE" in step.get("env", {})]
+        assert steps.index(check) == 0, "before the checkout and the environment: minutes sooner"
+        assert check["env"]["ROLE"] == credentials["with"]["role-to-assume"], "the very role it assumes"
+        stack = _only(instance, "pulumi/actions@")["with"]["stack-name"]
+        kind = "preview" if workflow == "pull-request.yml" else "deploy"
+        names = [entries[stack][f"{kind}_role_variable"], entries[stack][f"{kind}_role_fallback"]]
+        env = {key: str(value) for key, value in check["env"].items()} | {"PATH": os.environ["PATH"]}
+
+        unset = _bash(check["run"], env | {"ROLE": ""}, tmp_path, tmp_path)
+
+        assert unset.returncode == 1
+        [error] = [line for line in unset.stdout.splitlines() if line.startswith("::error ")]
+        assert all(name in error for name in names) and f"stack {stack}" in error, error
+        role = "arn:aws:iam::111111111111:role/x"
+        assert _bash(check["run"], env | {"ROLE": role}, tmp_path, tmp_path).returncode == 0
