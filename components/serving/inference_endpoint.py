@@ -71,14 +71,14 @@ class InferenceEndpointArgs:
     results and failures to ``async-inference/<spec.name>/``."""
     artifact_bucket_arn: pulumi.Input[str]
     """ARN of the same bucket: the models' role reads ``models/`` and writes the endpoint's
-    data-capture and async-inference prefixes (it also reads each ``model_data_url`` the spec names,
-    wherever it is)."""
+    data-capture prefix and, for an async endpoint, its async-inference prefix (it also reads each
+    ``model_data_url`` the spec names, wherever it is)."""
     kms_key_arn: pulumi.Input[str]
     """Key that encrypts captured data, async results and the storage volumes (serverless
     configurations too; no volume key when any variant uses local NVMe storage); the role may use it."""
     notification_key_arn: pulumi.Input[str]
     """Key of the async success and error SNS topics (created when
-    ``spec.async_inference.notifications``); the role may use it."""
+    ``spec.async_inference.notifications``); the role may use it only then."""
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Private subnets the models run in (serverless variants run outside the VPC)."""
     security_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
@@ -211,13 +211,16 @@ class InferenceEndpoint(pulumi.ComponentResource):
     # -- identity and models -----------------------------------------------------------------
     def _role(self, topic_arns: list[pulumi.Output[str]]) -> ExecutionRole:
         args, spec = self._args, self._args.spec
+        # Least privilege: the async results prefix only for an async endpoint, and the
+        # notifications key (the alert, approval and async topics' and the queues') only for
+        # one that publishes to its own topics.
+        written = [f"{DATA_CAPTURE_PREFIX}{spec.name}/"]
+        if spec.async_inference is not None:
+            written.append(f"{ASYNC_PREFIX}{spec.name}/")
         statements = [
             *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
-            *s3_read_write(
-                args.artifact_bucket_arn,
-                [f"{DATA_CAPTURE_PREFIX}{spec.name}/", f"{ASYNC_PREFIX}{spec.name}/"],
-            ),
-            *kms_use([args.kms_key_arn, args.notification_key_arn]),
+            *s3_read_write(args.artifact_bucket_arn, written),
+            *kms_use([args.kms_key_arn, *([args.notification_key_arn] if topic_arns else [])]),
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),

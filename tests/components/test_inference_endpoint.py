@@ -183,9 +183,13 @@ def test_endpoint_role_reads_models_and_writes_only_its_own_prefixes(stack_graph
     s3 = [s for s in statements(policy_of(policy)) if any(a.startswith("s3:") for a in as_list(s["Action"]))]
     writes = {r for s in s3 if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     reads = {r for s in s3 if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    [config] = [c for c in stack_graph.of_type(CONFIG) if c.name == "endpoint-customer-churn-config"]
+    # The async results and failures prefix only where the endpoint is asynchronous (dev's): a
+    # real-time endpoint's models never write there.
+    asynchronous = config.inputs.get("asyncInferenceConfig") is not None
     assert writes == {
         f"{artifacts}/data-capture/customer-churn/*",
-        f"{artifacts}/async-inference/customer-churn/*",
+        *([f"{artifacts}/async-inference/customer-churn/*"] if asynchronous else []),
     }
     assert f"{artifacts}/models/*" in reads
 
@@ -479,6 +483,36 @@ def test_async_notifications_are_encrypted_with_a_key_the_models_may_use() -> No
         if "kms:GenerateDataKey*" in as_list(s["Action"])
     ]
     assert notify in {r for s in kms for r in as_list(s["Resource"])}
+
+
+@pytest.mark.parametrize(
+    ("async_inference", "async_writes", "uses_notification_key"),
+    [
+        pytest.param(None, False, False, id="real-time"),
+        pytest.param({"notifications": False}, True, False, id="async-without-notifications"),
+        pytest.param({}, True, True, id="async-with-notifications"),
+    ],
+)
+def test_models_role_gets_async_prefix_and_notification_key_only_when_it_uses_them(
+    async_inference: dict[str, Any] | None, async_writes: bool, uses_notification_key: bool
+) -> None:
+    """Least privilege: a real-time endpoint's models write no async results and publish no
+    notification, so their role neither writes ``async-inference/<name>/`` nor uses the
+    notifications key (the key of the stack's alert, approval and async topics and of its queues);
+    an async endpoint's does, the key only where it has topics to publish to."""
+    spec: dict[str, Any] = {"name": "churn", "variants": [{**VARIANT, "name": "primary"}]}
+    if async_inference is not None:
+        spec["async_inference"] = async_inference
+    graph = _record(spec)
+    policy = statements(policy_of(graph.named("ep-models-permissions")))
+    writes = {r for s in policy if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    keys = {r for s in policy if "kms:Decrypt" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert ("arn:aws:s3:::artifacts/async-inference/churn/*" in writes) is async_writes
+    assert "arn:aws:s3:::artifacts/data-capture/churn/*" in writes
+    assert KEY_ARN in keys
+    assert ("arn:aws:kms:eu-west-1:123456789012:key/notify" in keys) is uses_notification_key
+    publishes = [s for s in policy if "sns:Publish" in as_list(s["Action"])]
+    assert bool(publishes) is uses_notification_key
 
 
 def test_rollback_alarms_keep_the_resource_names_they_were_first_deployed_with() -> None:
