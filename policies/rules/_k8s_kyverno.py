@@ -9,8 +9,12 @@ are not pods (:data:`~._k8s_pod_search.QUOTING_GROUPS`), but two of its rule typ
 - ``mutate`` patches the pods (or pod controllers) it matches, or its ``targets``:
   ``patchStrategicMerge`` (a partial object; Kyverno's anchors read as Kyverno does: ``+(key)`` adds
   ``key``, a conditional, equality, negation or global anchor ``(key)``, ``=(key)``, ``X(key)``,
-  ``<(key)``, ``^(key)`` is a condition and sets nothing) and ``patchesJson6902`` (RFC 6902 operations as
-  YAML or JSON text: each ``add``/``replace`` value set at its path), each also under ``foreach``. A patch
+  ``<(key)``, ``^(key)`` is a condition and sets nothing, nor does a map holding conditions only) and
+  ``patchesJson6902`` (RFC 6902 operations as YAML or JSON text: each ``add``/``replace`` value set at its
+  path; Kyverno's ``{{ ... }}`` variables, substituted before the text is parsed, read as the text they
+  are, a path token that is one, ``{{elementIndex}}``, as a list item), each also under ``foreach``. An
+  ``image`` whose tag or digest a variable fills in (a registry rewrite, a digest resolved at admission)
+  is the pod's own and not judged; a value a variable fills in elsewhere is judged as the text it is. A patch
   is judged like a Patch, by shape, on what it sets, in every namespace its rule matches (any, unless
   every ``match`` entry names its namespaces); text that is no list of operations, or a ``copy``/``move``
   into the pod, is said to leave the pods unjudged.
@@ -50,17 +54,55 @@ def is_kyverno_policy(resource_type: str) -> bool:
 
 
 def without_anchors(value: Any) -> Any:
-    """A strategic merge patch as Kyverno applies it: ``+(key)`` sets ``key``; a condition sets nothing."""
+    """A strategic merge patch as Kyverno applies it: ``+(key)`` sets ``key``; a condition sets nothing,
+    nor does a map or list item holding conditions only (``volumes: [{hostPath: {<(path): "*"}}]``, which
+    selects pods with a hostPath volume and adds no volume: kyverno/policies add-safe-to-evict)."""
     if is_map(value):
         result: dict[str, Any] = {}
         for key in [str(k) for k in value]:
             added = _ADD_ANCHOR.match(key)
             if added is None and _CONDITION_ANCHOR.match(key):
                 continue
-            result[added[1] if added else key] = without_anchors(value[key])
+            child = value[key]
+            kept = without_anchors(child)
+            if _only_conditions(child, kept):
+                continue
+            result[added[1] if added else key] = kept
         return result
     if is_seq(value):
-        return [without_anchors(value[i]) for i in range(len(value))]
+        kept_items = [(value[i], without_anchors(value[i])) for i in range(len(value))]
+        return [kept for item, kept in kept_items if not _only_conditions(item, kept)]
+    return value
+
+
+def _only_conditions(written: Any, kept: Any) -> bool:
+    """Whether a map as written held something and, its conditions left out, holds nothing (at any depth)."""
+    return is_map(written) and len(written) > 0 and kept == {}
+
+
+def _variable_tag(image: str) -> bool:
+    """Whether an image's tag or digest is a Kyverno variable's: no literal ``:tag``/``@digest`` after the
+    last ``}}`` (``{{ resolvedRef }}``, ``harbor.example.com/{{repo}}:{{identifier}}``)."""
+    if "{{" not in image:
+        return False
+    tail = image.rsplit("}}", 1)[1] if "}}" in image else image
+    return ":" not in tail and "@" not in tail
+
+
+def without_variable_images(value: Any) -> Any:
+    """A patch without the ``image`` strings whose tag or digest a Kyverno variable fills in
+    (:func:`_variable_tag`): the object's own (a registry rewrite keeps its tag or digest) or one
+    resolved at admission (kyverno/policies resolve-image-to-digest); the image a pod is written with is
+    judged where it is written. A tag the patch writes literally (``vault:1.5.4``, ``{{repo}}:latest``) is
+    kept and judged."""
+    if is_map(value):
+        return {
+            str(k): without_variable_images(value[k])
+            for k in value
+            if not (str(k) == "image" and isinstance(value[k], str) and _variable_tag(value[k]))
+        }
+    if is_seq(value):
+        return [without_variable_images(value[i]) for i in range(len(value))]
     return value
 
 

@@ -29,6 +29,7 @@ from ._k8s_kyverno import (
     matched_namespaces,
     rule_parts,
     without_anchors,
+    without_variable_images,
 )
 from ._k8s_mutators import is_gatekeeper_mutator, mutator_value, written_object
 from ._k8s_mutators import matched_namespaces as mutator_namespaces
@@ -187,15 +188,16 @@ def _generated(resource_type: str, generate: Any, at: str, own: str | None) -> I
 def _patches(resource_type: str, mutate: Any, at: str, namespaces: list[str]) -> Iterator[K8sObject]:
     strategic = get(mutate, "patchStrategicMerge")
     if is_map(strategic):
-        body = without_anchors(strategic)
+        body = without_variable_images(without_anchors(strategic))
         for namespace in namespaces:
             yield K8sObject(resource_type, body, namespace, f"{at}patchStrategicMerge.", patch=True)
     text = get(mutate, "patchesJson6902")
     if isinstance(text, str):
-        json_body, why = json_patch_body(text)
+        json_body, why = json_patch_body(text, variables=True)
+        json_body = without_variable_images(json_body or {})
         for namespace in namespaces:
             yield K8sObject(
-                resource_type, json_body or {}, namespace, f"{at}patchesJson6902.", patch=True, unreadable=why
+                resource_type, json_body, namespace, f"{at}patchesJson6902.", patch=True, unreadable=why
             )
     for j, each in enumerate(items(get(mutate, "foreach"))):
         if is_map(each):

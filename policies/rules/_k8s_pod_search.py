@@ -34,7 +34,9 @@ Rather than a list of kinds, :func:`find_pods` reads the shape, at any depth:
   read as the values they set, both judged like a Patch; text that is neither is said to leave the pods
   unjudged;
 - Helm **values written as YAML text** (an Argo CD Application's ``helm.values``) are searched as the map
-  they are (text that is no YAML, or holds an alias, is not);
+  they are (text that is no YAML, or holds an alias, is not); chart values (under ``values`` or
+  ``valuesObject``) are read as the chart renders them (:mod:`._k8s_charts`): a section whose ``enabled``
+  is false is left out, a pod flag written as a switch (``hostNetwork: {enabled: false}``) is its value;
 - a **pod with its main container inline** (Spark's SparkPodSpec: ``spec.driver``, ``spec.executor``) is a
   map with ``podSecurityContext`` or Spark's sizes (``cores``, ``coreLimit``, ``memoryOverhead``...) beside
   a container's or pod's field: the map is its main container (``image``, ``securityContext``), its
@@ -87,7 +89,8 @@ import yaml
 from pulumi_policy.proxy import UnknownValueError
 
 from ._common import is_map, is_seq
-from ._k8s_text import json_patch_body, load_text
+from ._k8s_charts import CHART_VALUES_KEYS, ChartValues
+from ._k8s_text import json_patch_body, load_text, problem_of
 
 #: The fields of a core/v1 ``Container`` (k8s.io/api core/v1 types.go), ``targetContainerName`` an
 #: ephemeral container's: a map with a ``name`` and one of these is a container.
@@ -305,10 +308,10 @@ def find_pods(
     found: list[FoundPod] = []
     settings: set[str] = set()  # paths of maps holding pod-level fields: judged where pods sit below them
     unknown: UnknownValueError | None = None
-    # (path, value, its key, its parent's key, its parent map)
-    pending: list[tuple[str, Any, str, str, Any]] = [("", props, "", "", None)]
+    # (path, value, its key, its parent's key, its parent map, whether it is chart values)
+    pending: list[tuple[str, Any, str, str, Any, bool]] = [("", props, "", "", None, False)]
     while pending:
-        path, value, key, parent_key, parent = pending.pop()
+        path, value, key, parent_key, parent, chart = pending.pop()
         if key in TEXT_PATCH_KEYS and isinstance(value, str):
             found.extend(_text_patch(path, value))
             continue
@@ -318,10 +321,10 @@ def find_pods(
         if key in TEXT_VALUES_KEYS and isinstance(value, str):
             value = _text_values(value)  # Helm values as YAML text: searched as the map they are
         if is_seq(value):
-            entries: list[tuple[str, Any, str, str, Any]] = []
+            entries: list[tuple[str, Any, str, str, Any, bool]] = []
             for i in range(len(value)):
                 try:
-                    entries.append((f"{path}[{i}]", value[i], key, parent_key, parent))
+                    entries.append((f"{path}[{i}]", value[i], key, parent_key, parent, chart))
                 except UnknownValueError as error:
                     if _may_hold_pods(key) or _may_hold_pods(parent_key):
                         unknown = unknown or error
@@ -329,6 +332,9 @@ def find_pods(
             continue
         if not is_map(value):
             continue
+        chart = chart or key in CHART_VALUES_KEYS
+        if chart and not isinstance(value, ChartValues):
+            value = ChartValues(value)
         keys = _keys(value)
         # The object's own ObjectMeta holds no pod.
         unsearched: set[str] = set() if path else {"metadata", *skipped}
@@ -345,7 +351,7 @@ def find_pods(
             found.append(FoundPod(path, value, True, (), (), None, "", settings=True))
             if not (patch or names_a_pod(key)):
                 settings.add(path)
-        children: list[tuple[str, Any, str, str, Any]] = []
+        children: list[tuple[str, Any, str, str, Any, bool]] = []
         for child_key in keys:
             if child_key in unsearched:
                 continue
@@ -356,7 +362,7 @@ def find_pods(
                 if _may_hold_pods(child_key) or _may_hold_pods(key):
                     unknown = unknown or error
                 continue
-            children.append((where, child, child_key, key, value))
+            children.append((where, child, child_key, key, value, chart))
         pending.extend(reversed(children))
     # A map above a pod whose pod-level fields the operator gives that pod (Argo's WorkflowSpec:
     # hostNetwork, securityContext, volumes, automountServiceAccountToken for every template's pod).
@@ -389,8 +395,7 @@ def _text_object_patch(path: str, text: str) -> list[FoundPod]:
     try:
         patch = load_text(text)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or type(error).__name__
-        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem}")]
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem_of(error)}")]
     why = None
     if isinstance(patch, list):
         patch, why = json_patch_body(text)
@@ -412,8 +417,7 @@ def _text_patch(path: str, text: str) -> list[FoundPod]:
     try:
         patch = load_text(text)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or type(error).__name__
-        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem}")]
+        return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem_of(error)}")]
     if patch is None:
         return []  # an empty patch changes nothing
     if not isinstance(patch, dict) or not all(isinstance(k, str) for k in patch):

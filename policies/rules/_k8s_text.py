@@ -25,18 +25,96 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class TooDeepError(yaml.YAMLError):
+    """Text nested deeper than the YAML reader recurses (``[[[[...]]]]``): not read."""
+
+    problem = "nested too deeply"
+
+
+#: The largest JSON Patch list index read as written: one further past the items a partial object has is
+#: read as the next item (a pod has no such number of containers, and padding to it would blow up).
+MAX_INDEX = 1000
+#: The deepest JSON Patch path read: no object nests a pod field deeper (a pod's securityContext in a
+#: CronJob is 7 keys down); an operation at a deeper path sets nothing a rule reads, and is left out.
+MAX_PATH_DEPTH = 64
+#: A Kyverno variable, ``{{ ... }}`` (possibly nesting others: ``{{ f('{{element.name}}') }}``).
+_VARIABLE_OPEN, _VARIABLE_CLOSE = "{{", "}}"
+
+
 def load_text(text: str) -> Any:
-    """YAML (or JSON) text as data, without aliases (:class:`_NoAliasLoader`); raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_NoAliasLoader)
-
-
-def json_patch_body(text: str) -> tuple[dict[str, Any] | None, str | None]:
-    """``(body, None)``: the values RFC 6902 operations in ``text`` set, as the partial object they make;
-    ``(None, why)`` where the text is no list of operations, or copies or moves a value into the object."""
+    """YAML (or JSON) text as data, without aliases (:class:`_NoAliasLoader`); raises ``yaml.YAMLError``
+    (:class:`TooDeepError` for text nested deeper than the reader recurses)."""
     try:
-        operations = load_text(text)
+        return yaml.load(text, Loader=_NoAliasLoader)
+    except RecursionError:
+        raise TooDeepError() from None
+
+
+def problem_of(error: yaml.YAMLError) -> str:
+    """What the YAML reader says is wrong with a text: its ``problem`` (a parser's), ``reason`` (the
+    reader's, of characters it refuses: "special characters are not allowed"), else the error's kind."""
+    return getattr(error, "problem", None) or getattr(error, "reason", None) or type(error).__name__
+
+
+def variables_out(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with each outermost Kyverno variable (``{{ ... }}``, which Kyverno substitutes before it
+    parses a patch) replaced by a plain placeholder, and the placeholders' original texts. Unbalanced
+    braces are left as they are."""
+    out: list[str] = []
+    found: dict[str, str] = {}
+    i = 0
+    while (start := text.find(_VARIABLE_OPEN, i)) >= 0:
+        depth, j = 0, start
+        while j < len(text):
+            if text.startswith(_VARIABLE_OPEN, j):
+                depth, j = depth + 1, j + 2
+            elif text.startswith(_VARIABLE_CLOSE, j):
+                depth, j = depth - 1, j + 2
+                if depth == 0:
+                    break
+            else:
+                j += 1
+        if depth != 0:
+            break
+        placeholder = f"kyverno-variable-{len(found)}-x"
+        found[placeholder] = text[start:j]
+        out += [text[i:start], placeholder]
+        i = j
+    out.append(text[i:])
+    return "".join(out), found
+
+
+def _variables_in(value: Any, found: dict[str, str]) -> Any:
+    """``value`` with the placeholders of :func:`variables_out` back to the variables they stand for."""
+    if isinstance(value, str):
+        for placeholder, original in found.items():
+            value = value.replace(placeholder, original)
+        return value
+    if isinstance(value, list):
+        return [_variables_in(v, found) for v in value]
+    if isinstance(value, dict):
+        return {_variables_in(k, found): _variables_in(v, found) for k, v in value.items()}
+    return value
+
+
+def is_variable(token: str) -> bool:
+    """Whether ``token`` is one Kyverno variable as a whole (a JSON Patch path's ``{{elementIndex}}``)."""
+    return token.startswith(_VARIABLE_OPEN) and token.endswith(_VARIABLE_CLOSE)
+
+
+def json_patch_body(text: str, variables: bool = False) -> tuple[dict[str, Any] | None, str | None]:
+    """``(body, None)``: the values RFC 6902 operations in ``text`` set, as the partial object they make;
+    ``(None, why)`` where the text is no list of operations, or copies or moves a value into the object.
+    ``variables``: the text is Kyverno's, whose ``{{ ... }}`` variables are substituted before it is parsed
+    (:func:`variables_out`): each is read as the text it is (a value a variable fills in is that string; a
+    path token that is one, ``{{elementIndex}}``, an item of a list)."""
+    found: dict[str, str] = {}
+    if variables:
+        text, found = variables_out(text)
+    try:
+        operations = _variables_in(load_text(text), found) if found else load_text(text)
     except yaml.YAMLError as error:
-        return None, f"YAML: {getattr(error, 'problem', None) or type(error).__name__}"
+        return None, f"YAML: {problem_of(error)}"
     if operations is None:
         return {}, None
     if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
@@ -48,31 +126,38 @@ def json_patch_body(text: str) -> tuple[dict[str, Any] | None, str | None]:
             return None, f"an operation's path {path!r}"
         if kind in ("copy", "move"):
             return None, f"a {kind} into {path}: its value is taken from the object itself"
-        if kind in ("add", "replace"):
-            _set(
-                body, [t.replace("~1", "/").replace("~0", "~") for t in path[1:].split("/")], op.get("value")
-            )
+        tokens = path[1:].split("/")
+        if kind in ("add", "replace") and len(tokens) <= MAX_PATH_DEPTH:
+            _set(body, [t.replace("~1", "/").replace("~0", "~") for t in tokens], op.get("value"))
     return body, None
 
 
-def _set(holder: Any, tokens: list[str], value: Any) -> None:
-    token, rest = tokens[0], tokens[1:]
-    if isinstance(holder, list):
-        index = len(holder) if token == "-" else int(token) if token.isdigit() else None
-        if index is None:
-            return
-        while len(holder) <= index:
-            holder.append({})
-        if rest:
+def _set(body: dict[str, Any], tokens: list[str], value: Any) -> None:
+    """Set ``value`` at ``tokens`` in ``body``, making the maps and lists on the way (a token that is a number,
+    ``-`` or a Kyverno variable indexes a list); iterative, whatever the path's depth."""
+    holder: Any = body
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        if isinstance(holder, list):
+            if token.isdigit() and int(token) <= MAX_INDEX:
+                index = int(token)
+            elif token == "-" or token.isdigit() or is_variable(token):
+                index = len(holder)
+            else:
+                return
+            while len(holder) <= index:
+                holder.append({})
+            if last:
+                holder[index] = value
+                return
             if not isinstance(holder[index], dict | list):
                 holder[index] = {}
-            _set(holder[index], rest, value)
-        else:
-            holder[index] = value
-        return
-    if not rest:
-        holder[token] = value
-        return
-    if not isinstance(holder.get(token), dict | list):
-        holder[token] = [] if rest[0].isdigit() or rest[0] == "-" else {}
-    _set(holder[token], rest, value)
+            holder = holder[index]
+            continue
+        if last:
+            holder[token] = value
+            return
+        if not isinstance(holder.get(token), dict | list):
+            following = tokens[position + 1]
+            holder[token] = [] if following.isdigit() or following == "-" or is_variable(following) else {}
+        holder = holder[token]
