@@ -90,7 +90,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from ._common import is_map, is_seq
 from ._k8s_charts import CHART_VALUES_KEYS, ChartValues
-from ._k8s_text import json_patch_body, load_text, problem_of
+from ._k8s_text import json_patch_body, load_text, load_values_text, problem_of
 
 #: The fields of a core/v1 ``Container`` (k8s.io/api core/v1 types.go), ``targetContainerName`` an
 #: ephemeral container's: a map with a ``name`` and one of these is a container.
@@ -375,11 +375,12 @@ def find_pods(
 
 
 def _text_values(text: str) -> Any:
-    """Helm values written as YAML text (:data:`TEXT_VALUES_KEYS`) as data; None where they are no YAML."""
+    """Helm values written as YAML text (:data:`TEXT_VALUES_KEYS`) as data, their aliases expanded as
+    Helm's are (:func:`load_values_text`: an anchor hides no pod); None where they are no YAML."""
     try:
-        return load_text(text)
+        return load_values_text(text)
     except yaml.YAMLError:
-        return None  # not YAML (or aliased): nothing to search; Helm refuses what it cannot parse
+        return None  # not YAML, or aliased past what Helm expands: Helm refuses it, nothing is deployed
 
 
 def _text_object_patch_key(key: str, parent_key: str) -> bool:

@@ -25,6 +25,17 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+#: The most nodes Helm values text may expand to through its aliases: Helm's YAML reader (go-yaml)
+#: refuses text whose aliases expand excessively ("billion laughs"), so text past this is not searched.
+MAX_EXPANDED_NODES = 100_000
+
+
+class ExcessiveAliasingError(yaml.YAMLError):
+    """Text whose aliases expand past :data:`MAX_EXPANDED_NODES` nodes (or into themselves): not read."""
+
+    problem = "excessive aliasing"
+
+
 class TooDeepError(yaml.YAMLError):
     """Text nested deeper than the YAML reader recurses (``[[[[...]]]]``): not read."""
 
@@ -48,6 +59,29 @@ def load_text(text: str) -> Any:
         return yaml.load(text, Loader=_NoAliasLoader)
     except RecursionError:
         raise TooDeepError() from None
+
+
+def load_values_text(text: str) -> Any:
+    """Helm values written as YAML text, with their anchors and aliases expanded as Helm expands them
+    (an anchor is plain YAML in a chart's values), as long as the whole expands to at most
+    :data:`MAX_EXPANDED_NODES` nodes; raises ``yaml.YAMLError`` (:class:`ExcessiveAliasingError` past
+    that, or for an alias of a node inside itself, which Helm refuses too)."""
+    try:
+        data = yaml.safe_load(text)
+    except RecursionError:
+        raise TooDeepError() from None
+    budget = MAX_EXPANDED_NODES
+    pending: list[Any] = [data]
+    while pending:  # counts the tree an alias-sharing graph stands for (endless for a cycle), unbuilt
+        value = pending.pop()
+        budget -= 1
+        if budget < 0:
+            raise ExcessiveAliasingError(f"excessive aliasing: more than {MAX_EXPANDED_NODES} nodes once expanded")
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return data
 
 
 def problem_of(error: yaml.YAMLError) -> str:

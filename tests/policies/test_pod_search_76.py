@@ -15,10 +15,12 @@ import copy
 from typing import Any
 
 import pytest
+import yaml
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import Report, evaluate_report
 from policies.registry import get_policy
+from policies.rules._k8s_text import load_values_text
 from tests.policies.conftest import POD_SECURITY_RULES, build
 
 DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
@@ -793,3 +795,35 @@ def test_strings_listed_under_patches_are_no_patch_text() -> None:
         "spec.patchesStrategicMerge[0].spec.template.spec.hostNetwork is true: remove it; inference pods do "
         "not share host namespaces."
     ]
+
+
+def test_values_text_with_anchors_is_searched_as_helm_expands_it() -> None:
+    """An anchor is plain YAML in a chart's values, and Helm expands its aliases: a privileged
+    container behind one is judged, as one written out is (only text past what Helm's reader
+    expands, such as the bomb above, is left unsearched: Helm refuses it)."""
+    privileged = (
+        "defaults: &hardened\n"
+        "  runAsNonRoot: true\n"
+        "extraContainers:\n"
+        "  - name: sidecar\n"
+        "    image: busybox@sha256:" + "a" * 64 + "\n"
+        "    securityContext: &root {privileged: true}\n"
+        "initContainers:\n"
+        "  - name: init\n"
+        "    image: busybox@sha256:" + "b" * 64 + "\n"
+        "    securityContext: *root\n"
+    )
+    app = {"metadata": {"name": "w"}, "spec": {"source": {"helm": {"values": privileged}}}}
+    messages = found(PRIVILEGED, APPLICATION, app)
+    assert any("extraContainers[0]" in message and "privileged" in message for message in messages), messages
+    assert any("initContainers[0]" in message and "privileged" in message for message in messages), messages
+
+
+def test_values_text_whose_aliases_loop_or_expand_past_helms_limit_is_not_searched() -> None:
+    looped = "a: &a [*a]\ncontainers: [{name: x, securityContext: {privileged: true}}]\n"
+    with pytest.raises(yaml.YAMLError):
+        load_values_text(looped)
+    wide = "a: &a [" + ", ".join(["x"] * 400) + "]\nb: [" + ", ".join(["*a"] * 400) + "]\n"
+    with pytest.raises(yaml.YAMLError, match="excessive aliasing"):
+        load_values_text(wide)  # 160,000 nodes once expanded
+    assert load_values_text("a: &a [x, y]\nb: *a\n") == {"a": ["x", "y"], "b": ["x", "y"]}
