@@ -89,6 +89,7 @@ from stacks.config_checks_training import (
     _tracking_server_arn_problems,
     _training_data_problems,
 )
+from stacks.serving_builds import serving_build_problems
 from stacks.config_defaults import (
     _environment_defaults,
     _merge_endpoint_defaults,
@@ -912,6 +913,7 @@ CROSS_CHECKS: Final[tuple[Callable[[PlatformConfig], Iterable[tuple[str, str]]],
     _training_data_problems,
     _derived_name_problems,
     _family_training_problems,
+    serving_build_problems,
     _promotion_metric_problems,
     _model_card_problems,
     _model_quality_problems,

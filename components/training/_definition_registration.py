@@ -88,8 +88,11 @@ def _register_step(
     features: tuple[ProcessingStep, PropertyFile] | None = None,
 ) -> ModelStep:
     builder = ModelBuilder(
-        # A model trained on a GPU instance is served on one: its inference image is the GPU build.
-        image_uri=_image(settings, "inference", settings.training_instance_type),
+        # The build (CPU or GPU) of the instances that serve the versions; where the stack serves
+        # none, of the training instance.
+        image_uri=_image(
+            settings, "inference", settings.inference_instance_type or settings.training_instance_type
+        ),
         s3_model_data_url=_model_artifacts(train, settings),
         role_arn=settings.role_arn,
         sagemaker_session=session,

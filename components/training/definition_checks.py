@@ -174,6 +174,10 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"training_instance_type {s.training_instance_type!r} must be a SageMaker instance type such as 'ml.g5.xlarge'",
         ),
         (
+            s.inference_instance_type is None or _matches(_INSTANCE_TYPE, s.inference_instance_type),
+            f"inference_instance_type {s.inference_instance_type!r} must be None or a SageMaker instance type such as 'ml.g5.xlarge'",
+        ),
+        (
             _matches(_INSTANCE_TYPE, s.baseline_instance_type),
             f"baseline_instance_type {s.baseline_instance_type!r} must be a SageMaker instance type such as 'ml.m5.xlarge'",
         ),

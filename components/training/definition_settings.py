@@ -69,6 +69,10 @@ class TrainingPipelineSettings:
     """(name, regex) of the training-log metrics published to CloudWatch."""
     processing_instance_type: str = "ml.m5.xlarge"
     training_instance_type: str = "ml.m5.xlarge"
+    inference_instance_type: str | None = None
+    """An instance type of the kind (CPU or GPU) that serves the registered versions: it picks the
+    build of their inference image where the framework has both (PyTorch). None: the training
+    instance's kind."""
     training_instance_count: int = 1
     use_spot_instances: bool = False
     max_run_seconds: int = 3600

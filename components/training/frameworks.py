@@ -75,6 +75,14 @@ def _processors(framework: str, version: str, scope: str) -> set[str]:
     return set(entry.get("processors") or table.get("processors") or [])
 
 
+def has_cpu_and_gpu_builds(framework: str, version: str) -> bool:
+    """Whether the version's inference image has a CPU and a GPU build (PyTorch), so the instance
+    type that serves a model picks one; False for an unknown framework or version."""
+    if framework not in FRAMEWORKS:
+        return False
+    return {"cpu", "gpu"} <= _processors(framework, version, "inference")
+
+
 NEURON_INSTANCE_PREFIXES: Final = ("ml.trn", "ml.inf")
 """AWS Trainium and Inferentia: the SDK resolves a Neuron build (another repository) for them."""
 

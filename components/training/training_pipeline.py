@@ -22,6 +22,7 @@ from ..limits import (
     satisfies,
     tags_problem,
 )
+from ..instance_types import validate_instance_type
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
@@ -158,6 +159,10 @@ class TrainingPipelineArgs:
     object_tag_keys: Sequence[str] = ()
     """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
     per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
+    inference_instance_type: str | None = None
+    """An instance type of the kind (CPU or GPU) that serves the family's versions: where the
+    framework has both builds (PyTorch) it picks their inference image's. None: the kind of
+    ``spec.training_instance_type``."""
     model_monitor_baselines: bool = True
     """With them: the DataQualityBaseline and ModelQualityBaseline steps (Model Monitor's analyzer)
     and each version's DriftCheckBaselines; without (an account Model Monitor is closed to), neither:
@@ -170,6 +175,7 @@ class TrainingPipelineArgs:
         satisfies(self, "region", region_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
+        satisfies(self, "inference_instance_type", _optional_instance_type_problem)
         in_range(self, "max_parallel_steps", 1, MAX_PARALLEL_STEPS)
         one_of(self, "approval_status", APPROVAL_STATUSES)
         if (self.spec.data is None) != (self.feature_input is None):
@@ -181,6 +187,18 @@ class TrainingPipelineArgs:
                 f"platform_commit {self.platform_commit!r} must be a git commit id (7-40 lowercase hex "
                 f"digits, optionally ending in -dirty) or {UNKNOWN_COMMIT!r}"
             )
+
+
+def _optional_instance_type_problem(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{value!r} is not a SageMaker instance type such as ml.g5.xlarge"
+    try:
+        validate_instance_type(value)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 class TrainingPipeline(pulumi.ComponentResource):
@@ -360,6 +378,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             baseline_instance_type=spec.baseline_instance_type,
             model_monitor_baselines=args.model_monitor_baselines,
             training_instance_type=spec.training_instance_type,
+            inference_instance_type=args.inference_instance_type,
             training_instance_count=spec.training_instance_count,
             use_spot_instances=spec.spot,
             max_run_seconds=spec.max_run_seconds,

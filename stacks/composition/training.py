@@ -36,6 +36,7 @@ from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.provenance import platform_commit
 from stacks.resolution import Serving
+from stacks.serving_builds import inference_instance_type
 
 
 def build_training_pipelines(
@@ -92,6 +93,8 @@ def build_training_pipelines(
                 platform_commit=platform_commit(),
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
                 model_monitor_baselines=config.computes_model_monitor_baselines,
+                # The registered image's build (CPU or GPU) is that of the family's serving here.
+                inference_instance_type=inference_instance_type(config, family),
             ),
             opts,
         )

@@ -1,0 +1,109 @@
+"""Which build (CPU or GPU) of its framework's inference image a model family's versions need: the
+one of the instances that serve it in the stack.
+
+A version registers one inference image (the model package's InferenceSpecification), and every
+endpoint variant, shadow variant, inference component and batch transform that serves
+``latest_approved_of`` the family runs that image. PyTorch has a CPU and a GPU build of each
+version (``-cpu-``/``-gpu-`` in the tag): the CPU build on a GPU instance runs the model on the
+CPU (the GPUs paid for and idle), the GPU build on a CPU instance pulls CUDA it cannot use. So the
+training pipeline registers the build of the family's serving instances in the stack, and a stack
+that serves one family on both kinds is refused (:func:`serving_build_problems`). scikit-learn
+(CPU only) and XGBoost (one image for both) need no choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from components.instance_types import is_gpu
+from components.training.frameworks import NEURON_INSTANCE_PREFIXES, has_cpu_and_gpu_builds
+
+if TYPE_CHECKING:
+    from stacks.config import ModelFamilyConfig, PlatformConfig
+
+SERVERLESS = "serverless"
+"""What :class:`Serving` names for a serverless variant (CPU only)."""
+CPU_STAND_IN = "ml.m5.large"
+"""The instance type the CPU build is resolved with for a family served only serverless."""
+
+
+@dataclass(frozen=True)
+class Serving:
+    key: str
+    """Dotted key path of the instance type (or the serverless variant) that serves the family."""
+    instance_type: str
+    """The instance type, or :data:`SERVERLESS`."""
+
+    @property
+    def gpu(self) -> bool:
+        return self.instance_type != SERVERLESS and is_gpu(self.instance_type)
+
+    def __str__(self) -> str:
+        kind = "GPU" if self.gpu else "CPU"
+        what = "serverless" if self.instance_type == SERVERLESS else self.instance_type
+        return f"{self.key} ({what}, {kind})"
+
+
+def family_servings(config: PlatformConfig, family: ModelFamilyConfig) -> list[Serving]:
+    """What serves the family's latest Approved version (or a pinned version of it, for batch
+    scoring) in this stack, in stack-file order; AWS Trainium and Inferentia types left out (their
+    images are Neuron builds, neither of these)."""
+    found: list[Serving] = []
+    for index, endpoint in enumerate(config.endpoints):
+        for kind in ("variants", "shadow_variants"):
+            for position, variant in enumerate(getattr(endpoint, kind)):
+                if variant.model.latest_approved_of != family.name:
+                    continue
+                key = f"endpoints[{index}].{kind}[{position}]"
+                if variant.instance_type is None:
+                    found.append(Serving(f"{key}.serverless", SERVERLESS))
+                else:
+                    found.append(Serving(f"{key}.instance_type", variant.instance_type))
+    for index, shared in enumerate(config.shared_endpoints):
+        for position, component in enumerate(shared.components):
+            if component.model.latest_approved_of != family.name:
+                continue
+            # A copy without accelerator devices sees no GPU: it runs the CPU build.
+            instance = shared.instance_type if component.compute.accelerators else CPU_STAND_IN
+            found.append(Serving(f"shared_endpoints[{index}].components[{position}].compute", instance))
+    for index, model in enumerate(config.models):
+        if model.name == family.name and model.batch_scoring is not None:
+            found.append(Serving(f"models[{index}].batch_scoring.instance_type", model.batch_scoring.instance_type))
+    return [s for s in found if not s.instance_type.startswith(NEURON_INSTANCE_PREFIXES)]
+
+
+def inference_instance_type(config: PlatformConfig, family: ModelFamilyConfig) -> str | None:
+    """The instance type whose build the family's versions register: its first serving's in the
+    stack, None where the stack serves it nowhere (then its training instance's build)."""
+    servings = family_servings(config, family)
+    if not servings:
+        return None
+    first = servings[0]
+    return first.instance_type if first.instance_type != SERVERLESS else CPU_STAND_IN
+
+
+def serving_build_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A family with a CPU and a GPU build served on both kinds of instance in one stack: its
+    versions register one image, so one of the two would run the wrong build."""
+    for family in config.models:
+        training = family.training
+        if training is None:
+            continue
+        framework = training.framework
+        if not has_cpu_and_gpu_builds(framework.name, framework.version):
+            continue
+        servings = family_servings(config, family)
+        for serving in servings[1:]:
+            if serving.gpu != servings[0].gpu:
+                yield (
+                    serving.key,
+                    f"serves model family '{family.name}' on a {'GPU' if serving.gpu else 'CPU'} "
+                    f"instance, but {servings[0]} serves it on a {'GPU' if servings[0].gpu else 'CPU'} one: "
+                    f"each version registers one {framework.name} {framework.version} inference image, the "
+                    "CPU or the GPU build, so one of them would run the wrong build (a GPU instance "
+                    "on the CPU build leaves its GPUs idle): serve the family on one kind of instance "
+                    "in this stack",
+                )
+                break
