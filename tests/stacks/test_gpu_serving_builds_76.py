@@ -1,0 +1,167 @@
+"""A PyTorch family's versions register the inference image build (CPU or GPU) of the instances that
+serve it in the stack, not of its training instance (stacks/serving_builds.py): PyTorch's
+``pytorch-inference`` has a ``-cpu-`` and a ``-gpu-`` build of each version and a model package holds
+one image, which every endpoint variant, inference component and batch transform serving the
+family runs. A family trained on a GPU and served on CPU instances (a cheap dev endpoint) pulled the
+GPU build; one trained on a CPU and served on GPU instances ran on the CPU, its GPUs idle. A stack
+serving one such family on both kinds is a config error naming the key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from components.training.definition import iter_steps
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.serving_builds import inference_instance_type
+from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
+from tests.stacks.conftest import batch_scoring_cut
+
+PYTORCH = {"name": "pytorch", "version": "2.6", "py_version": "py312"}
+
+
+def _pytorch(training_instance_type: str) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["training"] |= {
+            "framework": PYTORCH,
+            "training_instance_type": training_instance_type,
+        }
+
+    return edit
+
+
+def _platform(*edits: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    platform = load_stack_document("dev")["config"][CONFIG_KEY]
+    for edit in edits:
+        edit(platform)
+    return platform
+
+
+def _endpoint_on(instance_type: str, position: int = 0) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][position]["variants"][0]["instance_type"] = instance_type
+
+    return edit
+
+
+def _batch_on(instance_type: str) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"] = {"schedule": "cron(0 3 * * ? *)", "instance_type": instance_type}
+
+    return edit
+
+
+def _serverless(platform: dict[str, Any]) -> None:
+    endpoint = platform["endpoints"][0]
+    endpoint.pop("async_inference", None)
+    endpoint["variants"][0] = {
+        "name": "primary",
+        "model": endpoint["variants"][0]["model"],
+        "serverless": {"memory_mb": 4096, "max_concurrency": 5},
+    }
+
+
+def _shadow_on(instance_type: str) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        endpoint = platform["endpoints"][0]
+        endpoint.pop("async_inference", None)
+        endpoint["variants"][0].pop("scaling", None)
+        endpoint["shadow_variants"] = [
+            {"name": "shadow", "model": endpoint["variants"][0]["model"], "instance_type": instance_type}
+        ]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param((_pytorch("ml.g5.xlarge"), _endpoint_on("ml.m5.xlarge")), "ml.m5.xlarge", id="gpu-trained-cpu-served"),
+        pytest.param((_pytorch("ml.m5.xlarge"), _endpoint_on("ml.g5.xlarge")), "ml.g5.xlarge", id="cpu-trained-gpu-served"),
+        pytest.param((_pytorch("ml.g5.xlarge"), _serverless), "ml.m5.large", id="serverless-is-cpu"),
+        pytest.param(
+            (_pytorch("ml.g5.xlarge"), lambda p: p.pop("endpoints")), None, id="served-nowhere-follows-training"
+        ),
+    ],
+)
+def test_the_registered_build_is_the_serving_instances(edits, expected) -> None:
+    config = parse_platform_config(_platform(*edits), "stacks/Pulumi.dev.yaml")
+
+    assert inference_instance_type(config, config.models[0]) == expected
+
+
+def test_a_gpu_trained_family_batch_scored_on_cpu_registers_the_cpu_inference_image(tmp_path) -> None:
+    """Recorded: the training pipeline's RegisterModel carries the CPU build that the batch
+    transform (ml.m5.xlarge) runs, while Train keeps the GPU training build."""
+    document = load_stack_document("dev")
+    platform = document["config"][CONFIG_KEY]
+    _pytorch("ml.g5.xlarge")(platform)
+    _batch_on("ml.m5.xlarge")(platform)
+    batch_scoring_cut(platform)
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(json.dumps(document))
+    graph = recorded_stack(str(path))
+    [training] = [
+        json.loads(p.inputs["pipelineDefinition"])
+        for p in graph.of_type("aws:sagemaker/pipeline:Pipeline")
+        if p.inputs["pipelineName"].endswith("-training")
+    ]
+    steps = {step["Name"]: step for step in iter_steps(training["Steps"])}
+
+    [container] = steps["RegisterModel"]["Arguments"]["InferenceSpecification"]["Containers"]
+    assert container["Image"].endswith("/pytorch-inference:2.6-cpu-py312")
+    assert steps["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"].endswith(
+        "/pytorch-training:2.6-gpu-py312"
+    )
+
+
+MIXED = {
+    "endpoint-cpu-batch-gpu": (
+        (_pytorch("ml.g5.xlarge"), _endpoint_on("ml.m5.xlarge"), _batch_on("ml.g5.xlarge")),
+        "models[0].batch_scoring.instance_type",
+        "serves model family 'customer-churn' on a GPU instance, but endpoints[0].variants[0].instance_type "
+        "(ml.m5.xlarge, CPU) serves it on a CPU one",
+    ),
+    "gpu-variant-cpu-shadow": (
+        (_pytorch("ml.g5.xlarge"), _endpoint_on("ml.p3.2xlarge"), _shadow_on("ml.m5.xlarge")),
+        "endpoints[0].shadow_variants[0].instance_type",
+        "serves model family 'customer-churn' on a CPU instance, but endpoints[0].variants[0].instance_type "
+        "(ml.p3.2xlarge, GPU) serves it on a GPU one",
+    ),
+    "serverless-and-gpu-batch": (
+        (_pytorch("ml.g5.xlarge"), _serverless, _batch_on("ml.g5.2xlarge")),
+        "models[0].batch_scoring.instance_type",
+        "endpoints[0].variants[0].serverless (serverless, CPU)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("edits", "key", "fragment"), MIXED.values(), ids=MIXED.keys())
+def test_a_pytorch_family_served_on_cpu_and_gpu_in_one_stack_is_a_config_error(edits, key, fragment) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_platform(*edits), "stacks/Pulumi.dev.yaml")
+
+    problems = list(raised.value.problems)
+    assert any(path == f"{CONFIG_KEY}.{key}" and fragment in message for path, message in problems), problems
+    assert str(raised.value).startswith("stacks/Pulumi.dev.yaml: invalid configuration")
+
+
+@pytest.mark.parametrize(
+    "framework",
+    [
+        pytest.param({"name": "sklearn", "version": "1.2-1"}, id="sklearn-has-one-cpu-build"),
+        pytest.param({"name": "xgboost", "version": "3.0-5"}, id="xgboost-has-one-image"),
+    ],
+)
+def test_a_family_with_one_inference_image_may_be_served_on_both_kinds(framework) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["training"]["framework"] = framework
+
+    config = parse_platform_config(
+        _platform(edit, _endpoint_on("ml.m5.xlarge"), _batch_on("ml.g5.xlarge")), "stacks/Pulumi.dev.yaml"
+    )
+    assert config.models[0].batch_scoring is not None
