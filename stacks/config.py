@@ -89,7 +89,6 @@ from stacks.config_checks_training import (
     _tracking_server_arn_problems,
     _training_data_problems,
 )
-from stacks.serving_builds import serving_build_problems
 from stacks.config_defaults import (
     _environment_defaults,
     _merge_endpoint_defaults,
@@ -139,6 +138,7 @@ from stacks.partial_validation import isolated, model_check_errors, partial_inst
 from stacks.project import CONFIG_KEY
 from stacks.project import KUBECONFIG_KEY as KUBECONFIG_KEY
 from stacks.project import PROJECT as PROJECT
+from stacks.serving_builds import serving_build_problems
 
 # Keys the loader fills in when a stack file leaves them out, and from what (shown in the reference).
 LOADER_DEFAULTS: Final[dict[str, str]] = {

@@ -70,7 +70,9 @@ def family_servings(config: PlatformConfig, family: ModelFamilyConfig) -> list[S
             found.append(Serving(f"shared_endpoints[{index}].components[{position}].compute", instance))
     for index, model in enumerate(config.models):
         if model.name == family.name and model.batch_scoring is not None:
-            found.append(Serving(f"models[{index}].batch_scoring.instance_type", model.batch_scoring.instance_type))
+            found.append(
+                Serving(f"models[{index}].batch_scoring.instance_type", model.batch_scoring.instance_type)
+            )
     return [s for s in found if not s.instance_type.startswith(NEURON_INSTANCE_PREFIXES)]
 
 

@@ -13,6 +13,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
+from ..instance_types import validate_instance_type
 from ..limits import (
     account_id_problem,
     in_range,
@@ -22,7 +23,6 @@ from ..limits import (
     satisfies,
     tags_problem,
 )
-from ..instance_types import validate_instance_type
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script

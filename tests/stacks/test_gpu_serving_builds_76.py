@@ -50,7 +50,10 @@ def _endpoint_on(instance_type: str, position: int = 0) -> Callable[[dict[str, A
 
 def _batch_on(instance_type: str) -> Callable[[dict[str, Any]], None]:
     def edit(platform: dict[str, Any]) -> None:
-        platform["models"][0]["batch_scoring"] = {"schedule": "cron(0 3 * * ? *)", "instance_type": instance_type}
+        platform["models"][0]["batch_scoring"] = {
+            "schedule": "cron(0 3 * * ? *)",
+            "instance_type": instance_type,
+        }
 
     return edit
 
@@ -80,11 +83,21 @@ def _shadow_on(instance_type: str) -> Callable[[dict[str, Any]], None]:
 @pytest.mark.parametrize(
     ("edits", "expected"),
     [
-        pytest.param((_pytorch("ml.g5.xlarge"), _endpoint_on("ml.m5.xlarge")), "ml.m5.xlarge", id="gpu-trained-cpu-served"),
-        pytest.param((_pytorch("ml.m5.xlarge"), _endpoint_on("ml.g5.xlarge")), "ml.g5.xlarge", id="cpu-trained-gpu-served"),
+        pytest.param(
+            (_pytorch("ml.g5.xlarge"), _endpoint_on("ml.m5.xlarge")),
+            "ml.m5.xlarge",
+            id="gpu-trained-cpu-served",
+        ),
+        pytest.param(
+            (_pytorch("ml.m5.xlarge"), _endpoint_on("ml.g5.xlarge")),
+            "ml.g5.xlarge",
+            id="cpu-trained-gpu-served",
+        ),
         pytest.param((_pytorch("ml.g5.xlarge"), _serverless), "ml.m5.large", id="serverless-is-cpu"),
         pytest.param(
-            (_pytorch("ml.g5.xlarge"), lambda p: p.pop("endpoints")), None, id="served-nowhere-follows-training"
+            (_pytorch("ml.g5.xlarge"), lambda p: p.pop("endpoints")),
+            None,
+            id="served-nowhere-follows-training",
         ),
     ],
 )
