@@ -42,6 +42,9 @@ class ResolvedModelPackage:
     outside the training pipeline): its monitors then read the family folder's baselines."""
     model_data_urls: tuple[str, ...] = ()
     """The ``s3://`` model artifacts of the version's containers (its InferenceSpecification)."""
+    images: tuple[str, ...] = ()
+    """The images of the version's containers (empty offline: the version is decided at deploy
+    time), for :func:`stacks.serving_builds.build_mismatch`."""
     unusable_baselines: str | None = None
     """Why the version's DriftCheckBaselines cannot be monitored against (then ``baselines`` is
     None). Only an endpoint that monitors this version fails on it: see
@@ -232,6 +235,7 @@ def _described(sagemaker: Any, arn: str, family: str, *, cards_in: str | None = 
         arn=arn,
         baselines=baselines,
         model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
+        images=tuple(c["Image"] for c in containers if c.get("Image")),
         unusable_baselines=unusable,
         model_card=model_card_of(sagemaker, arn) if checked else None,
         model_card_checked=checked,

@@ -13,12 +13,17 @@ that serves one family on both kinds is refused (:func:`serving_build_problems`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from components.instance_types import is_gpu
-from components.training.frameworks import NEURON_INSTANCE_PREFIXES, has_cpu_and_gpu_builds
+from components.training.frameworks import (
+    NEURON_INSTANCE_PREFIXES,
+    dual_build_repositories,
+    has_cpu_and_gpu_builds,
+)
 
 if TYPE_CHECKING:
     from stacks.config import ModelFamilyConfig, PlatformConfig
@@ -109,3 +114,26 @@ def serving_build_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                     "in this stack",
                 )
                 break
+
+
+_BUILD = re.compile(r"/(?P<repository>[^/:]+):[^:/]*-(?P<build>cpu|gpu)-")
+
+
+def build_mismatch(image: str, instance_type: str | None) -> str | None:
+    """Why ``image`` (a registered version's) is the wrong build for ``instance_type`` (None:
+    serverless), or None. Only for the repositories with both builds (``pytorch-inference``): a
+    registry's version may have been registered by another stack, whose serving was of the other
+    kind (or before the training pipeline chose the build by the serving instances)."""
+    found = _BUILD.search(image)
+    if found is None or found["repository"] not in dual_build_repositories():
+        return None
+    gpu = instance_type is not None and is_gpu(instance_type)
+    if (found["build"] == "gpu") == gpu:
+        return None
+    where = instance_type or "serverless"
+    if gpu:
+        return (
+            f"its image {image} is the CPU build on {where}, a GPU instance: the model runs on the CPU "
+            "and the GPUs stay idle"
+        )
+    return f"its image {image} is the GPU build on {where}, which has no GPU"

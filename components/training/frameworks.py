@@ -83,6 +83,18 @@ def has_cpu_and_gpu_builds(framework: str, version: str) -> bool:
     return {"cpu", "gpu"} <= _processors(framework, version, "inference")
 
 
+def dual_build_repositories() -> set[str]:
+    """The ECR repositories (``pytorch-inference``) of the frameworks' inference images that have a
+    CPU and a GPU build of a version, told apart by ``-cpu-``/``-gpu-`` in the tag."""
+    found = set()
+    for framework in FRAMEWORKS:
+        scope = _table(framework).get("inference", {})
+        for version, entry in scope.get("versions", {}).items():
+            if has_cpu_and_gpu_builds(framework, version) and entry.get("repository"):
+                found.add(entry["repository"])
+    return found
+
+
 NEURON_INSTANCE_PREFIXES: Final = ("ml.trn", "ml.inf")
 """AWS Trainium and Inferentia: the SDK resolves a Neuron build (another repository) for them."""
 

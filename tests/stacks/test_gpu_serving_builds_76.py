@@ -15,11 +15,16 @@ from typing import Any
 import pytest
 
 from components.training.definition import iter_steps
+from planner.recorder import record_stack_file
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from stacks.serving_builds import inference_instance_type
+from stacks.model_packages import resolve_latest_approved
+from stacks.program import run
+from stacks.serving_builds import build_mismatch, inference_instance_type
+from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import batch_scoring_cut
+from tests.stacks.conftest import batch_scoring_cut, serving_cut
+from tests.yaml_text import dump_document
 
 PYTORCH = {"name": "pytorch", "version": "2.6", "py_version": "py312"}
 
@@ -178,3 +183,99 @@ def test_a_family_with_one_inference_image_may_be_served_on_both_kinds(framework
         _platform(edit, _endpoint_on("ml.m5.xlarge"), _batch_on("ml.g5.xlarge")), "stacks/Pulumi.dev.yaml"
     )
     assert config.models[0].batch_scoring is not None
+
+
+# --- deploy time: a version of the other build -------------------------------------------------
+
+REGION, PROD_ACCOUNT = "eu-west-1", "333333333333"
+IMAGES = {
+    "cpu": f"763104351884.dkr.ecr.{REGION}.amazonaws.com/pytorch-inference:2.6-cpu-py312",
+    "gpu": f"763104351884.dkr.ecr.{REGION}.amazonaws.com/pytorch-inference:2.6-gpu-py312",
+}
+
+
+def _deployed_warnings(tmp_path, monkeypatch, build: str) -> list[str]:
+    """The prod fixture's endpoint (ml.g5.2xlarge), cut to what the registry reaches, deployed
+    against a (moto) registry whose approved version runs ``build``'s PyTorch image."""
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    serving_cut(platform)
+    [variant] = platform["endpoints"][0]["variants"]
+    assert variant["instance_type"] == "ml.g5.2xlarge"
+    group = f"{platform.get('name_prefix', 'prod')}-{variant['model']['latest_approved_of']}"
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    with mocked_aws(REGION) as session:
+        sagemaker = session.client("sagemaker")
+        sagemaker.create_model_package_group(ModelPackageGroupName=group)
+        sagemaker.create_model_package(
+            ModelPackageGroupName=group,
+            ModelApprovalStatus="Approved",
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGES[build]}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )
+        graph = record_stack_file(
+            str(path),
+            program=lambda source: run(
+                source,
+                resolver_factory=lambda config: lambda group: resolve_latest_approved(sagemaker, group),
+            ),
+        )
+    return [w for w in graph.warnings if "pytorch-inference" in w]
+
+
+def test_a_cpu_build_version_deployed_on_gpu_instances_is_said(tmp_path, monkeypatch) -> None:
+    """A version another stack registered (served there on CPU) reaches a GPU endpoint: the plan
+    says which image and why, at `pulumi up`, when the version is known."""
+    assert _deployed_warnings(tmp_path, monkeypatch, "cpu") == [
+        f"endpoint customer-churn, variant primary: version arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:"
+        "model-package/prod-customer-churn/1: its image "
+        f"{IMAGES['cpu']} is the CPU build on ml.g5.2xlarge, a GPU instance: the model runs on the CPU and "
+        "the GPUs stay idle; retrain it where the stack serves the family on this kind of instance (its "
+        "RegisterModel takes the build of the family's serving instances), or serve it on the other kind"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("image", "instance_type"),
+    [
+        pytest.param(IMAGES["gpu"], "ml.g5.xlarge", id="gpu-on-gpu"),
+        pytest.param(IMAGES["cpu"], "ml.m5.xlarge", id="cpu-on-cpu"),
+        pytest.param(
+            f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3",
+            "ml.g5.xlarge",
+            id="scikit-learn-has-no-gpu-build",
+        ),
+    ],
+)
+def test_the_build_that_fits_is_not_a_mismatch(image, instance_type) -> None:
+    assert build_mismatch(image, instance_type) is None
+
+
+@pytest.mark.parametrize(
+    ("image", "instance_type", "fragment"),
+    [
+        pytest.param(
+            IMAGES["gpu"],
+            "ml.m5.xlarge",
+            "is the GPU build on ml.m5.xlarge, which has no GPU",
+            id="gpu-on-cpu",
+        ),
+        pytest.param(
+            IMAGES["gpu"], None, "is the GPU build on serverless, which has no GPU", id="gpu-on-serverless"
+        ),
+        pytest.param(
+            IMAGES["cpu"],
+            "ml.p4d.24xlarge",
+            "is the CPU build on ml.p4d.24xlarge, a GPU instance",
+            id="cpu-on-gpu",
+        ),
+    ],
+)
+def test_the_other_build_is_a_mismatch(image, instance_type, fragment) -> None:
+    problem = build_mismatch(image, instance_type)
+    assert problem is not None and fragment in problem
