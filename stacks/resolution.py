@@ -41,7 +41,7 @@ from stacks.model_packages import (
     ResolvedModelPackage,
     nothing_deployed,
 )
-from stacks.serving_builds import build_mismatch
+from stacks.serving_builds import CPU_STAND_IN, image_build_warnings
 
 ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
 """Endpoint name → variant name → the version it deploys (variants with a registry source)."""
@@ -94,7 +94,14 @@ def resolve_serving(
                 waiting.append((variant, nothing))
             else:
                 _require_model_card(config, spec, variant, resolved[variant.name])
-                _warn_of_image_build(spec, variant, resolved[variant.name])
+                package = resolved[variant.name]
+                for warning in image_build_warnings(
+                    f"endpoint {spec.name}, variant {variant.name}",
+                    package.arn,
+                    package.images,
+                    variant.instance_type,
+                ):
+                    pulumi.log.warn(warning)
         if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
             resolved |= _keep_serving(spec, waiting, current.versions, resolve)
         elif waiting:
@@ -139,6 +146,16 @@ def _resolve_shared(
                 waiting.append((component.name, component.model.latest_approved_of, no_version))
             else:
                 _require_model_card(config, spec, component, resolved[component.name])
+                package = resolved[component.name]
+                # A copy without accelerator devices sees no GPU.
+                instance = spec.instance_type if component.compute.accelerators else CPU_STAND_IN
+                for warning in image_build_warnings(
+                    f"shared endpoint {spec.name}, component {component.name}",
+                    package.arn,
+                    package.images,
+                    instance,
+                ):
+                    pulumi.log.warn(warning)
         if waiting and deployed(config.endpoint_name(spec.name)) is not None:
             # Every waiting component, in stack-file order: the run fails until each is dealt with.
             reasons = "; ".join(
@@ -173,21 +190,6 @@ def _resolve_shared(
         served.append(spec)
         packages[spec.name] = resolved
     return served, packages
-
-
-def _warn_of_image_build(spec: EndpointSpec, variant: VariantSpec, package: ResolvedModelPackage) -> None:
-    """Say so when the version to deploy runs the other build (CPU, GPU) of its image than the
-    variant's instances need: a version registered by a stack that served it on the other kind
-    (stacks/serving_builds.py). Said, not refused: either build serves, the GPU one slower to pull
-    and the CPU one without the GPUs."""
-    for image in package.images:
-        problem = build_mismatch(image, variant.instance_type)
-        if problem is not None:
-            pulumi.log.warn(
-                f"endpoint {spec.name}, variant {variant.name}: version {package.arn}: {problem}; retrain "
-                "it where the stack serves the family on this kind of instance (its RegisterModel takes "
-                "the build of the family's serving instances), or serve it on the other kind"
-            )
 
 
 def _require_model_card(

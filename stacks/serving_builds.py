@@ -137,3 +137,19 @@ def build_mismatch(image: str, instance_type: str | None) -> str | None:
             "and the GPUs stay idle"
         )
     return f"its image {image} is the GPU build on {where}, which has no GPU"
+
+
+def image_build_warnings(
+    subject: str, arn: str, images: tuple[str, ...], instance_type: str | None
+) -> list[str]:
+    """What to say of a version (``arn``, its ``images``) deployed on ``instance_type`` (None:
+    serverless) by ``subject`` (``endpoint x, variant y``) when its image is the other build:
+    a version registered by a stack that served it on the other kind. Said, not refused: either
+    build serves, the GPU one slower to pull and the CPU one without the GPUs."""
+    return [
+        f"{subject}: version {arn}: {problem}; retrain it where the stack serves the family on this kind "
+        "of instance (its RegisterModel takes the build of the family's serving instances), or serve it "
+        "on the other kind"
+        for image in images
+        if (problem := build_mismatch(image, instance_type)) is not None
+    ]

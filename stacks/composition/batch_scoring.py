@@ -20,6 +20,7 @@ from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
 from stacks.resolution import _next_steps
+from stacks.serving_builds import image_build_warnings
 
 
 def batch_pipeline_name(config: PlatformConfig, family: str) -> str:
@@ -42,7 +43,7 @@ def resolve_batch_scoring(config: PlatformConfig, resolve: ModelPackageResolver)
         assert spec is not None
         source = spec.model_package_arn or config.model_package_group(family.name)
         try:
-            plan.packages[family.name] = resolve(source)
+            plan.packages[family.name] = package = resolve(source)
         except NoApprovedVersion as nothing:
             state = "has no Approved version yet" if nothing.group_exists else "does not exist yet"
             message = (
@@ -54,6 +55,14 @@ def resolve_batch_scoring(config: PlatformConfig, resolve: ModelPackageResolver)
             )
             plan.deferred[family.name] = message
             pulumi.log.warn(message)
+        else:
+            for warning in image_build_warnings(
+                f"batch scoring of model family {family.name}",
+                package.arn,
+                package.images,
+                spec.instance_type,
+            ):
+                pulumi.log.warn(warning)
     return plan
 
 

@@ -194,16 +194,17 @@ IMAGES = {
 }
 
 
-def _deployed_warnings(tmp_path, monkeypatch, build: str) -> list[str]:
-    """The prod fixture's endpoint (ml.g5.2xlarge), cut to what the registry reaches, deployed
-    against a (moto) registry whose approved version runs ``build``'s PyTorch image."""
+def _deployed_warnings(
+    tmp_path, monkeypatch, build: str, cut: Callable[[dict[str, Any]], None] = serving_cut
+) -> list[str]:
+    """The prod fixture cut to what the registry reaches (by default its endpoint, on
+    ml.g5.2xlarge), deployed against a (moto) registry whose approved version of customer-churn
+    runs ``build``'s PyTorch image."""
     monkeypatch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
-    serving_cut(platform)
-    [variant] = platform["endpoints"][0]["variants"]
-    assert variant["instance_type"] == "ml.g5.2xlarge"
-    group = f"{platform.get('name_prefix', 'prod')}-{variant['model']['latest_approved_of']}"
+    cut(platform)
+    group = f"{platform.get('name_prefix', 'prod')}-customer-churn"
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     with mocked_aws(REGION) as session:
@@ -231,6 +232,8 @@ def _deployed_warnings(tmp_path, monkeypatch, build: str) -> list[str]:
 def test_a_cpu_build_version_deployed_on_gpu_instances_is_said(tmp_path, monkeypatch) -> None:
     """A version another stack registered (served there on CPU) reaches a GPU endpoint: the plan
     says which image and why, at `pulumi up`, when the version is known."""
+    [variant] = load_stack_document("prod")["config"][CONFIG_KEY]["endpoints"][0]["variants"]
+    assert variant["instance_type"] == "ml.g5.2xlarge"
     assert _deployed_warnings(tmp_path, monkeypatch, "cpu") == [
         f"endpoint customer-churn, variant primary: version arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:"
         "model-package/prod-customer-churn/1: its image "
@@ -238,6 +241,47 @@ def test_a_cpu_build_version_deployed_on_gpu_instances_is_said(tmp_path, monkeyp
         "the GPUs stay idle; retrain it where the stack serves the family on this kind of instance (its "
         "RegisterModel takes the build of the family's serving instances), or serve it on the other kind"
     ]
+
+
+def test_a_gpu_build_version_batch_scored_on_cpu_instances_is_said(tmp_path, monkeypatch) -> None:
+    def batch_on_cpu(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"] = {
+            "schedule": "cron(0 3 * * ? *)",
+            "instance_type": "ml.m5.xlarge",
+        }
+        batch_scoring_cut(platform)
+
+    assert _deployed_warnings(tmp_path, monkeypatch, "gpu", batch_on_cpu) == [
+        f"batch scoring of model family customer-churn: version arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:"
+        f"model-package/prod-customer-churn/1: its image {IMAGES['gpu']} is the GPU build on ml.m5.xlarge, "
+        "which has no GPU; retrain it where the stack serves the family on this kind of instance (its "
+        "RegisterModel takes the build of the family's serving instances), or serve it on the other kind"
+    ]
+
+
+def test_a_cpu_build_version_on_a_shared_gpu_components_accelerators_is_said(tmp_path, monkeypatch) -> None:
+    def shared_only(platform: dict[str, Any]) -> None:
+        serving_cut(platform)
+        platform.pop("endpoints")
+        platform["shared_endpoints"] = [
+            {
+                "name": "gpu-models",
+                "instance_type": "ml.g5.12xlarge",
+                "initial_instance_count": 2,
+                "components": [
+                    {
+                        "name": "churn",
+                        "model": {"latest_approved_of": "customer-churn"},
+                        "compute": {"cpu_cores": 4, "memory_mb": 16384, "accelerators": 1},
+                        "copies": 2,
+                    }
+                ],
+            }
+        ]
+
+    [warning] = _deployed_warnings(tmp_path, monkeypatch, "cpu", shared_only)
+    assert warning.startswith("shared endpoint gpu-models, component churn: version ")
+    assert f"its image {IMAGES['cpu']} is the CPU build on ml.g5.12xlarge, a GPU instance" in warning
 
 
 @pytest.mark.parametrize(
