@@ -41,7 +41,7 @@ from stacks.model_packages import (
     ResolvedModelPackage,
     nothing_deployed,
 )
-from stacks.serving_builds import CPU_STAND_IN, image_build_warnings
+from stacks.serving_builds import image_build_warnings
 
 ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
 """Endpoint name → variant name → the version it deploys (variants with a registry source)."""
@@ -147,13 +147,13 @@ def _resolve_shared(
             else:
                 _require_model_card(config, spec, component, resolved[component.name])
                 package = resolved[component.name]
-                # A copy without accelerator devices sees no GPU.
-                instance = spec.instance_type if component.compute.accelerators else CPU_STAND_IN
                 for warning in image_build_warnings(
                     f"shared endpoint {spec.name}, component {component.name}",
                     package.arn,
                     package.images,
-                    instance,
+                    spec.instance_type,
+                    # A copy without accelerator devices sees no GPU.
+                    accelerated=bool(component.compute.accelerators),
                 ):
                     pulumi.log.warn(warning)
         if waiting and deployed(config.endpoint_name(spec.name)) is not None:

@@ -31,23 +31,37 @@ if TYPE_CHECKING:
 SERVERLESS = "serverless"
 """What :class:`Serving` names for a serverless variant (CPU only)."""
 CPU_STAND_IN = "ml.m5.large"
-"""The instance type the CPU build is resolved with for a family served only serverless."""
+"""The instance type the CPU build is resolved with for a family served first serverless, or by a
+shared endpoint's component without accelerators."""
 
 
 @dataclass(frozen=True)
 class Serving:
     key: str
-    """Dotted key path of the instance type (or the serverless variant) that serves the family."""
+    """Dotted key path of what serves the family: an instance type, a serverless variant, a shared
+    endpoint component's compute."""
     instance_type: str
     """The instance type, or :data:`SERVERLESS`."""
+    accelerated: bool = True
+    """False for a shared endpoint's component that reserves no accelerator devices: its copies see
+    no GPU, whatever the instance has."""
 
     @property
     def gpu(self) -> bool:
-        return self.instance_type != SERVERLESS and is_gpu(self.instance_type)
+        return self.accelerated and self.instance_type != SERVERLESS and is_gpu(self.instance_type)
+
+    @property
+    def resolving_type(self) -> str:
+        """An instance type of this serving's kind (CPU or GPU), for ``image_uris.retrieve``."""
+        if self.gpu or (self.instance_type != SERVERLESS and not is_gpu(self.instance_type)):
+            return self.instance_type
+        return CPU_STAND_IN
 
     def __str__(self) -> str:
         kind = "GPU" if self.gpu else "CPU"
         what = "serverless" if self.instance_type == SERVERLESS else self.instance_type
+        if not self.accelerated:
+            what += " without accelerators"
         return f"{self.key} ({what}, {kind})"
 
 
@@ -70,9 +84,13 @@ def family_servings(config: PlatformConfig, family: ModelFamilyConfig) -> list[S
         for position, component in enumerate(shared.components):
             if component.model.latest_approved_of != family.name:
                 continue
-            # A copy without accelerator devices sees no GPU: it runs the CPU build.
-            instance = shared.instance_type if component.compute.accelerators else CPU_STAND_IN
-            found.append(Serving(f"shared_endpoints[{index}].components[{position}].compute", instance))
+            found.append(
+                Serving(
+                    f"shared_endpoints[{index}].components[{position}].compute",
+                    shared.instance_type,
+                    accelerated=bool(component.compute.accelerators),
+                )
+            )
     for index, model in enumerate(config.models):
         if model.name == family.name and model.batch_scoring is not None:
             found.append(
@@ -87,8 +105,7 @@ def inference_instance_type(config: PlatformConfig, family: ModelFamilyConfig) -
     servings = family_servings(config, family)
     if not servings:
         return None
-    first = servings[0]
-    return first.instance_type if first.instance_type != SERVERLESS else CPU_STAND_IN
+    return servings[0].resolving_type
 
 
 def serving_build_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -119,15 +136,16 @@ def serving_build_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
 _BUILD = re.compile(r"/(?P<repository>[^/:]+):[^:/]*-(?P<build>cpu|gpu)-")
 
 
-def build_mismatch(image: str, instance_type: str | None) -> str | None:
+def build_mismatch(image: str, instance_type: str | None, *, accelerated: bool = True) -> str | None:
     """Why ``image`` (a registered version's) is the wrong build for ``instance_type`` (None:
-    serverless), or None. Only for the repositories with both builds (``pytorch-inference``): a
+    serverless; ``accelerated`` False: a shared endpoint's component reserving no accelerator
+    devices), or None. Only for the repositories with both builds (``pytorch-inference``): a
     registry's version may have been registered by another stack, whose serving was of the other
     kind (or before the training pipeline chose the build by the serving instances)."""
     found = _BUILD.search(image)
     if found is None or found["repository"] not in dual_build_repositories():
         return None
-    gpu = instance_type is not None and is_gpu(instance_type)
+    gpu = accelerated and instance_type is not None and is_gpu(instance_type)
     if (found["build"] == "gpu") == gpu:
         return None
     where = instance_type or "serverless"
@@ -136,11 +154,13 @@ def build_mismatch(image: str, instance_type: str | None) -> str | None:
             f"its image {image} is the CPU build on {where}, a GPU instance: the model runs on the CPU "
             "and the GPUs stay idle"
         )
+    if instance_type is not None and is_gpu(instance_type):
+        return f"its image {image} is the GPU build on {where} without accelerators, which gives its copies no GPU"
     return f"its image {image} is the GPU build on {where}, which has no GPU"
 
 
 def image_build_warnings(
-    subject: str, arn: str, images: tuple[str, ...], instance_type: str | None
+    subject: str, arn: str, images: tuple[str, ...], instance_type: str | None, *, accelerated: bool = True
 ) -> list[str]:
     """What to say of a version (``arn``, its ``images``) deployed on ``instance_type`` (None:
     serverless) by ``subject`` (``endpoint x, variant y``) when its image is the other build:
@@ -151,5 +171,5 @@ def image_build_warnings(
         "of instance (its RegisterModel takes the build of the family's serving instances), or serve it "
         "on the other kind"
         for image in images
-        if (problem := build_mismatch(image, instance_type)) is not None
+        if (problem := build_mismatch(image, instance_type, accelerated=accelerated)) is not None
     ]

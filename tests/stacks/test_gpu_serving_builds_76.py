@@ -300,6 +300,49 @@ def test_the_build_that_fits_is_not_a_mismatch(image, instance_type) -> None:
     assert build_mismatch(image, instance_type) is None
 
 
+def test_a_gpu_build_on_copies_without_accelerators_is_a_mismatch() -> None:
+    """A shared endpoint's component reserving no accelerator devices: its copies see no GPU."""
+    assert build_mismatch(IMAGES["gpu"], "ml.g5.12xlarge", accelerated=False) == (
+        f"its image {IMAGES['gpu']} is the GPU build on ml.g5.12xlarge without accelerators, which gives "
+        "its copies no GPU"
+    )
+    assert build_mismatch(IMAGES["cpu"], "ml.g5.12xlarge", accelerated=False) is None
+
+
+def _shared_component(accelerators: int | None) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        compute: dict[str, Any] = {"cpu_cores": 4, "memory_mb": 16384}
+        if accelerators:
+            compute["accelerators"] = accelerators
+        platform["shared_endpoints"] = [
+            {
+                "name": "gpu-models",
+                "instance_type": "ml.g5.12xlarge",
+                "initial_instance_count": 2,
+                "components": [
+                    {"name": "churn", "model": {"latest_approved_of": "customer-churn"}, "compute": compute}
+                ],
+            }
+        ]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("accelerators", "expected"),
+    [
+        pytest.param(1, "ml.g5.12xlarge", id="with-accelerators-gpu"),
+        pytest.param(None, "ml.m5.large", id="without-cpu"),
+    ],
+)
+def test_a_shared_components_build_follows_its_accelerators(accelerators, expected) -> None:
+    config = parse_platform_config(
+        _platform(_pytorch("ml.g5.xlarge"), lambda p: p.pop("endpoints"), _shared_component(accelerators)),
+        "stacks/Pulumi.dev.yaml",
+    )
+    assert inference_instance_type(config, config.models[0]) == expected
+
+
 @pytest.mark.parametrize(
     ("image", "instance_type", "fragment"),
     [
