@@ -76,7 +76,9 @@ def load_values_text(text: str) -> Any:
         value = pending.pop()
         budget -= 1
         if budget < 0:
-            raise ExcessiveAliasingError(f"excessive aliasing: more than {MAX_EXPANDED_NODES} nodes once expanded")
+            raise ExcessiveAliasingError(
+                f"excessive aliasing: more than {MAX_EXPANDED_NODES} nodes once expanded"
+            )
         if isinstance(value, dict):
             pending.extend(value.values())
         elif isinstance(value, list):
