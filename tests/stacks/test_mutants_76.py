@@ -5,8 +5,11 @@ program) and of a spot wait written where training runs on demand.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from stacks.config_defaults import spot_wait_problems
 from stacks.project import (
     CONFIG_KEY,
     KUBECONFIG_KEY,
@@ -51,3 +54,44 @@ def test_the_set_command_names_the_whole_key_outside_the_shipped_project() -> No
     which the program never reads: the command must name the whole key."""
     assert set_command_key(KUBECONFIG_KEY, PROJECT) == "kubeconfig"
     assert set_command_key(KUBECONFIG_KEY, "acme-ml") == KUBECONFIG_KEY
+
+
+# --- spot_wait_problems -------------------------------------------------------------------------------------
+
+STACK_WAIT = "training.max_wait_seconds"
+FAMILY_WAIT = "models[0].training.max_wait_seconds"
+
+
+def _keys(raw: dict[str, Any], environment: object) -> list[str]:
+    return [key for key, _ in spot_wait_problems(raw, environment)]
+
+
+def test_the_stacks_wait_is_refused_where_the_only_spot_family_writes_its_own() -> None:
+    """A family on spot with its own wait does not run with the stack's: that one is still ignored."""
+    raw = {
+        "training": {"spot": False, "max_wait_seconds": 7200},
+        "models": [{"training": {"spot": True, "max_wait_seconds": 3600}}],
+    }
+    assert _keys(raw, "prod") == [STACK_WAIT]
+    del raw["models"][0]["training"]["max_wait_seconds"]
+    assert _keys(raw, "prod") == []
+
+
+def test_spot_is_off_where_nothing_turns_it_on() -> None:
+    """No environment (or one without defaults) and no ``spot`` written: training runs on demand."""
+    assert _keys({"training": {"max_wait_seconds": 7200}}, None) == [STACK_WAIT]
+    assert _keys({"models": [{"training": {"max_wait_seconds": 7200}}]}, None) == [FAMILY_WAIT]
+
+
+def test_a_stack_wait_without_spot_keeps_the_environments_spot() -> None:
+    """dev's defaults run training on spot: a stack that writes only its wait stays on spot."""
+    assert _keys({"training": {"max_wait_seconds": 9000}}, "dev") == []
+    raw = {"training": {"max_wait_seconds": 9000}, "models": [{"training": {"max_wait_seconds": 100}}]}
+    assert _keys(raw, "dev") == []
+
+
+def test_training_null_drops_the_environments_spot_default() -> None:
+    raw = {"training": None, "models": [{"training": {"max_wait_seconds": 7200}}]}
+    [(key, message)] = spot_wait_problems(raw, "dev")
+    assert key == FAMILY_WAIT
+    assert "(spot false, inherited from training.spot: its default)" in message
