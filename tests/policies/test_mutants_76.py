@@ -21,11 +21,13 @@ from policies.rules._k8s_text import json_patch_body
 from tests.policies.test_pod_search_76 import (
     CLUSTER_POLICY,
     DIGEST,
+    HARDENED,
     POD,
     PRIVILEGED,
     PRIVILEGED_AT,
     SECURITY_RULES,
     WORKFLOW,
+    deployment,
     found,
     kyverno,
     mutating,
@@ -319,3 +321,25 @@ def test_a_kustomize_json6902_patch_list_is_read() -> None:
         "spec.patchesJson6902[0].patch.spec.template.spec.hostPID is true: remove it; inference pods do not share "
         "host namespaces."
     ]
+
+
+# --- a pod-level value the containers override ----------------------------------------------------------
+
+OVERRIDING = {"name": "a", "image": DIGEST, "securityContext": {**HARDENED, "runAsUser": 10001}}
+
+
+def test_a_pod_level_uid_every_container_of_a_pod_as_written_overrides_applies_to_none() -> None:
+    """In a pod as written (a Deployment's template), a pod-level value every container overrides
+    runs no process: it is not refused (a fragment's is, as its operator's containers inherit it)."""
+    pod = {**POD, "containers": [OVERRIDING], "securityContext": {**POD["securityContext"], "runAsUser": 0}}
+    assert found("k8s-run-as-high-uid", "kubernetes:apps/v1:Deployment", deployment(pod=pod)) == []
+
+
+@pytest.mark.parametrize(("uid", "refused"), [(9999, True), (10000, False)])
+def test_a_fragments_pod_level_uid_is_refused_below_the_minimum_only(uid: int, refused: bool) -> None:
+    pod = {"securityContext": {"runAsUser": uid}, "containers": [OVERRIDING]}
+    inputs = {"metadata": {"name": "d"}, "spec": {"template": {"spec": pod}}}
+    expected = [f"spec.template.spec.securityContext.runAsUser is {uid}: run as a UID >= 10000."]
+    assert found("k8s-run-as-high-uid", "kubernetes:apps/v1:DeploymentPatch", inputs) == (
+        expected if refused else []
+    )
