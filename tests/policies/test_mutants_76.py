@@ -251,13 +251,14 @@ def test_a_pod_spec_patch_with_a_key_that_is_no_text_is_unreadable() -> None:
 def test_a_map_with_a_containers_list_is_a_pod_spec_whatever_spark_sizes_it_holds() -> None:
     """Spark's sizes (``cores``) beside a ``containers`` list do not make the map one inline pod: its
     containers are judged, each at its own path."""
-    container = {"name": "main", "image": DIGEST, "securityContext": {"privileged": True}}
-    inputs = {"metadata": {"name": "w"}, "spec": {"driver": {"cores": 1, "containers": [container]}}}
+    container: dict[str, Any] = {"name": "main", "image": DIGEST, "securityContext": {"privileged": True}}
+    driver: dict[str, Any] = {"cores": 1, "containers": [container]}
+    inputs = {"metadata": {"name": "w"}, "spec": {"driver": driver}}
     assert found(PRIVILEGED, WIDGET, inputs) == ["spec.driver" + PRIVILEGED_AT]
     # Its securityContext is then the pod's (a PodSecurityContext, which has no `privileged`), not a
     # main container's.
     container["securityContext"] = {"privileged": False}
-    inputs["spec"]["driver"]["securityContext"] = {"privileged": True}
+    driver["securityContext"] = {"privileged": True}
     assert found(PRIVILEGED, WIDGET, inputs) == []
 
 
@@ -331,7 +332,8 @@ OVERRIDING = {"name": "a", "image": DIGEST, "securityContext": {**HARDENED, "run
 def test_a_pod_level_uid_every_container_of_a_pod_as_written_overrides_applies_to_none() -> None:
     """In a pod as written (a Deployment's template), a pod-level value every container overrides
     runs no process: it is not refused (a fragment's is, as its operator's containers inherit it)."""
-    pod = {**POD, "containers": [OVERRIDING], "securityContext": {**POD["securityContext"], "runAsUser": 0}}
+    context = {"runAsNonRoot": True, "runAsUser": 0, "seccompProfile": {"type": "RuntimeDefault"}}
+    pod = {**POD, "containers": [OVERRIDING], "securityContext": context}
     assert found("k8s-run-as-high-uid", "kubernetes:apps/v1:Deployment", deployment(pod=pod)) == []
 
 

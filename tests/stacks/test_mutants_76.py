@@ -68,7 +68,7 @@ def _keys(raw: dict[str, Any], environment: object) -> list[str]:
 
 def test_the_stacks_wait_is_refused_where_the_only_spot_family_writes_its_own() -> None:
     """A family on spot with its own wait does not run with the stack's: that one is still ignored."""
-    raw = {
+    raw: dict[str, Any] = {
         "training": {"spot": False, "max_wait_seconds": 7200},
         "models": [{"training": {"spot": True, "max_wait_seconds": 3600}}],
     }
