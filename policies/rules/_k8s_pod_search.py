@@ -448,4 +448,7 @@ def _pod_at(
     template = spec_key and "containers" in lists and not (extra or singles) and is_map(parent)
     if template and all("image" in _keys(container) for container in value["containers"]):
         return FoundPod(path, value, False, (), (), parent, path.removesuffix("spec"))
-    return FoundPod(path, value, True, singles, extra, None, "")
+    # A fragment in a template's shape (a patch's `metadata` beside its `spec`) sets its pods'
+    # annotations too: the legacy seccomp and AppArmor ones are read as a Patch's are.
+    holder = parent if spec_key and is_map(parent) and "metadata" in _keys(parent) else None
+    return FoundPod(path, value, True, singles, extra, holder, path.removesuffix("spec") if holder else "")

@@ -69,6 +69,7 @@ from ._common import (
     framework,
     get,
     is_map,
+    is_seq,
     is_set,
     items,
     number,
@@ -437,7 +438,41 @@ def searched_pod_specs(
         )
         for pod in found
     ]
+    if patch:
+        roots = {id(pod.root) for pod in found if pod.root is not None}
+        pods += [
+            PodSpec(
+                prefix + path, {}, namespace, True, (), holder, "metadata", prefix + path.removesuffix("spec")
+            )
+            for path, holder in _annotating_templates(props)
+            if id(holder) not in roots
+        ]
     return pods, unknown
+
+
+def _annotating_templates(props: Any) -> list[tuple[str, Any]]:
+    """``(path of its spec, map)`` of each map in a patch whose ``metadata`` sets ``annotations`` (a Pod
+    patch's root, a template's): its pods' annotations, whose legacy seccomp and AppArmor keys the rules
+    read, whether or not the patch sets a container (a Kyverno rule adding only an annotation)."""
+    found: list[tuple[str, Any]] = []
+    pending: list[tuple[str, Any]] = [("", props)]
+    while pending:
+        path, value = pending.pop()
+        try:
+            keys = [str(key) for key in value] if is_map(value) else []
+            if "metadata" in keys and is_map(get(value, "metadata.annotations")):
+                found.append((f"{path}spec", value))
+            children = [(key, value[key]) for key in keys] if keys else []
+            if is_seq(value):
+                children = [(f"[{i}]", item) for i, item in enumerate(value)]
+        except UnknownValueError:
+            continue  # what an unknown value sets, the rules reading it say when they read it
+        for key, child in children:
+            if is_map(child) or is_seq(child):
+                pending.append(
+                    (f"{path}{key}." if not key.startswith("[") else f"{path.rstrip('.')}{key}.", child)
+                )
+    return sorted(found, key=lambda entry: entry[0])
 
 
 Check = Iterator[str]

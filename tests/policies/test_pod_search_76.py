@@ -827,3 +827,54 @@ def test_values_text_whose_aliases_loop_or_expand_past_helms_limit_is_not_search
     with pytest.raises(yaml.YAMLError, match="excessive aliasing"):
         load_values_text(wide)  # 160,000 nodes once expanded
     assert load_values_text("a: &a [x, y]\nb: *a\n") == {"a": ["x", "y"], "b": ["x", "y"]}
+
+
+APPARMOR = "k8s-apparmor-not-unconfined"
+SECCOMP = "k8s-seccomp-not-unconfined"
+UNCONFINED_APPARMOR = {"container.apparmor.security.beta.kubernetes.io/app": "unconfined"}
+UNCONFINED_SECCOMP = {"seccomp.security.alpha.kubernetes.io/pod": "unconfined"}
+
+
+@pytest.mark.parametrize(
+    ("patch", "at"),
+    [
+        pytest.param(
+            {"metadata": {"annotations": UNCONFINED_APPARMOR}, "spec": {"containers": [{"name": "app"}]}},
+            "spec.rules[0].mutate.patchStrategicMerge.metadata.annotations",
+            id="a-pod-patch",
+        ),
+        pytest.param(
+            {
+                "spec": {
+                    "template": {
+                        "metadata": {"annotations": UNCONFINED_APPARMOR},
+                        "spec": {"containers": [{"name": "app"}]},
+                    }
+                }
+            },
+            "spec.rules[0].mutate.patchStrategicMerge.spec.template.metadata.annotations",
+            id="a-deployment-patch",
+        ),
+    ],
+)
+def test_a_patch_in_a_templates_shape_setting_legacy_annotations_is_judged(
+    patch: dict[str, Any], at: str
+) -> None:
+    """A fragment's `metadata` beside its `spec` sets its pods' annotations, as a DeploymentPatch's does:
+    the legacy AppArmor and seccomp annotations it writes are read."""
+    policy = kyverno(mutating({"patchStrategicMerge": patch}))
+    messages = found(APPARMOR, CLUSTER_POLICY, policy)
+    assert any(message.startswith(at) and "'unconfined'" in message for message in messages), messages
+
+    seccomp = copy.deepcopy(patch)
+    holder = seccomp if "metadata" in seccomp else seccomp["spec"]["template"]
+    holder["metadata"]["annotations"] = UNCONFINED_SECCOMP
+    messages = found(SECCOMP, CLUSTER_POLICY, kyverno(mutating({"patchStrategicMerge": seccomp})))
+    assert any(message.startswith(at) for message in messages), messages
+
+    hardened = copy.deepcopy(patch)
+    holder = hardened if "metadata" in hardened else hardened["spec"]["template"]
+    holder["metadata"]["annotations"] = {
+        "container.apparmor.security.beta.kubernetes.io/app": "runtime/default"
+    }
+    assert found(APPARMOR, CLUSTER_POLICY, kyverno(mutating({"patchStrategicMerge": hardened}))) == []
