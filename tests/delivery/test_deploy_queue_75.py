@@ -12,6 +12,7 @@ test's own deployments (tests/delivery/test_workflows.py models the rest of the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ import pytest
 
 from delivery.approved_model import next_environment
 from delivery.stacks import PROMOTION_ORDER, list_stacks
+from tests.conftest import REPO
 from tests.delivery.test_workflows import (
     EXPRESSION,
     WORKFLOWS,
@@ -279,15 +281,21 @@ def _check(
     """The `earlier` job's step, run as GitHub runs `shell: bash`, on a PATH of bash, jq, grep and
     the stand-in gh alone; computed once per version of the code (the step's text is in the key, as
     are its inputs): a run is a dozen processes. The stand-in's log of calls is written back to
-    ``tmp_path / "calls.log"`` either way."""
+    ``tmp_path / "calls.log"`` either way.
+
+    Asked from the repository, not from the test's folder where ``listing`` moved the working
+    directory: computed_once keys the working directory, and a test's own tmp_path (a new one every
+    run) made every run compute all twelve again (2.4 CPU-s a cached run). The check runs in a
+    folder of its own with every path absolute, so the working directory is no input of it."""
     _, job = _earlier_job(deploy)
     [step] = job["steps"]
     earlier = listing.github_outputs(next_environment(source))["earlier"]
-    status, stdout, stderr, calls = computed_once(
-        "earlier-check",
-        lambda: _run_check(step["run"], earlier, answers, server_url),
-        key=[step["run"], earlier, json.dumps(answers, sort_keys=True), server_url],
-    )
+    with contextlib.chdir(REPO):
+        status, stdout, stderr, calls = computed_once(
+            "earlier-check",
+            lambda: _run_check(step["run"], earlier, answers, server_url),
+            key=[step["run"], earlier, json.dumps(answers, sort_keys=True), server_url],
+        )
     (tmp_path / "calls.log").write_text(calls)
     return subprocess.CompletedProcess([], status, stdout, stderr)
 
