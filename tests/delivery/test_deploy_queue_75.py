@@ -482,3 +482,19 @@ def test_the_check_asks_the_runs_own_server(deploy, listing, tmp_path, server_ur
     result = _check(deploy, listing, "prod", answers, tmp_path, server_url=server_url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _errors(result) == []
+
+
+def test_the_checks_result_is_kept_for_the_next_run(deploy, listing, tmp_path, monkeypatch) -> None:
+    """computed_once keys the working directory: asked from the test's own folder (where `listing`
+    moves it, a new one every run), the twelve checks ran again in every run (2.4 CPU-s). Asked
+    from the repository, and the test's folder is the working directory again afterwards."""
+    asked_from = []
+
+    def kept(name: str, compute: Any, *, key: Any = ()) -> tuple[int, str, str, str]:
+        asked_from.append(Path.cwd())
+        return 0, "", "", ""
+
+    monkeypatch.setattr(sys.modules[__name__], "computed_once", kept)
+    _check(deploy, listing, "prod", _deployments(deploy, listing, EVERY_STACK), tmp_path)
+    assert asked_from == [REPO]
+    assert Path.cwd() == tmp_path
