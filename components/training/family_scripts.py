@@ -189,6 +189,8 @@ def _source_problem(path: str, data: bytes, python: tuple[int, int] | None) -> s
 
 
 _SERVING_STEPS = ("input_fn", "predict_fn", "output_fn")
+_SERVED = ("model_fn", *_SERVING_STEPS, "transform_fn")
+"""The functions a serving container looks up in the inference module and calls."""
 _OPAQUE_BINDING = re.compile(r"\bglobals\(\)|\bsys\.modules\[\s*__name__\s*\]")
 
 
@@ -197,7 +199,8 @@ def serving_problem(path: Path, framework: str) -> str | None:
     ``path`` as its inference module (``SAGEMAKER_PROGRAM``), naming the line: the scikit-learn
     container has no default ``model_fn`` (its default raises NotImplementedError at the first
     request), and every framework container refuses ``transform_fn`` beside ``input_fn``,
-    ``predict_fn`` or ``output_fn``. None when it serves, or when the module's names cannot be
+    ``predict_fn`` or ``output_fn``, and calls each of them as a plain function (an ``async def``
+    returns a coroutine, not its answer). None when it serves, or when the module's names cannot be
     told from its text (a ``from ... import *``, names bound through ``globals()``); XGBoost's and
     PyTorch's containers load a model without a ``model_fn`` of their own (the saved booster, a
     TorchScript ``model.pt``). Only for a script :func:`script_problem` passes."""
@@ -208,9 +211,16 @@ def serving_problem(path: Path, framework: str) -> str | None:
         return None  # script_problem names what is wrong with the file itself
     if bound is None:
         return None
+    coroutines = [name for name in _SERVED if isinstance(bound.get(name), ast.AsyncFunctionDef)]
+    if coroutines:
+        return (
+            f"{path} line {bound[coroutines[0]].lineno}: {coroutines[0]} is an async def: the serving "
+            "container calls it as a plain function and gets a coroutine, not its result (every request "
+            "fails); define it with def (models/README.md, The contract)"
+        )
     if "transform_fn" in bound and (steps := [name for name in _SERVING_STEPS if name in bound]):
         return (
-            f"{path} line {bound['transform_fn']}: defines transform_fn and {', '.join(steps)}: the "
+            f"{path} line {bound['transform_fn'].lineno}: defines transform_fn and {', '.join(steps)}: the "
             "serving container refuses a transform_fn beside input_fn, predict_fn or output_fn (every "
             "request fails); keep transform_fn alone or drop it (models/README.md, The contract)"
         )
@@ -225,12 +235,12 @@ def serving_problem(path: Path, framework: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _module_names(data: bytes) -> dict[str, int] | None:
+def _module_names(data: bytes) -> dict[str, ast.stmt] | None:
     """Each name the module binds at import (its top level, through ``if``, ``try``, ``with`` and
-    loops, not inside functions or classes) with its first line; None when an import of ``*`` or a
-    binding through ``globals()`` or ``sys.modules[__name__]`` may bind any name."""
+    loops, not inside functions or classes) with the statement that first binds it; None when an
+    import of ``*`` or a binding through ``globals()`` or ``sys.modules[__name__]`` may bind any name."""
     tree = ast.parse(data)
-    bound: dict[str, int] = {}
+    bound: dict[str, ast.stmt] = {}
     pending: list[ast.stmt] = list(reversed(tree.body))
     while pending:
         node = pending.pop()
@@ -255,7 +265,7 @@ def _module_names(data: bytes) -> dict[str, int] | None:
                 for case in node.cases:
                     pending.extend(reversed(case.body))
         for name in names:
-            bound.setdefault(name, node.lineno)
+            bound.setdefault(name, node)
     if _OPAQUE_BINDING.search(data.decode("utf-8", "replace")):
         return None
     return bound

@@ -204,3 +204,20 @@ def test_the_plan_of_a_family_the_container_cannot_serve_exits_2_printing_nothin
 def test_the_shipped_families_serve() -> None:
     for family, framework in (("customer-churn", "sklearn"), ("demand-forecast", "xgboost")):
         assert serving_problem(REPO / "models" / family / "train.py", framework) is None
+
+
+@pytest.mark.parametrize("function", ["model_fn", "predict_fn", "transform_fn"])
+def test_an_async_serving_function_is_refused_naming_its_line(tmp_path: Path, function: str) -> None:
+    """The containers call each function as a plain one (``model_fn(model_dir)``): an ``async def``
+    hands them a coroutine, not a model or a prediction."""
+    script = tmp_path / "train.py"
+    script.write_text(f"import json\n\n\nasync def {function}(*args):\n    return None\n")
+
+    for framework in ("sklearn", "xgboost", "pytorch"):
+        problem = serving_problem(script, framework) or ""
+        assert problem.startswith(f"{script} line 4: {function} is an async def"), problem
+
+    script.write_text(
+        f"import json\n\n\ndef {function}(*args):\n    async def helper():\n        return None\n"
+    )
+    assert serving_problem(script, "xgboost") is None
