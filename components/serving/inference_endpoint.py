@@ -71,8 +71,8 @@ class InferenceEndpointArgs:
     results and failures to ``async-inference/<spec.name>/``."""
     artifact_bucket_arn: pulumi.Input[str]
     """ARN of the same bucket: the models' role reads ``models/`` and writes the endpoint's
-    data-capture prefix and, for an async endpoint, its async-inference prefix (it also reads each
-    ``model_data_url`` the spec names, wherever it is)."""
+    data-capture prefix (where it captures) and, for an async endpoint, its async-inference prefix
+    (it also reads each ``model_data_url`` the spec names, wherever it is)."""
     kms_key_arn: pulumi.Input[str]
     """Key that encrypts captured data, async results and the storage volumes (serverless
     configurations too; no volume key when any variant uses local NVMe storage); the role may use it."""
@@ -211,15 +211,16 @@ class InferenceEndpoint(pulumi.ComponentResource):
     # -- identity and models -----------------------------------------------------------------
     def _role(self, topic_arns: list[pulumi.Output[str]]) -> ExecutionRole:
         args, spec = self._args, self._args.spec
-        # Least privilege: the async results prefix only for an async endpoint, and the
-        # notifications key (the alert, approval and async topics' and the queues') only for
-        # one that publishes to its own topics.
-        written = [f"{DATA_CAPTURE_PREFIX}{spec.name}/"]
+        # Least privilege: the capture prefix only where the endpoint captures (SageMaker writes
+        # to DataCaptureConfig.DestinationS3Uri as this role), the async results prefix only for
+        # an async endpoint, and the notifications key (the alert, approval and async topics'
+        # and the queues') only for one that publishes to its own topics.
+        written = [f"{DATA_CAPTURE_PREFIX}{spec.name}/"] if spec.data_capture.enabled else []
         if spec.async_inference is not None:
             written.append(f"{ASYNC_PREFIX}{spec.name}/")
         statements = [
             *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
-            *s3_read_write(args.artifact_bucket_arn, written),
+            *(s3_read_write(args.artifact_bucket_arn, written) if written else []),
             *kms_use([args.kms_key_arn, *([args.notification_key_arn] if topic_arns else [])]),
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),

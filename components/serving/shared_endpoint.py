@@ -199,7 +199,13 @@ class SharedEndpoint(pulumi.ComponentResource):
         args, spec = self._args, self._args.spec
         statements = [
             *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
-            *s3_read_write(args.artifact_bucket_arn, [f"{DATA_CAPTURE_PREFIX}{spec.name}/"]),
+            # The capture prefix only where the endpoint captures (SageMaker writes to
+            # DataCaptureConfig.DestinationS3Uri as this role): least privilege.
+            *(
+                s3_read_write(args.artifact_bucket_arn, [f"{DATA_CAPTURE_PREFIX}{spec.name}/"])
+                if spec.data_capture.enabled
+                else []
+            ),
             *kms_use([args.kms_key_arn]),
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),

@@ -187,8 +187,11 @@ def test_endpoint_role_reads_models_and_writes_only_its_own_prefixes(stack_graph
     # The async results and failures prefix only where the endpoint is asynchronous (dev's): a
     # real-time endpoint's models never write there.
     asynchronous = config.inputs.get("asyncInferenceConfig") is not None
+    # The capture prefix only where the endpoint captures (staging's and prod's; dev captures nothing).
+    captures = config.inputs.get("dataCaptureConfig") is not None
+    assert captures is (stack_graph.stack != "dev")
     assert writes == {
-        f"{artifacts}/data-capture/customer-churn/*",
+        *([f"{artifacts}/data-capture/customer-churn/*"] if captures else []),
         *([f"{artifacts}/async-inference/customer-churn/*"] if asynchronous else []),
     }
     assert f"{artifacts}/models/*" in reads
@@ -513,6 +516,69 @@ def test_models_role_gets_async_prefix_and_notification_key_only_when_it_uses_th
     assert ("arn:aws:kms:eu-west-1:123456789012:key/notify" in keys) is uses_notification_key
     publishes = [s for s in policy if "sns:Publish" in as_list(s["Action"])]
     assert bool(publishes) is uses_notification_key
+
+
+@pytest.mark.parametrize(
+    ("spec", "captures", "async_writes"),
+    [
+        pytest.param(
+            {"variants": [{**VARIANT, "name": "primary"}]}, True, False, id="real-time-capturing"
+        ),
+        pytest.param(
+            {"variants": [{**VARIANT, "name": "primary"}], "data_capture": {"enabled": False}},
+            False,
+            False,
+            id="real-time-without-capture",
+        ),
+        pytest.param(
+            {
+                "variants": [{**VARIANT, "name": "primary"}],
+                "data_capture": {"enabled": False},
+                "async_inference": {"notifications": False},
+            },
+            False,
+            True,
+            id="async-without-capture",
+        ),
+        pytest.param(
+            {
+                "variants": [{"name": "only", "model": VARIANT["model"], "serverless": {"memory_mb": 4096}}],
+                "data_capture": {"enabled": False},
+            },
+            False,
+            False,
+            id="serverless",
+        ),
+    ],
+)
+def test_models_role_writes_the_capture_prefix_only_when_the_endpoint_captures(
+    spec: dict[str, Any], captures: bool, async_writes: bool
+) -> None:
+    """Least privilege: SageMaker writes captured requests and responses as the models' role only to
+    the configuration's ``DataCaptureConfig.DestinationS3Uri``; an endpoint with capture off (a
+    serverless one must have it off) has no capture to write, so its role writes no
+    ``data-capture/<name>/`` (and reads nothing there: its models never read captured data)."""
+    graph = _record({"name": "churn", **spec})
+    assert (_config(graph).inputs.get("dataCaptureConfig") is not None) is captures
+    policy = statements(policy_of(graph.named("ep-models-permissions")))
+    s3 = {r for s in policy if any(a.startswith("s3:") for a in as_list(s["Action"])) for r in as_list(s["Resource"])}
+    writes = {r for s in policy if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert ("arn:aws:s3:::artifacts/data-capture/churn/*" in writes) is captures
+    assert ("arn:aws:s3:::artifacts/data-capture/churn/*" in s3) is captures
+    listed = [
+        prefix
+        for s in policy
+        if s["Action"] == "s3:ListBucket"
+        for prefix in as_list(s.get("Condition", {}).get("StringLike", {}).get("s3:prefix", []))
+    ]
+    assert ("data-capture/churn/*" in listed) is captures
+    assert ("arn:aws:s3:::artifacts/async-inference/churn/*" in writes) is async_writes
+    assert "arn:aws:s3:::artifacts/models/*" in s3
+    # Every statement still names a resource (no empty list where nothing is written).
+    assert all(as_list(s["Resource"]) for s in policy)
+    # The data key stays: it encrypts the storage volumes (serverless configurations too).
+    keys = {r for s in policy if "kms:Decrypt" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert keys == {KEY_ARN}
 
 
 def test_rollback_alarms_keep_the_resource_names_they_were_first_deployed_with() -> None:

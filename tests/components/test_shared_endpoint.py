@@ -241,6 +241,25 @@ def test_the_role_reads_models_and_writes_only_its_capture_prefix(graph: Resourc
     assert writes == ["arn:aws:s3:::artifacts/data-capture/gpu-models/*"]
 
 
+def test_the_role_writes_no_capture_prefix_when_the_endpoint_captures_nothing() -> None:
+    """Least privilege: the configuration's role writes captured data only to
+    ``DataCaptureConfig.DestinationS3Uri``; with capture off it has none to write, and reads none."""
+    import json
+
+    graph = _record(_spec(data_capture={"enabled": False}))
+    [config] = graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+    assert config.inputs.get("dataCaptureConfig") is None
+    [policy] = [
+        p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "shared-models-permissions"
+    ]
+    text = policy.inputs["policy"]
+    assert "data-capture" not in text
+    statements = json.loads(text)["Statement"]
+    assert not [s for s in statements if "s3:PutObject" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert all(s["Resource"] for s in statements)
+    assert "arn:aws:s3:::artifacts/models/*" in text
+
+
 def test_the_component_is_free_of_policy_violations(graph: ResourceGraph) -> None:
     violations, _ = evaluate_policies(graph)
     ours = [
