@@ -521,9 +521,7 @@ def test_models_role_gets_async_prefix_and_notification_key_only_when_it_uses_th
 @pytest.mark.parametrize(
     ("spec", "captures", "async_writes"),
     [
-        pytest.param(
-            {"variants": [{**VARIANT, "name": "primary"}]}, True, False, id="real-time-capturing"
-        ),
+        pytest.param({"variants": [{**VARIANT, "name": "primary"}]}, True, False, id="real-time-capturing"),
         pytest.param(
             {"variants": [{**VARIANT, "name": "primary"}], "data_capture": {"enabled": False}},
             False,
@@ -561,7 +559,12 @@ def test_models_role_writes_the_capture_prefix_only_when_the_endpoint_captures(
     graph = _record({"name": "churn", **spec})
     assert (_config(graph).inputs.get("dataCaptureConfig") is not None) is captures
     policy = statements(policy_of(graph.named("ep-models-permissions")))
-    s3 = {r for s in policy if any(a.startswith("s3:") for a in as_list(s["Action"])) for r in as_list(s["Resource"])}
+    s3 = {
+        r
+        for s in policy
+        if any(a.startswith("s3:") for a in as_list(s["Action"]))
+        for r in as_list(s["Resource"])
+    }
     writes = {r for s in policy if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     assert ("arn:aws:s3:::artifacts/data-capture/churn/*" in writes) is captures
     assert ("arn:aws:s3:::artifacts/data-capture/churn/*" in s3) is captures

@@ -255,7 +255,11 @@ def test_the_role_writes_no_capture_prefix_when_the_endpoint_captures_nothing() 
     text = policy.inputs["policy"]
     assert "data-capture" not in text
     statements = json.loads(text)["Statement"]
-    assert not [s for s in statements if "s3:PutObject" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert not [
+        s
+        for s in statements
+        if "s3:PutObject" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
     assert all(s["Resource"] for s in statements)
     assert "arn:aws:s3:::artifacts/models/*" in text
 
