@@ -36,8 +36,9 @@ reads it without loading Pulumi."""
 
 ANALYSIS_CONFIG_PREFIX: Final = "monitoring-config/"
 """Where the platform writes each endpoint's analysis config in the artifact bucket: its own key
-prefix, which no monitoring job may write (they write only ``monitoring/``); the stack's training
-and pipeline roles read and write the whole bucket, as they write the models endpoints serve."""
+prefix, which no monitoring job may write (they write only their endpoint's
+``monitoring/<endpoint>/``); the stack's training and pipeline roles read and write the whole
+bucket, as they write the models endpoints serve."""
 
 PLATFORM_PREDICTOR_KEYS: Final[dict[str, str]] = {
     "model_name": "the platform sets it to the model the endpoint serves, at each deploy",

@@ -22,10 +22,10 @@ from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
     Statement,
+    bucket_location,
     ecr_pull_images,
     kms_use,
     s3_read,
-    s3_read_write,
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
@@ -50,7 +50,7 @@ class JobPlacement:
     """The jobs' AWS region (also the region of the analyzer and Clarify images they run)."""
     artifact_bucket_name: pulumi.Input[str]
     """The stack's artifact bucket: jobs read captured data and baselines there and write their
-    reports under ``monitoring/``."""
+    reports under ``monitoring/<endpoint>/`` (their role may write no other endpoint's)."""
     artifact_bucket_arn: pulumi.Input[str]
     """ARN of the same bucket, which scopes the jobs' role."""
     kms_key_arn: pulumi.Input[str]
@@ -78,13 +78,15 @@ def monitoring_job_role(
     args: JobPlacement,
     *,
     reads: Sequence[str],
+    reports: pulumi.Input[str],
     parent: pulumi.Resource,
     images: Sequence[str],
     shared_reads: Sequence[Statement] = (),
     calls: Sequence[Statement] = (),
 ) -> ExecutionRole:
     """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
-    ``monitoring/``, use the key, run in the private subnets, write logs and metrics, pull the
+    ``reports`` (its endpoint's ``monitoring/<endpoint>/`` folder: not another endpoint's
+    reports, which their alarms, dashboards and retraining read), use the key, run in the private subnets, write logs and metrics, pull the
     ``images`` its jobs run (AWS's analyzer and Clarify: SageMaker pulls them with this role), and
     make the SageMaker ``calls`` its jobs make themselves (Clarify's shadow endpoints)."""
     return ExecutionRole(
@@ -96,7 +98,7 @@ def monitoring_job_role(
             path=args.role_path,
             statements=[
                 *s3_read(args.artifact_bucket_arn, list(reads)),
-                *s3_read_write(args.artifact_bucket_arn, [MONITORING_PREFIX]),
+                *_own_reports(args.artifact_bucket_arn, reports),
                 *kms_use([args.kms_key_arn]),
                 *vpc_network_interfaces(
                     args.region, args.account_id, args.subnet_ids, args.security_group_ids
@@ -110,6 +112,31 @@ def monitoring_job_role(
         ),
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def _own_reports(bucket_arn: pulumi.Input[str], folder: pulumi.Input[str]) -> list[Statement]:
+    """``s3_read_write`` of one folder whose name may be an Output (the endpoint's physical name)."""
+    objects = concat(bucket_arn, "/", folder, "*")
+    return [
+        {
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": [concat(folder, "*")]}},
+        },
+        bucket_location(bucket_arn),
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": [objects]},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            "Resource": [objects],
+        },
+    ]
 
 
 def _capture_of(endpoint_label: str | None) -> str:
@@ -173,6 +200,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
             args.placement,
             reads=[_capture_of(args.endpoint_label), *args.baselines.own_folders(args.placement)],
+            reports=concat(MONITORING_PREFIX, endpoint, "/"),
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
             images=[prebuilt_image_uri(ANALYZER, args.placement.region)],

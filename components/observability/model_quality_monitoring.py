@@ -188,6 +188,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
             args.placement,
             reads=reads,
+            reports=f"monitoring/{args.endpoint_label}/",
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
             images=sorted(

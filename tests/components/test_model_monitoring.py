@@ -76,7 +76,8 @@ def test_monitoring_role_reads_capture_and_the_served_baselines_and_writes_only_
     s3 = [s for s in statements(policy_of(policy)) if any(a.startswith("s3:") for a in as_list(s["Action"]))]
     writes = {r for s in s3 if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     reads = {r for s in s3 if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
-    assert writes == {f"{artifacts}/monitoring/*"}
+    # Its own endpoint's report folder only (the job writes monitoring/<endpoint>/data-quality/).
+    assert writes == {f"{artifacts}/monitoring/prod-customer-churn/*"}
     # The served version's baselines only: not those of other versions of the family.
     # The endpoint's own capture only (data-capture/<endpoint>/), not every endpoint's.
     assert reads - writes == {

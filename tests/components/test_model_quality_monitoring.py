@@ -278,3 +278,53 @@ def test_every_monitor_runs_on_the_stacks_hourly_schedule(stack_graphs, all_moni
     kinds = ["DataQuality", "ModelQuality"] if monitors == "prod" else ["DataQuality", *KINDS]
     assert sorted(expressions) == sorted(kinds)
     assert set(expressions.values()) == {"cron(0 * ? * * *)"}, expressions
+
+
+@pytest.mark.parametrize("monitors", ["prod", "all"])
+def test_every_monitoring_role_reaches_only_its_own_endpoints_report_folder(
+    stack_graphs, all_monitors, monitors
+) -> None:
+    """Least privilege: a monitoring job writes its report under its ``monitoring/<endpoint>/``
+    folder (the job definition's ``MonitoringOutputs[].S3Output.S3Uri``, SageMaker API Reference
+    ``MonitoringS3Output``); its role neither reads, lists nor overwrites the reports of another
+    endpoint's monitors (which alarms, dashboards and retraining read)."""
+    graph = all_monitors if monitors == "all" else stack_graphs[monitors]
+    kinds = {"DataQuality": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"} | {
+        kind: f"aws-native:sagemaker:{kind}JobDefinition" for kind in KINDS
+    }
+    folders: dict[str, set[str]] = {}
+    policies = {}
+    for kind, type_token in kinds.items():
+        prefix = kind[0].lower() + kind[1:]
+        for definition in graph.of_type(type_token):
+            [policy] = [
+                p
+                for p in graph.referenced(definition, "roleArn")
+                if p.type == "aws:iam/rolePolicy:RolePolicy"
+            ]
+            policies[policy.name] = policy
+            for output in as_list(definition.inputs[f"{prefix}JobOutputConfig"]["monitoringOutputs"]):
+                bucket, key = output["s3Output"]["s3Uri"].removeprefix("s3://").split("/", 1)
+                assert key.startswith("monitoring/"), key
+                folders.setdefault(policy.name, set()).add(f"{bucket}/monitoring/{key.split('/')[1]}/")
+    assert policies
+    for name, policy in policies.items():
+        [own] = folders[name]
+        bucket = own.split("/")[0]
+        for statement in statements(policy_of(policy)):
+            actions = as_list(statement["Action"])
+            if not any(a.startswith("s3:") for a in actions):
+                continue
+            for resource in as_list(statement["Resource"]):
+                if resource.startswith(f"arn:aws:s3:::{bucket}/monitoring/"):
+                    assert resource.startswith(f"arn:aws:s3:::{own}"), (name, resource)
+            listed = statement.get("Condition", {}).get("StringLike", {}).get("s3:prefix", [])
+            for prefix in as_list(listed):
+                if prefix.startswith("monitoring/"):
+                    assert f"{bucket}/{prefix}".startswith(own), (name, prefix)
+        other = f"arn:aws:s3:::{bucket}/monitoring/another-endpoint/data-quality/report.json"
+        for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject"):
+            granted = [
+                r for s in statements(policy_of(policy)) if grants(s, action) for r in as_list(s["Resource"])
+            ]
+            assert granted and not any(fnmatch.fnmatchcase(other, p) for p in granted), (name, action)
