@@ -269,7 +269,9 @@ class AuditTrail(pulumi.ComponentResource):
                 bucket_key=False,
                 deny_object_deletion=args.retain,
             ),
-            child,
+            # The key outlives the bucket: a destroy that stops at a bucket still holding log files
+            # (S3 refuses to delete one) leaves their key alone rather than scheduling its deletion.
+            pulumi.ResourceOptions(parent=self, depends_on=[key.key]),
         )
         delivery = self._cloudwatch_logs(name, args)
         trail = cloudtrail.Trail(

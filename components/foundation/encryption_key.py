@@ -230,6 +230,10 @@ class EncryptionKey(pulumi.ComponentResource):
     """Id of the key."""
     alias_name: pulumi.Output[str]
     """``alias/<prefix>-<purpose>``."""
+    key: kms.Key
+    """The key itself: what a resource holding data encrypted with it names in ``depends_on``, so
+    a destroy that stops at that resource (a bucket S3 refuses to delete while full) leaves the key
+    alone rather than scheduling its deletion."""
 
     def __init__(
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
@@ -256,6 +260,7 @@ class EncryptionKey(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        self.key = self._key
         self.key_arn = self._key.arn
         self.key_id = self._key.key_id
         self.alias_name = alias.name

@@ -218,6 +218,10 @@ def build_foundation(
         "abort_incomplete_multipart_upload_days": config.storage.abort_incomplete_multipart_upload_days,
         "retain": retain,
     }
+    # The data key outlives the buckets it encrypts: a destroy that stops at a bucket still holding
+    # objects (S3 refuses to delete it, and the platform never force-destroys one) leaves the key
+    # alone rather than scheduling its deletion, which would make those objects unreadable.
+    bucket_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[data_key.key]))
     datasets = SecureBucket(
         "datasets",
         SecureBucketArgs(
@@ -225,7 +229,7 @@ def build_foundation(
             eventbridge_notifications=config.trains_models and config.training.new_data.enabled,
             **bucket_args,
         ),
-        opts,
+        bucket_opts,
     )
     artifacts = SecureBucket(
         "artifacts",
@@ -239,7 +243,7 @@ def build_foundation(
             scratch_prefixes={RESULTS_PREFIX: config.feature_queries.results_retention_days},
             **bucket_args,
         ),
-        opts,
+        bucket_opts,
     )
 
     audit_trail = _audit_trail(config, access_logs, [datasets, artifacts], logs_key, opts)

@@ -57,6 +57,13 @@ ALLOWED_EXPLICIT_DEPENDENCIES = (
         "Exception); the bucket's name is an input, its policy (granting cloudtrail.amazonaws.com) is not.",
     ),
     Allowed(
+        "mlops:foundation:SecureBucket",
+        "aws:kms/key:Key",
+        "Only the bucket's encryption setting refers to its key: a destroy that S3 refuses at a bucket "
+        "still holding objects scheduled the key's deletion all the same, and the objects left became "
+        "unreadable after the window. The component waiting for the key keeps it until the bucket goes.",
+    ),
+    Allowed(
         "kubernetes:helm.sh/v3:Release",
         "kubernetes:helm.sh/v3:Release",
         "dcgm-exporter's chart renders a ServiceMonitor, whose CRD the kube-prometheus-stack release "
