@@ -77,12 +77,19 @@ def bucket_location(bucket_arn: pulumi.Input[str]) -> Statement:
     return {"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": bucket_arn}
 
 
-def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
-    """List the bucket under ``prefixes``, find its region and read the prefixes' objects."""
+def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[pulumi.Input[str]] = ("",)) -> list[Statement]:
+    """List the bucket under ``prefixes``, find its region and read the prefixes' objects. A prefix
+    may be an Output (a folder named by a physical name), never an empty one."""
     objects = [concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
     list_statement: Statement = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn}
     if any(prefixes):
-        list_statement["Condition"] = {"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}}
+        list_statement["Condition"] = {
+            "StringLike": {
+                "s3:prefix": [
+                    f"{prefix}*" if isinstance(prefix, str) else concat(prefix, "*") for prefix in prefixes
+                ]
+            }
+        }
     return [
         list_statement,
         bucket_location(bucket_arn),
@@ -90,7 +97,9 @@ def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> l
     ]
 
 
-def s3_read_write(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
+def s3_read_write(
+    bucket_arn: pulumi.Input[str], prefixes: Sequence[pulumi.Input[str]] = ("",)
+) -> list[Statement]:
     """Read, write and delete objects under ``prefixes`` (multipart uploads included)."""
     objects = [concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
     return [

@@ -22,10 +22,10 @@ from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
     Statement,
-    bucket_location,
     ecr_pull_images,
     kms_use,
     s3_read,
+    s3_read_write,
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
@@ -98,7 +98,7 @@ def monitoring_job_role(
             path=args.role_path,
             statements=[
                 *s3_read(args.artifact_bucket_arn, list(reads)),
-                *_own_reports(args.artifact_bucket_arn, reports),
+                *s3_read_write(args.artifact_bucket_arn, [reports]),
                 *kms_use([args.kms_key_arn]),
                 *vpc_network_interfaces(
                     args.region, args.account_id, args.subnet_ids, args.security_group_ids
@@ -112,31 +112,6 @@ def monitoring_job_role(
         ),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-
-
-def _own_reports(bucket_arn: pulumi.Input[str], folder: pulumi.Input[str]) -> list[Statement]:
-    """``s3_read_write`` of one folder whose name may be an Output (the endpoint's physical name)."""
-    objects = concat(bucket_arn, "/", folder, "*")
-    return [
-        {
-            "Effect": "Allow",
-            "Action": "s3:ListBucket",
-            "Resource": bucket_arn,
-            "Condition": {"StringLike": {"s3:prefix": [concat(folder, "*")]}},
-        },
-        bucket_location(bucket_arn),
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": [objects]},
-        {
-            "Effect": "Allow",
-            "Action": [
-                "s3:PutObject",
-                "s3:DeleteObject",
-                "s3:AbortMultipartUpload",
-                "s3:ListMultipartUploadParts",
-            ],
-            "Resource": [objects],
-        },
-    ]
 
 
 def _capture_of(endpoint_label: str | None) -> str:
