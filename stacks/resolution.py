@@ -41,7 +41,7 @@ from stacks.model_packages import (
     ResolvedModelPackage,
     nothing_deployed,
 )
-from stacks.serving_builds import image_build_warnings
+from stacks.serving_builds import warn_of_image_builds
 
 ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
 """Endpoint name → variant name → the version it deploys (variants with a registry source)."""
@@ -94,14 +94,11 @@ def resolve_serving(
                 waiting.append((variant, nothing))
             else:
                 _require_model_card(config, spec, variant, resolved[variant.name])
-                package = resolved[variant.name]
-                for warning in image_build_warnings(
+                warn_of_image_builds(
                     f"endpoint {spec.name}, variant {variant.name}",
-                    package.arn,
-                    package.images,
+                    resolved[variant.name],
                     variant.instance_type,
-                ):
-                    pulumi.log.warn(warning)
+                )
         if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
             resolved |= _keep_serving(spec, waiting, current.versions, resolve)
         elif waiting:
@@ -146,16 +143,13 @@ def _resolve_shared(
                 waiting.append((component.name, component.model.latest_approved_of, no_version))
             else:
                 _require_model_card(config, spec, component, resolved[component.name])
-                package = resolved[component.name]
-                for warning in image_build_warnings(
+                warn_of_image_builds(
                     f"shared endpoint {spec.name}, component {component.name}",
-                    package.arn,
-                    package.images,
+                    resolved[component.name],
                     spec.instance_type,
                     # A copy without accelerator devices sees no GPU.
                     accelerated=bool(component.compute.accelerators),
-                ):
-                    pulumi.log.warn(warning)
+                )
         if waiting and deployed(config.endpoint_name(spec.name)) is not None:
             # Every waiting component, in stack-file order: the run fails until each is dealt with.
             reasons = "; ".join(

@@ -27,6 +27,7 @@ from components.training.frameworks import (
 
 if TYPE_CHECKING:
     from stacks.config import ModelFamilyConfig, PlatformConfig
+    from stacks.model_packages import ResolvedModelPackage
 
 SERVERLESS = "serverless"
 """What :class:`Serving` names for a serverless variant (CPU only)."""
@@ -157,6 +158,19 @@ def build_mismatch(image: str, instance_type: str | None, *, accelerated: bool =
     if instance_type is not None and is_gpu(instance_type):
         return f"its image {image} is the GPU build on {where} without accelerators, which gives its copies no GPU"
     return f"its image {image} is the GPU build on {where}, which has no GPU"
+
+
+def warn_of_image_builds(
+    subject: str, package: ResolvedModelPackage, instance_type: str | None, *, accelerated: bool = True
+) -> None:
+    """Log each of :func:`image_build_warnings` of ``package`` (a resolved version) as a warning of
+    the run (the plan's warnings, `pulumi up`'s diagnostics)."""
+    import pulumi  # here: the stack file's validation (stacks.config) imports this module, not Pulumi
+
+    for warning in image_build_warnings(
+        subject, package.arn, package.images, instance_type, accelerated=accelerated
+    ):
+        pulumi.log.warn(warning)
 
 
 def image_build_warnings(

@@ -20,7 +20,7 @@ from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
 from stacks.resolution import _next_steps
-from stacks.serving_builds import image_build_warnings
+from stacks.serving_builds import warn_of_image_builds
 
 
 def batch_pipeline_name(config: PlatformConfig, family: str) -> str:
@@ -56,13 +56,7 @@ def resolve_batch_scoring(config: PlatformConfig, resolve: ModelPackageResolver)
             plan.deferred[family.name] = message
             pulumi.log.warn(message)
         else:
-            for warning in image_build_warnings(
-                f"batch scoring of model family {family.name}",
-                package.arn,
-                package.images,
-                spec.instance_type,
-            ):
-                pulumi.log.warn(warning)
+            warn_of_image_builds(f"batch scoring of model family {family.name}", package, spec.instance_type)
     return plan
 
 
