@@ -7,7 +7,9 @@ Chart values (a Flux HelmRelease's ``spec.values``, an Argo CD Application's ``h
 ``volumePermissions``, its older ``securityContext: {enabled: false, runAsUser: 1001}``, whose
 ``enabled: true`` form it renders without ``enabled``: ``omit .Values.securityContext "enabled"``;
 kube-prometheus-stack's ``crds.upgradeJob``). A pod flag may be a switch too: prometheus-adapter's
-``hostNetwork: {enabled: false}`` renders ``hostNetwork: {{ .Values.hostNetwork.enabled }}``.
+``hostNetwork: {enabled: false}`` renders ``hostNetwork: {{ .Values.hostNetwork.enabled }}``. A list in the
+values (``sidecars``, bitnami's ``extraDeploy``) and a manifest (a map with ``apiVersion`` and ``kind``) are
+rendered verbatim (``toYaml``): no ``enabled`` in them is a switch (:mod:`._k8s_pod_search` reads them as written).
 
 Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi program.
 """

@@ -90,7 +90,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from ._common import is_map, is_seq
 from ._k8s_charts import CHART_VALUES_KEYS, ChartValues
-from ._k8s_text import json_patch_body, load_text, load_values_text, problem_of
+from ._k8s_text import json_patch_body, load_text, load_values_text, problem_of, string_keys
 
 #: The fields of a core/v1 ``Container`` (k8s.io/api core/v1 types.go), ``targetContainerName`` an
 #: ephemeral container's: a map with a ``name`` and one of these is a container.
@@ -324,7 +324,9 @@ def find_pods(
             entries: list[tuple[str, Any, str, str, Any, bool]] = []
             for i in range(len(value)):
                 try:
-                    entries.append((f"{path}[{i}]", value[i], key, parent_key, parent, chart))
+                    # A chart renders a list of its values verbatim (toYaml: extraDeploy, sidecars): an
+                    # item's ``enabled`` is no switch of the chart's, so its maps are read as written.
+                    entries.append((f"{path}[{i}]", value[i], key, parent_key, parent, False))
                 except UnknownValueError as error:
                     if _may_hold_pods(key) or _may_hold_pods(parent_key):
                         unknown = unknown or error
@@ -333,6 +335,8 @@ def find_pods(
         if not is_map(value):
             continue
         chart = chart or key in CHART_VALUES_KEYS
+        if chart and not isinstance(value, ChartValues) and {"apiVersion", "kind"} <= set(_keys(value)):
+            chart = False  # a manifest in the values (a chart's extraObjects), rendered verbatim: no switches
         if chart and not isinstance(value, ChartValues):
             value = ChartValues(value)
         keys = _keys(value)
@@ -394,7 +398,7 @@ def _text_object_patch(path: str, text: str) -> list[FoundPod]:
     patch of an object (searched by shape, judged like a Patch) or JSON Patch operations (their values at
     their paths); text that is neither is :attr:`FoundPod.unreadable`."""
     try:
-        patch = load_text(text)
+        patch = string_keys(load_text(text))  # Kustomize reads every key as a string
     except yaml.YAMLError as error:
         return [FoundPod(path, {}, True, (), (), None, "", unreadable=f"YAML: {problem_of(error)}")]
     why = None

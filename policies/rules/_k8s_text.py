@@ -52,6 +52,29 @@ MAX_PATH_DEPTH = 64
 _VARIABLE_OPEN, _VARIABLE_CLOSE = "{{", "}}"
 
 
+def _key_text(key: Any) -> str:
+    """A map key as Helm and Kustomize read it (YAML through JSON): a string (``1:`` is ``"1"``, YAML 1.1's
+    ``on:`` is ``"true"``, ``~:`` is ``"null"``)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    return key.isoformat() if hasattr(key, "isoformat") else str(key)
+
+
+def string_keys(data: Any) -> Any:
+    """``data`` with every map key a string (:func:`_key_text`), as Helm reads values and Kustomize a patch:
+    the rules read keys as strings, and a key that is none (``1:``, ``on:``) would otherwise be looked up
+    by a string it does not equal. Recursive: ``data`` is what the YAML reader built, no deeper."""
+    if isinstance(data, dict):
+        if all(isinstance(k, str) for k in data):
+            return {k: string_keys(v) for k, v in data.items()}
+        return {_key_text(k): string_keys(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [string_keys(v) for v in data]
+    return data
+
+
 def load_text(text: str) -> Any:
     """YAML (or JSON) text as data, without aliases (:class:`_NoAliasLoader`); raises ``yaml.YAMLError``
     (:class:`TooDeepError` for text nested deeper than the reader recurses)."""
@@ -83,7 +106,10 @@ def load_values_text(text: str) -> Any:
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-    return data
+    try:
+        return string_keys(data)  # the tree counted above, its aliases copied out
+    except RecursionError:
+        raise TooDeepError() from None
 
 
 def problem_of(error: yaml.YAMLError) -> str:
