@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ._common import get, is_map, is_seq, items
+from ._k8s_text import literal_variables
 
 #: Kyverno's policy kinds with generate and mutate rules (kyverno.io/v1, v2beta1).
 POLICY_KINDS = frozenset({"ClusterPolicy", "Policy"})
@@ -83,6 +84,7 @@ def _only_conditions(written: Any, kept: Any) -> bool:
 def _variable_tag(image: str) -> bool:
     """Whether an image's tag or digest is a Kyverno variable's: no literal ``:tag``/``@digest`` after the
     last ``}}`` (``{{ resolvedRef }}``, ``harbor.example.com/{{repo}}:{{identifier}}``)."""
+    image = literal_variables(image)  # a literal's text is the policy's own: judged
     if "{{" not in image:
         return False
     tail = image.rsplit("}}", 1)[1] if "}}" in image else image

@@ -8,6 +8,8 @@ Imports nothing from ``components/`` or ``stacks/``: the pack governs any Pulumi
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import yaml
@@ -118,6 +120,29 @@ def problem_of(error: yaml.YAMLError) -> str:
     return getattr(error, "problem", None) or getattr(error, "reason", None) or type(error).__name__
 
 
+#: A Kyverno variable that is a JMESPath literal, a raw string (``{{ 'nginx:latest' }}``) or a JSON one
+#: (``{{ `"latest"` }}``, ``{{ `true` }}``): it stands for a value the policy writes, not one taken from
+#: the object or a lookup.
+_LITERAL_VARIABLE = re.compile(r"\{\{\s*(?:'((?:[^'\\]|\\.)*)'|`((?:[^`\\]|\\.)*)`)\s*\}\}")
+
+
+def _literal_text(match: re.Match[str]) -> str:
+    raw, literal = match[1], match[2]
+    if raw is not None:
+        return raw.replace("\\'", "'")
+    try:
+        value = json.loads(literal.replace("\\`", "`"))
+    except ValueError:
+        return match[0]  # no JSON: left as the variable it is
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def literal_variables(text: str) -> str:
+    """``text`` with each Kyverno variable that is a JMESPath literal (:data:`_LITERAL_VARIABLE`) replaced by
+    the text Kyverno substitutes for it: a value the policy writes is judged as written."""
+    return _LITERAL_VARIABLE.sub(_literal_text, text) if "{{" in text else text
+
+
 def variables_out(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with each outermost Kyverno variable (``{{ ... }}``, which Kyverno substitutes before it
     parses a patch) replaced by a plain placeholder, and the placeholders' original texts. Unbalanced
@@ -172,7 +197,7 @@ def json_patch_body(text: str, variables: bool = False) -> tuple[dict[str, Any] 
     path token that is one, ``{{elementIndex}}``, an item of a list)."""
     found: dict[str, str] = {}
     if variables:
-        text, found = variables_out(text)
+        text, found = variables_out(literal_variables(text))
     try:
         operations = _variables_in(load_text(text), found) if found else load_text(text)
     except yaml.YAMLError as error:

@@ -97,3 +97,40 @@ def test_a_kustomize_text_patch_with_a_key_that_is_no_string_is_searched_not_a_c
     text = "apiVersion: apps/v1\nkind: Deployment\n1: x\nspec: {template: {spec: {hostNetwork: true}}}\n"
     kustomization = {"metadata": {"name": "k"}, "spec": {"patches": [{"patch": text}]}}
     assert found("k8s-no-host-namespaces", KUSTOMIZATION, kustomization) != []
+
+
+# --- Kyverno: a variable that is a JMESPath literal is the text it stands for -----------------------------
+
+CLUSTER_POLICY = "kubernetes:kyverno.io/v1:ClusterPolicy"
+
+
+def _kyverno_mutate(mutate: dict[str, Any]) -> dict[str, Any]:
+    rule = {"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "mutate": mutate}
+    return {"metadata": {"name": "p"}, "spec": {"rules": [rule]}}
+
+
+@pytest.mark.parametrize("image", ["{{ 'nginx:latest' }}", "nginx{{ '' }}", 'nginx:{{ `"latest"` }}'])
+def test_an_image_a_kyverno_literal_spells_is_judged(image: str) -> None:
+    """``{{ 'nginx:latest' }}`` is a JMESPath raw string literal: Kyverno substitutes ``nginx:latest``, a tag
+    the patch writes, not one a variable fills in from the pod or a digest lookup."""
+    patch = {"spec": {"containers": [{"(name)": "*", "image": image}]}}
+    policy = _kyverno_mutate({"patchStrategicMerge": patch})
+    assert found("k8s-image-pinned-by-digest", CLUSTER_POLICY, policy) != []
+
+
+def test_a_json_patch_path_a_kyverno_literal_spells_is_judged() -> None:
+    """Kyverno substitutes the patch text before it parses it: ``/spec/{{ 'hostNetwork' }}`` is ``/spec/hostNetwork``."""
+    text = "- op: add\n  path: /spec/{{ 'hostNetwork' }}\n  value: true\n"
+    policy = _kyverno_mutate({"patchesJson6902": text})
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) != []
+
+
+def test_a_variable_from_the_object_is_still_not_judged() -> None:
+    """kyverno/policies resolve-image-to-digest and registry rewrites: unchanged."""
+    patch = {
+        "spec": {"containers": [{"(name)": "*", "image": "{{ request.object.spec.containers[0].image }}"}]}
+    }
+    assert (
+        found("k8s-image-pinned-by-digest", CLUSTER_POLICY, _kyverno_mutate({"patchStrategicMerge": patch}))
+        == []
+    )
