@@ -12,7 +12,8 @@ are not pods (:data:`~._k8s_pod_search.QUOTING_GROUPS`), but two of its rule typ
   ``<(key)``, ``^(key)`` is a condition and sets nothing, nor does a map holding conditions only) and
   ``patchesJson6902`` (RFC 6902 operations as YAML or JSON text: each ``add``/``replace`` value set at its
   path; Kyverno's ``{{ ... }}`` variables, substituted before the text is parsed, read as the text they
-  are, a path token that is one, ``{{elementIndex}}``, as a list item), each also under ``foreach``. An
+  are, a JMESPath literal (``{{ 'hostNetwork' }}``) as the text it stands for, a path token that is one,
+  ``{{elementIndex}}``, as a list item), each also under ``foreach``. An
   ``image`` whose tag or digest a variable fills in (a registry rewrite, a digest resolved at admission)
   is the pod's own and not judged; a value a variable fills in elsewhere is judged as the text it is. A patch
   is judged like a Patch, by shape, on what it sets, in every namespace its rule matches (any, unless
