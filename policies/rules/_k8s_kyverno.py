@@ -17,7 +17,8 @@ are not pods (:data:`~._k8s_pod_search.QUOTING_GROUPS`), but two of its rule typ
   ``image`` whose tag or digest a variable fills in (a registry rewrite, a digest resolved at admission)
   is the pod's own and not judged; a value a variable fills in elsewhere is judged as the text it is. A patch
   is judged like a Patch, by shape, on what it sets, in every namespace its rule matches (any, unless
-  every ``match`` entry names its namespaces); text that is no list of operations, or a ``copy``/``move``
+  every ``match`` entry names its namespaces) and every one of its ``targets`` (its ``namespace``, any
+  where it names none); text that is no list of operations, or a ``copy``/``move``
   into the pod, is said to leave the pods unjudged.
 
 Kyverno's CEL policies (``policies.kyverno.io``: ``MutatingPolicy``, ``GeneratingPolicy``) write their

@@ -166,6 +166,10 @@ def _kyverno_objects(resource_type: str, props: Any) -> Iterator[K8sObject]:
         mutate = get(rule, "mutate")
         if is_map(mutate):
             namespaces = matched_namespaces(rule, own)
+            if own is None:  # a mutate-existing rule patches its targets, in their namespaces
+                targets = [t for t in items(get(mutate, "targets")) if is_map(t)]
+                namespaces += [literal_namespace(get(t, "namespace")) or ANY_NAMESPACE for t in targets]
+                namespaces = list(dict.fromkeys(namespaces))
             yield from _patches(resource_type, mutate, f"{at}mutate.", namespaces)
 
 

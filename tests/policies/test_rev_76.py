@@ -134,3 +134,23 @@ def test_a_variable_from_the_object_is_still_not_judged() -> None:
         found("k8s-image-pinned-by-digest", CLUSTER_POLICY, _kyverno_mutate({"patchStrategicMerge": patch}))
         == []
     )
+
+
+def test_a_mutate_existing_rule_is_judged_in_its_targets_namespaces() -> None:
+    """kyverno.io/docs mutate "Mutate Existing resources": the rule's ``match`` picks the triggering request
+    (a ConfigMap in ``kube-system``), its ``targets`` the objects it patches (Deployments in ``serving``).
+    Matching an exempt namespace exempted a patch of pods in any other."""
+    rule = {
+        "name": "r",
+        "match": {"any": [{"resources": {"kinds": ["ConfigMap"], "namespaces": ["kube-system"]}}]},
+        "mutate": {
+            "targets": [{"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "serving"}],
+            "patchStrategicMerge": {"spec": {"template": {"spec": {"hostNetwork": True}}}},
+        },
+    }
+    policy = {"metadata": {"name": "p"}, "spec": {"rules": [rule]}}
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) != []
+    rule["mutate"]["targets"][0]["namespace"] = "kube-system"
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) == []
+    del rule["mutate"]["targets"][0]["namespace"]
+    assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) != []
