@@ -215,7 +215,8 @@ def json_patch_body(text: str, variables: bool = False) -> tuple[dict[str, Any] 
             return None, f"a {kind} into {path}: its value is taken from the object itself"
         tokens = path[1:].split("/")
         if kind in ("add", "replace") and len(tokens) <= MAX_PATH_DEPTH:
-            _set(body, [t.replace("~1", "/").replace("~0", "~") for t in tokens], op.get("value"))
+            value = string_keys(op.get("value"))  # as Kustomize and Kyverno read it: keys are strings
+            _set(body, [t.replace("~1", "/").replace("~0", "~") for t in tokens], value)
     return body, None
 
 

@@ -154,3 +154,9 @@ def test_a_mutate_existing_rule_is_judged_in_its_targets_namespaces() -> None:
     assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) == []
     del rule["mutate"]["targets"][0]["namespace"]
     assert found("k8s-no-host-namespaces", CLUSTER_POLICY, policy) != []
+
+
+def test_a_kustomize_json_patch_value_with_a_key_that_is_no_string_is_searched_not_a_crash() -> None:
+    text = "- op: add\n  path: /spec/template/spec\n  value: {1: x, hostNetwork: true}\n"
+    kustomization = {"metadata": {"name": "k"}, "spec": {"patches": [{"patch": text}]}}
+    assert found("k8s-no-host-namespaces", KUSTOMIZATION, kustomization) != []
