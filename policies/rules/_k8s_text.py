@@ -67,14 +67,26 @@ def _key_text(key: Any) -> str:
 def string_keys(data: Any) -> Any:
     """``data`` with every map key a string (:func:`_key_text`), as Helm reads values and Kustomize a patch:
     the rules read keys as strings, and a key that is none (``1:``, ``on:``) would otherwise be looked up
-    by a string it does not equal. Recursive: ``data`` is what the YAML reader built, no deeper."""
-    if isinstance(data, dict):
-        if all(isinstance(k, str) for k in data):
-            return {k: string_keys(v) for k, v in data.items()}
-        return {_key_text(k): string_keys(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [string_keys(v) for v in data]
-    return data
+    by a string it does not equal. A copy, made without recursion: aliases nest a small text deeper than
+    the YAML reader recurses."""
+    if not isinstance(data, dict | list):
+        return data
+    root: list[Any] = [None]
+    pending: list[tuple[Any, Any, Any]] = [(root, 0, data)]  # (new holder, its key or index, old value)
+    while pending:
+        holder, at, value = pending.pop()
+        if isinstance(value, dict):
+            copy: Any = {}
+            for key, child in value.items():
+                copy[_key_text(key)] = child
+                pending.append((copy, _key_text(key), child))
+        elif isinstance(value, list):
+            copy = list(value)
+            pending.extend((copy, i, child) for i, child in enumerate(value))
+        else:
+            copy = value
+        holder[at] = copy
+    return root[0]
 
 
 def load_text(text: str) -> Any:
@@ -108,10 +120,7 @@ def load_values_text(text: str) -> Any:
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-    try:
-        return string_keys(data)  # the tree counted above, its aliases copied out
-    except RecursionError:
-        raise TooDeepError() from None
+    return string_keys(data)  # the tree counted above, its aliases copied out
 
 
 def problem_of(error: yaml.YAMLError) -> str:

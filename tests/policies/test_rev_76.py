@@ -160,3 +160,15 @@ def test_a_kustomize_json_patch_value_with_a_key_that_is_no_string_is_searched_n
     text = "- op: add\n  path: /spec/template/spec\n  value: {1: x, hostNetwork: true}\n"
     kustomization = {"metadata": {"name": "k"}, "spec": {"patches": [{"patch": text}]}}
     assert found("k8s-no-host-namespaces", KUSTOMIZATION, kustomization) != []
+
+
+def test_helm_values_text_deep_through_its_aliases_is_still_searched() -> None:
+    """Aliases nest a small text deeper than the YAML reader recurses (each level an alias of the last inside
+    100 brackets): its keys are made strings without recursion, so the values are searched, not dropped."""
+    lines = ["k0: &a0 [x]"]
+    lines += [f"k{i}: &a{i} " + "[" * 100 + f"*a{i - 1}" + "]" * 100 for i in range(1, 12)]
+    lines.append(f"sidecars: [{{name: m, image: {DIGEST!r}, securityContext: {{privileged: true}}}}]")
+    app = {"metadata": {"name": "a"}, "spec": {"source": {"helm": {"values": "\n".join(lines)}}}}
+    assert found(PRIVILEGED, APPLICATION, app) == [
+        "spec.source.helm.values.sidecars[0].securityContext.privileged is true: remove it."
+    ]
