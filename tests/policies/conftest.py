@@ -23,13 +23,30 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # `pytest` run from anywhere, not only `python -m pytest`
     sys.path.insert(0, str(REPO_ROOT))
 
-from policies.local import Violation, evaluate  # noqa: E402
+from policies.local import Report, Violation, evaluate, evaluate_report  # noqa: E402
 from policies.registry import get_policy  # noqa: E402
 from policies.rules.kubernetes_pod_security import POLICIES as _POD_SECURITY_POLICIES  # noqa: E402
 
 #: The Pod Security Standards rules' names (kubernetes_pod_security.py): the tests that run every
 #: workload rule over a kind or a shape run these too.
 POD_SECURITY_RULES = tuple(policy.name for policy in _POD_SECURITY_POLICIES)
+#: The security rules, which judge pods of any kind (the pod searches' tests run each over a shape).
+SECURITY_RULES = (
+    "k8s-image-pinned-by-digest",
+    "k8s-container-security-context",
+    "k8s-no-host-namespaces",
+    "k8s-service-account-token-not-automounted",
+    "k8s-run-as-high-uid",
+    *POD_SECURITY_RULES,
+)
+#: A container securityContext every security rule passes.
+HARDENED = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "runAsUser": 10001,
+    "capabilities": {"drop": ["ALL"]},
+}
 
 
 @dataclass(frozen=True)
@@ -124,3 +141,17 @@ def outcome() -> Callable[[list[Violation], str, str | None], None]:
 def records() -> Callable[[Sequence[Mapping[str, Any]]], list[PlannedRecord]]:
     """Build PlannedResource-like records from specs (for tests that call the evaluator directly)."""
     return build
+
+
+def report(rule: str, resource_type: str, inputs: dict[str, Any]) -> Report:
+    """One rule's report on one resource of ``resource_type`` with ``inputs``."""
+    return evaluate_report(
+        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
+    )
+
+
+def found(rule: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
+    """The rule's messages on the one resource, every one decided."""
+    result = report(rule, resource_type, inputs)
+    assert result.undecided == []
+    return [v.message for v in result.violations]

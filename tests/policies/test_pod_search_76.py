@@ -18,19 +18,10 @@ import pytest
 import yaml
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from policies.local import Report, evaluate_report
-from policies.registry import get_policy
 from policies.rules._k8s_text import load_values_text
-from tests.policies.conftest import POD_SECURITY_RULES, build
+from tests.policies.conftest import HARDENED, SECURITY_RULES, found, report
 
 DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
-HARDENED = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "runAsUser": 10001,
-    "capabilities": {"drop": ["ALL"]},
-}
 CONTAINER = {
     "name": "main",
     "image": DIGEST,
@@ -48,28 +39,7 @@ POD = {
         "seccompProfile": {"type": "RuntimeDefault"},
     },
 }
-SECURITY_RULES = (
-    "k8s-image-pinned-by-digest",
-    "k8s-container-security-context",
-    "k8s-no-host-namespaces",
-    "k8s-service-account-token-not-automounted",
-    "k8s-run-as-high-uid",
-    *POD_SECURITY_RULES,
-)
 PRIVILEGED = "k8s-container-security-context"
-
-
-def report(rule: str, resource_type: str, inputs: dict[str, Any]) -> Report:
-    return evaluate_report(
-        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
-    )
-
-
-def found(rule: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
-    """The rule's messages on the one resource, every one decided."""
-    result = report(rule, resource_type, inputs)
-    assert result.undecided == []
-    return [v.message for v in result.violations]
 
 
 def privileged_pod() -> dict[str, Any]:

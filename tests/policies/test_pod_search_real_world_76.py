@@ -14,36 +14,14 @@ from typing import Any
 
 import pytest
 
-from policies.local import Report, evaluate_report
-from policies.registry import get_policy
-from tests.policies.conftest import POD_SECURITY_RULES, build
+from tests.policies.conftest import SECURITY_RULES, found
 
 DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
 PRIVILEGED = "k8s-container-security-context"
 CLUSTER_POLICY = "kubernetes:kyverno.io/v1:ClusterPolicy"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 WORKFLOW = "kubernetes:argoproj.io/v1alpha1:Workflow"
-SECURITY_RULES = (
-    "k8s-image-pinned-by-digest",
-    PRIVILEGED,
-    "k8s-no-host-namespaces",
-    "k8s-service-account-token-not-automounted",
-    "k8s-run-as-high-uid",
-    *POD_SECURITY_RULES,
-)
 MATCH_PODS = {"any": [{"resources": {"kinds": ["Pod"]}}]}
-
-
-def report(rule: str, resource_type: str, inputs: dict[str, Any]) -> Report:
-    return evaluate_report(
-        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
-    )
-
-
-def found(rule: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
-    result = report(rule, resource_type, inputs)
-    assert result.undecided == []
-    return [v.message for v in result.violations]
 
 
 def every_rule(resource_type: str, inputs: dict[str, Any]) -> dict[str, list[str]]:

@@ -19,20 +19,12 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from policies.local import Report, evaluate_report
 from policies.registry import get_policy
 from policies.rules._common import resource_types_of
 from policies.rules.kubernetes import BUILT_IN_GROUPS, PULUMI_GROUPS, searched_kind
-from tests.policies.conftest import POD_SECURITY_RULES, build
+from tests.policies.conftest import HARDENED, SECURITY_RULES, found, report
 
 DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
-HARDENED = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "runAsUser": 10001,
-    "capabilities": {"drop": ["ALL"]},
-}
 CONTAINER = {"name": "main", "image": DIGEST, "securityContext": HARDENED}
 POD = {
     "containers": [CONTAINER],
@@ -43,15 +35,6 @@ POD = {
         "seccompProfile": {"type": "RuntimeDefault"},
     },
 }
-#: The security rules, which judge pods of any kind.
-SECURITY_RULES = (
-    "k8s-image-pinned-by-digest",
-    "k8s-container-security-context",
-    "k8s-no-host-namespaces",
-    "k8s-service-account-token-not-automounted",
-    "k8s-run-as-high-uid",
-    *POD_SECURITY_RULES,
-)
 #: The availability rules, which keep to the kinds they know.
 AVAILABILITY_RULES = ("k8s-probes-configured", "k8s-resources-bounded", "k8s-gpu-pods-well-formed")
 
@@ -119,19 +102,6 @@ TOKENS = sorted(KINDS)
 def cr(token: str, pod: dict[str, Any], namespace: str = "serving") -> dict[str, Any]:
     builder, _ = KINDS[token]
     return {"metadata": {"name": "w", "namespace": namespace}, "spec": builder(copy.deepcopy(pod))}
-
-
-def report(rule: str, resource_type: str, inputs: dict[str, Any]) -> Report:
-    return evaluate_report(
-        build([{"type": resource_type, "name": "w", "inputs": inputs}]), None, [get_policy(rule)]
-    )
-
-
-def found(rule: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
-    """The rule's messages on the one resource, every one decided."""
-    result = report(rule, resource_type, inputs)
-    assert result.undecided == []
-    return [v.message for v in result.violations]
 
 
 def with_container(**security: Any) -> dict[str, Any]:
