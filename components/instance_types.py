@@ -56,15 +56,23 @@ def offered_instance_type(instance_type: str, shape: str) -> str:
     return instance_type
 
 
-def offered_instance_type_problem(instance_type: object, shape: str) -> str | None:
-    """Why ``instance_type`` is not one botocore's enumeration ``shape`` lists, or None (for a
-    component's arguments: :func:`components.limits.satisfies`)."""
+def instance_type_form_problem(instance_type: object) -> str | None:
+    """Why ``instance_type`` is not of a SageMaker instance type's form (:func:`validate_instance_type`),
+    or None (for a component's arguments: :func:`components.limits.satisfies`)."""
     if not isinstance(instance_type, str):
         return f"{instance_type!r} is not a SageMaker instance type such as ml.m5.xlarge"
     try:
         validate_instance_type(instance_type)
     except ValueError as error:
         return str(error)
+    return None
+
+
+def offered_instance_type_problem(instance_type: object, shape: str) -> str | None:
+    """Why ``instance_type`` is not one botocore's enumeration ``shape`` lists, or None (for a
+    component's arguments: :func:`components.limits.satisfies`)."""
+    if (problem := instance_type_form_problem(instance_type)) is not None:
+        return problem
     # Imported here: components.botocore_enums imports this package (its cache directory).
     from .botocore_enums import botocore_installed, sagemaker_instance_types
 

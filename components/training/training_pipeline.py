@@ -13,7 +13,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..instance_types import validate_instance_type
+from ..instance_types import instance_type_form_problem
 from ..limits import (
     account_id_problem,
     in_range,
@@ -190,15 +190,7 @@ class TrainingPipelineArgs:
 
 
 def _optional_instance_type_problem(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        return f"{value!r} is not a SageMaker instance type such as ml.g5.xlarge"
-    try:
-        validate_instance_type(value)
-    except ValueError as error:
-        return str(error)
-    return None
+    return None if value is None else instance_type_form_problem(value)
 
 
 class TrainingPipeline(pulumi.ComponentResource):
